@@ -1,0 +1,139 @@
+//! What is observed: the metric catalogue, per month and per replication.
+//!
+//! Dynamics live in [`crate::model`]; this module only names what is
+//! measured and how a replication's months reduce to one summary value.
+//! Every metric has one snake_case name used in every output file.
+
+/// How a metric's monthly series reduces to the replication summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reduce {
+    /// Mean over months.
+    Mean,
+    /// Value in the last month.
+    Last,
+    /// Sum over months.
+    Sum,
+    /// Computed from run totals by the model (see the metric's description).
+    Total,
+}
+
+/// One metric.
+#[derive(Debug, Clone, Copy)]
+pub struct MetricSpec {
+    /// snake_case name, as in every output file
+    pub name: &'static str,
+    /// unit
+    pub unit: &'static str,
+    /// what it measures, per month and in the summary
+    pub description: &'static str,
+    /// summary rule
+    pub reduce: Reduce,
+}
+
+macro_rules! metrics {
+    ($( $id:ident : $name:literal, $unit:literal, $reduce:ident, $desc:literal; )*) => {
+        /// Index of each metric in a record.
+        #[allow(non_camel_case_types, missing_docs)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        #[repr(usize)]
+        pub enum M { $( $id, )* }
+        /// All metrics, in record order.
+        pub const METRICS: &[MetricSpec] = &[ $( MetricSpec { name: $name, unit: $unit, description: $desc, reduce: Reduce::$reduce }, )* ];
+    };
+}
+
+metrics! {
+    SurvivalRate: "survival_rate", "share", Last, "ISOs operating / ISOs at month 0 (summary: at the end).";
+    Closures: "closures", "organizations", Last, "Cumulative ISO closures (summary: total over the run).";
+    ReserveMonthsMedian: "reserve_months_median", "months of cost", Mean, "Median over operating ISOs of cash / monthly cost (summary: mean over months).";
+    StaffTurnoverAnnual: "staff_turnover_annual", "share per year", Total, "Separations (quits + layoffs) / staff, annualized (summary: all separations / mean staff / years).";
+    QuitsAnnual: "quits_annual", "share per year", Mean, "Quits / staff, annualized.";
+    LayoffsAnnual: "layoffs_annual", "share per year", Mean, "Layoffs / staff, annualized.";
+    StaffExperienceMonthsMean: "staff_experience_months_mean", "months", Mean, "Staff-weighted mean experience of ISO staff.";
+    ProductivityMean: "productivity_mean", "share", Mean, "Staff-weighted mean productivity from experience (service quality).";
+    AdminShare: "admin_share", "share of staff hours", Total, "Administration (management, reporting, officer briefing, fundraising, proposals) / staff hours (summary: over all hours of the run).";
+    ReportingShare: "reporting_share", "share of staff hours", Total, "Funder reporting alone / staff hours (summary: over all hours of the run).";
+    ClientsServed: "clients_served", "client-months per month", Mean, "Clients counted (service hours / depth), the output funders see.";
+    UnmetNeedShare: "unmet_need_share", "share", Total, "Need not met: 1 - hours served / new need in the month, floored at 0 (summary: 1 - served / (waiting at month 0 + need arisen) over the run).";
+    IntegrationIndex: "integration_index", "index 0-1", Mean, "Population-weighted mean over followed cohorts of 1 - exp(-effective hours per person / scale).";
+    TrustMean: "trust_mean", "index 0-1", Mean, "Mean trust over funder-ISO relationships with a contract.";
+    GovRevenueShare: "gov_revenue_share", "share", Total, "Government revenue / all ISO revenue (summary: over the run).";
+    LargestFunderShare: "largest_funder_share", "share", Mean, "Mean over operating ISOs of the share of contracted revenue from its largest source.";
+    RevenueHhi: "revenue_hhi", "index 0-1", Mean, "Mean over operating ISOs of the Herfindahl index of revenue sources.";
+    BrinkerhoffPartnership: "brinkerhoff_partnership_share", "share", Mean, "Relationships with high mutuality and high organization identity.";
+    BrinkerhoffContracting: "brinkerhoff_contracting_share", "share", Mean, "Relationships with low mutuality and high organization identity.";
+    BrinkerhoffExtension: "brinkerhoff_extension_share", "share", Mean, "Relationships with low mutuality and low organization identity.";
+    BrinkerhoffCooptation: "brinkerhoff_cooptation_share", "share", Mean, "Relationships with high mutuality and low organization identity (co-optation / gradual absorption).";
+    Arrivals: "arrivals", "persons per month", Mean, "Newcomers arriving.";
+    WaitingNeedHours: "waiting_need_hours", "hours", Mean, "Need waiting for service at the end of the month.";
+    ServiceHours: "service_hours", "hours per month", Mean, "Effective frontline service hours delivered.";
+    StaffTotal: "staff_total", "staff", Mean, "Staff employed by operating ISOs.";
+    RevenueFederal: "revenue_federal", "CAD per month", Mean, "Payments received from the federal funder.";
+    RevenueProvincial: "revenue_provincial", "CAD per month", Mean, "Payments received from the provincial funder.";
+    RevenueMunicipal: "revenue_municipal", "CAD per month", Mean, "Payments received from the municipal funder.";
+    RevenueFoundation: "revenue_foundation", "CAD per month", Mean, "Payments received from the philanthropic foundation.";
+    RevenueDonations: "revenue_donations", "CAD per month", Mean, "Donations and fees raised by ISOs.";
+    OfficerRotations: "officer_rotations", "rotations per month", Mean, "Program-officer changes on active files.";
+    TrustResetLoss: "trust_reset_loss", "trust units per month", Mean, "Trust lost to officer rotation (sum over relationships).";
+    LatePayments: "late_payments", "events per month", Mean, "Contract-years whose first payments came late.";
+    DecisionDelayMonths: "decision_delay_months", "months", Mean, "Mean delay of renewal decisions announced this month (0 when none).";
+    MissedPayrollShare: "missed_payroll_share", "share", Mean, "Operating ISOs that could not meet payroll this month.";
+    CallApprovalShare: "call_approval_share", "share", Mean, "Approved / applicants at calls held this month (0 when none; includes alternatives).";
+}
+
+/// Number of metrics in a record.
+pub const N_METRICS: usize = METRICS.len();
+
+/// The 16 metrics every replication summary must carry (the engine issue's list).
+pub const REQUIRED: [&str; 16] = [
+    "survival_rate",
+    "closures",
+    "reserve_months_median",
+    "staff_turnover_annual",
+    "staff_experience_months_mean",
+    "admin_share",
+    "clients_served",
+    "unmet_need_share",
+    "integration_index",
+    "trust_mean",
+    "gov_revenue_share",
+    "largest_funder_share",
+    "brinkerhoff_partnership_share",
+    "brinkerhoff_contracting_share",
+    "brinkerhoff_extension_share",
+    "brinkerhoff_cooptation_share",
+];
+
+/// Index of a metric by name.
+pub fn metric_index(name: &str) -> Option<usize> {
+    METRICS.iter().position(|m| m.name == name)
+}
+
+/// Whether a metric is a share bounded in [0, 1].
+pub fn is_share(i: usize) -> bool {
+    let n = METRICS[i].name;
+    n.ends_with("_share")
+        || n == "survival_rate"
+        || n == "integration_index"
+        || n == "trust_mean"
+        || n == "revenue_hhi"
+        || n == "productivity_mean"
+}
+
+/// One month of one replication.
+pub type MonthRecord = [f64; N_METRICS];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn required_metrics_exist() {
+        for r in REQUIRED {
+            assert!(metric_index(r).is_some(), "{r}");
+        }
+        assert_eq!(
+            METRICS[M::CallApprovalShare as usize].name,
+            "call_approval_share"
+        );
+    }
+}

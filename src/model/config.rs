@@ -1,0 +1,307 @@
+//! Typed view of a scenario's values, read once per replication.
+//!
+//! The engine never looks parameters up by path in its hot loop: this module
+//! turns the flat [`Values`] into plain structs. Every path read here is in
+//! [`crate::params`]; the unit test `default_config_reads_every_path` builds
+//! the default configuration and so checks that each one exists.
+
+use crate::params::{Values, FUNDERS};
+
+/// Simulation size.
+#[derive(Debug, Clone)]
+pub struct SimulationCfg {
+    /// months per replication
+    pub duration_months: u32,
+    /// ISOs at month 0
+    pub isos: usize,
+}
+
+/// Newcomer arrivals and need.
+#[derive(Debug, Clone)]
+#[allow(missing_docs)]
+pub struct NewcomersCfg {
+    pub arrivals_per_month: f64,
+    pub arrival_trend_per_year: f64,
+    pub arrival_noise_share: f64,
+    pub surge_probability_per_year: f64,
+    pub surge_size_share: f64,
+    pub surge_duration_months: u32,
+    pub need_hours_per_person: f64,
+    pub need_duration_months: u32,
+    pub eligibility_window_months: u32,
+    pub abandonment_share_per_month: f64,
+    pub integration_hours_scale: f64,
+    pub initial_met_share: f64,
+}
+
+/// Service depth.
+#[derive(Debug, Clone)]
+#[allow(missing_docs)]
+pub struct ServiceCfg {
+    pub deep_contact_hours: f64,
+    pub shallow_contact_hours: f64,
+    pub depth_half_hours: f64,
+}
+
+/// ISO behaviour and economics.
+#[derive(Debug, Clone)]
+#[allow(missing_docs)]
+pub struct IsoCfg {
+    pub size_dispersion_log: f64,
+    pub admin_staff_share: f64,
+    pub hours_per_staff_month: f64,
+    pub wage_per_staff_month: f64,
+    pub nonstaff_overhead_share: f64,
+    pub reserve_months_median: f64,
+    pub reserve_dispersion_log: f64,
+    pub credit_line_months: f64,
+    pub insolvency_grace_months: u32,
+    pub quit_rate_per_year: f64,
+    pub insecurity_quit_multiplier: f64,
+    pub missed_payroll_quit_share: f64,
+    pub insecurity_horizon_months: u32,
+    pub hiring_lag_months: f64,
+    pub learning_months: f64,
+    pub novice_productivity_share: f64,
+    pub management_hours_per_staff_month: f64,
+    pub diversification_effort_share: f64,
+    pub donations_max_per_staff_month: f64,
+    pub fundraising_half_hours_per_staff: f64,
+    pub holistic_share: f64,
+    pub mission_weight: f64,
+    pub ask_markup_share: f64,
+    pub proposal_hours: f64,
+    pub reserve_target_months: f64,
+    pub planning_horizon_months: u32,
+}
+
+/// Trust dynamics.
+#[derive(Debug, Clone)]
+#[allow(missing_docs)]
+pub struct TrustCfg {
+    pub initial: f64,
+    pub build_per_month: f64,
+    pub late_payment_erosion_share: f64,
+    pub cut_erosion_share: f64,
+    pub micromanagement_erosion_per_month: f64,
+}
+
+/// Brinkerhoff classification.
+#[derive(Debug, Clone)]
+#[allow(missing_docs)]
+pub struct BrinkerhoffCfg {
+    pub threshold: f64,
+    pub identity_adjust_per_month: f64,
+}
+
+/// Reporting coordination across funders.
+#[derive(Debug, Clone)]
+#[allow(missing_docs)]
+pub struct ReportingCfg {
+    pub coordinated: bool,
+    pub coordination_saving_share: f64,
+}
+
+/// What a funder measures and ranks applicants on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Measure {
+    /// clients counted
+    Output,
+    /// integration gained (effective hours)
+    Outcome,
+}
+
+/// One funder's regime.
+#[derive(Debug, Clone)]
+#[allow(missing_docs)]
+pub struct FunderCfg {
+    pub name: &'static str,
+    pub enabled: bool,
+    pub budget_per_newcomer: f64,
+    pub budget_lag_months: u32,
+    pub budget_follow_share: f64,
+    pub shock_probability_per_year: f64,
+    pub shock_cut_share: f64,
+    pub contract_months: u32,
+    pub core_share: f64,
+    pub eligibility_restricted: bool,
+    pub indirect_rate_share: f64,
+    pub decision_delay_months: u32,
+    pub late_payment_probability: f64,
+    pub late_payment_days_min: f64,
+    pub late_payment_days_max: f64,
+    pub reporting_hours_per_month: f64,
+    pub reporting_per_client_hours: f64,
+    pub reports_per_year: f64,
+    pub report_prep_hours: f64,
+    pub measure: Measure,
+    pub outcome_measurement_hours_per_month: f64,
+    pub micromanagement_share: f64,
+    pub officer_rotation_months: f64,
+    pub new_officer_knowledge_share: f64,
+    pub officer_learning_months: f64,
+    pub explanation_hours_per_month: f64,
+    pub officer_decision_delay_months: f64,
+    pub trust_reset_share: f64,
+    pub contact_share: f64,
+    pub alternatives: u32,
+    pub alternative_quality_share: f64,
+    pub call_trust_weight: f64,
+    pub call_noise_sd: f64,
+    pub fundraising_score_weight: f64,
+}
+
+/// Everything the engine needs, typed.
+#[derive(Debug, Clone)]
+#[allow(missing_docs)]
+pub struct Config {
+    pub simulation: SimulationCfg,
+    pub newcomers: NewcomersCfg,
+    pub service: ServiceCfg,
+    pub iso: IsoCfg,
+    pub trust: TrustCfg,
+    pub brinkerhoff: BrinkerhoffCfg,
+    pub reporting: ReportingCfg,
+    pub funders: [FunderCfg; 4],
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config::from_values(&Values::default())
+    }
+}
+
+impl Config {
+    /// Reads every parameter from `v`.
+    pub fn from_values(v: &Values) -> Config {
+        let g = |p: &str| v.get(p);
+        let u = |p: &str| v.get(p).max(0.0) as u32;
+        let funder = |i: usize| {
+            let name = FUNDERS[i];
+            let f = |k: &str| v.get(&format!("funders.{name}.{k}"));
+            FunderCfg {
+                name,
+                enabled: f("enabled") != 0.0,
+                budget_per_newcomer: f("budget_per_newcomer"),
+                budget_lag_months: f("budget_lag_months") as u32,
+                budget_follow_share: f("budget_follow_share"),
+                shock_probability_per_year: f("shock_probability_per_year"),
+                shock_cut_share: f("shock_cut_share"),
+                contract_months: f("contract_months") as u32,
+                core_share: f("core_share"),
+                eligibility_restricted: f("eligibility_restricted") != 0.0,
+                indirect_rate_share: f("indirect_rate_share"),
+                decision_delay_months: f("decision_delay_months") as u32,
+                late_payment_probability: f("late_payment_probability"),
+                late_payment_days_min: f("late_payment_days_min"),
+                late_payment_days_max: f("late_payment_days_max"),
+                reporting_hours_per_month: f("reporting_hours_per_month"),
+                reporting_per_client_hours: f("reporting_per_client_hours"),
+                reports_per_year: f("reports_per_year"),
+                report_prep_hours: f("report_prep_hours"),
+                measure: if f("measure") == 0.0 {
+                    Measure::Output
+                } else {
+                    Measure::Outcome
+                },
+                outcome_measurement_hours_per_month: f("outcome_measurement_hours_per_month"),
+                micromanagement_share: f("micromanagement_share"),
+                officer_rotation_months: f("officer_rotation_months"),
+                new_officer_knowledge_share: f("new_officer_knowledge_share"),
+                officer_learning_months: f("officer_learning_months"),
+                explanation_hours_per_month: f("explanation_hours_per_month"),
+                officer_decision_delay_months: f("officer_decision_delay_months"),
+                trust_reset_share: f("trust_reset_share"),
+                contact_share: f("contact_share"),
+                alternatives: f("alternatives") as u32,
+                alternative_quality_share: f("alternative_quality_share"),
+                call_trust_weight: f("call_trust_weight"),
+                call_noise_sd: f("call_noise_sd"),
+                fundraising_score_weight: f("fundraising_score_weight"),
+            }
+        };
+        Config {
+            simulation: SimulationCfg {
+                duration_months: u("simulation.duration_months"),
+                isos: u("simulation.isos") as usize,
+            },
+            newcomers: NewcomersCfg {
+                arrivals_per_month: g("newcomers.arrivals_per_month"),
+                arrival_trend_per_year: g("newcomers.arrival_trend_per_year"),
+                arrival_noise_share: g("newcomers.arrival_noise_share"),
+                surge_probability_per_year: g("newcomers.surge_probability_per_year"),
+                surge_size_share: g("newcomers.surge_size_share"),
+                surge_duration_months: u("newcomers.surge_duration_months"),
+                need_hours_per_person: g("newcomers.need_hours_per_person"),
+                need_duration_months: u("newcomers.need_duration_months"),
+                eligibility_window_months: u("newcomers.eligibility_window_months"),
+                abandonment_share_per_month: g("newcomers.abandonment_share_per_month"),
+                integration_hours_scale: g("newcomers.integration_hours_scale"),
+                initial_met_share: g("newcomers.initial_met_share"),
+            },
+            service: ServiceCfg {
+                deep_contact_hours: g("service.deep_contact_hours"),
+                shallow_contact_hours: g("service.shallow_contact_hours"),
+                depth_half_hours: g("service.depth_half_hours"),
+            },
+            iso: IsoCfg {
+                size_dispersion_log: g("iso.size_dispersion_log"),
+                admin_staff_share: g("iso.admin_staff_share"),
+                hours_per_staff_month: g("iso.hours_per_staff_month"),
+                wage_per_staff_month: g("iso.wage_per_staff_month"),
+                nonstaff_overhead_share: g("iso.nonstaff_overhead_share"),
+                reserve_months_median: g("iso.reserve_months_median"),
+                reserve_dispersion_log: g("iso.reserve_dispersion_log"),
+                credit_line_months: g("iso.credit_line_months"),
+                insolvency_grace_months: u("iso.insolvency_grace_months"),
+                quit_rate_per_year: g("iso.quit_rate_per_year"),
+                insecurity_quit_multiplier: g("iso.insecurity_quit_multiplier"),
+                missed_payroll_quit_share: g("iso.missed_payroll_quit_share"),
+                insecurity_horizon_months: u("iso.insecurity_horizon_months"),
+                hiring_lag_months: g("iso.hiring_lag_months"),
+                learning_months: g("iso.learning_months"),
+                novice_productivity_share: g("iso.novice_productivity_share"),
+                management_hours_per_staff_month: g("iso.management_hours_per_staff_month"),
+                diversification_effort_share: g("iso.diversification_effort_share"),
+                donations_max_per_staff_month: g("iso.donations_max_per_staff_month"),
+                fundraising_half_hours_per_staff: g("iso.fundraising_half_hours_per_staff"),
+                holistic_share: g("iso.holistic_share"),
+                mission_weight: g("iso.mission_weight"),
+                ask_markup_share: g("iso.ask_markup_share"),
+                proposal_hours: g("iso.proposal_hours"),
+                reserve_target_months: g("iso.reserve_target_months"),
+                planning_horizon_months: u("iso.planning_horizon_months").max(1),
+            },
+            trust: TrustCfg {
+                initial: g("trust.initial"),
+                build_per_month: g("trust.build_per_month"),
+                late_payment_erosion_share: g("trust.late_payment_erosion_share"),
+                cut_erosion_share: g("trust.cut_erosion_share"),
+                micromanagement_erosion_per_month: g("trust.micromanagement_erosion_per_month"),
+            },
+            brinkerhoff: BrinkerhoffCfg {
+                threshold: g("brinkerhoff.threshold"),
+                identity_adjust_per_month: g("brinkerhoff.identity_adjust_per_month"),
+            },
+            reporting: ReportingCfg {
+                coordinated: g("reporting.coordinated") != 0.0,
+                coordination_saving_share: g("reporting.coordination_saving_share"),
+            },
+            funders: [funder(0), funder(1), funder(2), funder(3)],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_config_reads_every_path() {
+        let c = Config::default();
+        assert_eq!(c.simulation.isos, 40);
+        assert_eq!(c.funders[0].name, "federal");
+        assert_eq!(c.funders[0].measure, Measure::Output);
+        assert_eq!(c.funders[3].measure, Measure::Outcome);
+    }
+}

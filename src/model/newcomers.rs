@@ -1,0 +1,385 @@
+//! Newcomer cohorts: arrivals, need, waiting, abandonment, eligibility and
+//! the integration outcome; and the allocation of ISO service hours to need.
+//!
+//! Cohorts are kept by month of arrival in a ring of `need_duration_months`
+//! slots. The allocation in [`allocate_service`] is the seam where local
+//! partnerships (referrals between members) can route unmet need to ISOs
+//! with spare capacity.
+
+use super::config::{Config, NewcomersCfg};
+
+/// One arrival cohort.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Cohort {
+    /// persons in the cohort
+    pub persons: f64,
+    /// need hours waiting for service
+    pub waiting: f64,
+    /// effective service hours received (integration input)
+    pub effective: f64,
+}
+
+/// All cohorts followed, newest first by age.
+#[derive(Debug, Clone)]
+pub struct Cohorts {
+    ring: Vec<Cohort>,
+    head: usize,
+    /// persons that have arrived since month 0 (plus those present at month 0)
+    pub persons_in: f64,
+    /// persons whose cohort aged out of the followed window
+    pub persons_out: f64,
+    /// need hours arisen since month 0 plus the waiting stock at month 0
+    pub need_total: f64,
+    /// need hours served since month 0
+    pub served_total: f64,
+    /// need hours abandoned (including waiting need of cohorts that aged out)
+    pub abandoned_total: f64,
+}
+
+/// What the month's need looks like before service.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NeedPools {
+    /// waiting need inside the eligibility window
+    pub eligible: f64,
+    /// waiting need outside the window
+    pub beyond: f64,
+    /// need that arose this month (included in the two pools)
+    pub new_need: f64,
+}
+
+impl Cohorts {
+    /// Cohorts present at month 0: steady arrivals at the month-0 level (back-cast along the trend),
+    /// with `initial_met_share` of their past need met.
+    pub fn new(c: &NewcomersCfg) -> Cohorts {
+        let d = c.need_duration_months.max(1) as usize;
+        let per_month_need = c.need_hours_per_person / d as f64;
+        let mut ring = vec![Cohort::default(); d];
+        let mut persons_in = 0.0;
+        let mut need_total = 0.0;
+        let growth = (1.0 + c.arrival_trend_per_year).max(1e-9).powf(1.0 / 12.0);
+        for (age, slot) in ring.iter_mut().enumerate() {
+            // age 0 is the head (index 0 at start): arrived `age + 1` months before month 0
+            let persons = c.arrivals_per_month / growth.powi(age as i32 + 1);
+            let months_of_need = (age + 1) as f64;
+            let arisen = persons * per_month_need * months_of_need;
+            let stock_months = months_of_need.min(if c.abandonment_share_per_month > 0.0 {
+                1.0 / c.abandonment_share_per_month
+            } else {
+                months_of_need
+            });
+            let waiting = persons * per_month_need * (1.0 - c.initial_met_share) * stock_months;
+            *slot = Cohort {
+                persons,
+                waiting,
+                effective: arisen * c.initial_met_share,
+            };
+            persons_in += persons;
+            need_total += waiting;
+        }
+        // ring index of age a is (head + d - a) % d; with head = 0, age a sits at (d - a) % d
+        let mut ordered = vec![Cohort::default(); d];
+        for (age, c) in ring.into_iter().enumerate() {
+            ordered[(d - age) % d] = c;
+        }
+        Cohorts {
+            ring: ordered,
+            head: 0,
+            persons_in,
+            persons_out: 0.0,
+            need_total,
+            served_total: 0.0,
+            abandoned_total: 0.0,
+        }
+    }
+
+    /// Number of cohorts followed.
+    pub fn len(&self) -> usize {
+        self.ring.len()
+    }
+
+    /// Always false: at least one cohort slot exists.
+    pub fn is_empty(&self) -> bool {
+        self.ring.is_empty()
+    }
+
+    fn idx(&self, age: usize) -> usize {
+        let d = self.ring.len();
+        (self.head + d - age) % d
+    }
+
+    /// Cohort of a given age in months (0 = arrived this month).
+    pub fn at(&self, age: usize) -> &Cohort {
+        &self.ring[self.idx(age)]
+    }
+
+    /// Persons currently followed.
+    pub fn persons(&self) -> f64 {
+        self.ring.iter().map(|c| c.persons).sum()
+    }
+
+    /// Starts a month: the oldest cohort ages out, a new one arrives; waiting need that has
+    /// waited a month is partly abandoned; new need arises. Returns the pools before service.
+    pub fn advance(&mut self, c: &NewcomersCfg, arrivals: f64) -> NeedPools {
+        let d = self.ring.len();
+        self.head = (self.head + 1) % d;
+        let old = self.ring[self.head];
+        self.persons_out += old.persons;
+        self.abandoned_total += old.waiting;
+        self.ring[self.head] = Cohort {
+            persons: arrivals,
+            waiting: 0.0,
+            effective: 0.0,
+        };
+        self.persons_in += arrivals;
+        let per_month = c.need_hours_per_person / d as f64;
+        let keep = 1.0 - c.abandonment_share_per_month;
+        let window = c.eligibility_window_months as usize;
+        let mut pools = NeedPools::default();
+        for age in 0..d {
+            let i = self.idx(age);
+            let co = &mut self.ring[i];
+            let lost = co.waiting * (1.0 - keep);
+            self.abandoned_total += lost;
+            let new = co.persons * per_month;
+            self.need_total += new;
+            pools.new_need += new;
+            co.waiting = co.waiting * keep + new;
+            if age < window {
+                pools.eligible += co.waiting;
+            } else {
+                pools.beyond += co.waiting;
+            }
+        }
+        pools
+    }
+
+    /// Applies the month's service: `served_*` hours leave the waiting stocks in proportion,
+    /// and `effective_*` hours are credited to the same cohorts.
+    pub fn serve(&mut self, c: &NewcomersCfg, pools: NeedPools, served: Served) {
+        let d = self.ring.len();
+        let window = c.eligibility_window_months as usize;
+        let fe = if pools.eligible > 0.0 {
+            (served.eligible / pools.eligible).min(1.0)
+        } else {
+            0.0
+        };
+        let fb = if pools.beyond > 0.0 {
+            (served.beyond / pools.beyond).min(1.0)
+        } else {
+            0.0
+        };
+        let qe = if served.eligible > 0.0 {
+            served.effective_eligible / served.eligible
+        } else {
+            0.0
+        };
+        let qb = if served.beyond > 0.0 {
+            served.effective_beyond / served.beyond
+        } else {
+            0.0
+        };
+        for age in 0..d {
+            let i = self.idx(age);
+            let co = &mut self.ring[i];
+            let (f, q) = if age < window { (fe, qe) } else { (fb, qb) };
+            let s = co.waiting * f;
+            co.waiting -= s;
+            co.effective += s * q;
+            self.served_total += s;
+        }
+    }
+
+    /// Population-weighted integration index of the followed cohorts.
+    pub fn integration_index(&self, c: &NewcomersCfg) -> f64 {
+        let mut num = 0.0;
+        let mut den = 0.0;
+        for co in &self.ring {
+            if co.persons > 0.0 {
+                num += co.persons
+                    * (1.0 - (-co.effective / (co.persons * c.integration_hours_scale)).exp());
+                den += co.persons;
+            }
+        }
+        if den > 0.0 {
+            num / den
+        } else {
+            0.0
+        }
+    }
+
+    /// Need hours waiting.
+    pub fn waiting(&self) -> f64 {
+        self.ring.iter().map(|c| c.waiting).sum()
+    }
+}
+
+/// One ISO's service offer for the month.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Offer {
+    /// effective service hours available
+    pub hours: f64,
+    /// share of hours that may serve only eligible need (restricted money)
+    pub restricted_share: f64,
+    /// share of unrestricted hours aimed first at need beyond the window
+    pub holistic_share: f64,
+    /// share of the region's newcomers who come to this ISO
+    pub catchment: f64,
+    /// effectiveness of an hour at this ISO's chosen depth (0-1)
+    pub effectiveness: f64,
+}
+
+/// What was served in the month, region-wide.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Served {
+    /// hours served inside the window
+    pub eligible: f64,
+    /// hours served beyond the window
+    pub beyond: f64,
+    /// effective hours inside the window
+    pub effective_eligible: f64,
+    /// effective hours beyond the window
+    pub effective_beyond: f64,
+}
+
+/// Allocates each ISO's hours to the need of its catchment: restricted hours to eligible
+/// need only; unrestricted hours first (holistic share) to need beyond the window, then to
+/// eligible need, then any remainder beyond. Writes each ISO's served hours into `served_out`.
+pub fn allocate_service(offers: &[Offer], pools: NeedPools, served_out: &mut [f64]) -> Served {
+    let mut tot = Served::default();
+    for (o, out) in offers.iter().zip(served_out.iter_mut()) {
+        if o.hours <= 0.0 || o.catchment <= 0.0 {
+            *out = 0.0;
+            continue;
+        }
+        let r = o.hours * o.restricted_share;
+        let u = o.hours - r;
+        let de = o.catchment * pools.eligible;
+        let db = o.catchment * pools.beyond;
+        let ub = (u * o.holistic_share).min(db);
+        let u1 = u - ub;
+        let se = (r + u1).min(de);
+        let from_u = (se - r).max(0.0);
+        let left_u = u1 - from_u;
+        let sb = ub + left_u.min(db - ub).max(0.0);
+        tot.eligible += se;
+        tot.beyond += sb;
+        tot.effective_eligible += se * o.effectiveness;
+        tot.effective_beyond += sb * o.effectiveness;
+        *out = se + sb;
+    }
+    tot
+}
+
+/// Arrivals in month `t` before noise and surges.
+pub fn trend_arrivals(cfg: &Config, t: u32) -> f64 {
+    let c = &cfg.newcomers;
+    c.arrivals_per_month
+        * (1.0 + c.arrival_trend_per_year)
+            .max(0.0)
+            .powf(f64::from(t) / 12.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg() -> NewcomersCfg {
+        Config::default().newcomers
+    }
+
+    #[test]
+    fn persons_are_conserved() {
+        let c = cfg();
+        let mut co = Cohorts::new(&c);
+        for t in 0..200 {
+            co.advance(&c, 100.0 + t as f64);
+            let followed = co.persons();
+            assert!((co.persons_in - co.persons_out - followed).abs() < 1e-6 * co.persons_in);
+        }
+    }
+
+    #[test]
+    fn no_service_means_need_waits_or_is_abandoned() {
+        let c = cfg();
+        let mut co = Cohorts::new(&c);
+        for _ in 0..100 {
+            let p = co.advance(&c, 500.0);
+            co.serve(&c, p, Served::default());
+        }
+        assert_eq!(co.served_total, 0.0);
+        let balance = co.need_total - co.abandoned_total - co.waiting();
+        assert!(balance.abs() < 1e-6 * co.need_total, "{balance}");
+    }
+
+    #[test]
+    fn restricted_hours_never_serve_beyond_window() {
+        let offers = [Offer {
+            hours: 100.0,
+            restricted_share: 1.0,
+            holistic_share: 1.0,
+            catchment: 1.0,
+            effectiveness: 1.0,
+        }];
+        let mut out = [0.0];
+        let s = allocate_service(
+            &offers,
+            NeedPools {
+                eligible: 0.0,
+                beyond: 1000.0,
+                new_need: 0.0,
+            },
+            &mut out,
+        );
+        assert_eq!(s.beyond, 0.0);
+        assert_eq!(out[0], 0.0);
+        let offers = [Offer {
+            hours: 100.0,
+            restricted_share: 0.0,
+            holistic_share: 0.5,
+            catchment: 1.0,
+            effectiveness: 1.0,
+        }];
+        let s = allocate_service(
+            &offers,
+            NeedPools {
+                eligible: 1000.0,
+                beyond: 1000.0,
+                new_need: 0.0,
+            },
+            &mut out,
+        );
+        assert!((s.beyond - 50.0).abs() < 1e-9 && (s.eligible - 50.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn service_is_capped_by_catchment_need() {
+        let offers = [Offer {
+            hours: 1000.0,
+            restricted_share: 0.5,
+            holistic_share: 0.5,
+            catchment: 0.5,
+            effectiveness: 0.5,
+        }];
+        let mut out = [0.0];
+        let s = allocate_service(
+            &offers,
+            NeedPools {
+                eligible: 100.0,
+                beyond: 100.0,
+                new_need: 0.0,
+            },
+            &mut out,
+        );
+        assert!((s.eligible - 50.0).abs() < 1e-9 && (s.beyond - 50.0).abs() < 1e-9);
+        assert!((s.effective_eligible - 25.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn no_arrivals_no_need() {
+        let mut c = cfg();
+        c.arrivals_per_month = 0.0;
+        let mut co = Cohorts::new(&c);
+        let p = co.advance(&c, 0.0);
+        assert_eq!(p.eligible + p.beyond, 0.0);
+    }
+}

@@ -1,0 +1,611 @@
+//! The one registry of model parameters.
+//!
+//! Every parameter of the model is declared exactly once here, with its dotted
+//! path (as written in a scenario file), unit, default, allowed range, a
+//! description and the source of the default. Defaults, validation of scenario
+//! files and `--set` overrides, the `partnersim params` listing and the
+//! parameter table in `docs/ODD.md` all come from this table (a test checks
+//! that the ODD table and this registry agree).
+//!
+//! Values are stored in a flat [`Values`] vector indexed like the registry, so
+//! any parameter can be overridden or swept by its path; the engine reads them
+//! through the typed [`crate::model::Config`].
+
+use std::sync::OnceLock;
+
+/// The kind of value a parameter takes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Kind {
+    /// A real number within `[min, max]`.
+    Float,
+    /// A whole number within `[min, max]`.
+    Int,
+    /// `true` or `false` (stored as 1.0 / 0.0).
+    Bool,
+    /// One of a fixed list of words (stored as the index into the list).
+    Choice(&'static [&'static str]),
+}
+
+/// One parameter: where it lives, what it means, what it may be.
+#[derive(Debug, Clone)]
+pub struct ParamSpec {
+    /// Dotted path as written in a scenario file, e.g. `funders.federal.contract_months`.
+    pub path: String,
+    /// Kind of value.
+    pub kind: Kind,
+    /// Unit, in words (`months`, `CAD per month`, `share`, …).
+    pub unit: &'static str,
+    /// Default value (bools as 0/1, choices as index).
+    pub default: f64,
+    /// Smallest allowed value (inclusive).
+    pub min: f64,
+    /// Largest allowed value (inclusive).
+    pub max: f64,
+    /// What the parameter does.
+    pub description: &'static str,
+    /// Where the default comes from (a figure of MODEL_BRIEF section 4, a seed paper, or "assumption").
+    pub source: &'static str,
+}
+
+impl ParamSpec {
+    /// The allowed range written for a person, e.g. `0 to 1` or `output | outcome`.
+    pub fn range_text(&self) -> String {
+        match self.kind {
+            Kind::Bool => "true | false".to_string(),
+            Kind::Choice(words) => words.join(" | "),
+            Kind::Int => format!("{} to {}", self.min as i64, self.max as i64),
+            Kind::Float => format!("{} to {}", fmt_num(self.min), fmt_num(self.max)),
+        }
+    }
+
+    /// A value written for a person, in the form a scenario file would take it.
+    pub fn value_text(&self, v: f64) -> String {
+        match self.kind {
+            Kind::Bool => (v != 0.0).to_string(),
+            Kind::Choice(words) => format!("\"{}\"", words.get(v as usize).copied().unwrap_or("?")),
+            Kind::Int => format!("{}", v as i64),
+            Kind::Float => fmt_num(v),
+        }
+    }
+
+    /// The default written for a person.
+    pub fn default_text(&self) -> String {
+        self.value_text(self.default)
+    }
+}
+
+/// Formats a number without a needless trailing `.0` and without exponent for ordinary sizes.
+pub fn fmt_num(v: f64) -> String {
+    if v.is_finite() && v == v.trunc() && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}
+
+/// The four funders, in the order used everywhere (revenue columns, streams, relationships).
+pub const FUNDERS: [&str; 4] = ["federal", "provincial", "municipal", "foundation"];
+
+/// Words allowed for a funder's performance measure.
+pub const MEASURES: &[&str] = &["output", "outcome"];
+
+/// A funder parameter template: one entry per key, with a default per funder.
+struct FunderKey {
+    key: &'static str,
+    kind: Kind,
+    unit: &'static str,
+    defaults: [f64; 4],
+    min: f64,
+    max: f64,
+    description: &'static str,
+    source: &'static str,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn p(
+    path: &str,
+    kind: Kind,
+    unit: &'static str,
+    default: f64,
+    min: f64,
+    max: f64,
+    description: &'static str,
+    source: &'static str,
+) -> ParamSpec {
+    ParamSpec {
+        path: path.to_string(),
+        kind,
+        unit,
+        default,
+        min,
+        max,
+        description,
+        source,
+    }
+}
+
+use Kind::{Bool, Float, Int};
+
+#[rustfmt::skip]
+fn build_registry() -> Vec<ParamSpec> {
+    let mut r = vec![
+        // ---------------------------------------------------------------- simulation
+        p("simulation.duration_months", Int, "months", 120.0, 1.0, 1200.0,
+          "Length of a replication; month 0 is the first month of a fiscal year (April).",
+          "assumption: ten years, two to three IRCC funding cycles"),
+        p("simulation.isos", Int, "organizations", 40.0, 1.0, 5000.0,
+          "Immigrant-serving organizations (ISOs) in the modelled region at the start.",
+          "assumption: a mid-size region (IRCC funds ~500 organizations outside Quebec; CIMM 43-1)"),
+        // ---------------------------------------------------------------- newcomers
+        p("newcomers.arrivals_per_month", Float, "persons per month", 900.0, 0.0, 1.0e6,
+          "Newcomer arrivals in the region in month 0, before trend, noise and surges.",
+          "assumption: ~10.8k a year, about 2% of Canada's 472k (2023) admissions"),
+        p("newcomers.arrival_trend_per_year", Float, "share per year", 0.04, -0.5, 1.0,
+          "Compound growth of arrivals per year.",
+          "IRCC: 341k (2019) to 484k (2024), +7%/yr with the 2020 dip; 4% assumed for the long run"),
+        p("newcomers.arrival_noise_share", Float, "share (sd of log)", 0.10, 0.0, 2.0,
+          "Standard deviation of month-to-month log-normal noise in arrivals.",
+          "assumption"),
+        p("newcomers.surge_probability_per_year", Float, "surges per year", 0.10, 0.0, 12.0,
+          "Rate at which arrival surges (refugee waves, levels-plan changes) start.",
+          "assumption: about one a decade (Syria 2015-16, Afghanistan 2021, Ukraine 2022)"),
+        p("newcomers.surge_size_share", Float, "share", 0.5, 0.0, 10.0,
+          "Extra arrivals during a surge, as a share of trend arrivals.",
+          "assumption"),
+        p("newcomers.surge_duration_months", Int, "months", 6.0, 1.0, 120.0,
+          "How long a surge lasts.", "assumption"),
+        p("newcomers.need_hours_per_person", Float, "hours per person", 80.0, 0.0, 10000.0,
+          "Settlement service need of one newcomer, arising evenly over need_duration_months.",
+          "assumption: no figure exists; sweep 20-200"),
+        p("newcomers.need_duration_months", Int, "months", 60.0, 1.0, 240.0,
+          "Months after arrival over which a newcomer's need arises; cohorts are followed this long.",
+          "assumption"),
+        p("newcomers.eligibility_window_months", Int, "months", 36.0, 0.0, 240.0,
+          "Months after arrival during which need may be served with eligibility-restricted money.",
+          "MLH: \"the three-year cut-off\""),
+        p("newcomers.abandonment_share_per_month", Float, "share per month", 0.05, 0.0, 1.0,
+          "Share of need that has already waited a month or more that is given up each month.",
+          "assumption"),
+        p("newcomers.integration_hours_scale", Float, "effective hours per person", 40.0, 0.1, 10000.0,
+          "Effective service hours per person at which the integration index reaches 1 - 1/e.",
+          "assumption"),
+        p("newcomers.initial_met_share", Float, "share", 0.7, 0.0, 1.0,
+          "Share of past need already met for cohorts that arrived before month 0.",
+          "assumption"),
+        // ---------------------------------------------------------------- service
+        p("service.deep_contact_hours", Float, "hours per client-month", 4.0, 0.1, 200.0,
+          "Hours per client in a month under case-managed, holistic service.",
+          "assumption"),
+        p("service.shallow_contact_hours", Float, "hours per client-month", 1.0, 0.1, 200.0,
+          "Hours per client in a month under short, countable contacts.",
+          "assumption"),
+        p("service.depth_half_hours", Float, "hours per client-month", 2.0, 0.01, 200.0,
+          "Depth at which an hour of service is half as effective for integration as the deepest.",
+          "assumption (MLH 6.1: short-term outputs vs long-term outcomes)"),
+        // ---------------------------------------------------------------- iso
+        p("iso.size_dispersion_log", Float, "sd of log", 0.5, 0.0, 3.0,
+          "Dispersion of ISO size (share of the region's funding and newcomers).",
+          "assumption"),
+        p("iso.admin_staff_share", Float, "share", 0.2, 0.0, 0.9,
+          "Share of an ISO's staff positions that are administrative.",
+          "assumption"),
+        p("iso.hours_per_staff_month", Float, "hours per month", 140.0, 1.0, 744.0,
+          "Paid hours per staff member per month.", "assumption: 35 h a week"),
+        p("iso.wage_per_staff_month", Float, "CAD per month", 4800.0, 0.0, 1.0e6,
+          "Wage and benefits per staff member per month.",
+          "assumption: ~$57.6k a year, Ontario social-services wages"),
+        p("iso.nonstaff_overhead_share", Float, "share of wages", 0.25, 0.0, 5.0,
+          "Rent, IT and other non-staff costs as a share of wages.",
+          "assumption within Bridgespan 2016 (true indirect median ~40% of direct, incl. admin staff)"),
+        p("iso.reserve_months_median", Float, "months of cost", 2.0, 0.0, 240.0,
+          "Median initial cash reserve, in months of operating cost.",
+          "Nonprofit Finance Fund; ONN Sector 360 (2019): median ~2 months, ~half under 3"),
+        p("iso.reserve_dispersion_log", Float, "sd of log", 0.8, 0.0, 3.0,
+          "Dispersion of initial reserves across ISOs (log-normal).",
+          "assumption: gives ~70% under 3 months at the default median"),
+        p("iso.credit_line_months", Float, "months of cost", 0.5, 0.0, 24.0,
+          "Overdraft an ISO can draw before it misses payroll.",
+          "assumption (MLH ISO#19: no bank account to carry wages for a month)"),
+        p("iso.insolvency_grace_months", Int, "months", 3.0, 0.0, 60.0,
+          "Consecutive months of missed payroll after which an ISO closes.",
+          "assumption"),
+        p("iso.quit_rate_per_year", Float, "share per year", 0.10, 0.0, 1.0,
+          "Staff quit rate when jobs are secure.",
+          "Nonprofit HR surveys 2015-2020: 13-21% total turnover; base set below the range"),
+        p("iso.insecurity_quit_multiplier", Float, "ratio", 0.8, 0.0, 50.0,
+          "Extra quit hazard, relative to base, while the largest contract is ending undecided.",
+          "assumption (MLH ISO#19: multi-year funding retains quality staff)"),
+        p("iso.missed_payroll_quit_share", Float, "share per month", 0.15, 0.0, 1.0,
+          "Share of staff who quit in a month in which payroll is missed.",
+          "assumption"),
+        p("iso.insecurity_horizon_months", Int, "months", 6.0, 0.0, 120.0,
+          "Months before a contract ends from which staff feel its renewal is uncertain.",
+          "assumption"),
+        p("iso.hiring_lag_months", Float, "months", 3.0, 0.0, 60.0,
+          "Mean time to fill a vacancy (0 = at once).", "assumption"),
+        p("iso.learning_months", Float, "months", 12.0, 0.1, 240.0,
+          "Time constant of the learning curve of a new hire.", "assumption"),
+        p("iso.novice_productivity_share", Float, "share", 0.6, 0.0, 1.0,
+          "Productivity of a new hire relative to a fully experienced one.", "assumption"),
+        p("iso.management_hours_per_staff_month", Float, "hours per staff-month", 8.0, 0.0, 744.0,
+          "Administration needed to run the organization, apart from funder reporting.",
+          "assumption"),
+        p("iso.diversification_effort_share", Float, "share of staff hours", 0.03, 0.0, 0.5,
+          "Share of staff hours spent raising non-government revenue (strategy).",
+          "assumption"),
+        p("iso.donations_max_per_staff_month", Float, "CAD per staff-month", 2200.0, 0.0, 1.0e6,
+          "Ceiling of donations and fees per staff member per month with unlimited fundraising.",
+          "assumption, set so government is ~66% of revenue at baseline (MLH citing Barr et al. 2005)"),
+        p("iso.fundraising_half_hours_per_staff", Float, "hours per staff-month", 4.0, 0.01, 744.0,
+          "Fundraising hours per staff member that raise half the ceiling.", "assumption"),
+        p("iso.holistic_share", Float, "share", 0.5, 0.0, 1.0,
+          "Share of unrestricted service hours aimed at need outside the eligibility window (strategy).",
+          "assumption (MLH 6.1)"),
+        p("iso.mission_weight", Float, "share", 0.5, 0.0, 1.0,
+          "Weight an ISO gives its mission, against funders' measures, when choosing service depth.",
+          "assumption"),
+        p("iso.ask_markup_share", Float, "share", 0.05, 0.0, 5.0,
+          "How much more than its current contract an ISO asks for at a call.",
+          "IRCC 2019: $7B asked for $4B"),
+        p("iso.proposal_hours", Float, "hours per proposal", 80.0, 0.0, 10000.0,
+          "Staff hours to write one proposal at a call.", "assumption"),
+        p("iso.reserve_target_months", Float, "months of cost", 2.0, 0.0, 240.0,
+          "Reserve an ISO aims to keep; cash above it is spent on staff over a year.",
+          "assumption: the sector median (Nonprofit Finance Fund; ONN 2019)"),
+        p("iso.planning_horizon_months", Int, "months", 3.0, 1.0, 24.0,
+          "Months ahead an ISO projects cash when deciding layoffs and hiring.", "assumption"),
+        // ---------------------------------------------------------------- trust
+        p("trust.initial", Float, "index 0-1", 0.5, 0.0, 1.0,
+          "Trust of every funder-ISO relationship at month 0.", "assumption"),
+        p("trust.build_per_month", Float, "share per month", 0.06, 0.0, 1.0,
+          "Share of the gap to full trust closed per month of contact, scaled by officer knowledge and contact.",
+          "assumption (MLH 5.3, 5.6)"),
+        p("trust.late_payment_erosion_share", Float, "share", 0.15, 0.0, 1.0,
+          "Share of trust lost when a payment comes late.", "assumption (MLH 5.1)"),
+        p("trust.cut_erosion_share", Float, "share", 0.5, 0.0, 1.0,
+          "Share of trust lost when a funder cuts or does not renew a contract.", "assumption"),
+        p("trust.micromanagement_erosion_per_month", Float, "share per month", 0.03, 0.0, 1.0,
+          "Share of trust lost per month per unit of micromanagement.", "assumption (MLH ISO#20)"),
+        // ---------------------------------------------------------------- brinkerhoff
+        p("brinkerhoff.threshold", Float, "index 0-1", 0.5, 0.0, 1.0,
+          "Level above which mutuality or organization identity counts as high.",
+          "Brinkerhoff (2002), via MLH 3"),
+        p("brinkerhoff.identity_adjust_per_month", Float, "share per month", 0.1, 0.0, 1.0,
+          "Speed at which organization identity moves towards its current pressure-determined level.",
+          "assumption"),
+        // ---------------------------------------------------------------- reporting
+        p("reporting.coordinated", Bool, "switch", 0.0, 0.0, 1.0,
+          "Funders accept one coordinated report: fixed report preparation is shared.",
+          "MLH 7; GA (coordinated reporting)"),
+        p("reporting.coordination_saving_share", Float, "share", 0.4, 0.0, 1.0,
+          "Share of report preparation saved when reporting is coordinated.", "assumption"),
+    ];
+
+    let n = Kind::Choice(MEASURES);
+    let funder_keys = [
+        FunderKey { key: "enabled", kind: Bool, unit: "switch", defaults: [1.0, 1.0, 1.0, 1.0], min: 0.0, max: 1.0,
+            description: "Whether this funder exists in the scenario.", source: "MLH: federal, provincial, municipal and philanthropic funders" },
+        FunderKey { key: "budget_per_newcomer", kind: Float, unit: "CAD per month per monthly arrival", defaults: [2284.0, 300.0, 100.0, 400.0], min: 0.0, max: 1.0e6,
+            description: "Monthly budget per newcomer arriving per month (on the lagged average of arrivals).",
+            source: "federal: IRCC ~$779M (2019-20) / 341k admissions; others assumption" },
+        FunderKey { key: "budget_lag_months", kind: Int, unit: "months", defaults: [36.0, 12.0, 12.0, 12.0], min: 1.0, max: 240.0,
+            description: "Window of the moving average of arrivals the budget follows.",
+            source: "federal: IRCC allocates on a rolling 3-year average of landings; others assumption" },
+        FunderKey { key: "budget_follow_share", kind: Float, unit: "share", defaults: [1.0, 1.0, 1.0, 0.0], min: 0.0, max: 1.0,
+            description: "How far the budget follows arrivals (1) rather than staying at its month-0 level (0).",
+            source: "assumption (MLH 5.1: funding is not keeping up)" },
+        FunderKey { key: "shock_probability_per_year", kind: Float, unit: "shocks per year", defaults: [0.03, 0.06, 0.03, 0.03], min: 0.0, max: 12.0,
+            description: "Rate of policy shocks that cut the budget and terminate contracts.",
+            source: "assumption (Ontario 2011)" },
+        FunderKey { key: "shock_cut_share", kind: Float, unit: "share", defaults: [0.12, 0.12, 0.12, 0.12], min: 0.0, max: 1.0,
+            description: "Share of the budget removed by a shock; the lowest-ranked contracts end at once.",
+            source: "Ontario 2011: 34 of ~290 funded agencies lost all funding" },
+        FunderKey { key: "contract_months", kind: Int, unit: "months", defaults: [12.0, 12.0, 12.0, 12.0], min: 1.0, max: 120.0,
+            description: "Length of an agreement; renewal is by competitive call when it ends.",
+            source: "MLH 5.1 (annual contracts); IRCC 2019 call: 5 years; 2024: 3 years" },
+        FunderKey { key: "core_share", kind: Float, unit: "share", defaults: [0.0, 0.0, 0.2, 0.5], min: 0.0, max: 1.0,
+            description: "Share of a contract that is unrestricted core operating funding (the rest is program-restricted).",
+            source: "MLH 5.1: program-specific federal funding; others assumption" },
+        FunderKey { key: "eligibility_restricted", kind: Bool, unit: "switch", defaults: [1.0, 0.0, 0.0, 0.0], min: 0.0, max: 1.0,
+            description: "Whether program money may serve only newcomers inside the eligibility window.",
+            source: "MLH: federal three-year cut-off" },
+        FunderKey { key: "indirect_rate_share", kind: Float, unit: "share of direct cost", defaults: [0.12, 0.12, 0.12, 0.15], min: 0.0, max: 5.0,
+            description: "Overhead a program contract may pay on top of wages; program money not spent on wages plus this rate is returned at fiscal-year end.",
+            source: "Gregory & Howard 2009: funders pay 10-15%" },
+        FunderKey { key: "decision_delay_months", kind: Int, unit: "months", defaults: [1.0, 1.0, 1.0, 0.0], min: 0.0, max: 24.0,
+            description: "Months after a contract period starts before the renewal decision (and first payment) arrives.",
+            source: "assumption for routine renewals; the IRCC 2024 call was 9 weeks late (KM4S 2025)" },
+        FunderKey { key: "late_payment_probability", kind: Float, unit: "probability per contract-year", defaults: [0.35, 0.35, 0.35, 0.1], min: 0.0, max: 1.0,
+            description: "Chance that the first payments of a contract-year come late.",
+            source: "Urban Institute 2010, 2013: 30-40% of contracted nonprofits paid late" },
+        FunderKey { key: "late_payment_days_min", kind: Float, unit: "days", defaults: [10.0, 10.0, 10.0, 10.0], min: 0.0, max: 720.0,
+            description: "Shortest delay of a late payment; a delay is min + (max - min) * u^2 with u uniform, skewed to short delays.",
+            source: "Urban Institute 2013: with 10-120 days, 17% of late payers are 61-90 days late (survey 20-24%) and 15% over 90" },
+        FunderKey { key: "late_payment_days_max", kind: Float, unit: "days", defaults: [120.0, 120.0, 120.0, 120.0], min: 0.0, max: 720.0,
+            description: "Longest delay of a late payment.", source: "Urban Institute 2013" },
+        FunderKey { key: "reporting_hours_per_month", kind: Float, unit: "hours per month", defaults: [20.0, 10.0, 6.0, 6.0], min: 0.0, max: 10000.0,
+            description: "Fixed monthly reporting work for one contract, for a contract of average size.",
+            source: "assumption (Urban Institute 2010: 3/4 call reporting a problem)" },
+        FunderKey { key: "reporting_per_client_hours", kind: Float, unit: "hours per client counted", defaults: [0.25, 0.1, 0.1, 0.05], min: 0.0, max: 100.0,
+            description: "Data entry per client counted, charged under output measures.",
+            source: "assumption (MLH 5.3)" },
+        FunderKey { key: "reports_per_year", kind: Float, unit: "reports per year", defaults: [4.0, 2.0, 1.0, 1.0], min: 0.0, max: 52.0,
+            description: "Formal reports due per year.", source: "assumption" },
+        FunderKey { key: "report_prep_hours", kind: Float, unit: "hours per report", defaults: [24.0, 16.0, 8.0, 8.0], min: 0.0, max: 10000.0,
+            description: "Hours to prepare one formal report.", source: "assumption" },
+        FunderKey { key: "measure", kind: n, unit: "choice", defaults: [0.0, 0.0, 0.0, 1.0], min: 0.0, max: 1.0,
+            description: "What the funder measures and ranks on: clients counted (output) or integration gained (outcome).",
+            source: "MLH 6.1, 6.3" },
+        FunderKey { key: "outcome_measurement_hours_per_month", kind: Float, unit: "hours per month", defaults: [10.0, 10.0, 10.0, 10.0], min: 0.0, max: 10000.0,
+            description: "Monthly work of outcome measurement (follow-up surveys), charged under outcome measures.",
+            source: "assumption" },
+        FunderKey { key: "micromanagement_share", kind: Float, unit: "share", defaults: [0.3, 0.15, 0.1, 0.05], min: 0.0, max: 5.0,
+            description: "Extra reporting work as a share of the contract's reporting, and pressure on organization identity.",
+            source: "assumption (MLH ISO#20: two times more into administration)" },
+        FunderKey { key: "officer_rotation_months", kind: Float, unit: "months", defaults: [18.0, 30.0, 36.0, 48.0], min: 0.0, max: 1200.0,
+            description: "Mean time a program officer stays on a file (0 = officers never rotate).",
+            source: "MLH: rotating one or two years; PSC testimony 2009 (qualitative)" },
+        FunderKey { key: "new_officer_knowledge_share", kind: Float, unit: "share", defaults: [0.2, 0.2, 0.2, 0.2], min: 0.0, max: 1.0,
+            description: "Knowledge of the file a new officer starts with.", source: "assumption (MLH: no corporate memory)" },
+        FunderKey { key: "officer_learning_months", kind: Float, unit: "months", defaults: [12.0, 12.0, 12.0, 12.0], min: 0.1, max: 240.0,
+            description: "Time constant with which an officer learns a file.", source: "assumption" },
+        FunderKey { key: "explanation_hours_per_month", kind: Float, unit: "hours per month", defaults: [12.0, 8.0, 6.0, 6.0], min: 0.0, max: 10000.0,
+            description: "ISO hours spent briefing an officer with no knowledge (scaled by 1 - knowledge).",
+            source: "assumption (MLH ISO#18: we often feel like we're training new staff)" },
+        FunderKey { key: "officer_decision_delay_months", kind: Float, unit: "months", defaults: [2.0, 2.0, 1.0, 1.0], min: 0.0, max: 24.0,
+            description: "Extra decision delay at renewal for an officer with no knowledge (scaled by 1 - knowledge).",
+            source: "assumption (MLH 5.3)" },
+        FunderKey { key: "trust_reset_share", kind: Float, unit: "share", defaults: [0.3, 0.3, 0.3, 0.3], min: 0.0, max: 1.0,
+            description: "Share of trust lost when the officer on a file changes.", source: "assumption (MLH 5.3)" },
+        FunderKey { key: "contact_share", kind: Float, unit: "share", defaults: [0.4, 0.7, 0.9, 0.8], min: 0.0, max: 1.0,
+            description: "Closeness of contact with ISOs; scales how fast trust is built.",
+            source: "MLH 5.6: provinces rated better than federal (\"Ottawa is far away\"); levels assumed" },
+        FunderKey { key: "alternatives", kind: Int, unit: "applicants", defaults: [10.0, 5.0, 3.0, 5.0], min: 0.0, max: 100000.0,
+            description: "Applicants outside the modelled ISOs competing at each call (the funder's alternatives).",
+            source: "MLH 6 (many alternatives); IRCC 2019: 1,315 proposals, 67% approved" },
+        FunderKey { key: "alternative_quality_share", kind: Float, unit: "score units", defaults: [0.8, 0.8, 0.8, 0.8], min: 0.0, max: 100.0,
+            description: "Mean measured performance of an alternative applicant relative to the average ISO (unproven: below 1).",
+            source: "assumption" },
+        FunderKey { key: "call_trust_weight", kind: Float, unit: "weight", defaults: [0.5, 0.5, 0.5, 0.5], min: 0.0, max: 100.0,
+            description: "Weight of trust, beside measured performance, when the funder ranks applicants.",
+            source: "assumption" },
+        FunderKey { key: "call_noise_sd", kind: Float, unit: "score units", defaults: [0.3, 0.3, 0.3, 0.3], min: 0.0, max: 100.0,
+            description: "Noise in how the funder scores proposals.", source: "assumption" },
+        FunderKey { key: "fundraising_score_weight", kind: Float, unit: "weight", defaults: [0.0, 0.0, 0.0, 2.0], min: 0.0, max: 100.0,
+            description: "Weight the funder puts on an applicant's own fundraising effort (share of hours).",
+            source: "assumption: foundations favour organizations that raise other money" },
+    ];
+    for (fi, name) in FUNDERS.iter().enumerate() {
+        for k in &funder_keys {
+            r.push(ParamSpec {
+                path: format!("funders.{name}.{}", k.key),
+                kind: k.kind,
+                unit: k.unit,
+                default: k.defaults[fi],
+                min: k.min,
+                max: k.max,
+                description: k.description,
+                source: k.source,
+            });
+        }
+    }
+    r
+}
+
+/// The registry, built once.
+pub fn registry() -> &'static [ParamSpec] {
+    static REG: OnceLock<Vec<ParamSpec>> = OnceLock::new();
+    REG.get_or_init(build_registry)
+}
+
+/// Index of a parameter in the registry, by dotted path.
+pub fn index_of(path: &str) -> Option<usize> {
+    registry().iter().position(|s| s.path == path)
+}
+
+/// The registered path closest to `path`, for "did you mean" messages.
+pub fn suggest(path: &str) -> Option<&'static str> {
+    let mut best: Option<(&'static str, f64)> = None;
+    for s in registry() {
+        let score = strsim::jaro_winkler(path, &s.path);
+        if best.is_none_or(|(_, b)| score > b) {
+            best = Some((s.path.as_str(), score));
+        }
+    }
+    best.filter(|(_, s)| *s > 0.8).map(|(p, _)| p)
+}
+
+/// Why a value does not fit a parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ValueProblem {
+    /// Wrong type of value.
+    WrongType {
+        /// what was expected
+        expected: &'static str,
+        /// what was given
+        found: String,
+    },
+    /// Outside the allowed range (or not finite).
+    OutOfRange {
+        /// the value given, as text
+        value: String,
+    },
+    /// A word not among the allowed choices.
+    UnknownChoice {
+        /// the word given
+        value: String,
+    },
+}
+
+/// A raw value from a scenario file or the command line, before checking.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RawValue {
+    /// An integer literal.
+    Int(i64),
+    /// A floating-point literal.
+    Float(f64),
+    /// A boolean.
+    Bool(bool),
+    /// A string.
+    Str(String),
+}
+
+impl RawValue {
+    /// Parses a command-line `--set` value: a number, `true`/`false`, or a word (quotes optional).
+    pub fn parse_cli(s: &str) -> RawValue {
+        let t = s.trim();
+        if let Ok(i) = t.replace('_', "").parse::<i64>() {
+            return RawValue::Int(i);
+        }
+        if let Ok(f) = t.parse::<f64>() {
+            return RawValue::Float(f);
+        }
+        match t {
+            "true" => RawValue::Bool(true),
+            "false" => RawValue::Bool(false),
+            _ => RawValue::Str(t.trim_matches('"').to_string()),
+        }
+    }
+    fn describe(&self) -> String {
+        match self {
+            RawValue::Int(i) => format!("integer {i}"),
+            RawValue::Float(f) => format!("float {f}"),
+            RawValue::Bool(b) => format!("boolean {b}"),
+            RawValue::Str(s) => format!("string \"{s}\""),
+        }
+    }
+}
+
+/// Checks a raw value against a parameter's kind and range and converts it.
+pub fn check_value(spec: &ParamSpec, raw: &RawValue) -> Result<f64, ValueProblem> {
+    let v = match (spec.kind, raw) {
+        (Kind::Bool, RawValue::Bool(b)) => return Ok(if *b { 1.0 } else { 0.0 }),
+        (Kind::Bool, other) => {
+            return Err(ValueProblem::WrongType {
+                expected: "a boolean (true or false)",
+                found: other.describe(),
+            })
+        }
+        (Kind::Choice(words), RawValue::Str(s)) => {
+            return words
+                .iter()
+                .position(|w| w == s)
+                .map(|i| i as f64)
+                .ok_or(ValueProblem::UnknownChoice { value: s.clone() })
+        }
+        (Kind::Choice(_), other) => {
+            return Err(ValueProblem::WrongType {
+                expected: "a string",
+                found: other.describe(),
+            })
+        }
+        (Kind::Int, RawValue::Int(i)) => *i as f64,
+        (Kind::Int, RawValue::Float(f)) if f.is_finite() && f.fract() == 0.0 => *f,
+        (Kind::Int, other) => {
+            return Err(ValueProblem::WrongType {
+                expected: "a whole number",
+                found: other.describe(),
+            })
+        }
+        (Kind::Float, RawValue::Int(i)) => *i as f64,
+        (Kind::Float, RawValue::Float(f)) => *f,
+        (Kind::Float, other) => {
+            return Err(ValueProblem::WrongType {
+                expected: "a number",
+                found: other.describe(),
+            })
+        }
+    };
+    if !v.is_finite() || v < spec.min || v > spec.max {
+        return Err(ValueProblem::OutOfRange { value: fmt_num(v) });
+    }
+    Ok(v)
+}
+
+/// A full set of parameter values, indexed like [`registry`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Values(pub Vec<f64>);
+
+impl Default for Values {
+    fn default() -> Self {
+        Values(registry().iter().map(|s| s.default).collect())
+    }
+}
+
+impl Values {
+    /// The value at a path.
+    ///
+    /// # Panics
+    /// If `path` is not registered: paths used in code are fixed, and a test
+    /// builds the default configuration, which reads every one of them.
+    pub fn get(&self, path: &str) -> f64 {
+        match index_of(path) {
+            Some(i) => self.0[i],
+            None => panic!("parameter path not registered: {path}"),
+        }
+    }
+
+    /// Sets the value at a registry index (already checked).
+    pub fn set_index(&mut self, i: usize, v: f64) {
+        self.0[i] = v;
+    }
+
+    /// The paths whose values differ from `other`, in registry order.
+    pub fn differences(&self, other: &Values) -> Vec<usize> {
+        (0..self.0.len())
+            .filter(|&i| self.0[i].to_bits() != other.0[i].to_bits())
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_unique_and_defaults_in_range() {
+        let reg = registry();
+        let mut paths: Vec<&str> = reg.iter().map(|s| s.path.as_str()).collect();
+        paths.sort();
+        let n = paths.len();
+        paths.dedup();
+        assert_eq!(n, paths.len(), "duplicate parameter path");
+        for s in reg {
+            assert!(
+                s.default >= s.min && s.default <= s.max,
+                "{} default out of range",
+                s.path
+            );
+            assert!(!s.description.is_empty() && !s.source.is_empty() && !s.unit.is_empty());
+        }
+    }
+
+    #[test]
+    fn suggestion_finds_near_miss() {
+        assert_eq!(
+            suggest("funders.federal.contract_month"),
+            Some("funders.federal.contract_months")
+        );
+        assert_eq!(suggest("zzzz"), None);
+    }
+
+    #[test]
+    fn check_value_rejects_bad_input() {
+        let spec = &registry()[index_of("funders.federal.contract_months").unwrap()];
+        assert_eq!(check_value(spec, &RawValue::Int(36)), Ok(36.0));
+        assert!(matches!(
+            check_value(spec, &RawValue::Int(0)),
+            Err(ValueProblem::OutOfRange { .. })
+        ));
+        assert!(matches!(
+            check_value(spec, &RawValue::Float(1.5)),
+            Err(ValueProblem::WrongType { .. })
+        ));
+        let f = &registry()[index_of("newcomers.arrival_noise_share").unwrap()];
+        assert!(check_value(f, &RawValue::Float(f64::NAN)).is_err());
+        assert!(check_value(f, &RawValue::Float(f64::INFINITY)).is_err());
+        let m = &registry()[index_of("funders.federal.measure").unwrap()];
+        assert_eq!(check_value(m, &RawValue::Str("outcome".into())), Ok(1.0));
+        assert!(check_value(m, &RawValue::Str("outcomes".into())).is_err());
+    }
+}
