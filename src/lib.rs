@@ -1,5 +1,7 @@
 //! partnersim
+pub mod export;
 pub mod metrics;
 pub mod model;
 pub mod params;
+pub mod plot;
 pub mod scenario;

@@ -1,0 +1,73 @@
+//! Plots with plotters, PNG and SVG, rendered without system fonts.
+//!
+//! DejaVu Sans (Bitstream Vera licence, `assets/fonts/DejaVuSans-LICENSE.txt`)
+//! is compiled into the binary and registered as `sans-serif` before any
+//! drawing, so text renders on a headless machine with no fonts installed.
+//! Plots never compute dynamics: they read saved CSVs. Bitmaps are rendered
+//! to a temporary file and renamed, so a failed render leaves no partial PNG.
+
+use plotters::style::{register_font, FontStyle, RGBColor};
+use std::path::{Path, PathBuf};
+use std::sync::Once;
+
+/// The embedded font.
+pub static FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+
+/// Registers the embedded font as `sans-serif` (idempotent).
+pub fn init_fonts() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        for style in [FontStyle::Normal, FontStyle::Bold, FontStyle::Italic, FontStyle::Oblique] {
+            // Registration only fails for malformed font data, which is compiled in and tested.
+            let _ = register_font("sans-serif", style, FONT);
+        }
+    });
+}
+
+/// Okabe–Ito colour-blind-safe palette (black last).
+pub const PALETTE: [RGBColor; 8] = [
+    RGBColor(0, 114, 178),   // blue
+    RGBColor(230, 159, 0),   // orange
+    RGBColor(0, 158, 115),   // bluish green
+    RGBColor(204, 121, 167), // reddish purple
+    RGBColor(86, 180, 233),  // sky blue
+    RGBColor(213, 94, 0),    // vermillion
+    RGBColor(240, 228, 66),  // yellow
+    RGBColor(0, 0, 0),       // black
+];
+
+/// Colour of series `i`.
+pub fn colour(i: usize) -> RGBColor {
+    PALETTE[i % PALETTE.len()]
+}
+
+/// Pixel size of every plot.
+pub const SIZE: (u32, u32) = (960, 600);
+
+/// Temporary sibling path for atomic rendering (keeps the extension so backends pick the format).
+pub fn temp_path(path: &Path) -> PathBuf {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    path.with_file_name(format!(".tmp-{}-{name}", std::process::id()))
+}
+
+/// Renders with `draw` into `path` atomically (temporary file, then rename).
+pub fn render_atomic<F>(path: &Path, draw: F) -> anyhow::Result<()>
+where
+    F: FnOnce(&Path) -> anyhow::Result<()>,
+{
+    init_fonts();
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let tmp = temp_path(path);
+    match draw(&tmp) {
+        Ok(()) => {
+            std::fs::rename(&tmp, path)?;
+            Ok(())
+        }
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
+}
