@@ -4,4 +4,5 @@ pub mod metrics;
 pub mod model;
 pub mod params;
 pub mod plot;
+pub mod progress;
 pub mod scenario;

@@ -137,3 +137,21 @@ mod tests {
         );
     }
 }
+
+/// The metric catalogue as Markdown (`metric | unit | summary | description`).
+pub fn markdown_table() -> String {
+    let mut s = String::from("| metric | unit | summary | description |\n|---|---|---|---|\n");
+    for m in METRICS {
+        let r = match m.reduce {
+            Reduce::Mean => "mean over months",
+            Reduce::Last => "last month",
+            Reduce::Sum => "sum over months",
+            Reduce::Total => "run totals",
+        };
+        s.push_str(&format!(
+            "| `{}` | {} | {} | {} |\n",
+            m.name, m.unit, r, m.description
+        ));
+    }
+    s
+}

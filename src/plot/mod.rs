@@ -17,7 +17,12 @@ pub static FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 pub fn init_fonts() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
-        for style in [FontStyle::Normal, FontStyle::Bold, FontStyle::Italic, FontStyle::Oblique] {
+        for style in [
+            FontStyle::Normal,
+            FontStyle::Bold,
+            FontStyle::Italic,
+            FontStyle::Oblique,
+        ] {
             // Registration only fails for malformed font data, which is compiled in and tested.
             let _ = register_font("sans-serif", style, FONT);
         }
@@ -46,7 +51,10 @@ pub const SIZE: (u32, u32) = (960, 600);
 
 /// Temporary sibling path for atomic rendering (keeps the extension so backends pick the format).
 pub fn temp_path(path: &Path) -> PathBuf {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     path.with_file_name(format!(".tmp-{}-{name}", std::process::id()))
 }
 
