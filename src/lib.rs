@@ -1,8 +1,14 @@
 //! partnersim
+pub mod bench;
+pub mod cli;
+pub mod compare;
 pub mod export;
 pub mod metrics;
 pub mod model;
 pub mod params;
 pub mod plot;
+pub mod present;
 pub mod progress;
+pub mod run;
 pub mod scenario;
+pub mod stats;

@@ -164,6 +164,10 @@ struct Totals {
     staff_hours: f64,
     gov_revenue: f64,
     revenue: f64,
+    decision_delay: f64,
+    decisions: f64,
+    approved: f64,
+    applicants: f64,
 }
 
 /// The state of one replication.
@@ -796,6 +800,16 @@ impl Model<'_> {
         };
         summary[M::GovRevenueShare as usize] = if tot.revenue > 0.0 {
             tot.gov_revenue / tot.revenue
+        } else {
+            0.0
+        };
+        summary[M::DecisionDelayMonths as usize] = if tot.decisions > 0.0 {
+            tot.decision_delay / tot.decisions
+        } else {
+            0.0
+        };
+        summary[M::CallApprovalShare as usize] = if tot.applicants > 0.0 {
+            tot.approved / tot.applicants
         } else {
             0.0
         };

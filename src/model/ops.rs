@@ -18,8 +18,6 @@ pub struct IsoMonth {
     pub staff: u32,
     /// layoffs this month
     pub layoffs: u32,
-    /// frontline positions
-    pub frontline: u32,
     /// productivity from experience
     pub productivity: f64,
     /// contracted revenue per month (planning basis)
@@ -178,7 +176,6 @@ impl Model<'_> {
                 reporting_hours: reporting.min(staff_hours),
                 staff: n,
                 layoffs,
-                frontline: (nf - admin_pos).max(0.0) as u32,
                 productivity,
                 contracted,
                 donations_expected,

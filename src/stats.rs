@@ -1,0 +1,333 @@
+//! Deterministic statistics: streaming moments, a bounded-memory quantile
+//! sketch, Student-t intervals and paired differences.
+//!
+//! Everything here is fed in replication order by one thread, so results are
+//! bit-identical whatever the number of threads that produced the inputs.
+
+/// Streaming mean and variance (Welford).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Welford {
+    n: u64,
+    mean: f64,
+    m2: f64,
+}
+
+impl Welford {
+    /// Adds one value.
+    pub fn push(&mut self, x: f64) {
+        self.n += 1;
+        let d = x - self.mean;
+        self.mean += d / self.n as f64;
+        self.m2 += d * (x - self.mean);
+    }
+    /// Count.
+    pub fn n(&self) -> u64 {
+        self.n
+    }
+    /// Mean (0 when empty).
+    pub fn mean(&self) -> f64 {
+        self.mean
+    }
+    /// Sample standard deviation (0 with fewer than two values).
+    pub fn sd(&self) -> f64 {
+        if self.n < 2 {
+            0.0
+        } else {
+            (self.m2 / (self.n - 1) as f64).sqrt()
+        }
+    }
+}
+
+/// A deterministic quantile sketch with bounded memory (a KLL-style compactor
+/// stack with alternating, not random, offsets).
+///
+/// Exact (type-7 interpolation) while it holds at most `k` values; after that
+/// each level keeps at most its capacity, so memory stays O(k) whatever the
+/// count, with rank error of order 1/k.
+#[derive(Debug, Clone)]
+pub struct QuantileSketch {
+    k: usize,
+    levels: Vec<Vec<f64>>,
+    flips: Vec<bool>,
+    n: u64,
+}
+
+impl QuantileSketch {
+    /// A sketch that is exact up to `k` values (k >= 8).
+    pub fn new(k: usize) -> Self {
+        QuantileSketch {
+            k: k.max(8),
+            levels: vec![Vec::new()],
+            flips: vec![false],
+            n: 0,
+        }
+    }
+
+    fn capacity(&self, h: usize) -> usize {
+        let depth = self.levels.len() - 1 - h;
+        ((self.k as f64) * (2.0f64 / 3.0).powi(depth as i32))
+            .ceil()
+            .max(8.0) as usize
+    }
+
+    /// Adds one value.
+    pub fn push(&mut self, x: f64) {
+        self.n += 1;
+        self.levels[0].push(x);
+        let mut h = 0;
+        while h < self.levels.len() {
+            if self.levels[h].len() > self.capacity(h)
+                || (self.levels.len() == 1 && self.levels[0].len() > self.k)
+            {
+                self.compact(h);
+            }
+            h += 1;
+        }
+    }
+
+    fn compact(&mut self, h: usize) {
+        if h + 1 == self.levels.len() {
+            self.levels.push(Vec::new());
+            self.flips.push(false);
+        }
+        let mut buf = std::mem::take(&mut self.levels[h]);
+        buf.sort_by(|a, b| a.total_cmp(b));
+        // An odd leftover stays at this level.
+        if buf.len() % 2 == 1 {
+            if let Some(last) = buf.pop() {
+                self.levels[h].push(last);
+            }
+        }
+        let off = usize::from(self.flips[h]);
+        self.flips[h] = !self.flips[h];
+        let promoted: Vec<f64> = buf.iter().skip(off).step_by(2).copied().collect();
+        self.levels[h + 1].extend(promoted);
+    }
+
+    /// Number of values pushed.
+    pub fn count(&self) -> u64 {
+        self.n
+    }
+
+    /// The q-quantile (q in [0, 1]); NaN when empty.
+    pub fn quantile(&self, q: f64) -> f64 {
+        if self.n == 0 {
+            return f64::NAN;
+        }
+        if self.levels.len() == 1 {
+            let mut v = self.levels[0].clone();
+            v.sort_by(|a, b| a.total_cmp(b));
+            return quantile_sorted(&v, q);
+        }
+        let mut items: Vec<(f64, f64)> = Vec::new();
+        for (h, lv) in self.levels.iter().enumerate() {
+            let w = (1u64 << h) as f64;
+            items.extend(lv.iter().map(|&x| (x, w)));
+        }
+        items.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let total: f64 = items.iter().map(|x| x.1).sum();
+        let target = q.clamp(0.0, 1.0) * total;
+        let mut acc = 0.0;
+        for (x, w) in &items {
+            acc += w;
+            if acc >= target {
+                return *x;
+            }
+        }
+        items.last().map_or(f64::NAN, |x| x.0)
+    }
+}
+
+/// Type-7 quantile (linear interpolation, as R's default) of sorted values; NaN when empty.
+pub fn quantile_sorted(v: &[f64], q: f64) -> f64 {
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    let h = (v.len() - 1) as f64 * q.clamp(0.0, 1.0);
+    let lo = h.floor() as usize;
+    let hi = h.ceil() as usize;
+    v[lo] + (h - lo as f64) * (v[hi] - v[lo])
+}
+
+/// Standard normal quantile (Acklam's rational approximation, relative error < 1.2e-9).
+pub fn normal_quantile(p: f64) -> f64 {
+    const A: [f64; 6] = [
+        -3.969683028665376e1,
+        2.209460984245205e2,
+        -2.759285104469687e2,
+        1.383577518672690e2,
+        -3.066479806614716e1,
+        2.506628277459239,
+    ];
+    const B: [f64; 5] = [
+        -5.447609879822406e1,
+        1.615858368580409e2,
+        -1.556989798598866e2,
+        6.680131188771972e1,
+        -1.328068155288572e1,
+    ];
+    const C: [f64; 6] = [
+        -7.784894002430293e-3,
+        -3.223964580411365e-1,
+        -2.400758277161838,
+        -2.549732539343734,
+        4.374664141464968,
+        2.938163982698783,
+    ];
+    const D: [f64; 4] = [
+        7.784695709041462e-3,
+        3.224671290700398e-1,
+        2.445134137142996,
+        3.754408661907416,
+    ];
+    let p = p.clamp(1e-300, 1.0 - 1e-16);
+    let pl = 0.02425;
+    if p < pl {
+        let q = (-2.0 * p.ln()).sqrt();
+        (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5])
+            / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
+    } else if p <= 1.0 - pl {
+        let q = p - 0.5;
+        let r = q * q;
+        (((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * q
+            / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1.0)
+    } else {
+        -normal_quantile(1.0 - p)
+    }
+}
+
+/// Student-t quantile with `df` degrees of freedom (exact for df = 1, 2; Cornish–Fisher otherwise).
+pub fn t_quantile(p: f64, df: f64) -> f64 {
+    if df <= 0.0 {
+        return f64::NAN;
+    }
+    if df == 1.0 {
+        return (std::f64::consts::PI * (p - 0.5)).tan();
+    }
+    if df == 2.0 {
+        return (2.0 * p - 1.0) / (2.0 * p * (1.0 - p)).sqrt();
+    }
+    let z = normal_quantile(p);
+    let (z2, v) = (z * z, df);
+    z + (z2 * z + z) / (4.0 * v)
+        + (5.0 * z2 * z2 * z + 16.0 * z2 * z + 3.0 * z) / (96.0 * v * v)
+        + (3.0 * z2 * z2 * z2 * z + 19.0 * z2 * z2 * z + 17.0 * z2 * z - 15.0 * z)
+            / (384.0 * v * v * v)
+        + (79.0 * z.powi(9) + 776.0 * z.powi(7) + 1482.0 * z.powi(5)
+            - 1920.0 * z.powi(3)
+            - 945.0 * z)
+            / (92160.0 * v.powi(4))
+}
+
+/// Mean, sd and 95% confidence interval of the mean of `v` (t-based).
+pub fn mean_ci95(v: &[f64]) -> (f64, f64, f64, f64) {
+    let mut w = Welford::default();
+    for &x in v {
+        w.push(x);
+    }
+    let n = w.n() as f64;
+    let (m, sd) = (w.mean(), w.sd());
+    if n < 2.0 {
+        return (m, sd, m, m);
+    }
+    let h = t_quantile(0.975, n - 1.0) * sd / n.sqrt();
+    (m, sd, m - h, m + h)
+}
+
+/// Paired comparison of `a` (scenario) against `b` (baseline), replication by replication.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Paired {
+    /// mean of a
+    pub mean: f64,
+    /// mean of b
+    pub baseline_mean: f64,
+    /// mean of a - b
+    pub diff_mean: f64,
+    /// 95% CI of the mean difference, lower
+    pub diff_ci95_low: f64,
+    /// 95% CI of the mean difference, upper
+    pub diff_ci95_high: f64,
+    /// var(a - b) / (var(a) + var(b)): below 1 when common random numbers help
+    pub variance_ratio: f64,
+}
+
+/// Paired statistics of two equally long samples.
+pub fn paired(a: &[f64], b: &[f64]) -> Paired {
+    let n = a.len().min(b.len());
+    let d: Vec<f64> = (0..n).map(|i| a[i] - b[i]).collect();
+    let (dm, dsd, lo, hi) = mean_ci95(&d);
+    let (am, asd, _, _) = mean_ci95(&a[..n]);
+    let (bm, bsd, _, _) = mean_ci95(&b[..n]);
+    let unpaired = asd * asd + bsd * bsd;
+    let variance_ratio = if unpaired > 0.0 {
+        dsd * dsd / unpaired
+    } else if dsd == 0.0 {
+        0.0
+    } else {
+        f64::INFINITY
+    };
+    Paired {
+        mean: am,
+        baseline_mean: bm,
+        diff_mean: dm,
+        diff_ci95_low: lo,
+        diff_ci95_high: hi,
+        variance_ratio,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn welford_matches_two_pass() {
+        let v = [1.0, 2.0, 4.0, 8.0, 16.0];
+        let mut w = Welford::default();
+        v.iter().for_each(|&x| w.push(x));
+        assert!((w.mean() - 6.2).abs() < 1e-12);
+        let var = v.iter().map(|x| (x - 6.2) * (x - 6.2)).sum::<f64>() / 4.0;
+        assert!((w.sd() - var.sqrt()).abs() < 1e-12);
+    }
+
+    #[test]
+    fn sketch_exact_when_small_and_close_when_large() {
+        let mut s = QuantileSketch::new(64);
+        for i in 0..50 {
+            s.push(f64::from(i));
+        }
+        assert_eq!(s.quantile(0.5), 24.5);
+        let mut big = QuantileSketch::new(64);
+        let n = 20000;
+        for i in 0..n {
+            // a deterministic permutation of 0..n
+            big.push(f64::from((i * 7919) % n));
+        }
+        for q in [0.05, 0.25, 0.5, 0.75, 0.95] {
+            let got = big.quantile(q) / f64::from(n);
+            assert!((got - q).abs() < 0.04, "q {q} got {got}");
+        }
+        let held: usize = big.levels.iter().map(Vec::len).sum();
+        assert!(held < 64 * 4, "sketch holds {held} values");
+    }
+
+    #[test]
+    fn t_quantiles_match_tables() {
+        assert!((t_quantile(0.975, 1.0) - 12.706).abs() < 1e-3);
+        assert!((t_quantile(0.975, 2.0) - 4.303).abs() < 1e-3);
+        assert!((t_quantile(0.975, 5.0) - 2.571).abs() < 5e-3);
+        assert!((t_quantile(0.975, 10.0) - 2.228).abs() < 1e-3);
+        assert!((t_quantile(0.975, 100.0) - 1.984).abs() < 1e-3);
+        assert!((normal_quantile(0.975) - 1.959964).abs() < 1e-6);
+    }
+
+    #[test]
+    fn paired_differences() {
+        let b = [1.0, 2.0, 3.0, 4.0, 5.0];
+        let a = [1.5, 2.4, 3.6, 4.5, 5.5];
+        let p = paired(&a, &b);
+        assert!((p.diff_mean - 0.5).abs() < 1e-12);
+        assert!(p.diff_ci95_low < 0.5 && p.diff_ci95_high > 0.5);
+        assert!(p.variance_ratio < 0.05);
+    }
+}
