@@ -58,7 +58,7 @@ metrics! {
     IntegrationIndex: "integration_index", "index 0-1", Mean, "Population-weighted mean over followed cohorts of 1 - exp(-effective hours per person / scale).";
     TrustMean: "trust_mean", "index 0-1", Mean, "Mean trust over funder-ISO relationships with a contract.";
     GovRevenueShare: "gov_revenue_share", "share", Total, "Government revenue / all ISO revenue (summary: over the run).";
-    LargestFunderShare: "largest_funder_share", "share", Mean, "Mean over operating ISOs of the share of contracted revenue from its largest source.";
+    LargestFunderShare: "largest_funder_share", "share", Mean, "Mean over operating ISOs of the share of expected revenue (contracts and donations) from its largest source.";
     RevenueHhi: "revenue_hhi", "index 0-1", Mean, "Mean over operating ISOs of the Herfindahl index of revenue sources.";
     BrinkerhoffPartnership: "brinkerhoff_partnership_share", "share", Mean, "Relationships with high mutuality and high organization identity.";
     BrinkerhoffContracting: "brinkerhoff_contracting_share", "share", Mean, "Relationships with low mutuality and high organization identity.";
@@ -66,7 +66,7 @@ metrics! {
     BrinkerhoffCooptation: "brinkerhoff_cooptation_share", "share", Mean, "Relationships with high mutuality and low organization identity (co-optation / gradual absorption).";
     Arrivals: "arrivals", "persons per month", Mean, "Newcomers arriving.";
     WaitingNeedHours: "waiting_need_hours", "hours", Mean, "Need waiting for service at the end of the month.";
-    ServiceHours: "service_hours", "hours per month", Mean, "Effective frontline service hours delivered.";
+    ServiceHours: "service_hours", "hours per month", Mean, "Frontline service hours delivered, adjusted for productivity.";
     StaffTotal: "staff_total", "staff", Mean, "Staff employed by operating ISOs.";
     RevenueFederal: "revenue_federal", "CAD per month", Mean, "Payments received from the federal funder.";
     RevenueProvincial: "revenue_provincial", "CAD per month", Mean, "Payments received from the provincial funder.";

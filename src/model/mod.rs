@@ -7,11 +7,11 @@
 //! 1. newcomers arrive, cohorts age, need arises and long-waiting need is abandoned;
 //! 2. funders update budgets and may suffer policy shocks (contracts terminated);
 //! 3. program officers rotate and learn;
-//! 4. calls for proposals at the end of contract periods; late-payment draws at contract-year starts;
+//! 4. calls for proposals at the end of contract periods; late-payment draws at fiscal-year and contract-period starts;
 //! 5. renewal decisions are announced and payments are made or held;
-//! 6. ISOs raise donations, plan staff (layoffs, hiring), and spend hours on administration and service;
+//! 6. ISOs plan staff (layoffs, hiring) and spend hours on administration and service;
 //! 7. service hours meet newcomers' need;
-//! 8. ISOs pay costs, return unspent program money at fiscal-year end, miss payroll or close; staff quit and gain experience;
+//! 8. ISOs raise donations, pay costs, return unspent program money at fiscal-year end, miss payroll or close; staff quit and gain experience;
 //! 9. trust and organization identity update; relationships are classified (Brinkerhoff);
 //! 10. metrics are recorded.
 //!
@@ -43,6 +43,9 @@ pub const SOURCES: usize = NF + 1;
 pub const MIN_AWARD_SHARE: f64 = 0.5;
 /// Spread of an alternative applicant's measured performance (sd, in units of the ISO mean).
 pub const ALTERNATIVE_PERF_SD: f64 = 0.2;
+/// Share of revenue an alternative applicant raises itself (sector: ~34% non-government, of
+/// which foundations ~10 points; MODEL_BRIEF section 4), used by funders that weigh fundraising.
+pub const ALTERNATIVE_DONATION_SHARE: f64 = 0.2;
 /// Noise of monthly donations (sd, share).
 pub const DONATION_NOISE_SD: f64 = 0.1;
 /// Smoothing of the performance record funders look at (per month).
@@ -208,7 +211,12 @@ pub struct Model<'a> {
     months: Vec<MonthRecord>,
 }
 
-/// Per-month probability from a per-year rate.
+/// Per-month probability of an event with Poisson rate `per_year` (events per year).
+fn rate_prob(per_year: f64) -> f64 {
+    1.0 - (-per_year.max(0.0) / 12.0).exp()
+}
+
+/// Per-month probability from a share of a population lost per year.
 fn monthly_prob(per_year: f64) -> f64 {
     if per_year <= 0.0 {
         0.0
@@ -269,7 +277,7 @@ impl<'a> Model<'a> {
         }
         let total_size: f64 = sizes.iter().sum();
         let cost_per_staff = ic.wage_per_staff_month * (1.0 + ic.nonstaff_overhead_share);
-        let donations_per_staff = donations_per_staff(cfg, 1.0);
+        let donations_per_staff = donations_per_staff(cfg);
         let e0 =
             12.0 / (ic.quit_rate_per_year * (1.0 + 0.5 * ic.insecurity_quit_multiplier)).max(0.01);
         let mut isos = Vec::with_capacity(n);
@@ -376,7 +384,7 @@ impl<'a> Model<'a> {
         for f in 0..NF {
             self.update_budget(f, arrivals);
             if cfg.funders[f].enabled
-                && fdraws[f].shock < monthly_prob(cfg.funders[f].shock_probability_per_year)
+                && fdraws[f].shock < rate_prob(cfg.funders[f].shock_probability_per_year)
             {
                 self.policy_shock(f);
             }
@@ -393,12 +401,14 @@ impl<'a> Model<'a> {
             *e = [false; NF];
         }
         let mut approvals = (0.0, 0.0);
-        for f in 0..NF {
+        let mut starts = [t % 12 == 0; NF];
+        for (f, start) in starts.iter_mut().enumerate() {
             let fc = &cfg.funders[f];
             if fc.enabled && t > 0 && t % fc.contract_months.max(1) == 0 {
                 let (a, n) = self.call(f);
                 approvals.0 += a;
                 approvals.1 += n;
+                *start = true;
             }
         }
         rec[M::CallApprovalShare as usize] = if approvals.1 > 0.0 {
@@ -406,8 +416,10 @@ impl<'a> Model<'a> {
         } else {
             0.0
         };
-        if t % 12 == 0 {
-            rec[M::LatePayments as usize] = self.late_payment_draws();
+        self.totals.approved += approvals.0;
+        self.totals.applicants += approvals.1;
+        if starts.iter().any(|&x| x) {
+            rec[M::LatePayments as usize] = self.late_payment_draws(starts);
         }
 
         // 5. Decisions and payments.
@@ -417,6 +429,8 @@ impl<'a> Model<'a> {
         } else {
             0.0
         };
+        self.totals.decision_delay += delay_sum;
+        self.totals.decisions += delay_n;
 
         // 6. ISO operations up to service.
         self.operations();
@@ -444,16 +458,7 @@ impl<'a> Model<'a> {
 
     fn arrivals(&mut self, env: &EnvDraws) -> f64 {
         let c = &self.cfg.newcomers;
-        if self.surge_left == 0
-            && env.surge
-                < monthly_prob(c.surge_probability_per_year.min(0.999_999)).max(
-                    if c.surge_probability_per_year >= 12.0 {
-                        1.0
-                    } else {
-                        0.0
-                    },
-                )
-        {
+        if self.surge_left == 0 && env.surge < rate_prob(c.surge_probability_per_year) {
             self.surge_left = c.surge_duration_months;
         }
         let surge = if self.surge_left > 0 {
@@ -496,7 +501,7 @@ impl<'a> Model<'a> {
         let d = &self.draws[i].score[f];
         perf_norm
             + fc.call_trust_weight * self.rels[i * NF + f].trust
-            + fc.fundraising_score_weight * self.cfg.iso.diversification_effort_share
+            + fc.fundraising_score_weight * iso_donation_share(iso, &self.rels[i * NF..i * NF + NF])
             + fc.call_noise_sd * rng::normal(d[0], d[1])
     }
 
@@ -619,7 +624,7 @@ impl<'a> Model<'a> {
             let noise = rng::normal(rng::uniform(&mut ar), rng::uniform(&mut ar));
             let s = fc.alternative_quality_share
                 + ALTERNATIVE_PERF_SD * z
-                + fc.fundraising_score_weight * cfg.iso.diversification_effort_share
+                + fc.fundraising_score_weight * ALTERNATIVE_DONATION_SHARE
                 + fc.call_noise_sd * noise;
             self.order.push((s, usize::MAX - k));
         }
@@ -650,15 +655,14 @@ impl<'a> Model<'a> {
                 approved += 1.0;
             }
             if idx < self.isos.len() {
-                let knowledge = self.rels[idx * NF + f].knowledge;
-                let delay = fc.decision_delay_months
-                    + (fc.officer_decision_delay_months * (1.0 - knowledge)).round() as u32;
                 let r = &mut self.rels[idx * NF + f];
                 if !r.has_contract {
+                    // a first application: a new file, handled by an officer who does not know it yet
                     r.monthly = 0.0;
                     r.knowledge = fc.new_officer_knowledge_share;
                 }
-                r.has_contract = true;
+                let delay = fc.decision_delay_months
+                    + (fc.officer_decision_delay_months * (1.0 - r.knowledge)).round() as u32;
                 r.pending = true;
                 r.award = award;
                 r.decision_month = t + delay;
@@ -668,18 +672,24 @@ impl<'a> Model<'a> {
         (approved, applicants)
     }
 
-    /// At each fiscal-year start, each contract's first payments may come late.
-    fn late_payment_draws(&mut self) -> f64 {
+    /// At each fiscal-year start and each contract-period start, the first payments of a
+    /// contract-year (of a contract or of a pending application) may come late.
+    fn late_payment_draws(&mut self, starts: [bool; NF]) -> f64 {
         let mut events = 0.0;
         for i in 0..self.isos.len() {
             if !self.isos[i].alive {
                 continue;
             }
-            for f in 0..NF {
+            for (f, &start) in starts.iter().enumerate() {
+                if !start {
+                    continue;
+                }
                 let fc = &self.cfg.funders[f];
                 let r = &mut self.rels[i * NF + f];
                 r.late_months = 0;
-                if !r.has_contract || self.draws[i].late[f] >= fc.late_payment_probability {
+                if !(r.has_contract || r.pending)
+                    || self.draws[i].late[f] >= fc.late_payment_probability
+                {
                     continue;
                 }
                 let u = self.draws[i].late_days[f];
@@ -715,16 +725,23 @@ impl<'a> Model<'a> {
                     delay_sum += f64::from(t - r.period_start);
                     delay_n += 1.0;
                     if r.award > 0.0 {
-                        // back pay for the months worked while the decision was pending
-                        r.held += r.award * f64::from(t - r.period_start);
+                        if r.has_contract {
+                            // a renewal: back pay for the months worked while the decision was pending
+                            r.held += r.award * f64::from(t - r.period_start);
+                        }
+                        r.has_contract = true;
                         r.monthly = r.award;
                         r.release_month = t + r.late_months;
                     } else {
+                        if r.has_contract {
+                            // not renewed: a cut
+                            r.trust *= 1.0 - erosion;
+                        }
                         r.has_contract = false;
                         r.monthly = 0.0;
-                        r.trust *= 1.0 - erosion;
                         r.release_month = t;
                     }
+                    r.late_months = 0;
                 }
                 let mut pay = 0.0;
                 if r.has_contract && !r.pending {
@@ -745,6 +762,21 @@ impl<'a> Model<'a> {
     }
 }
 
+/// Share of an ISO's revenue it raises itself (last month's donations against contracts).
+fn iso_donation_share(iso: &Iso, rels: &[Rel]) -> f64 {
+    let contracted: f64 = rels
+        .iter()
+        .filter(|r| r.has_contract)
+        .map(|r| r.monthly)
+        .sum();
+    let total = contracted + iso.donations;
+    if total > 0.0 {
+        iso.donations / total
+    } else {
+        0.0
+    }
+}
+
 /// Performance per dollar on a funder's measure.
 fn iso_perf(iso: &Iso, m: Measure) -> f64 {
     let x = match m {
@@ -759,7 +791,7 @@ fn iso_perf(iso: &Iso, m: Measure) -> f64 {
 }
 
 /// Expected donations and fees per staff member at the scenario's fundraising effort (before noise).
-pub fn donations_per_staff(cfg: &Config, _staff: f64) -> f64 {
+pub fn donations_per_staff(cfg: &Config) -> f64 {
     let ic = &cfg.iso;
     let hours = ic.diversification_effort_share * ic.hours_per_staff_month;
     ic.donations_max_per_staff_month * (1.0 - (-hours / ic.fundraising_half_hours_per_staff).exp())

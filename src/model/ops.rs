@@ -49,7 +49,7 @@ impl Model<'_> {
         let sc = &cfg.service;
         let t = self.t;
         let cost_per_staff = ic.wage_per_staff_month * (1.0 + ic.nonstaff_overhead_share);
-        let dps = donations_per_staff(cfg, 1.0);
+        let dps = donations_per_staff(cfg);
         let horizon = f64::from(ic.planning_horizon_months);
         let p_hire = if ic.hiring_lag_months <= 0.0 {
             1.0
@@ -191,7 +191,7 @@ impl Model<'_> {
         let ic = &cfg.iso;
         let t = self.t;
         let cost_per_staff = ic.wage_per_staff_month * (1.0 + ic.nonstaff_overhead_share);
-        let dps = donations_per_staff(cfg, 1.0);
+        let dps = donations_per_staff(cfg);
         let base_quit = monthly_prob(ic.quit_rate_per_year);
         let fiscal_year_end = t % 12 == 11;
         let mut separations = 0.0;
@@ -285,7 +285,8 @@ impl Model<'_> {
             } else {
                 0.0
             };
-            let a = super::PERF_SMOOTHING;
+            // The record starts at the first month's values, then is smoothed.
+            let a = if t == 0 { 1.0 } else { super::PERF_SMOOTHING };
             iso.clients_ema += a * (clients - iso.clients_ema);
             iso.effective_ema += a * (served * w.effectiveness - iso.effective_ema);
             iso.cost_ema += a * (cost - iso.cost_ema);
