@@ -5,4 +5,5 @@ pub mod model;
 pub mod params;
 pub mod plot;
 pub mod progress;
+pub mod report;
 pub mod scenario;
