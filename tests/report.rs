@@ -240,3 +240,40 @@ fn demo_report_for_inspection() {
     };
     make_report(Path::new(&dir));
 }
+
+#[test]
+fn odd_input_still_gives_well_formed_report() {
+    let d = tempfile::tempdir().unwrap();
+    let mut sc = default_scenarios();
+    sc[1].name = "core & \"more\"".into();
+    sc[2].description = "]]> <!-- not a comment --> &amp;".into();
+    write_synthetic_comparison(d.path(), &sc, 3, 2, 1).unwrap();
+    // blank out a metric and drop some comparison rows
+    let ts = d.path().join("baseline/timeseries.csv");
+    let text = std::fs::read_to_string(&ts).unwrap();
+    let text: String = text
+        .lines()
+        .map(|l| {
+            if l.contains(",trust_mean,") {
+                let f: Vec<&str> = l.split(',').collect();
+                format!("{},{},NaN,,NaN,NaN,NaN,NaN,NaN\n", f[0], f[1])
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    std::fs::write(&ts, text).unwrap();
+    let cmp = d.path().join("comparison.csv");
+    let text = std::fs::read_to_string(&cmp).unwrap();
+    let kept: String = text
+        .lines()
+        .filter(|l| !l.starts_with("survival_rate,"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&cmp, kept).unwrap();
+    let path = write_report(d.path(), &input()).unwrap();
+    let html = std::fs::read_to_string(path).unwrap();
+    roxmltree::Document::parse(body_after_doctype(&html)).unwrap();
+    assert!(html.contains("core &amp; &quot;more&quot;"));
+    assert!(html.contains("n/a"));
+}

@@ -148,7 +148,7 @@ where
     Ok(rest)
 }
 
-/// Padded value range of finite values; shares are clamped to [0, 1].
+/// Padded value range of finite values; shares stay within [0, 1] (plus a sliver of padding).
 pub(crate) fn value_range(values: impl Iterator<Item = f64>, share: bool) -> (f64, f64) {
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
     for v in values.filter(|v| v.is_finite()) {
@@ -168,8 +168,9 @@ pub(crate) fn value_range(values: impl Iterator<Item = f64>, share: bool) -> (f6
     };
     let (mut lo, mut hi) = (lo - pad, hi + pad);
     if share {
-        lo = lo.max(0.0);
-        hi = hi.min(1.0);
+        // a little room beyond [0, 1] so values on the bounds stay visible
+        lo = lo.max(-0.015);
+        hi = hi.min(1.015);
         if hi <= lo {
             (lo, hi) = (0.0, 1.0);
         }
