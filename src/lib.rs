@@ -9,6 +9,7 @@ pub mod params;
 pub mod plot;
 pub mod present;
 pub mod progress;
+pub mod report;
 pub mod run;
 pub mod scenario;
 pub mod stats;

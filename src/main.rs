@@ -153,6 +153,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 return Ok(interrupted_exit(0, opts.reps));
             }
             res?;
+            if let Some(g) = &group {
+                partnersim::present::save_group(&dir, g)?;
+            }
             let report = partnersim::present::write_comparison_report(&dir, group.as_ref())?;
             eprintln!(
                 "compared {} scenarios x {} replications in {:.1} s -> {}",

@@ -65,22 +65,66 @@ pub fn group_info(files: &[PathBuf]) -> Option<GroupInfo> {
 }
 
 /// Plots of one run directory.
-pub fn run_plots(_dir: &Path) -> Result<Vec<PathBuf>> {
-    Ok(Vec::new())
+pub fn run_plots(dir: &Path) -> Result<Vec<PathBuf>> {
+    crate::plot::run_plots(dir)
 }
 
-/// Plots and report.html of a comparison directory; returns the report path.
-pub fn write_comparison_report(dir: &Path, _group: Option<&GroupInfo>) -> Result<PathBuf> {
-    Ok(dir.join("comparison.csv"))
-}
-
-/// Re-renders the plots of a run or comparison directory from its CSVs.
-pub fn replot(dir: &Path) -> Result<Vec<PathBuf>> {
-    if dir.join("compare.json").exists() {
-        Ok(vec![write_comparison_report(dir, None)?])
-    } else {
-        run_plots(dir)
+/// Plots (across scenarios, and each scenario's own) and report.html of a comparison
+/// directory; returns the report path.
+pub fn write_comparison_report(dir: &Path, group: Option<&GroupInfo>) -> Result<PathBuf> {
+    let man: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("compare.json"))?)?;
+    if let Some(list) = man["scenarios"].as_array() {
+        for s in list {
+            if let Some(d) = s["dir"].as_str() {
+                crate::plot::run_plots(&dir.join(d))?;
+            }
+        }
     }
+    crate::plot::comparison_plots(dir)?;
+    let names: Vec<String> = man["scenarios"].as_array().map(|l| l.iter().filter_map(|s| s["name"].as_str().map(String::from)).collect()).unwrap_or_default();
+    let baseline = man["baseline"].as_str().unwrap_or("baseline").to_string();
+    let others: Vec<&String> = names.iter().filter(|n| **n != baseline).collect();
+    let input = match group {
+        Some(g) => crate::report::ReportInput { title: g.title.clone(), question: g.question.clone(), explanation: (!g.explanation.is_empty()).then(|| g.explanation.clone()) },
+        None => crate::report::ReportInput {
+            title: format!("partnersim: {} funding regimes against {baseline}", others.len()),
+            question: format!(
+                "What changes for immigrant-serving organizations, their staff and the newcomers they serve if the funding regime of `{baseline}` is replaced by {}? Each scenario runs on the same random events as the baseline (common random numbers), so differences are paired replication by replication.",
+                others.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+            ),
+            explanation: None,
+        },
+    };
+    crate::report::write_report(dir, &input)
+}
+
+/// Re-renders the plots of a run or comparison directory from its CSVs (and report.html).
+pub fn replot(dir: &Path) -> Result<Vec<PathBuf>> {
+    if !dir.exists() {
+        anyhow::bail!("{}: no such directory", dir.display());
+    }
+    if dir.join("compare.json").exists() {
+        let group = std::fs::read_to_string(dir.join("group.json")).ok().and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok()).map(|v| GroupInfo {
+            slug: v["slug"].as_str().unwrap_or_default().into(),
+            title: v["title"].as_str().unwrap_or_default().into(),
+            question: v["question"].as_str().unwrap_or_default().into(),
+            explanation: v["explanation"].as_str().unwrap_or_default().into(),
+        });
+        let mut files = crate::plot::comparison_plots(dir)?;
+        files.push(write_comparison_report(dir, group.as_ref())?);
+        Ok(files)
+    } else if dir.join("replications.csv").exists() {
+        run_plots(dir)
+    } else {
+        anyhow::bail!("{}: neither a run directory (replications.csv) nor a comparison directory (compare.json)", dir.display())
+    }
+}
+
+/// Saves a classroom group's text beside a comparison, so `partnersim plot` can rebuild the report.
+pub fn save_group(dir: &Path, g: &GroupInfo) -> Result<()> {
+    let v = serde_json::json!({"slug": g.slug, "title": g.title, "question": g.question, "explanation": g.explanation});
+    crate::export::write_atomic(&dir.join("group.json"), serde_json::to_string_pretty(&v)?.as_bytes())?;
+    Ok(())
 }
 
 /// Runs a sweep (wired to the sweep module).

@@ -6,6 +6,18 @@
 //! Plots never compute dynamics: they read saved CSVs. Bitmaps are rendered
 //! to a temporary file and renamed, so a failed render leaves no partial PNG.
 
+mod charts;
+pub mod data;
+mod figures;
+#[doc(hidden)]
+pub mod fixture;
+
+pub use figures::{
+    axis_label, comparison_plot_stems, comparison_plots, comparison_plots_from, run_plot_stems,
+    run_plots, BOX_METRICS, BRINKERHOFF, BRINKERHOFF_METRICS, FAN_METRICS, FOREST_GROUPS,
+    REVENUE_METRICS, REVENUE_MIX, SURVIVAL,
+};
+
 use plotters::style::{register_font, FontStyle, RGBColor};
 use std::path::{Path, PathBuf};
 use std::sync::Once;

@@ -1,0 +1,670 @@
+//! Chart kinds drawn on any plotters backend: band/fan charts, box plots,
+//! stacked areas in panels and forest plots in panels.
+//!
+//! Every figure has the same layout: a title line, a legend strip under it
+//! (legends never cover data), then one or more panels.
+
+use super::{render_atomic, SIZE};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use std::path::{Path, PathBuf};
+
+const TITLE_SIZE: f64 = 22.0;
+const LABEL_SIZE: f64 = 15.0;
+const TICK_SIZE: f64 = 13.0;
+
+/// A drawable figure, independent of the backend.
+pub(crate) trait Figure {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> anyhow::Result<()>
+    where
+        DB::ErrorType: 'static;
+}
+
+/// Renders `fig` to `dir/stem.png` and `dir/stem.svg` (both at [`SIZE`], atomically).
+pub(crate) fn save<F: Figure>(fig: &F, dir: &Path, stem: &str) -> anyhow::Result<Vec<PathBuf>> {
+    let png = dir.join(format!("{stem}.png"));
+    render_atomic(&png, |tmp| {
+        let root = BitMapBackend::new(tmp, SIZE).into_drawing_area();
+        fig.draw(&root)?;
+        root.present()?;
+        Ok(())
+    })?;
+    let svg = dir.join(format!("{stem}.svg"));
+    render_atomic(&svg, |tmp| {
+        let root = SVGBackend::new(tmp, SIZE).into_drawing_area();
+        fig.draw(&root)?;
+        root.present()?;
+        Ok(())
+    })?;
+    Ok(vec![png, svg])
+}
+
+/// How a legend entry is drawn.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Swatch {
+    Line,
+    Fill,
+    Diamond,
+    Dot,
+}
+
+/// A legend entry.
+#[derive(Debug, Clone)]
+pub(crate) struct LegendItem {
+    pub label: String,
+    pub colour: RGBColor,
+    pub swatch: Swatch,
+}
+
+fn font(size: f64) -> TextStyle<'static> {
+    ("sans-serif", size).into_font().color(&BLACK)
+}
+
+/// Axis tick text: compact, with k/M for large values.
+pub(crate) fn fmt_axis(v: &f64) -> String {
+    let v = *v;
+    let a = v.abs();
+    if a < 1e-12 {
+        "0".to_string()
+    } else if a >= 1e6 {
+        format!("{:.1}M", v / 1e6)
+    } else if a >= 1e4 {
+        format!("{:.0}k", v / 1e3)
+    } else if a >= 10.0 {
+        format!("{v:.0}")
+    } else if a >= 1.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.2}")
+    }
+}
+
+/// Draws background, title and legend strip; returns the area left for panels.
+fn frame<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    legend: &[LegendItem],
+) -> anyhow::Result<DrawingArea<DB, Shift>>
+where
+    DB::ErrorType: 'static,
+{
+    root.fill(&WHITE)?;
+    let body = root.titled(title, font(TITLE_SIZE))?;
+    if legend.is_empty() {
+        return Ok(body);
+    }
+    let style = font(LABEL_SIZE);
+    let (w, _) = body.dim_in_pixel();
+    let w = w as i32;
+    // Lay the entries out left to right, wrapping to new rows.
+    let mut rows: Vec<Vec<(i32, &LegendItem)>> = vec![Vec::new()];
+    let mut x = 10;
+    for item in legend {
+        let (tw, _) = body.estimate_text_size(&item.label, &style)?;
+        let width = 34 + tw as i32 + 18;
+        if x + width > w - 10 && x > 10 {
+            rows.push(Vec::new());
+            x = 10;
+        }
+        if let Some(row) = rows.last_mut() {
+            row.push((x, item));
+        }
+        x += width;
+    }
+    let row_h = 22;
+    let strip_h = row_h * rows.len() as i32 + 6;
+    let (strip, rest) = body.split_vertically(strip_h);
+    for (r, row) in rows.iter().enumerate() {
+        let y = 3 + r as i32 * row_h + row_h / 2;
+        for (x, item) in row {
+            match item.swatch {
+                Swatch::Line => strip.draw(&PathElement::new(
+                    vec![(*x, y), (*x + 26, y)],
+                    item.colour.stroke_width(3),
+                ))?,
+                Swatch::Fill => strip.draw(&Rectangle::new(
+                    [(*x, y - 7), (*x + 26, y + 7)],
+                    item.colour.filled(),
+                ))?,
+                Swatch::Diamond => strip.draw(&Polygon::new(
+                    vec![
+                        (*x + 13, y - 7),
+                        (*x + 20, y),
+                        (*x + 13, y + 7),
+                        (*x + 6, y),
+                    ],
+                    item.colour.filled(),
+                ))?,
+                Swatch::Dot => strip.draw(&Circle::new((*x + 13, y), 3, item.colour.filled()))?,
+            }
+            strip.draw(&Text::new(
+                item.label.clone(),
+                (*x + 32, y),
+                style.pos(Pos::new(HPos::Left, VPos::Center)),
+            ))?;
+        }
+    }
+    Ok(rest)
+}
+
+/// Padded value range of finite values; shares stay within [0, 1] (plus a sliver of padding).
+pub(crate) fn value_range(values: impl Iterator<Item = f64>, share: bool) -> (f64, f64) {
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for v in values.filter(|v| v.is_finite()) {
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    if !lo.is_finite() {
+        return (0.0, 1.0);
+    }
+    let span = hi - lo;
+    let pad = if span > 0.0 {
+        span * 0.06
+    } else if hi.abs() > 0.0 {
+        hi.abs() * 0.1
+    } else {
+        0.5
+    };
+    let (mut lo, mut hi) = (lo - pad, hi + pad);
+    if share {
+        // a little room beyond [0, 1] so values on the bounds stay visible
+        lo = lo.max(-0.015);
+        hi = hi.min(1.015);
+        if hi <= lo {
+            (lo, hi) = (0.0, 1.0);
+        }
+    }
+    (lo, hi)
+}
+
+// ---------------------------------------------------------------------------
+// Band (fan / survival) charts
+
+/// One scenario's bands over months.
+pub(crate) struct BandSeries {
+    pub name: String,
+    pub colour: RGBColor,
+    /// (month, p05, p25, line, p75, p95); rows with a non-finite value are skipped
+    pub rows: Vec<(f64, f64, f64, f64, f64, f64)>,
+}
+
+/// Median line with a 90% band (and optionally a 50% band) per scenario.
+pub(crate) struct BandFigure {
+    pub title: String,
+    pub y_label: String,
+    pub share: bool,
+    /// draw p25–p75 as well
+    pub inner: bool,
+    /// draw as a right-continuous step function (Kaplan–Meier style)
+    pub step: bool,
+    /// value at month 0 prepended to every series (e.g. survival 1.0)
+    pub anchor: Option<f64>,
+    pub series: Vec<BandSeries>,
+}
+
+fn steps(points: &[(f64, f64)]) -> Vec<(f64, f64)> {
+    let mut out = Vec::with_capacity(points.len() * 2);
+    for (i, &(x, y)) in points.iter().enumerate() {
+        if i > 0 {
+            out.push((x, points[i - 1].1));
+        }
+        out.push((x, y));
+    }
+    out
+}
+
+impl BandFigure {
+    fn rows(&self, s: &BandSeries) -> Vec<(f64, f64, f64, f64, f64, f64)> {
+        let mut rows: Vec<_> = s
+            .rows
+            .iter()
+            .copied()
+            .filter(|r| {
+                [r.0, r.1, r.3, r.5].iter().all(|v| v.is_finite())
+                    && (!self.inner || (r.2.is_finite() && r.4.is_finite()))
+            })
+            .collect();
+        if let (Some(a), Some(first)) = (self.anchor, rows.first()) {
+            if first.0 > 0.0 {
+                rows.insert(0, (0.0, a, a, a, a, a));
+            }
+        }
+        rows
+    }
+}
+
+impl Figure for BandFigure {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> anyhow::Result<()>
+    where
+        DB::ErrorType: 'static,
+    {
+        let mut legend: Vec<LegendItem> = self
+            .series
+            .iter()
+            .map(|s| LegendItem {
+                label: s.name.clone(),
+                colour: s.colour,
+                swatch: Swatch::Line,
+            })
+            .collect();
+        let band_label = if self.inner {
+            "bands: 50% (dark), 90% (light)"
+        } else {
+            "band: 90% (p05–p95)"
+        };
+        legend.push(LegendItem {
+            label: band_label.to_string(),
+            colour: RGBColor(190, 190, 190),
+            swatch: Swatch::Fill,
+        });
+        let area = frame(root, &self.title, &legend)?;
+        let all: Vec<_> = self.series.iter().map(|s| self.rows(s)).collect();
+        let x_max = all
+            .iter()
+            .flat_map(|r| r.iter().map(|r| r.0))
+            .fold(1.0_f64, f64::max);
+        let x_min = all
+            .iter()
+            .flat_map(|r| r.iter().map(|r| r.0))
+            .fold(x_max, f64::min)
+            .min(x_max - 1.0);
+        let (y0, y1) = value_range(
+            all.iter()
+                .flat_map(|r| r.iter().flat_map(|r| [r.1, r.3, r.5])),
+            self.share,
+        );
+        let mut chart = ChartBuilder::on(&area)
+            .margin(12)
+            .x_label_area_size(44)
+            .y_label_area_size(78)
+            .build_cartesian_2d(x_min..x_max, y0..y1)?;
+        chart
+            .configure_mesh()
+            .x_desc("month")
+            .y_desc(self.y_label.as_str())
+            .axis_desc_style(font(LABEL_SIZE))
+            .label_style(font(TICK_SIZE))
+            .y_label_formatter(&fmt_axis)
+            .x_label_formatter(&|v| format!("{v:.0}"))
+            .light_line_style(RGBColor(235, 235, 235))
+            .bold_line_style(RGBColor(215, 215, 215))
+            .draw()?;
+        let shape = |pts: Vec<(f64, f64)>| if self.step { steps(&pts) } else { pts };
+        for (s, rows) in self.series.iter().zip(&all) {
+            let mut bands = vec![(1usize, 5usize, 0.14)];
+            if self.inner {
+                bands.push((2, 4, 0.28));
+            }
+            for (lo, hi, alpha) in bands {
+                let pick = |r: &(f64, f64, f64, f64, f64, f64), k: usize| match k {
+                    1 => r.1,
+                    2 => r.2,
+                    4 => r.4,
+                    _ => r.5,
+                };
+                let upper = shape(rows.iter().map(|r| (r.0, pick(r, hi))).collect());
+                let mut lower = shape(rows.iter().map(|r| (r.0, pick(r, lo))).collect());
+                lower.reverse();
+                let mut poly = upper;
+                poly.extend(lower);
+                if poly.len() >= 3 {
+                    chart.draw_series(std::iter::once(Polygon::new(
+                        poly,
+                        s.colour.mix(alpha).filled(),
+                    )))?;
+                }
+            }
+        }
+        for (s, rows) in self.series.iter().zip(&all) {
+            let line = shape(rows.iter().map(|r| (r.0, r.3)).collect());
+            chart.draw_series(LineSeries::new(line, s.colour.stroke_width(2)))?;
+        }
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Box plots
+
+/// One box: finite per-replication values, sorted.
+pub(crate) struct BoxItem {
+    pub name: String,
+    pub colour: RGBColor,
+    pub sorted: Vec<f64>,
+}
+
+/// Box plots: box p25–p75, median bar, whiskers p05–p95, mean as a diamond, replications as dots.
+pub(crate) struct BoxFigure {
+    pub title: String,
+    pub y_label: String,
+    pub share: bool,
+    pub items: Vec<BoxItem>,
+}
+
+impl Figure for BoxFigure {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> anyhow::Result<()>
+    where
+        DB::ErrorType: 'static,
+    {
+        use super::data::quantile;
+        let grey = RGBColor(150, 150, 150);
+        let item = |label: &str, colour, swatch| LegendItem {
+            label: label.to_string(),
+            colour,
+            swatch,
+        };
+        let legend = vec![
+            item("box: p25–p75", grey, Swatch::Fill),
+            item("median", BLACK, Swatch::Line),
+            item("whiskers: p05–p95", grey, Swatch::Line),
+            item("mean", BLACK, Swatch::Diamond),
+            item("one replication", grey, Swatch::Dot),
+        ];
+        let area = frame(root, &self.title, &legend)?;
+        let n = self.items.len().max(1);
+        let (y0, y1) = value_range(
+            self.items.iter().flat_map(|i| i.sorted.iter().copied()),
+            self.share,
+        );
+        let mut chart = ChartBuilder::on(&area)
+            .margin(12)
+            .x_label_area_size(44)
+            .y_label_area_size(78)
+            .build_cartesian_2d(-0.5..n as f64 - 0.5, y0..y1)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(0)
+            .x_desc("scenario")
+            .y_desc(self.y_label.as_str())
+            .axis_desc_style(font(LABEL_SIZE))
+            .label_style(font(TICK_SIZE))
+            .y_label_formatter(&fmt_axis)
+            .light_line_style(RGBColor(235, 235, 235))
+            .bold_line_style(RGBColor(215, 215, 215))
+            .draw()?;
+        // scenario names under the axis (categorical ticks drawn by hand)
+        let (bx, by) = area.get_base_pixel();
+        for (i, item) in self.items.iter().enumerate() {
+            let (px, py) = chart.backend_coord(&(i as f64, y0));
+            area.draw(&Text::new(
+                item.name.clone(),
+                (px - bx, py - by + 6),
+                font(TICK_SIZE).pos(Pos::new(HPos::Center, VPos::Top)),
+            ))?;
+        }
+        let hw = 0.22;
+        for (i, item) in self.items.iter().enumerate() {
+            if item.sorted.is_empty() {
+                continue;
+            }
+            let x = i as f64;
+            let q = |p: f64| quantile(&item.sorted, p);
+            let (p05, p25, p50, p75, p95) = (q(0.05), q(0.25), q(0.5), q(0.75), q(0.95));
+            let mean = item.sorted.iter().sum::<f64>() / item.sorted.len() as f64;
+            let c = item.colour;
+            chart.draw_series([
+                PathElement::new(vec![(x, p05), (x, p25)], c.stroke_width(2)),
+                PathElement::new(vec![(x, p75), (x, p95)], c.stroke_width(2)),
+                PathElement::new(
+                    vec![(x - hw / 2.0, p05), (x + hw / 2.0, p05)],
+                    c.stroke_width(2),
+                ),
+                PathElement::new(
+                    vec![(x - hw / 2.0, p95), (x + hw / 2.0, p95)],
+                    c.stroke_width(2),
+                ),
+            ])?;
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(x - hw, p25), (x + hw, p75)],
+                c.mix(0.25).filled(),
+            )))?;
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(x - hw, p25), (x + hw, p75)],
+                c.stroke_width(2),
+            )))?;
+            chart.draw_series(std::iter::once(PathElement::new(
+                vec![(x - hw, p50), (x + hw, p50)],
+                BLACK.stroke_width(3),
+            )))?;
+            // replications, deterministic horizontal spread
+            let k = item.sorted.len();
+            let dots = item.sorted.iter().enumerate().map(|(j, &v)| {
+                let off = if k > 1 {
+                    ((j * 7919) % k) as f64 / (k - 1) as f64 - 0.5
+                } else {
+                    0.0
+                };
+                Circle::new((x + 0.36 * off, v), 2, c.mix(0.6).filled())
+            });
+            chart.draw_series(dots)?;
+            let (dx, dy) = (0.035, (y1 - y0) * 0.018);
+            chart.draw_series(std::iter::once(Polygon::new(
+                vec![
+                    (x, mean + dy),
+                    (x + dx, mean),
+                    (x, mean - dy),
+                    (x - dx, mean),
+                ],
+                BLACK.filled(),
+            )))?;
+        }
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Stacked areas in panels
+
+/// One panel of stacked areas.
+pub(crate) struct StackPanel {
+    pub caption: String,
+    pub months: Vec<f64>,
+    /// one layer per legend entry, same length as months (non-finite drawn as 0)
+    pub layers: Vec<Vec<f64>>,
+}
+
+/// Stacked areas, one panel per scenario, shared legend.
+pub(crate) struct StackedFigure {
+    pub title: String,
+    pub y_label: String,
+    pub labels: Vec<String>,
+    pub colours: Vec<RGBColor>,
+    /// fix the y axis to [0, 1]
+    pub unit_interval: bool,
+    pub panels: Vec<StackPanel>,
+}
+
+/// Rows × columns for `n` panels.
+pub(crate) fn grid(n: usize) -> (usize, usize) {
+    let n = n.max(1);
+    let cols = match n {
+        1 => 1,
+        2 => 2,
+        3 | 4 => 2,
+        5 | 6 => 3,
+        _ => (n as f64).sqrt().ceil() as usize,
+    };
+    (n.div_ceil(cols), cols)
+}
+
+impl Figure for StackedFigure {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> anyhow::Result<()>
+    where
+        DB::ErrorType: 'static,
+    {
+        let legend: Vec<LegendItem> = self
+            .labels
+            .iter()
+            .zip(&self.colours)
+            .map(|(l, c)| LegendItem {
+                label: l.clone(),
+                colour: *c,
+                swatch: Swatch::Fill,
+            })
+            .collect();
+        let area = frame(root, &self.title, &legend)?;
+        let clean = |v: f64| if v.is_finite() { v.max(0.0) } else { 0.0 };
+        let totals = self.panels.iter().flat_map(|p| {
+            (0..p.months.len()).map(|t| p.layers.iter().map(|l| clean(l[t])).sum::<f64>())
+        });
+        let y_max = if self.unit_interval {
+            totals.fold(1.0_f64, f64::max)
+        } else {
+            totals.fold(0.0_f64, f64::max) * 1.05
+        };
+        let y_max = if y_max > 0.0 { y_max } else { 1.0 };
+        let (rows, cols) = grid(self.panels.len());
+        let small = self.panels.len() > 1;
+        for (panel, cell) in self.panels.iter().zip(area.split_evenly((rows, cols))) {
+            let x_min = panel.months.first().copied().unwrap_or(0.0);
+            let x_max = panel.months.last().copied().unwrap_or(1.0).max(x_min + 1.0);
+            let mut chart = ChartBuilder::on(&cell)
+                .margin(8)
+                .caption(panel.caption.as_str(), font(LABEL_SIZE + 1.0))
+                .x_label_area_size(if small { 36 } else { 44 })
+                .y_label_area_size(if small { 62 } else { 78 })
+                .build_cartesian_2d(x_min..x_max, 0.0..y_max)?;
+            chart
+                .configure_mesh()
+                .x_desc("month")
+                .y_desc(self.y_label.as_str())
+                .axis_desc_style(font(if small { 13.0 } else { LABEL_SIZE }))
+                .label_style(font(if small { 11.0 } else { TICK_SIZE }))
+                .y_label_formatter(&fmt_axis)
+                .x_label_formatter(&|v| format!("{v:.0}"))
+                .x_labels(if small { 5 } else { 10 })
+                .light_line_style(TRANSPARENT)
+                .bold_line_style(RGBColor(225, 225, 225))
+                .draw()?;
+            let mut base = vec![0.0; panel.months.len()];
+            for (layer, colour) in panel.layers.iter().zip(&self.colours) {
+                let top: Vec<f64> = base.iter().zip(layer).map(|(b, v)| b + clean(*v)).collect();
+                let mut poly: Vec<(f64, f64)> = panel
+                    .months
+                    .iter()
+                    .copied()
+                    .zip(top.iter().copied())
+                    .collect();
+                poly.extend(panel.months.iter().copied().zip(base.iter().copied()).rev());
+                if poly.len() >= 3 {
+                    chart.draw_series(std::iter::once(Polygon::new(
+                        poly,
+                        colour.mix(0.85).filled(),
+                    )))?;
+                }
+                base = top;
+            }
+        }
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Forest plots in panels
+
+/// One row of a forest plot.
+pub(crate) struct ForestRow {
+    pub colour: RGBColor,
+    pub diff: f64,
+    pub low: f64,
+    pub high: f64,
+}
+
+/// One panel (metric) of a forest plot.
+pub(crate) struct ForestPanel {
+    pub caption: String,
+    pub rows: Vec<ForestRow>,
+}
+
+/// Paired differences with 95% CIs against the baseline, one panel per metric.
+pub(crate) struct ForestFigure {
+    pub title: String,
+    pub legend: Vec<(String, RGBColor)>,
+    pub panels: Vec<ForestPanel>,
+}
+
+impl Figure for ForestFigure {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> anyhow::Result<()>
+    where
+        DB::ErrorType: 'static,
+    {
+        let legend: Vec<LegendItem> = self
+            .legend
+            .iter()
+            .map(|(l, c)| LegendItem {
+                label: l.clone(),
+                colour: *c,
+                swatch: Swatch::Line,
+            })
+            .collect();
+        let area = frame(root, &self.title, &legend)?;
+        let (rows, cols) = grid(self.panels.len());
+        for (panel, cell) in self.panels.iter().zip(area.split_evenly((rows, cols))) {
+            let n = panel.rows.len().max(1);
+            let (mut x0, mut x1) = value_range(
+                panel
+                    .rows
+                    .iter()
+                    .flat_map(|r| [r.diff, r.low, r.high])
+                    .chain([0.0]),
+                false,
+            );
+            // keep zero visible and roughly centred when the data allow
+            let m = x0.abs().max(x1.abs());
+            if x0 < 0.0 && x1 > 0.0 && x0.abs().min(x1.abs()) > 0.3 * m {
+                x0 = -m;
+                x1 = m;
+            }
+            let mut chart = ChartBuilder::on(&cell)
+                .margin(10)
+                .caption(panel.caption.as_str(), font(14.0))
+                .x_label_area_size(36)
+                .y_label_area_size(8)
+                .build_cartesian_2d(x0..x1, -0.5..n as f64 - 0.5)?;
+            chart
+                .configure_mesh()
+                .disable_y_mesh()
+                .y_labels(0)
+                .x_labels(5)
+                .x_desc("difference vs baseline")
+                .axis_desc_style(font(12.0))
+                .label_style(font(11.0))
+                .x_label_formatter(&fmt_axis)
+                .light_line_style(TRANSPARENT)
+                .bold_line_style(RGBColor(225, 225, 225))
+                .draw()?;
+            chart.draw_series(std::iter::once(PathElement::new(
+                vec![(0.0, -0.5), (0.0, n as f64 - 0.5)],
+                BLACK.stroke_width(1),
+            )))?;
+            for (i, r) in panel.rows.iter().enumerate() {
+                // first scenario on top
+                let y = (n - 1 - i) as f64;
+                if r.low.is_finite() && r.high.is_finite() {
+                    let t = 0.12;
+                    chart.draw_series([
+                        PathElement::new(vec![(r.low, y), (r.high, y)], r.colour.stroke_width(2)),
+                        PathElement::new(
+                            vec![(r.low, y - t), (r.low, y + t)],
+                            r.colour.stroke_width(2),
+                        ),
+                        PathElement::new(
+                            vec![(r.high, y - t), (r.high, y + t)],
+                            r.colour.stroke_width(2),
+                        ),
+                    ])?;
+                }
+                if r.diff.is_finite() {
+                    chart.draw_series(std::iter::once(Circle::new(
+                        (r.diff, y),
+                        5,
+                        r.colour.filled(),
+                    )))?;
+                }
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,470 @@
+//! Readers for the files the `run` and `compare` commands write.
+//!
+//! Plots and the report only read these files; nothing here computes model
+//! dynamics. Values that do not parse (empty cells, `NaN`) become `NaN` and
+//! are skipped when drawing.
+
+use anyhow::{bail, Context};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Quantiles of one metric in one month across replications (a `timeseries.csv` row).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MonthStats {
+    /// mean
+    pub mean: f64,
+    /// standard deviation
+    pub sd: f64,
+    /// 5th percentile
+    pub p05: f64,
+    /// 25th percentile
+    pub p25: f64,
+    /// median
+    pub p50: f64,
+    /// 75th percentile
+    pub p75: f64,
+    /// 95th percentile
+    pub p95: f64,
+}
+
+/// A `summary.csv` row.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SummaryStats {
+    /// mean over replications
+    pub mean: f64,
+    /// standard deviation
+    pub sd: f64,
+    /// 95% CI of the mean, low end
+    pub ci95_low: f64,
+    /// 95% CI of the mean, high end
+    pub ci95_high: f64,
+    /// 5th percentile
+    pub p05: f64,
+    /// median
+    pub p50: f64,
+    /// 95th percentile
+    pub p95: f64,
+}
+
+/// `timeseries.csv`: per metric, one entry per month (months ascending).
+#[derive(Debug, Clone, Default)]
+pub struct TimeSeries {
+    /// months present, ascending
+    pub months: Vec<u32>,
+    /// per metric, `(month, stats)` ascending by month
+    pub series: BTreeMap<String, Vec<(u32, MonthStats)>>,
+}
+
+impl TimeSeries {
+    /// The series of `metric`, if present.
+    pub fn get(&self, metric: &str) -> Option<&[(u32, MonthStats)]> {
+        self.series.get(metric).map(|v| v.as_slice())
+    }
+    /// Last month in the file (0 if empty).
+    pub fn last_month(&self) -> u32 {
+        self.months.last().copied().unwrap_or(0)
+    }
+}
+
+/// One run directory, read.
+#[derive(Debug, Clone)]
+pub struct RunData {
+    /// the directory
+    pub dir: PathBuf,
+    /// scenario name (`manifest.json` `scenario_name`, else the directory name)
+    pub name: String,
+    /// `manifest.json` (Null if absent)
+    pub manifest: serde_json::Value,
+    /// `replications.csv` metric columns (in file order) with one value per replication
+    pub replications: Vec<(String, Vec<f64>)>,
+    /// `timeseries.csv`
+    pub timeseries: TimeSeries,
+    /// `summary.csv` by metric (empty if the file is absent)
+    pub summary: BTreeMap<String, SummaryStats>,
+}
+
+impl RunData {
+    /// Per-replication values of `metric`, if present.
+    pub fn replication_values(&self, metric: &str) -> Option<&[f64]> {
+        self.replications
+            .iter()
+            .find(|(n, _)| n == metric)
+            .map(|(_, v)| v.as_slice())
+    }
+}
+
+/// A `comparison.csv` row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ComparisonRow {
+    /// metric name
+    pub metric: String,
+    /// scenario name
+    pub scenario: String,
+    /// baseline scenario name
+    pub baseline: String,
+    /// scenario mean
+    pub mean: f64,
+    /// baseline mean
+    pub baseline_mean: f64,
+    /// mean paired difference (scenario - baseline)
+    pub diff_mean: f64,
+    /// 95% CI of the difference, low
+    pub diff_ci95_low: f64,
+    /// 95% CI of the difference, high
+    pub diff_ci95_high: f64,
+    /// variance ratio (scenario / baseline)
+    pub variance_ratio: f64,
+}
+
+/// One key that differs from the baseline (`compare.json`).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct Difference {
+    /// parameter path
+    #[serde(default)]
+    pub path: String,
+    /// baseline value, as text
+    #[serde(default, deserialize_with = "any_to_string")]
+    pub baseline: String,
+    /// scenario value, as text
+    #[serde(default, deserialize_with = "any_to_string")]
+    pub value: String,
+}
+
+/// A scenario entry of `compare.json`.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct ScenarioEntry {
+    /// scenario name
+    pub name: String,
+    /// run subdirectory
+    pub dir: String,
+    /// description
+    #[serde(default)]
+    pub description: String,
+    /// keys differing from the baseline
+    #[serde(default)]
+    pub differences: Vec<Difference>,
+}
+
+/// `compare.json`.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct CompareManifest {
+    /// baseline scenario name
+    pub baseline: String,
+    /// scenarios in the order given (baseline included)
+    pub scenarios: Vec<ScenarioEntry>,
+    /// master seed, as text
+    #[serde(default, deserialize_with = "any_to_string")]
+    pub seed: String,
+    /// replications, as text
+    #[serde(default, deserialize_with = "any_to_string")]
+    pub reps: String,
+    /// tool version
+    #[serde(default, deserialize_with = "any_to_string")]
+    pub version: String,
+    /// exact command line
+    #[serde(default, deserialize_with = "any_to_string")]
+    pub command: String,
+}
+
+/// A comparison directory, read: every scenario's run plus the paired differences.
+#[derive(Debug, Clone)]
+pub struct ComparisonData {
+    /// the directory
+    pub dir: PathBuf,
+    /// `compare.json`
+    pub manifest: CompareManifest,
+    /// runs in `compare.json` order (baseline included)
+    pub runs: Vec<RunData>,
+    /// `comparison.csv` rows
+    pub rows: Vec<ComparisonRow>,
+}
+
+impl ComparisonData {
+    /// Index of the baseline in `runs` (0 if the name is not found).
+    pub fn baseline_index(&self) -> usize {
+        self.runs
+            .iter()
+            .position(|r| r.name == self.manifest.baseline)
+            .unwrap_or(0)
+    }
+    /// The `comparison.csv` row for (metric, scenario).
+    pub fn row(&self, metric: &str, scenario: &str) -> Option<&ComparisonRow> {
+        self.rows
+            .iter()
+            .find(|r| r.metric == metric && r.scenario == scenario)
+    }
+}
+
+fn any_to_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let v: serde_json::Value = serde::Deserialize::deserialize(d)?;
+    Ok(value_text(&v))
+}
+
+/// A JSON value as plain text: strings unquoted, arrays joined with spaces, null empty.
+pub fn value_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(a) => a.iter().map(value_text).collect::<Vec<_>>().join(" "),
+        other => other.to_string(),
+    }
+}
+
+fn num(s: &str) -> f64 {
+    s.trim().parse::<f64>().unwrap_or(f64::NAN)
+}
+
+fn reader(path: &Path) -> anyhow::Result<csv::Reader<std::fs::File>> {
+    csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_path(path)
+        .with_context(|| format!("{}: cannot open", path.display()))
+}
+
+fn column(headers: &csv::StringRecord, name: &str, path: &Path) -> anyhow::Result<usize> {
+    headers
+        .iter()
+        .position(|h| h == name)
+        .with_context(|| format!("{}: no column `{name}`", path.display()))
+}
+
+/// Reads `replications.csv`: every column except `replication` and `seed`.
+pub fn read_replications(path: &Path) -> anyhow::Result<Vec<(String, Vec<f64>)>> {
+    let mut rdr = reader(path)?;
+    let headers = rdr
+        .headers()
+        .with_context(|| format!("{}: bad header", path.display()))?
+        .clone();
+    let keep: Vec<usize> = (0..headers.len())
+        .filter(|&i| !matches!(&headers[i], "replication" | "seed"))
+        .collect();
+    let mut cols: Vec<(String, Vec<f64>)> = keep
+        .iter()
+        .map(|&i| (headers[i].to_string(), Vec::new()))
+        .collect();
+    for (line, rec) in rdr.records().enumerate() {
+        let rec = rec.with_context(|| format!("{}: record {}", path.display(), line + 1))?;
+        for (c, &i) in keep.iter().enumerate() {
+            cols[c].1.push(rec.get(i).map(num).unwrap_or(f64::NAN));
+        }
+    }
+    Ok(cols)
+}
+
+/// Reads `timeseries.csv` (tidy long: `month,metric,mean,sd,p05,p25,p50,p75,p95`).
+pub fn read_timeseries(path: &Path) -> anyhow::Result<TimeSeries> {
+    let mut rdr = reader(path)?;
+    let h = rdr
+        .headers()
+        .with_context(|| format!("{}: bad header", path.display()))?
+        .clone();
+    let idx: Vec<usize> = [
+        "month", "metric", "mean", "sd", "p05", "p25", "p50", "p75", "p95",
+    ]
+    .iter()
+    .map(|n| column(&h, n, path))
+    .collect::<anyhow::Result<_>>()?;
+    let mut ts = TimeSeries::default();
+    for (line, rec) in rdr.records().enumerate() {
+        let rec = rec.with_context(|| format!("{}: record {}", path.display(), line + 1))?;
+        let f = |k: usize| rec.get(idx[k]).map(num).unwrap_or(f64::NAN);
+        let month_text = rec.get(idx[0]).unwrap_or("");
+        let month: u32 = month_text.parse().with_context(|| {
+            format!(
+                "{}: record {}: bad month `{month_text}`",
+                path.display(),
+                line + 1
+            )
+        })?;
+        let metric = rec.get(idx[1]).unwrap_or("").to_string();
+        let stats = MonthStats {
+            mean: f(2),
+            sd: f(3),
+            p05: f(4),
+            p25: f(5),
+            p50: f(6),
+            p75: f(7),
+            p95: f(8),
+        };
+        if ts.months.last() != Some(&month) && !ts.months.contains(&month) {
+            ts.months.push(month);
+        }
+        ts.series.entry(metric).or_default().push((month, stats));
+    }
+    ts.months.sort_unstable();
+    for v in ts.series.values_mut() {
+        v.sort_by_key(|(m, _)| *m);
+    }
+    Ok(ts)
+}
+
+/// Reads `summary.csv` (`metric,mean,sd,ci95_low,ci95_high,p05,p50,p95`).
+pub fn read_summary(path: &Path) -> anyhow::Result<BTreeMap<String, SummaryStats>> {
+    let mut rdr = reader(path)?;
+    let h = rdr
+        .headers()
+        .with_context(|| format!("{}: bad header", path.display()))?
+        .clone();
+    let idx: Vec<usize> = [
+        "metric",
+        "mean",
+        "sd",
+        "ci95_low",
+        "ci95_high",
+        "p05",
+        "p50",
+        "p95",
+    ]
+    .iter()
+    .map(|n| column(&h, n, path))
+    .collect::<anyhow::Result<_>>()?;
+    let mut out = BTreeMap::new();
+    for (line, rec) in rdr.records().enumerate() {
+        let rec = rec.with_context(|| format!("{}: record {}", path.display(), line + 1))?;
+        let f = |k: usize| rec.get(idx[k]).map(num).unwrap_or(f64::NAN);
+        out.insert(
+            rec.get(idx[0]).unwrap_or("").to_string(),
+            SummaryStats {
+                mean: f(1),
+                sd: f(2),
+                ci95_low: f(3),
+                ci95_high: f(4),
+                p05: f(5),
+                p50: f(6),
+                p95: f(7),
+            },
+        );
+    }
+    Ok(out)
+}
+
+/// Reads `comparison.csv`.
+pub fn read_comparison(path: &Path) -> anyhow::Result<Vec<ComparisonRow>> {
+    let mut rdr = reader(path)?;
+    let h = rdr
+        .headers()
+        .with_context(|| format!("{}: bad header", path.display()))?
+        .clone();
+    let idx: Vec<usize> = [
+        "metric",
+        "scenario",
+        "baseline",
+        "mean",
+        "baseline_mean",
+        "diff_mean",
+        "diff_ci95_low",
+        "diff_ci95_high",
+        "variance_ratio",
+    ]
+    .iter()
+    .map(|n| column(&h, n, path))
+    .collect::<anyhow::Result<_>>()?;
+    let mut out = Vec::new();
+    for (line, rec) in rdr.records().enumerate() {
+        let rec = rec.with_context(|| format!("{}: record {}", path.display(), line + 1))?;
+        let s = |k: usize| rec.get(idx[k]).unwrap_or("").to_string();
+        let f = |k: usize| rec.get(idx[k]).map(num).unwrap_or(f64::NAN);
+        out.push(ComparisonRow {
+            metric: s(0),
+            scenario: s(1),
+            baseline: s(2),
+            mean: f(3),
+            baseline_mean: f(4),
+            diff_mean: f(5),
+            diff_ci95_low: f(6),
+            diff_ci95_high: f(7),
+            variance_ratio: f(8),
+        });
+    }
+    Ok(out)
+}
+
+/// Reads a run directory (`replications.csv` and `timeseries.csv` required;
+/// `summary.csv` and `manifest.json` optional).
+pub fn read_run(dir: &Path) -> anyhow::Result<RunData> {
+    let manifest_path = dir.join("manifest.json");
+    let manifest: serde_json::Value = if manifest_path.exists() {
+        let text = std::fs::read_to_string(&manifest_path)
+            .with_context(|| format!("{}: cannot read", manifest_path.display()))?;
+        serde_json::from_str(&text)
+            .with_context(|| format!("{}: not valid JSON", manifest_path.display()))?
+    } else {
+        serde_json::Value::Null
+    };
+    let name = manifest
+        .get("scenario_name")
+        .and_then(|v| v.as_str())
+        .map(str::to_string)
+        .or_else(|| dir.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "run".to_string());
+    let summary_path = dir.join("summary.csv");
+    let summary = if summary_path.exists() {
+        read_summary(&summary_path)?
+    } else {
+        BTreeMap::new()
+    };
+    Ok(RunData {
+        dir: dir.to_path_buf(),
+        name,
+        manifest,
+        replications: read_replications(&dir.join("replications.csv"))?,
+        timeseries: read_timeseries(&dir.join("timeseries.csv"))?,
+        summary,
+    })
+}
+
+/// Reads a comparison directory: `compare.json`, `comparison.csv` and every scenario's run.
+pub fn read_comparison_dir(dir: &Path) -> anyhow::Result<ComparisonData> {
+    let mpath = dir.join("compare.json");
+    let text = std::fs::read_to_string(&mpath)
+        .with_context(|| format!("{}: cannot read", mpath.display()))?;
+    let manifest: CompareManifest = serde_json::from_str(&text)
+        .with_context(|| format!("{}: not a compare manifest", mpath.display()))?;
+    if manifest.scenarios.is_empty() {
+        bail!("{}: lists no scenarios", mpath.display());
+    }
+    let mut runs = Vec::with_capacity(manifest.scenarios.len());
+    for s in &manifest.scenarios {
+        let sub = Path::new(&s.dir);
+        if sub.is_absolute()
+            || sub
+                .components()
+                .any(|c| c == std::path::Component::ParentDir)
+        {
+            bail!(
+                "{}: scenario `{}` has dir `{}` outside the comparison directory",
+                mpath.display(),
+                s.name,
+                s.dir
+            );
+        }
+        let mut run = read_run(&dir.join(sub))?;
+        run.name = s.name.clone();
+        runs.push(run);
+    }
+    let rows = read_comparison(&dir.join("comparison.csv"))?;
+    Ok(ComparisonData {
+        dir: dir.to_path_buf(),
+        manifest,
+        runs,
+        rows,
+    })
+}
+
+/// Quantile (linear interpolation between order statistics, R type 7) of finite values.
+pub fn quantile(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let h = (sorted.len() - 1) as f64 * q.clamp(0.0, 1.0);
+    let lo = h.floor() as usize;
+    let hi = h.ceil() as usize;
+    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+}
+
+/// Finite values, sorted ascending.
+pub fn sorted_finite(v: &[f64]) -> Vec<f64> {
+    let mut s: Vec<f64> = v.iter().copied().filter(|x| x.is_finite()).collect();
+    s.sort_by(f64::total_cmp);
+    s
+}

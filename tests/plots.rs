@@ -1,0 +1,87 @@
+//! Plot files: existence, size, format, reproducibility.
+
+use partnersim::plot::fixture::{
+    default_scenarios, write_synthetic_comparison, write_synthetic_run,
+};
+use partnersim::plot::{comparison_plot_stems, comparison_plots, run_plot_stems, run_plots, SIZE};
+use std::path::{Path, PathBuf};
+
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    assert!(bytes.len() > 24, "PNG too short");
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "PNG signature");
+    assert_eq!(&bytes[12..16], b"IHDR");
+    let w = u32::from_be_bytes(bytes[16..20].try_into().unwrap());
+    let h = u32::from_be_bytes(bytes[20..24].try_into().unwrap());
+    (w, h)
+}
+
+fn check_files(files: &[PathBuf], dir: &Path, stems: &[String]) {
+    for stem in stems {
+        for ext in ["png", "svg"] {
+            let p = dir.join(format!("{stem}.{ext}"));
+            assert!(files.contains(&p), "{} not reported", p.display());
+            let bytes = std::fs::read(&p).unwrap();
+            assert!(!bytes.is_empty(), "{} empty", p.display());
+            if ext == "png" {
+                assert_eq!(png_size(&bytes), SIZE, "{}", p.display());
+            } else {
+                let text = String::from_utf8(bytes).unwrap();
+                assert!(text.contains("<svg"), "{}", p.display());
+                roxmltree::Document::parse(&text)
+                    .unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            }
+        }
+    }
+    assert_eq!(files.len(), stems.len() * 2);
+    // no temporary files left behind
+    for e in std::fs::read_dir(dir).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(!name.starts_with(".tmp"), "leftover {name}");
+    }
+}
+
+#[test]
+fn run_plots_written_as_png_and_svg() {
+    let d = tempfile::tempdir().unwrap();
+    let s = &default_scenarios()[0];
+    write_synthetic_run(d.path(), s, 120, 12, 7).unwrap();
+    let files = run_plots(d.path()).unwrap();
+    check_files(&files, &d.path().join("plots"), &run_plot_stems());
+}
+
+#[test]
+fn comparison_plots_written_as_png_and_svg() {
+    let d = tempfile::tempdir().unwrap();
+    write_synthetic_comparison(d.path(), &default_scenarios(), 120, 15, 11).unwrap();
+    let files = comparison_plots(d.path()).unwrap();
+    check_files(&files, &d.path().join("plots"), &comparison_plot_stems());
+}
+
+#[test]
+fn single_scenario_comparison_has_no_forest() {
+    let d = tempfile::tempdir().unwrap();
+    write_synthetic_comparison(d.path(), &default_scenarios()[..1], 24, 5, 3).unwrap();
+    let files = comparison_plots(d.path()).unwrap();
+    assert!(files
+        .iter()
+        .all(|f| !f.to_string_lossy().contains("forest")));
+    check_files(&files, &d.path().join("plots"), &run_plot_stems());
+}
+
+#[test]
+fn missing_run_files_are_reported_with_path() {
+    let d = tempfile::tempdir().unwrap();
+    let err = run_plots(d.path()).unwrap_err();
+    assert!(format!("{err:#}").contains("replications.csv"), "{err:#}");
+}
+
+/// Writes a demo comparison to $PLOT_DEMO_DIR for eyeballing (ignored unless set).
+#[test]
+fn demo_output_for_inspection() {
+    let Ok(dir) = std::env::var("PLOT_DEMO_DIR") else {
+        return;
+    };
+    let dir = Path::new(&dir);
+    write_synthetic_comparison(dir, &default_scenarios(), 120, 30, 5).unwrap();
+    comparison_plots(dir).unwrap();
+}
