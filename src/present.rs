@@ -81,7 +81,14 @@ pub fn write_comparison_report(dir: &Path, group: Option<&GroupInfo>) -> Result<
         }
     }
     crate::plot::comparison_plots(dir)?;
-    let names: Vec<String> = man["scenarios"].as_array().map(|l| l.iter().filter_map(|s| s["name"].as_str().map(String::from)).collect()).unwrap_or_default();
+    let names: Vec<String> = man["scenarios"]
+        .as_array()
+        .map(|l| {
+            l.iter()
+                .filter_map(|s| s["name"].as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default();
     let baseline = man["baseline"].as_str().unwrap_or("baseline").to_string();
     let others: Vec<&String> = names.iter().filter(|n| **n != baseline).collect();
     let input = match group {
@@ -104,12 +111,15 @@ pub fn replot(dir: &Path) -> Result<Vec<PathBuf>> {
         anyhow::bail!("{}: no such directory", dir.display());
     }
     if dir.join("compare.json").exists() {
-        let group = std::fs::read_to_string(dir.join("group.json")).ok().and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok()).map(|v| GroupInfo {
-            slug: v["slug"].as_str().unwrap_or_default().into(),
-            title: v["title"].as_str().unwrap_or_default().into(),
-            question: v["question"].as_str().unwrap_or_default().into(),
-            explanation: v["explanation"].as_str().unwrap_or_default().into(),
-        });
+        let group = std::fs::read_to_string(dir.join("group.json"))
+            .ok()
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+            .map(|v| GroupInfo {
+                slug: v["slug"].as_str().unwrap_or_default().into(),
+                title: v["title"].as_str().unwrap_or_default().into(),
+                question: v["question"].as_str().unwrap_or_default().into(),
+                explanation: v["explanation"].as_str().unwrap_or_default().into(),
+            });
         let mut files = crate::plot::comparison_plots(dir)?;
         files.push(write_comparison_report(dir, group.as_ref())?);
         Ok(files)
@@ -123,7 +133,10 @@ pub fn replot(dir: &Path) -> Result<Vec<PathBuf>> {
 /// Saves a classroom group's text beside a comparison, so `partnersim plot` can rebuild the report.
 pub fn save_group(dir: &Path, g: &GroupInfo) -> Result<()> {
     let v = serde_json::json!({"slug": g.slug, "title": g.title, "question": g.question, "explanation": g.explanation});
-    crate::export::write_atomic(&dir.join("group.json"), serde_json::to_string_pretty(&v)?.as_bytes())?;
+    crate::export::write_atomic(
+        &dir.join("group.json"),
+        serde_json::to_string_pretty(&v)?.as_bytes(),
+    )?;
     Ok(())
 }
 

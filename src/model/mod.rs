@@ -33,7 +33,7 @@ pub use config::{Config, Measure};
 
 use crate::metrics::{MonthRecord, Reduce, M, METRICS, N_METRICS};
 use newcomers::{allocate_service, Cohorts, Offer};
-use rng::{ChaCha8Rng, EnvDraws, FunderDraws, IsoDraws};
+use rng::{ChaCha8Rng, EnvDraws, FunderDraws, IsoDraws, IsoEvents};
 
 /// Number of funders.
 pub const NF: usize = 4;
@@ -203,6 +203,8 @@ pub struct Model<'a> {
     revenue: Vec<[f64; SOURCES]>,
     late_event: Vec<[bool; NF]>,
     draws: Vec<IsoDraws>,
+    events: Vec<IsoEvents>,
+    event_rng: Vec<ChaCha8Rng>,
     order: Vec<(f64, usize)>,
     work: Vec<ops::IsoMonth>,
     reserve_scratch: Vec<f64>,
@@ -341,6 +343,10 @@ impl<'a> Model<'a> {
             revenue: vec![[0.0; SOURCES]; n],
             late_event: vec![[false; NF]; n],
             draws: Vec::with_capacity(n),
+            events: vec![IsoEvents::default(); n],
+            event_rng: (0..n)
+                .map(|i| rng::stream(seed, replication, rng::entity_iso_events(i)))
+                .collect(),
             order: Vec::with_capacity(n + 64),
             work: vec![ops::IsoMonth::default(); n],
             reserve_scratch: Vec::with_capacity(n),
@@ -373,6 +379,19 @@ impl<'a> Model<'a> {
         self.draws.clear();
         for r in self.iso_rng.iter_mut() {
             self.draws.push(IsoDraws::draw(r));
+        }
+        // Event uniforms are needed only in months with calls, fiscal-year starts or shocks.
+        let calls = (0..NF).any(|f| {
+            cfg.funders[f].enabled && t > 0 && t % cfg.funders[f].contract_months.max(1) == 0
+        });
+        let shocks = (0..NF).any(|f| {
+            cfg.funders[f].enabled
+                && fdraws[f].shock < rate_prob(cfg.funders[f].shock_probability_per_year)
+        });
+        if t % 12 == 0 || calls || shocks {
+            for (e, r) in self.events.iter_mut().zip(self.event_rng.iter_mut()) {
+                *e = IsoEvents::at(r, t);
+            }
         }
 
         // 1. Newcomers.
@@ -498,7 +517,7 @@ impl<'a> Model<'a> {
         } else {
             1.0
         };
-        let d = &self.draws[i].score[f];
+        let d = &self.events[i].score[f];
         perf_norm
             + fc.call_trust_weight * self.rels[i * NF + f].trust
             + fc.fundraising_score_weight * iso_donation_share(iso, &self.rels[i * NF..i * NF + NF])
@@ -688,11 +707,11 @@ impl<'a> Model<'a> {
                 let r = &mut self.rels[i * NF + f];
                 r.late_months = 0;
                 if !(r.has_contract || r.pending)
-                    || self.draws[i].late[f] >= fc.late_payment_probability
+                    || self.events[i].late[f] >= fc.late_payment_probability
                 {
                     continue;
                 }
-                let u = self.draws[i].late_days[f];
+                let u = self.events[i].late_days[f];
                 let days = fc.late_payment_days_min
                     + (fc.late_payment_days_max - fc.late_payment_days_min) * u * u;
                 r.late_months = (days / 30.4).round() as u32;

@@ -135,9 +135,10 @@ impl Cohorts {
         let keep = 1.0 - c.abandonment_share_per_month;
         let window = c.eligibility_window_months as usize;
         let mut pools = NeedPools::default();
+        let mut i = self.head;
         for age in 0..d {
-            let i = self.idx(age);
             let co = &mut self.ring[i];
+            i = if i == 0 { d - 1 } else { i - 1 };
             let lost = co.waiting * (1.0 - keep);
             self.abandoned_total += lost;
             let new = co.persons * per_month;
@@ -178,9 +179,10 @@ impl Cohorts {
         } else {
             0.0
         };
+        let mut i = self.head;
         for age in 0..d {
-            let i = self.idx(age);
             let co = &mut self.ring[i];
+            i = if i == 0 { d - 1 } else { i - 1 };
             let (f, q) = if age < window { (fe, qe) } else { (fb, qb) };
             let s = co.waiting * f;
             co.waiting -= s;

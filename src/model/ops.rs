@@ -206,7 +206,8 @@ impl Model<'_> {
             let d = &self.draws[i];
             let served = self.served[i];
             // Donations and fees.
-            let z = rng::normal(d.donations[0], d.donations[1]);
+            // uniform noise with standard deviation DONATION_NOISE_SD
+            let z = (d.donations - 0.5) * 12f64.sqrt();
             let donations =
                 dps * f64::from(w.staff) * (1.0 + super::DONATION_NOISE_SD * z).max(0.0);
             self.revenue[i][SOURCES - 1] = donations;

@@ -9,11 +9,13 @@
 //!
 //! Each entity draws a fixed number of uniforms every month (see
 //! [`EnvDraws`], [`FunderDraws`] and [`IsoDraws`]) whether or not they are
-//! used, so the same random events line up across scenarios that share a seed
-//! (common random numbers) for as long as the entities exist in both.
+//! used, and rarer events ([`IsoEvents`]) are read from a second stream per ISO
+//! at a position fixed by the month, so the same random events line up across
+//! scenarios that share a seed (common random numbers) for as long as the
+//! entities exist in both.
 
 pub use rand::rngs::ChaCha8Rng;
-use rand::{RngExt, SeedableRng};
+use rand::{Rng, RngExt, SeedableRng};
 
 /// Entity id of the environment (arrivals, surges).
 pub const ENTITY_ENV: u64 = 0;
@@ -21,9 +23,13 @@ pub const ENTITY_ENV: u64 = 0;
 pub const fn entity_funder(f: usize) -> u64 {
     1 + f as u64
 }
-/// Entity id of ISO `i`.
+/// Entity id of ISO `i`'s monthly stream.
 pub const fn entity_iso(i: usize) -> u64 {
-    16 + i as u64
+    16 + 2 * i as u64
+}
+/// Entity id of ISO `i`'s event stream (read at month-fixed positions).
+pub const fn entity_iso_events(i: usize) -> u64 {
+    17 + 2 * i as u64
 }
 
 /// The generator of one entity in one replication.
@@ -104,16 +110,51 @@ impl FunderDraws {
     }
 }
 
-/// Uniforms an ISO draws each month, per funder where relevant.
+/// Two uniforms in [0, 1) from one 64-bit word (32 bits of resolution each).
+#[inline]
+pub fn halves(x: u64) -> (f64, f64) {
+    const SCALE: f64 = 1.0 / 4_294_967_296.0;
+    ((x >> 32) as f64 * SCALE, (x & 0xFFFF_FFFF) as f64 * SCALE)
+}
+
+/// Uniforms an ISO draws every month from its monthly stream (always four 64-bit words).
+#[derive(Debug, Clone, Copy, Default)]
 pub struct IsoDraws {
     /// staff quits
     pub quit: f64,
     /// hires
     pub hire: f64,
-    /// donations noise (two uniforms)
-    pub donations: [f64; 2],
+    /// donations noise
+    pub donations: f64,
     /// officer rotation, per funder
     pub rotation: [f64; 4],
+}
+
+impl IsoDraws {
+    /// Draws one month's uniforms.
+    #[inline]
+    pub fn draw(r: &mut ChaCha8Rng) -> Self {
+        let (quit, hire) = halves(r.next_u64());
+        let (donations, r0) = halves(r.next_u64());
+        let (r1, r2) = halves(r.next_u64());
+        let (r3, _) = halves(r.next_u64());
+        IsoDraws {
+            quit,
+            hire,
+            donations,
+            rotation: [r0, r1, r2, r3],
+        }
+    }
+}
+
+/// 32-bit words of an ISO's event stream reserved for each month.
+pub const EVENT_WORDS_PER_MONTH: u128 = 32;
+
+/// Uniforms for rarer events (late payments, proposal scores), read from an ISO's event
+/// stream at a position fixed by the month, so they line up across scenarios whatever
+/// happened before.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct IsoEvents {
     /// late payment event, per funder
     pub late: [f64; 4],
     /// late payment length, per funder
@@ -122,25 +163,19 @@ pub struct IsoDraws {
     pub score: [[f64; 2]; 4],
 }
 
-impl IsoDraws {
-    /// Draws one month's uniforms (always 22 numbers).
-    pub fn draw(r: &mut ChaCha8Rng) -> Self {
-        let mut d = IsoDraws {
-            quit: uniform(r),
-            hire: uniform(r),
-            donations: [uniform(r), uniform(r)],
-            rotation: [0.0; 4],
-            late: [0.0; 4],
-            late_days: [0.0; 4],
-            score: [[0.0; 2]; 4],
-        };
+impl IsoEvents {
+    /// The event uniforms of month `t` (eight 64-bit words at word position 32 t).
+    pub fn at(r: &mut ChaCha8Rng, t: u32) -> Self {
+        r.set_word_pos(u128::from(t) * EVENT_WORDS_PER_MONTH);
+        let mut e = IsoEvents::default();
         for f in 0..4 {
-            d.rotation[f] = uniform(r);
-            d.late[f] = uniform(r);
-            d.late_days[f] = uniform(r);
-            d.score[f] = [uniform(r), uniform(r)];
+            let (a, b) = halves(r.next_u64());
+            e.late[f] = a;
+            e.late_days[f] = b;
+            let (c, d) = halves(r.next_u64());
+            e.score[f] = [c, d];
         }
-        d
+        e
     }
 }
 
