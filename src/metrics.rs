@@ -123,21 +123,6 @@ pub fn is_share(i: usize) -> bool {
 /// One month of one replication.
 pub type MonthRecord = [f64; N_METRICS];
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    #[test]
-    fn required_metrics_exist() {
-        for r in REQUIRED {
-            assert!(metric_index(r).is_some(), "{r}");
-        }
-        assert_eq!(
-            METRICS[M::CallApprovalShare as usize].name,
-            "call_approval_share"
-        );
-    }
-}
-
 /// The metric catalogue as Markdown (`metric | unit | summary | description`).
 pub fn markdown_table() -> String {
     let mut s = String::from("| metric | unit | summary | description |\n|---|---|---|---|\n");
@@ -154,4 +139,19 @@ pub fn markdown_table() -> String {
         ));
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn required_metrics_exist() {
+        for r in REQUIRED {
+            assert!(metric_index(r).is_some(), "{r}");
+        }
+        assert_eq!(
+            METRICS[M::CallApprovalShare as usize].name,
+            "call_approval_share"
+        );
+    }
 }

@@ -558,6 +558,31 @@ impl Values {
     }
 }
 
+/// The parameter table as Markdown (`path | unit | default | range | description | source`).
+/// `docs/ODD.md` embeds exactly this text between its parameter-table markers.
+pub fn markdown_table() -> String {
+    let mut s = String::from("| parameter | unit | default | range | description | source |\n|---|---|---|---|---|---|\n");
+    for p in registry() {
+        let esc = |x: &str| x.replace('|', "\\|");
+        s.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} | {} |\n",
+            p.path,
+            esc(p.unit),
+            esc(&p.default_text()),
+            esc(&p.range_text()),
+            esc(p.description),
+            esc(p.source)
+        ));
+    }
+    s
+}
+
+/// Marker lines around the generated parameter table in `docs/ODD.md`.
+pub const ODD_TABLE_MARKERS: (&str, &str) = (
+    "<!-- BEGIN PARAMETER TABLE (generated: partnersim params --format markdown) -->",
+    "<!-- END PARAMETER TABLE -->",
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -609,28 +634,3 @@ mod tests {
         assert!(check_value(m, &RawValue::Str("outcomes".into())).is_err());
     }
 }
-
-/// The parameter table as Markdown (`path | unit | default | range | description | source`).
-/// `docs/ODD.md` embeds exactly this text between its parameter-table markers.
-pub fn markdown_table() -> String {
-    let mut s = String::from("| parameter | unit | default | range | description | source |\n|---|---|---|---|---|---|\n");
-    for p in registry() {
-        let esc = |x: &str| x.replace('|', "\\|");
-        s.push_str(&format!(
-            "| `{}` | {} | {} | {} | {} | {} |\n",
-            p.path,
-            esc(p.unit),
-            esc(&p.default_text()),
-            esc(&p.range_text()),
-            esc(p.description),
-            esc(p.source)
-        ));
-    }
-    s
-}
-
-/// Marker lines around the generated parameter table in `docs/ODD.md`.
-pub const ODD_TABLE_MARKERS: (&str, &str) = (
-    "<!-- BEGIN PARAMETER TABLE (generated: partnersim params --format markdown) -->",
-    "<!-- END PARAMETER TABLE -->",
-);

@@ -8,6 +8,10 @@
 //! dotted keys. Unknown keys, wrong types and out-of-range values are errors
 //! that name the file, line, column, key and allowed range.
 
+// Scenario errors carry the file, position, key, value and range for the message; they are
+// returned once per invalid file, so their size does not matter.
+#![allow(clippy::result_large_err)]
+
 use crate::params::{self, check_value, registry, RawValue, ValueProblem, Values};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};

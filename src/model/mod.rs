@@ -25,6 +25,9 @@
 //! assert_eq!(out.months.len(), 24);
 //! ```
 
+// Loops over funders index several parallel per-funder arrays at once.
+#![allow(clippy::needless_range_loop)]
+
 pub mod config;
 pub mod newcomers;
 pub mod rng;
@@ -382,13 +385,13 @@ impl<'a> Model<'a> {
         }
         // Event uniforms are needed only in months with calls, fiscal-year starts or shocks.
         let calls = (0..NF).any(|f| {
-            cfg.funders[f].enabled && t > 0 && t % cfg.funders[f].contract_months.max(1) == 0
+            cfg.funders[f].enabled && t > 0 && t.is_multiple_of(cfg.funders[f].contract_months.max(1))
         });
         let shocks = (0..NF).any(|f| {
             cfg.funders[f].enabled
                 && fdraws[f].shock < rate_prob(cfg.funders[f].shock_probability_per_year)
         });
-        if t % 12 == 0 || calls || shocks {
+        if t.is_multiple_of(12) || calls || shocks {
             for (e, r) in self.events.iter_mut().zip(self.event_rng.iter_mut()) {
                 *e = IsoEvents::at(r, t);
             }
@@ -420,10 +423,10 @@ impl<'a> Model<'a> {
             *e = [false; NF];
         }
         let mut approvals = (0.0, 0.0);
-        let mut starts = [t % 12 == 0; NF];
+        let mut starts = [t.is_multiple_of(12); NF];
         for (f, start) in starts.iter_mut().enumerate() {
             let fc = &cfg.funders[f];
-            if fc.enabled && t > 0 && t % fc.contract_months.max(1) == 0 {
+            if fc.enabled && t > 0 && t.is_multiple_of(fc.contract_months.max(1)) {
                 let (a, n) = self.call(f);
                 approvals.0 += a;
                 approvals.1 += n;
