@@ -76,7 +76,7 @@ metrics! {
     OfficerRotations: "officer_rotations", "rotations per month", Mean, "Program-officer changes on active files.";
     TrustResetLoss: "trust_reset_loss", "trust units per month", Mean, "Trust lost to officer rotation (sum over relationships).";
     LatePayments: "late_payments", "events per month", Mean, "Contract-years whose first payments came late.";
-    DecisionDelayMonths: "decision_delay_months", "months", Total, "Mean delay of renewal decisions announced this month, 0 when none (summary: mean over all decisions of the run).";
+    DecisionDelayMonths: "decision_delay_months", "months", Total, "Mean delay of call decisions (renewals and first applications) announced this month, 0 when none (summary: mean over all decisions of the run).";
     MissedPayrollShare: "missed_payroll_share", "share", Mean, "Operating ISOs that could not meet payroll this month.";
     CallApprovalShare: "call_approval_share", "share", Total, "Approved / applicants at calls held this month, 0 when none; alternatives included (summary: over all calls of the run).";
 }

@@ -85,7 +85,7 @@ pub struct Rel {
     pub monthly: f64,
     /// a contract exists (active or awaiting its renewal decision)
     pub has_contract: bool,
-    /// renewal decided but not yet announced
+    /// a call's decision (renewal or first application) made but not yet announced
     pub pending: bool,
     /// value awarded at the pending renewal (0 = refused)
     pub award: f64,
@@ -97,7 +97,7 @@ pub struct Rel {
     pub held: f64,
     /// month held installments are paid
     pub release_month: u32,
-    /// late-payment delay drawn for this contract-year (months)
+    /// late-payment delay (months) drawn at the last fiscal-year or contract-period start
     pub late_months: u32,
     /// program officer's knowledge of the file (0-1)
     pub knowledge: f64,
@@ -385,7 +385,9 @@ impl<'a> Model<'a> {
         }
         // Event uniforms are needed only in months with calls, fiscal-year starts or shocks.
         let calls = (0..NF).any(|f| {
-            cfg.funders[f].enabled && t > 0 && t.is_multiple_of(cfg.funders[f].contract_months.max(1))
+            cfg.funders[f].enabled
+                && t > 0
+                && t.is_multiple_of(cfg.funders[f].contract_months.max(1))
         });
         let shocks = (0..NF).any(|f| {
             cfg.funders[f].enabled
@@ -551,7 +553,8 @@ impl<'a> Model<'a> {
         let mut total = 0.0;
         for i in 0..self.isos.len() {
             let r = &self.rels[i * NF + f];
-            if self.isos[i].alive && r.has_contract {
+            // Contracts in force and awards not yet announced are both commitments.
+            if self.isos[i].alive && (r.has_contract || (r.pending && r.award > 0.0)) {
                 total += if r.pending { r.award } else { r.monthly };
                 let s = self.score(i, f, perf_mean);
                 self.order.push((s, i));
@@ -567,11 +570,13 @@ impl<'a> Model<'a> {
             let i = self.order[k].1;
             let r = &mut self.rels[i * NF + f];
             total -= if r.pending { r.award } else { r.monthly };
+            if r.has_contract {
+                r.trust *= 1.0 - erosion;
+            }
             r.has_contract = false;
             r.pending = false;
             r.monthly = 0.0;
             r.award = 0.0;
-            r.trust *= 1.0 - erosion;
         }
     }
 

@@ -119,8 +119,9 @@ impl Model<'_> {
                 } else {
                     1.0
                 };
-                let mut h = fc.reporting_hours_per_month
-                    + fc.reports_per_year * fc.report_prep_hours / 12.0 * saving;
+                let mut h = (fc.reporting_hours_per_month
+                    + fc.reports_per_year * fc.report_prep_hours / 12.0)
+                    * saving;
                 h *= 1.0 + fc.micromanagement_share;
                 let share = if contracted > 0.0 {
                     r.monthly / contracted
