@@ -148,7 +148,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 None => PathBuf::from("output/comparison"),
             });
             let t0 = std::time::Instant::now();
-            let res = partnersim::compare::compare(&scenarios, a.baseline.as_deref(), &opts, &dir);
+            let baseline = a
+                .baseline
+                .clone()
+                .or_else(|| group.as_ref().and_then(|g| g.baseline.clone()));
+            let res = partnersim::compare::compare(&scenarios, baseline.as_deref(), &opts, &dir);
             if INTERRUPTED.load(Ordering::SeqCst) {
                 return Ok(interrupted_exit(0, opts.reps));
             }

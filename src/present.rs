@@ -15,6 +15,8 @@ pub struct GroupInfo {
     pub question: String,
     /// the rest of about.md
     pub explanation: String,
+    /// the baseline named by a `<!-- baseline: NAME -->` line, if any
+    pub baseline: Option<String>,
 }
 
 /// If every scenario file sits in one folder that has an `about.md`, its title, question and explanation.
@@ -27,7 +29,16 @@ pub fn group_info(files: &[PathBuf]) -> Option<GroupInfo> {
     let mut title = String::new();
     let mut paras: Vec<String> = Vec::new();
     let mut cur = String::new();
+    let mut baseline = None;
     for line in text.lines() {
+        if let Some(b) = line
+            .trim()
+            .strip_prefix("<!-- baseline:")
+            .and_then(|r| r.strip_suffix("-->"))
+        {
+            baseline = Some(b.trim().to_string());
+            continue;
+        }
         if let Some(h) = line.strip_prefix("# ") {
             if title.is_empty() {
                 title = h.trim().to_string();
@@ -61,6 +72,7 @@ pub fn group_info(files: &[PathBuf]) -> Option<GroupInfo> {
         title,
         question,
         explanation,
+        baseline,
     })
 }
 
@@ -119,6 +131,7 @@ pub fn replot(dir: &Path) -> Result<Vec<PathBuf>> {
                 title: v["title"].as_str().unwrap_or_default().into(),
                 question: v["question"].as_str().unwrap_or_default().into(),
                 explanation: v["explanation"].as_str().unwrap_or_default().into(),
+                baseline: None,
             });
         let mut files = crate::plot::comparison_plots(dir)?;
         files.push(write_comparison_report(dir, group.as_ref())?);
