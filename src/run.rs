@@ -30,6 +30,9 @@ pub const CHUNK_REPS: u64 = 64;
 pub const SKETCH_K: usize = 200;
 /// Largest number of replications one run accepts.
 pub const MAX_REPS: u64 = 10_000_000;
+/// Largest total work one run accepts, in ISO-months (about 40 core-days at 3 million ISO-months
+/// per second per core); larger runs are refused up front with an estimate.
+pub const MAX_ISO_MONTHS: f64 = 1.0e13;
 
 /// Set by a Ctrl-C / SIGTERM handler; runs stop after the current chunk.
 pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
@@ -291,6 +294,18 @@ pub fn run(scenario: &Scenario, opts: &RunOptions, dir: &Path) -> Result<RunOutc
         );
     }
     let id = RunIdentity::new(scenario, opts);
+    let work = opts.reps as f64
+        * scenario.values.get("simulation.isos")
+        * scenario.values.get("simulation.duration_months");
+    if work > MAX_ISO_MONTHS {
+        bail!(
+            "{} replications x {} ISOs x {} months = {work:.2e} ISO-months, about {:.0} core-days at 3e6 ISO-months/s/core; the limit is {MAX_ISO_MONTHS:.0e}: use fewer replications or split the run with --shard",
+            opts.reps,
+            scenario.values.get("simulation.isos"),
+            scenario.values.get("simulation.duration_months"),
+            work / 3.0e6 / 86_400.0
+        );
+    }
     export::prepare_output_dir(dir)?;
     let run_json = dir.join("run.json");
     let manifest = dir.join("manifest.json");

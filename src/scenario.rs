@@ -464,14 +464,6 @@ impl Scenario {
                 });
             }
         }
-        let isos = v.get("simulation.isos");
-        let months = v.get("simulation.duration_months");
-        if isos * months > 5.0e7 {
-            return Err(ScenarioError::Inconsistent {
-                file,
-                msg: format!("simulation.isos x simulation.duration_months = {} ISO-months in one replication; the limit is 50,000,000", isos * months),
-            });
-        }
         Ok(())
     }
 
