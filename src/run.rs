@@ -20,6 +20,7 @@ use crate::stats::{mean_ci95, quantile_sorted, QuantileSketch, Welford};
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
@@ -536,12 +537,19 @@ pub fn aggregate(
         .map(|_| QuantileSketch::new(SKETCH_K))
         .collect();
     let mut summaries: Vec<MonthRecord> = Vec::with_capacity(id.reps as usize);
-    let mut reps_csv = String::from("replication,seed");
+    // replications.csv is streamed to a temporary file and renamed once complete.
+    let reps_path = dir.join("replications.csv");
+    let reps_tmp = dir.join(format!(".replications.csv.tmp-{}", std::process::id()));
+    let mut w = std::io::BufWriter::new(
+        std::fs::File::create(&reps_tmp)
+            .with_context(|| format!("creating {}", reps_tmp.display()))?,
+    );
+    let mut header = String::from("replication,seed");
     for m in METRICS {
-        reps_csv.push(',');
-        reps_csv.push_str(m.name);
+        header.push(',');
+        header.push_str(m.name);
     }
-    reps_csv.push('\n');
+    writeln!(w, "{header}")?;
     for (c, path) in chunk_files.iter().enumerate() {
         let (first, count) = chunk_reps(id, c as u64);
         let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
@@ -552,11 +560,11 @@ pub fn aggregate(
             )
         })?;
         for (k, o) in outs.iter().enumerate() {
-            reps_csv.push_str(&format!("{},{}", first + k as u64, id.seed));
+            write!(w, "{},{}", first + k as u64, id.seed)?;
             for v in &o.summary {
-                reps_csv.push_str(&format!(",{v}"));
+                write!(w, ",{v}")?;
             }
-            reps_csv.push('\n');
+            writeln!(w)?;
             for (t, rec) in o.months.iter().enumerate() {
                 for (j, v) in rec.iter().enumerate() {
                     moments[t * N_METRICS + j].push(*v);
@@ -566,7 +574,11 @@ pub fn aggregate(
             summaries.push(o.summary);
         }
     }
-    write_atomic(&dir.join("replications.csv"), reps_csv.as_bytes())?;
+    let f = w.into_inner().map_err(|e| e.into_error())?;
+    f.sync_all()?;
+    drop(f);
+    std::fs::rename(&reps_tmp, &reps_path)
+        .with_context(|| format!("writing {}", reps_path.display()))?;
     let mut ts = String::from("month,metric,mean,sd,p05,p25,p50,p75,p95\n");
     for t in 0..months {
         for (j, m) in METRICS.iter().enumerate() {
