@@ -1,0 +1,53 @@
+//! The hot loop allocates nothing: after warm-up, a month of the model makes no
+//! heap allocation, whatever the number of ISOs (checked with a counting allocator).
+
+use partnersim::model::{Config, Model};
+use partnersim::scenario::Scenario;
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+struct Counting;
+static ALLOCS: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+        ALLOCS.fetch_add(1, Ordering::SeqCst);
+        unsafe { System.alloc(l) }
+    }
+    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+        unsafe { System.dealloc(p, l) }
+    }
+    unsafe fn realloc(&self, p: *mut u8, l: Layout, n: usize) -> *mut u8 {
+        ALLOCS.fetch_add(1, Ordering::SeqCst);
+        unsafe { System.realloc(p, l, n) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn allocations_in_months(isos: u32, overrides: &[&str]) -> usize {
+    let mut s = Scenario::default();
+    s.apply_override(&format!("simulation.isos={isos}")).unwrap();
+    s.apply_override("simulation.duration_months=60").unwrap();
+    for o in overrides {
+        s.apply_override(o).unwrap();
+    }
+    let cfg = Config::from_values(&s.values);
+    let mut m = Model::new(&cfg, 3, 0);
+    for _ in 0..12 {
+        m.step();
+    }
+    let before = ALLOCS.load(Ordering::SeqCst);
+    for _ in 12..48 {
+        m.step();
+    }
+    ALLOCS.load(Ordering::SeqCst) - before
+}
+
+#[test]
+fn months_allocate_nothing() {
+    // 36 months including calls, fiscal-year starts, late payments and (with the override) shocks.
+    assert_eq!(allocations_in_months(40, &[]), 0);
+    assert_eq!(allocations_in_months(300, &["funders.federal.shock_probability_per_year=6"]), 0);
+}
