@@ -6,3 +6,4 @@ pub mod params;
 pub mod plot;
 pub mod progress;
 pub mod scenario;
+pub mod sweep;
