@@ -93,6 +93,9 @@ fn ishigami_sobol_matches_analytic() {
     let sens = std::fs::read_to_string(d.path().join("out/sensitivity.csv")).unwrap();
     assert!(sens.starts_with("output,parameter,index,value,ci95_low,ci95_high\n"));
     assert!(sens.contains("\ny,x1:x3,S2,"), "{sens}");
+    for f in ["plots/sobol_y.png", "plots/sobol_y.svg"] {
+        assert!(d.path().join("out").join(f).exists(), "{f}");
+    }
 }
 
 #[test]
@@ -156,6 +159,8 @@ fn morris_ranks_known_patterns() {
     assert!((ms[1].value - 7.875).abs() < 1e-9);
     assert!(mu[2].value.abs() < 1.5 && sd[2].value > 4.0);
     assert!(ms[0].low <= ms[0].value && ms[0].value <= ms[0].high);
+    assert!(d.path().join("a/plots/morris_y.png").exists());
+    assert!(d.path().join("a/plots/morris_y.svg").exists());
 
     let names = ["x1", "x2", "x3", "x4", "x5", "x6"];
     let text = format!(
@@ -203,6 +208,10 @@ fn lhs_strata_and_grid_count() {
     let res = std::fs::read_to_string(d.path().join("grid/results.csv")).unwrap();
     assert_eq!(res.lines().count(), 61);
     assert!(res.starts_with("point,replication,y\n0,0,"));
+    for f in ["response_y__x1", "response_y__x2", "response_y__x3"] {
+        assert!(d.path().join(format!("grid/plots/{f}.png")).exists(), "{f}");
+    }
+    assert!(!d.path().join("grid/plots/heatmap_y.png").exists());
 }
 
 #[test]
@@ -358,6 +367,25 @@ fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
     out
 }
 
+fn assert_same(a: &[(String, Vec<u8>)], b: &[(String, Vec<u8>)]) {
+    assert_eq!(a.len(), b.len());
+    for ((n0, b0), (n1, b1)) in a.iter().zip(b) {
+        assert_eq!(n0, n1);
+        if n0 == "manifest.json" {
+            let strip = |b: &[u8]| {
+                let mut v: serde_json::Value = serde_json::from_slice(b).unwrap();
+                let m = v.as_object_mut().unwrap();
+                m.remove("wall_time_seconds");
+                m.remove("threads");
+                v
+            };
+            assert_eq!(strip(b0), strip(b1));
+        } else {
+            assert!(b0 == b1, "{n0} differs between 1 and 2 threads");
+        }
+    }
+}
+
 #[test]
 fn tiny_model_sweep_is_identical_at_1_and_2_threads() {
     let d = tempfile::tempdir().unwrap();
@@ -367,15 +395,43 @@ fn tiny_model_sweep_is_identical_at_1_and_2_threads() {
         "name = \"tiny\"\n[simulation]\nduration_months = 18\nisos = 6\n",
     )
     .unwrap();
-    let sweep_file = d.path().join("sweeps/tiny.toml");
-    std::fs::write(
-        &sweep_file,
-        "scenario = \"../base.toml\"\nmethod = \"lhs\"\nsamples = 4\nreps_per_point = 2\nseed = 9\n\
+    let lhs = "scenario = \"../base.toml\"\nmethod = \"lhs\"\nsamples = 4\nreps_per_point = 2\nseed = 9\n\
          outputs = [\"survival_rate\", \"clients_served\", \"trust_mean\"]\n\
          [[parameters]]\npath = \"funders.federal.contract_months\"\nmin = 6\nmax = 36\n\
-         [[parameters]]\npath = \"funders.federal.late_payment_probability\"\nmin = 0\nmax = 1\n",
-    )
-    .unwrap();
+         [[parameters]]\npath = \"funders.federal.late_payment_probability\"\nmin = 0\nmax = 1\n";
+    let grid = "scenario = \"../base.toml\"\nmethod = \"grid\"\nreps_per_point = 2\nseed = 4\n\
+         outputs = [\"survival_rate\", \"trust_mean\"]\n\
+         [[parameters]]\npath = \"funders.federal.contract_months\"\nvalues = [6, 24]\n\
+         [[parameters]]\npath = \"funders.federal.officer_rotation_months\"\nmin = 6\nmax = 48\nlevels = 2\n";
+    std::fs::write(d.path().join("sweeps/grid.toml"), grid).unwrap();
+    let grid_outs: Vec<Vec<(String, Vec<u8>)>> = [1, 2]
+        .into_iter()
+        .map(|threads| {
+            let out = d.path().join(format!("grid{threads}"));
+            sweep::run(&SweepArgs {
+                file: d.path().join("sweeps/grid.toml"),
+                out: Some(out.clone()),
+                seed: None,
+                threads: Some(threads),
+                quiet: true,
+            })
+            .unwrap();
+            files(&out)
+        })
+        .collect();
+    assert_same(&grid_outs[0], &grid_outs[1]);
+    let grid_names: Vec<&str> = grid_outs[0].iter().map(|(n, _)| n.as_str()).collect();
+    assert!(
+        grid_names.contains(&"plots/heatmap_trust_mean.png"),
+        "{grid_names:?}"
+    );
+    assert!(
+        grid_names.contains(&"plots/heatmap_trust_mean.svg"),
+        "{grid_names:?}"
+    );
+
+    let sweep_file = d.path().join("sweeps/tiny.toml");
+    std::fs::write(&sweep_file, lhs).unwrap();
     let mut outs = Vec::new();
     for threads in [1, 2] {
         let out = d.path().join(format!("out{threads}"));
@@ -400,22 +456,7 @@ fn tiny_model_sweep_is_identical_at_1_and_2_threads() {
     ] {
         assert!(names.contains(&f), "{f} missing: {names:?}");
     }
-    assert_eq!(outs[0].len(), outs[1].len());
-    for ((n0, b0), (n1, b1)) in outs[0].iter().zip(&outs[1]) {
-        assert_eq!(n0, n1);
-        if n0 == "manifest.json" {
-            let strip = |b: &[u8]| {
-                let mut v: serde_json::Value = serde_json::from_slice(b).unwrap();
-                let m = v.as_object_mut().unwrap();
-                m.remove("wall_time_seconds");
-                m.remove("threads");
-                v
-            };
-            assert_eq!(strip(b0), strip(b1));
-        } else {
-            assert!(b0 == b1, "{n0} differs between 1 and 2 threads");
-        }
-    }
+    assert_same(&outs[0], &outs[1]);
     let res = String::from_utf8(
         outs[0]
             .iter()
