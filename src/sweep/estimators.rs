@@ -140,9 +140,11 @@ fn sobol_point(
     for i in 0..k {
         let (mut a1, mut at_) = (0.0, 0.0);
         for &r in rows {
-            let fa = at(r, SaltelliLayout::A);
-            let fb = at(r, SaltelliLayout::B);
-            let fab = at(r, layout.ab(i));
+            // centred on the mean of A and B: same expectation, far less variance when the
+            // output's mean is large against its spread (SALib standardises likewise)
+            let fa = at(r, SaltelliLayout::A) - m;
+            let fb = at(r, SaltelliLayout::B) - m;
+            let fab = at(r, layout.ab(i)) - m;
             a1 += fb * (fab - fa);
             at_ += (fa - fab).powi(2);
         }
@@ -155,8 +157,8 @@ fn sobol_point(
             for j in i + 1..k {
                 let mut acc = 0.0;
                 for &r in rows {
-                    acc += at(r, layout.ba(i)) * at(r, layout.ab(j))
-                        - at(r, SaltelliLayout::A) * at(r, SaltelliLayout::B);
+                    acc += (at(r, layout.ba(i)) - m) * (at(r, layout.ab(j)) - m)
+                        - (at(r, SaltelliLayout::A) - m) * (at(r, SaltelliLayout::B) - m);
                 }
                 s2.push(acc / n / var - s1[i] - s1[j]);
             }
@@ -365,6 +367,31 @@ mod tests {
         assert!((r.s1[1].value - 0.8).abs() < 0.05, "{:?}", r.s1);
         assert!(r.s1[0].low <= 0.2 && 0.2 <= r.s1[0].high, "{:?}", r.s1[0]);
         assert!(r.s1[1].low <= 0.8 && 0.8 <= r.s1[1].high, "{:?}", r.s1[1]);
+    }
+
+    #[test]
+    fn indices_do_not_depend_on_the_output_mean() {
+        let layout = SaltelliLayout {
+            k: 2,
+            second_order: true,
+        };
+        let mut rng = ChaCha8Rng::seed_from_u64(4);
+        let y: Vec<f64> = (0..600 * layout.stride())
+            .map(|_| rng.random::<f64>())
+            .collect();
+        let shifted: Vec<f64> = y.iter().map(|v| v + 1000.0).collect();
+        let (a, b) = (
+            sobol_point(&y, layout, &(0..600).collect::<Vec<_>>()),
+            sobol_point(&shifted, layout, &(0..600).collect::<Vec<_>>()),
+        );
+        for (x, z) in
+            a.0.iter()
+                .chain(&a.1)
+                .chain(&a.2)
+                .zip(b.0.iter().chain(&b.1).chain(&b.2))
+        {
+            assert!((x - z).abs() < 1e-6, "{x} {z}");
+        }
     }
 
     #[test]

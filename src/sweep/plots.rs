@@ -254,16 +254,13 @@ fn draw_sobol<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, b: &SobolBars<'
         .into_iter()
         .enumerate()
     {
-        let (px, py) = chart.backend_coord(&(hi + pad, k as f64 - 0.5));
-        let y = py + 12 + 22 * j as i32;
-        root.draw(&Rectangle::new(
-            [(px - 150, y - 6), (px - 136, y + 6)],
-            c.filled(),
-        ))
-        .map_err(err)?;
+        // bottom left, under the parameter names and clear of the bars
+        let (px, y) = (20, SIZE.1 as i32 - 50 + 22 * j as i32);
+        root.draw(&Rectangle::new([(px, y - 6), (px + 14, y + 6)], c.filled()))
+            .map_err(err)?;
         root.draw(&Text::new(
             name.to_string(),
-            (px - 130, y),
+            (px + 20, y),
             label_style(14).pos(Pos::new(HPos::Left, VPos::Center)),
         ))
         .map_err(err)?;
@@ -395,7 +392,7 @@ fn draw_heatmap<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, h: &Heatmap<'
         if (v - i).abs() < 1e-6
             && i >= 0.0
             && (i as usize) < vals.len()
-            && (i as usize) % every == 0
+            && (i as usize).is_multiple_of(every)
         {
             short(vals[i as usize])
         } else {
