@@ -37,6 +37,7 @@ fn main() -> ExitCode {
             let bad = e.downcast_ref::<ScenarioError>().is_some()
                 || e.downcast_ref::<OutputDirError>().is_some()
                 || e.downcast_ref::<BadInput>().is_some()
+                || e.downcast_ref::<partnersim::sweep::SweepError>().is_some()
                 || e.chain()
                     .any(|c| c.downcast_ref::<ScenarioError>().is_some());
             if is_broken_pipe(&e) {

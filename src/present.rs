@@ -153,7 +153,14 @@ pub fn save_group(dir: &Path, g: &GroupInfo) -> Result<()> {
     Ok(())
 }
 
-/// Runs a sweep (wired to the sweep module).
-pub fn sweep(_a: crate::cli::SweepCliArgs) -> Result<PathBuf> {
-    anyhow::bail!("sweeps are not available in this build")
+/// Runs a sweep described by a sweep file.
+pub fn sweep(a: crate::cli::SweepCliArgs) -> Result<PathBuf> {
+    let args = crate::sweep::SweepArgs {
+        file: a.file,
+        out: a.out,
+        seed: a.seed,
+        threads: a.threads,
+        quiet: a.quiet,
+    };
+    crate::sweep::run(&args)
 }

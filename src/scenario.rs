@@ -448,7 +448,9 @@ impl Scenario {
         Ok(())
     }
 
-    fn check_consistency(&self) -> Result<(), ScenarioError> {
+    /// Checks values that are each in range but must agree with each other
+    /// (e.g. a late-payment minimum above its maximum).
+    pub fn check_consistency(&self) -> Result<(), ScenarioError> {
         let file = self
             .source
             .as_ref()

@@ -28,7 +28,8 @@ static GLOBAL: Counting = Counting;
 
 fn allocations_in_months(isos: u32, overrides: &[&str]) -> usize {
     let mut s = Scenario::default();
-    s.apply_override(&format!("simulation.isos={isos}")).unwrap();
+    s.apply_override(&format!("simulation.isos={isos}"))
+        .unwrap();
     s.apply_override("simulation.duration_months=60").unwrap();
     for o in overrides {
         s.apply_override(o).unwrap();
@@ -49,5 +50,8 @@ fn allocations_in_months(isos: u32, overrides: &[&str]) -> usize {
 fn months_allocate_nothing() {
     // 36 months including calls, fiscal-year starts, late payments and (with the override) shocks.
     assert_eq!(allocations_in_months(40, &[]), 0);
-    assert_eq!(allocations_in_months(300, &["funders.federal.shock_probability_per_year=6"]), 0);
+    assert_eq!(
+        allocations_in_months(300, &["funders.federal.shock_probability_per_year=6"]),
+        0
+    );
 }

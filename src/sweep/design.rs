@@ -1,0 +1,254 @@
+//! Designs: the points a sweep runs, as unit-cube coordinates and as parameter values.
+//!
+//! * grid: full factorial, last parameter varying fastest;
+//! * lhs: Latin hypercube (McKay et al. 1979), one point per stratum in every dimension;
+//! * morris: Morris (1991) one-at-a-time trajectories on a p-level grid;
+//! * sobol: Saltelli (2010) blocks `A, B, AB_1..AB_k [, BA_1..BA_k]` per base row, with `A` and
+//!   `B` from an Owen-scrambled Sobol' sequence of dimension 2k (`sobol_burley`).
+//!
+//! Random choices come from a ChaCha8 stream of the sweep seed ([`DESIGN_STREAM`]), so a design
+//! is a portable function of the sweep file and seed.
+
+use super::estimators::SaltelliLayout;
+use super::spec::{Method, SweepSpec};
+use rand::rngs::ChaCha8Rng;
+use rand::{RngExt, SeedableRng};
+
+/// ChaCha8 stream used for design randomness (far from the model's replication streams).
+pub const DESIGN_STREAM: u64 = u64::MAX;
+
+/// A design: `n` points of `k` parameters, row-major.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Design {
+    /// number of points
+    pub n: usize,
+    /// number of parameters
+    pub k: usize,
+    /// unit-cube coordinates (absent for grids, which are given in values)
+    pub unit: Option<Vec<f64>>,
+    /// parameter values
+    pub values: Vec<f64>,
+}
+
+impl Design {
+    /// The values of point `p`.
+    pub fn point(&self, p: usize) -> &[f64] {
+        &self.values[p * self.k..(p + 1) * self.k]
+    }
+}
+
+fn rng(seed: u64) -> ChaCha8Rng {
+    let mut r = ChaCha8Rng::seed_from_u64(seed);
+    r.set_stream(DESIGN_STREAM);
+    r
+}
+
+fn shuffle(v: &mut [usize], r: &mut ChaCha8Rng) {
+    // Fisher–Yates, explicit so the order is fixed by this code, not a library version.
+    for i in (1..v.len()).rev() {
+        let j = r.random_range(0..=i);
+        v.swap(i, j);
+    }
+}
+
+/// Latin hypercube of `n` points in `k` dimensions: `u = (perm_d[i] + U) / n`.
+pub fn lhs_unit(n: usize, k: usize, seed: u64) -> Vec<f64> {
+    let mut r = rng(seed);
+    let mut out = vec![0.0; n * k];
+    for d in 0..k {
+        let mut perm: Vec<usize> = (0..n).collect();
+        shuffle(&mut perm, &mut r);
+        for (i, &s) in perm.iter().enumerate() {
+            out[i * k + d] = (s as f64 + r.random::<f64>()) / n as f64;
+        }
+    }
+    out
+}
+
+/// Morris trajectories: `r` trajectories of `k + 1` points on the grid `{0, 1/(p−1), …, 1}`.
+///
+/// Each trajectory starts at a random grid point; the factors then move one at a time, in a
+/// random order, by `Δ = p / (2 (p − 1))`: up when that stays within `[0, 1]`, down otherwise
+/// (with `p` even every level can move exactly one way, so all levels are visited equally often).
+pub fn morris_unit(r: usize, k: usize, p: usize, seed: u64) -> Vec<f64> {
+    let mut g = rng(seed);
+    let half = p / 2; // Δ in grid steps
+    let step = 1.0 / (p - 1) as f64;
+    let mut out = Vec::with_capacity(r * (k + 1) * k);
+    for _ in 0..r {
+        let mut lvl: Vec<usize> = (0..k).map(|_| g.random_range(0..p)).collect();
+        let mut order: Vec<usize> = (0..k).collect();
+        shuffle(&mut order, &mut g);
+        out.extend(lvl.iter().map(|&l| l as f64 * step));
+        for &i in &order {
+            lvl[i] = if lvl[i] + half < p {
+                lvl[i] + half
+            } else {
+                lvl[i] - half
+            };
+            out.extend(lvl.iter().map(|&l| l as f64 * step));
+        }
+    }
+    out
+}
+
+/// Saltelli design in unit coordinates for base sample `n` (≤ 2^16) and `k` parameters.
+pub fn saltelli_unit(n: usize, layout: SaltelliLayout, seed: u64) -> Vec<f64> {
+    let k = layout.k;
+    let s = (seed ^ (seed >> 32)) as u32;
+    let stride = layout.stride();
+    let mut out = vec![0.0; n * stride * k];
+    for j in 0..n {
+        let a: Vec<f64> = (0..k)
+            .map(|d| f64::from(sobol_burley::sample(j as u32, d as u32, s)))
+            .collect();
+        let b: Vec<f64> = (0..k)
+            .map(|d| f64::from(sobol_burley::sample(j as u32, (k + d) as u32, s)))
+            .collect();
+        let base = j * stride;
+        let mut put =
+            |row: usize, x: &[f64]| out[(base + row) * k..(base + row + 1) * k].copy_from_slice(x);
+        put(SaltelliLayout::A, &a);
+        put(SaltelliLayout::B, &b);
+        for i in 0..k {
+            let mut ab = a.clone();
+            ab[i] = b[i];
+            put(layout.ab(i), &ab);
+            if layout.second_order {
+                let mut ba = b.clone();
+                ba[i] = a[i];
+                put(layout.ba(i), &ba);
+            }
+        }
+    }
+    out
+}
+
+/// Full factorial over per-parameter value lists, last parameter fastest.
+pub fn grid_values(levels: &[Vec<f64>]) -> Vec<f64> {
+    let k = levels.len();
+    let n: usize = levels.iter().map(Vec::len).product();
+    let mut out = Vec::with_capacity(n * k);
+    let mut idx = vec![0usize; k];
+    for _ in 0..n {
+        out.extend(idx.iter().enumerate().map(|(d, &i)| levels[d][i]));
+        for d in (0..k).rev() {
+            idx[d] += 1;
+            if idx[d] < levels[d].len() {
+                break;
+            }
+            idx[d] = 0;
+        }
+    }
+    out
+}
+
+/// The Saltelli layout of a sweep.
+pub fn layout(spec: &SweepSpec) -> SaltelliLayout {
+    SaltelliLayout {
+        k: spec.k(),
+        second_order: spec.second_order,
+    }
+}
+
+/// Builds the design of a validated sweep under `seed`.
+pub fn build(spec: &SweepSpec, seed: u64) -> Design {
+    let k = spec.k();
+    let unit = match spec.method {
+        Method::Grid => {
+            let levels: Vec<Vec<f64>> = spec
+                .parameters
+                .iter()
+                .map(|p| p.grid_values(spec.levels))
+                .collect();
+            let values = grid_values(&levels);
+            return Design {
+                n: values.len() / k.max(1),
+                k,
+                unit: None,
+                values,
+            };
+        }
+        Method::Lhs => lhs_unit(spec.samples, k, seed),
+        Method::Morris => morris_unit(spec.samples, k, spec.levels, seed),
+        Method::Sobol => saltelli_unit(spec.samples, layout(spec), seed),
+    };
+    let values = unit
+        .chunks(k)
+        .flat_map(|row| row.iter().zip(&spec.parameters).map(|(&u, p)| p.map(u)))
+        .collect::<Vec<f64>>();
+    Design {
+        n: values.len() / k.max(1),
+        k,
+        unit: Some(unit),
+        values,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lhs_hits_each_stratum_once() {
+        let (n, k) = (37, 4);
+        let u = lhs_unit(n, k, 9);
+        for d in 0..k {
+            let mut hit = vec![0; n];
+            for i in 0..n {
+                let x = u[i * k + d];
+                assert!((0.0..1.0).contains(&x));
+                hit[(x * n as f64) as usize] += 1;
+            }
+            assert!(hit.iter().all(|&h| h == 1), "dimension {d}: {hit:?}");
+        }
+    }
+
+    #[test]
+    fn grid_is_full_factorial() {
+        let v = grid_values(&[vec![1.0, 2.0], vec![10.0, 20.0, 30.0]]);
+        assert_eq!(v.len(), 2 * 3 * 2);
+        assert_eq!(&v[..4], &[1.0, 10.0, 1.0, 20.0]);
+        assert_eq!(&v[10..], &[2.0, 30.0]);
+    }
+
+    #[test]
+    fn morris_moves_one_factor_by_delta() {
+        let (r, k, p) = (20, 5, 4);
+        let u = morris_unit(r, k, p, 3);
+        let delta = p as f64 / (2.0 * (p - 1) as f64);
+        for t in 0..r {
+            let mut moved = vec![false; k];
+            for s in 0..k {
+                let a = &u[(t * (k + 1) + s) * k..][..k];
+                let b = &u[(t * (k + 1) + s + 1) * k..][..k];
+                let diffs: Vec<usize> = (0..k).filter(|&i| a[i] != b[i]).collect();
+                assert_eq!(diffs.len(), 1);
+                assert!(((a[diffs[0]] - b[diffs[0]]).abs() - delta).abs() < 1e-12);
+                moved[diffs[0]] = true;
+            }
+            assert!(moved.iter().all(|&m| m));
+        }
+    }
+
+    #[test]
+    fn saltelli_blocks_share_columns() {
+        let layout = SaltelliLayout {
+            k: 3,
+            second_order: true,
+        };
+        let u = saltelli_unit(8, layout, 1);
+        let row = |j: usize, off: usize| &u[(j * layout.stride() + off) * 3..][..3];
+        for j in 0..8 {
+            let (a, b) = (row(j, 0), row(j, 1));
+            for i in 0..3 {
+                let ab = row(j, layout.ab(i));
+                let ba = row(j, layout.ba(i));
+                for d in 0..3 {
+                    assert_eq!(ab[d], if d == i { b[d] } else { a[d] });
+                    assert_eq!(ba[d], if d == i { a[d] } else { b[d] });
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,417 @@
+//! Sensitivity estimators: Sobol' indices (Saltelli 2010 / Jansen 1999), Morris elementary
+//! effects (Morris 1991, Campolongo et al. 2007), and the replication-noise decomposition.
+//!
+//! Every function here is a pure, sequential function of its inputs (point values in design
+//! order), so results do not depend on how the model runs were scheduled. Bootstrap confidence
+//! intervals draw their resamples from a ChaCha8 stream of the sweep seed.
+
+use rand::rngs::ChaCha8Rng;
+use rand::{RngExt, SeedableRng};
+
+/// ChaCha8 stream used for bootstrap resampling (far from the model's replication streams).
+pub const BOOTSTRAP_STREAM: u64 = u64::MAX - 1;
+
+/// A point estimate with a 95% bootstrap percentile interval (NaN when not computed/undefined).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Estimate {
+    /// the estimate on all data
+    pub value: f64,
+    /// 2.5% percentile of the bootstrap distribution
+    pub low: f64,
+    /// 97.5% percentile of the bootstrap distribution
+    pub high: f64,
+}
+
+impl Estimate {
+    fn point(value: f64) -> Self {
+        Estimate {
+            value,
+            low: f64::NAN,
+            high: f64::NAN,
+        }
+    }
+}
+
+/// Percentile (linear interpolation between order statistics) of finite values; NaN if none.
+pub fn percentile(values: &mut [f64], q: f64) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+    if finite.is_empty() {
+        return f64::NAN;
+    }
+    let pos = q.clamp(0.0, 1.0) * (finite.len() - 1) as f64;
+    let lo = pos.floor() as usize;
+    let hi = pos.ceil() as usize;
+    finite[lo] + (finite[hi] - finite[lo]) * (pos - lo as f64)
+}
+
+fn ci(mut samples: Vec<f64>, value: f64) -> Estimate {
+    if samples.is_empty() {
+        return Estimate::point(value);
+    }
+    let low = percentile(&mut samples, 0.025);
+    let high = percentile(&mut samples, 0.975);
+    Estimate { value, low, high }
+}
+
+/// Mean of a slice (sequential sum).
+pub fn mean(x: &[f64]) -> f64 {
+    if x.is_empty() {
+        return f64::NAN;
+    }
+    x.iter().sum::<f64>() / x.len() as f64
+}
+
+/// Sample variance (n − 1 denominator; NaN for fewer than two values), two-pass.
+pub fn sample_variance(x: &[f64]) -> f64 {
+    if x.len() < 2 {
+        return f64::NAN;
+    }
+    let m = mean(x);
+    x.iter().map(|v| (v - m).powi(2)).sum::<f64>() / (x.len() - 1) as f64
+}
+
+/// The layout of a Saltelli design: rows `A, B, AB_1..AB_k [, BA_1..BA_k]` for each base row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SaltelliLayout {
+    /// number of parameters
+    pub k: usize,
+    /// whether `BA_i` rows are present (needed for S2)
+    pub second_order: bool,
+}
+
+impl SaltelliLayout {
+    /// Points per base row.
+    pub fn stride(&self) -> usize {
+        if self.second_order {
+            2 * self.k + 2
+        } else {
+            self.k + 2
+        }
+    }
+    /// Offset of `A` in a block.
+    pub const A: usize = 0;
+    /// Offset of `B` in a block.
+    pub const B: usize = 1;
+    /// Offset of `AB_i` in a block.
+    pub fn ab(&self, i: usize) -> usize {
+        2 + i
+    }
+    /// Offset of `BA_i` in a block.
+    pub fn ba(&self, i: usize) -> usize {
+        2 + self.k + i
+    }
+}
+
+/// Sobol' indices of one output.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SobolIndices {
+    /// first-order indices (Saltelli et al. 2010)
+    pub s1: Vec<Estimate>,
+    /// total indices (Jansen 1999)
+    pub st: Vec<Estimate>,
+    /// second-order indices `(i, j, S2_ij)` for `i < j` (Saltelli 2002), when requested
+    pub s2: Vec<(usize, usize, Estimate)>,
+}
+
+/// Point estimates of the indices for the base rows `rows` (a bootstrap resample or all rows).
+fn sobol_point(
+    y: &[f64],
+    layout: SaltelliLayout,
+    rows: &[usize],
+) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+    let k = layout.k;
+    let stride = layout.stride();
+    let n = rows.len() as f64;
+    let at = |r: usize, off: usize| y[r * stride + off];
+    // total variance over A and B together
+    let mut sum = 0.0;
+    for &r in rows {
+        sum += at(r, SaltelliLayout::A) + at(r, SaltelliLayout::B);
+    }
+    let m = sum / (2.0 * n);
+    let mut ss = 0.0;
+    for &r in rows {
+        ss += (at(r, SaltelliLayout::A) - m).powi(2) + (at(r, SaltelliLayout::B) - m).powi(2);
+    }
+    let var = ss / (2.0 * n);
+    let mut s1 = vec![0.0; k];
+    let mut st = vec![0.0; k];
+    for i in 0..k {
+        let (mut a1, mut at_) = (0.0, 0.0);
+        for &r in rows {
+            // centred on the mean of A and B: same expectation, far less variance when the
+            // output's mean is large against its spread (SALib standardises likewise)
+            let fa = at(r, SaltelliLayout::A) - m;
+            let fb = at(r, SaltelliLayout::B) - m;
+            let fab = at(r, layout.ab(i)) - m;
+            a1 += fb * (fab - fa);
+            at_ += (fa - fab).powi(2);
+        }
+        s1[i] = a1 / n / var;
+        st[i] = at_ / (2.0 * n) / var;
+    }
+    let mut s2 = Vec::new();
+    if layout.second_order {
+        for i in 0..k {
+            for j in i + 1..k {
+                let mut acc = 0.0;
+                for &r in rows {
+                    acc += (at(r, layout.ba(i)) - m) * (at(r, layout.ab(j)) - m)
+                        - (at(r, SaltelliLayout::A) - m) * (at(r, SaltelliLayout::B) - m);
+                }
+                s2.push(acc / n / var - s1[i] - s1[j]);
+            }
+        }
+    }
+    (s1, st, s2)
+}
+
+/// Bootstrap resamples of `n` units: `resamples` index vectors drawn with replacement.
+pub fn bootstrap_indices(n: usize, resamples: usize, seed: u64) -> Vec<Vec<usize>> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(BOOTSTRAP_STREAM);
+    (0..resamples)
+        .map(|_| (0..n).map(|_| rng.random_range(0..n)).collect())
+        .collect()
+}
+
+/// First-order (Saltelli 2010), total (Jansen 1999) and optional second-order (Saltelli 2002)
+/// indices from model values `y` in Saltelli design order, with bootstrap percentile intervals
+/// from resampling base rows (`resamples` as from [`bootstrap_indices`]; empty = no intervals).
+pub fn sobol_indices(y: &[f64], layout: SaltelliLayout, resamples: &[Vec<usize>]) -> SobolIndices {
+    let n = y.len() / layout.stride();
+    let all: Vec<usize> = (0..n).collect();
+    let (s1, st, s2) = sobol_point(y, layout, &all);
+    let mut b1: Vec<Vec<f64>> = vec![Vec::with_capacity(resamples.len()); s1.len()];
+    let mut bt: Vec<Vec<f64>> = vec![Vec::with_capacity(resamples.len()); st.len()];
+    let mut b2: Vec<Vec<f64>> = vec![Vec::with_capacity(resamples.len()); s2.len()];
+    for rows in resamples {
+        let (r1, rt, r2) = sobol_point(y, layout, rows);
+        for (b, v) in b1.iter_mut().zip(r1) {
+            b.push(v);
+        }
+        for (b, v) in bt.iter_mut().zip(rt) {
+            b.push(v);
+        }
+        for (b, v) in b2.iter_mut().zip(r2) {
+            b.push(v);
+        }
+    }
+    let k = layout.k;
+    let mut pairs = Vec::new();
+    for i in 0..k {
+        for j in i + 1..k {
+            pairs.push((i, j));
+        }
+    }
+    SobolIndices {
+        s1: s1.iter().zip(b1).map(|(&v, b)| ci(b, v)).collect(),
+        st: st.iter().zip(bt).map(|(&v, b)| ci(b, v)).collect(),
+        s2: pairs
+            .into_iter()
+            .zip(s2.iter().zip(b2))
+            .map(|((i, j), (&v, b))| (i, j, ci(b, v)))
+            .collect(),
+    }
+}
+
+/// Morris measures of one output.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MorrisIndices {
+    /// mean elementary effect
+    pub mu: Vec<Estimate>,
+    /// mean absolute elementary effect (Campolongo et al. 2007)
+    pub mu_star: Vec<Estimate>,
+    /// standard deviation of the elementary effects
+    pub sigma: Vec<Estimate>,
+}
+
+/// Elementary effects `ee[t][i]` of each trajectory `t` and parameter `i`, from the unit-scale
+/// design `unit` (row-major, `k` columns, `k + 1` rows per trajectory) and model values `y`.
+/// An effect is the output change divided by the step in unit scale, so it is in output units
+/// per full range of the parameter.
+pub fn elementary_effects(unit: &[f64], y: &[f64], k: usize) -> Vec<Vec<f64>> {
+    let r = y.len() / (k + 1);
+    (0..r)
+        .map(|t| {
+            let mut ee = vec![f64::NAN; k];
+            for s in 0..k {
+                let p0 = t * (k + 1) + s;
+                let p1 = p0 + 1;
+                for i in 0..k {
+                    let d = unit[p1 * k + i] - unit[p0 * k + i];
+                    if d != 0.0 {
+                        ee[i] = (y[p1] - y[p0]) / d;
+                        break;
+                    }
+                }
+            }
+            ee
+        })
+        .collect()
+}
+
+fn morris_point(ee: &[Vec<f64>], rows: &[usize], k: usize) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+    let mut mu = vec![0.0; k];
+    let mut mu_star = vec![0.0; k];
+    let mut sigma = vec![0.0; k];
+    for i in 0..k {
+        let v: Vec<f64> = rows.iter().map(|&t| ee[t][i]).collect();
+        mu[i] = mean(&v);
+        mu_star[i] = v.iter().map(|x| x.abs()).sum::<f64>() / v.len() as f64;
+        sigma[i] = sample_variance(&v).sqrt();
+    }
+    (mu, mu_star, sigma)
+}
+
+/// Morris measures from elementary effects, with bootstrap percentile intervals from
+/// resampling trajectories.
+pub fn morris_indices(ee: &[Vec<f64>], k: usize, resamples: &[Vec<usize>]) -> MorrisIndices {
+    let all: Vec<usize> = (0..ee.len()).collect();
+    let (mu, ms, sd) = morris_point(ee, &all, k);
+    let mut b: [Vec<Vec<f64>>; 3] = std::array::from_fn(|_| vec![Vec::new(); k]);
+    for rows in resamples {
+        let (a, c, d) = morris_point(ee, rows, k);
+        for i in 0..k {
+            b[0][i].push(a[i]);
+            b[1][i].push(c[i]);
+            b[2][i].push(d[i]);
+        }
+    }
+    let [b0, b1, b2] = b;
+    MorrisIndices {
+        mu: mu.iter().zip(b0).map(|(&v, s)| ci(s, v)).collect(),
+        mu_star: ms.iter().zip(b1).map(|(&v, s)| ci(s, v)).collect(),
+        sigma: sd.iter().zip(b2).map(|(&v, s)| ci(s, v)).collect(),
+    }
+}
+
+/// How much of an output's variation across points is replication noise.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NoiseDecomposition {
+    /// variance of the per-point means across points
+    pub var_point_means: f64,
+    /// mean over points of the within-point (between-replication) sample variance
+    pub mean_within_var: f64,
+    /// expected noise variance of a point mean: `mean_within_var / reps`
+    pub noise_var_of_means: f64,
+    /// `noise_var_of_means / var_point_means`: share of the variance of point means that is noise
+    pub noise_share: f64,
+    /// `1 − noise_share`, floored at 0: share driven by the parameters
+    pub param_share: f64,
+    /// share of a single run's variance that is noise:
+    /// `mean_within_var / (mean_within_var + max(0, var_point_means − noise_var_of_means))`
+    pub single_run_noise_share: f64,
+}
+
+/// Noise decomposition from per-point means and within-point variances (`reps` per point).
+pub fn noise_decomposition(means: &[f64], within: &[f64], reps: usize) -> NoiseDecomposition {
+    let vm = sample_variance(means);
+    let w = if reps >= 2 { mean(within) } else { f64::NAN };
+    let nv = w / reps as f64;
+    let share = if vm > 0.0 { nv / vm } else { f64::NAN };
+    let signal = (vm - nv).max(0.0);
+    NoiseDecomposition {
+        var_point_means: vm,
+        mean_within_var: w,
+        noise_var_of_means: nv,
+        noise_share: share,
+        param_share: (1.0 - share).max(0.0),
+        single_run_noise_share: if w + signal > 0.0 {
+            w / (w + signal)
+        } else {
+            f64::NAN
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentile_interpolates() {
+        let mut v = vec![3.0, 1.0, 2.0, 4.0, f64::NAN];
+        assert_eq!(percentile(&mut v, 0.5), 2.5);
+        assert_eq!(percentile(&mut v, 0.0), 1.0);
+        assert_eq!(percentile(&mut v, 1.0), 4.0);
+    }
+
+    #[test]
+    fn additive_model_has_exact_structure() {
+        // y = x1 + 2 x2 with x on a tiny hand-made Saltelli design: ST == S1 for additive models
+        // only in expectation, but S2 must be ~0 and x3 (unused) must get exactly 0 total effect.
+        let layout = SaltelliLayout {
+            k: 3,
+            second_order: false,
+        };
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        let n = 20000;
+        let mut y = Vec::new();
+        for _ in 0..n {
+            let a: [f64; 3] = std::array::from_fn(|_| rng.random::<f64>());
+            let b: [f64; 3] = std::array::from_fn(|_| rng.random::<f64>());
+            let f = |x: &[f64; 3]| x[0] + 2.0 * x[1];
+            y.push(f(&a));
+            y.push(f(&b));
+            for i in 0..3 {
+                let mut ab = a;
+                ab[i] = b[i];
+                y.push(f(&ab));
+            }
+        }
+        let r = sobol_indices(&y, layout, &bootstrap_indices(n, 100, 1));
+        assert_eq!(r.st[2].value, 0.0);
+        assert!((r.s1[0].value - 0.2).abs() < 0.05, "{:?}", r.s1);
+        assert!((r.s1[1].value - 0.8).abs() < 0.05, "{:?}", r.s1);
+        assert!(r.s1[0].low <= 0.2 && 0.2 <= r.s1[0].high, "{:?}", r.s1[0]);
+        assert!(r.s1[1].low <= 0.8 && 0.8 <= r.s1[1].high, "{:?}", r.s1[1]);
+    }
+
+    #[test]
+    fn indices_do_not_depend_on_the_output_mean() {
+        let layout = SaltelliLayout {
+            k: 2,
+            second_order: true,
+        };
+        let mut rng = ChaCha8Rng::seed_from_u64(4);
+        let y: Vec<f64> = (0..600 * layout.stride())
+            .map(|_| rng.random::<f64>())
+            .collect();
+        let shifted: Vec<f64> = y.iter().map(|v| v + 1000.0).collect();
+        let (a, b) = (
+            sobol_point(&y, layout, &(0..600).collect::<Vec<_>>()),
+            sobol_point(&shifted, layout, &(0..600).collect::<Vec<_>>()),
+        );
+        for (x, z) in
+            a.0.iter()
+                .chain(&a.1)
+                .chain(&a.2)
+                .zip(b.0.iter().chain(&b.1).chain(&b.2))
+        {
+            assert!((x - z).abs() < 1e-6, "{x} {z}");
+        }
+    }
+
+    #[test]
+    fn noise_decomposition_of_pure_noise_is_near_one() {
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        let reps = 10;
+        let (mut means, mut within) = (Vec::new(), Vec::new());
+        for _ in 0..400 {
+            let x: Vec<f64> = (0..reps).map(|_| rng.random::<f64>()).collect();
+            means.push(mean(&x));
+            within.push(sample_variance(&x));
+        }
+        let d = noise_decomposition(&means, &within, reps);
+        assert!((d.noise_share - 1.0).abs() < 0.2, "{d:?}");
+        assert!(d.single_run_noise_share > 0.8, "{d:?}");
+    }
+
+    #[test]
+    fn bootstrap_is_seeded() {
+        assert_eq!(bootstrap_indices(10, 3, 7), bootstrap_indices(10, 3, 7));
+        assert_ne!(bootstrap_indices(10, 3, 7), bootstrap_indices(10, 3, 8));
+    }
+}
