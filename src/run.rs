@@ -380,15 +380,16 @@ pub fn run(scenario: &Scenario, opts: &RunOptions, dir: &Path) -> Result<RunOutc
         pb.inc(count);
     }
     pb.finish_and_clear();
+    let partial = |interrupted| RunOutcome {
+        dir: dir.to_path_buf(),
+        reps_done: done,
+        reps_computed: computed,
+        interrupted,
+        wall_seconds: start.elapsed().as_secs_f64(),
+        summaries: Vec::new(),
+    };
     if interrupted {
-        return Ok(RunOutcome {
-            dir: dir.to_path_buf(),
-            reps_done: done,
-            reps_computed: computed,
-            interrupted,
-            wall_seconds: start.elapsed().as_secs_f64(),
-            summaries: Vec::new(),
-        });
+        return Ok(partial(true));
     }
     if let Some((i, n)) = opts.shard {
         let rec = ShardRecord {
@@ -402,14 +403,7 @@ pub fn run(scenario: &Scenario, opts: &RunOptions, dir: &Path) -> Result<RunOutc
             &dir.join("shard.json"),
             serde_json::to_string_pretty(&rec)?.as_bytes(),
         )?;
-        return Ok(RunOutcome {
-            dir: dir.to_path_buf(),
-            reps_done: done,
-            reps_computed: computed,
-            interrupted,
-            wall_seconds: start.elapsed().as_secs_f64(),
-            summaries: Vec::new(),
-        });
+        return Ok(partial(false));
     }
     let chunk_files: Vec<PathBuf> = (0..total).map(|c| chunk_path(dir, c)).collect();
     let summaries = aggregate(&id, &chunk_files, dir)?;
