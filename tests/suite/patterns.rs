@@ -1,0 +1,136 @@
+//! The patterns of MODEL_BRIEF section 3: each shipped variant scenario moves
+//! the metrics it is about in the expected direction against the baseline.
+//!
+//! Both arms run on common random numbers (same master seed, same replication
+//! indices); a pattern holds when the 95% confidence interval of the mean paired
+//! difference excludes zero in the expected direction. No test asserts a value.
+
+use crate::util::{idx, load, load_with, Arms, Dir, SEED};
+use partnersim::model::Model;
+
+/// Replications per arm: enough to be clear of noise, few enough for seconds.
+const R: u64 = 60;
+
+/// Pattern 1: late payment at fiscal-year start pushes thin-reserve ISOs into cash
+/// crises; multi-year core funding and prompt payment reduce closures.
+#[test]
+fn pattern1_multi_year_core_and_prompt_payment_reduce_closures() {
+    let base = load("baseline");
+    let myc = Arms::run(&load("multi_year_core"), &base, R);
+    myc.expect("survival_rate", Dir::Up);
+    myc.expect("closures", Dir::Down);
+    let pp = Arms::run(&load("prompt_payment"), &base, R);
+    pp.expect("survival_rate", Dir::Up);
+    pp.expect("missed_payroll_share", Dir::Down);
+}
+
+/// Pattern 2: multi-year agreements raise retention and experience, and so quality.
+#[test]
+fn pattern2_multi_year_core_raises_retention_experience_quality() {
+    let a = Arms::run(&load("multi_year_core"), &load("baseline"), R);
+    a.expect("staff_turnover_annual", Dir::Down);
+    a.expect("staff_experience_months_mean", Dir::Up);
+    a.expect("productivity_mean", Dir::Up);
+}
+
+/// Pattern 3: heavier reporting shifts staff time to administration and lowers
+/// clients served; coordinated, outcome-based reporting recovers part.
+#[test]
+fn pattern3_heavy_reporting_costs_service_and_outcome_reporting_recovers() {
+    let base = load("baseline");
+    let heavy = Arms::run(&load("heavy_reporting"), &base, R);
+    heavy.expect("admin_share", Dir::Up);
+    heavy.expect("reporting_share", Dir::Up);
+    heavy.expect("clients_served", Dir::Down);
+    let outcome = Arms::run(&load("outcome_reporting"), &base, R);
+    outcome.expect("reporting_share", Dir::Down);
+}
+
+/// Pattern 4: faster officer rotation lowers trust and slows decisions; stable
+/// officers do the opposite and never rotate.
+#[test]
+fn pattern4_officer_rotation_lowers_trust_and_slows_decisions() {
+    let base = load("baseline");
+    let fast = Arms::run(&load("fast_rotation"), &base, R);
+    fast.expect("trust_mean", Dir::Down);
+    fast.expect("decision_delay_months", Dir::Up);
+    fast.expect("trust_reset_loss", Dir::Up);
+
+    let stable_s = load("stable_officers");
+    let stable = Arms::run(&stable_s, &base, R);
+    stable.expect("trust_mean", Dir::Up);
+    stable.expect("decision_delay_months", Dir::Down);
+
+    let cfg = crate::util::config(&stable_s);
+    let (rot, loss) = (idx("officer_rotations"), idx("trust_reset_loss"));
+    for r in 0..R {
+        let out = Model::new(&cfg, SEED, r).run();
+        for (t, m) in out.months.iter().enumerate() {
+            assert_eq!(
+                m[rot], 0.0,
+                "officer_rotations at month {t} of replication {r}"
+            );
+            assert_eq!(
+                m[loss], 0.0,
+                "trust_reset_loss at month {t} of replication {r}"
+            );
+        }
+        assert_eq!(out.summary[rot], 0.0);
+        assert_eq!(out.summary[loss], 0.0);
+    }
+}
+
+/// Pattern 5a: diversified ISOs depend less on their largest funder, at a fundraising cost.
+#[test]
+fn pattern5_diversification_lowers_dependence_at_a_cost() {
+    let a = Arms::run(&load("diversified"), &load("baseline"), R);
+    a.expect("largest_funder_share", Dir::Down);
+    a.expect("admin_share", Dir::Up);
+}
+
+/// Pattern 5b: under cuts, diversified ISOs survive better.
+#[test]
+fn pattern5_diversified_isos_survive_cuts_better() {
+    let a = Arms::run(&load("diversified_cuts"), &load("funding_cuts"), R);
+    a.expect("survival_rate", Dir::Up);
+}
+
+/// Pattern 5c (asymmetry): a funder with many alternatives cuts ISOs at little cost
+/// to itself; ISOs facing it fare worse.
+#[test]
+fn pattern5_funder_with_many_alternatives_hurts_isos() {
+    let base = load("baseline");
+    let mut many = load_with("baseline", &["funders.federal.alternatives=60"]);
+    many.name = "federal_60_alternatives".into();
+    let a = Arms::run(&many, &base, R);
+    a.expect("survival_rate", Dir::Down);
+    a.expect("closures", Dir::Up);
+}
+
+/// Pattern 6: funding that lags rising arrivals grows unmet need.
+#[test]
+fn pattern6_lagging_budget_grows_unmet_need() {
+    let a = Arms::run(&load("lagging_budget"), &load("baseline"), R);
+    a.expect("unmet_need_share", Dir::Up);
+}
+
+/// Pattern 7: counting outputs looks better under the baseline (more clients
+/// counted) while the long-term integration outcome is worse.
+#[test]
+fn pattern7_outputs_look_better_while_outcomes_are_worse() {
+    let a = Arms::run(&load("outcome_reporting"), &load("baseline"), R);
+    a.expect("clients_served", Dir::Down);
+    a.expect("integration_index", Dir::Up);
+}
+
+/// Common random numbers help: paired differences vary less than independent arms would.
+#[test]
+fn common_random_numbers_reduce_variance() {
+    let a = Arms::run(&load("multi_year_core"), &load("baseline"), R);
+    let p = a.paired("survival_rate");
+    assert!(
+        p.variance_ratio < 1.0,
+        "variance ratio of survival_rate = {} (CRN should make it < 1)",
+        p.variance_ratio
+    );
+}
