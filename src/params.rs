@@ -191,7 +191,7 @@ fn build_registry() -> Vec<ParamSpec> {
           "assumption"),
         p("iso.hours_per_staff_month", Float, "hours per month", 140.0, 1.0, 744.0,
           "Paid hours per staff member per month.", "assumption: 35 h a week"),
-        p("iso.wage_per_staff_month", Float, "CAD per month", 4800.0, 0.0, 1.0e6,
+        p("iso.wage_per_staff_month", Float, "CAD per month", 4800.0, 1.0, 1.0e6,
           "Wage and benefits per staff member per month.",
           "assumption: ~$57.6k a year, Ontario social-services wages"),
         p("iso.nonstaff_overhead_share", Float, "share of wages", 0.25, 0.0, 5.0,
@@ -252,6 +252,9 @@ fn build_registry() -> Vec<ParamSpec> {
         p("iso.reserve_target_months", Float, "months of cost", 2.0, 0.0, 240.0,
           "Reserve an ISO aims to keep; cash above it is spent on staff over a year.",
           "assumption: the sector median (Nonprofit Finance Fund; ONN 2019)"),
+        p("iso.surplus_spend_cap_share", Float, "share of contracted revenue per month", 0.1, 0.0, 10.0,
+          "Largest monthly spending of cash above the reserve target on extra staff, as a share of contracted revenue.",
+          "assumption: organizations grow cautiously out of reserves"),
         p("iso.planning_horizon_months", Int, "months", 3.0, 1.0, 24.0,
           "Months ahead an ISO projects cash when deciding layoffs and hiring.", "assumption"),
         // ---------------------------------------------------------------- trust

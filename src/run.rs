@@ -327,7 +327,7 @@ pub fn run(scenario: &Scenario, opts: &RunOptions, dir: &Path) -> Result<RunOutc
             && dir.join(".chunks").exists()
             && opts.shard.is_none()
         {
-            bail!("{}: holds an interrupted run of this scenario; pass --resume to continue it or --force to start over", dir.display());
+            return Err(export::OutputDirError::Unfinished(dir.to_path_buf()).into());
         } else if opts.force {
             clear_run(dir)?;
         }

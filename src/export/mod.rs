@@ -61,6 +61,9 @@ pub enum OutputDirError {
         /// what differs
         what: String,
     },
+    /// The directory holds an unfinished run of the same scenario.
+    #[error("{0}: holds an interrupted run of this scenario; pass --resume to continue it or --force to start over")]
+    Unfinished(PathBuf),
     /// I/O.
     #[error("{0}: {1}")]
     Io(PathBuf, std::io::Error),

@@ -72,6 +72,7 @@ pub struct IsoCfg {
     pub ask_markup_share: f64,
     pub proposal_hours: f64,
     pub reserve_target_months: f64,
+    pub surplus_spend_cap_share: f64,
     pub planning_horizon_months: u32,
 }
 
@@ -270,6 +271,7 @@ impl Config {
                 ask_markup_share: g("iso.ask_markup_share"),
                 proposal_hours: g("iso.proposal_hours"),
                 reserve_target_months: g("iso.reserve_target_months"),
+                surplus_spend_cap_share: g("iso.surplus_spend_cap_share"),
                 planning_horizon_months: u("iso.planning_horizon_months").max(1),
             },
             trust: TrustCfg {

@@ -361,6 +361,12 @@ impl<'a> Model<'a> {
         m
     }
 
+    /// Per ISO: (cash at month 0, revenue received so far, costs paid so far, including program
+    /// money returned). For every ISO, cash = opening + revenue - costs at all times.
+    pub fn ledger(&self) -> &[(f64, f64, f64)] {
+        &self.ledger
+    }
+
     /// Runs every month and returns the time series and summary.
     pub fn run(mut self) -> ReplicationOutput {
         for _ in 0..self.cfg.simulation.duration_months {

@@ -82,7 +82,10 @@ impl Model<'_> {
                 iso.cash + held_due + ic.credit_line_months * cost_now + horizon * contracted;
             let max_staff = (available / (horizon * net_cost)).floor().max(1.0) as u32;
             let surplus = iso.cash + held_due - ic.reserve_target_months * cost_now;
-            let hire_to = ((contracted + surplus / 12.0) / net_cost).floor().max(1.0) as u32;
+            // Surplus cash is spent over a year, but never faster than a growth of
+            // `surplus_spend_cap_share` of contracted revenue: reserves are not a salary budget.
+            let spend = (surplus / 12.0).min(ic.surplus_spend_cap_share * contracted);
+            let hire_to = ((contracted + spend) / net_cost).floor().max(1.0) as u32;
             let hire_to = hire_to.min(max_staff);
             let (mut layoffs, mut hires) = (0, 0);
             if n0 > max_staff {
@@ -197,6 +200,7 @@ impl Model<'_> {
         let fiscal_year_end = t % 12 == 11;
         let mut separations = 0.0;
         let mut missed_n = 0.0;
+        let operating_at_start = self.isos.iter().filter(|x| x.alive).count();
         let (mut quits_n, mut layoffs_n) = (0.0, 0.0);
         let mut closed_catchment = 0.0;
         for i in 0..self.isos.len() {
@@ -333,7 +337,12 @@ impl Model<'_> {
             }
         }
         self.quits_layoffs = (quits_n, layoffs_n);
-        (separations, missed_n)
+        let missed_share = if operating_at_start > 0 {
+            missed_n / operating_at_start as f64
+        } else {
+            0.0
+        };
+        (separations, missed_share)
     }
 
     /// Step 9 and 10: trust, identity, Brinkerhoff classes and the month's metrics.
@@ -481,7 +490,7 @@ impl Model<'_> {
         rec[M::RevenueMunicipal as usize] = revenue[2];
         rec[M::RevenueFoundation as usize] = revenue[3];
         rec[M::RevenueDonations as usize] = revenue[4];
-        rec[M::MissedPayrollShare as usize] = if alive_n > 0 { missed / an } else { 0.0 };
+        rec[M::MissedPayrollShare as usize] = missed;
     }
 
     /// Invariants checked every month in builds with debug assertions (tests).

@@ -477,7 +477,7 @@ fn resume_completes_a_partial_run_identically() {
     // without --resume (or --force) the unfinished directory is not silently restarted
     run_tiny(&part, 70, 42, &[])
         .assert()
-        .failure()
+        .code(2)
         .stderr(predicate::str::contains("--resume"));
     run_tiny(&part, 70, 42, &["--resume"]).assert().success();
     run_tiny(&full, 70, 42, &[]).assert().success();

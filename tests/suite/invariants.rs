@@ -29,23 +29,12 @@ macro_rules! ensure {
     };
 }
 
-/// Share metrics that can leave [0, 1] because of a known engine bug, checked only for being
-/// finite and non-negative until the engine is fixed (remove the entry then):
-/// `missed_payroll_share` divides ISOs that missed payroll this month (including those that
-/// closed this month) by ISOs still operating after the closures (src/model/ops.rs,
-/// `relationships_and_metrics`), so it reaches 2 when two ISOs miss payroll and one closes.
-const SHARE_BUGS: [&str; 1] = ["missed_payroll_share"];
-
 /// Checks one month record: finite metrics, shares in [0, 1].
 fn check_record(rec: &MonthRecord, what: &str) -> Check {
     for (k, v) in rec.iter().enumerate() {
         let name = METRICS[k].name;
         ensure!(v.is_finite(), "{what}: {name} = {v} is not finite");
-        ensure!(
-            !SHARE_BUGS.contains(&name) || *v >= 0.0,
-            "{what}: {name} = {v} negative"
-        );
-        if is_share(k) && !SHARE_BUGS.contains(&name) {
+        if is_share(k) {
             ensure!(
                 (-TOL..=1.0 + TOL).contains(v),
                 "{what}: share {name} = {v} outside [0, 1]"
@@ -79,8 +68,18 @@ fn check_state(m: &Model<'_>, was_alive: &mut [bool], what: &str) -> Check {
         c.served_total >= -TOL && c.abandoned_total >= -TOL && c.waiting() >= -1e-6,
         "{what}: negative need stock"
     );
-    for (i, iso) in m.isos.iter().enumerate() {
+    for (i, (iso, &(opening, revenue, costs))) in m.isos.iter().zip(m.ledger()).enumerate() {
         ensure!(iso.cash.is_finite(), "{what}: ISO {i} cash {}", iso.cash);
+        let gap = opening + revenue - costs - iso.cash;
+        ensure!(
+            gap.abs() <= 1e-6 * (1.0 + opening.abs() + revenue + costs),
+            "{what}: ISO {i} opening cash {opening} + revenue {revenue} - costs {costs} != closing cash {} (gap {gap})",
+            iso.cash
+        );
+        ensure!(
+            revenue >= 0.0 && costs >= 0.0,
+            "{what}: ISO {i} negative revenue or costs"
+        );
         ensure!(
             iso.experience.is_finite() && iso.experience >= 0.0,
             "{what}: ISO {i} experience {}",
@@ -245,12 +244,6 @@ fn overridable() -> Vec<usize> {
         .collect()
 }
 
-/// Parameters whose allowed value 0 makes the engine produce non-finite metrics (a known engine
-/// bug: `reserve_months_median` divides cash by a cost of zero when `iso.wage_per_staff_month = 0`,
-/// src/model/ops.rs `relationships_and_metrics`). Random scenarios use 1 instead of 0 for these
-/// until the engine is fixed; remove the entry then.
-const ZERO_BREAKS: [&str; 1] = ["iso.wage_per_staff_month"];
-
 /// Builds a random scenario; keeps late_payment_days_min <= late_payment_days_max.
 fn random_scenario(isos: u32, months: u32, picks: &[(usize, u8, f64)]) -> Scenario {
     let mut s = Scenario::default();
@@ -263,17 +256,6 @@ fn random_scenario(isos: u32, months: u32, picks: &[(usize, u8, f64)]) -> Scenar
         let path = registry()[k].path.clone();
         s.set_value(&path, pick(k, sel, u))
             .unwrap_or_else(|e| panic!("{path}: {e}"));
-    }
-    if cfg!(debug_assertions) {
-        // With debug assertions the engine itself panics on the `missed_payroll_share` bug
-        // (see SHARE_BUGS) as soon as ISOs close; runs of at most 36 months cannot close an
-        // ISO with 60 months of grace. Release builds keep closures in the random scenarios.
-        s.set_value("iso.insolvency_grace_months", 60.0).unwrap();
-    }
-    for path in ZERO_BREAKS {
-        if s.values.get(path) == 0.0 {
-            s.set_value(path, 1.0).unwrap();
-        }
     }
     for f in FUNDERS {
         let lo = format!("funders.{f}.late_payment_days_min");
@@ -346,13 +328,10 @@ fn every_month(s: &Scenario, reps: u64, mut f: impl FnMut(u64, usize, &MonthReco
 
 #[test]
 fn no_arrivals_and_no_need_serves_nobody() {
-    // Without arrivals, budgets are zero and ISOs close from month 4; the long grace keeps
-    // them open so that the engine's own debug check does not trip on the
-    // `missed_payroll_share` bug (see SHARE_BUGS) in builds with debug assertions.
+    // Without arrivals budgets are zero and ISOs close from month 4: closures included.
     let s = baseline_with(&[
         "newcomers.arrivals_per_month=0".into(),
         "newcomers.need_hours_per_person=0".into(),
-        "iso.insolvency_grace_months=60".into(),
         "simulation.duration_months=60".into(),
     ]);
     let (cs, sh, arr) = (idx("clients_served"), idx("service_hours"), idx("arrivals"));
@@ -360,6 +339,25 @@ fn no_arrivals_and_no_need_serves_nobody() {
         assert_eq!(m[cs], 0.0, "clients_served at month {t} of rep {r}");
         assert_eq!(m[sh], 0.0, "service_hours at month {t} of rep {r}");
         assert_eq!(m[arr], 0.0, "arrivals at month {t} of rep {r}");
+    });
+}
+
+#[test]
+fn ample_reserves_and_prompt_payment_close_nobody() {
+    let mut sets = vec!["iso.reserve_months_median=60".to_string()];
+    for key in [
+        "late_payment_probability",
+        "decision_delay_months",
+        "officer_decision_delay_months",
+        "shock_probability_per_year",
+    ] {
+        sets.extend(all_funders(key, "0"));
+    }
+    let s = baseline_with(&sets);
+    let (clos, surv) = (idx("closures"), idx("survival_rate"));
+    every_month(&s, 10, |r, t, m| {
+        assert_eq!(m[clos], 0.0, "closures at month {t} of rep {r}");
+        assert_eq!(m[surv], 1.0, "survival_rate at month {t} of rep {r}");
     });
 }
 
