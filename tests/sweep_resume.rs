@@ -104,6 +104,28 @@ fn assert_same(a: &Path, b: &Path) {
             b.display()
         );
     }
+    let plots = |d: &Path| {
+        let Ok(entries) = std::fs::read_dir(d.join("plots")) else {
+            return Vec::new();
+        };
+        let mut v: Vec<(String, Vec<u8>)> = entries
+            .map(|e| {
+                let e = e.unwrap();
+                (
+                    e.file_name().to_string_lossy().into_owned(),
+                    std::fs::read(e.path()).unwrap(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let (pa, pb) = (plots(a), plots(b));
+    assert_eq!(pa.len(), pb.len());
+    for ((na, xa), (nb, xb)) in pa.iter().zip(&pb) {
+        assert_eq!(na, nb);
+        assert!(xa == xb, "plots/{na} differs");
+    }
     assert!(b.join("manifest.json").exists());
     assert!(!b.join(".chunks").exists(), "chunks left behind");
     assert!(!b.join("sweep_shard.json").exists());
@@ -143,8 +165,9 @@ fn shard_then_resume_equals_straight_run() {
     assert!(stderr(&o).contains("points per chunk"), "{}", stderr(&o));
     ok(&sweep(&file, &part, &["--resume", "--chunk-points", "37"]));
     assert_same(&straight, &part);
-    // a finished directory is rerun without complaint; --force starts over with another seed
-    ok(&sweep(&file, &part, &["--chunk-points", "37"]));
+    // a finished directory is rerun without complaint (any chunk size); --force starts over
+    // with another seed
+    ok(&sweep(&file, &part, &[]));
     assert_same(&straight, &part);
     ok(&sweep(&file, &part, &["--force", "--seed", "12"]));
     assert!(csvs(&part)[0] != csvs(&straight)[0]);

@@ -298,7 +298,13 @@ fn run_inner(
     let id_path = out.join(IDENTITY_FILE);
     let manifest_path = out.join("manifest.json");
     if let Some(old) = read_json::<SweepIdentity>(&id_path) {
-        if let Some(what) = id.differs(&old) {
+        // the chunk size matters only while chunks are on disk
+        let only_chunking = SweepIdentity {
+            chunk_points: id.chunk_points,
+            ..old.clone()
+        } == id
+            && !out.join(".chunks").exists();
+        if let Some(what) = id.differs(&old).filter(|_| !only_chunking) {
             if !opts.force {
                 return Err(refused(format!(
                     "{}: holds a different sweep ({what}); pass --force to replace it or choose another --out",
