@@ -160,6 +160,18 @@ pub struct SweepCliArgs {
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Continue an interrupted sweep in the same output directory (finished chunks are reused).
+    #[arg(long)]
+    pub resume: bool,
+    /// Discard whatever sweep the output directory holds and start over.
+    #[arg(long)]
+    pub force: bool,
+    /// Compute only a slice of the points: `I/N` (1-based) or `auto` (from SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT, or JOB_COMPLETION_INDEX with PARTNERSIM_SHARDS); combine with `partnersim merge`.
+    #[arg(long, value_name = "I/N|auto")]
+    pub shard: Option<String>,
+    /// Points per chunk, the unit saved to disk and redone after an interruption (default: about 4096 model runs per chunk). Results do not depend on it, but a resume or merge needs the same value.
+    #[arg(long, value_name = "N")]
+    pub chunk_points: Option<usize>,
 }
 
 /// Parses `--shard`: `I/N` or `auto`.

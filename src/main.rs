@@ -215,6 +215,30 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             eprintln!("sweep done -> {}", dir.display());
         }
         Command::Merge { dirs, out: dest } => {
+            let sweep_shards = dirs
+                .iter()
+                .filter(|d| d.join(partnersim::sweep::resume::SHARD_FILE).exists())
+                .count();
+            if sweep_shards > 0 {
+                if sweep_shards < dirs.len() {
+                    return Err(BadInput(format!(
+                        "{sweep_shards} of the {} directories are sweep shards ({}); merge sweep shards and run shards separately",
+                        dirs.len(),
+                        partnersim::sweep::resume::SHARD_FILE
+                    ))
+                    .into());
+                }
+                let o = partnersim::sweep::merge(&dirs, &dest, &command_line())?;
+                eprintln!(
+                    "merged {} sweep shards ({} points x {} replications) -> {}",
+                    dirs.len(),
+                    o.design.n,
+                    o.reps,
+                    dest.display()
+                );
+                out.flush()?;
+                return Ok(ExitCode::SUCCESS);
+            }
             let o = partnersim::run::merge(&dirs, &dest, &command_line())?;
             eprintln!(
                 "merged {} shards ({} replications) -> {}",

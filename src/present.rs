@@ -153,8 +153,16 @@ pub fn save_group(dir: &Path, g: &GroupInfo) -> Result<()> {
     Ok(())
 }
 
-/// Runs a sweep described by a sweep file.
+/// Runs a sweep described by a sweep file. Returns the output directory; when interrupted by
+/// Ctrl-C / SIGTERM it returns early (without final outputs) after saying how to resume.
 pub fn sweep(a: crate::cli::SweepCliArgs) -> Result<PathBuf> {
+    use crate::sweep::{SweepError, SweepStatus};
+    let shard = a
+        .shard
+        .as_deref()
+        .map(crate::cli::parse_shard)
+        .transpose()
+        .map_err(SweepError::Refused)?;
     let args = crate::sweep::SweepArgs {
         file: a.file,
         out: a.out,
@@ -162,5 +170,36 @@ pub fn sweep(a: crate::cli::SweepCliArgs) -> Result<PathBuf> {
         threads: a.threads,
         quiet: a.quiet,
     };
-    crate::sweep::run(&args)
+    let opts = crate::sweep::SweepOptions {
+        resume: a.resume,
+        force: a.force,
+        shard,
+        chunk_points: a.chunk_points,
+    };
+    match crate::sweep::run_with(&args, &opts)? {
+        SweepStatus::Finished(o) => Ok(o.dir),
+        SweepStatus::Interrupted {
+            dir,
+            chunks_done,
+            chunks_total,
+        } => {
+            eprintln!(
+                "partnersim: sweep interrupted after {chunks_done} of {chunks_total} chunks; finished chunks are saved in {}. Run the same command with --resume to continue.",
+                dir.display()
+            );
+            Ok(dir)
+        }
+        SweepStatus::Shard {
+            dir,
+            shard: (i, n),
+            first_chunk,
+            end_chunk,
+        } => {
+            eprintln!(
+                "sweep shard {i}/{n}: chunks {first_chunk}..{end_chunk} -> {}; combine the shards with `partnersim merge DIR... --out DIR`",
+                dir.display()
+            );
+            Ok(dir)
+        }
+    }
 }

@@ -6,16 +6,24 @@
 //! `reps_per_point` times in parallel with common random numbers (replication `r` of every point
 //! uses the same random streams), writes `points.csv`, `results.csv`, `sensitivity.csv`,
 //! `variance.csv`, plots and `manifest.json`, and computes the indices ([`estimators`]).
+//! Sweeps are computed in chunks of points saved under `<out>/.chunks/` ([`resume`]): an
+//! interrupted sweep continues with `--resume`, `--shard I/N` computes a slice, and [`merge`]
+//! combines shards into byte-identical outputs.
 //! See `docs/sensitivity.md` for the methods, formulas and the sweep-file reference.
 
 pub mod design;
 pub mod estimators;
 pub mod plots;
+pub mod resume;
 pub mod runner;
 pub mod spec;
 pub mod testmodels;
 
 pub use estimators::Estimate;
-pub use runner::{run, run_spec, SensRow, SweepArgs, SweepOutcome};
+pub use resume::{merge, SweepIdentity, SweepShardRecord};
+pub use runner::{
+    run, run_spec, run_spec_with, run_with, SensRow, SweepArgs, SweepOptions, SweepOutcome,
+    SweepStatus,
+};
 pub use spec::{Distribution, Method, SweepError, SweepParam, SweepSpec, Target};
 pub use testmodels::TestModel;

@@ -3,14 +3,20 @@
 use super::design::{self, Design};
 use super::estimators::{self, Estimate, NoiseDecomposition};
 use super::plots;
-use super::spec::{Method, SweepSpec, Target};
+use super::resume::{
+    chunk_path, clear_sweep, decode_chunk, encode_chunk, read_json, SweepIdentity,
+    SweepShardRecord, IDENTITY_FILE, SHARD_FILE,
+};
+use super::spec::{Method, SweepError, SweepSpec, Target};
 use crate::export::{prepare_output_dir, write_atomic};
 use crate::model::{Config, Model};
 use crate::params::{self, registry};
+use crate::run::INTERRUPTED;
 use anyhow::Context;
 use rayon::prelude::*;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 /// Arguments of `partnersim sweep`.
@@ -28,7 +34,8 @@ pub struct SweepArgs {
     pub quiet: bool,
 }
 
-/// Model runs held in memory at once (the rows of one chunk of results.csv).
+/// Model runs per chunk by default (the unit of work saved to disk and of resume):
+/// a chunk holds `max(1, CHUNK_RUNS / reps_per_point)` points unless `--chunk-points` says otherwise.
 pub const CHUNK_RUNS: usize = 4096;
 
 /// One row of `sensitivity.csv`.
@@ -65,22 +72,77 @@ pub struct SweepOutcome {
     pub wall_seconds: f64,
 }
 
-/// Runs the sweep described by `args`; returns the output directory.
-pub fn run(args: &SweepArgs) -> anyhow::Result<PathBuf> {
-    let spec = SweepSpec::load(&args.file)?;
-    let out = match &args.out {
-        Some(o) => o.clone(),
-        None => {
-            let stem = args
-                .file
-                .file_stem()
-                .map_or_else(|| "sweep".to_string(), |s| s.to_string_lossy().into_owned());
-            Path::new("output").join("sweeps").join(stem)
+/// How a sweep treats an existing output directory, and which slice it computes.
+#[derive(Debug, Clone, Default)]
+pub struct SweepOptions {
+    /// continue an unfinished sweep of the same identity, reusing its finished chunks
+    pub resume: bool,
+    /// discard whatever sweep the directory holds and start over
+    pub force: bool,
+    /// compute only shard I of N (1-based I): a contiguous block of chunks, no final outputs
+    pub shard: Option<(u64, u64)>,
+    /// points per chunk (default: enough points for about [`CHUNK_RUNS`] model runs)
+    pub chunk_points: Option<usize>,
+}
+
+/// How a sweep invocation ended.
+#[derive(Debug, Clone)]
+pub enum SweepStatus {
+    /// every chunk is done and the final outputs are written
+    Finished(Box<SweepOutcome>),
+    /// stopped by Ctrl-C / SIGTERM after a finished chunk; `--resume` continues
+    Interrupted {
+        /// output directory
+        dir: PathBuf,
+        /// chunks finished (of this invocation's range)
+        chunks_done: u64,
+        /// chunks in this invocation's range
+        chunks_total: u64,
+    },
+    /// a shard finished its chunks and wrote `sweep_shard.json`
+    Shard {
+        /// output directory
+        dir: PathBuf,
+        /// (I, N)
+        shard: (u64, u64),
+        /// first chunk computed
+        first_chunk: u64,
+        /// one past the last chunk computed
+        end_chunk: u64,
+    },
+}
+
+impl SweepStatus {
+    /// The output directory.
+    pub fn dir(&self) -> &Path {
+        match self {
+            SweepStatus::Finished(o) => &o.dir,
+            SweepStatus::Interrupted { dir, .. } | SweepStatus::Shard { dir, .. } => dir,
         }
-    };
+    }
+}
+
+fn default_out(file: &Path) -> PathBuf {
+    let stem = file
+        .file_stem()
+        .map_or_else(|| "sweep".to_string(), |s| s.to_string_lossy().into_owned());
+    Path::new("output").join("sweeps").join(stem)
+}
+
+/// Runs the sweep described by `args`; returns the output directory (also when interrupted:
+/// check [`crate::run::INTERRUPTED`]).
+pub fn run(args: &SweepArgs) -> anyhow::Result<PathBuf> {
+    Ok(run_with(args, &SweepOptions::default())?
+        .dir()
+        .to_path_buf())
+}
+
+/// Runs the sweep described by `args` with resume/force/shard options.
+pub fn run_with(args: &SweepArgs, opts: &SweepOptions) -> anyhow::Result<SweepStatus> {
+    let spec = SweepSpec::load(&args.file)?;
+    let out = args.out.clone().unwrap_or_else(|| default_out(&args.file));
     let seed = args.seed.unwrap_or(spec.seed);
-    run_spec(&spec, &out, seed, args.threads, args.quiet)?;
-    Ok(out)
+    run_spec_with(&spec, &out, seed, args.threads, args.quiet, opts)
 }
 
 /// Formats a number for CSV: shortest round-trip text, exponent form only for extreme sizes.
@@ -175,15 +237,38 @@ pub fn run_spec(
     threads: Option<usize>,
     quiet: bool,
 ) -> anyhow::Result<SweepOutcome> {
+    match run_spec_with(spec, out, seed, threads, quiet, &SweepOptions::default())? {
+        SweepStatus::Finished(o) => Ok(*o),
+        SweepStatus::Interrupted { dir, .. } => anyhow::bail!(
+            "sweep interrupted; finished chunks are saved in {}: resume to continue",
+            dir.display()
+        ),
+        SweepStatus::Shard { .. } => anyhow::bail!("unexpected shard result"),
+    }
+}
+
+/// [`run_spec`] with resume/force/shard options.
+pub fn run_spec_with(
+    spec: &SweepSpec,
+    out: &Path,
+    seed: u64,
+    threads: Option<usize>,
+    quiet: bool,
+    opts: &SweepOptions,
+) -> anyhow::Result<SweepStatus> {
     match threads {
         Some(n) => {
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(n.max(1))
                 .build()?;
-            pool.install(|| run_inner(spec, out, seed, threads, quiet))
+            pool.install(|| run_inner(spec, out, seed, threads, quiet, opts))
         }
-        None => run_inner(spec, out, seed, threads, quiet),
+        None => run_inner(spec, out, seed, threads, quiet, opts),
     }
+}
+
+fn refused(msg: String) -> anyhow::Error {
+    SweepError::Refused(msg).into()
 }
 
 fn run_inner(
@@ -192,10 +277,169 @@ fn run_inner(
     seed: u64,
     threads: Option<usize>,
     quiet: bool,
-) -> anyhow::Result<SweepOutcome> {
+    opts: &SweepOptions,
+) -> anyhow::Result<SweepStatus> {
     let start = Instant::now();
+    if let Some((i, n)) = opts.shard {
+        if n == 0 || i == 0 || i > n {
+            return Err(refused(format!("--shard {i}/{n}: need 1 <= I <= N")));
+        }
+    }
+    if opts.chunk_points == Some(0) {
+        return Err(refused("--chunk-points 0: must be at least 1".into()));
+    }
     prepare_output_dir(out)?;
     let design = design::build(spec, seed);
+    let reps = spec.reps_per_point;
+    let chunk_points = opts.chunk_points.unwrap_or((CHUNK_RUNS / reps).max(1));
+    let id = SweepIdentity::new(spec, seed, design.n, chunk_points);
+
+    // ---------------------------------------------------------------- the output directory
+    let id_path = out.join(IDENTITY_FILE);
+    let manifest_path = out.join("manifest.json");
+    if let Some(old) = read_json::<SweepIdentity>(&id_path) {
+        // the chunk size matters only while chunks are on disk
+        let only_chunking = SweepIdentity {
+            chunk_points: id.chunk_points,
+            ..old.clone()
+        } == id
+            && !out.join(".chunks").exists();
+        if let Some(what) = id.differs(&old).filter(|_| !only_chunking) {
+            if !opts.force {
+                return Err(refused(format!(
+                    "{}: holds a different sweep ({what}); pass --force to replace it or choose another --out",
+                    out.display()
+                )));
+            }
+            clear_sweep(out)?;
+        } else if opts.force {
+            clear_sweep(out)?;
+        } else if !opts.resume
+            && opts.shard.is_none()
+            && !manifest_path.exists()
+            && out.join(".chunks").exists()
+        {
+            return Err(refused(format!(
+                "{}: holds an unfinished run of this sweep; pass --resume to continue it (finished chunks are reused) or --force to start over",
+                out.display()
+            )));
+        }
+    } else if opts.force {
+        clear_sweep(out)?;
+    }
+    write_atomic(&id_path, serde_json::to_string_pretty(&id)?.as_bytes())?;
+    if opts.shard.is_none() {
+        // from here on the directory holds an unfinished single-machine sweep
+        for f in ["manifest.json", SHARD_FILE] {
+            let p = out.join(f);
+            if p.exists() {
+                std::fs::remove_file(&p).with_context(|| p.display().to_string())?;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- chunks
+    let total = id.chunks();
+    let (lo, hi) = match opts.shard {
+        Some((i, n)) => crate::run::shard_chunks(total, i, n),
+        None => (0, total),
+    };
+    let reuse = opts.resume || opts.shard.is_some();
+    let runs_in_range: usize = (lo..hi)
+        .map(|c| {
+            let (p0, p1) = id.chunk_range(c);
+            (p1 - p0) * reps
+        })
+        .sum();
+    let pb = crate::progress::bar(runs_in_range as u64, "sweep", quiet);
+    let mut done = 0;
+    let mut interrupted = false;
+    for c in lo..hi {
+        let (p0, p1) = id.chunk_range(c);
+        let path = chunk_path(out, c);
+        if reuse {
+            if let Ok(bytes) = std::fs::read(&path) {
+                if decode_chunk(&bytes, &id, c).is_some() {
+                    done += 1;
+                    pb.inc(((p1 - p0) * reps) as u64);
+                    continue;
+                }
+            }
+        }
+        if INTERRUPTED.load(Ordering::SeqCst) {
+            interrupted = true;
+            break;
+        }
+        let models: Vec<PointModel> = (p0..p1)
+            .into_par_iter()
+            .map(|p| point_model(spec, design.point(p)))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let runs: Vec<Vec<f64>> = (0..(p1 - p0) * reps)
+            .into_par_iter()
+            .map(|t| {
+                let y = evaluate(spec, &models[t / reps], seed, (t % reps) as u64);
+                pb.inc(1);
+                y
+            })
+            .collect();
+        let flat: Vec<f64> = runs.into_iter().flatten().collect();
+        write_atomic(&path, &encode_chunk(&id, c, &flat))
+            .with_context(|| format!("writing {}", path.display()))?;
+        done += 1;
+    }
+    pb.finish_and_clear();
+    if interrupted {
+        return Ok(SweepStatus::Interrupted {
+            dir: out.to_path_buf(),
+            chunks_done: done,
+            chunks_total: hi - lo,
+        });
+    }
+    if let Some((i, n)) = opts.shard {
+        let rec = SweepShardRecord {
+            identity: id,
+            sweep_file: spec.file.display().to_string(),
+            sweep_file_abs: spec
+                .file
+                .canonicalize()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
+            shard: i,
+            shards: n,
+            first_chunk: lo,
+            end_chunk: hi,
+        };
+        write_atomic(
+            &out.join(SHARD_FILE),
+            serde_json::to_string_pretty(&rec)?.as_bytes(),
+        )?;
+        return Ok(SweepStatus::Shard {
+            dir: out.to_path_buf(),
+            shard: (i, n),
+            first_chunk: lo,
+            end_chunk: hi,
+        });
+    }
+    let files: Vec<PathBuf> = (0..total).map(|c| chunk_path(out, c)).collect();
+    let outcome = finalize(spec, &id, design, out, &files, threads, start, None)?;
+    let _ = std::fs::remove_dir_all(out.join(".chunks"));
+    Ok(SweepStatus::Finished(Box::new(outcome)))
+}
+
+/// Computes the final outputs from the chunk files (in point order): `points.csv`,
+/// `results.csv`, `sensitivity.csv`, `variance.csv`, plots and `manifest.json` (last).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn finalize(
+    spec: &SweepSpec,
+    id: &SweepIdentity,
+    design: Design,
+    out: &Path,
+    chunk_files: &[PathBuf],
+    threads: Option<usize>,
+    start: Instant,
+    merged_from: Option<Vec<String>>,
+) -> anyhow::Result<SweepOutcome> {
+    let seed = id.seed;
     let (n, k) = (design.n, design.k);
     let reps = spec.reps_per_point;
     let n_out = spec.outputs.len();
@@ -217,47 +461,38 @@ fn run_inner(
     }
     pts.finish()?;
 
-    // results.csv, chunk by chunk
+    // results.csv, chunk by chunk, in point order
     let header = format!("point,replication,{}", spec.outputs.join(","));
     let mut res = CsvStream::create(out.join("results.csv"), &header)?;
     let mut means = vec![vec![f64::NAN; n]; n_out];
     let mut within = vec![vec![f64::NAN; n]; n_out];
-    let pb = crate::progress::bar((n * reps) as u64, "sweep", quiet);
-    let chunk = (CHUNK_RUNS / reps).max(1);
-    let mut p0 = 0;
-    while p0 < n {
-        let p1 = (p0 + chunk).min(n);
-        let models: Vec<PointModel> = (p0..p1)
-            .into_par_iter()
-            .map(|p| point_model(spec, design.point(p)))
-            .collect::<anyhow::Result<Vec<_>>>()?;
-        let runs: Vec<Vec<f64>> = (0..(p1 - p0) * reps)
-            .into_par_iter()
-            .map(|t| {
-                let y = evaluate(spec, &models[t / reps], seed, (t % reps) as u64);
-                pb.inc(1);
-                y
-            })
-            .collect();
+    for (c, path) in chunk_files.iter().enumerate() {
+        let c = c as u64;
+        let (p0, p1) = id.chunk_range(c);
+        let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+        let vals = decode_chunk(&bytes, id, c).with_context(|| {
+            format!(
+                "{}: not a chunk of this sweep (damaged or from another sweep)",
+                path.display()
+            )
+        })?;
         for (j, p) in (p0..p1).enumerate() {
-            let block = &runs[j * reps..(j + 1) * reps];
-            for (r, y) in block.iter().enumerate() {
+            let block = &vals[j * reps * n_out..(j + 1) * reps * n_out];
+            for r in 0..reps {
                 let mut line = format!("{p},{r}");
-                for v in y {
+                for v in &block[r * n_out..(r + 1) * n_out] {
                     line.push(',');
                     line.push_str(&fmt_f64(*v));
                 }
                 res.line(&line)?;
             }
             for o in 0..n_out {
-                let ys: Vec<f64> = block.iter().map(|y| y[o]).collect();
+                let ys: Vec<f64> = (0..reps).map(|r| block[r * n_out + o]).collect();
                 means[o][p] = estimators::mean(&ys);
                 within[o][p] = estimators::sample_variance(&ys);
             }
         }
-        p0 = p1;
     }
-    pb.finish_and_clear();
     res.finish()?;
 
     // estimators
@@ -355,7 +590,11 @@ fn run_inner(
     let plot_files = plots::render_all(spec, &outcome, &out.join("plots"))?;
 
     let wall = start.elapsed().as_secs_f64();
-    let manifest = manifest(spec, &outcome, seed, threads, wall, &plot_files);
+    let mut manifest = manifest(spec, &outcome, seed, threads, wall, &plot_files);
+    manifest["chunk_points"] = serde_json::json!(id.chunk_points);
+    if let Some(m) = merged_from {
+        manifest["merged_from"] = serde_json::json!(m);
+    }
     write_atomic(
         &out.join("manifest.json"),
         format!("{}\n", serde_json::to_string_pretty(&manifest)?).as_bytes(),

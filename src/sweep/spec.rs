@@ -124,6 +124,9 @@ pub enum SweepError {
         /// the sizes and the limit
         reason: String,
     },
+    /// A sweep the output directory or the shards cannot accept (resume, force, shard, merge).
+    #[error("{0}")]
+    Refused(String),
     /// The base scenario could not be loaded.
     #[error("{file}:{line}:{col}: base scenario: {source}")]
     Scenario {
@@ -357,7 +360,10 @@ pub const TOP_KEYS: &[&str] = &[
 pub const PARAM_KEYS: &[&str] = &["path", "min", "max", "distribution", "values", "levels"];
 
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
     let col = before.rfind('\n').map_or(offset, |p| offset - p - 1) + 1;
@@ -1163,6 +1169,14 @@ impl SweepSpec {
                                 params::fmt_num(lo)
                             ),
                             format!("min < max within {range_allowed}"),
+                        ));
+                    }
+                    if !(hi - lo).is_finite() {
+                        return Err(ctx.bad(
+                            &format!("{path}.max"),
+                            b,
+                            "the range max − min is too wide to sample",
+                            "bounds whose difference is a finite number",
                         ));
                     }
                     if distribution == Distribution::LogUniform && lo <= 0.0 {
