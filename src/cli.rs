@@ -52,12 +52,12 @@ pub enum Command {
         after_help = "Example:\n  partnersim sweep scenarios/sweeps/funding_regime_morris.toml --threads 2"
     )]
     Sweep(SweepCliArgs),
-    /// Merge shard directories of one run into the single-machine result.
+    /// Merge shard directories of one run or sweep into the single-machine result.
     #[command(
         after_help = "Example:\n  partnersim merge output/shards/1 output/shards/2 --out output/baseline"
     )]
     Merge {
-        /// Shard directories (each written by `run --shard I/N`).
+        /// Shard directories (each written by `run --shard I/N` or `sweep --shard I/N`).
         #[arg(required = true)]
         dirs: Vec<PathBuf>,
         /// Output directory.

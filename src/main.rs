@@ -209,8 +209,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Sweep(a) => {
             let dir = partnersim::present::sweep(a)?;
-            if INTERRUPTED.load(Ordering::SeqCst) {
-                return Ok(interrupted_exit(0, 0));
+            if INTERRUPTED.load(Ordering::SeqCst) && !dir.join("manifest.json").exists() {
+                // the sweep has printed how far it got and how to resume
+                return Ok(ExitCode::from(130));
             }
             eprintln!("sweep done -> {}", dir.display());
         }
