@@ -509,6 +509,7 @@ pub fn partnerships_json(
                     "reporting_hours_saved": p.reporting_hours_saved,
                     "proposal_hours_saved": p.proposal_hours_saved,
                     "meeting_hours": p.meeting_hours,
+                    "member_months": p.member_months,
                 },
             })
         })

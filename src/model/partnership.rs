@@ -99,6 +99,8 @@ pub struct Partnership {
     pub proposal_hours_saved: f64,
     /// meeting hours of members, cumulative
     pub meeting_hours: f64,
+    /// member-months, cumulative
+    pub member_months: f64,
     benefit_month: f64,
     meeting_month: f64,
 }
@@ -539,6 +541,7 @@ impl Model<'_> {
                 saved += r;
                 meeting += m;
             }
+            p.member_months += p.members.len() as f64;
             n += 1.0;
             align += f64::from(p.alignment);
             coh += p.cohesion;
