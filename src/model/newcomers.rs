@@ -2,9 +2,9 @@
 //! the integration outcome; and the allocation of ISO service hours to need.
 //!
 //! Cohorts are kept by month of arrival in a ring of `need_duration_months`
-//! slots. The allocation in [`allocate_service`] is the seam where local
-//! partnerships (referrals between members) can route unmet need to ISOs
-//! with spare capacity.
+//! slots. The allocation in [`allocate_service`] serves each ISO's own
+//! catchment; [`refer`] then lets members of a local partnership route unmet
+//! need to members with spare capacity.
 
 use super::config::{Config, NewcomersCfg};
 
