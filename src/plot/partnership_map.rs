@@ -246,8 +246,8 @@ where
             label.pos(Pos::new(HPos::Center, VPos::Top)),
         ))?;
     }
-    for i in 0..d.isos {
-        let c = if member[i] { BLACK } else { grey };
+    for (i, &is_member) in member.iter().enumerate().take(d.isos) {
+        let c = if is_member { BLACK } else { grey };
         body.draw(&Circle::new(pos(i), 6, c.filled()))?;
         let (x, y) = pos(i);
         let (dx, dy) = (x - cx, y - cy);
