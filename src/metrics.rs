@@ -79,6 +79,15 @@ metrics! {
     DecisionDelayMonths: "decision_delay_months", "months", Total, "Mean delay of call decisions (renewals and first applications) announced this month, 0 when none (summary: mean over all decisions of the run).";
     MissedPayrollShare: "missed_payroll_share", "share", Mean, "Operating ISOs that could not meet payroll this month.";
     CallApprovalShare: "call_approval_share", "share", Total, "Approved / applicants at calls held this month, 0 when none; alternatives included (summary: over all calls of the run).";
+    PartnershipsFormed: "partnerships_formed", "partnerships", Last, "Local partnerships formed since month 0, cumulative (summary: at the end).";
+    PartnershipsAlive: "partnerships_alive", "partnerships", Mean, "Local partnerships operating at the end of the month.";
+    PartnershipMembers: "partnership_members", "share of operating ISOs", Mean, "Operating ISOs that are members of a local partnership.";
+    PartnershipAlignmentMean: "partnership_alignment_mean", "level 1-4", Mean, "Mean alignment of operating partnerships (1 consultative, 2 contributory, 3 operational, 4 collaborative); 0 when none.";
+    PartnershipCohesionMean: "partnership_cohesion_mean", "index 0-1", Mean, "Mean cohesion of operating partnerships (how effectively they operate); 0 when none.";
+    PartnershipAgeMonthsMean: "partnership_age_months_mean", "months", Mean, "Mean age of operating partnerships; 0 when none.";
+    PartnershipMeetingShare: "partnership_meeting_share", "share of staff hours", Total, "Partnership meeting hours / staff hours of operating ISOs (summary: over all hours of the run).";
+    ReferralHours: "referral_hours", "hours per month", Mean, "Need hours served by another member through partnership referrals (included in service_hours).";
+    ReportingHoursSaved: "reporting_hours_saved", "hours per month", Mean, "Reporting hours members save through reporting coordinated within their partnership.";
 }
 
 /// Number of metrics in a record.

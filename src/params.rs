@@ -89,6 +89,14 @@ pub const FUNDERS: [&str; 4] = ["federal", "provincial", "municipal", "foundatio
 /// Words allowed for a funder's performance measure.
 pub const MEASURES: &[&str] = &["output", "outcome"];
 
+/// Words allowed for a partnership's alignment of functions (GA Table 1, typology 5), lowest first.
+pub const ALIGNMENTS: &[&str] = &[
+    "consultative",
+    "contributory",
+    "operational",
+    "collaborative",
+];
+
 /// A funder parameter template: one entry per key, with a default per funder.
 struct FunderKey {
     key: &'static str,
@@ -124,7 +132,7 @@ fn p(
     }
 }
 
-use Kind::{Bool, Float, Int};
+use Kind::{Bool, Choice, Float, Int};
 
 #[rustfmt::skip]
 fn build_registry() -> Vec<ParamSpec> {
@@ -282,6 +290,92 @@ fn build_registry() -> Vec<ParamSpec> {
           "MLH 7; GA (coordinated reporting)"),
         p("reporting.coordination_saving_share", Float, "share", 0.4, 0.0, 1.0,
           "Share of fixed reporting and report preparation saved when reporting is coordinated.", "assumption"),
+        // ---------------------------------------------------------------- partnerships
+        p("partnerships.enabled", Bool, "switch", 0.0, 0.0, 1.0,
+          "Local and regional partnerships among ISOs can form (off: the submodel does nothing and draws nothing).",
+          "GA; MODEL_BRIEF 1 (local partnerships)"),
+        p("partnerships.formal", Bool, "switch", 0.0, 0.0, 1.0,
+          "Partnerships that form are formal (written terms of reference, council, roles) rather than informal (unwritten agreement).",
+          "GA (formal vs informal; Calgary LIP vs Brandon)"),
+        p("partnerships.secretariat_funded", Bool, "switch", 0.0, 0.0, 1.0,
+          "A funder pays each partnership a secretariat (as in the federal Local Immigration Partnership program): it lowers members' meeting hours and counts as resources for cohesion.",
+          "GA (Calgary LIP: funded secretariat)"),
+        p("partnerships.open_membership", Bool, "switch", 1.0, 0.0, 1.0,
+          "ISOs outside any partnership may join an existing one in months no new partnership is convened.",
+          "GA (Brandon: open membership)"),
+        p("partnerships.initial_alignment", Choice(ALIGNMENTS), "level", 0.0, 0.0, 3.0,
+          "Alignment of functions, roles and responsibilities when a partnership forms.",
+          "GA Table 1, typology 5 (Kernaghan, Mason and Borins 2000)"),
+        p("partnerships.max_alignment", Choice(ALIGNMENTS), "level", 3.0, 0.0, 3.0,
+          "Highest alignment a partnership can move up to.", "assumption"),
+        p("partnerships.other_sectors", Int, "sectors", 2.0, 0.0, 6.0,
+          "Non-ISO sectors at the table, taken in the order city, health, education, police, employers, university (counted, not agents).",
+          "GA Table 1, typologies 2 and 4; assumption"),
+        p("partnerships.orgs_per_sector", Int, "organizations", 1.0, 0.0, 100.0,
+          "Non-ISO organizations per sector at the table.", "assumption"),
+        p("partnerships.champion_rate_per_year", Float, "champions per year", 1.0, 0.0, 12.0,
+          "Rate (Poisson) at which a local champion convenes a new partnership; also the rate at which a partnership without a champion finds one.",
+          "GA (champions and leaders); assumption"),
+        p("partnerships.champion_loss_per_year", Float, "per year", 0.3, 0.0, 12.0,
+          "Rate (Poisson) at which a partnership's champion leaves.", "assumption"),
+        p("partnerships.convene_share", Float, "share", 0.3, 0.0, 1.0,
+          "Share of ISOs outside any partnership a champion approaches when convening.", "assumption"),
+        p("partnerships.open_join_share_per_month", Float, "share per month", 0.03, 0.0, 1.0,
+          "Monthly chance, times its willingness, that an ISO outside any partnership joins an open-membership one.",
+          "assumption (GA: Brandon growing)"),
+        p("partnerships.need_recognition_share", Float, "share", 0.2, 0.001, 1.0,
+          "Smoothed regional unmet-need share at which need is fully recognized.",
+          "GA (recognition of need); assumption"),
+        p("partnerships.need_smoothing_per_month", Float, "share per month", 0.1, 0.0, 1.0,
+          "Smoothing of the unmet-need share organizations perceive.", "assumption"),
+        p("partnerships.initial_familiarity", Float, "index 0-1", 0.4, 0.0, 1.0,
+          "Interpersonal relations of each ISO with its peers at month 0.",
+          "GA (interpersonal relations); assumption"),
+        p("partnerships.familiarity_build_per_month", Float, "share per month", 0.05, 0.0, 1.0,
+          "Share of the gap to full familiarity a member closes per month in a partnership.", "assumption"),
+        p("partnerships.formal_hurdle", Float, "index 0-1", 0.15, 0.0, 1.0,
+          "Extra willingness needed to sign a formal agreement (terms of reference, council).",
+          "GA (few partnerships are formal); assumption"),
+        p("partnerships.tolerable_meeting_hours", Float, "hours per month", 40.0, 0.1, 744.0,
+          "Meeting hours per member per month that would outweigh all the reasons to join.", "assumption"),
+        p("partnerships.meeting_hours_informal", Float, "hours per member-month", 4.0, 0.0, 744.0,
+          "Meeting hours per member per month of an informal consultative partnership.",
+          "assumption (Brandon: periodic meetings)"),
+        p("partnerships.meeting_hours_formal", Float, "hours per member-month", 10.0, 0.0, 744.0,
+          "Meeting hours per member per month of a formal consultative partnership (council, tables, teams).",
+          "assumption (Calgary LIP structures)"),
+        p("partnerships.meeting_alignment_step_share", Float, "share per level", 0.25, 0.0, 10.0,
+          "Extra meeting hours per level of alignment above consultative.", "assumption"),
+        p("partnerships.secretariat_meeting_saving_share", Float, "share", 0.5, 0.0, 1.0,
+          "Share of members' meeting hours a funded secretariat takes over (agendas, minutes, coordination).",
+          "GA (Calgary LIP secretariat); assumption"),
+        p("partnerships.initial_cohesion", Float, "index 0-1", 0.5, 0.0, 1.0,
+          "Cohesion of a partnership when it forms.", "assumption"),
+        p("partnerships.cohesion_adjust_per_month", Float, "share per month", 0.1, 0.0, 1.0,
+          "Speed at which cohesion moves towards the level its operation factors support.", "assumption"),
+        p("partnerships.cohesion_noise_sd", Float, "index per month", 0.05, 0.0, 1.0,
+          "Month-to-month noise of cohesion (standard deviation).", "assumption"),
+        p("partnerships.dissolve_cohesion_informal", Float, "index 0-1", 0.3, 0.0, 1.0,
+          "Cohesion below which an informal partnership dissolves.",
+          "assumption (GA: informal ones form more easily, formal ones last)"),
+        p("partnerships.dissolve_cohesion_formal", Float, "index 0-1", 0.15, 0.0, 1.0,
+          "Cohesion below which a formal partnership dissolves (its agreement holds it longer).",
+          "assumption (GA: informal ones form more easily, formal ones last)"),
+        p("partnerships.alignment_up_cohesion", Float, "index 0-1", 0.6, 0.0, 1.0,
+          "Cohesion above which a partnership moves up one alignment level.", "assumption"),
+        p("partnerships.alignment_down_cohesion", Float, "index 0-1", 0.35, 0.0, 1.0,
+          "Cohesion below which a partnership moves down one alignment level.", "assumption"),
+        p("partnerships.alignment_step_months", Int, "months", 12.0, 1.0, 240.0,
+          "Months at least between two changes of a partnership's alignment.", "assumption"),
+        p("partnerships.referral_share", Float, "share", 0.5, 0.0, 1.0,
+          "Share of a member's unmet catchment need that can be referred to members with spare hours in a collaborative partnership; times alignment / 4 at lower levels.",
+          "GA (operational and collaborative partnerships deliver services jointly); assumption"),
+        p("partnerships.training_learning_share", Float, "share", 0.25, 0.0, 0.95,
+          "Share by which shared professional development shortens members' learning time constant (alignment at least contributory).",
+          "GA (contributory: pooled resources); assumption"),
+        p("partnerships.joint_proposal_saving_share", Float, "share", 0.3, 0.0, 1.0,
+          "Share of proposal hours members save by writing joint proposals (alignment at least operational).",
+          "assumption"),
     ];
 
     let n = Kind::Choice(MEASURES);

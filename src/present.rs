@@ -76,9 +76,11 @@ pub fn group_info(files: &[PathBuf]) -> Option<GroupInfo> {
     })
 }
 
-/// Plots of one run directory.
+/// Plots of one run directory, and the partnership map when the run wrote `partnerships.json`.
 pub fn run_plots(dir: &Path) -> Result<Vec<PathBuf>> {
-    crate::plot::run_plots(dir)
+    let mut files = crate::plot::run_plots(dir)?;
+    files.extend(crate::plot::partnership_map::partnership_map(dir)?);
+    Ok(files)
 }
 
 /// Plots (across scenarios, and each scenario's own) and report.html of a comparison

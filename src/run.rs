@@ -266,6 +266,7 @@ fn decode_chunk(
         outs.push(ReplicationOutput {
             months: ms,
             summary,
+            partnerships: Vec::new(),
         });
     }
     Some(outs)
@@ -407,6 +408,22 @@ pub fn run(scenario: &Scenario, opts: &RunOptions, dir: &Path) -> Result<RunOutc
     }
     let chunk_files: Vec<PathBuf> = (0..total).map(|c| chunk_path(dir, c)).collect();
     let summaries = aggregate(&id, &chunk_files, dir)?;
+    // The partnership map of replication 0 (re-run: chunks keep only metrics).
+    let mut files: Vec<String> = vec![
+        "replications.csv".into(),
+        "timeseries.csv".into(),
+        "summary.csv".into(),
+        "scenario.resolved.toml".into(),
+    ];
+    if cfg.partnerships.enabled {
+        let out = Model::new(&cfg, opts.seed, 0).run();
+        let v = partnerships_json(&cfg, opts.seed, &out.partnerships);
+        write_atomic(
+            &dir.join("partnerships.json"),
+            serde_json::to_string_pretty(&v)?.as_bytes(),
+        )?;
+        files.push("partnerships.json".into());
+    }
     write_atomic(
         &dir.join("scenario.resolved.toml"),
         scenario.resolved_toml().as_bytes(),
@@ -422,12 +439,7 @@ pub fn run(scenario: &Scenario, opts: &RunOptions, dir: &Path) -> Result<RunOutc
         finished_at: rfc3339(SystemTime::now()),
         wall_seconds: wall,
         reps_computed: computed,
-        files: vec![
-            "replications.csv".into(),
-            "timeseries.csv".into(),
-            "summary.csv".into(),
-            "scenario.resolved.toml".into(),
-        ],
+        files,
     };
     write_atomic(&manifest, serde_json::to_string_pretty(&m)?.as_bytes())?;
     let _ = std::fs::remove_dir_all(dir.join(".chunks"));
@@ -441,6 +453,88 @@ pub fn run(scenario: &Scenario, opts: &RunOptions, dir: &Path) -> Result<RunOutc
     })
 }
 
+/// The map of replication 0's partnerships (GA's three assessments: map, how effectively each
+/// operates, its contribution to newcomers' settlement needs) as JSON.
+pub fn partnerships_json(
+    cfg: &Config,
+    seed: u64,
+    list: &[crate::model::partnership::Partnership],
+) -> serde_json::Value {
+    use crate::model::partnership::SECTORS;
+    let end = cfg.simulation.duration_months;
+    let ps: Vec<serde_json::Value> = list
+        .iter()
+        .map(|p| {
+            let ty = p.typology();
+            let mut others = serde_json::Map::new();
+            for (k, &n) in p.other_orgs.iter().enumerate() {
+                if n > 0 {
+                    others.insert(SECTORS[k].into(), n.into());
+                }
+            }
+            let mut structures: Vec<&str> = Vec::new();
+            if p.formal {
+                structures.extend(["council", "immigrant advisory table"]);
+            } else {
+                structures.push("informal meetings");
+            }
+            if p.alignment >= 3 {
+                structures.push("project teams");
+            }
+            if p.secretariat {
+                structures.push("funded secretariat");
+            }
+            let last = p.dissolved_month.unwrap_or(end);
+            serde_json::json!({
+                "id": p.id,
+                "formal": p.formal,
+                "secretariat": p.secretariat,
+                "open_membership": p.open,
+                "structures": structures,
+                "members": p.members,
+                "ever_members": p.ever_members,
+                "other_organizations": others,
+                "typology": {
+                    "geographic_area": ty[0],
+                    "number_of_sectors": ty[1],
+                    "number_of_partners": ty[2],
+                    "types_of_partners": ty[3],
+                    "alignment": ty[4],
+                },
+                "sectors": p.sectors(),
+                "partners": p.partners(),
+                "operation": {
+                    "operating": p.alive(),
+                    "formed_month": p.formed_month,
+                    "dissolved_month": p.dissolved_month,
+                    "age_months": last - p.formed_month,
+                    "alignment_level": p.alignment,
+                    "alignment_max_reached": p.alignment_max_reached,
+                    "champion": p.champion,
+                    "cohesion": p.cohesion,
+                    "cohesion_mean": p.cohesion_mean(),
+                },
+                "contribution": {
+                    "referral_hours": p.referral_hours,
+                    "reporting_hours_saved": p.reporting_hours_saved,
+                    "proposal_hours_saved": p.proposal_hours_saved,
+                    "meeting_hours": p.meeting_hours,
+                    "member_months": p.member_months,
+                },
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "replication": 0,
+        "seed": seed,
+        "months": end,
+        "isos": cfg.simulation.isos,
+        "sectors": SECTORS,
+        "alignments": crate::params::ALIGNMENTS,
+        "partnerships": ps,
+    })
+}
+
 fn clear_run(dir: &Path) -> Result<()> {
     for f in [
         "manifest.json",
@@ -450,6 +544,7 @@ fn clear_run(dir: &Path) -> Result<()> {
         "timeseries.csv",
         "summary.csv",
         "scenario.resolved.toml",
+        "partnerships.json",
     ] {
         let p = dir.join(f);
         if p.exists() {

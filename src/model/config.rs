@@ -103,6 +103,47 @@ pub struct ReportingCfg {
     pub coordination_saving_share: f64,
 }
 
+/// Local and regional partnerships among ISOs (GA).
+#[derive(Debug, Clone)]
+#[allow(missing_docs)]
+pub struct PartnershipCfg {
+    pub enabled: bool,
+    pub formal: bool,
+    pub secretariat_funded: bool,
+    pub open_membership: bool,
+    /// alignment level at formation, 1 = consultative … 4 = collaborative
+    pub initial_alignment: u8,
+    /// highest alignment level reachable
+    pub max_alignment: u8,
+    pub other_sectors: u32,
+    pub orgs_per_sector: u32,
+    pub champion_rate_per_year: f64,
+    pub champion_loss_per_year: f64,
+    pub convene_share: f64,
+    pub open_join_share_per_month: f64,
+    pub need_recognition_share: f64,
+    pub need_smoothing_per_month: f64,
+    pub initial_familiarity: f64,
+    pub familiarity_build_per_month: f64,
+    pub formal_hurdle: f64,
+    pub tolerable_meeting_hours: f64,
+    pub meeting_hours_informal: f64,
+    pub meeting_hours_formal: f64,
+    pub meeting_alignment_step_share: f64,
+    pub secretariat_meeting_saving_share: f64,
+    pub initial_cohesion: f64,
+    pub cohesion_adjust_per_month: f64,
+    pub cohesion_noise_sd: f64,
+    pub dissolve_cohesion_informal: f64,
+    pub dissolve_cohesion_formal: f64,
+    pub alignment_up_cohesion: f64,
+    pub alignment_down_cohesion: f64,
+    pub alignment_step_months: u32,
+    pub referral_share: f64,
+    pub training_learning_share: f64,
+    pub joint_proposal_saving_share: f64,
+}
+
 /// What a funder measures and ranks applicants on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Measure {
@@ -163,6 +204,7 @@ pub struct Config {
     pub trust: TrustCfg,
     pub brinkerhoff: BrinkerhoffCfg,
     pub reporting: ReportingCfg,
+    pub partnerships: PartnershipCfg,
     pub funders: [FunderCfg; 4],
 }
 
@@ -288,6 +330,43 @@ impl Config {
             reporting: ReportingCfg {
                 coordinated: g("reporting.coordinated") != 0.0,
                 coordination_saving_share: g("reporting.coordination_saving_share"),
+            },
+            partnerships: PartnershipCfg {
+                enabled: g("partnerships.enabled") != 0.0,
+                formal: g("partnerships.formal") != 0.0,
+                secretariat_funded: g("partnerships.secretariat_funded") != 0.0,
+                open_membership: g("partnerships.open_membership") != 0.0,
+                initial_alignment: (g("partnerships.initial_alignment") as u8 + 1).min(4),
+                max_alignment: (g("partnerships.max_alignment") as u8 + 1).min(4),
+                other_sectors: u("partnerships.other_sectors").min(6),
+                orgs_per_sector: u("partnerships.orgs_per_sector"),
+                champion_rate_per_year: g("partnerships.champion_rate_per_year"),
+                champion_loss_per_year: g("partnerships.champion_loss_per_year"),
+                convene_share: g("partnerships.convene_share"),
+                open_join_share_per_month: g("partnerships.open_join_share_per_month"),
+                need_recognition_share: g("partnerships.need_recognition_share"),
+                need_smoothing_per_month: g("partnerships.need_smoothing_per_month"),
+                initial_familiarity: g("partnerships.initial_familiarity"),
+                familiarity_build_per_month: g("partnerships.familiarity_build_per_month"),
+                formal_hurdle: g("partnerships.formal_hurdle"),
+                tolerable_meeting_hours: g("partnerships.tolerable_meeting_hours"),
+                meeting_hours_informal: g("partnerships.meeting_hours_informal"),
+                meeting_hours_formal: g("partnerships.meeting_hours_formal"),
+                meeting_alignment_step_share: g("partnerships.meeting_alignment_step_share"),
+                secretariat_meeting_saving_share: g(
+                    "partnerships.secretariat_meeting_saving_share",
+                ),
+                initial_cohesion: g("partnerships.initial_cohesion"),
+                cohesion_adjust_per_month: g("partnerships.cohesion_adjust_per_month"),
+                cohesion_noise_sd: g("partnerships.cohesion_noise_sd"),
+                dissolve_cohesion_informal: g("partnerships.dissolve_cohesion_informal"),
+                dissolve_cohesion_formal: g("partnerships.dissolve_cohesion_formal"),
+                alignment_up_cohesion: g("partnerships.alignment_up_cohesion"),
+                alignment_down_cohesion: g("partnerships.alignment_down_cohesion"),
+                alignment_step_months: u("partnerships.alignment_step_months"),
+                referral_share: g("partnerships.referral_share"),
+                training_learning_share: g("partnerships.training_learning_share"),
+                joint_proposal_saving_share: g("partnerships.joint_proposal_saving_share"),
             },
             funders: [funder(0), funder(1), funder(2), funder(3)],
         }

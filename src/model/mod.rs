@@ -7,13 +7,19 @@
 //! 1. newcomers arrive, cohorts age, need arises and long-waiting need is abandoned;
 //! 2. funders update budgets and may suffer policy shocks (contracts terminated);
 //! 3. program officers rotate and learn;
+//!
+//!    3b. local partnerships (when `partnerships.enabled`) lose or find champions, update
+//!    cohesion and alignment, dissolve, form or take new members, and set the month's
+//!    per-member effects (meeting hours, coordinated reporting, shared training, joint
+//!    proposals) used in steps 4 and 6 ([`partnership`]);
 //! 4. calls for proposals at the end of contract periods; late-payment draws at fiscal-year and contract-period starts;
 //! 5. renewal decisions are announced and payments are made or held;
 //! 6. ISOs plan staff (layoffs, hiring) and spend hours on administration and service;
-//! 7. service hours meet newcomers' need;
+//! 7. service hours meet newcomers' need; then (7b) members of a partnership refer part of
+//!    their catchments' unmet need to members with hours left;
 //! 8. ISOs raise donations, pay costs, return unspent program money at fiscal-year end, miss payroll or close; staff quit and gain experience;
 //! 9. trust and organization identity update; relationships are classified (Brinkerhoff);
-//! 10. metrics are recorded.
+//! 10. metrics are recorded (partnership metrics last, after the perceived unmet need updates).
 //!
 //! The model never reads files or prints. Example:
 //!
@@ -30,12 +36,14 @@
 
 pub mod config;
 pub mod newcomers;
+pub mod partnership;
 pub mod rng;
 
 pub use config::{Config, Measure};
 
 use crate::metrics::{MonthRecord, Reduce, M, METRICS, N_METRICS};
-use newcomers::{allocate_service, Cohorts, Offer};
+use newcomers::{allocate_into, allocate_service, Cohorts, Offer};
+use partnership::{Partnership, Partnerships};
 use rng::{ChaCha8Rng, EnvDraws, FunderDraws, IsoDraws, IsoEvents};
 
 /// Number of funders.
@@ -159,6 +167,9 @@ pub struct ReplicationOutput {
     pub months: Vec<MonthRecord>,
     /// the replication summary (same metric order)
     pub summary: MonthRecord,
+    /// every local partnership formed, in its final state (empty when partnerships are off;
+    /// not stored in run chunks)
+    pub partnerships: Vec<Partnership>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -194,6 +205,8 @@ pub struct Model<'a> {
     pub isos: Vec<Iso>,
     /// relationships, ISO-major: `rels[i * NF + f]`
     pub rels: Vec<Rel>,
+    /// local partnerships
+    partners: Partnerships,
     surge_left: u32,
     closures: u32,
     initial_isos: usize,
@@ -335,6 +348,7 @@ impl<'a> Model<'a> {
             funders,
             isos,
             rels,
+            partners: Partnerships::new(cfg, seed, replication, n),
             surge_left: 0,
             closures: 0,
             initial_isos: n,
@@ -423,6 +437,9 @@ impl<'a> Model<'a> {
         // 3. Officers rotate and learn.
         self.officers(&mut rec);
 
+        // 3b. Local partnerships operate, form and dissolve.
+        self.partnerships_stage();
+
         // 4. Calls and late-payment draws.
         for p in self.proposals.iter_mut() {
             *p = 0.0;
@@ -466,7 +483,19 @@ impl<'a> Model<'a> {
         self.operations();
 
         // 7. Service meets need.
-        let served = allocate_service(&self.offers, pools, &mut self.served);
+        let served = if cfg.partnerships.enabled {
+            // 7b. Referrals within partnerships, after each ISO served its own catchment.
+            let mut s = allocate_into(
+                &self.offers,
+                pools,
+                &mut self.served,
+                Some(self.partners.allocs_mut()),
+            );
+            self.partnership_referrals(&mut s);
+            s
+        } else {
+            allocate_service(&self.offers, pools, &mut self.served)
+        };
         self.cohorts.serve(&cfg.newcomers, pools, served);
         let served_hours = served.eligible + served.beyond;
         rec[M::UnmetNeedShare as usize] = if pools.new_need > 0.0 {
@@ -481,6 +510,7 @@ impl<'a> Model<'a> {
 
         // 9. Trust, identity, classification; 10. metrics.
         self.relationships_and_metrics(&mut rec, separations, missed);
+        self.partnership_metrics(&mut rec);
         self.check_invariants(&rec);
         self.months.push(rec);
         self.t += 1;
@@ -642,7 +672,10 @@ impl<'a> Model<'a> {
             };
             ask_sum += base * markup;
             n_isos += 1.0;
-            self.proposals[i] += cfg.iso.proposal_hours;
+            // joint proposals: members of an operational or collaborative partnership share the work
+            let ph = cfg.iso.proposal_hours * self.partners.proposal_factor[i];
+            self.partners.proposal_saved[i] += cfg.iso.proposal_hours - ph;
+            self.proposals[i] += ph;
         }
         let alt_ask = if n_isos > 0.0 {
             ask_sum / n_isos
@@ -835,6 +868,7 @@ mod ops;
 impl Model<'_> {
     fn finish(self) -> ReplicationOutput {
         let months = self.months;
+        let partnerships = self.partners.list;
         let mut summary: MonthRecord = [0.0; N_METRICS];
         let n = months.len().max(1) as f64;
         for (k, spec) in METRICS.iter().enumerate() {
@@ -878,12 +912,21 @@ impl Model<'_> {
         } else {
             0.0
         };
+        summary[M::PartnershipMeetingShare as usize] = if tot.staff_hours > 0.0 {
+            (self.partners.meeting_total / tot.staff_hours).min(1.0)
+        } else {
+            0.0
+        };
         let c = &self.cohorts;
         summary[M::UnmetNeedShare as usize] = if c.need_total > 0.0 {
             (1.0 - c.served_total / c.need_total).clamp(0.0, 1.0)
         } else {
             0.0
         };
-        ReplicationOutput { months, summary }
+        ReplicationOutput {
+            months,
+            summary,
+            partnerships,
+        }
     }
 }

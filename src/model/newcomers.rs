@@ -2,9 +2,9 @@
 //! the integration outcome; and the allocation of ISO service hours to need.
 //!
 //! Cohorts are kept by month of arrival in a ring of `need_duration_months`
-//! slots. The allocation in [`allocate_service`] is the seam where local
-//! partnerships (referrals between members) can route unmet need to ISOs
-//! with spare capacity.
+//! slots. The allocation in [`allocate_service`] serves each ISO's own
+//! catchment; [`refer`] then lets members of a local partnership route unmet
+//! need to members with spare capacity.
 
 use super::config::{Config, NewcomersCfg};
 
@@ -243,33 +243,132 @@ pub struct Served {
     pub effective_beyond: f64,
 }
 
+/// One ISO's own allocation: what it served of its catchment's need and what it has left.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Alloc {
+    /// hours served inside the window
+    pub eligible: f64,
+    /// hours served beyond the window
+    pub beyond: f64,
+    /// need of the catchment inside the window
+    pub need_eligible: f64,
+    /// need of the catchment beyond the window
+    pub need_beyond: f64,
+    /// restricted hours left unused (may serve eligible need only)
+    pub restricted_left: f64,
+    /// unrestricted hours left unused
+    pub unrestricted_left: f64,
+}
+
+fn allocate_one(o: &Offer, pools: NeedPools) -> Alloc {
+    let r = o.hours * o.restricted_share;
+    let u = o.hours - r;
+    let de = o.catchment * pools.eligible;
+    let db = o.catchment * pools.beyond;
+    let ub = (u * o.holistic_share).min(db);
+    let u1 = u - ub;
+    let se = (r + u1).min(de);
+    let from_u = (se - r).max(0.0);
+    let left_u = u1 - from_u;
+    let extra_b = left_u.min(db - ub).max(0.0);
+    let sb = ub + extra_b;
+    Alloc {
+        eligible: se,
+        beyond: sb,
+        need_eligible: de,
+        need_beyond: db,
+        restricted_left: (r - se.min(r)).max(0.0),
+        unrestricted_left: (left_u - extra_b).max(0.0),
+    }
+}
+
 /// Allocates each ISO's hours to the need of its catchment: restricted hours to eligible
 /// need only; unrestricted hours first (holistic share) to need beyond the window, then to
 /// eligible need, then any remainder beyond. Writes each ISO's served hours into `served_out`.
 pub fn allocate_service(offers: &[Offer], pools: NeedPools, served_out: &mut [f64]) -> Served {
+    allocate_into(offers, pools, served_out, None)
+}
+
+/// [`allocate_service`], also keeping each ISO's [`Alloc`] (for referrals) in `allocs`.
+pub fn allocate_into(
+    offers: &[Offer],
+    pools: NeedPools,
+    served_out: &mut [f64],
+    mut allocs: Option<&mut [Alloc]>,
+) -> Served {
     let mut tot = Served::default();
-    for (o, out) in offers.iter().zip(served_out.iter_mut()) {
+    for (k, (o, out)) in offers.iter().zip(served_out.iter_mut()).enumerate() {
         if o.hours <= 0.0 || o.catchment <= 0.0 {
             *out = 0.0;
+            if let Some(a) = allocs.as_deref_mut() {
+                a[k] = Alloc {
+                    need_eligible: o.catchment.max(0.0) * pools.eligible,
+                    need_beyond: o.catchment.max(0.0) * pools.beyond,
+                    ..Alloc::default()
+                };
+            }
             continue;
         }
-        let r = o.hours * o.restricted_share;
-        let u = o.hours - r;
-        let de = o.catchment * pools.eligible;
-        let db = o.catchment * pools.beyond;
-        let ub = (u * o.holistic_share).min(db);
-        let u1 = u - ub;
-        let se = (r + u1).min(de);
-        let from_u = (se - r).max(0.0);
-        let left_u = u1 - from_u;
-        let sb = ub + left_u.min(db - ub).max(0.0);
+        let a = allocate_one(o, pools);
+        let (se, sb) = (a.eligible, a.beyond);
         tot.eligible += se;
         tot.beyond += sb;
         tot.effective_eligible += se * o.effectiveness;
         tot.effective_beyond += sb * o.effectiveness;
         *out = se + sb;
+        if let Some(al) = allocs.as_deref_mut() {
+            al[k] = a;
+        }
     }
     tot
+}
+
+/// Referrals within one partnership (GA: operational and collaborative partnerships deliver
+/// services jointly): a share `intensity` of the need its `members` left unmet in their own
+/// catchments is served by members with hours left, restricted hours on eligible need only.
+/// Donors serve in proportion to their spare hours, at their own effectiveness; their served
+/// hours (`served_out`) and the region's totals (`tot`) grow by what they serve, never by more
+/// than their spare hours. Returns the hours referred.
+pub fn refer(
+    offers: &[Offer],
+    allocs: &[Alloc],
+    members: &[usize],
+    intensity: f64,
+    served_out: &mut [f64],
+    tot: &mut Served,
+) -> f64 {
+    let k = intensity.clamp(0.0, 1.0);
+    if k <= 0.0 || members.len() < 2 {
+        return 0.0;
+    }
+    let (mut need_e, mut need_b, mut spare_r, mut spare_u) = (0.0, 0.0, 0.0, 0.0);
+    for &i in members {
+        let a = &allocs[i];
+        need_e += k * (a.need_eligible - a.eligible).max(0.0);
+        need_b += k * (a.need_beyond - a.beyond).max(0.0);
+        spare_r += a.restricted_left;
+        spare_u += a.unrestricted_left;
+    }
+    let xe_r = need_e.min(spare_r);
+    let xe_u = (need_e - xe_r).min(spare_u);
+    let xb = need_b.min(spare_u - xe_u).max(0.0);
+    let fr = if spare_r > 0.0 { xe_r / spare_r } else { 0.0 };
+    let fu_e = if spare_u > 0.0 { xe_u / spare_u } else { 0.0 };
+    let fu_b = if spare_u > 0.0 { xb / spare_u } else { 0.0 };
+    let mut moved = 0.0;
+    for &i in members {
+        let a = &allocs[i];
+        let e = fr * a.restricted_left + fu_e * a.unrestricted_left;
+        let b = fu_b * a.unrestricted_left;
+        let eff = offers[i].effectiveness;
+        tot.eligible += e;
+        tot.beyond += b;
+        tot.effective_eligible += e * eff;
+        tot.effective_beyond += b * eff;
+        served_out[i] += e + b;
+        moved += e + b;
+    }
+    moved
 }
 
 /// Arrivals in month `t` before noise and surges.

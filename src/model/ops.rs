@@ -12,6 +12,8 @@ pub struct IsoMonth {
     pub staff_hours: f64,
     /// administrative work done (hours, capped at staff hours)
     pub admin_hours: f64,
+    /// hours of administrative positions
+    pub admin_capacity: f64,
     /// reporting work (hours)
     pub reporting_hours: f64,
     /// staff at work this month (after layoffs and hires)
@@ -104,9 +106,11 @@ impl Model<'_> {
             let admin_pos = (ic.admin_staff_share * nf).round();
             let admin_cap = admin_pos * ic.hours_per_staff_month;
             let front_cap = staff_hours - admin_cap;
+            // shared professional development in a partnership shortens the learning time constant
+            let learning_months = ic.learning_months * self.partners.learning_factor[i];
             let productivity = ic.novice_productivity_share
                 + (1.0 - ic.novice_productivity_share)
-                    * (1.0 - (-iso.experience / ic.learning_months).exp());
+                    * (1.0 - (-iso.experience / learning_months).exp());
 
             // Administration: reporting and briefing per contract, management, fundraising, proposals.
             let mut reporting = 0.0;
@@ -117,15 +121,21 @@ impl Model<'_> {
                     continue;
                 }
                 let fc = &cfg.funders[f];
-                let saving = if cfg.reporting.coordinated {
+                // coordinated reporting: region-wide, or among members of a partnership
+                let in_partnership = self.partners.coordinated[i];
+                let saving = if cfg.reporting.coordinated || in_partnership {
                     1.0 - cfg.reporting.coordination_saving_share
                 } else {
                     1.0
                 };
-                let mut h = (fc.reporting_hours_per_month
-                    + fc.reports_per_year * fc.report_prep_hours / 12.0)
-                    * saving;
+                let fixed = fc.reporting_hours_per_month
+                    + fc.reports_per_year * fc.report_prep_hours / 12.0;
+                let mut h = fixed * saving;
                 h *= 1.0 + fc.micromanagement_share;
+                if in_partnership && !cfg.reporting.coordinated {
+                    self.partners.reporting_saved[i] +=
+                        fixed * (1.0 + fc.micromanagement_share) - h;
+                }
                 let share = if contracted > 0.0 {
                     r.monthly / contracted
                 } else {
@@ -140,7 +150,9 @@ impl Model<'_> {
             }
             let fundraising = ic.diversification_effort_share * staff_hours;
             let management = ic.management_hours_per_staff_month * nf;
-            let work = reporting + explanation + fundraising + management + self.proposals[i];
+            let meeting = self.partners.meeting[i];
+            let work =
+                reporting + explanation + fundraising + management + self.proposals[i] + meeting;
             let overflow = (work - admin_cap).max(0.0);
             let front = (front_cap - overflow).max(0.0);
 
@@ -177,6 +189,7 @@ impl Model<'_> {
             self.work[i] = IsoMonth {
                 staff_hours,
                 admin_hours: work.min(staff_hours),
+                admin_capacity: admin_cap,
                 reporting_hours: reporting.min(staff_hours),
                 staff: n,
                 layoffs,

@@ -23,6 +23,8 @@ pub const ENTITY_ENV: u64 = 0;
 pub const fn entity_funder(f: usize) -> u64 {
     1 + f as u64
 }
+/// Entity id of the local-partnership submodel (formation, champions, cohesion noise).
+pub const ENTITY_PARTNERSHIPS: u64 = 12;
 /// Entity id of ISO `i`'s monthly stream.
 pub const fn entity_iso(i: usize) -> u64 {
     16 + 2 * i as u64

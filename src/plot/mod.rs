@@ -11,6 +11,7 @@ pub mod data;
 mod figures;
 #[doc(hidden)]
 pub mod fixture;
+pub mod partnership_map;
 
 pub use figures::{
     axis_label, comparison_plot_stems, comparison_plots, comparison_plots_from, run_plot_stems,
