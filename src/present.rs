@@ -90,7 +90,7 @@ pub fn write_comparison_report(dir: &Path, group: Option<&GroupInfo>) -> Result<
     if let Some(list) = man["scenarios"].as_array() {
         for s in list {
             if let Some(d) = s["dir"].as_str() {
-                crate::plot::run_plots(&dir.join(d))?;
+                run_plots(&dir.join(d))?;
             }
         }
     }
