@@ -179,6 +179,56 @@ pub struct RunOutcome {
     pub summaries: Vec<MonthRecord>,
 }
 
+/// How a set of shards fails to cover a run's chunks exactly once.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Coverage {
+    /// shards `a` and `b` (indices into the list) both hold `chunk`
+    Overlap {
+        /// first shard
+        a: usize,
+        /// second shard
+        b: usize,
+        /// the chunk
+        chunk: u64,
+    },
+    /// no shard holds `chunk`
+    Gap {
+        /// the first missing chunk
+        chunk: u64,
+    },
+    /// shard `shard` claims chunks past the end
+    OutOfRange {
+        /// the shard
+        shard: usize,
+    },
+}
+
+/// Which shard owns each of `total` chunks, given each shard's `[first, end)` chunk range;
+/// refuses overlaps, gaps and ranges past the end.
+pub fn chunk_owners(ranges: &[(u64, u64)], total: u64) -> Result<Vec<usize>, Coverage> {
+    let mut owner: Vec<Option<usize>> = vec![None; total as usize];
+    for (k, &(lo, hi)) in ranges.iter().enumerate() {
+        if hi > total || lo > hi {
+            return Err(Coverage::OutOfRange { shard: k });
+        }
+        for c in lo..hi {
+            if let Some(o) = owner[c as usize] {
+                return Err(Coverage::Overlap {
+                    a: o,
+                    b: k,
+                    chunk: c,
+                });
+            }
+            owner[c as usize] = Some(k);
+        }
+    }
+    owner
+        .into_iter()
+        .enumerate()
+        .map(|(c, o)| o.ok_or(Coverage::Gap { chunk: c as u64 }))
+        .collect()
+}
+
 /// The chunk range shard `i` of `n` computes (contiguous blocks, 1-based `i`).
 pub fn shard_chunks(total_chunks: u64, i: u64, n: u64) -> (u64, u64) {
     let lo = total_chunks * (i - 1) / n;
@@ -732,26 +782,26 @@ pub fn merge(shard_dirs: &[PathBuf], out: &Path, command: &str) -> Result<RunOut
         }
     }
     let total = id.chunks();
-    let mut owner: Vec<Option<usize>> = vec![None; total as usize];
-    for (k, (d, r)) in recs.iter().enumerate() {
-        for c in r.first_chunk..r.end_chunk.min(total) {
-            if let Some(o) = owner[c as usize] {
-                bail!(
-                    "{} and {} overlap (chunk {c}, replications {}..)",
-                    recs[o].0.display(),
-                    d.display(),
-                    c * id.chunk_reps
-                );
-            }
-            owner[c as usize] = Some(k);
-        }
-    }
-    if let Some(c) = owner.iter().position(Option::is_none) {
-        bail!(
+    let ranges: Vec<(u64, u64)> = recs
+        .iter()
+        .map(|(_, r)| (r.first_chunk, r.end_chunk))
+        .collect();
+    let owner = chunk_owners(&ranges, total).map_err(|e| match e {
+        Coverage::Overlap { a, b, chunk } => anyhow::anyhow!(
+            "{} and {} overlap (chunk {chunk}, replications {}..)",
+            recs[a].0.display(),
+            recs[b].0.display(),
+            chunk * id.chunk_reps
+        ),
+        Coverage::Gap { chunk } => anyhow::anyhow!(
             "the shards leave a gap: replications {}.. are in no shard",
-            c as u64 * id.chunk_reps
-        );
-    }
+            chunk * id.chunk_reps
+        ),
+        Coverage::OutOfRange { shard } => anyhow::anyhow!(
+            "{}: chunks past the end of the run",
+            recs[shard].0.display()
+        ),
+    })?;
     export::prepare_output_dir(out)?;
     if let Some(old) = read_json::<RunIdentity>(&out.join("run.json")) {
         if let Some(what) = id.differs(&old) {
@@ -767,7 +817,7 @@ pub fn merge(shard_dirs: &[PathBuf], out: &Path, command: &str) -> Result<RunOut
         serde_json::to_string_pretty(&id)?.as_bytes(),
     )?;
     let files: Vec<PathBuf> = (0..total)
-        .map(|c| chunk_path(&recs[owner[c as usize].unwrap_or(0)].0, c))
+        .map(|c| chunk_path(&recs[owner[c as usize]].0, c))
         .collect();
     let summaries = aggregate(&id, &files, out)?;
     let wall = start.elapsed().as_secs_f64();
@@ -832,6 +882,28 @@ mod tests {
                 assert_eq!(next, total);
             }
         }
+    }
+
+    #[test]
+    fn chunk_owners_refuse_overlap_gap_and_overflow() {
+        assert_eq!(chunk_owners(&[(0, 2), (2, 5)], 5), Ok(vec![0, 0, 1, 1, 1]));
+        assert_eq!(chunk_owners(&[(2, 5), (0, 2)], 5), Ok(vec![1, 1, 0, 0, 0]));
+        assert_eq!(
+            chunk_owners(&[(0, 3), (2, 5)], 5),
+            Err(Coverage::Overlap {
+                a: 0,
+                b: 1,
+                chunk: 2
+            })
+        );
+        assert_eq!(
+            chunk_owners(&[(0, 2), (3, 5)], 5),
+            Err(Coverage::Gap { chunk: 2 })
+        );
+        assert_eq!(
+            chunk_owners(&[(0, 6)], 5),
+            Err(Coverage::OutOfRange { shard: 0 })
+        );
     }
 
     #[test]

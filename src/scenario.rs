@@ -124,8 +124,12 @@ impl Default for Scenario {
     }
 }
 
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
+/// 1-based line and column of a byte offset (an offset inside a character counts from its start).
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
     let col = before.rfind('\n').map_or(offset, |p| offset - p - 1) + 1;
@@ -519,6 +523,15 @@ impl Scenario {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_col_never_splits_a_character() {
+        let t = "a = 1\nné = 2\n";
+        assert_eq!(line_col(t, 0), (1, 1));
+        assert_eq!(line_col(t, 7), (2, 2));
+        assert_eq!(line_col(t, 8), (2, 2)); // inside the two bytes of é
+        assert_eq!(line_col(t, 1000), (3, 1));
+    }
 
     #[test]
     fn empty_file_gives_defaults() {

@@ -304,34 +304,30 @@ pub fn merge(shard_dirs: &[PathBuf], out: &Path, _command: &str) -> Result<Sweep
         }
     }
     let total = id.chunks();
-    let mut owner: Vec<Option<usize>> = vec![None; total as usize];
-    for (k, (d, r)) in recs.iter().enumerate() {
-        if r.first_chunk > r.end_chunk || r.end_chunk > total {
-            return Err(refused(format!(
+    let ranges: Vec<(u64, u64)> = recs
+        .iter()
+        .map(|(_, r)| (r.first_chunk, r.end_chunk))
+        .collect();
+    let owner = crate::run::chunk_owners(&ranges, total).map_err(|e| {
+        refused(match e {
+            crate::run::Coverage::Overlap { a, b, chunk } => format!(
+                "{} and {} overlap (chunk {chunk}, points {}..)",
+                recs[a].0.display(),
+                recs[b].0.display(),
+                chunk * id.chunk_points
+            ),
+            crate::run::Coverage::Gap { chunk } => format!(
+                "the shards leave a gap: points {}.. (chunk {chunk}) are in no shard",
+                chunk * id.chunk_points
+            ),
+            crate::run::Coverage::OutOfRange { shard } => format!(
                 "{}: chunks {}..{} do not fit a sweep of {total} chunks",
-                d.display(),
-                r.first_chunk,
-                r.end_chunk
-            )));
-        }
-        for c in r.first_chunk..r.end_chunk {
-            if let Some(o) = owner[c as usize] {
-                return Err(refused(format!(
-                    "{} and {} overlap (chunk {c}, points {}..)",
-                    recs[o].0.display(),
-                    d.display(),
-                    c * id.chunk_points
-                )));
-            }
-            owner[c as usize] = Some(k);
-        }
-    }
-    if let Some(c) = owner.iter().position(Option::is_none) {
-        return Err(refused(format!(
-            "the shards leave a gap: points {}.. (chunk {c}) are in no shard",
-            c as u64 * id.chunk_points
-        )));
-    }
+                recs[shard].0.display(),
+                recs[shard].1.first_chunk,
+                recs[shard].1.end_chunk
+            ),
+        })
+    })?;
     // The estimators and plots need the sweep itself: reload it and check it is unchanged.
     let rec = &recs[0].1;
     let candidates = [
@@ -369,7 +365,7 @@ pub fn merge(shard_dirs: &[PathBuf], out: &Path, _command: &str) -> Result<Sweep
         serde_json::to_string_pretty(&id)?.as_bytes(),
     )?;
     let files: Vec<PathBuf> = (0..total)
-        .map(|c| chunk_path(&recs[owner[c as usize].unwrap_or(0)].0, c))
+        .map(|c| chunk_path(&recs[owner[c as usize]].0, c))
         .collect();
     let merged_from: Vec<String> = shard_dirs.iter().map(|d| d.display().to_string()).collect();
     finalize(

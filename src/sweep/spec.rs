@@ -359,16 +359,7 @@ pub const TOP_KEYS: &[&str] = &[
 /// Keys of a `[[parameters]]` entry.
 pub const PARAM_KEYS: &[&str] = &["path", "min", "max", "distribution", "values", "levels"];
 
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rfind('\n').map_or(offset, |p| offset - p - 1) + 1;
-    (line, col)
-}
+use crate::scenario::line_col;
 
 fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let all: Vec<&str> = candidates.into_iter().collect();
