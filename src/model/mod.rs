@@ -203,8 +203,8 @@ pub struct Model<'a> {
     pub funders: Vec<Funder>,
     /// ISOs
     pub isos: Vec<Iso>,
-    /// relationships, ISO-major: `rels[i * NF + f]`
-    pub rels: Vec<Rel>,
+    /// relationships: `rels[i][f]` for ISO `i` and funder `f`
+    pub rels: Vec<[Rel; NF]>,
     /// local partnerships
     partners: Partnerships,
     surge_left: u32,
@@ -299,7 +299,7 @@ impl<'a> Model<'a> {
         let e0 =
             12.0 / (ic.quit_rate_per_year * (1.0 + 0.5 * ic.insecurity_quit_multiplier)).max(0.01);
         let mut isos = Vec::with_capacity(n);
-        let mut rels = vec![Rel::default(); n * NF];
+        let mut rels = vec![[Rel::default(); NF]; n];
         for i in 0..n {
             let catchment = if total_size > 0.0 {
                 sizes[i] / total_size
@@ -308,7 +308,7 @@ impl<'a> Model<'a> {
             };
             let mut contracted = 0.0;
             for f in 0..NF {
-                let rel = &mut rels[i * NF + f];
+                let rel = &mut rels[i][f];
                 rel.trust = cfg.trust.initial;
                 rel.knowledge = 1.0;
                 if cfg.funders[f].enabled && funders[f].budget > 0.0 {
@@ -560,8 +560,8 @@ impl<'a> Model<'a> {
         };
         let d = &self.events[i].score[f];
         perf_norm
-            + fc.call_trust_weight * self.rels[i * NF + f].trust
-            + fc.fundraising_score_weight * iso_donation_share(iso, &self.rels[i * NF..i * NF + NF])
+            + fc.call_trust_weight * self.rels[i][f].trust
+            + fc.fundraising_score_weight * iso_donation_share(iso, &self.rels[i])
             + fc.call_noise_sd * rng::normal(d[0], d[1])
     }
 
@@ -588,7 +588,7 @@ impl<'a> Model<'a> {
         self.order.clear();
         let mut total = 0.0;
         for i in 0..self.isos.len() {
-            let r = &self.rels[i * NF + f];
+            let r = &self.rels[i][f];
             // Contracts in force and awards not yet announced are both commitments.
             if self.isos[i].alive && (r.has_contract || (r.pending && r.award > 0.0)) {
                 total += if r.pending { r.award } else { r.monthly };
@@ -597,14 +597,14 @@ impl<'a> Model<'a> {
             }
         }
         self.order
-            .sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            .sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         let erosion = self.cfg.trust.cut_erosion_share;
         for k in 0..self.order.len() {
             if total <= budget {
                 break;
             }
             let i = self.order[k].1;
-            let r = &mut self.rels[i * NF + f];
+            let r = &mut self.rels[i][f];
             total -= if r.pending { r.award } else { r.monthly };
             if r.has_contract {
                 r.trust *= 1.0 - erosion;
@@ -625,7 +625,7 @@ impl<'a> Model<'a> {
             }
             for f in 0..NF {
                 let fc = &self.cfg.funders[f];
-                let r = &mut self.rels[i * NF + f];
+                let r = &mut self.rels[i][f];
                 if !r.has_contract {
                     continue;
                 }
@@ -664,7 +664,7 @@ impl<'a> Model<'a> {
             }
             let s = self.score(i, f, perf_mean);
             self.order.push((s, i));
-            let r = &self.rels[i * NF + f];
+            let r = &self.rels[i][f];
             let base = if r.has_contract {
                 r.monthly
             } else {
@@ -695,7 +695,7 @@ impl<'a> Model<'a> {
             self.order.push((s, usize::MAX - k));
         }
         self.order
-            .sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            .sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         let mut remaining = budget;
         let mut approved = 0.0;
         let applicants = self.order.len() as f64;
@@ -704,7 +704,7 @@ impl<'a> Model<'a> {
             let ask = if idx >= self.isos.len() {
                 alt_ask
             } else {
-                let r = &self.rels[idx * NF + f];
+                let r = &self.rels[idx][f];
                 (if r.has_contract {
                     r.monthly
                 } else {
@@ -721,7 +721,7 @@ impl<'a> Model<'a> {
                 approved += 1.0;
             }
             if idx < self.isos.len() {
-                let r = &mut self.rels[idx * NF + f];
+                let r = &mut self.rels[idx][f];
                 if !r.has_contract {
                     // a first application: a new file, handled by an officer who does not know it yet
                     r.monthly = 0.0;
@@ -751,7 +751,7 @@ impl<'a> Model<'a> {
                     continue;
                 }
                 let fc = &self.cfg.funders[f];
-                let r = &mut self.rels[i * NF + f];
+                let r = &mut self.rels[i][f];
                 r.late_months = 0;
                 if !(r.has_contract || r.pending)
                     || self.events[i].late[f] >= fc.late_payment_probability
@@ -785,7 +785,7 @@ impl<'a> Model<'a> {
                 continue;
             }
             for f in 0..NF {
-                let r = &mut self.rels[i * NF + f];
+                let r = &mut self.rels[i][f];
                 if r.pending && t >= r.decision_month {
                     r.pending = false;
                     delay_sum += f64::from(t - r.period_start);

@@ -34,7 +34,7 @@ impl Model<'_> {
     fn contracted(&self, i: usize) -> f64 {
         (0..NF)
             .map(|f| {
-                let r = &self.rels[i * NF + f];
+                let r = &self.rels[i][f];
                 if r.has_contract {
                     r.monthly
                 } else {
@@ -68,7 +68,7 @@ impl Model<'_> {
             let contracted = self.contracted(i);
             let mut held_due = 0.0;
             for f in 0..NF {
-                let r = &self.rels[i * NF + f];
+                let r = &self.rels[i][f];
                 if !r.pending && r.release_month <= t + ic.planning_horizon_months {
                     held_due += r.held;
                 }
@@ -116,7 +116,7 @@ impl Model<'_> {
             let mut reporting = 0.0;
             let mut explanation = 0.0;
             for f in 0..NF {
-                let r = &self.rels[i * NF + f];
+                let r = &self.rels[i][f];
                 if !r.has_contract {
                     continue;
                 }
@@ -161,7 +161,7 @@ impl Model<'_> {
             let basis = contracted + donations_expected;
             let (mut restricted, mut output) = (0.0, 0.0);
             for f in 0..NF {
-                let r = &self.rels[i * NF + f];
+                let r = &self.rels[i][f];
                 if !r.has_contract || basis <= 0.0 {
                     continue;
                 }
@@ -236,7 +236,7 @@ impl Model<'_> {
             for f in 0..NF {
                 let fc = &cfg.funders[f];
                 inflow += (1.0 - fc.core_share) * self.revenue[i][f];
-                let r = &self.rels[i * NF + f];
+                let r = &self.rels[i][f];
                 if r.has_contract {
                     let m = (1.0 - fc.core_share) * r.monthly;
                     rw += m * fc.indirect_rate_share;
@@ -273,7 +273,7 @@ impl Model<'_> {
             let mut insecurity = 0.0;
             if w.contracted > 0.0 {
                 for f in 0..NF {
-                    let r = &self.rels[i * NF + f];
+                    let r = &self.rels[i][f];
                     if !r.has_contract {
                         continue;
                     }
@@ -327,7 +327,7 @@ impl Model<'_> {
                 iso.catchment = 0.0;
                 self.closures += 1;
                 for f in 0..NF {
-                    let r = &mut self.rels[i * NF + f];
+                    let r = &mut self.rels[i][f];
                     r.has_contract = false;
                     r.pending = false;
                     r.monthly = 0.0;
@@ -393,7 +393,7 @@ impl Model<'_> {
             let mut pressure = 0.0;
             let mut shares = [0.0f64; SOURCES];
             for f in 0..NF {
-                let r = &self.rels[i * NF + f];
+                let r = &self.rels[i][f];
                 if r.has_contract && basis > 0.0 {
                     let fc = &cfg.funders[f];
                     let d = r.monthly / basis;
@@ -426,7 +426,7 @@ impl Model<'_> {
             for f in 0..NF {
                 let fc = &cfg.funders[f];
                 let late = self.late_event[i][f];
-                let r = &mut self.rels[i * NF + f];
+                let r = &mut self.rels[i][f];
                 if !r.has_contract {
                     continue;
                 }

@@ -136,10 +136,18 @@ impl IsoDraws {
     /// Draws one month's uniforms.
     #[inline]
     pub fn draw(r: &mut ChaCha8Rng) -> Self {
-        let (quit, hire) = halves(r.next_u64());
-        let (donations, r0) = halves(r.next_u64());
-        let (r1, r2) = halves(r.next_u64());
-        let (r3, _) = halves(r.next_u64());
+        // one call for the month's four words: the same bytes as four `next_u64` calls
+        let mut b = [0u8; 32];
+        r.fill_bytes(&mut b);
+        let w = |k: usize| {
+            let mut x = [0u8; 8];
+            x.copy_from_slice(&b[8 * k..8 * k + 8]);
+            u64::from_le_bytes(x)
+        };
+        let (quit, hire) = halves(w(0));
+        let (donations, r0) = halves(w(1));
+        let (r1, r2) = halves(w(2));
+        let (r3, _) = halves(w(3));
         IsoDraws {
             quit,
             hire,
@@ -199,6 +207,21 @@ mod tests {
         let mut again = stream(7, 0, 0);
         let want: Vec<u64> = (0..3).map(|_| rand::Rng::next_u64(&mut again)).collect();
         assert_eq!(got, want);
+    }
+
+    #[test]
+    fn monthly_draw_equals_four_words() {
+        let mut a = stream(9, 1, entity_iso(2));
+        let mut b = stream(9, 1, entity_iso(2));
+        for _ in 0..5 {
+            let d = IsoDraws::draw(&mut a);
+            let (q, h) = halves(b.next_u64());
+            let (dn, r0) = halves(b.next_u64());
+            let (r1, r2) = halves(b.next_u64());
+            let (r3, _) = halves(b.next_u64());
+            assert_eq!([d.quit, d.hire, d.donations], [q, h, dn]);
+            assert_eq!(d.rotation, [r0, r1, r2, r3]);
+        }
     }
 
     #[test]

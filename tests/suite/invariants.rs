@@ -96,7 +96,7 @@ fn check_state(m: &Model<'_>, was_alive: &mut [bool], what: &str) -> Check {
         );
         was_alive[i] = iso.alive;
     }
-    for (k, r) in m.rels.iter().enumerate() {
+    for (k, r) in m.rels.iter().flatten().enumerate() {
         ensure!(
             (-TOL..=1.0 + TOL).contains(&r.trust),
             "{what}: relationship {k} trust {}",
