@@ -252,9 +252,9 @@ fn run_mean(run: &RunData, data: &ComparisonData, metric: &str) -> (f64, f64, f6
         data.rows
             .iter()
             .find(|r| r.metric == metric)
-            .map(|r| r.baseline_mean)
+            .map(|r| r.paired.baseline_mean)
     } else {
-        data.row(metric, &run.name).map(|r| r.mean)
+        data.row(metric, &run.name).map(|r| r.paired.mean)
     };
     (mean.unwrap_or(f64::NAN), f64::NAN, f64::NAN)
 }
@@ -300,14 +300,14 @@ fn headline_section(h: &mut String, data: &ComparisonData) {
             if i == base {
                 h.push_str("<td class=\"num\">(baseline)</td><td class=\"num\"></td>");
             } else if let Some(r) = data.row(metric, &run.name) {
-                let sig = r.diff_ci95_low > 0.0 || r.diff_ci95_high < 0.0;
+                let sig = r.paired.diff_ci95_low > 0.0 || r.paired.diff_ci95_high < 0.0;
                 let cls = if sig { "num sig" } else { "num" };
                 let _ = write!(
                     h,
                     "<td class=\"{cls}\">{}</td><td class=\"{cls}\">{} to {}</td>",
-                    fmt_signed(r.diff_mean),
-                    fmt_signed(r.diff_ci95_low),
-                    fmt_signed(r.diff_ci95_high)
+                    fmt_signed(r.paired.diff_mean),
+                    fmt_signed(r.paired.diff_ci95_low),
+                    fmt_signed(r.paired.diff_ci95_high)
                 );
             } else {
                 h.push_str("<td class=\"num\">n/a</td><td class=\"num\">n/a</td>");
@@ -503,8 +503,8 @@ fn reading(data: &ComparisonData, stem: &str) -> String {
             let mut items = Vec::new();
             for r in data.rows.iter().filter(|r| r.metric == *metric) {
                 total += 1;
-                if r.diff_ci95_low > 0.0 || r.diff_ci95_high < 0.0 {
-                    items.push(format!("{} {}", r.scenario, fmt_signed(r.diff_mean)));
+                if r.paired.diff_ci95_low > 0.0 || r.paired.diff_ci95_high < 0.0 {
+                    items.push(format!("{} {}", r.scenario, fmt_signed(r.paired.diff_mean)));
                 }
             }
             if !items.is_empty() {
@@ -518,7 +518,7 @@ fn reading(data: &ComparisonData, stem: &str) -> String {
                 .rows
                 .iter()
                 .filter(|r| metrics.contains(&r.metric.as_str()))
-                .filter(|r| r.diff_ci95_low > 0.0 || r.diff_ci95_high < 0.0)
+                .filter(|r| r.paired.diff_ci95_low > 0.0 || r.paired.diff_ci95_high < 0.0)
                 .count();
             format!(
                 "{count} of {total} differences have a 95% CI that excludes zero: {}.",

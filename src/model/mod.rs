@@ -229,6 +229,16 @@ pub struct Model<'a> {
     months: Vec<MonthRecord>,
 }
 
+/// `num / den`, or 0 when `den` is not positive (shares and means of empty sets).
+#[inline]
+pub(crate) fn ratio(num: f64, den: f64) -> f64 {
+    if den > 0.0 {
+        num / den
+    } else {
+        0.0
+    }
+}
+
 /// Per-month probability of an event with Poisson rate `per_year` (events per year).
 fn rate_prob(per_year: f64) -> f64 {
     1.0 - (-per_year.max(0.0) / 12.0).exp()
@@ -301,11 +311,7 @@ impl<'a> Model<'a> {
         let mut isos = Vec::with_capacity(n);
         let mut rels = vec![[Rel::default(); NF]; n];
         for i in 0..n {
-            let catchment = if total_size > 0.0 {
-                sizes[i] / total_size
-            } else {
-                0.0
-            };
+            let catchment = ratio(sizes[i], total_size);
             let mut contracted = 0.0;
             for f in 0..NF {
                 let rel = &mut rels[i][f];
@@ -458,11 +464,7 @@ impl<'a> Model<'a> {
                 *start = true;
             }
         }
-        rec[M::CallApprovalShare as usize] = if approvals.1 > 0.0 {
-            approvals.0 / approvals.1
-        } else {
-            0.0
-        };
+        rec[M::CallApprovalShare as usize] = ratio(approvals.0, approvals.1);
         self.totals.approved += approvals.0;
         self.totals.applicants += approvals.1;
         if starts.iter().any(|&x| x) {
@@ -471,11 +473,7 @@ impl<'a> Model<'a> {
 
         // 5. Decisions and payments.
         let (delay_sum, delay_n) = self.payments();
-        rec[M::DecisionDelayMonths as usize] = if delay_n > 0.0 {
-            delay_sum / delay_n
-        } else {
-            0.0
-        };
+        rec[M::DecisionDelayMonths as usize] = ratio(delay_sum, delay_n);
         self.totals.decision_delay += delay_sum;
         self.totals.decisions += delay_n;
 
@@ -572,11 +570,7 @@ impl<'a> Model<'a> {
             s += iso_perf(iso, m);
             n += 1.0;
         }
-        if n > 0.0 {
-            s / n
-        } else {
-            0.0
-        }
+        ratio(s, n)
     }
 
     fn policy_shock(&mut self, f: usize) {
@@ -836,11 +830,7 @@ fn iso_donation_share(iso: &Iso, rels: &[Rel]) -> f64 {
         .map(|r| r.monthly)
         .sum();
     let total = contracted + iso.donations;
-    if total > 0.0 {
-        iso.donations / total
-    } else {
-        0.0
-    }
+    ratio(iso.donations, total)
 }
 
 /// Performance per dollar on a funder's measure.
@@ -849,11 +839,7 @@ fn iso_perf(iso: &Iso, m: Measure) -> f64 {
         Measure::Output => iso.clients_ema,
         Measure::Outcome => iso.effective_ema,
     };
-    if iso.cost_ema > 0.0 {
-        x / iso.cost_ema
-    } else {
-        0.0
-    }
+    ratio(x, iso.cost_ema)
 }
 
 /// Expected donations and fees per staff member at the scenario's fundraising effort (before noise).
@@ -887,31 +873,11 @@ impl Model<'_> {
         } else {
             0.0
         };
-        summary[M::AdminShare as usize] = if tot.staff_hours > 0.0 {
-            tot.admin_hours / tot.staff_hours
-        } else {
-            0.0
-        };
-        summary[M::ReportingShare as usize] = if tot.staff_hours > 0.0 {
-            tot.reporting_hours / tot.staff_hours
-        } else {
-            0.0
-        };
-        summary[M::GovRevenueShare as usize] = if tot.revenue > 0.0 {
-            tot.gov_revenue / tot.revenue
-        } else {
-            0.0
-        };
-        summary[M::DecisionDelayMonths as usize] = if tot.decisions > 0.0 {
-            tot.decision_delay / tot.decisions
-        } else {
-            0.0
-        };
-        summary[M::CallApprovalShare as usize] = if tot.applicants > 0.0 {
-            tot.approved / tot.applicants
-        } else {
-            0.0
-        };
+        summary[M::AdminShare as usize] = ratio(tot.admin_hours, tot.staff_hours);
+        summary[M::ReportingShare as usize] = ratio(tot.reporting_hours, tot.staff_hours);
+        summary[M::GovRevenueShare as usize] = ratio(tot.gov_revenue, tot.revenue);
+        summary[M::DecisionDelayMonths as usize] = ratio(tot.decision_delay, tot.decisions);
+        summary[M::CallApprovalShare as usize] = ratio(tot.approved, tot.applicants);
         summary[M::PartnershipMeetingShare as usize] = if tot.staff_hours > 0.0 {
             (self.partners.meeting_total / tot.staff_hours).min(1.0)
         } else {

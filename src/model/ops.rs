@@ -1,7 +1,9 @@
 //! ISO operations within a month: staffing, hours, service offer, finances,
 //! closure, quits, trust, identity and the month's metrics.
 
-use super::{classify, donations_per_staff, monthly_prob, rng, Class, Measure, Model, NF, SOURCES};
+use super::{
+    classify, donations_per_staff, monthly_prob, ratio, rng, Class, Measure, Model, NF, SOURCES,
+};
 use crate::metrics::{MonthRecord, M};
 use crate::model::newcomers::Offer;
 
@@ -136,11 +138,7 @@ impl Model<'_> {
                     self.partners.reporting_saved[i] +=
                         fixed * (1.0 + fc.micromanagement_share) - h;
                 }
-                let share = if contracted > 0.0 {
-                    r.monthly / contracted
-                } else {
-                    0.0
-                };
+                let share = ratio(r.monthly, contracted);
                 h += match fc.measure {
                     Measure::Output => fc.reporting_per_client_hours * iso.clients_last * share,
                     Measure::Outcome => fc.outcome_measurement_hours_per_month,
@@ -243,7 +241,7 @@ impl Model<'_> {
                     rsum += m;
                 }
             }
-            let indirect = if rsum > 0.0 { rw / rsum } else { 0.0 };
+            let indirect = ratio(rw, rsum);
             let iso = &mut self.isos[i];
             iso.restricted_balance += inflow;
             let allowance = f64::from(w.staff) * ic.wage_per_staff_month * (1.0 + indirect);
@@ -299,11 +297,7 @@ impl Model<'_> {
             quits_n += f64::from(quits);
             layoffs_n += f64::from(w.layoffs);
             // Performance record seen by funders.
-            let clients = if iso.depth > 0.0 {
-                served / iso.depth
-            } else {
-                0.0
-            };
+            let clients = ratio(served, iso.depth);
             // The record starts at the first month's values, then is smoothed.
             let a = if t == 0 { 1.0 } else { super::PERF_SMOOTHING };
             iso.clients_ema += a * (clients - iso.clients_ema);
@@ -401,11 +395,7 @@ impl Model<'_> {
                     pressure += d * (1.0 - fc.core_share) * fc.micromanagement_share.min(1.0);
                 }
             }
-            shares[SOURCES - 1] = if basis > 0.0 {
-                w.donations_expected / basis
-            } else {
-                0.0
-            };
+            shares[SOURCES - 1] = ratio(w.donations_expected, basis);
             let span = sc.deep_contact_hours - sc.shallow_contact_hours;
             let drift = if span > 0.0 {
                 ((sc.deep_contact_hours - iso.depth) / span).clamp(0.0, 1.0)
@@ -460,34 +450,18 @@ impl Model<'_> {
         rec[M::SurvivalRate as usize] = alive_n as f64 / n0;
         rec[M::Closures as usize] = f64::from(self.closures);
         rec[M::ReserveMonthsMedian as usize] = median(&mut self.reserve_scratch);
-        rec[M::StaffTurnoverAnnual as usize] = if staff > 0.0 {
-            12.0 * separations / staff
-        } else {
-            0.0
-        };
-        rec[M::QuitsAnnual as usize] = if staff > 0.0 {
-            12.0 * self.quits_layoffs.0 / staff
-        } else {
-            0.0
-        };
-        rec[M::LayoffsAnnual as usize] = if staff > 0.0 {
-            12.0 * self.quits_layoffs.1 / staff
-        } else {
-            0.0
-        };
-        rec[M::StaffExperienceMonthsMean as usize] = if staff > 0.0 { exp_w / staff } else { 0.0 };
-        rec[M::ProductivityMean as usize] = if staff > 0.0 { prod_w / staff } else { 0.0 };
-        rec[M::AdminShare as usize] = if hours > 0.0 { admin_h / hours } else { 0.0 };
-        rec[M::ReportingShare as usize] = if hours > 0.0 { rep_h / hours } else { 0.0 };
+        rec[M::StaffTurnoverAnnual as usize] = ratio(12.0 * separations, staff);
+        rec[M::QuitsAnnual as usize] = ratio(12.0 * self.quits_layoffs.0, staff);
+        rec[M::LayoffsAnnual as usize] = ratio(12.0 * self.quits_layoffs.1, staff);
+        rec[M::StaffExperienceMonthsMean as usize] = ratio(exp_w, staff);
+        rec[M::ProductivityMean as usize] = ratio(prod_w, staff);
+        rec[M::AdminShare as usize] = ratio(admin_h, hours);
+        rec[M::ReportingShare as usize] = ratio(rep_h, hours);
         rec[M::ClientsServed as usize] = clients;
         rec[M::IntegrationIndex as usize] = self.cohorts.integration_index(&cfg.newcomers);
-        rec[M::TrustMean as usize] = if rel_n > 0.0 { trust_sum / rel_n } else { 0.0 };
+        rec[M::TrustMean as usize] = ratio(trust_sum, rel_n);
         let total_rev: f64 = revenue.iter().sum();
-        rec[M::GovRevenueShare as usize] = if total_rev > 0.0 {
-            revenue[..3].iter().sum::<f64>() / total_rev
-        } else {
-            0.0
-        };
+        rec[M::GovRevenueShare as usize] = ratio(revenue[..3].iter().sum::<f64>(), total_rev);
         let an = alive_n.max(1) as f64;
         rec[M::LargestFunderShare as usize] = if alive_n > 0 { largest_sum / an } else { 0.0 };
         rec[M::RevenueHhi as usize] = if alive_n > 0 { hhi_sum / an } else { 0.0 };

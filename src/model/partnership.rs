@@ -35,7 +35,7 @@
 
 use super::config::{Config, PartnershipCfg};
 use super::newcomers::{refer, Alloc, Served};
-use super::{rate_prob, rng, Model};
+use super::{rate_prob, ratio, rng, Model};
 use crate::metrics::{MonthRecord, M};
 use crate::params::ALIGNMENTS;
 use rng::ChaCha8Rng;
@@ -557,9 +557,9 @@ impl Model<'_> {
         } else {
             0.0
         };
-        rec[M::PartnershipAlignmentMean as usize] = if n > 0.0 { align / n } else { 0.0 };
-        rec[M::PartnershipCohesionMean as usize] = if n > 0.0 { coh / n } else { 0.0 };
-        rec[M::PartnershipAgeMonthsMean as usize] = if n > 0.0 { age / n } else { 0.0 };
+        rec[M::PartnershipAlignmentMean as usize] = ratio(align, n);
+        rec[M::PartnershipCohesionMean as usize] = ratio(coh, n);
+        rec[M::PartnershipAgeMonthsMean as usize] = ratio(age, n);
         let hours: f64 = self.work.iter().map(|w| w.staff_hours).sum();
         rec[M::PartnershipMeetingShare as usize] = if hours > 0.0 {
             (meeting / hours).min(1.0)

@@ -102,18 +102,8 @@ pub struct ComparisonRow {
     pub scenario: String,
     /// baseline scenario name
     pub baseline: String,
-    /// scenario mean
-    pub mean: f64,
-    /// baseline mean
-    pub baseline_mean: f64,
-    /// mean paired difference (scenario - baseline)
-    pub diff_mean: f64,
-    /// 95% CI of the difference, low
-    pub diff_ci95_low: f64,
-    /// 95% CI of the difference, high
-    pub diff_ci95_high: f64,
-    /// variance ratio (scenario / baseline)
-    pub variance_ratio: f64,
+    /// the paired statistics, as `compare` computed them
+    pub paired: crate::stats::Paired,
 }
 
 /// One key that differs from the baseline (`compare.json`).
@@ -368,12 +358,14 @@ pub fn read_comparison(path: &Path) -> anyhow::Result<Vec<ComparisonRow>> {
             metric: s(0),
             scenario: s(1),
             baseline: s(2),
-            mean: f(3),
-            baseline_mean: f(4),
-            diff_mean: f(5),
-            diff_ci95_low: f(6),
-            diff_ci95_high: f(7),
-            variance_ratio: f(8),
+            paired: crate::stats::Paired {
+                mean: f(3),
+                baseline_mean: f(4),
+                diff_mean: f(5),
+                diff_ci95_low: f(6),
+                diff_ci95_high: f(7),
+                variance_ratio: f(8),
+            },
         });
     }
     Ok(out)

@@ -299,9 +299,9 @@ pub fn comparison_plots_from(data: &ComparisonData) -> anyhow::Result<Vec<PathBu
                         let row = data.row(m, &r.name);
                         ForestRow {
                             colour: colour(*i),
-                            diff: row.map(|x| x.diff_mean).unwrap_or(f64::NAN),
-                            low: row.map(|x| x.diff_ci95_low).unwrap_or(f64::NAN),
-                            high: row.map(|x| x.diff_ci95_high).unwrap_or(f64::NAN),
+                            diff: row.map(|x| x.paired.diff_mean).unwrap_or(f64::NAN),
+                            low: row.map(|x| x.paired.diff_ci95_low).unwrap_or(f64::NAN),
+                            high: row.map(|x| x.paired.diff_ci95_high).unwrap_or(f64::NAN),
                         }
                     })
                     .collect(),

@@ -156,11 +156,7 @@ pub fn build(spec: &SweepSpec, seed: u64) -> Design {
     let k = spec.k();
     let unit = match spec.method {
         Method::Grid => {
-            let levels: Vec<Vec<f64>> = spec
-                .parameters
-                .iter()
-                .map(|p| p.grid_values(spec.levels))
-                .collect();
+            let levels = spec.grid_levels();
             let values = grid_values(&levels);
             return Design {
                 n: values.len() / k.max(1),

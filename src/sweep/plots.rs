@@ -102,11 +102,7 @@ pub fn render_all(spec: &SweepSpec, o: &SweepOutcome, dir: &Path) -> anyhow::Res
                 });
             }
             Method::Grid => {
-                let levels: Vec<Vec<f64>> = spec
-                    .parameters
-                    .iter()
-                    .map(|p| p.grid_values(spec.levels))
-                    .collect();
+                let levels = spec.grid_levels();
                 let varying: Vec<usize> =
                     (0..levels.len()).filter(|&i| levels[i].len() > 1).collect();
                 if let [xi, yi] = varying[..] {

@@ -256,15 +256,8 @@ pub fn run_spec_with(
     quiet: bool,
     opts: &SweepOptions,
 ) -> anyhow::Result<SweepStatus> {
-    match threads {
-        Some(n) => {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(n.max(1))
-                .build()?;
-            pool.install(|| run_inner(spec, out, seed, threads, quiet, opts))
-        }
-        None => run_inner(spec, out, seed, threads, quiet, opts),
-    }
+    crate::run::thread_pool(threads.map(|n| n.max(1)))?
+        .install(|| run_inner(spec, out, seed, threads, quiet, opts))
 }
 
 fn refused(msg: String) -> anyhow::Error {

@@ -299,6 +299,14 @@ pub struct SweepSpec {
 }
 
 impl SweepSpec {
+    /// The values each parameter takes in a grid sweep (its `values`, or `levels` evenly spaced).
+    pub fn grid_levels(&self) -> Vec<Vec<f64>> {
+        self.parameters
+            .iter()
+            .map(|p| p.grid_values(self.levels))
+            .collect()
+    }
+
     /// Number of parameters.
     pub fn k(&self) -> usize {
         self.parameters.len()
