@@ -161,7 +161,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if let Some(g) = &group {
                 partnersim::present::save_group(&dir, g)?;
             }
-            let report = partnersim::present::write_comparison_report(&dir, group.as_ref())?;
+            let files = partnersim::present::write_comparison_report(&dir, group.as_ref())?;
+            let report = files
+                .last()
+                .cloned()
+                .unwrap_or_else(|| dir.join("report.html"));
             eprintln!(
                 "compared {} scenarios x {} replications in {:.1} s -> {}",
                 scenarios.len(),

@@ -84,17 +84,18 @@ pub fn run_plots(dir: &Path) -> Result<Vec<PathBuf>> {
 }
 
 /// Plots (across scenarios, and each scenario's own) and report.html of a comparison
-/// directory; returns the report path.
-pub fn write_comparison_report(dir: &Path, group: Option<&GroupInfo>) -> Result<PathBuf> {
+/// directory; returns every file written, report.html last.
+pub fn write_comparison_report(dir: &Path, group: Option<&GroupInfo>) -> Result<Vec<PathBuf>> {
     let man: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("compare.json"))?)?;
+    let mut files = Vec::new();
     if let Some(list) = man["scenarios"].as_array() {
         for s in list {
             if let Some(d) = s["dir"].as_str() {
-                run_plots(&dir.join(d))?;
+                files.extend(run_plots(&dir.join(d))?);
             }
         }
     }
-    crate::plot::comparison_plots(dir)?;
+    files.extend(crate::plot::comparison_plots(dir)?);
     let names: Vec<String> = man["scenarios"]
         .as_array()
         .map(|l| {
@@ -116,7 +117,8 @@ pub fn write_comparison_report(dir: &Path, group: Option<&GroupInfo>) -> Result<
             explanation: None,
         },
     };
-    crate::report::write_report(dir, &input)
+    files.push(crate::report::write_report(dir, &input)?);
+    Ok(files)
 }
 
 /// Re-renders the plots of a run or comparison directory from its CSVs (and report.html).
@@ -135,9 +137,7 @@ pub fn replot(dir: &Path) -> Result<Vec<PathBuf>> {
                 explanation: v["explanation"].as_str().unwrap_or_default().into(),
                 baseline: None,
             });
-        let mut files = crate::plot::comparison_plots(dir)?;
-        files.push(write_comparison_report(dir, group.as_ref())?);
-        Ok(files)
+        write_comparison_report(dir, group.as_ref())
     } else if dir.join("replications.csv").exists() {
         run_plots(dir)
     } else {
