@@ -613,19 +613,27 @@ impl<'a> Model<'a> {
     fn officers(&mut self, rec: &mut MonthRecord) {
         let mut rotations = 0.0;
         let mut loss = 0.0;
-        for i in 0..self.isos.len() {
-            if !self.isos[i].alive {
+        // monthly rotation probability per funder (0 = officers never rotate)
+        let p_rotate: [f64; NF] = std::array::from_fn(|f| {
+            let months = self.cfg.funders[f].officer_rotation_months;
+            if months > 0.0 {
+                1.0 / months.max(1.0)
+            } else {
+                0.0
+            }
+        });
+        let n = self.isos.len();
+        let (isos, all_rels, draws) = (&self.isos[..n], &mut self.rels[..n], &self.draws[..n]);
+        for i in 0..n {
+            if !isos[i].alive {
                 continue;
             }
-            for f in 0..NF {
+            for (f, r) in all_rels[i].iter_mut().enumerate() {
                 let fc = &self.cfg.funders[f];
-                let r = &mut self.rels[i][f];
                 if !r.has_contract {
                     continue;
                 }
-                if fc.officer_rotation_months > 0.0
-                    && self.draws[i].rotation[f] < 1.0 / fc.officer_rotation_months.max(1.0)
-                {
+                if draws[i].rotation[f] < p_rotate[f] {
                     r.knowledge = fc.new_officer_knowledge_share;
                     let l = r.trust * fc.trust_reset_share;
                     r.trust -= l;

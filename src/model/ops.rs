@@ -26,26 +26,54 @@ pub struct IsoMonth {
     pub productivity: f64,
     /// contracted revenue per month (planning basis)
     pub contracted: f64,
-    /// expected donations
-    pub donations_expected: f64,
     /// effectiveness of an hour at the chosen depth
     pub effectiveness: f64,
+    /// shares of the revenue basis (contracted plus expected donations) by funder, then donations
+    pub shares: [f64; SOURCES],
+    /// the identity the ISO's revenue mix and service depth pull it towards
+    pub identity_target: f64,
+}
+
+/// Per-funder terms of the month's arithmetic that do not depend on the ISO.
+#[derive(Debug, Clone, Copy)]
+struct FunderTerm {
+    /// fixed reporting hours per contract-month, after micromanagement: [alone, coordinated]
+    fixed_reporting: [f64; 2],
+    /// share of a contract that is program (restricted) money
+    program_share: f64,
+    /// micromanagement, capped at 1
+    micromanagement: f64,
+}
+
+struct FunderTerms([FunderTerm; NF]);
+
+impl FunderTerms {
+    fn new(cfg: &crate::model::Config) -> FunderTerms {
+        FunderTerms(std::array::from_fn(|f| {
+            let fc = &cfg.funders[f];
+            let fixed =
+                fc.reporting_hours_per_month + fc.reports_per_year * fc.report_prep_hours / 12.0;
+            let saving = 1.0 - cfg.reporting.coordination_saving_share;
+            FunderTerm {
+                fixed_reporting: [
+                    fixed * (1.0 + fc.micromanagement_share),
+                    fixed * saving * (1.0 + fc.micromanagement_share),
+                ],
+                program_share: 1.0 - fc.core_share,
+                micromanagement: fc.micromanagement_share.min(1.0),
+            }
+        }))
+    }
+}
+
+/// `x.floor().max(1.0) as u32` without a call to `floor`: the saturating cast truncates, which is
+/// the floor for non-negative `x`, and negative or NaN `x` give 0 before the `max`.
+#[inline]
+fn floor_at_least_one(x: f64) -> u32 {
+    (x as u32).max(1)
 }
 
 impl Model<'_> {
-    fn contracted(&self, i: usize) -> f64 {
-        (0..NF)
-            .map(|f| {
-                let r = &self.rels[i][f];
-                if r.has_contract {
-                    r.monthly
-                } else {
-                    0.0
-                }
-            })
-            .sum()
-    }
-
     /// Step 6: donations basis, staffing (layoffs, hires), hours, administration and the service offer.
     pub(super) fn operations(&mut self) {
         let cfg = self.cfg;
@@ -61,21 +89,36 @@ impl Model<'_> {
             (1.0 / ic.hiring_lag_months).min(1.0)
         };
         let q_deep = sc.deep_contact_hours / (sc.deep_contact_hours + sc.depth_half_hours);
-        for i in 0..self.isos.len() {
-            if !self.isos[i].alive {
-                self.offers[i] = Offer::default();
-                self.work[i] = IsoMonth::default();
+        let span = sc.deep_contact_hours - sc.shallow_contact_hours;
+        let k = FunderTerms::new(cfg);
+        // every per-ISO slice has length n: no bounds checks in the loop
+        let n_isos = self.isos.len();
+        let isos = &mut self.isos[..n_isos];
+        let all_rels = &self.rels[..n_isos];
+        let (offers, works) = (&mut self.offers[..n_isos], &mut self.work[..n_isos]);
+        let (draws, proposals) = (&self.draws[..n_isos], &self.proposals[..n_isos]);
+        let ps = &mut self.partners;
+        let learning_factor = &ps.learning_factor[..n_isos];
+        let coordinated_in = &ps.coordinated[..n_isos];
+        let meetings = &ps.meeting[..n_isos];
+        let reporting_saved = &mut ps.reporting_saved[..n_isos];
+        for i in 0..n_isos {
+            if !isos[i].alive {
+                offers[i] = Offer::default();
+                works[i] = IsoMonth::default();
                 continue;
             }
-            let contracted = self.contracted(i);
-            let mut held_due = 0.0;
-            for f in 0..NF {
-                let r = &self.rels[i][f];
+            let rels = &all_rels[i];
+            let (mut contracted, mut held_due) = (0.0, 0.0);
+            for r in rels {
+                if r.has_contract {
+                    contracted += r.monthly;
+                }
                 if !r.pending && r.release_month <= t + ic.planning_horizon_months {
                     held_due += r.held;
                 }
             }
-            let iso = &mut self.isos[i];
+            let iso = &mut isos[i];
             // Staffing. Lay off only as far as needed for projected cash to stay above the credit
             // line over the planning horizon; hire up to what contracted revenue plus a year's share
             // of cash above the reserve target pays for.
@@ -84,18 +127,17 @@ impl Model<'_> {
             let net_cost = (cost_per_staff - dps).max(0.05 * cost_per_staff);
             let available =
                 iso.cash + held_due + ic.credit_line_months * cost_now + horizon * contracted;
-            let max_staff = (available / (horizon * net_cost)).floor().max(1.0) as u32;
+            let max_staff = floor_at_least_one(available / (horizon * net_cost));
             let surplus = iso.cash + held_due - ic.reserve_target_months * cost_now;
             // Surplus cash is spent over a year, but never faster than a growth of
             // `surplus_spend_cap_share` of contracted revenue: reserves are not a salary budget.
             let spend = (surplus / 12.0).min(ic.surplus_spend_cap_share * contracted);
-            let hire_to = ((contracted + spend) / net_cost).floor().max(1.0) as u32;
-            let hire_to = hire_to.min(max_staff);
+            let hire_to = floor_at_least_one((contracted + spend) / net_cost).min(max_staff);
             let (mut layoffs, mut hires) = (0, 0);
             if n0 > max_staff {
                 layoffs = n0 - max_staff;
             } else if n0 < hire_to {
-                hires = rng::binomial_inv(hire_to - n0, p_hire, self.draws[i].hire);
+                hires = rng::binomial_inv(hire_to - n0, p_hire, draws[i].hire);
             }
             let stay = n0 - layoffs;
             let n = stay + hires;
@@ -109,82 +151,79 @@ impl Model<'_> {
             let admin_cap = admin_pos * ic.hours_per_staff_month;
             let front_cap = staff_hours - admin_cap;
             // shared professional development in a partnership shortens the learning time constant
-            let learning_months = ic.learning_months * self.partners.learning_factor[i];
+            let learning_months = ic.learning_months * learning_factor[i];
             let productivity = ic.novice_productivity_share
                 + (1.0 - ic.novice_productivity_share)
                     * (1.0 - (-iso.experience / learning_months).exp());
 
-            // Administration: reporting and briefing per contract, management, fundraising, proposals.
-            let mut reporting = 0.0;
-            let mut explanation = 0.0;
-            for f in 0..NF {
-                let r = &self.rels[i][f];
+            // One pass over the contracts: administration (reporting and briefing per contract)
+            // and the revenue mix that sets the service mode.
+            // Coordinated reporting: region-wide, or among members of a partnership.
+            let in_partnership = coordinated_in[i];
+            let coordinated = usize::from(cfg.reporting.coordinated || in_partnership);
+            let donations_expected = dps * nf;
+            let basis = contracted + donations_expected;
+            let (mut reporting, mut explanation) = (0.0, 0.0);
+            let (mut restricted, mut output, mut pressure) = (0.0, 0.0, 0.0);
+            let mut shares = [0.0f64; SOURCES];
+            for (f, r) in rels.iter().enumerate() {
                 if !r.has_contract {
                     continue;
                 }
-                let fc = &cfg.funders[f];
-                // coordinated reporting: region-wide, or among members of a partnership
-                let in_partnership = self.partners.coordinated[i];
-                let saving = if cfg.reporting.coordinated || in_partnership {
-                    1.0 - cfg.reporting.coordination_saving_share
-                } else {
-                    1.0
-                };
-                let fixed = fc.reporting_hours_per_month
-                    + fc.reports_per_year * fc.report_prep_hours / 12.0;
-                let mut h = fixed * saving;
-                h *= 1.0 + fc.micromanagement_share;
+                let (fc, kf) = (&cfg.funders[f], &k.0[f]);
+                let mut h = kf.fixed_reporting[coordinated];
                 if in_partnership && !cfg.reporting.coordinated {
-                    self.partners.reporting_saved[i] +=
-                        fixed * (1.0 + fc.micromanagement_share) - h;
+                    reporting_saved[i] += kf.fixed_reporting[0] - h;
                 }
-                let share = ratio(r.monthly, contracted);
                 h += match fc.measure {
-                    Measure::Output => fc.reporting_per_client_hours * iso.clients_last * share,
+                    Measure::Output => {
+                        fc.reporting_per_client_hours
+                            * iso.clients_last
+                            * ratio(r.monthly, contracted)
+                    }
                     Measure::Outcome => fc.outcome_measurement_hours_per_month,
                 };
                 reporting += h;
                 explanation += fc.explanation_hours_per_month * (1.0 - r.knowledge);
+                if basis > 0.0 {
+                    let d = r.monthly / basis;
+                    shares[f] = d;
+                    let program = d * kf.program_share;
+                    if fc.eligibility_restricted {
+                        restricted += program;
+                    }
+                    pressure += program * kf.micromanagement;
+                    if fc.measure == Measure::Output {
+                        output += d;
+                    }
+                }
             }
+            shares[SOURCES - 1] = ratio(donations_expected, basis);
             let fundraising = ic.diversification_effort_share * staff_hours;
             let management = ic.management_hours_per_staff_month * nf;
-            let meeting = self.partners.meeting[i];
-            let work =
-                reporting + explanation + fundraising + management + self.proposals[i] + meeting;
+            let meeting = meetings[i];
+            let work = reporting + explanation + fundraising + management + proposals[i] + meeting;
             let overflow = (work - admin_cap).max(0.0);
             let front = (front_cap - overflow).max(0.0);
 
             // Service mode: restricted share and depth from the revenue mix.
-            let donations_expected = dps * nf;
-            let basis = contracted + donations_expected;
-            let (mut restricted, mut output) = (0.0, 0.0);
-            for f in 0..NF {
-                let r = &self.rels[i][f];
-                if !r.has_contract || basis <= 0.0 {
-                    continue;
-                }
-                let fc = &cfg.funders[f];
-                let d = r.monthly / basis;
-                if fc.eligibility_restricted {
-                    restricted += d * (1.0 - fc.core_share);
-                }
-                if fc.measure == Measure::Output {
-                    output += d;
-                }
-            }
-            iso.depth = sc.deep_contact_hours
-                - (sc.deep_contact_hours - sc.shallow_contact_hours)
-                    * output
-                    * (1.0 - ic.mission_weight);
+            iso.depth = sc.deep_contact_hours - span * output * (1.0 - ic.mission_weight);
             let effectiveness = (iso.depth / (iso.depth + sc.depth_half_hours)) / q_deep;
-            self.offers[i] = Offer {
+            // Identity is pulled towards 1 - pressure from restricted, micromanaged money and from
+            // drift of service depth away from the mission.
+            let drift = if span > 0.0 {
+                ((sc.deep_contact_hours - iso.depth) / span).clamp(0.0, 1.0)
+            } else {
+                0.0
+            };
+            offers[i] = Offer {
                 hours: front * productivity,
                 restricted_share: restricted.clamp(0.0, 1.0),
                 holistic_share: ic.holistic_share,
                 catchment: iso.catchment,
                 effectiveness: effectiveness.clamp(0.0, 1.0),
             };
-            self.work[i] = IsoMonth {
+            works[i] = IsoMonth {
                 staff_hours,
                 admin_hours: work.min(staff_hours),
                 admin_capacity: admin_cap,
@@ -193,8 +232,9 @@ impl Model<'_> {
                 layoffs,
                 productivity,
                 contracted,
-                donations_expected,
                 effectiveness,
+                shares,
+                identity_target: (1.0 - pressure - 0.5 * drift).clamp(0.0, 1.0),
             };
         }
     }
@@ -214,35 +254,54 @@ impl Model<'_> {
         let operating_at_start = self.isos.iter().filter(|x| x.alive).count();
         let (mut quits_n, mut layoffs_n) = (0.0, 0.0);
         let mut closed_catchment = 0.0;
-        for i in 0..self.isos.len() {
-            if !self.isos[i].alive {
+        // every per-ISO slice has length n: no bounds checks in the loop
+        let n_isos = self.isos.len();
+        let isos = &mut self.isos[..n_isos];
+        let all_rels = &mut self.rels[..n_isos];
+        let (works, draws, served_hours) = (
+            &self.work[..n_isos],
+            &self.draws[..n_isos],
+            &self.served[..n_isos],
+        );
+        let (revenues, ledger) = (&mut self.revenue[..n_isos], &mut self.ledger[..n_isos]);
+        for i in 0..n_isos {
+            if !isos[i].alive {
                 continue;
             }
-            let w = self.work[i];
-            let d = &self.draws[i];
-            let served = self.served[i];
+            let w = works[i];
+            let d = &draws[i];
+            let served = served_hours[i];
             // Donations and fees.
             // uniform noise with standard deviation DONATION_NOISE_SD
             let z = (d.donations - 0.5) * 12f64.sqrt();
             let donations =
                 dps * f64::from(w.staff) * (1.0 + super::DONATION_NOISE_SD * z).max(0.0);
-            self.revenue[i][SOURCES - 1] = donations;
-            let revenue: f64 = self.revenue[i].iter().sum();
+            revenues[i][SOURCES - 1] = donations;
+            let revenue: f64 = revenues[i].iter().sum();
             let cost = f64::from(w.staff) * cost_per_staff;
             // Program money: unspent restricted funds are returned at fiscal-year end.
+            // Insecurity: share of contracted revenue whose renewal is near and undecided.
             let (mut inflow, mut rw, mut rsum) = (0.0, 0.0, 0.0);
-            for f in 0..NF {
+            let mut insecurity = 0.0;
+            for (f, r) in all_rels[i].iter().enumerate() {
                 let fc = &cfg.funders[f];
-                inflow += (1.0 - fc.core_share) * self.revenue[i][f];
-                let r = &self.rels[i][f];
+                let program_share = 1.0 - fc.core_share;
+                inflow += program_share * revenues[i][f];
                 if r.has_contract {
-                    let m = (1.0 - fc.core_share) * r.monthly;
+                    let m = program_share * r.monthly;
                     rw += m * fc.indirect_rate_share;
                     rsum += m;
+                    if w.contracted > 0.0 {
+                        let end = r.period_start + fc.contract_months;
+                        let near = end.saturating_sub(t) <= ic.insecurity_horizon_months;
+                        if r.pending || near {
+                            insecurity += r.monthly / w.contracted;
+                        }
+                    }
                 }
             }
             let indirect = ratio(rw, rsum);
-            let iso = &mut self.isos[i];
+            let iso = &mut isos[i];
             iso.restricted_balance += inflow;
             let allowance = f64::from(w.staff) * ic.wage_per_staff_month * (1.0 + indirect);
             iso.restricted_balance -= iso.restricted_balance.min(allowance);
@@ -252,7 +311,7 @@ impl Model<'_> {
                 iso.restricted_balance = 0.0;
             }
             iso.cash += revenue - cost - clawback;
-            let l = &mut self.ledger[i];
+            let l = &mut ledger[i];
             l.1 += revenue;
             l.2 += cost + clawback;
             debug_assert!(
@@ -266,21 +325,6 @@ impl Model<'_> {
                 missed_n += 1.0;
             } else {
                 iso.missed_months = 0;
-            }
-            // Insecurity: share of contracted revenue whose renewal is near and undecided.
-            let mut insecurity = 0.0;
-            if w.contracted > 0.0 {
-                for f in 0..NF {
-                    let r = &self.rels[i][f];
-                    if !r.has_contract {
-                        continue;
-                    }
-                    let end = r.period_start + cfg.funders[f].contract_months;
-                    let near = end.saturating_sub(t) <= ic.insecurity_horizon_months;
-                    if r.pending || near {
-                        insecurity += r.monthly / w.contracted;
-                    }
-                }
             }
             let mut p = (base_quit * (1.0 + ic.insecurity_quit_multiplier * insecurity)).min(1.0);
             if missed {
@@ -310,7 +354,7 @@ impl Model<'_> {
             tot.staff_hours += w.staff_hours;
             tot.admin_hours += w.admin_hours;
             tot.reporting_hours += w.reporting_hours;
-            tot.gov_revenue += self.revenue[i][..3].iter().sum::<f64>();
+            tot.gov_revenue += revenues[i][..3].iter().sum::<f64>();
             tot.revenue += revenue;
             tot.separations += f64::from(quits + w.layoffs);
             if iso.missed_months > ic.insolvency_grace_months {
@@ -321,7 +365,7 @@ impl Model<'_> {
                 iso.catchment = 0.0;
                 self.closures += 1;
                 for f in 0..NF {
-                    let r = &mut self.rels[i][f];
+                    let r = &mut all_rels[i][f];
                     r.has_contract = false;
                     r.pending = false;
                     r.monthly = 0.0;
@@ -361,7 +405,6 @@ impl Model<'_> {
     ) {
         let cfg = self.cfg;
         let tc = &cfg.trust;
-        let sc = &cfg.service;
         let alive_n = self.isos.iter().filter(|x| x.alive).count();
         let mut classes = [0.0f64; 4];
         let (mut trust_sum, mut rel_n) = (0.0, 0.0);
@@ -371,70 +414,73 @@ impl Model<'_> {
         let mut revenue = [0.0f64; SOURCES];
         self.reserve_scratch.clear();
         let cost_per_staff = cfg.iso.wage_per_staff_month * (1.0 + cfg.iso.nonstaff_overhead_share);
-        for i in 0..self.isos.len() {
-            for (s, r) in revenue.iter_mut().zip(self.revenue[i].iter()) {
+        let late_keep = 1.0 - tc.late_payment_erosion_share;
+        let threshold = cfg.brinkerhoff.threshold;
+        // trust building and micromanagement erosion per month, alternatives: per funder
+        struct TrustTerm {
+            build: f64,
+            erosion: f64,
+            alternatives: f64,
+        }
+        let k: [TrustTerm; NF] = std::array::from_fn(|f| {
+            let fc = &cfg.funders[f];
+            TrustTerm {
+                build: tc.build_per_month * fc.contact_share,
+                erosion: tc.micromanagement_erosion_per_month * fc.micromanagement_share.min(1.0),
+                alternatives: f64::from(fc.alternatives),
+            }
+        });
+        // every per-ISO slice has length n: no bounds checks in the loop
+        let n_isos = self.isos.len();
+        let isos = &mut self.isos[..n_isos];
+        let all_rels = &mut self.rels[..n_isos];
+        let (works, revenues) = (&self.work[..n_isos], &self.revenue[..n_isos]);
+        let late_events = &self.late_event[..n_isos];
+        for i in 0..n_isos {
+            for (s, r) in revenue.iter_mut().zip(revenues[i].iter()) {
                 *s += r;
             }
-            if !self.isos[i].alive {
+            if !isos[i].alive {
                 continue;
             }
-            let w = self.work[i];
-            let contracted = self.contracted(i);
-            let basis = contracted + w.donations_expected;
-            let iso = &mut self.isos[i];
-            // Organization identity moves towards 1 - pressure from restricted, micromanaged money and
-            // from drift of service depth away from the mission.
-            let mut pressure = 0.0;
-            let mut shares = [0.0f64; SOURCES];
-            for f in 0..NF {
-                let r = &self.rels[i][f];
-                if r.has_contract && basis > 0.0 {
-                    let fc = &cfg.funders[f];
-                    let d = r.monthly / basis;
-                    shares[f] = d;
-                    pressure += d * (1.0 - fc.core_share) * fc.micromanagement_share.min(1.0);
-                }
-            }
-            shares[SOURCES - 1] = ratio(w.donations_expected, basis);
-            let span = sc.deep_contact_hours - sc.shallow_contact_hours;
-            let drift = if span > 0.0 {
-                ((sc.deep_contact_hours - iso.depth) / span).clamp(0.0, 1.0)
-            } else {
-                0.0
-            };
-            let target = (1.0 - pressure - 0.5 * drift).clamp(0.0, 1.0);
-            iso.identity += cfg.brinkerhoff.identity_adjust_per_month * (target - iso.identity);
+            let w = works[i];
+            let iso = &mut isos[i];
+            iso.identity +=
+                cfg.brinkerhoff.identity_adjust_per_month * (w.identity_target - iso.identity);
             let identity = iso.identity;
             let mut largest = 0.0f64;
             let mut hhi = 0.0;
-            for s in shares {
+            for s in w.shares {
                 largest = largest.max(s);
                 hhi += s * s;
             }
             largest_sum += largest;
             hhi_sum += hhi;
-            for f in 0..NF {
-                let fc = &cfg.funders[f];
-                let late = self.late_event[i][f];
-                let r = &mut self.rels[i][f];
+            // relationships in force, and those of them with high mutuality
+            let (mut in_force, mut mutual) = (0u32, 0u32);
+            for (f, r) in all_rels[i].iter_mut().enumerate() {
                 if !r.has_contract {
                     continue;
                 }
-                if late {
-                    r.trust *= 1.0 - tc.late_payment_erosion_share;
+                let kf = &k[f];
+                if late_events[i][f] {
+                    r.trust *= late_keep;
                 }
-                r.trust += tc.build_per_month * fc.contact_share * r.knowledge * (1.0 - r.trust);
-                r.trust -= tc.micromanagement_erosion_per_month
-                    * fc.micromanagement_share.min(1.0)
-                    * r.trust;
+                r.trust += kf.build * r.knowledge * (1.0 - r.trust);
+                r.trust -= kf.erosion * r.trust;
                 r.trust = r.trust.clamp(0.0, 1.0);
-                let asym = shares[f] * f64::from(fc.alternatives)
-                    / (f64::from(fc.alternatives) + alive_n as f64);
+                let asym = w.shares[f] * kf.alternatives / (kf.alternatives + alive_n as f64);
                 r.mutuality = r.trust * (1.0 - asym);
-                classes[classify(r.mutuality, identity, cfg.brinkerhoff.threshold) as usize] += 1.0;
+                mutual += u32::from(r.mutuality >= threshold);
+                in_force += 1;
                 trust_sum += r.trust;
-                rel_n += 1.0;
             }
+            // Brinkerhoff classes: mutuality of each relationship, identity of the ISO
+            // (counted, not added one by one: no chain of dependent stores)
+            classes[classify(f64::INFINITY, identity, threshold) as usize] += f64::from(mutual);
+            classes[classify(f64::NEG_INFINITY, identity, threshold) as usize] +=
+                f64::from(in_force - mutual);
+            rel_n += f64::from(in_force);
             let sf = f64::from(w.staff);
             staff += sf;
             exp_w += sf * iso.experience;

@@ -54,6 +54,21 @@ pub fn normal(u1: f64, u2: f64) -> f64 {
     r * (std::f64::consts::TAU * u2).cos()
 }
 
+/// `x.powi(n)` with the same products in the same order as the runtime's `powi` (so the same
+/// bits), without a call or data-dependent branches (multiplying by 1.0 is exact).
+#[inline]
+fn powi(mut x: f64, mut n: u32) -> f64 {
+    let mut acc = 1.0;
+    loop {
+        acc *= if n & 1 == 1 { x } else { 1.0 };
+        n >>= 1;
+        if n == 0 {
+            return acc;
+        }
+        x *= x;
+    }
+}
+
 /// Binomial(n, p) by inversion of one uniform: the same `u` gives a count
 /// that moves smoothly with `n` and `p`, which keeps common random numbers aligned.
 #[inline]
@@ -65,7 +80,7 @@ pub fn binomial_inv(n: u32, p: f64, u: f64) -> u32 {
         return n;
     }
     let q = 1.0 - p;
-    let mut pk = q.powi(n as i32);
+    let mut pk = powi(q, n);
     let mut cdf = pk;
     let mut k = 0u32;
     let ratio = p / q;
@@ -221,6 +236,15 @@ mod tests {
             let (r3, _) = halves(b.next_u64());
             assert_eq!([d.quit, d.hire, d.donations], [q, h, dn]);
             assert_eq!(d.rotation, [r0, r1, r2, r3]);
+        }
+    }
+
+    #[test]
+    fn powi_gives_the_runtime_bits() {
+        for n in 0..200u32 {
+            for x in [0.0, 0.3, 0.5, 0.93, 0.999_999, 1.0, 1.7] {
+                assert_eq!(powi(x, n).to_bits(), x.powi(n as i32).to_bits(), "{x}^{n}");
+            }
         }
     }
 
