@@ -85,3 +85,25 @@ fn demo_output_for_inspection() {
     write_synthetic_comparison(dir, &default_scenarios(), 120, 30, 5).unwrap();
     comparison_plots(dir).unwrap();
 }
+
+/// Forest rows are named: with more scenarios than palette colours, colours repeat, names do not.
+#[test]
+fn forest_rows_are_named_once_per_row_of_panels() {
+    let d = tempfile::tempdir().unwrap();
+    let scenarios = default_scenarios();
+    write_synthetic_comparison(d.path(), &scenarios, 24, 5, 3).unwrap();
+    comparison_plots(d.path()).unwrap();
+    let svg = std::fs::read_to_string(d.path().join("plots/forest_outcomes.svg")).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let texts: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text())
+        .map(str::trim)
+        .collect();
+    // six panels in a 2 x 3 grid: each name at the left of both rows of panels
+    for s in &scenarios[1..] {
+        let n = texts.iter().filter(|t| **t == s.name).count();
+        assert_eq!(n, 2, "{} named {n} times", s.name);
+    }
+}

@@ -578,10 +578,12 @@ pub(crate) struct ForestPanel {
     pub rows: Vec<ForestRow>,
 }
 
-/// Paired differences with 95% CIs against the baseline, one panel per metric.
+/// Paired differences with 95% CIs against the baseline, one panel per metric. Rows are named
+/// at the left of each row of panels (colours repeat beyond eight scenarios; names do not).
 pub(crate) struct ForestFigure {
     pub title: String,
-    pub legend: Vec<(String, RGBColor)>,
+    /// one name per row, top to bottom (the same rows in every panel)
+    pub labels: Vec<String>,
     pub panels: Vec<ForestPanel>,
 }
 
@@ -590,18 +592,20 @@ impl Figure for ForestFigure {
     where
         DB::ErrorType: 'static,
     {
-        let legend: Vec<LegendItem> = self
-            .legend
-            .iter()
-            .map(|(l, c)| LegendItem {
-                label: l.clone(),
-                colour: *c,
-                swatch: Swatch::Line,
-            })
-            .collect();
-        let area = frame(root, &self.title, &legend)?;
+        let area = frame(root, &self.title, &[])?;
         let (rows, cols) = grid(self.panels.len());
-        for (panel, cell) in self.panels.iter().zip(area.split_evenly((rows, cols))) {
+        let cells = area.split_evenly((rows, cols));
+        // Row names: the font shrinks with the number of rows so that names never overlap.
+        let n = self.labels.len().max(1);
+        let cell_h = cells.first().map_or(0, |c| c.dim_in_pixel().1) as f64;
+        let pitch = (cell_h - 90.0).max(n as f64) / n as f64;
+        let name_style = font((0.8 * pitch).clamp(8.0, 13.0));
+        let mut name_w = 0;
+        for l in &self.labels {
+            name_w = name_w.max(area.estimate_text_size(l, &name_style)?.0);
+        }
+        for (k, (panel, cell)) in self.panels.iter().zip(cells).enumerate() {
+            let first_col = k % cols == 0;
             let n = panel.rows.len().max(1);
             let (mut x0, mut x1) = value_range(
                 panel
@@ -621,7 +625,7 @@ impl Figure for ForestFigure {
                 .margin(10)
                 .caption(panel.caption.as_str(), font(14.0))
                 .x_label_area_size(36)
-                .y_label_area_size(8)
+                .y_label_area_size(if first_col { name_w + 12 } else { 8 })
                 .build_cartesian_2d(x0..x1, -0.5..n as f64 - 0.5)?;
             chart
                 .configure_mesh()
@@ -642,6 +646,14 @@ impl Figure for ForestFigure {
             for (i, r) in panel.rows.iter().enumerate() {
                 // first scenario on top
                 let y = (n - 1 - i) as f64;
+                if let (true, Some(name)) = (first_col, self.labels.get(i)) {
+                    let (px, py) = chart.backend_coord(&(x0, y));
+                    root.draw(&Text::new(
+                        name.clone(),
+                        (px - 8, py),
+                        name_style.pos(Pos::new(HPos::Right, VPos::Center)),
+                    ))?;
+                }
                 if r.low.is_finite() && r.high.is_finite() {
                     let t = 0.12;
                     chart.draw_series([

@@ -307,18 +307,9 @@ pub fn comparison_plots_from(data: &ComparisonData) -> anyhow::Result<Vec<PathBu
                     .collect(),
             })
             .collect();
-        let legend = others
-            .iter()
-            .map(|(i, r)| {
-                (
-                    format!("{} − {}", r.name, data.manifest.baseline),
-                    colour(*i),
-                )
-            })
-            .collect();
         let fig = ForestFigure {
-            title: title.to_string(),
-            legend,
+            title: format!("{title}; baseline: {}", data.manifest.baseline),
+            labels: others.iter().map(|(_, r)| r.name.clone()).collect(),
             panels,
         };
         files.extend(save(&fig, &out, stem)?);
