@@ -245,11 +245,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::SUCCESS);
             }
             let o = partnersim::run::merge(&dirs, &dest, &command_line())?;
+            let plots = partnersim::present::run_plots(&dest)?;
             eprintln!(
-                "merged {} shards ({} replications) -> {}",
+                "merged {} shards ({} replications), {} plots -> {}  [{}]",
                 dirs.len(),
                 o.reps_done,
-                dest.display()
+                plots.len(),
+                dest.display(),
+                headline(&o.summaries)
             );
         }
         Command::Bench { file, reps } => {

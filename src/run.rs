@@ -384,6 +384,11 @@ pub fn run(scenario: &Scenario, opts: &RunOptions, dir: &Path) -> Result<RunOutc
         }
     }
     write_atomic(&run_json, serde_json::to_string_pretty(&id)?.as_bytes())?;
+    // written first, so that shards carry the scenario to `merge`
+    write_atomic(
+        &dir.join("scenario.resolved.toml"),
+        scenario.resolved_toml().as_bytes(),
+    )?;
     let total = id.chunks();
     let (lo, hi) = match opts.shard {
         Some((i, n)) => {
@@ -465,19 +470,9 @@ pub fn run(scenario: &Scenario, opts: &RunOptions, dir: &Path) -> Result<RunOutc
         "summary.csv".into(),
         "scenario.resolved.toml".into(),
     ];
-    if cfg.partnerships.enabled {
-        let out = Model::new(&cfg, opts.seed, 0).run();
-        let v = partnerships_json(&cfg, opts.seed, &out.partnerships);
-        write_atomic(
-            &dir.join("partnerships.json"),
-            serde_json::to_string_pretty(&v)?.as_bytes(),
-        )?;
+    if write_partnership_map(&cfg, opts.seed, dir)? {
         files.push("partnerships.json".into());
     }
-    write_atomic(
-        &dir.join("scenario.resolved.toml"),
-        scenario.resolved_toml().as_bytes(),
-    )?;
     let wall = start.elapsed().as_secs_f64();
     let m = Manifest {
         identity: id,
@@ -501,6 +496,21 @@ pub fn run(scenario: &Scenario, opts: &RunOptions, dir: &Path) -> Result<RunOutc
         wall_seconds: wall,
         summaries,
     })
+}
+
+/// Writes `partnerships.json` (replication 0 re-run: chunks keep only metrics) when the scenario
+/// has local partnerships; returns whether it did.
+fn write_partnership_map(cfg: &Config, seed: u64, dir: &Path) -> Result<bool> {
+    if !cfg.partnerships.enabled {
+        return Ok(false);
+    }
+    let out = Model::new(cfg, seed, 0).run();
+    let v = partnerships_json(cfg, seed, &out.partnerships);
+    write_atomic(
+        &dir.join("partnerships.json"),
+        serde_json::to_string_pretty(&v)?.as_bytes(),
+    )?;
+    Ok(true)
 }
 
 /// The map of replication 0's partnerships (GA's three assessments: map, how effectively each
@@ -802,6 +812,17 @@ pub fn merge(shard_dirs: &[PathBuf], out: &Path, command: &str) -> Result<RunOut
             recs[shard].0.display()
         ),
     })?;
+    // The scenario travels with the shards; it must be the one the results were computed from.
+    let resolved = recs[0].0.join("scenario.resolved.toml");
+    let scenario = Scenario::load(&resolved)
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .with_context(|| format!("{}: the shard's scenario", resolved.display()))?;
+    if scenario.content_hash() != id.scenario_hash {
+        bail!(
+            "{}: not the scenario the shards computed (content hash differs)",
+            resolved.display()
+        );
+    }
     export::prepare_output_dir(out)?;
     if let Some(old) = read_json::<RunIdentity>(&out.join("run.json")) {
         if let Some(what) = id.differs(&old) {
@@ -820,13 +841,27 @@ pub fn merge(shard_dirs: &[PathBuf], out: &Path, command: &str) -> Result<RunOut
         .map(|c| chunk_path(&recs[owner[c as usize]].0, c))
         .collect();
     let summaries = aggregate(&id, &files, out)?;
+    let mut written = vec![
+        "replications.csv",
+        "timeseries.csv",
+        "summary.csv",
+        "scenario.resolved.toml",
+    ];
+    write_atomic(
+        &out.join("scenario.resolved.toml"),
+        scenario.resolved_toml().as_bytes(),
+    )?;
+    if write_partnership_map(&Config::from_values(&scenario.values), id.seed, out)? {
+        written.push("partnerships.json");
+    }
     let wall = start.elapsed().as_secs_f64();
     let m = serde_json::json!({
         "tool": id.tool, "version": id.version, "scenario_name": id.scenario_name, "scenario_hash": id.scenario_hash,
         "seed": id.seed, "reps": id.reps, "months": id.months, "metrics": id.metrics, "chunk_reps": id.chunk_reps,
+        "scenario_description": scenario.description,
         "merged_from": shard_dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>(),
         "command": command, "started_at": rfc3339(started_at), "finished_at": rfc3339(SystemTime::now()), "wall_seconds": wall,
-        "files": ["replications.csv", "timeseries.csv", "summary.csv"],
+        "files": written,
     });
     write_atomic(
         &out.join("manifest.json"),

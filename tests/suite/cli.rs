@@ -681,6 +681,70 @@ fn shards_merge_into_the_single_machine_result() {
 }
 
 #[test]
+fn merged_shards_carry_the_scenario_and_the_partnership_map() {
+    let d = tmp();
+    let p = |n: &str| d.path().join(n);
+    let run = |out: &str, extra: &[&str]| {
+        let mut c = bin();
+        c.arg("run")
+            .arg(scenario_path("calgary_lip"))
+            .arg("--out")
+            .arg(p(out))
+            .args(["--reps", "70", "--seed", "5"])
+            .args(TINY)
+            .args(extra);
+        c
+    };
+    for i in 1..=2 {
+        run(&format!("s{i}"), &["--shard", &format!("{i}/2")])
+            .assert()
+            .success();
+    }
+    run("single", &[]).assert().success();
+    bin()
+        .arg("merge")
+        .arg(p("s1"))
+        .arg(p("s2"))
+        .arg("--out")
+        .arg(p("merged"))
+        .assert()
+        .success();
+    assert_same_data(&p("merged"), &p("single"));
+    for f in ["scenario.resolved.toml", "partnerships.json"] {
+        assert_eq!(
+            std::fs::read(p("merged").join(f)).unwrap(),
+            std::fs::read(p("single").join(f)).unwrap(),
+            "{f}"
+        );
+    }
+    let files = json(&p("merged").join("manifest.json"))["files"].clone();
+    assert!(
+        files.to_string().contains("partnerships.json"),
+        "manifest files: {files}"
+    );
+    assert!(p("merged/plots/partnership_map.png").exists());
+
+    // a shard whose scenario was edited after the run is refused
+    std::fs::write(
+        p("s1").join("scenario.resolved.toml"),
+        std::fs::read_to_string(p("s1").join("scenario.resolved.toml"))
+            .unwrap()
+            .replace("isos = ", "isos = 1"),
+    )
+    .unwrap();
+    bin()
+        .arg("merge")
+        .arg(p("s1"))
+        .arg(p("s2"))
+        .arg("--out")
+        .arg(p("merged_bad"))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("not the scenario"));
+    assert!(!p("merged_bad").join("replications.csv").exists());
+}
+
+#[test]
 fn compare_writes_paired_differences_and_one_directory_per_scenario() {
     let d = tmp();
     let out = d.path().join("cmp");
