@@ -529,13 +529,15 @@ fn reading(data: &ComparisonData, stem: &str) -> String {
     String::new()
 }
 
+const SMALL_MULTIPLES_NOTE: &str = " With more than five scenarios, each has its own panel on shared axes, with the baseline's median as a grey line.";
+
 fn caption(stem: &str) -> String {
     if stem == SURVIVAL {
-        return "ISO survival: median share of ISOs operating (step line) with the 90% band (p05–p95) over replications.".into();
+        return format!("ISO survival: median share of ISOs operating (step line) with the 90% band (p05–p95) over replications.{SMALL_MULTIPLES_NOTE}");
     }
     if let Some(m) = stem.strip_prefix("fan_") {
         return format!(
-            "{m} over months: median, 50% band (p25–p75, darker) and 90% band (p05–p95, lighter)."
+            "{m} over months: median, 50% band (p25–p75, darker) and 90% band (p05–p95, lighter).{SMALL_MULTIPLES_NOTE}"
         );
     }
     if let Some(m) = stem.strip_prefix("box_") {

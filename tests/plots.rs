@@ -107,3 +107,44 @@ fn forest_rows_are_named_once_per_row_of_panels() {
         assert_eq!(n, 2, "{} named {n} times", s.name);
     }
 }
+
+/// Many scenarios: band charts become one panel per scenario, named, with the baseline in each.
+#[test]
+fn many_scenarios_get_one_band_panel_each() {
+    let d = tempfile::tempdir().unwrap();
+    let mut scenarios = default_scenarios();
+    let extra: Vec<_> = (0..5)
+        .map(|k| {
+            let mut s = default_scenarios()[1 + k % 2].clone();
+            s.name = format!("variant_{k}");
+            s.effect = 0.2 * k as f64;
+            s
+        })
+        .collect();
+    scenarios.extend(extra);
+    assert!(scenarios.len() > 6);
+    write_synthetic_comparison(d.path(), &scenarios, 24, 5, 3).unwrap();
+    let files = comparison_plots(d.path()).unwrap();
+    check_files(&files, &d.path().join("plots"), &comparison_plot_stems());
+    for stem in ["survival", "fan_unmet_need_share"] {
+        let svg = std::fs::read_to_string(d.path().join(format!("plots/{stem}.svg"))).unwrap();
+        let doc = roxmltree::Document::parse(&svg).unwrap();
+        let texts: Vec<&str> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("text"))
+            .filter_map(|n| n.text())
+            .map(str::trim)
+            .collect();
+        for s in &scenarios[1..] {
+            assert!(
+                texts.contains(&s.name.as_str()),
+                "{stem}: no panel named {}",
+                s.name
+            );
+        }
+        assert!(
+            texts.iter().any(|t| t.starts_with("baseline (median")),
+            "{stem}: the baseline reference is not in the legend"
+        );
+    }
+}

@@ -181,12 +181,15 @@ pub(crate) fn value_range(values: impl Iterator<Item = f64>, share: bool) -> (f6
 // ---------------------------------------------------------------------------
 // Band (fan / survival) charts
 
+/// (month, p05, p25, line, p75, p95)
+pub(crate) type BandRow = (f64, f64, f64, f64, f64, f64);
+
 /// One scenario's bands over months.
 pub(crate) struct BandSeries {
     pub name: String,
     pub colour: RGBColor,
     /// (month, p05, p25, line, p75, p95); rows with a non-finite value are skipped
-    pub rows: Vec<(f64, f64, f64, f64, f64, f64)>,
+    pub rows: Vec<BandRow>,
 }
 
 /// Median line with a 90% band (and optionally a 50% band) per scenario.
@@ -201,7 +204,21 @@ pub(crate) struct BandFigure {
     /// value at month 0 prepended to every series (e.g. survival 1.0)
     pub anchor: Option<f64>,
     pub series: Vec<BandSeries>,
+    /// the series every other one is compared with (a comparison's baseline): with more than
+    /// [`SMALL_MULTIPLES_ABOVE`] series, each other series gets its own panel with this one's
+    /// median as a grey reference line
+    pub reference: Option<String>,
 }
+
+/// More series than this are drawn as small multiples (one panel each): overlapping bands of many
+/// scenarios cannot be read, and the palette's colours repeat.
+pub(crate) const SMALL_MULTIPLES_ABOVE: usize = 5;
+
+type Chart2d<'a, 'b, DB> = ChartContext<
+    'a,
+    DB,
+    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+>;
 
 fn steps(points: &[(f64, f64)]) -> Vec<(f64, f64)> {
     let mut out = Vec::with_capacity(points.len() * 2);
@@ -215,7 +232,7 @@ fn steps(points: &[(f64, f64)]) -> Vec<(f64, f64)> {
 }
 
 impl BandFigure {
-    fn rows(&self, s: &BandSeries) -> Vec<(f64, f64, f64, f64, f64, f64)> {
+    fn rows(&self, s: &BandSeries) -> Vec<BandRow> {
         let mut rows: Vec<_> = s
             .rows
             .iter()
@@ -234,31 +251,133 @@ impl BandFigure {
     }
 }
 
+impl BandFigure {
+    /// Bands of one series: 90%, and 50% when `inner`.
+    fn draw_bands<DB: DrawingBackend>(
+        &self,
+        chart: &mut Chart2d<'_, '_, DB>,
+        s: &BandSeries,
+        rows: &[BandRow],
+    ) -> anyhow::Result<()>
+    where
+        DB::ErrorType: 'static,
+    {
+        let shape = |pts: Vec<(f64, f64)>| if self.step { steps(&pts) } else { pts };
+        let mut bands = vec![(1usize, 5usize, 0.14)];
+        if self.inner {
+            bands.push((2, 4, 0.28));
+        }
+        for (lo, hi, alpha) in bands {
+            let pick = |r: &BandRow, k: usize| match k {
+                1 => r.1,
+                2 => r.2,
+                4 => r.4,
+                _ => r.5,
+            };
+            let upper = shape(rows.iter().map(|r| (r.0, pick(r, hi))).collect());
+            let mut lower = shape(rows.iter().map(|r| (r.0, pick(r, lo))).collect());
+            lower.reverse();
+            let mut poly = upper;
+            poly.extend(lower);
+            if poly.len() >= 3 {
+                chart.draw_series(std::iter::once(Polygon::new(
+                    poly,
+                    s.colour.mix(alpha).filled(),
+                )))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn draw_line<DB: DrawingBackend>(
+        &self,
+        chart: &mut Chart2d<'_, '_, DB>,
+        style: ShapeStyle,
+        rows: &[BandRow],
+    ) -> anyhow::Result<()>
+    where
+        DB::ErrorType: 'static,
+    {
+        let pts: Vec<(f64, f64)> = rows.iter().map(|r| (r.0, r.3)).collect();
+        let line = if self.step { steps(&pts) } else { pts };
+        chart.draw_series(LineSeries::new(line, style))?;
+        Ok(())
+    }
+
+    fn band_label(&self) -> LegendItem {
+        LegendItem {
+            label: if self.inner {
+                "bands: 50% (dark), 90% (light)"
+            } else {
+                "band: 90% (p05–p95)"
+            }
+            .to_string(),
+            colour: RGBColor(190, 190, 190),
+            swatch: Swatch::Fill,
+        }
+    }
+
+    /// One panel per series other than the reference, on shared axes, each with the reference's
+    /// median as a grey line.
+    fn draw_small_multiples<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        reference: usize,
+        all: &[Vec<BandRow>],
+        x: (f64, f64),
+        y: (f64, f64),
+    ) -> anyhow::Result<()>
+    where
+        DB::ErrorType: 'static,
+    {
+        let grey = RGBColor(80, 80, 80);
+        let legend = vec![
+            LegendItem {
+                label: format!("{} (median, in every panel)", self.series[reference].name),
+                colour: grey,
+                swatch: Swatch::Line,
+            },
+            self.band_label(),
+        ];
+        let area = frame(root, &self.title, &legend)?;
+        let others: Vec<usize> = (0..self.series.len()).filter(|&k| k != reference).collect();
+        let (rows, cols) = grid(others.len());
+        for (j, (&k, cell)) in others
+            .iter()
+            .zip(area.split_evenly((rows, cols)))
+            .enumerate()
+        {
+            let first_col = j % cols == 0;
+            let last_row = j / cols == rows - 1 || j + cols >= others.len();
+            let mut chart = ChartBuilder::on(&cell)
+                .margin(5)
+                .caption(self.series[k].name.as_str(), font(13.0))
+                .x_label_area_size(if last_row { 20 } else { 4 })
+                .y_label_area_size(if first_col { 44 } else { 4 })
+                .build_cartesian_2d(x.0..x.1, y.0..y.1)?;
+            chart
+                .configure_mesh()
+                .x_labels(if last_row { 4 } else { 0 })
+                .y_labels(if first_col { 4 } else { 0 })
+                .label_style(font(10.0))
+                .y_label_formatter(&fmt_axis)
+                .x_label_formatter(&|v| format!("{v:.0}"))
+                .light_line_style(TRANSPARENT)
+                .bold_line_style(RGBColor(225, 225, 225))
+                .draw()?;
+            self.draw_bands(&mut chart, &self.series[k], &all[k])?;
+            self.draw_line(&mut chart, grey.stroke_width(1), &all[reference])?;
+            self.draw_line(&mut chart, self.series[k].colour.stroke_width(2), &all[k])?;
+        }
+        Ok(())
+    }
+}
+
 impl Figure for BandFigure {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> anyhow::Result<()>
     where
         DB::ErrorType: 'static,
     {
-        let mut legend: Vec<LegendItem> = self
-            .series
-            .iter()
-            .map(|s| LegendItem {
-                label: s.name.clone(),
-                colour: s.colour,
-                swatch: Swatch::Line,
-            })
-            .collect();
-        let band_label = if self.inner {
-            "bands: 50% (dark), 90% (light)"
-        } else {
-            "band: 90% (p05–p95)"
-        };
-        legend.push(LegendItem {
-            label: band_label.to_string(),
-            colour: RGBColor(190, 190, 190),
-            swatch: Swatch::Fill,
-        });
-        let area = frame(root, &self.title, &legend)?;
         let all: Vec<_> = self.series.iter().map(|s| self.rows(s)).collect();
         let x_max = all
             .iter()
@@ -274,6 +393,24 @@ impl Figure for BandFigure {
                 .flat_map(|r| r.iter().flat_map(|r| [r.1, r.3, r.5])),
             self.share,
         );
+        let reference = self
+            .reference
+            .as_ref()
+            .and_then(|name| self.series.iter().position(|s| &s.name == name));
+        if let (true, Some(r)) = (self.series.len() > SMALL_MULTIPLES_ABOVE, reference) {
+            return self.draw_small_multiples(root, r, &all, (x_min, x_max), (y0, y1));
+        }
+        let mut legend: Vec<LegendItem> = self
+            .series
+            .iter()
+            .map(|s| LegendItem {
+                label: s.name.clone(),
+                colour: s.colour,
+                swatch: Swatch::Line,
+            })
+            .collect();
+        legend.push(self.band_label());
+        let area = frame(root, &self.title, &legend)?;
         let mut chart = ChartBuilder::on(&area)
             .margin(12)
             .x_label_area_size(44)
@@ -290,35 +427,12 @@ impl Figure for BandFigure {
             .light_line_style(RGBColor(235, 235, 235))
             .bold_line_style(RGBColor(215, 215, 215))
             .draw()?;
-        let shape = |pts: Vec<(f64, f64)>| if self.step { steps(&pts) } else { pts };
+        // all bands first, then all lines: no line is hidden under another scenario's band
         for (s, rows) in self.series.iter().zip(&all) {
-            let mut bands = vec![(1usize, 5usize, 0.14)];
-            if self.inner {
-                bands.push((2, 4, 0.28));
-            }
-            for (lo, hi, alpha) in bands {
-                let pick = |r: &(f64, f64, f64, f64, f64, f64), k: usize| match k {
-                    1 => r.1,
-                    2 => r.2,
-                    4 => r.4,
-                    _ => r.5,
-                };
-                let upper = shape(rows.iter().map(|r| (r.0, pick(r, hi))).collect());
-                let mut lower = shape(rows.iter().map(|r| (r.0, pick(r, lo))).collect());
-                lower.reverse();
-                let mut poly = upper;
-                poly.extend(lower);
-                if poly.len() >= 3 {
-                    chart.draw_series(std::iter::once(Polygon::new(
-                        poly,
-                        s.colour.mix(alpha).filled(),
-                    )))?;
-                }
-            }
+            self.draw_bands(&mut chart, s, rows)?;
         }
         for (s, rows) in self.series.iter().zip(&all) {
-            let line = shape(rows.iter().map(|r| (r.0, r.3)).collect());
-            chart.draw_series(LineSeries::new(line, s.colour.stroke_width(2)))?;
+            self.draw_line(&mut chart, s.colour.stroke_width(2), rows)?;
         }
         Ok(())
     }

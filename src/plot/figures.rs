@@ -127,8 +127,13 @@ fn band_series(run: &RunData, metric: &str, c: RGBColor) -> Option<BandSeries> {
     })
 }
 
-/// Plots shared by a single run and a comparison; `runs` in display order.
-fn common_plots(runs: &[RunData], out: &Path) -> anyhow::Result<Vec<PathBuf>> {
+/// Plots shared by a single run and a comparison; `runs` in display order; `reference` names the
+/// comparison's baseline.
+fn common_plots(
+    runs: &[RunData],
+    reference: Option<&str>,
+    out: &Path,
+) -> anyhow::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     let cols: Vec<RGBColor> = (0..runs.len()).map(colour).collect();
 
@@ -147,6 +152,7 @@ fn common_plots(runs: &[RunData], out: &Path) -> anyhow::Result<Vec<PathBuf>> {
             step: true,
             anchor: Some(1.0),
             series,
+            reference: reference.map(String::from),
         };
         files.extend(save(&fig, out, SURVIVAL)?);
     }
@@ -169,6 +175,7 @@ fn common_plots(runs: &[RunData], out: &Path) -> anyhow::Result<Vec<PathBuf>> {
             step: false,
             anchor: None,
             series,
+            reference: reference.map(String::from),
         };
         files.extend(save(&fig, out, &format!("fan_{metric}"))?);
     }
@@ -263,7 +270,7 @@ fn stack_panel(run: &RunData, layers: &[(&str, &str)]) -> Option<StackPanel> {
 /// Plots whose metrics are absent from the files are skipped. Returns the files written.
 pub fn run_plots(run_dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let run = read_run(run_dir)?;
-    common_plots(std::slice::from_ref(&run), &run_dir.join("plots"))
+    common_plots(std::slice::from_ref(&run), None, &run_dir.join("plots"))
 }
 
 /// Writes the plots across the scenarios of a comparison directory into `cmp_dir/plots/`:
@@ -277,7 +284,8 @@ pub fn comparison_plots(cmp_dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
 /// [`comparison_plots`] on data already read.
 pub fn comparison_plots_from(data: &ComparisonData) -> anyhow::Result<Vec<PathBuf>> {
     let out = data.dir.join("plots");
-    let mut files = common_plots(&data.runs, &out)?;
+    let base_name = data.manifest.baseline.clone();
+    let mut files = common_plots(&data.runs, Some(&base_name), &out)?;
     let base = data.baseline_index();
     let others: Vec<(usize, &RunData)> = data
         .runs
