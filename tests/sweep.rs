@@ -176,6 +176,53 @@ fn morris_ranks_known_patterns() {
     assert!(ms[4].value < 0.02 * ms[0].value && ms[5].value < 0.02 * ms[0].value);
 }
 
+/// Ishigami on a Latin hypercube: the linear regression has analytic coefficients.
+/// cov(x1, y) = E[x sin x](1 + b E[x3⁴]) = 1 + b π⁴/5 over uniform inputs on [−π, π];
+/// x2 and x3 enter through even functions, so their linear coefficients are 0.
+#[test]
+fn ishigami_lhs_regression_matches_analytic() {
+    let d = tempfile::tempdir().unwrap();
+    let text = format!(
+        "model = \"ishigami\"\nmethod = \"lhs\"\nsamples = 4000\nbootstrap = 300\nseed = 3\n{}",
+        params(&["x1", "x2", "x3"], -PI, PI)
+    );
+    let o = run(&spec(&text, d.path()), &d.path().join("out"), 2);
+    let (a, b) = (7.0, 0.1);
+    let var_y = a * a / 8.0 + b * PI.powi(4) / 5.0 + b * b * PI.powi(8) / 18.0 + 0.5;
+    let src1 = (1.0 + b * PI.powi(4) / 5.0) / ((PI / 3f64.sqrt()) * var_y.sqrt());
+    let src = index(&o, "SRC");
+    let want = [src1, 0.0, 0.0];
+    for (i, (e, w)) in src.iter().zip(want).enumerate() {
+        eprintln!(
+            "x{}: SRC {:.4} [{:.4}, {:.4}] exact {w:.4}",
+            i + 1,
+            e.value,
+            e.low,
+            e.high
+        );
+        assert!(e.low <= w && w <= e.high, "x{}: {e:?} vs {w}", i + 1);
+    }
+    let r2 = index(&o, "R2")[0];
+    eprintln!(
+        "R2 {:.4} [{:.4}, {:.4}] exact {:.4}",
+        r2.value,
+        r2.low,
+        r2.high,
+        src1 * src1
+    );
+    assert!(r2.low <= src1 * src1 && src1 * src1 <= r2.high, "{r2:?}");
+    // PRCC: x1 is the one monotone-ish input
+    let prcc = index(&o, "PRCC");
+    assert!(prcc[0].value > 0.3 && prcc[1].value.abs() < 0.1, "{prcc:?}");
+    assert_eq!(index(&o, "R2_rank").len(), 1);
+    assert!(d.path().join("out/plots/lhs_y.png").exists());
+    let csv = std::fs::read_to_string(d.path().join("out/sensitivity.csv")).unwrap();
+    assert!(
+        csv.contains("\ny,x1,SRC,") && csv.contains("\ny,(all),R2,"),
+        "{csv}"
+    );
+}
+
 #[test]
 fn lhs_strata_and_grid_count() {
     let d = tempfile::tempdir().unwrap();
@@ -490,4 +537,21 @@ fn tiny_model_sweep_is_identical_at_1_and_2_threads() {
     assert_eq!(m["model_runs"], 8);
     assert_eq!(m["seed"], 9);
     assert_eq!(m["target"]["name"], "tiny");
+}
+
+/// Every shipped sweep file parses (and names a scenario that loads).
+#[test]
+fn shipped_sweep_files_parse() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/sweeps");
+    let mut n = 0;
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "toml") {
+            let text = std::fs::read_to_string(&p).unwrap();
+            let name = p.display().to_string();
+            SweepSpec::parse(&name, &text, &dir).unwrap_or_else(|e| panic!("{e}"));
+            n += 1;
+        }
+    }
+    assert!(n >= 6, "{n} sweep files");
 }

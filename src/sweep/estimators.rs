@@ -216,6 +216,203 @@ pub fn sobol_indices(y: &[f64], layout: SaltelliLayout, resamples: &[Vec<usize>]
     }
 }
 
+/// Regression-based measures of one output over a sampled design (Latin hypercube): standardised
+/// regression coefficients and partial rank correlation coefficients, each signed, with the
+/// share of variance the linear model (on values, and on ranks) explains.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegressionIndices {
+    /// standardised regression coefficients (Saltelli et al. 2008, ch. 1.2.5): the change of the
+    /// output, in output standard deviations, per standard deviation of the parameter, others held
+    pub src: Vec<Estimate>,
+    /// coefficient of determination of the linear model on values; SRC² sum to it when the
+    /// parameters are uncorrelated, and the SRC describe the model only when it is near 1
+    pub r2: Estimate,
+    /// partial rank correlation coefficients (Iman & Conover 1980; Marino et al. 2008): the
+    /// correlation of ranks of parameter and output with the other parameters' ranks removed;
+    /// valid for monotone, not only linear, relations
+    pub prcc: Vec<Estimate>,
+    /// coefficient of determination of the linear model on ranks
+    pub r2_rank: Estimate,
+}
+
+/// Average ranks (1-based; ties share their mean rank) of `v`.
+fn ranks(v: &[f64]) -> Vec<f64> {
+    let mut idx: Vec<usize> = (0..v.len()).collect();
+    idx.sort_by(|&a, &b| v[a].total_cmp(&v[b]));
+    let mut r = vec![0.0; v.len()];
+    let mut i = 0;
+    while i < idx.len() {
+        let mut j = i;
+        while j + 1 < idx.len() && v[idx[j + 1]].total_cmp(&v[idx[i]]).is_eq() {
+            j += 1;
+        }
+        let mean_rank = (i + j) as f64 / 2.0 + 1.0;
+        for &t in &idx[i..=j] {
+            r[t] = mean_rank;
+        }
+        i = j + 1;
+    }
+    r
+}
+
+/// Correlation matrix (row-major, `m × m`) of the columns of `cols` (each of one length).
+fn correlation(cols: &[Vec<f64>]) -> Vec<f64> {
+    let m = cols.len();
+    let n = cols.first().map_or(0, Vec::len) as f64;
+    let centred: Vec<Vec<f64>> = cols
+        .iter()
+        .map(|c| {
+            let mu = mean(c);
+            c.iter().map(|v| v - mu).collect()
+        })
+        .collect();
+    let mut c = vec![0.0; m * m];
+    for a in 0..m {
+        for b in a..m {
+            let s: f64 = centred[a].iter().zip(&centred[b]).map(|(x, y)| x * y).sum();
+            c[a * m + b] = s / n;
+            c[b * m + a] = s / n;
+        }
+    }
+    let sd: Vec<f64> = (0..m).map(|a| c[a * m + a].sqrt()).collect();
+    for a in 0..m {
+        for b in 0..m {
+            c[a * m + b] /= sd[a] * sd[b];
+        }
+    }
+    c
+}
+
+/// Cholesky factor (lower, row-major) of a symmetric positive definite `m × m` matrix; None when
+/// it is not (for example, a parameter that does not vary).
+fn cholesky(a: &[f64], m: usize) -> Option<Vec<f64>> {
+    let mut l = vec![0.0; m * m];
+    for i in 0..m {
+        for j in 0..=i {
+            let s: f64 = (0..j).map(|t| l[i * m + t] * l[j * m + t]).sum();
+            if i == j {
+                let d = a[i * m + i] - s;
+                if d.is_nan() || d <= 1e-12 {
+                    return None;
+                }
+                l[i * m + i] = d.sqrt();
+            } else {
+                l[i * m + j] = (a[i * m + j] - s) / l[j * m + j];
+            }
+        }
+    }
+    Some(l)
+}
+
+/// Solves `L Lᵀ x = b` in place.
+fn cholesky_solve(l: &[f64], m: usize, b: &mut [f64]) {
+    for i in 0..m {
+        let s: f64 = (0..i).map(|t| l[i * m + t] * b[t]).sum();
+        b[i] = (b[i] - s) / l[i * m + i];
+    }
+    for i in (0..m).rev() {
+        let s: f64 = (i + 1..m).map(|t| l[t * m + i] * b[t]).sum();
+        b[i] = (b[i] - s) / l[i * m + i];
+    }
+}
+
+/// (standardised coefficients, R²) of the regression of the last column on the others, from
+/// the correlation matrix of all columns.
+fn standardised_regression(c: &[f64], k: usize) -> Option<(Vec<f64>, f64)> {
+    let m = k + 1;
+    let rxx: Vec<f64> = (0..k)
+        .flat_map(|a| (0..k).map(move |b| (a, b)))
+        .map(|(a, b)| c[a * m + b])
+        .collect();
+    let rxy: Vec<f64> = (0..k).map(|a| c[a * m + k]).collect();
+    let l = cholesky(&rxx, k)?;
+    let mut beta = rxy.clone();
+    cholesky_solve(&l, k, &mut beta);
+    let r2 = beta.iter().zip(&rxy).map(|(b, r)| b * r).sum();
+    Some((beta, r2))
+}
+
+/// Partial correlations of each of the first `k` columns with the last, from the correlation
+/// matrix of all columns: `−P[j][k] / √(P[j][j] P[k][k])` with `P` its inverse.
+fn partial_correlations(c: &[f64], k: usize) -> Option<Vec<f64>> {
+    let m = k + 1;
+    let l = cholesky(c, m)?;
+    let column = |j: usize| {
+        let mut e = vec![0.0; m];
+        e[j] = 1.0;
+        cholesky_solve(&l, m, &mut e);
+        e
+    };
+    let last = column(k);
+    Some(
+        (0..k)
+            .map(|j| -last[j] / (column(j)[j] * last[k]).sqrt())
+            .collect(),
+    )
+}
+
+/// SRC, R², PRCC and rank R² on the points `rows` (row-major `x`, `k` columns).
+fn regression_point(
+    x: &[f64],
+    k: usize,
+    y: &[f64],
+    rows: &[usize],
+) -> (Vec<f64>, f64, Vec<f64>, f64) {
+    let nan = || (vec![f64::NAN; k], f64::NAN);
+    let mut cols: Vec<Vec<f64>> = (0..k)
+        .map(|j| rows.iter().map(|&p| x[p * k + j]).collect())
+        .collect();
+    cols.push(rows.iter().map(|&p| y[p]).collect());
+    let (src, r2) = standardised_regression(&correlation(&cols), k).unwrap_or_else(nan);
+    let ranked: Vec<Vec<f64>> = cols.iter().map(|c| ranks(c)).collect();
+    let cr = correlation(&ranked);
+    let (_, r2_rank) = standardised_regression(&cr, k).unwrap_or_else(nan);
+    let prcc = partial_correlations(&cr, k).unwrap_or_else(|| vec![f64::NAN; k]);
+    (src, r2, prcc, r2_rank)
+}
+
+/// [`RegressionIndices`] of model values `y` over the design points `x` (row-major, `k`
+/// parameter values per point), with bootstrap percentile intervals from resampling points
+/// (`resamples` as from [`bootstrap_indices`]; empty = no intervals). Undefined values (fewer
+/// points than parameters + 2, a parameter or output that does not vary) are NaN.
+pub fn regression_indices(
+    x: &[f64],
+    k: usize,
+    y: &[f64],
+    resamples: &[Vec<usize>],
+) -> RegressionIndices {
+    let n = y.len();
+    if n < k + 2 {
+        let none = Estimate::point(f64::NAN);
+        return RegressionIndices {
+            src: vec![none; k],
+            r2: none,
+            prcc: vec![none; k],
+            r2_rank: none,
+        };
+    }
+    let all: Vec<usize> = (0..n).collect();
+    let (src, r2, prcc, r2_rank) = regression_point(x, k, y, &all);
+    let mut b_src = vec![Vec::with_capacity(resamples.len()); k];
+    let mut b_prcc = vec![Vec::with_capacity(resamples.len()); k];
+    let (mut b_r2, mut b_r2_rank) = (Vec::new(), Vec::new());
+    for rows in resamples {
+        let (s, r, p, rr) = regression_point(x, k, y, rows);
+        for j in 0..k {
+            b_src[j].push(s[j]);
+            b_prcc[j].push(p[j]);
+        }
+        b_r2.push(r);
+        b_r2_rank.push(rr);
+    }
+    RegressionIndices {
+        src: src.iter().zip(b_src).map(|(&v, b)| ci(b, v)).collect(),
+        r2: ci(b_r2, r2),
+        prcc: prcc.iter().zip(b_prcc).map(|(&v, b)| ci(b, v)).collect(),
+        r2_rank: ci(b_r2_rank, r2_rank),
+    }
+}
+
 /// Morris measures of one output.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MorrisIndices {
@@ -413,5 +610,59 @@ mod tests {
     fn bootstrap_is_seeded() {
         assert_eq!(bootstrap_indices(10, 3, 7), bootstrap_indices(10, 3, 7));
         assert_ne!(bootstrap_indices(10, 3, 7), bootstrap_indices(10, 3, 8));
+    }
+    #[test]
+    fn regression_recovers_a_linear_model() {
+        // y = 3 x1 + x2 + 0 x3 on a Latin hypercube: SRC = (3, 1, 0) / √10, R² = 1
+        let (n, k) = (2000, 3);
+        let x = crate::sweep::design::lhs_unit(n, k, 5);
+        let y: Vec<f64> = (0..n).map(|p| 3.0 * x[p * k] + x[p * k + 1]).collect();
+        let r = regression_indices(&x, k, &y, &bootstrap_indices(n, 50, 1));
+        let want = [3.0 / 10f64.sqrt(), 1.0 / 10f64.sqrt(), 0.0];
+        for (e, w) in r.src.iter().zip(want) {
+            assert!((e.value - w).abs() < 0.01, "{e:?} vs {w}");
+        }
+        assert!((r.r2.value - 1.0).abs() < 1e-9, "{:?}", r.r2);
+        // ranks of a linear function are nearly linear; the unused input has no partial effect
+        assert!(
+            r.prcc[0].value > 0.9 && r.prcc[1].value > 0.5,
+            "{:?}",
+            r.prcc
+        );
+        assert!(r.prcc[2].value.abs() < 0.1, "{:?}", r.prcc);
+    }
+
+    #[test]
+    fn prcc_sees_a_monotone_effect_that_src_understates() {
+        // y = exp(8 x1) + noise(x2): strongly monotone in x1, far from linear
+        let (n, k) = (1000, 2);
+        let x = crate::sweep::design::lhs_unit(n, k, 6);
+        let y: Vec<f64> = (0..n)
+            .map(|p| (8.0 * x[p * k]).exp() + 50.0 * (x[p * k + 1] - 0.5))
+            .collect();
+        let r = regression_indices(&x, k, &y, &[]);
+        assert!(r.prcc[0].value > 0.95, "{:?}", r.prcc);
+        assert!(r.r2_rank.value > r.r2.value, "{:?} {:?}", r.r2_rank, r.r2);
+        assert!(r.src[0].value < r.prcc[0].value);
+        // negative effects keep their sign
+        let neg: Vec<f64> = y.iter().map(|v| -v).collect();
+        let rn = regression_indices(&x, k, &neg, &[]);
+        assert!((rn.prcc[0].value + r.prcc[0].value).abs() < 1e-12);
+        assert!((rn.src[0].value + r.src[0].value).abs() < 1e-12);
+    }
+
+    #[test]
+    fn regression_is_undefined_for_a_constant_parameter_or_too_few_points() {
+        let x = vec![0.5, 0.1, 0.5, 0.7, 0.5, 0.2, 0.5, 0.9];
+        let y = vec![1.0, 2.0, 3.0, 4.0];
+        let r = regression_indices(&x, 2, &y, &[]);
+        assert!(r.src.iter().all(|e| e.value.is_nan()));
+        let r = regression_indices(&x[..4], 2, &y[..2], &[]);
+        assert!(r.r2.value.is_nan());
+    }
+
+    #[test]
+    fn ranks_share_ties() {
+        assert_eq!(ranks(&[3.0, 1.0, 3.0, 2.0]), vec![3.5, 1.0, 3.5, 2.0]);
     }
 }

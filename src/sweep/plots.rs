@@ -85,6 +85,7 @@ pub fn render_all(spec: &SweepSpec, o: &SweepOutcome, dir: &Path) -> anyhow::Res
                     names: &names,
                     s1: rows("S1"),
                     st: rows("ST"),
+                    labels: ["S1 (first order)", "ST (total)"],
                 };
                 render_both!(dir, format!("sobol_{}", safe(output)), files, |root| {
                     draw_sobol(&root, &bars)
@@ -142,7 +143,26 @@ pub fn render_all(spec: &SweepSpec, o: &SweepOutcome, dir: &Path) -> anyhow::Res
                     );
                 }
             }
-            Method::Lhs => {}
+            Method::Lhs => {
+                let r2 = |index: &str| rows(index).first().map_or(f64::NAN, |&(v, _, _)| v);
+                let bars = SobolBars {
+                    title: format!(
+                        "{output}: regression (R² {:.2}) and rank correlation (rank R² {:.2})",
+                        r2("R2"),
+                        r2("R2_rank")
+                    ),
+                    names: &names,
+                    s1: rows("SRC"),
+                    st: rows("PRCC"),
+                    labels: [
+                        "SRC (standardised regression coefficient)",
+                        "PRCC (partial rank correlation)",
+                    ],
+                };
+                render_both!(dir, format!("lhs_{}", safe(output)), files, |root| {
+                    draw_sobol(&root, &bars)
+                });
+            }
         }
     }
     Ok(files)
@@ -170,11 +190,15 @@ fn response_curve(o: &SweepOutcome, oi: usize, pi: usize, levels: &[f64]) -> Vec
         .collect()
 }
 
+/// Two indices per parameter as paired bars with intervals, parameters ordered by the second
+/// index's size (Sobol' S1 and ST; or SRC and PRCC of a Latin hypercube).
 struct SobolBars<'a> {
     title: String,
     names: &'a [&'a str],
     s1: Vec<(f64, f64, f64)>,
     st: Vec<(f64, f64, f64)>,
+    /// legend labels of the two indices
+    labels: [&'a str; 2],
 }
 
 fn label_style<'a>(size: u32) -> TextStyle<'a> {
@@ -185,7 +209,9 @@ fn draw_sobol<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, b: &SobolBars<'
     root.fill(&WHITE).map_err(err)?;
     let k = b.names.len();
     let mut order: Vec<usize> = (0..k).collect();
-    order.sort_by(|&i, &j| finite_or(b.st[j].0, -1.0).total_cmp(&finite_or(b.st[i].0, -1.0)));
+    order.sort_by(|&i, &j| {
+        finite_or(b.st[j].0.abs(), -1.0).total_cmp(&finite_or(b.st[i].0.abs(), -1.0))
+    });
     let all = b.s1.iter().chain(&b.st).flat_map(|&(v, l, h)| [v, l, h]);
     let lo = all.clone().filter(|v| v.is_finite()).fold(0.0f64, f64::min);
     let hi = all.filter(|v| v.is_finite()).fold(0.1f64, f64::max);
@@ -246,7 +272,7 @@ fn draw_sobol<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, b: &SobolBars<'
         .map_err(err)?;
     }
     // legend
-    for (j, (name, c)) in [("S1 (first order)", colour(0)), ("ST (total)", colour(1))]
+    for (j, (name, c)) in [(b.labels[0], colour(0)), (b.labels[1], colour(1))]
         .into_iter()
         .enumerate()
     {

@@ -532,7 +532,26 @@ pub(crate) fn finalize(
                 }
             }
         }
-        Method::Grid | Method::Lhs => {}
+        Method::Lhs => {
+            let boot = estimators::bootstrap_indices(n, spec.bootstrap, seed);
+            for (o, name) in spec.outputs.iter().enumerate() {
+                let r = estimators::regression_indices(&design.values, k, &means[o], &boot);
+                let row = |parameter: &str, index, estimate| SensRow {
+                    output: name.clone(),
+                    parameter: parameter.to_string(),
+                    index,
+                    estimate,
+                };
+                for (index, v) in [("SRC", &r.src), ("PRCC", &r.prcc)] {
+                    for i in 0..k {
+                        sens.push(row(names[i], index, v[i]));
+                    }
+                }
+                sens.push(row("(all)", "R2", r.r2));
+                sens.push(row("(all)", "R2_rank", r.r2_rank));
+            }
+        }
+        Method::Grid => {}
     }
     let mut text = String::from("output,parameter,index,value,ci95_low,ci95_high\n");
     for r in &sens {
