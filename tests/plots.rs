@@ -86,6 +86,17 @@ fn demo_output_for_inspection() {
     comparison_plots(dir).unwrap();
 }
 
+/// The text elements of an SVG file, trimmed.
+fn svg_texts(path: &Path) -> Vec<String> {
+    let svg = std::fs::read_to_string(path).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    doc.descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text())
+        .map(|t| t.trim().to_string())
+        .collect()
+}
+
 /// Forest rows are named: with more scenarios than palette colours, colours repeat, names do not.
 #[test]
 fn forest_rows_are_named_once_per_row_of_panels() {
@@ -93,14 +104,7 @@ fn forest_rows_are_named_once_per_row_of_panels() {
     let scenarios = default_scenarios();
     write_synthetic_comparison(d.path(), &scenarios, 24, 5, 3).unwrap();
     comparison_plots(d.path()).unwrap();
-    let svg = std::fs::read_to_string(d.path().join("plots/forest_outcomes.svg")).unwrap();
-    let doc = roxmltree::Document::parse(&svg).unwrap();
-    let texts: Vec<&str> = doc
-        .descendants()
-        .filter(|n| n.has_tag_name("text"))
-        .filter_map(|n| n.text())
-        .map(str::trim)
-        .collect();
+    let texts = svg_texts(&d.path().join("plots/forest_outcomes.svg"));
     // six panels in a 2 x 3 grid: each name at the left of both rows of panels
     for s in &scenarios[1..] {
         let n = texts.iter().filter(|t| **t == s.name).count();
@@ -127,20 +131,9 @@ fn many_scenarios_get_one_band_panel_each() {
     let files = comparison_plots(d.path()).unwrap();
     check_files(&files, &d.path().join("plots"), &comparison_plot_stems());
     for stem in ["survival", "fan_unmet_need_share"] {
-        let svg = std::fs::read_to_string(d.path().join(format!("plots/{stem}.svg"))).unwrap();
-        let doc = roxmltree::Document::parse(&svg).unwrap();
-        let texts: Vec<&str> = doc
-            .descendants()
-            .filter(|n| n.has_tag_name("text"))
-            .filter_map(|n| n.text())
-            .map(str::trim)
-            .collect();
+        let texts = svg_texts(&d.path().join(format!("plots/{stem}.svg")));
         for s in &scenarios[1..] {
-            assert!(
-                texts.contains(&s.name.as_str()),
-                "{stem}: no panel named {}",
-                s.name
-            );
+            assert!(texts.contains(&s.name), "{stem}: no panel named {}", s.name);
         }
         assert!(
             texts.iter().any(|t| t.starts_with("baseline (median")),

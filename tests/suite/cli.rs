@@ -701,14 +701,16 @@ fn merged_shards_carry_the_scenario_and_the_partnership_map() {
             .success();
     }
     run("single", &[]).assert().success();
-    bin()
-        .arg("merge")
-        .arg(p("s1"))
-        .arg(p("s2"))
-        .arg("--out")
-        .arg(p("merged"))
-        .assert()
-        .success();
+    let merge = |out: &str| {
+        let mut c = bin();
+        c.arg("merge")
+            .arg(p("s1"))
+            .arg(p("s2"))
+            .arg("--out")
+            .arg(p(out));
+        c
+    };
+    merge("merged").assert().success();
     assert_same_data(&p("merged"), &p("single"));
     for f in ["scenario.resolved.toml", "partnerships.json"] {
         assert_eq!(
@@ -732,12 +734,7 @@ fn merged_shards_carry_the_scenario_and_the_partnership_map() {
             .replace("isos = ", "isos = 1"),
     )
     .unwrap();
-    bin()
-        .arg("merge")
-        .arg(p("s1"))
-        .arg(p("s2"))
-        .arg("--out")
-        .arg(p("merged_bad"))
+    merge("merged_bad")
         .assert()
         .failure()
         .stderr(predicate::str::contains("not the scenario"));
