@@ -481,9 +481,18 @@ impl Figure for BoxFigure {
             self.items.iter().flat_map(|i| i.sorted.iter().copied()),
             self.share,
         );
+        // Scenario names that do not fit their slot are staggered over up to four lines.
+        let name_style = font(TICK_SIZE);
+        let mut widest = 0u32;
+        for item in &self.items {
+            widest = widest.max(area.estimate_text_size(&item.name, &name_style)?.0);
+        }
+        let slot = (area.dim_in_pixel().0.saturating_sub(78 + 24) as f64 / n as f64).max(1.0);
+        let lines = ((f64::from(widest) + 8.0) / slot).ceil().clamp(1.0, 4.0) as usize;
+        let line_h = TICK_SIZE as i32 + 3;
         let mut chart = ChartBuilder::on(&area)
             .margin(12)
-            .x_label_area_size(44)
+            .x_label_area_size(44 + line_h as u32 * (lines as u32 - 1))
             .y_label_area_size(78)
             .build_cartesian_2d(-0.5..n as f64 - 0.5, y0..y1)?;
         chart
@@ -502,10 +511,21 @@ impl Figure for BoxFigure {
         let (bx, by) = area.get_base_pixel();
         for (i, item) in self.items.iter().enumerate() {
             let (px, py) = chart.backend_coord(&(i as f64, y0));
+            let line = (i % lines) as i32;
+            if line > 0 {
+                // a tick joins a staggered name to its box
+                area.draw(&PathElement::new(
+                    vec![
+                        (px - bx, py - by + 2),
+                        (px - bx, py - by + 4 + line * line_h),
+                    ],
+                    RGBColor(160, 160, 160).stroke_width(1),
+                ))?;
+            }
             area.draw(&Text::new(
                 item.name.clone(),
-                (px - bx, py - by + 6),
-                font(TICK_SIZE).pos(Pos::new(HPos::Center, VPos::Top)),
+                (px - bx, py - by + 6 + line * line_h),
+                name_style.pos(Pos::new(HPos::Center, VPos::Top)),
             ))?;
         }
         let hw = 0.22;
@@ -631,24 +651,48 @@ impl Figure for StackedFigure {
         let y_max = if y_max > 0.0 { y_max } else { 1.0 };
         let (rows, cols) = grid(self.panels.len());
         let small = self.panels.len() > 1;
-        for (panel, cell) in self.panels.iter().zip(area.split_evenly((rows, cols))) {
+        // Axis descriptions on the outer panels only; as many y ticks as the panel height holds.
+        let cell_h = area.dim_in_pixel().1 / rows as u32;
+        let y_ticks = ((cell_h.saturating_sub(70)) / 22).clamp(2, 10) as usize;
+        let n_panels = self.panels.len();
+        for (j, (panel, cell)) in self
+            .panels
+            .iter()
+            .zip(area.split_evenly((rows, cols)))
+            .enumerate()
+        {
+            let first_col = j % cols == 0;
+            let last_row = j + cols >= n_panels;
             let x_min = panel.months.first().copied().unwrap_or(0.0);
             let x_max = panel.months.last().copied().unwrap_or(1.0).max(x_min + 1.0);
             let mut chart = ChartBuilder::on(&cell)
                 .margin(8)
                 .caption(panel.caption.as_str(), font(LABEL_SIZE + 1.0))
-                .x_label_area_size(if small { 36 } else { 44 })
-                .y_label_area_size(if small { 62 } else { 78 })
+                .x_label_area_size(match (small, last_row) {
+                    (false, _) => 44,
+                    (true, true) => 36,
+                    (true, false) => 18,
+                })
+                .y_label_area_size(match (small, first_col) {
+                    (false, _) => 78,
+                    (true, true) => 62,
+                    (true, false) => 40,
+                })
                 .build_cartesian_2d(x_min..x_max, 0.0..y_max)?;
             chart
                 .configure_mesh()
-                .x_desc("month")
-                .y_desc(self.y_label.as_str())
+                .x_desc(if !small || last_row { "month" } else { "" })
+                .y_desc(if !small || first_col {
+                    self.y_label.as_str()
+                } else {
+                    ""
+                })
                 .axis_desc_style(font(if small { 13.0 } else { LABEL_SIZE }))
                 .label_style(font(if small { 11.0 } else { TICK_SIZE }))
                 .y_label_formatter(&fmt_axis)
                 .x_label_formatter(&|v| format!("{v:.0}"))
                 .x_labels(if small { 5 } else { 10 })
+                .y_labels(if small { y_ticks } else { 10 })
                 .light_line_style(TRANSPARENT)
                 .bold_line_style(RGBColor(225, 225, 225))
                 .draw()?;
