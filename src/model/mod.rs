@@ -223,6 +223,7 @@ pub struct Model<'a> {
     event_rng: Vec<ChaCha8Rng>,
     order: Vec<(f64, usize)>,
     work: Vec<ops::IsoMonth>,
+    terms: ops::FunderTerms,
     reserve_scratch: Vec<f64>,
     ledger: Vec<(f64, f64, f64)>,
     quits_layoffs: (f64, f64),
@@ -372,6 +373,7 @@ impl<'a> Model<'a> {
                 .collect(),
             order: Vec::with_capacity(n + 64),
             work: vec![ops::IsoMonth::default(); n],
+            terms: ops::FunderTerms::new(cfg),
             reserve_scratch: Vec::with_capacity(n),
             ledger: Vec::new(),
             quits_layoffs: (0.0, 0.0),
@@ -613,15 +615,6 @@ impl<'a> Model<'a> {
     fn officers(&mut self, rec: &mut MonthRecord) {
         let mut rotations = 0.0;
         let mut loss = 0.0;
-        // monthly rotation probability per funder (0 = officers never rotate)
-        let p_rotate: [f64; NF] = std::array::from_fn(|f| {
-            let months = self.cfg.funders[f].officer_rotation_months;
-            if months > 0.0 {
-                1.0 / months.max(1.0)
-            } else {
-                0.0
-            }
-        });
         let n = self.isos.len();
         let (isos, all_rels, draws) = (&self.isos[..n], &mut self.rels[..n], &self.draws[..n]);
         for i in 0..n {
@@ -633,7 +626,7 @@ impl<'a> Model<'a> {
                 if !r.has_contract {
                     continue;
                 }
-                if draws[i].rotation[f] < p_rotate[f] {
+                if draws[i].rotation[f] < self.terms.0[f].rotation_probability {
                     r.knowledge = fc.new_officer_knowledge_share;
                     let l = r.trust * fc.trust_reset_share;
                     r.trust -= l;

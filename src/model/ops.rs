@@ -34,21 +34,30 @@ pub struct IsoMonth {
     pub identity_target: f64,
 }
 
-/// Per-funder terms of the month's arithmetic that do not depend on the ISO.
+/// Per-funder terms of the monthly arithmetic that depend only on the configuration
+/// (computed once per replication).
 #[derive(Debug, Clone, Copy)]
-struct FunderTerm {
+pub(super) struct FunderTerm {
     /// fixed reporting hours per contract-month, after micromanagement: [alone, coordinated]
     fixed_reporting: [f64; 2],
     /// share of a contract that is program (restricted) money
     program_share: f64,
     /// micromanagement, capped at 1
     micromanagement: f64,
+    /// trust built per month per unit of officer knowledge and remaining distrust
+    trust_build: f64,
+    /// trust eroded per month by micromanagement, per unit of trust
+    trust_erosion: f64,
+    /// the funder's alternatives (applicants outside the modelled ISOs)
+    alternatives: f64,
+    /// monthly probability that a file's program officer rotates (0 = never)
+    pub(super) rotation_probability: f64,
 }
 
-struct FunderTerms([FunderTerm; NF]);
+pub(super) struct FunderTerms(pub(super) [FunderTerm; NF]);
 
 impl FunderTerms {
-    fn new(cfg: &crate::model::Config) -> FunderTerms {
+    pub(super) fn new(cfg: &crate::model::Config) -> FunderTerms {
         FunderTerms(std::array::from_fn(|f| {
             let fc = &cfg.funders[f];
             let fixed =
@@ -61,6 +70,15 @@ impl FunderTerms {
                 ],
                 program_share: 1.0 - fc.core_share,
                 micromanagement: fc.micromanagement_share.min(1.0),
+                trust_build: cfg.trust.build_per_month * fc.contact_share,
+                trust_erosion: cfg.trust.micromanagement_erosion_per_month
+                    * fc.micromanagement_share.min(1.0),
+                alternatives: f64::from(fc.alternatives),
+                rotation_probability: if fc.officer_rotation_months > 0.0 {
+                    1.0 / fc.officer_rotation_months.max(1.0)
+                } else {
+                    0.0
+                },
             }
         }))
     }
@@ -90,7 +108,7 @@ impl Model<'_> {
         };
         let q_deep = sc.deep_contact_hours / (sc.deep_contact_hours + sc.depth_half_hours);
         let span = sc.deep_contact_hours - sc.shallow_contact_hours;
-        let k = FunderTerms::new(cfg);
+        let k = &self.terms;
         // every per-ISO slice has length n: no bounds checks in the loop
         let n_isos = self.isos.len();
         let isos = &mut self.isos[..n_isos];
@@ -416,20 +434,7 @@ impl Model<'_> {
         let cost_per_staff = cfg.iso.wage_per_staff_month * (1.0 + cfg.iso.nonstaff_overhead_share);
         let late_keep = 1.0 - tc.late_payment_erosion_share;
         let threshold = cfg.brinkerhoff.threshold;
-        // trust building and micromanagement erosion per month, alternatives: per funder
-        struct TrustTerm {
-            build: f64,
-            erosion: f64,
-            alternatives: f64,
-        }
-        let k: [TrustTerm; NF] = std::array::from_fn(|f| {
-            let fc = &cfg.funders[f];
-            TrustTerm {
-                build: tc.build_per_month * fc.contact_share,
-                erosion: tc.micromanagement_erosion_per_month * fc.micromanagement_share.min(1.0),
-                alternatives: f64::from(fc.alternatives),
-            }
-        });
+        let k = &self.terms;
         // every per-ISO slice has length n: no bounds checks in the loop
         let n_isos = self.isos.len();
         let isos = &mut self.isos[..n_isos];
@@ -462,12 +467,12 @@ impl Model<'_> {
                 if !r.has_contract {
                     continue;
                 }
-                let kf = &k[f];
+                let kf = &k.0[f];
                 if late_events[i][f] {
                     r.trust *= late_keep;
                 }
-                r.trust += kf.build * r.knowledge * (1.0 - r.trust);
-                r.trust -= kf.erosion * r.trust;
+                r.trust += kf.trust_build * r.knowledge * (1.0 - r.trust);
+                r.trust -= kf.trust_erosion * r.trust;
                 r.trust = r.trust.clamp(0.0, 1.0);
                 let asym = w.shares[f] * kf.alternatives / (kf.alternatives + alive_n as f64);
                 r.mutuality = r.trust * (1.0 - asym);
