@@ -189,6 +189,7 @@ fn shipped_variants_invariants_hold_every_month() {
     for stem in [
         "multi_year_core",
         "prompt_payment",
+        "core_on_time",
         "heavy_reporting",
         "outcome_reporting",
         "fast_rotation",
