@@ -316,7 +316,7 @@ pub fn comparison_plots_from(data: &ComparisonData) -> anyhow::Result<Vec<PathBu
             })
             .collect();
         let fig = ForestFigure {
-            title: format!("{title}; baseline: {}", data.manifest.baseline),
+            title: title.replace("vs baseline", &format!("vs {}", data.manifest.baseline)),
             labels: others.iter().map(|(_, r)| r.name.clone()).collect(),
             panels,
         };
