@@ -141,3 +141,41 @@ fn many_scenarios_get_one_band_panel_each() {
         );
     }
 }
+
+/// Box plots: scenario names under the boxes never overlap, however many and however long.
+#[test]
+fn box_plot_names_do_not_overlap() {
+    let d = tempfile::tempdir().unwrap();
+    let mut scenarios = default_scenarios();
+    for k in 0..7 {
+        let mut s = default_scenarios()[1 + k % 2].clone();
+        s.name = format!("a_rather_long_scenario_name_{k}");
+        scenarios.push(s);
+    }
+    write_synthetic_comparison(d.path(), &scenarios, 24, 5, 3).unwrap();
+    comparison_plots(d.path()).unwrap();
+    let svg = std::fs::read_to_string(d.path().join("plots/box_survival_rate.svg")).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let names: Vec<&str> = scenarios.iter().map(|s| s.name.as_str()).collect();
+    // (line y, centre x, estimated half width) of each name; DejaVu Sans averages over 0.55 em
+    let mut placed: Vec<(f64, f64, f64)> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter(|n| n.text().is_some_and(|t| names.contains(&t.trim())))
+        .map(|n| {
+            let num = |a: &str| n.attribute(a).unwrap().parse::<f64>().unwrap();
+            let width = n.text().unwrap().trim().chars().count() as f64 * 0.55 * num("font-size");
+            (num("y"), num("x"), width / 2.0)
+        })
+        .collect();
+    assert_eq!(placed.len(), names.len());
+    placed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    for w in placed.windows(2) {
+        if w[0].0 == w[1].0 {
+            assert!(
+                w[1].1 - w[0].1 >= w[0].2 + w[1].2,
+                "names overlap on one line: {w:?}"
+            );
+        }
+    }
+}
