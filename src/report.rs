@@ -53,6 +53,26 @@ pub fn write_report(cmp_dir: &Path, input: &ReportInput) -> anyhow::Result<PathB
     Ok(path)
 }
 
+/// Escaped text in which `code` spans (between paired backticks) become `<code>`; with an
+/// unpaired backtick the text is only escaped.
+fn text_html(s: &str) -> String {
+    let parts: Vec<&str> = s.split('`').collect();
+    if parts.len().is_multiple_of(2) {
+        return escape(s);
+    }
+    parts
+        .iter()
+        .enumerate()
+        .map(|(k, p)| {
+            if k % 2 == 1 {
+                format!("<code>{}</code>", escape(p))
+            } else {
+                escape(p)
+            }
+        })
+        .collect()
+}
+
 /// Escapes text for element content and attribute values.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -150,7 +170,7 @@ fn render(data: &ComparisonData, input: &ReportInput, plots: &Path) -> anyhow::R
     let _ = writeln!(
         h,
         "<p class=\"question\"><strong>Question:</strong> {}</p>",
-        escape(&input.question)
+        text_html(&input.question)
     );
     if let Some(text) = input
         .explanation
@@ -159,7 +179,7 @@ fn render(data: &ComparisonData, input: &ReportInput, plots: &Path) -> anyhow::R
     {
         h.push_str("<section class=\"explanation\">\n<h2>For the classroom</h2>\n");
         for para in text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
-            let _ = writeln!(h, "<p>{}</p>", escape(para));
+            let _ = writeln!(h, "<p>{}</p>", text_html(para));
         }
         h.push_str("</section>\n");
     }
@@ -580,6 +600,15 @@ fn figures_section(h: &mut String, data: &ComparisonData, plots: &Path) -> anyho
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn backticks_become_code() {
+        assert_eq!(
+            text_html("if `a<b` then `c`"),
+            "if <code>a&lt;b</code> then <code>c</code>"
+        );
+        assert_eq!(text_html("one ` alone"), "one ` alone");
+    }
 
     #[test]
     fn escapes_markup() {
