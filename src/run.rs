@@ -229,6 +229,64 @@ pub fn chunk_owners(ranges: &[(u64, u64)], total: u64) -> Result<Vec<usize>, Cov
         .collect()
 }
 
+/// How shards of one job (a run or a sweep) line up for a merge.
+pub(crate) struct ShardSet<'a> {
+    /// the shard directories, as given
+    pub dirs: &'a [PathBuf],
+    /// each shard's `[first, end)` chunk range
+    pub ranges: Vec<(u64, u64)>,
+    /// how each shard's identity differs from the first shard's (None = the same job)
+    pub differs: Vec<Option<String>>,
+    /// chunks of the whole job
+    pub total: u64,
+    /// "run" or "sweep"
+    pub job: &'a str,
+    /// what a chunk holds ("replications", "points") and how many
+    pub unit: (&'a str, u64),
+}
+
+impl ShardSet<'_> {
+    /// Which shard owns each chunk, or why the shards cannot be merged: they belong to different
+    /// jobs, overlap, leave a gap, or hold chunks past the end.
+    pub(crate) fn owners(&self) -> std::result::Result<Vec<usize>, String> {
+        let d = |k: usize| self.dirs[k].display();
+        if let Some((k, what)) = self
+            .differs
+            .iter()
+            .enumerate()
+            .find_map(|(k, w)| w.as_ref().map(|w| (k, w)))
+        {
+            return Err(format!(
+                "{}: shard of a different {} than {} ({what})",
+                d(k),
+                self.job,
+                d(0)
+            ));
+        }
+        let (unit, per_chunk) = self.unit;
+        chunk_owners(&self.ranges, self.total).map_err(|e| match e {
+            Coverage::Overlap { a, b, chunk } => format!(
+                "{} and {} overlap (chunk {chunk}, {unit} {}..)",
+                d(a),
+                d(b),
+                chunk * per_chunk
+            ),
+            Coverage::Gap { chunk } => format!(
+                "the shards leave a gap: {unit} {}.. (chunk {chunk}) are in no shard",
+                chunk * per_chunk
+            ),
+            Coverage::OutOfRange { shard } => format!(
+                "{}: chunks {}..{} do not fit a {} of {} chunks",
+                d(shard),
+                self.ranges[shard].0,
+                self.ranges[shard].1,
+                self.job,
+                self.total
+            ),
+        })
+    }
+}
+
 /// The chunk range shard `i` of `n` computes (contiguous blocks, 1-based `i`).
 pub fn shard_chunks(total_chunks: u64, i: u64, n: u64) -> (u64, u64) {
     let lo = total_chunks * (i - 1) / n;
@@ -782,36 +840,20 @@ pub fn merge(shard_dirs: &[PathBuf], out: &Path, command: &str) -> Result<RunOut
         recs.push((d.clone(), rec));
     }
     let id = recs[0].1.identity.clone();
-    for (d, r) in &recs[1..] {
-        if let Some(what) = r.identity.differs(&id) {
-            bail!(
-                "{}: shard of a different run than {} ({what})",
-                d.display(),
-                recs[0].0.display()
-            );
-        }
-    }
     let total = id.chunks();
-    let ranges: Vec<(u64, u64)> = recs
-        .iter()
-        .map(|(_, r)| (r.first_chunk, r.end_chunk))
-        .collect();
-    let owner = chunk_owners(&ranges, total).map_err(|e| match e {
-        Coverage::Overlap { a, b, chunk } => anyhow::anyhow!(
-            "{} and {} overlap (chunk {chunk}, replications {}..)",
-            recs[a].0.display(),
-            recs[b].0.display(),
-            chunk * id.chunk_reps
-        ),
-        Coverage::Gap { chunk } => anyhow::anyhow!(
-            "the shards leave a gap: replications {}.. are in no shard",
-            chunk * id.chunk_reps
-        ),
-        Coverage::OutOfRange { shard } => anyhow::anyhow!(
-            "{}: chunks past the end of the run",
-            recs[shard].0.display()
-        ),
-    })?;
+    let owner = ShardSet {
+        dirs: shard_dirs,
+        ranges: recs
+            .iter()
+            .map(|(_, r)| (r.first_chunk, r.end_chunk))
+            .collect(),
+        differs: recs.iter().map(|(_, r)| r.identity.differs(&id)).collect(),
+        total,
+        job: "run",
+        unit: ("replications", id.chunk_reps),
+    }
+    .owners()
+    .map_err(anyhow::Error::msg)?;
     // The scenario travels with the shards; it must be the one the results were computed from.
     let resolved = recs[0].0.join("scenario.resolved.toml");
     let scenario = Scenario::load(&resolved)

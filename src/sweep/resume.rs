@@ -294,40 +294,20 @@ pub fn merge(shard_dirs: &[PathBuf], out: &Path, _command: &str) -> Result<Sweep
         recs.push((d.clone(), rec));
     }
     let id = recs[0].1.identity.clone();
-    for (d, r) in &recs[1..] {
-        if let Some(what) = r.identity.differs(&id) {
-            return Err(refused(format!(
-                "{}: shard of a different sweep than {} ({what})",
-                d.display(),
-                recs[0].0.display()
-            )));
-        }
-    }
     let total = id.chunks();
-    let ranges: Vec<(u64, u64)> = recs
-        .iter()
-        .map(|(_, r)| (r.first_chunk, r.end_chunk))
-        .collect();
-    let owner = crate::run::chunk_owners(&ranges, total).map_err(|e| {
-        refused(match e {
-            crate::run::Coverage::Overlap { a, b, chunk } => format!(
-                "{} and {} overlap (chunk {chunk}, points {}..)",
-                recs[a].0.display(),
-                recs[b].0.display(),
-                chunk * id.chunk_points
-            ),
-            crate::run::Coverage::Gap { chunk } => format!(
-                "the shards leave a gap: points {}.. (chunk {chunk}) are in no shard",
-                chunk * id.chunk_points
-            ),
-            crate::run::Coverage::OutOfRange { shard } => format!(
-                "{}: chunks {}..{} do not fit a sweep of {total} chunks",
-                recs[shard].0.display(),
-                recs[shard].1.first_chunk,
-                recs[shard].1.end_chunk
-            ),
-        })
-    })?;
+    let owner = crate::run::ShardSet {
+        dirs: shard_dirs,
+        ranges: recs
+            .iter()
+            .map(|(_, r)| (r.first_chunk, r.end_chunk))
+            .collect(),
+        differs: recs.iter().map(|(_, r)| r.identity.differs(&id)).collect(),
+        total,
+        job: "sweep",
+        unit: ("points", id.chunk_points),
+    }
+    .owners()
+    .map_err(refused)?;
     // The estimators and plots need the sweep itself: reload it and check it is unchanged.
     let rec = &recs[0].1;
     let candidates = [
