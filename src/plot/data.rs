@@ -204,27 +204,45 @@ fn num(s: &str) -> f64 {
     s.trim().parse::<f64>().unwrap_or(f64::NAN)
 }
 
-fn reader(path: &Path) -> anyhow::Result<csv::Reader<std::fs::File>> {
-    csv::ReaderBuilder::new()
+/// Opens a CSV file (fields trimmed) and reads its header.
+fn open(path: &Path) -> anyhow::Result<(csv::Reader<std::fs::File>, csv::StringRecord)> {
+    let mut rdr = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_path(path)
-        .with_context(|| format!("{}: cannot open", path.display()))
-}
-
-fn column(headers: &csv::StringRecord, name: &str, path: &Path) -> anyhow::Result<usize> {
-    headers
-        .iter()
-        .position(|h| h == name)
-        .with_context(|| format!("{}: no column `{name}`", path.display()))
-}
-
-/// Reads `replications.csv`: every column except `replication` and `seed`.
-pub fn read_replications(path: &Path) -> anyhow::Result<Vec<(String, Vec<f64>)>> {
-    let mut rdr = reader(path)?;
+        .with_context(|| format!("{}: cannot open", path.display()))?;
     let headers = rdr
         .headers()
         .with_context(|| format!("{}: bad header", path.display()))?
         .clone();
+    Ok((rdr, headers))
+}
+
+/// Positions of the named columns.
+fn columns(headers: &csv::StringRecord, names: &[&str], path: &Path) -> anyhow::Result<Vec<usize>> {
+    names
+        .iter()
+        .map(|name| {
+            headers
+                .iter()
+                .position(|h| h == *name)
+                .with_context(|| format!("{}: no column `{name}`", path.display()))
+        })
+        .collect()
+}
+
+/// The records, each error naming the file and the record.
+fn records<'a>(
+    rdr: &'a mut csv::Reader<std::fs::File>,
+    path: &'a Path,
+) -> impl Iterator<Item = anyhow::Result<csv::StringRecord>> + 'a {
+    rdr.records().enumerate().map(move |(line, rec)| {
+        rec.with_context(|| format!("{}: record {}", path.display(), line + 1))
+    })
+}
+
+/// Reads `replications.csv`: every column except `replication` and `seed`.
+pub fn read_replications(path: &Path) -> anyhow::Result<Vec<(String, Vec<f64>)>> {
+    let (mut rdr, headers) = open(path)?;
     let keep: Vec<usize> = (0..headers.len())
         .filter(|&i| !matches!(&headers[i], "replication" | "seed"))
         .collect();
@@ -232,8 +250,8 @@ pub fn read_replications(path: &Path) -> anyhow::Result<Vec<(String, Vec<f64>)>>
         .iter()
         .map(|&i| (headers[i].to_string(), Vec::new()))
         .collect();
-    for (line, rec) in rdr.records().enumerate() {
-        let rec = rec.with_context(|| format!("{}: record {}", path.display(), line + 1))?;
+    for rec in records(&mut rdr, path) {
+        let rec = rec?;
         for (c, &i) in keep.iter().enumerate() {
             cols[c].1.push(rec.get(i).map(num).unwrap_or(f64::NAN));
         }
@@ -243,20 +261,17 @@ pub fn read_replications(path: &Path) -> anyhow::Result<Vec<(String, Vec<f64>)>>
 
 /// Reads `timeseries.csv` (tidy long: `month,metric,mean,sd,p05,p25,p50,p75,p95`).
 pub fn read_timeseries(path: &Path) -> anyhow::Result<TimeSeries> {
-    let mut rdr = reader(path)?;
-    let h = rdr
-        .headers()
-        .with_context(|| format!("{}: bad header", path.display()))?
-        .clone();
-    let idx: Vec<usize> = [
-        "month", "metric", "mean", "sd", "p05", "p25", "p50", "p75", "p95",
-    ]
-    .iter()
-    .map(|n| column(&h, n, path))
-    .collect::<anyhow::Result<_>>()?;
+    let (mut rdr, h) = open(path)?;
+    let idx = columns(
+        &h,
+        &[
+            "month", "metric", "mean", "sd", "p05", "p25", "p50", "p75", "p95",
+        ],
+        path,
+    )?;
     let mut ts = TimeSeries::default();
-    for (line, rec) in rdr.records().enumerate() {
-        let rec = rec.with_context(|| format!("{}: record {}", path.display(), line + 1))?;
+    for (line, rec) in records(&mut rdr, path).enumerate() {
+        let rec = rec?;
         let f = |k: usize| rec.get(idx[k]).map(num).unwrap_or(f64::NAN);
         let month_text = rec.get(idx[0]).unwrap_or("");
         let month: u32 = month_text.parse().with_context(|| {
@@ -290,27 +305,24 @@ pub fn read_timeseries(path: &Path) -> anyhow::Result<TimeSeries> {
 
 /// Reads `summary.csv` (`metric,mean,sd,ci95_low,ci95_high,p05,p50,p95`).
 pub fn read_summary(path: &Path) -> anyhow::Result<BTreeMap<String, SummaryStats>> {
-    let mut rdr = reader(path)?;
-    let h = rdr
-        .headers()
-        .with_context(|| format!("{}: bad header", path.display()))?
-        .clone();
-    let idx: Vec<usize> = [
-        "metric",
-        "mean",
-        "sd",
-        "ci95_low",
-        "ci95_high",
-        "p05",
-        "p50",
-        "p95",
-    ]
-    .iter()
-    .map(|n| column(&h, n, path))
-    .collect::<anyhow::Result<_>>()?;
+    let (mut rdr, h) = open(path)?;
+    let idx = columns(
+        &h,
+        &[
+            "metric",
+            "mean",
+            "sd",
+            "ci95_low",
+            "ci95_high",
+            "p05",
+            "p50",
+            "p95",
+        ],
+        path,
+    )?;
     let mut out = BTreeMap::new();
-    for (line, rec) in rdr.records().enumerate() {
-        let rec = rec.with_context(|| format!("{}: record {}", path.display(), line + 1))?;
+    for rec in records(&mut rdr, path) {
+        let rec = rec?;
         let f = |k: usize| rec.get(idx[k]).map(num).unwrap_or(f64::NAN);
         out.insert(
             rec.get(idx[0]).unwrap_or("").to_string(),
@@ -330,28 +342,25 @@ pub fn read_summary(path: &Path) -> anyhow::Result<BTreeMap<String, SummaryStats
 
 /// Reads `comparison.csv`.
 pub fn read_comparison(path: &Path) -> anyhow::Result<Vec<ComparisonRow>> {
-    let mut rdr = reader(path)?;
-    let h = rdr
-        .headers()
-        .with_context(|| format!("{}: bad header", path.display()))?
-        .clone();
-    let idx: Vec<usize> = [
-        "metric",
-        "scenario",
-        "baseline",
-        "mean",
-        "baseline_mean",
-        "diff_mean",
-        "diff_ci95_low",
-        "diff_ci95_high",
-        "variance_ratio",
-    ]
-    .iter()
-    .map(|n| column(&h, n, path))
-    .collect::<anyhow::Result<_>>()?;
+    let (mut rdr, h) = open(path)?;
+    let idx = columns(
+        &h,
+        &[
+            "metric",
+            "scenario",
+            "baseline",
+            "mean",
+            "baseline_mean",
+            "diff_mean",
+            "diff_ci95_low",
+            "diff_ci95_high",
+            "variance_ratio",
+        ],
+        path,
+    )?;
     let mut out = Vec::new();
-    for (line, rec) in rdr.records().enumerate() {
-        let rec = rec.with_context(|| format!("{}: record {}", path.display(), line + 1))?;
+    for rec in records(&mut rdr, path) {
+        let rec = rec?;
         let s = |k: usize| rec.get(idx[k]).unwrap_or("").to_string();
         let f = |k: usize| rec.get(idx[k]).map(num).unwrap_or(f64::NAN);
         out.push(ComparisonRow {

@@ -8,8 +8,8 @@
 //! they are byte-identical whether the sweep ran straight through, was interrupted and resumed
 //! (`--resume`), or was computed in shards (`--shard I/N`) and merged ([`merge`]).
 
-use super::runner::{finalize, SweepOutcome};
-use super::spec::{SweepError, SweepSpec, Target};
+use super::runner::{finalize, refused, SweepOutcome};
+use super::spec::{SweepSpec, Target};
 use crate::export::{self, write_atomic};
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
@@ -269,10 +269,6 @@ pub fn clear_sweep(dir: &Path) -> Result<()> {
         }
     }
     Ok(())
-}
-
-fn refused(msg: String) -> anyhow::Error {
-    SweepError::Refused(msg).into()
 }
 
 /// Merges sweep shard directories into `out`: checks they belong to one sweep, cover every chunk

@@ -260,7 +260,8 @@ pub fn run_spec_with(
         .install(|| run_inner(spec, out, seed, threads, quiet, opts))
 }
 
-fn refused(msg: String) -> anyhow::Error {
+/// A refusal to run or merge, as an error of the sweep.
+pub(crate) fn refused(msg: String) -> anyhow::Error {
     SweepError::Refused(msg).into()
 }
 
