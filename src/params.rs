@@ -502,14 +502,7 @@ pub fn index_of(path: &str) -> Option<usize> {
 
 /// The registered path closest to `path`, for "did you mean" messages.
 pub fn suggest(path: &str) -> Option<&'static str> {
-    let mut best: Option<(&'static str, f64)> = None;
-    for s in registry() {
-        let score = strsim::jaro_winkler(path, &s.path);
-        if best.is_none_or(|(_, b)| score > b) {
-            best = Some((s.path.as_str(), score));
-        }
-    }
-    best.filter(|(_, s)| *s > 0.8).map(|(p, _)| p)
+    crate::tomlfile::closest(path, registry().iter().map(|s| s.path.as_str()), 0.8)
 }
 
 /// Why a value does not fit a parameter.

@@ -13,6 +13,8 @@
 #![allow(clippy::result_large_err)]
 
 use crate::params::{self, check_value, registry, RawValue, ValueProblem, Values};
+use crate::tomlfile::{self, did_you_mean, Source};
+pub use crate::tomlfile::{line_col, FileError};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use toml::de::{DeTable, DeValue};
@@ -20,40 +22,9 @@ use toml::de::{DeTable, DeValue};
 /// A scenario error, always pointing at where the problem is.
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
-    /// The file could not be read.
-    #[error("{file}: cannot read: {source}")]
-    Io {
-        /// file path
-        file: String,
-        /// cause
-        source: std::io::Error,
-    },
-    /// The file is not valid TOML.
-    #[error("{file}:{line}:{col}: TOML syntax error: {msg}")]
-    Syntax {
-        /// file
-        file: String,
-        /// 1-based line
-        line: usize,
-        /// 1-based column
-        col: usize,
-        /// parser message
-        msg: String,
-    },
-    /// A key that is not a parameter.
-    #[error("{file}:{line}:{col}: unknown key `{key}`{hint}")]
-    UnknownKey {
-        /// file
-        file: String,
-        /// line
-        line: usize,
-        /// column
-        col: usize,
-        /// the key path
-        key: String,
-        /// ", did you mean `…`?" or empty
-        hint: String,
-    },
+    /// The file cannot be read, is not TOML, or has a key that is not a parameter.
+    #[error(transparent)]
+    File(#[from] FileError),
     /// A value of the wrong type or out of range.
     #[error("{file}:{line}:{col}: `{key}` = {value}: {problem}; allowed: {range} ({unit})")]
     BadValue {
@@ -124,18 +95,6 @@ impl Default for Scenario {
     }
 }
 
-/// 1-based line and column of a byte offset (an offset inside a character counts from its start).
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rfind('\n').map_or(offset, |p| offset - p - 1) + 1;
-    (line, col)
-}
-
 fn leading_comment(text: &str) -> String {
     let mut out = Vec::new();
     for l in text.lines() {
@@ -149,17 +108,6 @@ fn leading_comment(text: &str) -> String {
         }
     }
     out.join(" ").trim().to_string()
-}
-
-struct Ctx<'a> {
-    file: &'a str,
-    text: &'a str,
-}
-
-impl Ctx<'_> {
-    fn at(&self, span: std::ops::Range<usize>) -> (usize, usize) {
-        line_col(self.text, span.start)
-    }
 }
 
 fn raw_of(v: &DeValue<'_>) -> Option<RawValue> {
@@ -189,10 +137,6 @@ fn raw_of(v: &DeValue<'_>) -> Option<RawValue> {
     }
 }
 
-fn value_text(ctx: &Ctx<'_>, span: std::ops::Range<usize>) -> String {
-    ctx.text.get(span).unwrap_or("?").trim().to_string()
-}
-
 fn problem_text(p: &ValueProblem) -> String {
     match p {
         ValueProblem::WrongType { expected, found } => {
@@ -207,7 +151,7 @@ fn problem_text(p: &ValueProblem) -> String {
 const HEADER_KEYS: [&str; 3] = ["name", "description", "extends"];
 
 fn walk(
-    ctx: &Ctx<'_>,
+    ctx: &Source<'_>,
     table: &DeTable<'_>,
     prefix: &str,
     values: &mut Values,
@@ -227,17 +171,8 @@ fn walk(
             DeValue::Table(t) => walk(ctx, t, &path, values, set)?,
             other => {
                 let Some(i) = params::index_of(&path) else {
-                    let (line, col) = ctx.at(k.span());
-                    let hint = params::suggest(&path)
-                        .map(|s| format!(", did you mean `{s}`?"))
-                        .unwrap_or_default();
-                    return Err(ScenarioError::UnknownKey {
-                        file: ctx.file.into(),
-                        line,
-                        col,
-                        key: path,
-                        hint,
-                    });
+                    let hint = did_you_mean(params::suggest(&path));
+                    return Err(ctx.unknown_key(k.span(), path, hint).into());
                 };
                 let spec = &registry()[i];
                 let (line, col) = ctx.at(v.span());
@@ -246,7 +181,7 @@ fn walk(
                     line,
                     col,
                     key: path.clone(),
-                    value: value_text(ctx, v.span()),
+                    value: ctx.written(v.span()),
                     problem,
                     range: spec.range_text(),
                     unit: spec.unit.into(),
@@ -263,7 +198,7 @@ fn walk(
 }
 
 fn header_str(
-    ctx: &Ctx<'_>,
+    ctx: &Source<'_>,
     table: &DeTable<'_>,
     key: &str,
 ) -> Result<Option<String>, ScenarioError> {
@@ -279,7 +214,7 @@ fn header_str(
                 line,
                 col,
                 key: key.into(),
-                value: value_text(ctx, v.span()),
+                value: ctx.written(v.span()),
                 problem: format!("expected a string, found {}", other.type_str()),
                 range: "any text".into(),
                 unit: "text".into(),
@@ -310,23 +245,12 @@ impl Scenario {
             });
         }
         seen.push(canon);
-        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
-            file: file.clone(),
-            source,
-        })?;
-        let ctx = Ctx {
+        let text = tomlfile::read(path, &file)?;
+        let ctx = Source {
             file: &file,
             text: &text,
         };
-        let doc = DeTable::parse(&text).map_err(|e| {
-            let (line, col) = e.span().map_or((1, 1), |s| line_col(&text, s.start));
-            ScenarioError::Syntax {
-                file: file.clone(),
-                line,
-                col,
-                msg: e.message().trim().to_string(),
-            }
-        })?;
+        let doc = ctx.parse()?;
         let table: &DeTable<'_> = doc.get_ref();
         let base = match header_str(&ctx, table, "extends")? {
             Some(rel) => {
@@ -357,25 +281,13 @@ impl Scenario {
 
     /// Parses a scenario from text (as if from a file named `file`), without `extends`.
     pub fn from_str(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
-        let ctx = Ctx { file, text };
-        let doc = DeTable::parse(text).map_err(|e| {
-            let (line, col) = e.span().map_or((1, 1), |s| line_col(text, s.start));
-            ScenarioError::Syntax {
-                file: file.into(),
-                line,
-                col,
-                msg: e.message().trim().to_string(),
-            }
-        })?;
+        let ctx = Source { file, text };
+        let doc = ctx.parse()?;
         let table: &DeTable<'_> = doc.get_ref();
         if let Some(v) = table.get("extends") {
-            let (line, col) = ctx.at(v.span());
-            return Err(ScenarioError::Syntax {
-                file: file.into(),
-                line,
-                col,
-                msg: "`extends` needs a file on disk".into(),
-            });
+            return Err(ctx
+                .syntax(v.span(), "`extends` needs a file on disk")
+                .into());
         }
         let mut values = Values::default();
         walk(&ctx, table, "", &mut values, &mut Vec::new())?;
@@ -403,9 +315,7 @@ impl Scenario {
             .ok_or_else(|| err("expected KEY=VALUE".into()))?;
         let path = path.trim();
         let Some(i) = params::index_of(path) else {
-            let hint = params::suggest(path)
-                .map(|s| format!(", did you mean `{s}`?"))
-                .unwrap_or_default();
+            let hint = did_you_mean(params::suggest(path));
             return Err(err(format!("unknown key `{path}`{hint}")));
         };
         let spec = &registry()[i];
@@ -523,15 +433,6 @@ impl Scenario {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn line_col_never_splits_a_character() {
-        let t = "a = 1\nné = 2\n";
-        assert_eq!(line_col(t, 0), (1, 1));
-        assert_eq!(line_col(t, 7), (2, 2));
-        assert_eq!(line_col(t, 8), (2, 2)); // inside the two bytes of é
-        assert_eq!(line_col(t, 1000), (3, 1));
-    }
 
     #[test]
     fn empty_file_gives_defaults() {

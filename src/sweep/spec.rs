@@ -11,6 +11,7 @@ use super::testmodels::TestModel;
 use crate::metrics::{self, METRICS};
 use crate::params::{self, registry, Kind};
 use crate::scenario::{Scenario, ScenarioError};
+use crate::tomlfile::{self, closest, did_you_mean, hint, FileError, Source};
 use sha2::{Digest, Sha256};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -32,40 +33,9 @@ pub const MAX_REPS: i64 = 100_000;
 /// A sweep-file error, always pointing at where the problem is.
 #[derive(Debug, thiserror::Error)]
 pub enum SweepError {
-    /// The file could not be read.
-    #[error("{file}: cannot read: {source}")]
-    Io {
-        /// file
-        file: String,
-        /// cause
-        source: std::io::Error,
-    },
-    /// Not valid TOML.
-    #[error("{file}:{line}:{col}: TOML syntax error: {msg}")]
-    Syntax {
-        /// file
-        file: String,
-        /// 1-based line
-        line: usize,
-        /// 1-based column
-        col: usize,
-        /// parser message
-        msg: String,
-    },
-    /// A key that a sweep file does not have.
-    #[error("{file}:{line}:{col}: unknown key `{key}`{hint}")]
-    UnknownKey {
-        /// file
-        file: String,
-        /// line
-        line: usize,
-        /// column
-        col: usize,
-        /// the key
-        key: String,
-        /// ", did you mean `…`?" or empty
-        hint: String,
-    },
+    /// The file cannot be read, is not TOML, or has a key a sweep file does not have.
+    #[error(transparent)]
+    File(#[from] FileError),
     /// A required key is absent.
     #[error("{file}:{line}:{col}: missing key `{key}`: {msg}")]
     Missing {
@@ -367,60 +337,19 @@ pub const TOP_KEYS: &[&str] = &[
 /// Keys of a `[[parameters]]` entry.
 pub const PARAM_KEYS: &[&str] = &["path", "min", "max", "distribution", "values", "levels"];
 
-use crate::scenario::line_col;
-
-fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let all: Vec<&str> = candidates.into_iter().collect();
-    let mut best: Option<(&str, f64)> = None;
-    for &c in &all {
-        let s = strsim::jaro_winkler(word, c);
-        if best.is_none_or(|(_, b)| s > b) {
-            best = Some((c, s));
-        }
-    }
-    if let Some((c, s)) = best {
-        if s > 0.7 {
-            return Some(c);
-        }
-    }
-    // short words with swapped letters score low on Jaro-Winkler: fall back to edit distance
-    all.into_iter()
-        .map(|c| (strsim::osa_distance(word, c), c))
-        .filter(|(d, _)| *d <= 1 + word.len() / 6)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
-}
-
-fn hint(word: &str, candidates: &[&str]) -> String {
-    closest(word, candidates.iter().copied())
-        .map(|s| format!(", did you mean `{s}`?"))
-        .unwrap_or_default()
-}
-
-struct Ctx<'a> {
-    file: &'a str,
-    text: &'a str,
-}
-
 type Sv<'i> = toml::Spanned<DeValue<'i>>;
 
+/// A sweep file's text: the shared TOML-file reading plus the sweep file's checks.
+struct Ctx<'a>(Source<'a>);
+
+impl<'a> std::ops::Deref for Ctx<'a> {
+    type Target = Source<'a>;
+    fn deref(&self) -> &Source<'a> {
+        &self.0
+    }
+}
+
 impl Ctx<'_> {
-    fn at(&self, span: Range<usize>) -> (usize, usize) {
-        line_col(self.text, span.start)
-    }
-
-    fn written(&self, span: Range<usize>) -> String {
-        let t = self.text.get(span).unwrap_or("?").trim();
-        if t.len() > 60 {
-            format!(
-                "{}…",
-                &t[..t.char_indices().nth(57).map_or(t.len(), |(i, _)| i)]
-            )
-        } else {
-            t.to_string()
-        }
-    }
-
     fn bad(
         &self,
         key: &str,
@@ -562,14 +491,10 @@ impl Ctx<'_> {
         for (k, _) in table.iter() {
             let key: &str = k.get_ref();
             if !allowed.contains(&key) {
-                let (line, col) = self.at(k.span());
-                return Err(SweepError::UnknownKey {
-                    file: self.file.into(),
-                    line,
-                    col,
-                    key: format!("{prefix}{key}"),
-                    hint: hint(key, allowed),
-                });
+                let hint = hint(key, allowed);
+                return Err(self
+                    .unknown_key(k.span(), format!("{prefix}{key}"), hint)
+                    .into());
             }
         }
         Ok(())
@@ -587,10 +512,7 @@ impl SweepSpec {
     /// Loads and validates a sweep file (and its base scenario, relative to the file).
     pub fn load(path: &Path) -> Result<SweepSpec, SweepError> {
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| SweepError::Io {
-            file: file.clone(),
-            source,
-        })?;
+        let text = tomlfile::read(path, &file)?;
         let dir = path.parent().unwrap_or(Path::new("."));
         let mut s = Self::parse(&file, &text, dir)?;
         s.file = path.to_path_buf();
@@ -604,16 +526,8 @@ impl SweepSpec {
 
     /// Parses a sweep from text as if from a file named `file` in directory `dir`.
     pub fn parse(file: &str, text: &str, dir: &Path) -> Result<SweepSpec, SweepError> {
-        let ctx = Ctx { file, text };
-        let doc = DeTable::parse(text).map_err(|e| {
-            let (line, col) = e.span().map_or((1, 1), |s| line_col(text, s.start));
-            SweepError::Syntax {
-                file: file.into(),
-                line,
-                col,
-                msg: e.message().trim().to_string(),
-            }
-        })?;
+        let ctx = Ctx(Source { file, text });
+        let doc = ctx.parse()?;
         let top: &DeTable<'_> = doc.get_ref();
         let whole = 0..0;
         ctx.check_keys(top, TOP_KEYS, "")?;
@@ -909,9 +823,7 @@ impl SweepSpec {
                 match metrics::metric_index(o) {
                     Some(i) => output_index.push(i),
                     None => {
-                        let h = closest(o, METRICS.iter().map(|m| m.name))
-                            .map(|s| format!(", did you mean `{s}`?"))
-                            .unwrap_or_default();
+                        let h = did_you_mean(closest(o, METRICS.iter().map(|m| m.name), 0.7));
                         return Err(bad(
                             format!("unknown metric{h}"),
                             "metric names (`partnersim metrics`)",
@@ -977,9 +889,7 @@ impl SweepSpec {
                 match params::index_of(&path) {
                     Some(i) => Some(i),
                     None => {
-                        let h = params::suggest(&path)
-                            .map(|s| format!(", did you mean `{s}`?"))
-                            .unwrap_or_default();
+                        let h = did_you_mean(params::suggest(&path));
                         return Err(SweepError::UnknownParameter {
                             file: file.into(),
                             line: pl,

@@ -1,0 +1,196 @@
+//! Reading a TOML input file with positions: what scenario and sweep files share (reading,
+//! syntax errors, unknown keys, line and column of a span, the value as written).
+use std::ops::Range;
+use std::path::Path;
+use toml::de::DeTable;
+
+/// A problem with an input file as a TOML file, pointing at where it is.
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    /// The file could not be read.
+    #[error("{file}: cannot read: {source}")]
+    Io {
+        /// file path
+        file: String,
+        /// cause
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML (or uses TOML in a way this file kind does not allow).
+    #[error("{file}:{line}:{col}: TOML syntax error: {msg}")]
+    Syntax {
+        /// file
+        file: String,
+        /// 1-based line
+        line: usize,
+        /// 1-based column
+        col: usize,
+        /// parser message
+        msg: String,
+    },
+    /// A key this kind of file does not have.
+    #[error("{file}:{line}:{col}: unknown key `{key}`{hint}")]
+    UnknownKey {
+        /// file
+        file: String,
+        /// line
+        line: usize,
+        /// column
+        col: usize,
+        /// the key (dotted path)
+        key: String,
+        /// ", did you mean `…`?" or empty
+        hint: String,
+    },
+}
+
+/// Reads a file to text; `file` is the name errors give it.
+pub fn read(path: &Path, file: &str) -> Result<String, FileError> {
+    std::fs::read_to_string(path).map_err(|source| FileError::Io {
+        file: file.into(),
+        source,
+    })
+}
+
+/// 1-based line and column of a byte offset (an offset inside a character counts from its start).
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rfind('\n').map_or(offset, |p| offset - p - 1) + 1;
+    (line, col)
+}
+
+/// The candidate closest to a mistyped word, if one is close enough: the best Jaro–Winkler
+/// similarity above `min_similarity`, else (short words with swapped letters score low on
+/// Jaro–Winkler) the fewest edits, at most one per six letters plus one.
+pub fn closest<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    min_similarity: f64,
+) -> Option<&'a str> {
+    let all: Vec<&str> = candidates.into_iter().collect();
+    let mut best: Option<(&str, f64)> = None;
+    for &c in &all {
+        let s = strsim::jaro_winkler(word, c);
+        if best.is_none_or(|(_, b)| s > b) {
+            best = Some((c, s));
+        }
+    }
+    if let Some((c, s)) = best {
+        if s > min_similarity {
+            return Some(c);
+        }
+    }
+    all.into_iter()
+        .map(|c| (strsim::osa_distance(word, c), c))
+        .filter(|(d, _)| *d <= 1 + word.len() / 6)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// `", did you mean `s`?"` for a suggestion, else empty.
+pub fn did_you_mean(suggestion: Option<&str>) -> String {
+    suggestion
+        .map(|s| format!(", did you mean `{s}`?"))
+        .unwrap_or_default()
+}
+
+/// [`did_you_mean`] the closest of a short list of words (similarity above 0.7).
+pub fn hint(word: &str, candidates: &[&str]) -> String {
+    did_you_mean(closest(word, candidates.iter().copied(), 0.7))
+}
+
+/// The text of an input file and the name its errors give it.
+#[derive(Clone, Copy)]
+pub struct Source<'a> {
+    /// the name errors give the file (its path as the user wrote it)
+    pub file: &'a str,
+    /// the whole text
+    pub text: &'a str,
+}
+
+impl<'a> Source<'a> {
+    /// Parses the text as a TOML document that keeps spans.
+    pub fn parse(&self) -> Result<toml::Spanned<DeTable<'a>>, FileError> {
+        DeTable::parse(self.text).map_err(|e| {
+            let (line, col) = e.span().map_or((1, 1), |s| line_col(self.text, s.start));
+            FileError::Syntax {
+                file: self.file.into(),
+                line,
+                col,
+                msg: e.message().trim().to_string(),
+            }
+        })
+    }
+
+    /// Line and column where a span starts.
+    pub fn at(&self, span: Range<usize>) -> (usize, usize) {
+        line_col(self.text, span.start)
+    }
+
+    /// The text of a span as written, trimmed and cut to 60 characters.
+    pub fn written(&self, span: Range<usize>) -> String {
+        let t = self.text.get(span).unwrap_or("?").trim();
+        match t.char_indices().nth(57) {
+            Some((cut, _)) if t.chars().count() > 60 => format!("{}…", &t[..cut]),
+            _ => t.to_string(),
+        }
+    }
+
+    /// An unknown key at `span`.
+    pub fn unknown_key(&self, span: Range<usize>, key: String, hint: String) -> FileError {
+        let (line, col) = self.at(span);
+        FileError::UnknownKey {
+            file: self.file.into(),
+            line,
+            col,
+            key,
+            hint,
+        }
+    }
+
+    /// A use of TOML this file kind does not allow, at `span`.
+    pub fn syntax(&self, span: Range<usize>, msg: impl Into<String>) -> FileError {
+        let (line, col) = self.at(span);
+        FileError::Syntax {
+            file: self.file.into(),
+            line,
+            col,
+            msg: msg.into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_never_splits_a_character() {
+        let t = "a = 1\nné = 2\n";
+        assert_eq!(line_col(t, 0), (1, 1));
+        assert_eq!(line_col(t, 7), (2, 2));
+        assert_eq!(line_col(t, 8), (2, 2)); // inside the two bytes of é
+        assert_eq!(line_col(t, 1000), (3, 1));
+    }
+
+    #[test]
+    fn written_values_are_cut_at_sixty_characters() {
+        let long = format!("x = \"{}\"", "é".repeat(100));
+        let s = Source {
+            file: "f",
+            text: &long,
+        };
+        let w = s.written(4..long.len());
+        assert_eq!(w.chars().count(), 58);
+        assert!(w.ends_with('…'));
+        let short = Source {
+            file: "f",
+            text: "x = 12 ",
+        };
+        assert_eq!(short.written(4..7), "12");
+    }
+}
