@@ -176,6 +176,36 @@ fn morris_ranks_known_patterns() {
     assert!(ms[4].value < 0.02 * ms[0].value && ms[5].value < 0.02 * ms[0].value);
 }
 
+/// Trajectories chosen for spread (Campolongo et al. 2007): a design of few trajectories still
+/// ranks Sobol-G's inputs, and the choice is recorded.
+#[test]
+fn morris_with_chosen_trajectories_ranks_and_records_the_choice() {
+    let d = tempfile::tempdir().unwrap();
+    let names = ["x1", "x2", "x3", "x4", "x5", "x6"];
+    let text = format!(
+        "model = \"sobol_g\"\na = [0, 1, 4.5, 9, 99, 99]\nmethod = \"morris\"\nsamples = 20\ncandidate_trajectories = 200\nlevels = 6\nseed = 5\n{}",
+        params(&names, 0.0, 1.0)
+    );
+    let s = spec(&text, d.path());
+    assert_eq!(s.candidate_trajectories, Some(200));
+    let o = run(&s, &d.path().join("b"), 1);
+    assert_eq!(o.design.n, 20 * 7);
+    // the design run is the chosen one, and it spreads more than the first 20 drawn
+    use partnersim::sweep::design::{morris_spread, morris_unit};
+    let unit = o.design.unit.as_ref().unwrap();
+    assert!(morris_spread(unit, 6) > morris_spread(&morris_unit(20, 6, 6, 5), 6));
+    let ms = index(&o, "mu_star");
+    eprintln!("sobol_g, 20 of 200 trajectories: mu* {ms:?}");
+    for i in 0..3 {
+        assert!(ms[i].value > ms[i + 1].value, "order {i}");
+    }
+    let manifest = std::fs::read_to_string(d.path().join("b/manifest.json")).unwrap();
+    assert!(
+        manifest.contains("\"candidate_trajectories\": 200"),
+        "{manifest}"
+    );
+}
+
 /// Ishigami on a Latin hypercube: the linear regression has analytic coefficients.
 /// cov(x1, y) = E[x sin x](1 + b E[x3⁴]) = 1 + b π⁴/5 over uniform inputs on [−π, π];
 /// x2 and x3 enter through even functions, so their linear coefficients are 0.
@@ -321,6 +351,23 @@ fn bad_sweep_files_are_located_and_explained() {
         e.contains("bad.toml:4:11")
             && e.contains("sweep too large")
             && e.contains("20000000 points"),
+        "{e}"
+    );
+
+    let e = err(
+        &format!("model = \"ishigami\"\nmethod = \"lhs\"\nsamples = 8\ncandidate_trajectories = 40\n{good}"),
+        dir,
+    );
+    assert!(
+        e.contains("bad.toml:4:26") && e.contains("for morris sweeps, not lhs"),
+        "{e}"
+    );
+    let e = err(
+        &format!("model = \"ishigami\"\nmethod = \"morris\"\nsamples = 8\ncandidate_trajectories = 8\n{good}"),
+        dir,
+    );
+    assert!(
+        e.contains("bad.toml:4:26") && e.contains("from 9 to 1000"),
         "{e}"
     );
 

@@ -2,7 +2,8 @@
 //!
 //! * grid: full factorial, last parameter varying fastest;
 //! * lhs: Latin hypercube (McKay et al. 1979), one point per stratum in every dimension;
-//! * morris: Morris (1991) one-at-a-time trajectories on a p-level grid;
+//! * morris: Morris (1991) one-at-a-time trajectories on a p-level grid, optionally the `r` of
+//!   more candidates that spread most (Campolongo et al. 2007);
 //! * sobol: Saltelli (2010) blocks `A, B, AB_1..AB_k [, BA_1..BA_k]` per base row, with `A` and
 //!   `B` from an Owen-scrambled Sobol' sequence of dimension 2k (`sobol_burley`).
 //!
@@ -92,6 +93,81 @@ pub fn morris_unit(r: usize, k: usize, p: usize, seed: u64) -> Vec<f64> {
     out
 }
 
+/// Campolongo et al.'s (2007) spread of a set of Morris trajectories, each `k + 1` points of
+/// `k` unit coordinates: `D = sqrt(Σ_{m<l} d_ml²)`, where `d_ml` sums the Euclidean distances
+/// between every point of trajectory `m` and every point of trajectory `l`.
+pub fn morris_spread(unit: &[f64], k: usize) -> f64 {
+    let d = trajectory_distances(unit, k);
+    let m = unit.len() / ((k + 1) * k).max(1);
+    let mut sum = 0.0;
+    for a in 0..m {
+        for b in a + 1..m {
+            sum += d[a * m + b] * d[a * m + b];
+        }
+    }
+    sum.sqrt()
+}
+
+/// The `m × m` matrix of distances `d_ml` between trajectories (zero diagonal).
+fn trajectory_distances(unit: &[f64], k: usize) -> Vec<f64> {
+    let len = (k + 1) * k;
+    let m = unit.len() / len.max(1);
+    let mut d = vec![0.0; m * m];
+    for a in 0..m {
+        let ta = &unit[a * len..(a + 1) * len];
+        for b in a + 1..m {
+            let tb = &unit[b * len..(b + 1) * len];
+            let mut s = 0.0;
+            for pa in ta.chunks(k) {
+                for pb in tb.chunks(k) {
+                    let sq: f64 = pa.iter().zip(pb).map(|(x, y)| (x - y) * (x - y)).sum();
+                    s += sq.sqrt();
+                }
+            }
+            d[a * m + b] = s;
+            d[b * m + a] = s;
+        }
+    }
+    d
+}
+
+/// Morris trajectories chosen for spread (Campolongo et al. 2007): `candidates` trajectories are
+/// drawn as by [`morris_unit`], and the `r` kept are found by backward elimination: while more
+/// than `r` remain, drop the one whose removal leaves the largest spread `D` (the one with the
+/// smallest `Σ_l d_ml²` over the others left; ties drop the later one). An exhaustive search over
+/// all subsets is combinatorial; this greedy choice is the kind SALib and the EMA Workbench
+/// offer. The kept trajectories stay in the order they were drawn.
+pub fn morris_unit_spread(r: usize, candidates: usize, k: usize, p: usize, seed: u64) -> Vec<f64> {
+    let all = morris_unit(candidates.max(r), k, p, seed);
+    let m = candidates.max(r);
+    if m == r {
+        return all;
+    }
+    let d = trajectory_distances(&all, k);
+    let mut contribution: Vec<f64> = (0..m)
+        .map(|a| (0..m).map(|b| d[a * m + b] * d[a * m + b]).sum())
+        .collect();
+    let mut alive = vec![true; m];
+    for _ in r..m {
+        let mut worst: Option<usize> = None;
+        for a in (0..m).filter(|&a| alive[a]) {
+            if worst.is_none_or(|w| contribution[a] <= contribution[w]) {
+                worst = Some(a);
+            }
+        }
+        let Some(w) = worst else { break };
+        alive[w] = false;
+        for a in 0..m {
+            contribution[a] -= d[a * m + w] * d[a * m + w];
+        }
+    }
+    let len = (k + 1) * k;
+    (0..m)
+        .filter(|&a| alive[a])
+        .flat_map(|a| all[a * len..(a + 1) * len].iter().copied())
+        .collect()
+}
+
 /// Saltelli design in unit coordinates for base sample `n` (≤ 2^16) and `k` parameters.
 pub fn saltelli_unit(n: usize, layout: SaltelliLayout, seed: u64) -> Vec<f64> {
     let k = layout.k;
@@ -166,7 +242,10 @@ pub fn build(spec: &SweepSpec, seed: u64) -> Design {
             };
         }
         Method::Lhs => lhs_unit(spec.samples, k, seed),
-        Method::Morris => morris_unit(spec.samples, k, spec.levels, seed),
+        Method::Morris => match spec.candidate_trajectories {
+            Some(m) => morris_unit_spread(spec.samples, m, k, spec.levels, seed),
+            None => morris_unit(spec.samples, k, spec.levels, seed),
+        },
         Method::Sobol => saltelli_unit(spec.samples, layout(spec), seed),
     };
     let values = unit
@@ -206,6 +285,40 @@ mod tests {
         assert_eq!(v.len(), 2 * 3 * 2);
         assert_eq!(&v[..4], &[1.0, 10.0, 1.0, 20.0]);
         assert_eq!(&v[10..], &[2.0, 30.0]);
+    }
+
+    #[test]
+    fn chosen_trajectories_spread_more_than_the_first_drawn() {
+        let (r, m, k, p) = (10, 60, 6, 4);
+        let len = (k + 1) * k;
+        for seed in 0..5 {
+            let first = morris_unit(r, k, p, seed);
+            let all = morris_unit(m, k, p, seed);
+            assert_eq!(first, all[..r * len]);
+            let chosen = morris_unit_spread(r, m, k, p, seed);
+            assert_eq!(chosen.len(), r * len);
+            // every chosen trajectory is one of the candidates, none twice, in drawn order
+            let at: Vec<usize> = chosen
+                .chunks(len)
+                .map(|t| all.chunks(len).position(|c| c == t).unwrap())
+                .collect();
+            assert!(at.windows(2).all(|w| w[0] < w[1]), "{at:?}");
+            let (d0, d1) = (morris_spread(&first, k), morris_spread(&chosen, k));
+            assert!(d1 > 1.05 * d0, "seed {seed}: spread {d1} vs {d0}");
+        }
+        // no more candidates than trajectories: the plain design
+        assert_eq!(morris_unit_spread(r, r, k, p, 1), morris_unit(r, k, p, 1));
+    }
+
+    #[test]
+    fn spread_is_the_root_sum_of_squared_trajectory_distances() {
+        // two one-parameter trajectories {0, 1} and {1, 0}: the point distances are 1, 0, 0, 1
+        assert_eq!(morris_spread(&[0.0, 1.0, 1.0, 0.0], 1), 2.0);
+        // a third equal to the first: three pairs at distance 2
+        assert_eq!(
+            morris_spread(&[0.0, 1.0, 1.0, 0.0, 0.0, 1.0], 1),
+            12f64.sqrt()
+        );
     }
 
     #[test]

@@ -677,6 +677,7 @@ fn manifest(
         "samples": spec.samples,
         "levels": spec.levels,
         "second_order": spec.second_order,
+        "candidate_trajectories": spec.candidate_trajectories,
         "bootstrap_resamples": spec.bootstrap,
         "reps_per_point": o.reps,
         "points": o.design.n,

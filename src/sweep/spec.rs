@@ -27,6 +27,11 @@ pub const MAX_SOBOL_N: i64 = 1 << 16;
 pub const MAX_SOBOL_PARAMS: usize = 128;
 /// Most bootstrap resamples.
 pub const MAX_BOOTSTRAP: i64 = 100_000;
+/// Most candidate trajectories a Morris sweep chooses among.
+pub const MAX_CANDIDATES: i64 = 1000;
+/// Most distance terms (`M (M − 1) / 2 · (k + 1)² · k`) spent choosing Morris trajectories
+/// (about 10 seconds).
+pub const MAX_SPREAD_WORK: u128 = 10_000_000_000;
 /// Most replications per point.
 pub const MAX_REPS: i64 = 100_000;
 
@@ -264,6 +269,8 @@ pub struct SweepSpec {
     pub levels: usize,
     /// sobol: also compute second-order indices
     pub second_order: bool,
+    /// morris: draw this many trajectories and keep the `samples` that spread most
+    pub candidate_trajectories: Option<usize>,
     /// bootstrap resamples for confidence intervals (0 = none)
     pub bootstrap: usize,
 }
@@ -330,6 +337,7 @@ pub const TOP_KEYS: &[&str] = &[
     "outputs",
     "levels",
     "second_order",
+    "candidate_trajectories",
     "bootstrap",
     "parameters",
 ];
@@ -768,6 +776,24 @@ impl SweepSpec {
             }
             None => false,
         };
+        let candidate_trajectories = match get("candidate_trajectories") {
+            Some(v) if method != Method::Morris => {
+                return Err(ctx.bad(
+                    "candidate_trajectories",
+                    v,
+                    format!(
+                        "`candidate_trajectories` is for morris sweeps, not {}",
+                        method.name()
+                    ),
+                    "remove it",
+                ));
+            }
+            Some(v) => {
+                let lo = samples as i64 + 1;
+                Some(ctx.integer("candidate_trajectories", v, lo, MAX_CANDIDATES.max(lo))? as usize)
+            }
+            None => None,
+        };
         let bootstrap = match get("bootstrap") {
             Some(v) => ctx.integer("bootstrap", v, 0, MAX_BOOTSTRAP)? as usize,
             None => 1000,
@@ -1166,6 +1192,7 @@ impl SweepSpec {
             parameters,
             levels,
             second_order,
+            candidate_trajectories,
             bootstrap,
         };
         let points = points_of(&spec);
@@ -1180,6 +1207,19 @@ impl SweepSpec {
                     spec.k()
                 ),
             ));
+        }
+        if let (Some(m), Some(v)) = (spec.candidate_trajectories, get("candidate_trajectories")) {
+            let (m, k) = (m as u128, spec.k() as u128);
+            let work = m * (m - 1) / 2 * (k + 1) * (k + 1) * k;
+            if work > MAX_SPREAD_WORK {
+                return Err(ctx.too_large(
+                    v.span(),
+                    format!(
+                        "choosing among {m} trajectories of {k} parameters takes {work} \
+                         distance terms; the limit is {MAX_SPREAD_WORK} (fewer candidates)"
+                    ),
+                ));
+            }
         }
         if runs > MAX_RUNS {
             return Err(ctx.too_large(get("reps_per_point").map_or(where_, |v| v.span()), format!("{points} points x {} replications = {runs} model runs; the limit is {MAX_RUNS} runs", spec.reps_per_point)));
