@@ -10,7 +10,7 @@ use crate::export::write_atomic;
 use crate::metrics::{MonthRecord, METRICS};
 use crate::run::{self, RunOptions};
 use crate::scenario::Scenario;
-use crate::stats::paired;
+use crate::stats::{paired, Paired};
 use anyhow::{bail, Result};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -79,14 +79,119 @@ pub fn dir_name(name: &str) -> String {
     }
 }
 
+/// The outcome of [`compare`].
+#[derive(Debug)]
+pub struct Comparison {
+    /// baseline scenario name
+    pub baseline: String,
+    /// replications per scenario
+    pub reps: u64,
+    /// per-scenario summary rows (one per replication), in the order given
+    pub summaries: Vec<Vec<MonthRecord>>,
+    /// paired differences against the baseline, one per (metric, other scenario), metrics in
+    /// catalogue order: the rows of `comparison.csv`
+    pub rows: Vec<ComparisonRow>,
+}
+
+/// One metric of one scenario against the baseline.
+#[derive(Debug, Clone)]
+pub struct ComparisonRow {
+    /// metric name
+    pub metric: &'static str,
+    /// scenario name
+    pub scenario: String,
+    /// paired statistics over the replications
+    pub paired: Paired,
+}
+
+impl Comparison {
+    /// A plain-text table of the paired differences from the baseline in `metrics` (one line a
+    /// scenario, `+d [lo, hi]` per metric), for a terminal.
+    pub fn table(&self, metrics: &[&str]) -> String {
+        let mut scenarios: Vec<&str> = Vec::new();
+        for r in &self.rows {
+            if !scenarios.contains(&r.scenario.as_str()) {
+                scenarios.push(&r.scenario);
+            }
+        }
+        let cell = |scenario: &str, metric: &str| {
+            self.rows
+                .iter()
+                .find(|r| r.scenario == scenario && r.metric == metric)
+                .map_or_else(String::new, |r| {
+                    let p = &r.paired;
+                    let digits = decimals(p.baseline_mean.abs().max(p.mean.abs()));
+                    format!(
+                        "{:+.*} [{:+.*}, {:+.*}]",
+                        digits, p.diff_mean, digits, p.diff_ci95_low, digits, p.diff_ci95_high
+                    )
+                })
+        };
+        let name_w = scenarios
+            .iter()
+            .map(|s| s.chars().count())
+            .chain([8])
+            .max()
+            .unwrap_or(8);
+        let cells: Vec<Vec<String>> = scenarios
+            .iter()
+            .map(|s| metrics.iter().map(|m| cell(s, m)).collect())
+            .collect();
+        let widths: Vec<usize> = metrics
+            .iter()
+            .enumerate()
+            .map(|(j, m)| {
+                cells
+                    .iter()
+                    .map(|row| row[j].chars().count())
+                    .chain([m.len()])
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let line = |first: &str, cols: &mut dyn Iterator<Item = (&str, usize)>| {
+            let mut l = format!("{first:<name_w$}");
+            for (c, w) in cols {
+                l.push_str(&format!("  {c:<w$}"));
+            }
+            format!("{}\n", l.trim_end())
+        };
+        let mut t = format!(
+            "difference from {} (mean over {} paired replications, 95% CI)\n",
+            self.baseline, self.reps
+        );
+        t += &line(
+            "scenario",
+            &mut metrics.iter().copied().zip(widths.iter().copied()),
+        );
+        for (s, row) in scenarios.iter().zip(&cells) {
+            t += &line(
+                s,
+                &mut row.iter().map(String::as_str).zip(widths.iter().copied()),
+            );
+        }
+        t
+    }
+}
+
+/// Decimals that show a difference on a value of this size: 3 for shares, fewer for counts.
+fn decimals(magnitude: f64) -> usize {
+    if magnitude >= 100.0 {
+        0
+    } else if magnitude >= 10.0 {
+        1
+    } else {
+        3
+    }
+}
+
 /// Runs every scenario into `out/<name>/` and writes `comparison.csv` and `compare.json`.
-/// Returns the per-scenario summaries in the order given.
 pub fn compare(
     scenarios: &[Scenario],
     baseline: Option<&str>,
     opts: &RunOptions,
     out: &Path,
-) -> Result<Vec<Vec<MonthRecord>>> {
+) -> Result<Comparison> {
     if scenarios.len() < 2 {
         bail!("compare needs at least two scenarios");
     }
@@ -120,7 +225,7 @@ pub fn compare(
         }
         all.push(o.summaries);
     }
-    let mut csv = String::from("metric,scenario,baseline,mean,baseline_mean,diff_mean,diff_ci95_low,diff_ci95_high,variance_ratio\n");
+    let mut rows = Vec::new();
     for (j, m) in METRICS.iter().enumerate() {
         let b: Vec<f64> = all[base].iter().map(|r| r[j]).collect();
         for (k, s) in scenarios.iter().enumerate() {
@@ -128,20 +233,28 @@ pub fn compare(
                 continue;
             }
             let a: Vec<f64> = all[k].iter().map(|r| r[j]).collect();
-            let p = paired(&a, &b);
-            csv.push_str(&format!(
-                "{},{},{},{},{},{},{},{},{}\n",
-                m.name,
-                s.name,
-                scenarios[base].name,
-                p.mean,
-                p.baseline_mean,
-                p.diff_mean,
-                p.diff_ci95_low,
-                p.diff_ci95_high,
-                p.variance_ratio
-            ));
+            rows.push(ComparisonRow {
+                metric: m.name,
+                scenario: s.name.clone(),
+                paired: paired(&a, &b),
+            });
         }
+    }
+    let mut csv = String::from("metric,scenario,baseline,mean,baseline_mean,diff_mean,diff_ci95_low,diff_ci95_high,variance_ratio\n");
+    for r in &rows {
+        let p = &r.paired;
+        csv.push_str(&format!(
+            "{},{},{},{},{},{},{},{},{}\n",
+            r.metric,
+            r.scenario,
+            scenarios[base].name,
+            p.mean,
+            p.baseline_mean,
+            p.diff_mean,
+            p.diff_ci95_low,
+            p.diff_ci95_high,
+            p.variance_ratio
+        ));
     }
     write_atomic(&out.join("comparison.csv"), csv.as_bytes())?;
     let entries = scenarios
@@ -179,7 +292,12 @@ pub fn compare(
         &out.join("compare.json"),
         serde_json::to_string_pretty(&man)?.as_bytes(),
     )?;
-    Ok(all)
+    Ok(Comparison {
+        baseline: scenarios[base].name.clone(),
+        reps: opts.reps,
+        summaries: all,
+        rows,
+    })
 }
 
 /// Loads scenario files and applies `--set` overrides to each.

@@ -157,7 +157,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if INTERRUPTED.load(Ordering::SeqCst) {
                 return Ok(interrupted_exit(0, opts.reps));
             }
-            res?;
+            let comparison = res?;
             if let Some(g) = &group {
                 partnersim::present::save_group(&dir, g)?;
             }
@@ -173,6 +173,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 t0.elapsed().as_secs_f64(),
                 report.display()
             );
+            out.write_all(comparison.table(&HEADLINE).as_bytes())?;
         }
         Command::Validate { file, set } => {
             let mut s = partnersim::scenario::Scenario::load(&file)?;
@@ -268,9 +269,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The metrics `run` and `compare` print on the terminal.
+const HEADLINE: [&str; 3] = ["survival_rate", "clients_served", "unmet_need_share"];
+
 fn headline(summaries: &[partnersim::metrics::MonthRecord]) -> String {
     use partnersim::metrics::metric_index;
-    ["survival_rate", "clients_served", "unmet_need_share"]
+    HEADLINE
         .iter()
         .filter_map(|m| {
             let j = metric_index(m)?;

@@ -746,7 +746,8 @@ fn compare_writes_paired_differences_and_one_directory_per_scenario() {
     let d = tmp();
     let out = d.path().join("cmp");
     let mut c = bin();
-    c.arg("compare")
+    let assert = c
+        .arg("compare")
         .arg(baseline())
         .arg(scenario_path("multi_year_core"))
         .arg("--out")
@@ -756,6 +757,34 @@ fn compare_writes_paired_differences_and_one_directory_per_scenario() {
         .assert()
         .success();
     let csv = read_text(&out.join("comparison.csv"));
+    // the terminal table repeats the CSV's survival difference and interval
+    let printed = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    let survival: Vec<f64> = csv
+        .lines()
+        .find(|l| l.starts_with("survival_rate,"))
+        .unwrap()
+        .split(',')
+        .skip(5)
+        .take(3)
+        .map(|x| x.parse().unwrap())
+        .collect();
+    let cell = format!(
+        "{:+.3} [{:+.3}, {:+.3}]",
+        survival[0], survival[1], survival[2]
+    );
+    let table: Vec<&str> = printed.lines().collect();
+    assert!(
+        table[0].starts_with("difference from baseline"),
+        "{printed}"
+    );
+    assert!(
+        table[1].starts_with("scenario") && table[1].contains("survival_rate"),
+        "{printed}"
+    );
+    assert!(
+        table[2].starts_with("multi_year_core") && table[2].contains(&cell),
+        "{printed}\n{cell}"
+    );
     let mut lines = csv.lines();
     assert_eq!(
         lines.next().unwrap(),
