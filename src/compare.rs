@@ -120,7 +120,7 @@ impl Comparison {
                 .find(|r| r.scenario == scenario && r.metric == metric)
                 .map_or_else(String::new, |r| {
                     let p = &r.paired;
-                    let digits = decimals(p.baseline_mean.abs().max(p.mean.abs()));
+                    let digits = crate::stats::decimals(p.baseline_mean.abs().max(p.mean.abs()));
                     format!(
                         "{:+.*} [{:+.*}, {:+.*}]",
                         digits, p.diff_mean, digits, p.diff_ci95_low, digits, p.diff_ci95_high
@@ -171,17 +171,6 @@ impl Comparison {
             );
         }
         t
-    }
-}
-
-/// Decimals that show a difference on a value of this size: 3 for shares, fewer for counts.
-fn decimals(magnitude: f64) -> usize {
-    if magnitude >= 100.0 {
-        0
-    } else if magnitude >= 10.0 {
-        1
-    } else {
-        3
     }
 }
 

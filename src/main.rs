@@ -213,12 +213,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             eprintln!("{} files written under {}", files.len(), dir.display());
         }
         Command::Sweep(a) => {
-            let dir = partnersim::present::sweep(a)?;
+            let (dir, ranking) = partnersim::present::sweep(a)?;
             if INTERRUPTED.load(Ordering::SeqCst) && !dir.join("manifest.json").exists() {
                 // the sweep has printed how far it got and how to resume
                 return Ok(ExitCode::from(130));
             }
             eprintln!("sweep done -> {}", dir.display());
+            out.write_all(ranking.as_bytes())?;
         }
         Command::Merge { dirs, out: dest } => {
             let sweep_shards = dirs

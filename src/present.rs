@@ -155,9 +155,11 @@ pub fn save_group(dir: &Path, g: &GroupInfo) -> Result<()> {
     Ok(())
 }
 
-/// Runs a sweep described by a sweep file. Returns the output directory; when interrupted by
-/// Ctrl-C / SIGTERM it returns early (without final outputs) after saying how to resume.
-pub fn sweep(a: crate::cli::SweepCliArgs) -> Result<PathBuf> {
+/// Runs a sweep described by a sweep file. Returns the output directory and, for a finished
+/// sweep, the ranking of parameters to print ([`crate::sweep::SweepOutcome::ranking`]); when
+/// interrupted by Ctrl-C / SIGTERM it returns early (without final outputs) after saying how to
+/// resume.
+pub fn sweep(a: crate::cli::SweepCliArgs) -> Result<(PathBuf, String)> {
     use crate::sweep::{SweepError, SweepStatus};
     let shard = a
         .shard
@@ -179,7 +181,10 @@ pub fn sweep(a: crate::cli::SweepCliArgs) -> Result<PathBuf> {
         chunk_points: a.chunk_points,
     };
     match crate::sweep::run_with(&args, &opts)? {
-        SweepStatus::Finished(o) => Ok(o.dir),
+        SweepStatus::Finished(o) => {
+            let ranking = o.ranking(3);
+            Ok((o.dir, ranking))
+        }
         SweepStatus::Interrupted {
             dir,
             chunks_done,
@@ -189,7 +194,7 @@ pub fn sweep(a: crate::cli::SweepCliArgs) -> Result<PathBuf> {
                 "partnersim: sweep interrupted after {chunks_done} of {chunks_total} chunks; finished chunks are saved in {}. Run the same command with --resume to continue.",
                 dir.display()
             );
-            Ok(dir)
+            Ok((dir, String::new()))
         }
         SweepStatus::Shard {
             dir,
@@ -201,7 +206,7 @@ pub fn sweep(a: crate::cli::SweepCliArgs) -> Result<PathBuf> {
                 "sweep shard {i}/{n}: chunks {first_chunk}..{end_chunk} -> {}; combine the shards with `partnersim merge DIR... --out DIR`",
                 dir.display()
             );
-            Ok(dir)
+            Ok((dir, String::new()))
         }
     }
 }

@@ -276,6 +276,18 @@ pub fn paired(a: &[f64], b: &[f64]) -> Paired {
     }
 }
 
+/// Decimals that show a value of this size in a terminal table: 3 below 10, 1 below 100, none
+/// from 100 up.
+pub fn decimals(magnitude: f64) -> usize {
+    if magnitude >= 100.0 {
+        0
+    } else if magnitude >= 10.0 {
+        1
+    } else {
+        3
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

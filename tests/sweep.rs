@@ -96,6 +96,15 @@ fn ishigami_sobol_matches_analytic() {
     for f in ["plots/sobol_y.png", "plots/sobol_y.svg"] {
         assert!(d.path().join("out").join(f).exists(), "{f}");
     }
+    // the terminal ranking orders by ST (exact 0.558, 0.442, 0.244) and can be cut short
+    let ranking: Vec<String> = o.ranking(3).lines().map(|l| l.to_string()).collect();
+    assert_eq!(ranking[0], "y (by ST, 95% CI):", "{ranking:?}");
+    let order: Vec<&str> = ranking[1..]
+        .iter()
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    assert_eq!(order, ["x1", "x2", "x3"]);
+    assert_eq!(o.ranking(1).lines().count(), 2);
 }
 
 #[test]
@@ -217,6 +226,18 @@ fn ishigami_lhs_regression_matches_analytic() {
         params(&["x1", "x2", "x3"], -PI, PI)
     );
     let o = run(&spec(&text, d.path()), &d.path().join("out"), 2);
+    // Ishigami is far from linear (R² about 0.2): the ranking uses PRCC, led by x1
+    let ranking = o.ranking(3);
+    assert!(ranking.starts_with("y (by PRCC, R² 0."), "{ranking}");
+    assert!(
+        ranking
+            .lines()
+            .nth(1)
+            .unwrap()
+            .trim_start()
+            .starts_with("x1 "),
+        "{ranking}"
+    );
     let (a, b) = (7.0, 0.1);
     let var_y = a * a / 8.0 + b * PI.powi(4) / 5.0 + b * b * PI.powi(8) / 18.0 + 0.5;
     let src1 = (1.0 + b * PI.powi(4) / 5.0) / ((PI / 3f64.sqrt()) * var_y.sqrt());

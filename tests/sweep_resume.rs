@@ -136,7 +136,14 @@ fn shard_then_resume_equals_straight_run() {
     let d = setup();
     let file = d.path().join("sweeps/ishigami.toml");
     let straight = d.path().join("straight");
-    ok(&sweep(&file, &straight, &[]));
+    let o = sweep(&file, &straight, &[]);
+    ok(&o);
+    // a finished sweep prints its ranking (Morris: by mu*) on stdout
+    let printed = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        printed.starts_with("y (by mu_star, 95% CI):\n"),
+        "{printed}"
+    );
     let part = d.path().join("part");
     // "interrupted": only the first half of the chunks exist
     ok(&sweep(

@@ -72,6 +72,69 @@ pub struct SweepOutcome {
     pub wall_seconds: f64,
 }
 
+impl SweepOutcome {
+    /// The `top` most influential parameters of each output, for a terminal: by total-order
+    /// index ST (sobol), μ* (morris), or |SRC| when the linear R² is at least 0.7 and |PRCC|
+    /// otherwise (lhs). Empty for grids, which compute no indices.
+    pub fn ranking(&self, top: usize) -> String {
+        let mut outputs: Vec<&str> = Vec::new();
+        for r in &self.sensitivity {
+            if !outputs.contains(&r.output.as_str()) {
+                outputs.push(&r.output);
+            }
+        }
+        let mut t = String::new();
+        for out in outputs {
+            let rows: Vec<&SensRow> = self
+                .sensitivity
+                .iter()
+                .filter(|r| r.output == out)
+                .collect();
+            let has = |i: &str| rows.iter().any(|r| r.index == i);
+            let r2 = rows
+                .iter()
+                .find(|r| r.index == "R2")
+                .map(|r| r.estimate.value);
+            let index = if has("ST") {
+                "ST"
+            } else if has("mu_star") {
+                "mu_star"
+            } else if r2.is_some_and(|v| v >= 0.7) {
+                "SRC"
+            } else if has("PRCC") {
+                "PRCC"
+            } else {
+                continue;
+            };
+            let mut ranked: Vec<&&SensRow> = rows.iter().filter(|r| r.index == index).collect();
+            ranked.sort_by(|a, b| b.estimate.value.abs().total_cmp(&a.estimate.value.abs()));
+            let r2_text = r2.map_or_else(String::new, |v| format!(", R² {v:.2}"));
+            let shown = &ranked[..top.min(ranked.len())];
+            let width = shown
+                .iter()
+                .map(|r| r.parameter.chars().count())
+                .max()
+                .unwrap_or(0);
+            let size = shown
+                .iter()
+                .map(|r| r.estimate.high.abs())
+                .fold(0.0, f64::max);
+            let d = crate::stats::decimals(size);
+            t.push_str(&format!("{out} (by {index}{r2_text}, 95% CI):\n"));
+            for r in shown {
+                let e = r.estimate;
+                let line = if matches!(index, "SRC" | "PRCC") {
+                    format!("{:+.d$} [{:+.d$}, {:+.d$}]", e.value, e.low, e.high)
+                } else {
+                    format!("{:.d$} [{:.d$}, {:.d$}]", e.value, e.low, e.high)
+                };
+                t.push_str(&format!("  {:<width$}  {line}\n", r.parameter));
+            }
+        }
+        t
+    }
+}
+
 /// How a sweep treats an existing output directory, and which slice it computes.
 #[derive(Debug, Clone, Default)]
 pub struct SweepOptions {
