@@ -623,3 +623,19 @@ fn shipped_sweep_files_parse() {
     }
     assert!(n >= 6, "{n} sweep files");
 }
+
+/// Too few points for regression indices: the ranking says so instead of ranking NaNs.
+#[test]
+fn ranking_of_undefined_indices_says_so() {
+    let d = tempfile::tempdir().unwrap();
+    let text = format!(
+        "model = \"sobol_g\"\na = [1, 1]\nmethod = \"lhs\"\nsamples = 3\nbootstrap = 10\n{}",
+        params(&["x1", "x2"], 0.0, 1.0)
+    );
+    let o = run(&spec(&text, d.path()), &d.path().join("out"), 1);
+    let ranking = o.ranking(3);
+    assert_eq!(
+        ranking,
+        "y (by PRCC, 95% CI):\n  undefined: the output does not vary, or too few points\n"
+    );
+}

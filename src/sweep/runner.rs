@@ -94,7 +94,8 @@ impl SweepOutcome {
             let r2 = rows
                 .iter()
                 .find(|r| r.index == "R2")
-                .map(|r| r.estimate.value);
+                .map(|r| r.estimate.value)
+                .filter(|v| v.is_finite());
             let index = if has("ST") {
                 "ST"
             } else if has("mu_star") {
@@ -106,7 +107,11 @@ impl SweepOutcome {
             } else {
                 continue;
             };
-            let mut ranked: Vec<&&SensRow> = rows.iter().filter(|r| r.index == index).collect();
+            // undefined estimates (a constant output, too few points) are NaN: not ranked
+            let mut ranked: Vec<&&SensRow> = rows
+                .iter()
+                .filter(|r| r.index == index && r.estimate.value.is_finite())
+                .collect();
             ranked.sort_by(|a, b| b.estimate.value.abs().total_cmp(&a.estimate.value.abs()));
             let r2_text = r2.map_or_else(String::new, |v| format!(", R² {v:.2}"));
             let shown = &ranked[..top.min(ranked.len())];
@@ -121,6 +126,9 @@ impl SweepOutcome {
                 .fold(0.0, f64::max);
             let d = crate::stats::decimals(size);
             t.push_str(&format!("{out} (by {index}{r2_text}, 95% CI):\n"));
+            if shown.is_empty() {
+                t.push_str("  undefined: the output does not vary, or too few points\n");
+            }
             for r in shown {
                 let e = r.estimate;
                 let line = if matches!(index, "SRC" | "PRCC") {
