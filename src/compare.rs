@@ -120,7 +120,13 @@ impl Comparison {
                 .find(|r| r.scenario == scenario && r.metric == metric)
                 .map_or_else(String::new, |r| {
                     let p = &r.paired;
-                    let digits = crate::stats::decimals(p.baseline_mean.abs().max(p.mean.abs()));
+                    let mut digits =
+                        crate::stats::decimals(p.baseline_mean.abs().max(p.mean.abs()));
+                    // a narrow interval gets the decimals that keep its ends apart
+                    let width = p.diff_ci95_high - p.diff_ci95_low;
+                    while digits < 6 && width > 0.0 && width < 2.0 * 10f64.powi(-(digits as i32)) {
+                        digits += 1;
+                    }
                     format!(
                         "{:+.*} [{:+.*}, {:+.*}]",
                         digits, p.diff_mean, digits, p.diff_ci95_low, digits, p.diff_ci95_high
