@@ -139,6 +139,12 @@ fn many_scenarios_get_one_band_panel_each() {
             texts.iter().any(|t| t.starts_with("baseline (median")),
             "{stem}: the baseline reference is not in the legend"
         );
+        // axis titles on the outer panels: "month" under the bottom row, the metric at the left
+        assert!(texts.iter().any(|t| t == "month"), "{stem}: no x axis title");
+        assert!(
+            texts.iter().any(|t| t.contains("(share)")),
+            "{stem}: no y axis title"
+        );
     }
 }
 
@@ -178,4 +184,32 @@ fn box_plot_names_do_not_overlap() {
             );
         }
     }
+}
+
+/// Box plots draw the replications first: the median bar and the mean stay on top where many
+/// replications share a value (survival is a multiple of 1/40 at baseline size).
+#[test]
+fn box_plot_median_is_drawn_over_the_replications() {
+    let d = tempfile::tempdir().unwrap();
+    let scenarios = default_scenarios();
+    write_synthetic_comparison(d.path(), &scenarios, 24, 5, 3).unwrap();
+    comparison_plots(d.path()).unwrap();
+    let svg = std::fs::read_to_string(d.path().join("plots/box_survival_rate.svg")).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let nodes: Vec<_> = doc.descendants().filter(|n| n.is_element()).collect();
+    let last = |pred: &dyn Fn(&roxmltree::Node) -> bool| nodes.iter().rposition(pred);
+    let dot = last(&|n| n.has_tag_name("circle") && n.attribute("opacity") == Some("0.6"));
+    let median = last(&|n| {
+        n.has_tag_name("polyline")
+            && n.attribute("stroke") == Some("#000000")
+            && n.attribute("stroke-width") == Some("3")
+    });
+    let (dot, median) = (
+        dot.expect("no replication dots"),
+        median.expect("no median"),
+    );
+    assert!(
+        median > dot,
+        "the last median ({median}) is under a replication dot ({dot})"
+    );
 }

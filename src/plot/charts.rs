@@ -349,16 +349,20 @@ impl BandFigure {
         {
             let first_col = j % cols == 0;
             let last_row = j / cols == rows - 1 || j + cols >= others.len();
+            // axis titles on the outer panels only
             let mut chart = ChartBuilder::on(&cell)
                 .margin(5)
                 .caption(self.series[k].name.as_str(), font(13.0))
-                .x_label_area_size(if last_row { 20 } else { 4 })
-                .y_label_area_size(if first_col { 44 } else { 4 })
+                .x_label_area_size(if last_row { 34 } else { 4 })
+                .y_label_area_size(if first_col { 60 } else { 4 })
                 .build_cartesian_2d(x.0..x.1, y.0..y.1)?;
             chart
                 .configure_mesh()
                 .x_labels(if last_row { 4 } else { 0 })
                 .y_labels(if first_col { 4 } else { 0 })
+                .x_desc(if last_row { "month" } else { "" })
+                .y_desc(if first_col { self.y_label.as_str() } else { "" })
+                .axis_desc_style(font(11.0))
                 .label_style(font(10.0))
                 .y_label_formatter(&fmt_axis)
                 .x_label_formatter(&|v| format!("{v:.0}"))
@@ -538,6 +542,18 @@ impl Figure for BoxFigure {
             let (p05, p25, p50, p75, p95) = (q(0.05), q(0.25), q(0.5), q(0.75), q(0.95));
             let mean = item.sorted.iter().sum::<f64>() / item.sorted.len() as f64;
             let c = item.colour;
+            // replications first (deterministic horizontal spread), so that the box, the
+            // median and the mean stay visible where many replications share a value
+            let k = item.sorted.len();
+            let dots = item.sorted.iter().enumerate().map(|(j, &v)| {
+                let off = if k > 1 {
+                    ((j * 7919) % k) as f64 / (k - 1) as f64 - 0.5
+                } else {
+                    0.0
+                };
+                Circle::new((x + 0.36 * off, v), 2, c.mix(0.6).filled())
+            });
+            chart.draw_series(dots)?;
             chart.draw_series([
                 PathElement::new(vec![(x, p05), (x, p25)], c.stroke_width(2)),
                 PathElement::new(vec![(x, p75), (x, p95)], c.stroke_width(2)),
@@ -562,17 +578,6 @@ impl Figure for BoxFigure {
                 vec![(x - hw, p50), (x + hw, p50)],
                 BLACK.stroke_width(3),
             )))?;
-            // replications, deterministic horizontal spread
-            let k = item.sorted.len();
-            let dots = item.sorted.iter().enumerate().map(|(j, &v)| {
-                let off = if k > 1 {
-                    ((j * 7919) % k) as f64 / (k - 1) as f64 - 0.5
-                } else {
-                    0.0
-                };
-                Circle::new((x + 0.36 * off, v), 2, c.mix(0.6).filled())
-            });
-            chart.draw_series(dots)?;
             let (dx, dy) = (0.035, (y1 - y0) * 0.018);
             chart.draw_series(std::iter::once(Polygon::new(
                 vec![

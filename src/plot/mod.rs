@@ -42,7 +42,8 @@ pub fn init_fonts() {
     });
 }
 
-/// Okabe–Ito colour-blind-safe palette (black last).
+/// Okabe–Ito colour-blind-safe palette (black last). Its yellow (240, 228, 66) is darkened to
+/// (190, 170, 0): as a thin line or a dot on white the original can hardly be seen.
 pub const PALETTE: [RGBColor; 8] = [
     RGBColor(0, 114, 178),   // blue
     RGBColor(230, 159, 0),   // orange
@@ -50,7 +51,7 @@ pub const PALETTE: [RGBColor; 8] = [
     RGBColor(204, 121, 167), // reddish purple
     RGBColor(86, 180, 233),  // sky blue
     RGBColor(213, 94, 0),    // vermillion
-    RGBColor(240, 228, 66),  // yellow
+    RGBColor(190, 170, 0),   // yellow, darkened
     RGBColor(0, 0, 0),       // black
 ];
 
