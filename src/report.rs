@@ -184,9 +184,10 @@ fn render(data: &ComparisonData, input: &ReportInput, plots: &Path) -> anyhow::R
         h.push_str("</section>\n");
     }
 
-    scenarios_section(&mut h, data);
+    // results first; what each scenario changes follows, for readers who want the details
     headline_section(&mut h, data);
     figures_section(&mut h, data, plots)?;
+    scenarios_section(&mut h, data);
 
     h.push_str("<h2>Reproducibility</h2>\n<table>\n");
     for (k, v) in [
@@ -214,7 +215,7 @@ fn render(data: &ComparisonData, input: &ReportInput, plots: &Path) -> anyhow::R
 
 fn scenarios_section(h: &mut String, data: &ComparisonData) {
     let m = &data.manifest;
-    h.push_str("<h2>Scenarios</h2>\n");
+    h.push_str("<h2 id=\"scenarios\">Scenarios</h2>\n");
     let _ = writeln!(
         h,
         "<p>Baseline: <strong>{}</strong>. Each scenario lists exactly the parameter keys that differ from the baseline.</p>",
@@ -284,7 +285,8 @@ fn headline_section(h: &mut String, data: &ComparisonData) {
     h.push_str(
         "<p>Mean over replications with its 95% confidence interval (from each run's summary), \
          and the paired difference against the baseline with its 95% confidence interval \
-         (common random numbers, from the comparison). Bold: the interval excludes zero.</p>\n",
+         (common random numbers, from the comparison). Bold: the interval excludes zero. \
+         What each scenario changes is listed under <a href=\"#scenarios\">Scenarios</a>.</p>\n",
     );
     h.push_str("<div class=\"wide\">\n<table>\n<tr><th>metric</th><th>unit</th><th>scenario</th><th>mean</th><th>95% CI</th><th>difference vs baseline</th><th>95% CI of difference</th></tr>\n");
     let base = data.baseline_index();
