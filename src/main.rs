@@ -243,7 +243,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     o.reps,
                     dest.display()
                 );
-                out.flush()?;
+                out.write_all(o.ranking(3).as_bytes())?;
                 return Ok(ExitCode::SUCCESS);
             }
             let o = partnersim::run::merge(&dirs, &dest, &command_line())?;

@@ -140,7 +140,10 @@ fn many_scenarios_get_one_band_panel_each() {
             "{stem}: the baseline reference is not in the legend"
         );
         // axis titles on the outer panels: "month" under the bottom row, the metric at the left
-        assert!(texts.iter().any(|t| t == "month"), "{stem}: no x axis title");
+        assert!(
+            texts.iter().any(|t| t == "month"),
+            "{stem}: no x axis title"
+        );
         assert!(
             texts.iter().any(|t| t.contains("(share)")),
             "{stem}: no y axis title"

@@ -252,7 +252,8 @@ fn shards_merged_equal_straight_run_and_bad_sets_are_refused() {
     let d = setup();
     let file = d.path().join("sweeps/morris.toml");
     let straight = d.path().join("straight");
-    ok(&sweep(&file, &straight, &[]));
+    let whole = sweep(&file, &straight, &[]);
+    ok(&whole);
     let shard = |name: &str, s: &str, extra: &[&str]| {
         let p = d.path().join(name);
         let mut args = vec!["--shard", s, "--chunk-points", "5"];
@@ -277,6 +278,9 @@ fn shards_merged_equal_straight_run_and_bad_sets_are_refused() {
     let o = merge(&[&s1, &s2, &s3], "merged");
     ok(&o);
     assert_same(&straight, &d.path().join("merged"));
+    // the merge prints the same ranking as the straight sweep
+    assert!(!o.stdout.is_empty());
+    assert_eq!(o.stdout, whole.stdout);
     // order of the directories does not matter
     ok(&merge(&[&s3, &s1, &s2], "merged2"));
     assert_same(&straight, &d.path().join("merged2"));
