@@ -8,9 +8,10 @@
 
 use crate::export::write_atomic;
 use crate::metrics::{MonthRecord, METRICS};
+use crate::plot::data::ComparisonRow;
 use crate::run::{self, RunOptions};
 use crate::scenario::Scenario;
-use crate::stats::{paired, Paired};
+use crate::stats::paired;
 use anyhow::{bail, Result};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -89,19 +90,9 @@ pub struct Comparison {
     /// per-scenario summary rows (one per replication), in the order given
     pub summaries: Vec<Vec<MonthRecord>>,
     /// paired differences against the baseline, one per (metric, other scenario), metrics in
-    /// catalogue order: the rows of `comparison.csv`
+    /// catalogue order: the rows of `comparison.csv`, as [`crate::plot::data::read_comparison`]
+    /// reads them back
     pub rows: Vec<ComparisonRow>,
-}
-
-/// One metric of one scenario against the baseline.
-#[derive(Debug, Clone)]
-pub struct ComparisonRow {
-    /// metric name
-    pub metric: &'static str,
-    /// scenario name
-    pub scenario: String,
-    /// paired statistics over the replications
-    pub paired: Paired,
 }
 
 impl Comparison {
@@ -229,8 +220,9 @@ pub fn compare(
             }
             let a: Vec<f64> = all[k].iter().map(|r| r[j]).collect();
             rows.push(ComparisonRow {
-                metric: m.name,
+                metric: m.name.to_string(),
                 scenario: s.name.clone(),
+                baseline: scenarios[base].name.clone(),
                 paired: paired(&a, &b),
             });
         }
@@ -242,7 +234,7 @@ pub fn compare(
             "{},{},{},{},{},{},{},{},{}\n",
             r.metric,
             r.scenario,
-            scenarios[base].name,
+            r.baseline,
             p.mean,
             p.baseline_mean,
             p.diff_mean,

@@ -135,11 +135,11 @@ fn trajectory_distances(unit: &[f64], k: usize) -> Vec<f64> {
 /// drawn as by [`morris_unit`], and the `r` kept are found by backward elimination: while more
 /// than `r` remain, drop the one whose removal leaves the largest spread `D` (the one with the
 /// smallest `Σ_l d_ml²` over the others left; ties drop the later one). An exhaustive search over
-/// all subsets is combinatorial; this greedy choice is the kind SALib and the EMA Workbench
-/// offer. The kept trajectories stay in the order they were drawn.
+/// all subsets is combinatorial; this is a greedy one (SALib offers an exhaustive and a local
+/// greedy search). The kept trajectories stay in the order they were drawn.
 pub fn morris_unit_spread(r: usize, candidates: usize, k: usize, p: usize, seed: u64) -> Vec<f64> {
-    let all = morris_unit(candidates.max(r), k, p, seed);
     let m = candidates.max(r);
+    let all = morris_unit(m, k, p, seed);
     if m == r {
         return all;
     }
