@@ -19,7 +19,7 @@ fn config(sets: &[&str]) -> Config {
     for o in sets {
         s.apply_override(o).expect("valid override");
     }
-    Config::from_values(&s.values)
+    s.config()
 }
 
 fn replications(c: &mut Criterion) {
@@ -90,7 +90,7 @@ fn submodels(c: &mut Criterion) {
             ))
         })
     });
-    let mut co = Cohorts::new(&cfg.newcomers);
+    let mut co = Cohorts::new(&cfg.newcomers, cfg.newcomers.arrivals_per_month);
     g.bench_function("cohorts_advance", |b| {
         b.iter(|| black_box(co.advance(&cfg.newcomers, 900.0)))
     });

@@ -33,7 +33,7 @@ fn time_reps(cfg: &Config, reps: u64, threads: usize) -> Result<f64> {
 
 /// Runs the benchmark and returns a printable report.
 pub fn bench(s: &Scenario, reps: u64) -> Result<String> {
-    let cfg = Config::from_values(&s.values);
+    let cfg = s.config();
     let reps = reps.max(1);
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let iso_months = (cfg.simulation.isos as f64) * f64::from(cfg.simulation.duration_months);

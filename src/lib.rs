@@ -6,6 +6,7 @@ pub mod export;
 pub mod metrics;
 pub mod model;
 pub mod params;
+pub mod patterns;
 pub mod plot;
 pub mod present;
 pub mod progress;

@@ -88,6 +88,9 @@ metrics! {
     PartnershipMeetingShare: "partnership_meeting_share", "share of staff hours", Total, "Partnership meeting hours / staff hours of operating ISOs (summary: over all hours of the run).";
     ReferralHours: "referral_hours", "hours per month", Mean, "Need hours served by another member through partnership referrals (included in service_hours).";
     ReportingHoursSaved: "reporting_hours_saved", "hours per month", Mean, "Reporting hours members save through reporting coordinated within their partnership.";
+    InterestCost: "interest_cost", "CAD per month", Mean, "Interest ISOs pay on overdrawn lines of credit (the cost of bridging late payments).";
+    ProgramMoneyReturned: "program_money_returned", "CAD per month", Mean, "Program advances not matched by eligible costs, recovered by funders at their fiscal-year ends.";
+    OtherProviderHours: "other_provider_hours", "hours per month", Mean, "Service hours delivered to the region's newcomers by other providers funded through awards to alternative applicants (not in service_hours).";
 }
 
 /// Number of metrics in a record.

@@ -107,9 +107,7 @@ impl RunIdentity {
             scenario_hash: scenario.content_hash(),
             seed: opts.seed,
             reps: opts.reps,
-            months: Config::from_values(&scenario.values)
-                .simulation
-                .duration_months,
+            months: scenario.config().simulation.duration_months,
             metrics: METRICS.iter().map(|m| m.name.to_string()).collect(),
             chunk_reps: CHUNK_REPS,
         }
@@ -457,7 +455,7 @@ pub fn run(scenario: &Scenario, opts: &RunOptions, dir: &Path) -> Result<RunOutc
         }
         None => (0, total),
     };
-    let cfg = Config::from_values(&scenario.values);
+    let cfg = scenario.config();
     let pool = thread_pool(opts.threads)?;
     let threads = pool.current_num_threads();
     let reps_in_range: u64 = (lo..hi).map(|c| chunk_reps(&id, c).1).sum();
@@ -893,7 +891,7 @@ pub fn merge(shard_dirs: &[PathBuf], out: &Path, command: &str) -> Result<RunOut
         &out.join("scenario.resolved.toml"),
         scenario.resolved_toml().as_bytes(),
     )?;
-    if write_partnership_map(&Config::from_values(&scenario.values), id.seed, out)? {
+    if write_partnership_map(&scenario.config(), id.seed, out)? {
         written.push("partnerships.json");
     }
     let wall = start.elapsed().as_secs_f64();
@@ -1002,7 +1000,7 @@ mod tests {
             ..RunOptions::default()
         };
         let id = RunIdentity::new(&s, &opts);
-        let cfg = Config::from_values(&s.values);
+        let cfg = s.config();
         let outs: Vec<_> = (0..3).map(|r| Model::new(&cfg, 42, r).run()).collect();
         let b = encode_chunk(&id, 0, &outs);
         let back = decode_chunk(&b, &id, 0, 3).unwrap();

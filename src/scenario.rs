@@ -12,6 +12,7 @@
 // returned once per invalid file, so their size does not matter.
 #![allow(clippy::result_large_err)]
 
+use crate::model::timeline::{fixed_during_run, Event, EventKind};
 use crate::params::{self, check_value, registry, RawValue, ValueProblem, Values};
 use crate::tomlfile::{self, did_you_mean, Source};
 pub use crate::tomlfile::{line_col, FileError};
@@ -82,6 +83,20 @@ pub struct Scenario {
     pub values: Values,
     /// The file it came from, if any.
     pub source: Option<PathBuf>,
+    /// Timeline events (`[[events]]`), inherited ones first, in file order.
+    pub timeline: Vec<TimelineEntry>,
+}
+
+/// One `[[events]]` entry of a scenario file: the event, a label for plots, and where it was
+/// written (for messages).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimelineEntry {
+    /// what happens, and when
+    pub event: Event,
+    /// short text for plots and reports (`label`, else generated)
+    pub label: String,
+    /// `file:line:col` of the entry's `month`
+    pub origin: String,
 }
 
 impl Default for Scenario {
@@ -91,6 +106,7 @@ impl Default for Scenario {
             description: "All parameters at their defaults.".into(),
             values: Values::default(),
             source: None,
+            timeline: Vec::new(),
         }
     }
 }
@@ -148,7 +164,7 @@ fn problem_text(p: &ValueProblem) -> String {
 }
 
 /// Header keys that are not parameters.
-const HEADER_KEYS: [&str; 3] = ["name", "description", "extends"];
+const HEADER_KEYS: [&str; 4] = ["name", "description", "extends", "events"];
 
 fn walk(
     ctx: &Source<'_>,
@@ -263,6 +279,8 @@ impl Scenario {
             .as_ref()
             .map_or_else(Values::default, |b| b.values.clone());
         walk(&ctx, table, "", &mut values, &mut Vec::new())?;
+        let mut timeline = base.as_ref().map_or_else(Vec::new, |b| b.timeline.clone());
+        timeline.extend(parse_events(&ctx, table)?);
         let name = header_str(&ctx, table, "name")?.unwrap_or_else(|| {
             path.file_stem()
                 .map_or("scenario".into(), |s| s.to_string_lossy().into_owned())
@@ -274,6 +292,7 @@ impl Scenario {
             description,
             values,
             source: Some(path.to_path_buf()),
+            timeline,
         };
         s.check_consistency()?;
         Ok(s)
@@ -291,6 +310,7 @@ impl Scenario {
         }
         let mut values = Values::default();
         walk(&ctx, table, "", &mut values, &mut Vec::new())?;
+        let timeline = parse_events(&ctx, table)?;
         let name = header_str(&ctx, table, "name")?.unwrap_or_else(|| "scenario".into());
         let description =
             header_str(&ctx, table, "description")?.unwrap_or_else(|| leading_comment(text));
@@ -299,6 +319,7 @@ impl Scenario {
             description,
             values,
             source: None,
+            timeline,
         };
         s.check_consistency()?;
         Ok(s)
@@ -380,10 +401,31 @@ impl Scenario {
                 });
             }
         }
+        let duration = v.get("simulation.duration_months");
+        for e in &self.timeline {
+            if f64::from(e.event.month) >= duration {
+                return Err(ScenarioError::Inconsistent {
+                    file: e.origin.clone(),
+                    msg: format!(
+                        "event `{}` at month {} is outside the run: allowed 0 to {} (simulation.duration_months = {duration}; months count from the first reported month)",
+                        e.label,
+                        e.event.month,
+                        duration - 1.0
+                    ),
+                });
+            }
+        }
         Ok(())
     }
 
-    /// SHA-256 of the resolved values (hex), independent of file layout and comments.
+    /// The engine configuration of this scenario: its values and its timeline.
+    pub fn config(&self) -> crate::model::Config {
+        crate::model::Config::from_values(&self.values)
+            .with_timeline(self.timeline.iter().map(|e| e.event.clone()).collect())
+    }
+
+    /// SHA-256 of the resolved values and timeline (hex), independent of file layout and
+    /// comments. A scenario without events hashes its values alone.
     pub fn content_hash(&self) -> String {
         let mut h = Sha256::new();
         for (s, v) in registry().iter().zip(&self.values.0) {
@@ -391,6 +433,9 @@ impl Scenario {
             h.update(b"=");
             h.update(v.to_bits().to_le_bytes());
             h.update(b"\n");
+        }
+        for e in &self.timeline {
+            h.update(event_toml(e).as_bytes());
         }
         h.finalize().iter().map(|b| format!("{b:02x}")).collect()
     }
@@ -409,6 +454,9 @@ impl Scenario {
                 current = table.to_string();
             }
             out.push_str(&format!("{key} = {}  # {}\n", s.value_text(*v), s.unit));
+        }
+        for e in &self.timeline {
+            out.push_str(&event_toml(e));
         }
         out
     }
@@ -430,9 +478,393 @@ impl Scenario {
     }
 }
 
+/// One event as a `[[events]]` table of a resolved scenario file.
+fn event_toml(e: &TimelineEntry) -> String {
+    let mut out = format!(
+        "\n[[events]]\nmonth = {}\nlabel = {:?}\n",
+        e.event.month, e.label
+    );
+    match &e.event.kind {
+        EventKind::Arrivals { factor, months } => {
+            out.push_str(&format!(
+                "arrivals_factor = {}\nduration_months = {months}\n",
+                params::fmt_num(*factor)
+            ));
+        }
+        EventKind::Budget {
+            funder,
+            factor,
+            terminate,
+        } => {
+            out.push_str(&format!(
+                "funder = {:?}\nbudget_factor = {}\nterminate = {terminate}\n",
+                params::FUNDERS[*funder],
+                params::fmt_num(*factor)
+            ));
+        }
+        EventKind::Set(sets) => {
+            out.push_str("[events.set]\n");
+            for &(k, v) in sets {
+                let spec = &registry()[k];
+                out.push_str(&format!("\"{}\" = {}\n", spec.path, spec.value_text(v)));
+            }
+        }
+    }
+    out
+}
+
+/// Keys an `[[events]]` table may have.
+const EVENT_KEYS: [&str; 8] = [
+    "month",
+    "label",
+    "arrivals_factor",
+    "duration_months",
+    "funder",
+    "budget_factor",
+    "terminate",
+    "set",
+];
+
+/// Reads the `[[events]]` array of a scenario file (ODD §7.26), checking every key and value
+/// with its file, line and column. Months within the run are checked with the other values
+/// ([`Scenario::check_consistency`]).
+fn parse_events(
+    ctx: &Source<'_>,
+    table: &DeTable<'_>,
+) -> Result<Vec<TimelineEntry>, ScenarioError> {
+    let Some(v) = table.get("events") else {
+        return Ok(Vec::new());
+    };
+    let bad =
+        |span: std::ops::Range<usize>, key: &str, problem: String, range: &str, unit: &str| {
+            let (line, col) = ctx.at(span.clone());
+            ScenarioError::BadValue {
+                file: ctx.file.into(),
+                line,
+                col,
+                key: key.into(),
+                value: ctx.written(span),
+                problem,
+                range: range.into(),
+                unit: unit.into(),
+            }
+        };
+    let DeValue::Array(items) = v.get_ref() else {
+        return Err(bad(
+            v.span(),
+            "events",
+            "expected an array of tables ([[events]])".into(),
+            "[[events]] tables",
+            "events",
+        ));
+    };
+    let mut out = Vec::new();
+    for item in items.iter() {
+        let DeValue::Table(t) = item.get_ref() else {
+            return Err(bad(
+                item.span(),
+                "events",
+                "expected a table ([[events]])".into(),
+                "[[events]] tables",
+                "events",
+            ));
+        };
+        for (k, _) in t.iter() {
+            let key: &str = k.get_ref();
+            if !EVENT_KEYS.contains(&key) {
+                let hint = tomlfile::hint(key, &EVENT_KEYS);
+                return Err(ctx
+                    .unknown_key(k.span(), format!("events.{key}"), hint)
+                    .into());
+            }
+        }
+        let number = |key: &str,
+                      min: f64,
+                      max: f64,
+                      whole: bool,
+                      unit: &str|
+         -> Result<Option<f64>, ScenarioError> {
+            let Some(v) = t.get(key) else {
+                return Ok(None);
+            };
+            let range = format!("{} to {}", params::fmt_num(min), params::fmt_num(max));
+            let x = match raw_of(v.get_ref()) {
+                Some(RawValue::Int(i)) => i as f64,
+                Some(RawValue::Float(f)) if !whole || f.fract() == 0.0 => f,
+                _ => {
+                    let expected = if whole { "a whole number" } else { "a number" };
+                    return Err(bad(
+                        v.span(),
+                        &format!("events.{key}"),
+                        format!("expected {expected}"),
+                        &range,
+                        unit,
+                    ));
+                }
+            };
+            if !x.is_finite() || x < min || x > max {
+                return Err(bad(
+                    v.span(),
+                    &format!("events.{key}"),
+                    format!("{} is out of range", params::fmt_num(x)),
+                    &range,
+                    unit,
+                ));
+            }
+            Ok(Some(x))
+        };
+        let Some(month_v) = t.get("month") else {
+            return Err(ctx
+                .syntax(
+                    item.span(),
+                    "an [[events]] table needs `month` (the reported month it happens in, from 0)",
+                )
+                .into());
+        };
+        let month = number("month", 0.0, 1200.0, true, "months")?.unwrap_or(0.0) as u32;
+        let (line, col) = ctx.at(month_v.span());
+        let origin = format!("{}:{line}:{col}", ctx.file);
+        let label = match t.get("label") {
+            Some(v) => match v.get_ref() {
+                DeValue::String(s) => Some(s.to_string()),
+                _ => {
+                    return Err(bad(
+                        v.span(),
+                        "events.label",
+                        "expected a string".into(),
+                        "any text",
+                        "text",
+                    ))
+                }
+            },
+            None => None,
+        };
+        let arrivals = number("arrivals_factor", 0.0, 100.0, false, "multiplier")?;
+        let budget = number("budget_factor", 0.0, 100.0, false, "multiplier")?;
+        let has_set = t.get("set").is_some();
+        let kinds =
+            usize::from(arrivals.is_some()) + usize::from(budget.is_some()) + usize::from(has_set);
+        if kinds != 1 {
+            return Err(ctx
+                .syntax(item.span(), "an [[events]] table needs exactly one of `arrivals_factor` (with `duration_months`), `budget_factor` (with `funder`) or `set` (a table of parameters)")
+                .into());
+        }
+        let (kind, generated) = if let Some(factor) = arrivals {
+            let months =
+                number("duration_months", 1.0, 1200.0, true, "months")?.ok_or_else(|| {
+                    ScenarioError::from(
+                        ctx.syntax(item.span(), "`arrivals_factor` needs `duration_months`"),
+                    )
+                })? as u32;
+            (
+                EventKind::Arrivals { factor, months },
+                format!("arrivals x{} for {months} months", params::fmt_num(factor)),
+            )
+        } else if let Some(factor) = budget {
+            let Some(fv) = t.get("funder") else {
+                return Err(ctx
+                    .syntax(item.span(), "`budget_factor` needs `funder`")
+                    .into());
+            };
+            let funder = match fv.get_ref() {
+                DeValue::String(s) => params::FUNDERS.iter().position(|f| *f == &**s),
+                _ => None,
+            }
+            .ok_or_else(|| {
+                bad(
+                    fv.span(),
+                    "events.funder",
+                    "not a funder".into(),
+                    &params::FUNDERS.join(" | "),
+                    "choice",
+                )
+            })?;
+            let terminate = match t.get("terminate") {
+                Some(v) => match v.get_ref() {
+                    DeValue::Boolean(b) => *b,
+                    _ => {
+                        return Err(bad(
+                            v.span(),
+                            "events.terminate",
+                            "expected a boolean (true or false)".into(),
+                            "true | false",
+                            "switch",
+                        ))
+                    }
+                },
+                None => false,
+            };
+            (
+                EventKind::Budget {
+                    funder,
+                    factor,
+                    terminate,
+                },
+                format!(
+                    "{} budget x{}",
+                    params::FUNDERS[funder],
+                    params::fmt_num(factor)
+                ),
+            )
+        } else {
+            let sv = t.get("set").expect("checked above");
+            let DeValue::Table(st) = sv.get_ref() else {
+                return Err(bad(
+                    sv.span(),
+                    "events.set",
+                    "expected a table of parameter paths".into(),
+                    "parameter = value",
+                    "table",
+                ));
+            };
+            let mut values = Values::default();
+            let mut paths = Vec::new();
+            walk(ctx, st, "", &mut values, &mut paths)?;
+            let mut sets = Vec::new();
+            for path in &paths {
+                if fixed_during_run(path) {
+                    let (key_span, _) = find_key(st, path).unwrap_or((sv.span(), ()));
+                    let (line, col) = ctx.at(key_span);
+                    return Err(ScenarioError::Inconsistent {
+                        file: format!("{}:{line}:{col}", ctx.file),
+                        msg: format!("`{path}` cannot change during a run (it sets the model's size or initial state); set it for the whole scenario instead"),
+                    });
+                }
+                let k = params::index_of(path).expect("walk accepts registered paths only");
+                sets.push((k, values.0[k]));
+            }
+            let what = paths.join(", ");
+            (EventKind::Set(sets), format!("set {what}"))
+        };
+        out.push(TimelineEntry {
+            event: Event { month, kind },
+            label: label.unwrap_or(generated),
+            origin,
+        });
+    }
+    Ok(out)
+}
+
+/// The span of a dotted `path` written as nested keys in `table`, if found.
+fn find_key(table: &DeTable<'_>, path: &str) -> Option<(std::ops::Range<usize>, ())> {
+    let (head, rest) = match path.split_once('.') {
+        Some((h, r)) => (h, Some(r)),
+        None => (path, None),
+    };
+    for (k, v) in table.iter() {
+        if k.get_ref() == head {
+            return match (rest, v.get_ref()) {
+                (Some(r), DeValue::Table(t)) => find_key(t, r).or(Some((k.span(), ()))),
+                _ => Some((k.span(), ())),
+            };
+        }
+    }
+    // a dotted key written whole ("funders.federal.x" = 1)
+    table
+        .iter()
+        .find(|(k, _)| k.get_ref() == path)
+        .map(|(k, _)| (k.span(), ()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn events_are_read_and_checked() {
+        let text = "[simulation]\nduration_months = 60\n\n[[events]]\nmonth = 36\nlabel = \"federal core\"\n[events.set]\n\"funders.federal.core_share\" = 0.3\nfunders.federal.contract_months = 36\n\n[[events]]\nmonth = 12\narrivals_factor = 0.5\nduration_months = 6\n\n[[events]]\nmonth = 24\nfunder = \"provincial\"\nbudget_factor = 0.8\nterminate = true\n";
+        let s = Scenario::from_str("x.toml", text).unwrap();
+        assert_eq!(s.timeline.len(), 3);
+        assert_eq!(s.timeline[0].label, "federal core");
+        assert_eq!(
+            s.timeline[1].event.kind,
+            EventKind::Arrivals {
+                factor: 0.5,
+                months: 6
+            }
+        );
+        assert_eq!(
+            s.timeline[2].event.kind,
+            EventKind::Budget {
+                funder: 1,
+                factor: 0.8,
+                terminate: true
+            }
+        );
+        let EventKind::Set(sets) = &s.timeline[0].event.kind else {
+            panic!("a set event")
+        };
+        assert_eq!(sets.len(), 2);
+        // the config sorts them by month
+        let cfg = s.config();
+        assert_eq!(
+            cfg.timeline.iter().map(|e| e.month).collect::<Vec<_>>(),
+            [12, 24, 36]
+        );
+        // events change the hash and appear in the resolved file, which reads back the same
+        assert_ne!(
+            s.content_hash(),
+            Scenario::from_str("y.toml", "[simulation]\nduration_months = 60\n")
+                .unwrap()
+                .content_hash()
+        );
+        let again = Scenario::from_str("r.toml", &s.resolved_toml()).unwrap();
+        assert_eq!(
+            again.timeline.iter().map(|e| &e.event).collect::<Vec<_>>(),
+            s.timeline.iter().map(|e| &e.event).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn bad_events_name_file_line_and_range() {
+        let cases = [
+            (
+                "[[events]]\nmonth = 200\narrivals_factor = 2\nduration_months = 3\n",
+                "x.toml:2:9",
+                "outside the run",
+            ),
+            (
+                "[[events]]\nmonth = 3\narrivals_factor = -1\nduration_months = 3\n",
+                "x.toml:3:19",
+                "0 to 100",
+            ),
+            (
+                "[[events]]\nmonth = 3\narrivals_factor = 2\n",
+                "x.toml:1:1",
+                "duration_months",
+            ),
+            (
+                "[[events]]\nmonth = 3\nfunder = \"city\"\nbudget_factor = 0.5\n",
+                "x.toml:3:10",
+                "federal | provincial",
+            ),
+            (
+                "[[events]]\nmonth = 3\n[events.set]\n\"iso.reserve_months_median\" = 3\n",
+                "x.toml:4:1",
+                "cannot change during a run",
+            ),
+            (
+                "[[events]]\nmonth = 3\n[events.set]\n\"funders.federal.contract_month\" = 3\n",
+                "x.toml:4:1",
+                "did you mean",
+            ),
+            (
+                "[[events]]\nmonth = 3\nfactor = 2\n",
+                "x.toml:3:1",
+                "unknown key `events.factor`",
+            ),
+            ("[[events]]\nmonth = 3\n", "x.toml:1:1", "exactly one of"),
+            (
+                "[[events]]\nmonth = 3\n[events.set]\n\"funders.federal.core_share\" = 3\n",
+                "x.toml:4:32",
+                "0 to 1",
+            ),
+        ];
+        for (text, at, what) in cases {
+            let e = Scenario::from_str("x.toml", text).unwrap_err().to_string();
+            assert!(e.contains(at) && e.contains(what), "{text}\n-> {e}");
+        }
+    }
 
     #[test]
     fn empty_file_gives_defaults() {

@@ -19,7 +19,7 @@ fn cfg_with(pairs: &[(&str, f64)]) -> Config {
     for (p, x) in pairs {
         s.set_value(p, *x).unwrap();
     }
-    Config::from_values(&s.values)
+    s.config()
 }
 
 fn scenario(name: &str) -> Config {

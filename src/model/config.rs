@@ -10,10 +10,14 @@ use crate::params::{Values, FUNDERS};
 /// Simulation size.
 #[derive(Debug, Clone)]
 pub struct SimulationCfg {
-    /// months per replication
+    /// months per replication (reported months, after the warm-up)
     pub duration_months: u32,
-    /// ISOs at month 0
+    /// ISOs at the start of the warm-up
     pub isos: usize,
+    /// months simulated before the first reported month
+    pub warmup_months: u32,
+    /// every funder on the April fiscal year with sector-wide calls (the teaching calendar)
+    pub synchronized_calendar: bool,
 }
 
 /// Newcomer arrivals and need.
@@ -55,8 +59,11 @@ pub struct IsoCfg {
     pub reserve_months_median: f64,
     pub reserve_dispersion_log: f64,
     pub credit_line_months: f64,
+    pub credit_interest_rate_per_year: f64,
+    pub cash_floor_months: f64,
     pub insolvency_grace_months: u32,
     pub quit_rate_per_year: f64,
+    pub initial_turnover_per_year: f64,
     pub insecurity_quit_multiplier: f64,
     pub missed_payroll_quit_share: f64,
     pub insecurity_horizon_months: u32,
@@ -153,12 +160,24 @@ pub enum Measure {
     Outcome,
 }
 
+/// How a funder's agreements are renewed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallCycle {
+    /// one call for every agreement at once; all agreements share start and end dates
+    SectorWide,
+    /// each agreement is renewed when it ends; first applications at an annual intake
+    Rolling,
+}
+
 /// One funder's regime.
 #[derive(Debug, Clone)]
 #[allow(missing_docs)]
 pub struct FunderCfg {
     pub name: &'static str,
     pub enabled: bool,
+    /// first month of the fiscal year, 0 = January … 11 = December
+    pub fiscal_year_start: u32,
+    pub call_cycle: CallCycle,
     pub budget_per_newcomer: f64,
     pub budget_lag_months: u32,
     pub budget_follow_share: f64,
@@ -188,6 +207,7 @@ pub struct FunderCfg {
     pub contact_share: f64,
     pub alternatives: u32,
     pub alternative_quality_share: f64,
+    pub alternative_leakage_share: f64,
     pub call_trust_weight: f64,
     pub call_noise_sd: f64,
     pub fundraising_score_weight: f64,
@@ -206,6 +226,10 @@ pub struct Config {
     pub reporting: ReportingCfg,
     pub partnerships: PartnershipCfg,
     pub funders: [FunderCfg; 4],
+    /// the values this configuration was read from (timeline events change them)
+    pub values: Values,
+    /// events at given reported months, in month order
+    pub timeline: Vec<super::timeline::Event>,
 }
 
 impl Default for Config {
@@ -219,12 +243,24 @@ impl Config {
     pub fn from_values(v: &Values) -> Config {
         let g = |p: &str| v.get(p);
         let u = |p: &str| v.get(p).max(0.0) as u32;
+        let synchronized = g("simulation.synchronized_calendar") != 0.0;
         let funder = |i: usize| {
             let name = FUNDERS[i];
             let f = |k: &str| v.get(&format!("funders.{name}.{k}"));
             FunderCfg {
                 name,
                 enabled: f("enabled") != 0.0,
+                // the teaching calendar: every funder on the April fiscal year, sector-wide calls
+                fiscal_year_start: if synchronized {
+                    3
+                } else {
+                    (f("fiscal_year_start_month") as u32).clamp(1, 12) - 1
+                },
+                call_cycle: if synchronized || f("call_cycle") == 0.0 {
+                    CallCycle::SectorWide
+                } else {
+                    CallCycle::Rolling
+                },
                 budget_per_newcomer: f("budget_per_newcomer"),
                 budget_lag_months: f("budget_lag_months") as u32,
                 budget_follow_share: f("budget_follow_share"),
@@ -258,6 +294,7 @@ impl Config {
                 contact_share: f("contact_share"),
                 alternatives: f("alternatives") as u32,
                 alternative_quality_share: f("alternative_quality_share"),
+                alternative_leakage_share: f("alternative_leakage_share"),
                 call_trust_weight: f("call_trust_weight"),
                 call_noise_sd: f("call_noise_sd"),
                 fundraising_score_weight: f("fundraising_score_weight"),
@@ -267,6 +304,8 @@ impl Config {
             simulation: SimulationCfg {
                 duration_months: u("simulation.duration_months"),
                 isos: u("simulation.isos") as usize,
+                warmup_months: u("simulation.warmup_months"),
+                synchronized_calendar: synchronized,
             },
             newcomers: NewcomersCfg {
                 arrivals_per_month: g("newcomers.arrivals_per_month"),
@@ -296,8 +335,11 @@ impl Config {
                 reserve_months_median: g("iso.reserve_months_median"),
                 reserve_dispersion_log: g("iso.reserve_dispersion_log"),
                 credit_line_months: g("iso.credit_line_months"),
+                credit_interest_rate_per_year: g("iso.credit_interest_rate_per_year"),
+                cash_floor_months: g("iso.cash_floor_months"),
                 insolvency_grace_months: u("iso.insolvency_grace_months"),
                 quit_rate_per_year: g("iso.quit_rate_per_year"),
+                initial_turnover_per_year: g("iso.initial_turnover_per_year"),
                 insecurity_quit_multiplier: g("iso.insecurity_quit_multiplier"),
                 missed_payroll_quit_share: g("iso.missed_payroll_quit_share"),
                 insecurity_horizon_months: u("iso.insecurity_horizon_months"),
@@ -369,7 +411,16 @@ impl Config {
                 joint_proposal_saving_share: g("partnerships.joint_proposal_saving_share"),
             },
             funders: [funder(0), funder(1), funder(2), funder(3)],
+            values: v.clone(),
+            timeline: Vec::new(),
         }
+    }
+
+    /// The same configuration with a timeline of events (sorted by month, stable).
+    pub fn with_timeline(mut self, mut events: Vec<super::timeline::Event>) -> Config {
+        events.sort_by_key(|e| e.month);
+        self.timeline = events;
+        self
     }
 }
 

@@ -5,21 +5,26 @@
 //! ("Process overview and scheduling"):
 //!
 //! 1. newcomers arrive, cohorts age, need arises and long-waiting need is abandoned;
-//! 2. funders update budgets and may suffer policy shocks (contracts terminated);
+//! 2. funders update budgets, let commitments to other providers expire, and may suffer
+//!    policy shocks (contracts terminated) ([`funders`]);
 //! 3. program officers rotate and learn;
 //!
 //!    3b. local partnerships (when `partnerships.enabled`) lose or find champions, update
 //!    cohesion and alignment, dissolve, form or take new members, and set the month's
-//!    per-member effects (meeting hours, coordinated reporting, shared training, joint
-//!    proposals) used in steps 4 and 6 ([`partnership`]);
-//! 4. calls for proposals at the end of contract periods; late-payment draws at fiscal-year and contract-period starts;
-//! 5. renewal decisions are announced and payments are made or held;
-//! 6. ISOs plan staff (layoffs, hiring) and spend hours on administration and service;
-//! 7. service hours meet newcomers' need; then (7b) members of a partnership refer part of
-//!    their catchments' unmet need to members with hours left;
-//! 8. ISOs raise donations, pay costs, return unspent program money at fiscal-year end, miss payroll or close; staff quit and gain experience;
-//! 9. trust and organization identity update; relationships are classified (Brinkerhoff);
-//! 10. metrics are recorded (partnership metrics last, after the perceived unmet need updates).
+//!    per-member effects used in steps 4 and 6 ([`partnership`]);
+//! 4. calls and intakes: sector-wide calls and rolling renewals of agreements that end this
+//!    month, first applications at annual intakes; late-payment draws at each funder's
+//!    fiscal-year start and at each agreement's start;
+//! 5. decisions are announced and payments are made, held or released (in days);
+//! 6. ISOs plan staff (layoffs, hiring) and spend hours on administration and service ([`isos`]);
+//! 7. service hours meet newcomers' need; (7b) members of a partnership refer part of their
+//!    catchments' unmet need to members with hours left; (7c) other providers funded by awards
+//!    to alternative applicants serve the need that remains;
+//! 8. ISOs raise donations, pay costs and interest along the month's cash path, are reimbursed
+//!    for eligible costs and return unexpended advances at each funder's fiscal-year end, miss
+//!    payroll or close; staff quit and gain experience;
+//! 9. trust and organization identity update; mutuality is recomputed;
+//! 10. the month is observed ([`observe`]): metrics are recorded from the warm-up's end on.
 //!
 //! The model never reads files or prints. Example:
 //!
@@ -27,6 +32,7 @@
 //! use partnersim::model::{Config, Model};
 //! let mut cfg = Config::default();
 //! cfg.simulation.duration_months = 24;
+//! cfg.simulation.warmup_months = 12;
 //! let out = Model::new(&cfg, 42, 0).run();
 //! assert_eq!(out.months.len(), 24);
 //! ```
@@ -35,13 +41,17 @@
 #![allow(clippy::needless_range_loop)]
 
 pub mod config;
+mod funders;
+mod isos;
 pub mod newcomers;
+mod observe;
 pub mod partnership;
 pub mod rng;
+pub mod timeline;
 
-pub use config::{Config, Measure};
+pub use config::{CallCycle, Config, Measure};
 
-use crate::metrics::{MonthRecord, Reduce, M, METRICS, N_METRICS};
+use crate::metrics::MonthRecord;
 use newcomers::{allocate_into, allocate_service, Cohorts, Offer};
 use partnership::{Partnership, Partnerships};
 use rng::{ChaCha8Rng, EnvDraws, FunderDraws, IsoDraws, IsoEvents};
@@ -54,13 +64,19 @@ pub const SOURCES: usize = NF + 1;
 pub const MIN_AWARD_SHARE: f64 = 0.5;
 /// Spread of an alternative applicant's measured performance (sd, in units of the ISO mean).
 pub const ALTERNATIVE_PERF_SD: f64 = 0.2;
-/// Share of revenue an alternative applicant raises itself (sector: ~34% non-government, of
-/// which foundations ~10 points; MODEL_BRIEF section 4), used by funders that weigh fundraising.
+/// Share of revenue an alternative applicant raises itself, used by funders that weigh
+/// fundraising (assumption: about a fifth, the non-government share of settlement agencies'
+/// revenue less foundation grants).
 pub const ALTERNATIVE_DONATION_SHARE: f64 = 0.2;
 /// Noise of monthly donations (sd, share).
 pub const DONATION_NOISE_SD: f64 = 0.1;
 /// Smoothing of the performance record funders look at (per month).
 pub const PERF_SMOOTHING: f64 = 1.0 / 12.0;
+/// Days in a month (365.25 / 12): converts payment delays in days to months.
+pub const DAYS_PER_MONTH: f64 = 365.25 / 12.0;
+/// Slots of the ring of commitments to other providers, by the month they end (longer than
+/// the longest agreement, `contract_months` ≤ 120).
+pub const OTHER_SLOTS: usize = 128;
 
 /// Brinkerhoff classes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,27 +102,34 @@ pub fn classify(mutuality: f64, identity: f64, threshold: f64) -> Class {
     }
 }
 
-/// One funder–ISO relationship and its contract.
+/// One funder–ISO relationship and its agreement.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Rel {
-    /// contract value per month (the old value while a renewal is pending)
+    /// agreement value per month (the old value while a renewal is pending)
     pub monthly: f64,
-    /// a contract exists (active or awaiting its renewal decision)
+    /// an agreement exists (active or awaiting its renewal decision)
     pub has_contract: bool,
-    /// a call's decision (renewal or first application) made but not yet announced
+    /// a decision (renewal or first application) made but not yet announced
     pub pending: bool,
-    /// value awarded at the pending renewal (0 = refused)
+    /// value awarded at the pending decision (0 = refused)
     pub award: f64,
-    /// month the pending decision is announced
+    /// month (model clock) of the call or intake of the pending decision
+    pub applied: u32,
+    /// month (model clock) the pending decision is announced
     pub decision_month: u32,
-    /// month the current contract period started
-    pub period_start: u32,
-    /// installments due but held (late payment / decision delay)
+    /// month (model clock, negative before the start) the current agreement period started
+    pub period_start: i32,
+    /// month (model clock) the current agreement period ends and its renewal is decided
+    pub end_month: i32,
+    /// installments due but held (late payment, decision delay)
     pub held: f64,
-    /// month held installments are paid
-    pub release_month: u32,
-    /// late-payment delay (months) drawn at the last fiscal-year or contract-period start
-    pub late_months: u32,
+    /// time (model months, fractional) at which held installments are paid
+    pub release_at: f64,
+    /// late-payment delay (days) drawn for a pending decision, applied from its announcement
+    pub late_days: f64,
+    /// program money received minus eligible costs charged in the funder's fiscal year
+    /// (negative: costs incurred and not yet reimbursed)
+    pub advance: f64,
     /// program officer's knowledge of the file (0-1)
     pub knowledge: f64,
     /// trust of the relationship (0-1)
@@ -128,8 +151,8 @@ pub struct Iso {
     pub experience: f64,
     /// cash (CAD); negative = overdraft
     pub cash: f64,
-    /// program (restricted) money received and not yet spent this fiscal year
-    pub restricted_balance: f64,
+    /// limit of the line of credit (CAD), fixed at the start
+    pub credit_limit: f64,
     /// consecutive months of missed payroll
     pub missed_months: u32,
     /// organization identity (0-1)
@@ -156,14 +179,23 @@ pub struct Funder {
     sum: f64,
     /// cumulative budget multiplier from policy shocks
     pub shock_factor: f64,
+    /// cumulative budget multiplier from scenario timeline events
+    pub event_factor: f64,
     /// current monthly budget
     pub budget: f64,
+    /// month (model clock) of the next sector-wide call
+    pub next_call: i32,
+    /// monthly commitments to other providers (awards to alternative applicants), by the
+    /// month they end (`OTHER_SLOTS` slots, indexed by month modulo the length)
+    other: Vec<f64>,
+    /// sum of `other`
+    pub other_total: f64,
 }
 
 /// Result of one replication.
 #[derive(Debug, Clone)]
 pub struct ReplicationOutput {
-    /// one record per month
+    /// one record per reported month (the warm-up is not recorded)
     pub months: Vec<MonthRecord>,
     /// the replication summary (same metric order)
     pub summary: MonthRecord,
@@ -172,6 +204,7 @@ pub struct ReplicationOutput {
     pub partnerships: Vec<Partnership>,
 }
 
+/// Run totals over the reported months, for the summary rules of ODD §7.24.
 #[derive(Debug, Clone, Default)]
 struct Totals {
     separations: f64,
@@ -185,15 +218,51 @@ struct Totals {
     decisions: f64,
     approved: f64,
     applicants: f64,
+    need: f64,
+    served: f64,
+}
+
+/// One ISO's payments in the month: what arrived at its start and what arrived later.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Inflows {
+    /// paid at the start of the month
+    pub on_time: f64,
+    /// payments released within the month: (time as a share of the month, amount)
+    pub late: [(f64, f64); NF],
+    /// how many of `late` are used
+    pub n_late: usize,
+}
+
+/// What the month's steps hand to its observation.
+#[derive(Debug, Clone, Copy, Default)]
+struct MonthFacts {
+    arrivals: f64,
+    approvals: (f64, f64),
+    late_events: f64,
+    delays: (f64, f64),
+    unmet_need: f64,
+    service_hours: f64,
+    other_hours: f64,
+    separations: f64,
+    quits: f64,
+    layoffs: f64,
+    missed: f64,
+    interest: f64,
+    returned: f64,
+    rotations: f64,
+    reset_loss: f64,
 }
 
 /// The state of one replication.
 pub struct Model<'a> {
-    cfg: &'a Config,
+    /// the configuration in force (shared; a timeline event that changes it makes a copy)
+    cfg: std::sync::Arc<Config>,
+    _borrow: std::marker::PhantomData<&'a Config>,
     seed: u64,
     replication: u64,
-    /// current month
+    /// current month on the model clock (0 = first month of the warm-up)
     pub t: u32,
+    warmup: u32,
     env_rng: ChaCha8Rng,
     funder_rng: Vec<ChaCha8Rng>,
     iso_rng: Vec<ChaCha8Rng>,
@@ -208,25 +277,30 @@ pub struct Model<'a> {
     /// local partnerships
     partners: Partnerships,
     surge_left: u32,
+    /// arrivals multiplier and months left of a timeline arrivals event
+    arrivals_event: (f64, u32),
     closures: u32,
     initial_isos: usize,
-    base_arrivals: f64,
     totals: Totals,
+    facts: MonthFacts,
     // scratch, reused every month (no allocation in the loop)
     offers: Vec<Offer>,
     served: Vec<f64>,
     proposals: Vec<f64>,
     revenue: Vec<[f64; SOURCES]>,
+    inflows: Vec<Inflows>,
     late_event: Vec<[bool; NF]>,
+    starting: Vec<[bool; NF]>,
+    applying: Vec<bool>,
     draws: Vec<IsoDraws>,
     events: Vec<IsoEvents>,
+    events_month: Vec<u32>,
     event_rng: Vec<ChaCha8Rng>,
     order: Vec<(f64, usize)>,
-    work: Vec<ops::IsoMonth>,
-    terms: ops::FunderTerms,
+    work: Vec<isos::IsoMonth>,
+    terms: isos::FunderTerms,
     reserve_scratch: Vec<f64>,
     ledger: Vec<(f64, f64, f64)>,
-    quits_layoffs: (f64, f64),
     months: Vec<MonthRecord>,
 }
 
@@ -256,10 +330,31 @@ fn monthly_prob(per_year: f64) -> f64 {
     }
 }
 
+/// Calendar month (0 = January … 11 = December) of model month `k` when the warm-up lasts
+/// `warmup` months: reported month 0 is an April.
+pub fn calendar_month(k: i64, warmup: u32) -> u32 {
+    (3 + k - i64::from(warmup)).rem_euclid(12) as u32
+}
+
+/// The first model month of a sector-wide funder's agreement cycle that is at or before month 0,
+/// so that its calls fall in its fiscal-year start month, on the reported months
+/// `t ≡ a (mod contract_months)` where `a` is the first such month from reported month 0 on.
+fn sector_wide_start(fiscal_year_start: u32, contract_months: u32, warmup: u32) -> i32 {
+    let cm = i64::from(contract_months.max(1));
+    // first model month at or after the warm-up's end that starts the funder's fiscal year
+    let mut a = i64::from(warmup);
+    while calendar_month(a, warmup) != fiscal_year_start {
+        a += 1;
+    }
+    (a - cm * ((a + cm - 1) / cm)) as i32
+}
+
 impl<'a> Model<'a> {
-    /// Builds month 0 of replication `replication` of `cfg` under master seed `seed`.
+    /// Builds the first month of the warm-up of replication `replication` of `cfg` under
+    /// master seed `seed`.
     pub fn new(cfg: &'a Config, seed: u64, replication: u64) -> Model<'a> {
         let n = cfg.simulation.isos;
+        let warmup = cfg.simulation.warmup_months;
         let env_rng = rng::stream(seed, replication, rng::ENTITY_ENV);
         let funder_rng = (0..NF)
             .map(|f| rng::stream(seed, replication, rng::entity_funder(f)))
@@ -267,7 +362,8 @@ impl<'a> Model<'a> {
         let mut iso_rng: Vec<ChaCha8Rng> = (0..n)
             .map(|i| rng::stream(seed, replication, rng::entity_iso(i)))
             .collect();
-        let a0 = cfg.newcomers.arrivals_per_month;
+        // Arrivals at the start of the warm-up: the trend back-cast from month 0's level.
+        let a0 = newcomers::trend_arrivals(cfg, -i64::from(warmup));
         let funders: Vec<Funder> = cfg
             .funders
             .iter()
@@ -278,49 +374,59 @@ impl<'a> Model<'a> {
                 } else {
                     0.0
                 };
+                let start = sector_wide_start(fc.fiscal_year_start, fc.contract_months, warmup);
                 Funder {
                     ring: vec![a0; lag],
                     pos: 0,
                     sum: a0 * lag as f64,
                     shock_factor: 1.0,
+                    event_factor: 1.0,
                     budget,
+                    next_call: start + fc.contract_months.max(1) as i32,
+                    other: vec![0.0; OTHER_SLOTS],
+                    other_total: 0.0,
                 }
             })
             .collect();
 
-        // ISO sizes and reserves: four uniforms each from the ISO's own stream.
+        // ISO sizes, reserves, experience and agreement phases: ten uniforms each from the
+        // ISO's own stream.
         let ic = &cfg.iso;
-        let mut sizes = Vec::with_capacity(n);
-        let mut reserves = Vec::with_capacity(n);
+        let mut init = Vec::with_capacity(n);
         for r in iso_rng.iter_mut() {
-            let (u1, u2, u3, u4) = (
-                rng::uniform(r),
-                rng::uniform(r),
-                rng::uniform(r),
-                rng::uniform(r),
-            );
-            sizes.push((ic.size_dispersion_log * rng::normal(u1, u2)).exp());
-            reserves.push(
-                ic.reserve_months_median * (ic.reserve_dispersion_log * rng::normal(u3, u4)).exp(),
-            );
+            let u: [f64; 10] = std::array::from_fn(|_| rng::uniform(r));
+            init.push(u);
         }
+        let sizes: Vec<f64> = init
+            .iter()
+            .map(|u| (ic.size_dispersion_log * rng::normal(u[0], u[1])).exp())
+            .collect();
         let total_size: f64 = sizes.iter().sum();
         let cost_per_staff = ic.wage_per_staff_month * (1.0 + ic.nonstaff_overhead_share);
         let donations_per_staff = donations_per_staff(cfg);
-        let e0 =
-            12.0 / (ic.quit_rate_per_year * (1.0 + 0.5 * ic.insecurity_quit_multiplier)).max(0.01);
+        // Mean elapsed tenure of staff in a steady state with the initial turnover.
+        let tenure = 12.0 / ic.initial_turnover_per_year.max(0.01);
         let mut isos = Vec::with_capacity(n);
         let mut rels = vec![[Rel::default(); NF]; n];
         for i in 0..n {
+            let u = &init[i];
             let catchment = ratio(sizes[i], total_size);
             let mut contracted = 0.0;
             for f in 0..NF {
+                let fc = &cfg.funders[f];
                 let rel = &mut rels[i][f];
                 rel.trust = cfg.trust.initial;
                 rel.knowledge = 1.0;
-                if cfg.funders[f].enabled && funders[f].budget > 0.0 {
+                if fc.enabled && funders[f].budget > 0.0 {
                     rel.monthly = funders[f].budget * catchment;
                     rel.has_contract = true;
+                    let cm = fc.contract_months.max(1) as i32;
+                    rel.period_start = match fc.call_cycle {
+                        CallCycle::SectorWide => funders[f].next_call - cm,
+                        // agreements signed at different times: uniform over the last term
+                        CallCycle::Rolling => -((u[6 + f] * f64::from(cm)) as i32).min(cm - 1),
+                    };
+                    rel.end_month = rel.period_start + cm;
                     contracted += rel.monthly;
                 }
             }
@@ -329,12 +435,17 @@ impl<'a> Model<'a> {
             .round()
             .max(1.0) as u32;
             let cost = f64::from(staff) * cost_per_staff;
+            let reserve = ic.reserve_months_median
+                * (ic.reserve_dispersion_log * rng::normal(u[2], u[3])).exp();
+            // mean elapsed tenure of `staff` people: mean `tenure`, sd `tenure / sqrt(staff)`
+            let spread = rng::normal(u[4], u[5]) / f64::from(staff).sqrt();
             isos.push(Iso {
                 alive: true,
                 catchment,
                 staff,
-                experience: e0.min(240.0),
-                cash: reserves[i] * cost,
+                experience: (tenure * (1.0 + spread).max(0.1)).min(240.0),
+                cash: reserve * cost,
+                credit_limit: ic.credit_line_months * cost,
                 identity: 1.0,
                 depth: cfg.service.deep_contact_hours,
                 cost_ema: cost,
@@ -344,66 +455,104 @@ impl<'a> Model<'a> {
         }
         let months_cap = cfg.simulation.duration_months as usize;
         let mut m = Model {
-            cfg,
+            cfg: std::sync::Arc::new(cfg.clone()),
+            _borrow: std::marker::PhantomData,
             seed,
             replication,
             t: 0,
+            warmup,
             env_rng,
             funder_rng,
             iso_rng,
-            cohorts: Cohorts::new(&cfg.newcomers),
+            cohorts: Cohorts::new(&cfg.newcomers, a0),
             funders,
             isos,
             rels,
             partners: Partnerships::new(cfg, seed, replication, n),
             surge_left: 0,
+            arrivals_event: (1.0, 0),
             closures: 0,
             initial_isos: n,
-            base_arrivals: a0,
             totals: Totals::default(),
+            facts: MonthFacts::default(),
             offers: vec![Offer::default(); n],
             served: vec![0.0; n],
             proposals: vec![0.0; n],
             revenue: vec![[0.0; SOURCES]; n],
+            inflows: vec![Inflows::default(); n],
             late_event: vec![[false; NF]; n],
+            starting: vec![[false; NF]; n],
+            applying: vec![false; n],
             draws: Vec::with_capacity(n),
             events: vec![IsoEvents::default(); n],
+            events_month: vec![u32::MAX; n],
             event_rng: (0..n)
                 .map(|i| rng::stream(seed, replication, rng::entity_iso_events(i)))
                 .collect(),
             order: Vec::with_capacity(n + 64),
-            work: vec![ops::IsoMonth::default(); n],
-            terms: ops::FunderTerms::new(cfg),
+            work: vec![isos::IsoMonth::default(); n],
+            terms: isos::FunderTerms::new(cfg),
             reserve_scratch: Vec::with_capacity(n),
             ledger: Vec::new(),
-            quits_layoffs: (0.0, 0.0),
             months: Vec::with_capacity(months_cap),
         };
         m.ledger = m.isos.iter().map(|x| (x.cash, 0.0, 0.0)).collect();
         m
     }
 
-    /// Per ISO: (cash at month 0, revenue received so far, costs paid so far, including program
-    /// money returned). For every ISO, cash = opening + revenue - costs at all times.
+    /// The configuration in force this month (timeline events may have changed it).
+    pub fn config(&self) -> &Config {
+        &self.cfg
+    }
+
+    /// Reported month of the current step (negative during the warm-up).
+    pub fn month(&self) -> i64 {
+        i64::from(self.t) - i64::from(self.warmup)
+    }
+
+    /// Whether the current month is reported (the warm-up is over).
+    pub fn reporting(&self) -> bool {
+        self.t >= self.warmup
+    }
+
+    /// Calendar month of the current step (0 = January).
+    fn calendar(&self) -> u32 {
+        calendar_month(i64::from(self.t), self.warmup)
+    }
+
+    /// Per ISO: (cash at the start, revenue received so far, costs paid so far, including
+    /// interest and program money returned). For every ISO, cash = opening + revenue − costs.
     pub fn ledger(&self) -> &[(f64, f64, f64)] {
         &self.ledger
     }
 
-    /// Runs every month and returns the time series and summary.
+    /// Runs the warm-up and every reported month, and returns the time series and summary.
     pub fn run(mut self) -> ReplicationOutput {
-        for _ in 0..self.cfg.simulation.duration_months {
+        for _ in 0..self.warmup + self.cfg.simulation.duration_months {
             self.step();
         }
         self.finish()
     }
 
-    /// Advances one month and records its metrics.
-    pub fn step(&mut self) {
-        let cfg = self.cfg;
-        let t = self.t;
-        let mut rec: MonthRecord = [0.0; N_METRICS];
+    /// The event uniforms of ISO `i` for this month, read once (lazily: months without a
+    /// call, intake, fiscal-year start or shock for the ISO never read them).
+    fn ensure_events(&mut self, i: usize) {
+        if self.events_month[i] != self.t {
+            self.events[i] = IsoEvents::at(&mut self.event_rng[i], self.t);
+            self.events_month[i] = self.t;
+        }
+    }
 
-        // Fixed draws for the month, per entity (common random numbers).
+    /// Advances one month and, after the warm-up, records its metrics.
+    pub fn step(&mut self) {
+        if self.t == self.warmup {
+            self.start_reporting();
+        }
+        self.apply_timeline();
+        let cfg = std::sync::Arc::clone(&self.cfg);
+        self.facts = MonthFacts::default();
+
+        // 0. Fixed draws for the month, per entity (common random numbers).
         let env = EnvDraws::draw(&mut self.env_rng);
         let fdraws: [FunderDraws; NF] =
             std::array::from_fn(|f| FunderDraws::draw(&mut self.funder_rng[f]));
@@ -411,79 +560,39 @@ impl<'a> Model<'a> {
         for r in self.iso_rng.iter_mut() {
             self.draws.push(IsoDraws::draw(r));
         }
-        // Event uniforms are needed only in months with calls, fiscal-year starts or shocks.
-        let calls = (0..NF).any(|f| {
-            cfg.funders[f].enabled
-                && t > 0
-                && t.is_multiple_of(cfg.funders[f].contract_months.max(1))
-        });
-        let shocks = (0..NF).any(|f| {
+        let shock: [bool; NF] = std::array::from_fn(|f| {
             cfg.funders[f].enabled
                 && fdraws[f].shock < rate_prob(cfg.funders[f].shock_probability_per_year)
         });
-        if t.is_multiple_of(12) || calls || shocks {
-            for (e, r) in self.events.iter_mut().zip(self.event_rng.iter_mut()) {
-                *e = IsoEvents::at(r, t);
-            }
-        }
 
         // 1. Newcomers.
         let arrivals = self.arrivals(&env);
         let pools = self.cohorts.advance(&cfg.newcomers, arrivals);
-        rec[M::Arrivals as usize] = arrivals;
+        self.facts.arrivals = arrivals;
 
-        // 2. Funder budgets and shocks.
+        // 2. Funder budgets, expiring commitments to other providers, shocks.
         for f in 0..NF {
             self.update_budget(f, arrivals);
-            if cfg.funders[f].enabled
-                && fdraws[f].shock < rate_prob(cfg.funders[f].shock_probability_per_year)
-            {
-                self.policy_shock(f);
+            self.expire_other_providers(f);
+            if shock[f] {
+                let cut = cfg.funders[f].shock_cut_share;
+                self.cut_budget(f, 1.0 - cut, true);
             }
         }
 
-        // 3. Officers rotate and learn.
-        self.officers(&mut rec);
-
-        // 3b. Local partnerships operate, form and dissolve.
+        // 3. Officers rotate and learn; 3b. local partnerships.
+        self.officers();
         self.partnerships_stage();
 
-        // 4. Calls and late-payment draws.
-        for p in self.proposals.iter_mut() {
-            *p = 0.0;
-        }
-        for e in self.late_event.iter_mut() {
-            *e = [false; NF];
-        }
-        let mut approvals = (0.0, 0.0);
-        let mut starts = [t.is_multiple_of(12); NF];
-        for (f, start) in starts.iter_mut().enumerate() {
-            let fc = &cfg.funders[f];
-            if fc.enabled && t > 0 && t.is_multiple_of(fc.contract_months.max(1)) {
-                let (a, n) = self.call(f);
-                approvals.0 += a;
-                approvals.1 += n;
-                *start = true;
-            }
-        }
-        rec[M::CallApprovalShare as usize] = ratio(approvals.0, approvals.1);
-        self.totals.approved += approvals.0;
-        self.totals.applicants += approvals.1;
-        if starts.iter().any(|&x| x) {
-            rec[M::LatePayments as usize] = self.late_payment_draws(starts);
-        }
-
-        // 5. Decisions and payments.
-        let (delay_sum, delay_n) = self.payments();
-        rec[M::DecisionDelayMonths as usize] = ratio(delay_sum, delay_n);
-        self.totals.decision_delay += delay_sum;
-        self.totals.decisions += delay_n;
+        // 4. Calls, intakes and late-payment draws; 5. decisions and payments.
+        self.calls_and_intakes();
+        self.payments();
 
         // 6. ISO operations up to service.
         self.operations();
 
         // 7. Service meets need.
-        let served = if cfg.partnerships.enabled {
+        let mut served = if cfg.partnerships.enabled {
             // 7b. Referrals within partnerships, after each ISO served its own catchment.
             let mut s = allocate_into(
                 &self.offers,
@@ -496,24 +605,44 @@ impl<'a> Model<'a> {
         } else {
             allocate_service(&self.offers, pools, &mut self.served)
         };
+        // 7c. Other providers serve what need remains.
+        self.facts.other_hours = self.other_provider_service(pools, &mut served);
         self.cohorts.serve(&cfg.newcomers, pools, served);
         let served_hours = served.eligible + served.beyond;
-        rec[M::UnmetNeedShare as usize] = if pools.new_need > 0.0 {
+        self.facts.unmet_need = if pools.new_need > 0.0 {
             (1.0 - served_hours / pools.new_need).clamp(0.0, 1.0)
         } else {
             0.0
         };
-        rec[M::ServiceHours as usize] = served.eligible + served.beyond;
+        self.facts.service_hours = served_hours - self.facts.other_hours;
+        self.totals.need += pools.new_need;
+        self.totals.served += served_hours;
 
         // 8. Costs, cash, closure, quits.
-        let (separations, missed) = self.finances_and_staff();
+        self.finances_and_staff();
+        self.partnership_month_end(self.facts.unmet_need);
 
-        // 9. Trust, identity, classification; 10. metrics.
-        self.relationships_and_metrics(&mut rec, separations, missed);
-        self.partnership_metrics(&mut rec);
-        self.check_invariants(&rec);
-        self.months.push(rec);
+        // 9. Trust, identity, mutuality.
+        self.relationships();
+
+        // 10. Observation.
+        if self.reporting() {
+            let rec = self.observe();
+            self.months.push(rec);
+        }
         self.t += 1;
+    }
+
+    /// At the warm-up's end: run totals and closures restart, and survival is counted against
+    /// the ISOs operating now.
+    fn start_reporting(&mut self) {
+        self.totals = Totals {
+            need: self.cohorts.waiting(),
+            ..Totals::default()
+        };
+        self.closures = 0;
+        self.initial_isos = self.isos.iter().filter(|x| x.alive).count();
+        self.partners.start_reporting();
     }
 
     fn arrivals(&mut self, env: &EnvDraws) -> f64 {
@@ -527,299 +656,15 @@ impl<'a> Model<'a> {
         } else {
             1.0
         };
-        let sd = c.arrival_noise_share;
-        let noise = (sd * rng::normal(env.noise[0], env.noise[1]) - 0.5 * sd * sd).exp();
-        newcomers::trend_arrivals(self.cfg, self.t) * surge * noise
-    }
-
-    fn update_budget(&mut self, f: usize, arrivals: f64) {
-        let fc = &self.cfg.funders[f];
-        let fu = &mut self.funders[f];
-        fu.sum += arrivals - fu.ring[fu.pos];
-        fu.ring[fu.pos] = arrivals;
-        fu.pos = (fu.pos + 1) % fu.ring.len();
-        let avg = fu.sum / fu.ring.len() as f64;
-        let basis =
-            fc.budget_follow_share * avg + (1.0 - fc.budget_follow_share) * self.base_arrivals;
-        fu.budget = if fc.enabled {
-            fc.budget_per_newcomer * basis.max(0.0) * fu.shock_factor
-        } else {
-            0.0
-        };
-    }
-
-    /// Score of ISO `i`'s proposal to funder `f` (performance, trust, fundraising, noise).
-    fn score(&self, i: usize, f: usize, perf_mean: f64) -> f64 {
-        let fc = &self.cfg.funders[f];
-        let iso = &self.isos[i];
-        let perf = iso_perf(iso, fc.measure);
-        let perf_norm = if perf_mean > 0.0 {
-            perf / perf_mean
+        let event = if self.arrivals_event.1 > 0 {
+            self.arrivals_event.1 -= 1;
+            self.arrivals_event.0
         } else {
             1.0
         };
-        let d = &self.events[i].score[f];
-        perf_norm
-            + fc.call_trust_weight * self.rels[i][f].trust
-            + fc.fundraising_score_weight * iso_donation_share(iso, &self.rels[i])
-            + fc.call_noise_sd * rng::normal(d[0], d[1])
-    }
-
-    fn perf_mean(&self, f: usize) -> f64 {
-        let m = self.cfg.funders[f].measure;
-        let (mut s, mut n) = (0.0, 0.0);
-        for iso in self.isos.iter().filter(|x| x.alive) {
-            s += iso_perf(iso, m);
-            n += 1.0;
-        }
-        ratio(s, n)
-    }
-
-    fn policy_shock(&mut self, f: usize) {
-        let cut = self.cfg.funders[f].shock_cut_share;
-        self.funders[f].shock_factor *= 1.0 - cut;
-        self.funders[f].budget *= 1.0 - cut;
-        let budget = self.funders[f].budget;
-        let perf_mean = self.perf_mean(f);
-        self.order.clear();
-        let mut total = 0.0;
-        for i in 0..self.isos.len() {
-            let r = &self.rels[i][f];
-            // Contracts in force and awards not yet announced are both commitments.
-            if self.isos[i].alive && (r.has_contract || (r.pending && r.award > 0.0)) {
-                total += if r.pending { r.award } else { r.monthly };
-                let s = self.score(i, f, perf_mean);
-                self.order.push((s, i));
-            }
-        }
-        self.order
-            .sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        let erosion = self.cfg.trust.cut_erosion_share;
-        for k in 0..self.order.len() {
-            if total <= budget {
-                break;
-            }
-            let i = self.order[k].1;
-            let r = &mut self.rels[i][f];
-            total -= if r.pending { r.award } else { r.monthly };
-            if r.has_contract {
-                r.trust *= 1.0 - erosion;
-            }
-            r.has_contract = false;
-            r.pending = false;
-            r.monthly = 0.0;
-            r.award = 0.0;
-        }
-    }
-
-    fn officers(&mut self, rec: &mut MonthRecord) {
-        let mut rotations = 0.0;
-        let mut loss = 0.0;
-        let n = self.isos.len();
-        let (isos, all_rels, draws) = (&self.isos[..n], &mut self.rels[..n], &self.draws[..n]);
-        for i in 0..n {
-            if !isos[i].alive {
-                continue;
-            }
-            for (f, r) in all_rels[i].iter_mut().enumerate() {
-                let fc = &self.cfg.funders[f];
-                if !r.has_contract {
-                    continue;
-                }
-                if draws[i].rotation[f] < self.terms.0[f].rotation_probability {
-                    r.knowledge = fc.new_officer_knowledge_share;
-                    let l = r.trust * fc.trust_reset_share;
-                    r.trust -= l;
-                    loss += l;
-                    rotations += 1.0;
-                } else {
-                    r.knowledge += (1.0 - r.knowledge) / fc.officer_learning_months.max(1.0);
-                }
-            }
-        }
-        rec[M::OfficerRotations as usize] = rotations;
-        rec[M::TrustResetLoss as usize] = loss;
-    }
-
-    /// A call for proposals: every operating ISO and the funder's alternatives apply; the funder
-    /// ranks them and awards in rank order until the budget is spent. Returns (approved, applicants).
-    fn call(&mut self, f: usize) -> (f64, f64) {
-        let cfg = self.cfg;
-        let fc = &cfg.funders[f];
-        let t = self.t;
-        let budget = self.funders[f].budget;
-        let perf_mean = self.perf_mean(f);
-        let markup = 1.0 + cfg.iso.ask_markup_share;
-        self.order.clear();
-        let mut ask_sum = 0.0;
-        let mut n_isos = 0.0;
-        for i in 0..self.isos.len() {
-            if !self.isos[i].alive {
-                continue;
-            }
-            let s = self.score(i, f, perf_mean);
-            self.order.push((s, i));
-            let r = &self.rels[i][f];
-            let base = if r.has_contract {
-                r.monthly
-            } else {
-                budget * self.isos[i].catchment
-            };
-            ask_sum += base * markup;
-            n_isos += 1.0;
-            // joint proposals: members of an operational or collaborative partnership share the work
-            let ph = cfg.iso.proposal_hours * self.partners.proposal_factor[i];
-            self.partners.proposal_saved[i] += cfg.iso.proposal_hours - ph;
-            self.proposals[i] += ph;
-        }
-        let alt_ask = if n_isos > 0.0 {
-            ask_sum / n_isos
-        } else {
-            budget / self.initial_isos.max(1) as f64
-        };
-        // Alternatives: their own stream, positioned by month, so their draws do not depend on history.
-        let mut ar = rng::stream(self.seed, self.replication, 8 + f as u64);
-        ar.set_word_pos(u128::from(t) << 24);
-        for k in 0..fc.alternatives as usize {
-            let z = rng::normal(rng::uniform(&mut ar), rng::uniform(&mut ar));
-            let noise = rng::normal(rng::uniform(&mut ar), rng::uniform(&mut ar));
-            let s = fc.alternative_quality_share
-                + ALTERNATIVE_PERF_SD * z
-                + fc.fundraising_score_weight * ALTERNATIVE_DONATION_SHARE
-                + fc.call_noise_sd * noise;
-            self.order.push((s, usize::MAX - k));
-        }
-        self.order
-            .sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        let mut remaining = budget;
-        let mut approved = 0.0;
-        let applicants = self.order.len() as f64;
-        for k in 0..self.order.len() {
-            let idx = self.order[k].1;
-            let ask = if idx >= self.isos.len() {
-                alt_ask
-            } else {
-                let r = &self.rels[idx][f];
-                (if r.has_contract {
-                    r.monthly
-                } else {
-                    budget * self.isos[idx].catchment
-                }) * markup
-            };
-            let award = if ask > 0.0 && remaining >= MIN_AWARD_SHARE * ask {
-                ask.min(remaining)
-            } else {
-                0.0
-            };
-            remaining -= award;
-            if award > 0.0 {
-                approved += 1.0;
-            }
-            if idx < self.isos.len() {
-                let r = &mut self.rels[idx][f];
-                if !r.has_contract {
-                    // a first application: a new file, handled by an officer who does not know it yet
-                    r.monthly = 0.0;
-                    r.knowledge = fc.new_officer_knowledge_share;
-                }
-                let delay = fc.decision_delay_months
-                    + (fc.officer_decision_delay_months * (1.0 - r.knowledge)).round() as u32;
-                r.pending = true;
-                r.award = award;
-                r.decision_month = t + delay;
-                r.period_start = t;
-            }
-        }
-        (approved, applicants)
-    }
-
-    /// At each fiscal-year start and each contract-period start, the first payments of a
-    /// contract-year (of a contract or of a pending application) may come late.
-    fn late_payment_draws(&mut self, starts: [bool; NF]) -> f64 {
-        let mut events = 0.0;
-        for i in 0..self.isos.len() {
-            if !self.isos[i].alive {
-                continue;
-            }
-            for (f, &start) in starts.iter().enumerate() {
-                if !start {
-                    continue;
-                }
-                let fc = &self.cfg.funders[f];
-                let r = &mut self.rels[i][f];
-                r.late_months = 0;
-                if !(r.has_contract || r.pending)
-                    || self.events[i].late[f] >= fc.late_payment_probability
-                {
-                    continue;
-                }
-                let u = self.events[i].late_days[f];
-                let days = fc.late_payment_days_min
-                    + (fc.late_payment_days_max - fc.late_payment_days_min) * u * u;
-                r.late_months = (days / 30.4).round() as u32;
-                if r.late_months > 0 {
-                    self.late_event[i][f] = true;
-                    events += 1.0;
-                    if !r.pending {
-                        r.release_month = r.release_month.max(self.t + r.late_months);
-                    }
-                }
-            }
-        }
-        events
-    }
-
-    /// Announces decisions due this month and pays (or holds) installments.
-    fn payments(&mut self) -> (f64, f64) {
-        let t = self.t;
-        let erosion = self.cfg.trust.cut_erosion_share;
-        let (mut delay_sum, mut delay_n) = (0.0, 0.0);
-        for i in 0..self.isos.len() {
-            self.revenue[i] = [0.0; SOURCES];
-            if !self.isos[i].alive {
-                continue;
-            }
-            for f in 0..NF {
-                let r = &mut self.rels[i][f];
-                if r.pending && t >= r.decision_month {
-                    r.pending = false;
-                    delay_sum += f64::from(t - r.period_start);
-                    delay_n += 1.0;
-                    if r.award > 0.0 {
-                        if r.has_contract {
-                            // a renewal: back pay for the months worked while the decision was pending
-                            r.held += r.award * f64::from(t - r.period_start);
-                        }
-                        r.has_contract = true;
-                        r.monthly = r.award;
-                        r.release_month = t + r.late_months;
-                    } else {
-                        if r.has_contract {
-                            // not renewed: a cut
-                            r.trust *= 1.0 - erosion;
-                        }
-                        r.has_contract = false;
-                        r.monthly = 0.0;
-                        r.release_month = t;
-                    }
-                    r.late_months = 0;
-                }
-                let mut pay = 0.0;
-                if r.has_contract && !r.pending {
-                    if t < r.release_month {
-                        r.held += r.monthly;
-                    } else {
-                        pay += r.monthly;
-                    }
-                }
-                if t >= r.release_month && r.held > 0.0 && !r.pending {
-                    pay += r.held;
-                    r.held = 0.0;
-                }
-                self.revenue[i][f] = pay;
-            }
-        }
-        (delay_sum, delay_n)
+        let sd = c.arrival_noise_share;
+        let noise = (sd * rng::normal(env.noise[0], env.noise[1]) - 0.5 * sd * sd).exp();
+        newcomers::trend_arrivals(&self.cfg, self.month()) * surge * event * noise
     }
 }
 
@@ -850,50 +695,36 @@ pub fn donations_per_staff(cfg: &Config) -> f64 {
     ic.donations_max_per_staff_month * (1.0 - (-hours / ic.fundraising_half_hours_per_staff).exp())
 }
 
-mod ops;
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-impl Model<'_> {
-    fn finish(self) -> ReplicationOutput {
-        let months = self.months;
-        let partnerships = self.partners.list;
-        let mut summary: MonthRecord = [0.0; N_METRICS];
-        let n = months.len().max(1) as f64;
-        for (k, spec) in METRICS.iter().enumerate() {
-            summary[k] = match spec.reduce {
-                Reduce::Mean => months.iter().map(|r| r[k]).sum::<f64>() / n,
-                Reduce::Last => months.last().map_or(0.0, |r| r[k]),
-                Reduce::Sum => months.iter().map(|r| r[k]).sum::<f64>(),
-                Reduce::Total => 0.0,
-            };
-        }
-        let tot = &self.totals;
-        let years = n / 12.0;
-        let mean_staff = tot.staff_months / n;
-        summary[M::StaffTurnoverAnnual as usize] = if mean_staff > 0.0 {
-            tot.separations / mean_staff / years
-        } else {
-            0.0
-        };
-        summary[M::AdminShare as usize] = ratio(tot.admin_hours, tot.staff_hours);
-        summary[M::ReportingShare as usize] = ratio(tot.reporting_hours, tot.staff_hours);
-        summary[M::GovRevenueShare as usize] = ratio(tot.gov_revenue, tot.revenue);
-        summary[M::DecisionDelayMonths as usize] = ratio(tot.decision_delay, tot.decisions);
-        summary[M::CallApprovalShare as usize] = ratio(tot.approved, tot.applicants);
-        summary[M::PartnershipMeetingShare as usize] = if tot.staff_hours > 0.0 {
-            (self.partners.meeting_total / tot.staff_hours).min(1.0)
-        } else {
-            0.0
-        };
-        let c = &self.cohorts;
-        summary[M::UnmetNeedShare as usize] = if c.need_total > 0.0 {
-            (1.0 - c.served_total / c.need_total).clamp(0.0, 1.0)
-        } else {
-            0.0
-        };
-        ReplicationOutput {
-            months,
-            summary,
-            partnerships,
+    #[test]
+    fn reported_month_zero_is_april() {
+        assert_eq!(calendar_month(60, 60), 3);
+        assert_eq!(calendar_month(0, 0), 3);
+        assert_eq!(calendar_month(0, 3), 0);
+        assert_eq!(calendar_month(11, 2), 0);
+    }
+
+    #[test]
+    fn sector_wide_calls_fall_in_the_fiscal_year_start() {
+        for warmup in [0u32, 5, 60] {
+            for (fy, cm) in [(3u32, 12u32), (0, 12), (3, 36), (0, 24), (3, 18)] {
+                let s = sector_wide_start(fy, cm, warmup);
+                assert!(s <= 0 && s > -(cm as i32), "start {s}");
+                // the first agreement period that starts from the warm-up's end on starts in
+                // the fiscal-year start month
+                let mut c = i64::from(s);
+                while c < i64::from(warmup) {
+                    c += i64::from(cm);
+                }
+                assert_eq!(
+                    calendar_month(c, warmup),
+                    fy,
+                    "fy {fy} cm {cm} warmup {warmup}"
+                );
+            }
         }
     }
 }

@@ -48,9 +48,9 @@ pub struct NeedPools {
 }
 
 impl Cohorts {
-    /// Cohorts present at month 0: steady arrivals at the month-0 level (back-cast along the trend),
-    /// with `initial_met_share` of their past need met.
-    pub fn new(c: &NewcomersCfg) -> Cohorts {
+    /// Cohorts present at the start: arrivals back-cast along the trend from `arrivals` (the
+    /// first month's trend level), with `initial_met_share` of their past need met.
+    pub fn new(c: &NewcomersCfg, arrivals: f64) -> Cohorts {
         let d = c.need_duration_months.max(1) as usize;
         let per_month_need = c.need_hours_per_person / d as f64;
         let mut ring = vec![Cohort::default(); d];
@@ -59,7 +59,7 @@ impl Cohorts {
         let growth = (1.0 + c.arrival_trend_per_year).max(1e-9).powf(1.0 / 12.0);
         for (age, slot) in ring.iter_mut().enumerate() {
             // age 0 is the head (index 0 at start): arrived `age + 1` months before month 0
-            let persons = c.arrivals_per_month / growth.powi(age as i32 + 1);
+            let persons = arrivals / growth.powi(age as i32 + 1);
             let months_of_need = (age + 1) as f64;
             let arisen = persons * per_month_need * months_of_need;
             let stock_months = months_of_need.min(if c.abandonment_share_per_month > 0.0 {
@@ -371,13 +371,14 @@ pub fn refer(
     moved
 }
 
-/// Arrivals in month `t` before noise and surges.
-pub fn trend_arrivals(cfg: &Config, t: u32) -> f64 {
+/// Arrivals in reported month `t` (negative during the warm-up) before noise, surges and
+/// timeline events: `arrivals_per_month` at month 0, growing at the trend.
+pub fn trend_arrivals(cfg: &Config, t: i64) -> f64 {
     let c = &cfg.newcomers;
     c.arrivals_per_month
         * (1.0 + c.arrival_trend_per_year)
             .max(0.0)
-            .powf(f64::from(t) / 12.0)
+            .powf(t as f64 / 12.0)
 }
 
 #[cfg(test)]
@@ -391,7 +392,7 @@ mod tests {
     #[test]
     fn persons_are_conserved() {
         let c = cfg();
-        let mut co = Cohorts::new(&c);
+        let mut co = Cohorts::new(&c, c.arrivals_per_month);
         for t in 0..200 {
             co.advance(&c, 100.0 + t as f64);
             let followed = co.persons();
@@ -402,7 +403,7 @@ mod tests {
     #[test]
     fn no_service_means_need_waits_or_is_abandoned() {
         let c = cfg();
-        let mut co = Cohorts::new(&c);
+        let mut co = Cohorts::new(&c, c.arrivals_per_month);
         for _ in 0..100 {
             let p = co.advance(&c, 500.0);
             co.serve(&c, p, Served::default());
@@ -479,7 +480,7 @@ mod tests {
     fn no_arrivals_no_need() {
         let mut c = cfg();
         c.arrivals_per_month = 0.0;
-        let mut co = Cohorts::new(&c);
+        let mut co = Cohorts::new(&c, c.arrivals_per_month);
         let p = co.advance(&c, 0.0);
         assert_eq!(p.eligible + p.beyond, 0.0);
     }

@@ -239,8 +239,14 @@ pub struct Partnerships {
     pub proposal_saved: Vec<f64>,
     /// referral hours this month
     pub referral_month: f64,
-    /// partnership meeting hours, cumulative
+    /// partnership meeting hours over the reported months
     pub meeting_total: f64,
+    /// partnerships formed before the first reported month
+    pub formed_before: usize,
+    /// reporting hours members saved this month
+    saved_month: f64,
+    /// members' meeting hours this month
+    meeting_month: f64,
     allocs: Vec<Alloc>,
     rng: ChaCha8Rng,
     u: Vec<f64>,
@@ -263,6 +269,9 @@ impl Partnerships {
             proposal_saved: vec![0.0; n],
             referral_month: 0.0,
             meeting_total: 0.0,
+            formed_before: 0,
+            saved_month: 0.0,
+            meeting_month: 0.0,
             allocs: vec![Alloc::default(); n],
             rng: rng::stream(seed, replication, rng::ENTITY_PARTNERSHIPS),
             u: Vec::with_capacity(Self::draws_per_month(n)),
@@ -273,6 +282,12 @@ impl Partnerships {
     /// one per ISO (joining), two per partnership slot (champion turnover, cohesion noise).
     pub const fn draws_per_month(n: usize) -> usize {
         1 + n + 2 * MAX_ALIVE
+    }
+
+    /// At the first reported month: formation counts and meeting totals restart.
+    pub fn start_reporting(&mut self) {
+        self.formed_before = self.list.len();
+        self.meeting_total = 0.0;
     }
 
     /// Partnerships operating now.
@@ -290,7 +305,7 @@ impl Model<'_> {
     /// Step 3b: partnerships operate (cohesion, alignment, dissolution), form or grow, and set
     /// the month's per-member effects. Does nothing (and draws nothing) when switched off.
     pub(super) fn partnerships_stage(&mut self) {
-        let cfg = self.cfg;
+        let cfg = std::sync::Arc::clone(&self.cfg);
         let pc = &cfg.partnerships;
         if !pc.enabled {
             return;
@@ -518,19 +533,17 @@ impl Model<'_> {
         }
     }
 
-    /// End of month: perceived need, members' savings credited to their partnerships, and
-    /// the partnership metrics. Writes nothing when switched off.
-    pub(super) fn partnership_metrics(&mut self, rec: &mut MonthRecord) {
+    /// End of month (every month, warm-up included): perceived need, and members' savings and
+    /// meeting hours credited to their partnerships (their benefits feed recognition).
+    pub(super) fn partnership_month_end(&mut self, unmet: f64) {
         let pc = &self.cfg.partnerships;
         if !pc.enabled {
             return;
         }
         let ps = &mut self.partners;
-        let unmet = rec[M::UnmetNeedShare as usize];
         ps.need_ema += pc.need_smoothing_per_month * (unmet - ps.need_ema);
-        let (mut n, mut align, mut coh, mut age) = (0.0, 0.0, 0.0, 0.0);
-        let mut saved = 0.0;
-        let mut meeting = 0.0;
+        ps.saved_month = 0.0;
+        ps.meeting_month = 0.0;
         for p in ps.list.iter_mut().filter(|p| p.dissolved_month.is_none()) {
             for &i in &p.members {
                 let (r, q, m) = (ps.reporting_saved[i], ps.proposal_saved[i], ps.meeting[i]);
@@ -538,19 +551,31 @@ impl Model<'_> {
                 p.proposal_hours_saved += q;
                 p.meeting_hours += m;
                 p.benefit_month += r + q;
-                saved += r;
-                meeting += m;
+                ps.saved_month += r;
+                ps.meeting_month += m;
             }
             p.member_months += p.members.len() as f64;
+        }
+    }
+
+    /// The partnership metrics of a reported month. Writes nothing when switched off.
+    pub(super) fn partnership_metrics(&mut self, rec: &mut MonthRecord) {
+        let pc = &self.cfg.partnerships;
+        if !pc.enabled {
+            return;
+        }
+        let ps = &mut self.partners;
+        let (mut n, mut align, mut coh, mut age) = (0.0, 0.0, 0.0, 0.0);
+        for p in ps.list.iter().filter(|p| p.dissolved_month.is_none()) {
             n += 1.0;
             align += f64::from(p.alignment);
             coh += p.cohesion;
             age += f64::from(self.t - p.formed_month);
         }
-        ps.meeting_total += meeting;
+        ps.meeting_total += ps.meeting_month;
         let alive_isos = self.isos.iter().filter(|x| x.alive).count();
         let members = ps.member_of.iter().filter(|m| m.is_some()).count();
-        rec[M::PartnershipsFormed as usize] = ps.list.len() as f64;
+        rec[M::PartnershipsFormed as usize] = (ps.list.len() - ps.formed_before) as f64;
         rec[M::PartnershipsAlive as usize] = n;
         rec[M::PartnershipMembers as usize] = if alive_isos > 0 {
             members as f64 / alive_isos as f64
@@ -562,12 +587,12 @@ impl Model<'_> {
         rec[M::PartnershipAgeMonthsMean as usize] = ratio(age, n);
         let hours: f64 = self.work.iter().map(|w| w.staff_hours).sum();
         rec[M::PartnershipMeetingShare as usize] = if hours > 0.0 {
-            (meeting / hours).min(1.0)
+            (ps.meeting_month / hours).min(1.0)
         } else {
             0.0
         };
         rec[M::ReferralHours as usize] = ps.referral_month;
-        rec[M::ReportingHoursSaved as usize] = saved;
+        rec[M::ReportingHoursSaved as usize] = ps.saved_month;
     }
 
     /// Every partnership formed so far (dissolved ones included), in formation order.

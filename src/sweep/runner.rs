@@ -283,7 +283,7 @@ fn point_model(spec: &SweepSpec, x: &[f64]) -> anyhow::Result<PointModel> {
             }
             s.check_consistency()
                 .map_err(|e| anyhow::anyhow!("sweep point {x:?}: {e}"))?;
-            Ok(PointModel::Config(Box::new(Config::from_values(&s.values))))
+            Ok(PointModel::Config(Box::new(s.config())))
         }
     }
 }

@@ -39,7 +39,7 @@ pub fn load_with(stem: &str, sets: &[&str]) -> Scenario {
 
 /// The engine configuration of a scenario.
 pub fn config(s: &Scenario) -> Config {
-    Config::from_values(&s.values)
+    s.config()
 }
 
 /// Per-replication summaries of replications `0..reps` under [`SEED`].

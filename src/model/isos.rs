@@ -1,11 +1,12 @@
-//! ISO operations within a month: staffing, hours, service offer, finances,
-//! closure, quits, trust, identity and the month's metrics.
+//! What ISOs do within a month: plan staff, spend hours, offer service (step 6), keep their
+//! books and lose staff (step 8), and update trust and identity (step 9) (ODD §7.10–§7.23).
 
 use super::{
-    classify, donations_per_staff, monthly_prob, ratio, rng, Class, Measure, Model, NF, SOURCES,
+    donations_per_staff, monthly_prob, ratio, rng, Measure, Model, DONATION_NOISE_SD, NF,
+    PERF_SMOOTHING, SOURCES,
 };
-use crate::metrics::{MonthRecord, M};
 use crate::model::newcomers::Offer;
+use std::sync::Arc;
 
 /// One ISO's figures for the month, computed in [`Model::operations`] and used later in the month.
 #[derive(Debug, Clone, Copy, Default)]
@@ -22,6 +23,8 @@ pub struct IsoMonth {
     pub staff: u32,
     /// layoffs this month
     pub layoffs: u32,
+    /// quits this month
+    pub quits: u32,
     /// productivity from experience
     pub productivity: f64,
     /// contracted revenue per month (planning basis)
@@ -32,10 +35,16 @@ pub struct IsoMonth {
     pub shares: [f64; SOURCES],
     /// the identity the ISO's revenue mix and service depth pull it towards
     pub identity_target: f64,
+    /// the ISO missed payroll this month
+    pub missed: bool,
+    /// interest paid on the overdraft this month
+    pub interest: f64,
+    /// unexpended program advances returned this month
+    pub returned: f64,
 }
 
 /// Per-funder terms of the monthly arithmetic that depend only on the configuration
-/// (computed once per replication).
+/// (computed once per replication, and again when a timeline event changes the configuration).
 #[derive(Debug, Clone, Copy)]
 pub(super) struct FunderTerm {
     /// fixed reporting hours per contract-month, after micromanagement: [alone, coordinated]
@@ -91,15 +100,69 @@ fn floor_at_least_one(x: f64) -> u32 {
     (x as u32).max(1)
 }
 
+/// `∫ clamp(−c, 0, limit)` over a segment of length `len` on which cash moves linearly from
+/// `a` to `b`: the overdraft drawn on the credit line (unpaid wages beyond the limit bear no
+/// interest).
+fn overdraft_area(a: f64, b: f64, len: f64, limit: f64) -> f64 {
+    // antiderivative of g(c) = clamp(−c, 0, limit) in c, zero at c = 0
+    let h = |c: f64| {
+        if c >= 0.0 {
+            0.0
+        } else if c >= -limit {
+            -0.5 * c * c
+        } else {
+            -0.5 * limit * limit + limit * (c + limit)
+        }
+    };
+    if (b - a).abs() < 1e-12 {
+        len * (-a).clamp(0.0, limit)
+    } else {
+        len * (h(b) - h(a)) / (b - a)
+    }
+}
+
+/// The month's cash path (ODD §7.17): cash starts at `start` (after the payments that came on
+/// time), moves by `slope` over the month (donations less costs, spread evenly), and jumps by
+/// each late payment `(time, amount)` when it arrives. Returns (cash at the end of the month,
+/// the lowest cash of the month, the month's mean overdraft within `limit`).
+pub(crate) fn cash_path(
+    start: f64,
+    slope: f64,
+    late: &mut [(f64, f64)],
+    limit: f64,
+) -> (f64, f64, f64) {
+    // at most four payments: insertion sort by time
+    for a in 1..late.len() {
+        let mut b = a;
+        while b > 0 && late[b - 1].0 > late[b].0 {
+            late.swap(b - 1, b);
+            b -= 1;
+        }
+    }
+    let (mut x, mut c, mut low, mut area) = (0.0, start, start, 0.0);
+    for &(at, amount) in late.iter() {
+        let at = at.clamp(0.0, 1.0);
+        let before = c + slope * (at - x);
+        low = low.min(before);
+        area += overdraft_area(c, before, at - x, limit);
+        c = before + amount;
+        x = at;
+    }
+    let end = c + slope * (1.0 - x);
+    low = low.min(end);
+    area += overdraft_area(c, end, 1.0 - x, limit);
+    (end, low, area)
+}
+
 impl Model<'_> {
     /// Step 6: donations basis, staffing (layoffs, hires), hours, administration and the service offer.
     pub(super) fn operations(&mut self) {
-        let cfg = self.cfg;
+        let cfg = Arc::clone(&self.cfg);
         let ic = &cfg.iso;
         let sc = &cfg.service;
-        let t = self.t;
+        let t = f64::from(self.t);
         let cost_per_staff = ic.wage_per_staff_month * (1.0 + ic.nonstaff_overhead_share);
-        let dps = donations_per_staff(cfg);
+        let dps = donations_per_staff(&cfg);
         let horizon = f64::from(ic.planning_horizon_months);
         let p_hire = if ic.hiring_lag_months <= 0.0 {
             1.0
@@ -132,24 +195,25 @@ impl Model<'_> {
                 if r.has_contract {
                     contracted += r.monthly;
                 }
-                if !r.pending && r.release_month <= t + ic.planning_horizon_months {
+                if !r.pending && r.release_at <= t + horizon {
                     held_due += r.held;
                 }
             }
             let iso = &mut isos[i];
-            // Staffing. Lay off only as far as needed for projected cash to stay above the credit
-            // line over the planning horizon; hire up to what contracted revenue plus a year's share
-            // of cash above the reserve target pays for.
+            // Staffing (§7.11). Plan staff so that projected cash at the end of the planning
+            // horizon, with held money due by then, stays above the floor: the credit line only
+            // bridges timing gaps. Hire up to what contracted revenue plus a twelfth of the cash
+            // above the reserve target pays for; below the target, hiring falls short of revenue
+            // by a twelfth of the shortfall, which rebuilds the reserve within a year.
             let n0 = iso.staff;
             let cost_now = f64::from(n0) * cost_per_staff;
             let net_cost = (cost_per_staff - dps).max(0.05 * cost_per_staff);
-            let available =
-                iso.cash + held_due + ic.credit_line_months * cost_now + horizon * contracted;
+            let floor = ic.cash_floor_months * cost_now;
+            let available = iso.cash + held_due - floor + horizon * contracted;
             let max_staff = floor_at_least_one(available / (horizon * net_cost));
             let surplus = iso.cash + held_due - ic.reserve_target_months * cost_now;
-            // Surplus cash is spent over a year, but never faster than a growth of
-            // `surplus_spend_cap_share` of contracted revenue: reserves are not a salary budget.
-            let spend = (surplus / 12.0).min(ic.surplus_spend_cap_share * contracted);
+            let cap = ic.surplus_spend_cap_share * contracted;
+            let spend = (surplus / 12.0).clamp(-cap, cap);
             let hire_to = floor_at_least_one((contracted + spend) / net_cost).min(max_staff);
             let (mut layoffs, mut hires) = (0, 0);
             if n0 > max_staff {
@@ -253,91 +317,116 @@ impl Model<'_> {
                 effectiveness,
                 shares,
                 identity_target: (1.0 - pressure - 0.5 * drift).clamp(0.0, 1.0),
+                ..IsoMonth::default()
             };
         }
     }
 
-    /// Step 8: revenue and costs, program-money clawback, payroll and closure, quits and experience.
-    /// Returns (separations, ISOs that missed payroll).
-    pub(super) fn finances_and_staff(&mut self) -> (f64, f64) {
-        let cfg = self.cfg;
+    /// Step 8: donations, the month's cash path with interest, reimbursement of eligible costs
+    /// and the return of unexpended advances at each funder's fiscal-year end, payroll and
+    /// closure, quits and experience, performance records.
+    pub(super) fn finances_and_staff(&mut self) {
+        let cfg = Arc::clone(&self.cfg);
         let ic = &cfg.iso;
         let t = self.t;
+        let cal = self.calendar();
         let cost_per_staff = ic.wage_per_staff_month * (1.0 + ic.nonstaff_overhead_share);
-        let dps = donations_per_staff(cfg);
+        let dps = donations_per_staff(&cfg);
         let base_quit = monthly_prob(ic.quit_rate_per_year);
-        let fiscal_year_end = t % 12 == 11;
-        let mut separations = 0.0;
-        let mut missed_n = 0.0;
-        let operating_at_start = self.isos.iter().filter(|x| x.alive).count();
-        let (mut quits_n, mut layoffs_n) = (0.0, 0.0);
+        let monthly_interest = ic.credit_interest_rate_per_year / 12.0;
+        // funders whose fiscal year ends this month recover unexpended program advances
+        let fy_end: [bool; NF] =
+            std::array::from_fn(|f| (cfg.funders[f].fiscal_year_start + 11) % 12 == cal);
+        let first = t == 0;
         let mut closed_catchment = 0.0;
+        let (mut separations, mut quits_n, mut layoffs_n, mut missed_n) = (0.0, 0.0, 0.0, 0.0);
+        let (mut interest_n, mut returned_n) = (0.0, 0.0);
+        let operating_at_start = self.isos.iter().filter(|x| x.alive).count();
+        let reporting = self.reporting();
         // every per-ISO slice has length n: no bounds checks in the loop
         let n_isos = self.isos.len();
         let isos = &mut self.isos[..n_isos];
         let all_rels = &mut self.rels[..n_isos];
         let (works, draws, served_hours) = (
-            &self.work[..n_isos],
+            &mut self.work[..n_isos],
             &self.draws[..n_isos],
             &self.served[..n_isos],
         );
-        let (revenues, ledger) = (&mut self.revenue[..n_isos], &mut self.ledger[..n_isos]);
+        let (revenues, inflows) = (&mut self.revenue[..n_isos], &mut self.inflows[..n_isos]);
+        let ledger = &mut self.ledger[..n_isos];
         for i in 0..n_isos {
             if !isos[i].alive {
                 continue;
             }
-            let w = works[i];
+            let w = &mut works[i];
             let d = &draws[i];
             let served = served_hours[i];
-            // Donations and fees.
-            // uniform noise with standard deviation DONATION_NOISE_SD
+            // Donations and fees: uniform noise with standard deviation DONATION_NOISE_SD.
             let z = (d.donations - 0.5) * 12f64.sqrt();
-            let donations =
-                dps * f64::from(w.staff) * (1.0 + super::DONATION_NOISE_SD * z).max(0.0);
+            let donations = dps * f64::from(w.staff) * (1.0 + DONATION_NOISE_SD * z).max(0.0);
             revenues[i][SOURCES - 1] = donations;
             let revenue: f64 = revenues[i].iter().sum();
+            let wages = f64::from(w.staff) * ic.wage_per_staff_month;
             let cost = f64::from(w.staff) * cost_per_staff;
-            // Program money: unspent restricted funds are returned at fiscal-year end.
+            // Reimbursement of eligible costs (§7.17): each agreement's program money pays its
+            // share of wages plus its indirect rate, at most its value; advances beyond the costs
+            // charged are recoverable at the funder's fiscal-year end, costs incurred before a
+            // late payment are not.
             // Insecurity: share of contracted revenue whose renewal is near and undecided.
-            let (mut inflow, mut rw, mut rsum) = (0.0, 0.0, 0.0);
-            let mut insecurity = 0.0;
+            let mut program_total = 0.0;
             for (f, r) in all_rels[i].iter().enumerate() {
+                if r.has_contract {
+                    program_total += (1.0 - cfg.funders[f].core_share) * r.monthly;
+                }
+            }
+            let mut clawback = 0.0;
+            let mut insecurity = 0.0;
+            for (f, r) in all_rels[i].iter_mut().enumerate() {
                 let fc = &cfg.funders[f];
                 let program_share = 1.0 - fc.core_share;
-                inflow += program_share * revenues[i][f];
+                r.advance += program_share * revenues[i][f];
                 if r.has_contract {
                     let m = program_share * r.monthly;
-                    rw += m * fc.indirect_rate_share;
-                    rsum += m;
+                    let eligible = wages * (1.0 + fc.indirect_rate_share);
+                    r.advance -= m * (eligible / program_total).min(1.0);
                     if w.contracted > 0.0 {
-                        let end = r.period_start + fc.contract_months;
-                        let near = end.saturating_sub(t) <= ic.insecurity_horizon_months;
+                        let near = i64::from(r.end_month) - i64::from(t)
+                            <= i64::from(ic.insecurity_horizon_months);
                         if r.pending || near {
                             insecurity += r.monthly / w.contracted;
                         }
                     }
+                } else if !r.pending && r.held <= 0.0 {
+                    // no agreement and nothing more to come: costs not reimbursed are the ISO's
+                    r.advance = r.advance.max(0.0);
+                }
+                if fy_end[f] && r.advance > 0.0 {
+                    clawback += r.advance;
+                    r.advance = 0.0;
                 }
             }
-            let indirect = ratio(rw, rsum);
+            // The cash path: payments on time at the start, late ones when they arrive, donations
+            // and costs spread over the month; interest on the mean overdraft within the limit.
             let iso = &mut isos[i];
-            iso.restricted_balance += inflow;
-            let allowance = f64::from(w.staff) * ic.wage_per_staff_month * (1.0 + indirect);
-            iso.restricted_balance -= iso.restricted_balance.min(allowance);
-            let mut clawback = 0.0;
-            if fiscal_year_end {
-                clawback = iso.restricted_balance.max(0.0);
-                iso.restricted_balance = 0.0;
-            }
-            iso.cash += revenue - cost - clawback;
+            let inflow = &mut inflows[i];
+            let start = iso.cash + inflow.on_time;
+            let (end, low, overdraft) = cash_path(
+                start,
+                donations - cost,
+                &mut inflow.late[..inflow.n_late],
+                iso.credit_limit,
+            );
+            let interest = monthly_interest * overdraft;
+            iso.cash = end - interest - clawback;
             let l = &mut ledger[i];
             l.1 += revenue;
-            l.2 += cost + clawback;
+            l.2 += cost + interest + clawback;
             debug_assert!(
                 (l.0 + l.1 - l.2 - iso.cash).abs() <= 1e-6 * (1.0 + l.0.abs() + l.1 + l.2),
                 "cash ledger broken for ISO {i} at month {t}"
             );
-            // Payroll and closure.
-            let missed = iso.cash < -ic.credit_line_months * cost;
+            // Payroll: missed when cash falls below the credit line at any time in the month.
+            let missed = low.min(iso.cash) < -iso.credit_limit;
             if missed {
                 iso.missed_months += 1;
                 missed_n += 1.0;
@@ -355,26 +444,34 @@ impl Model<'_> {
             } else {
                 0.0
             };
+            w.quits = quits;
+            w.missed = missed;
+            w.interest = interest;
+            w.returned = clawback;
             separations += f64::from(quits + w.layoffs);
             quits_n += f64::from(quits);
             layoffs_n += f64::from(w.layoffs);
+            interest_n += interest;
+            returned_n += clawback;
             // Performance record seen by funders.
             let clients = ratio(served, iso.depth);
             // The record starts at the first month's values, then is smoothed.
-            let a = if t == 0 { 1.0 } else { super::PERF_SMOOTHING };
+            let a = if first { 1.0 } else { PERF_SMOOTHING };
             iso.clients_ema += a * (clients - iso.clients_ema);
             iso.effective_ema += a * (served * w.effectiveness - iso.effective_ema);
             iso.cost_ema += a * (cost - iso.cost_ema);
             iso.clients_last = clients;
             iso.donations = donations;
-            let tot = &mut self.totals;
-            tot.staff_months += f64::from(w.staff);
-            tot.staff_hours += w.staff_hours;
-            tot.admin_hours += w.admin_hours;
-            tot.reporting_hours += w.reporting_hours;
-            tot.gov_revenue += revenues[i][..3].iter().sum::<f64>();
-            tot.revenue += revenue;
-            tot.separations += f64::from(quits + w.layoffs);
+            if reporting {
+                let tot = &mut self.totals;
+                tot.staff_months += f64::from(w.staff);
+                tot.staff_hours += w.staff_hours;
+                tot.admin_hours += w.admin_hours;
+                tot.reporting_hours += w.reporting_hours;
+                tot.gov_revenue += revenues[i][..3].iter().sum::<f64>();
+                tot.revenue += revenue;
+                tot.separations += f64::from(quits + w.layoffs);
+            }
             if iso.missed_months > ic.insolvency_grace_months {
                 // Staff of a closed ISO leave with it; that is closure, not turnover.
                 iso.alive = false;
@@ -382,12 +479,12 @@ impl Model<'_> {
                 closed_catchment += iso.catchment;
                 iso.catchment = 0.0;
                 self.closures += 1;
-                for f in 0..NF {
-                    let r = &mut all_rels[i][f];
+                for r in all_rels[i].iter_mut() {
                     r.has_contract = false;
                     r.pending = false;
                     r.monthly = 0.0;
                     r.held = 0.0;
+                    r.advance = 0.0;
                 }
             }
         }
@@ -405,64 +502,36 @@ impl Model<'_> {
                 }
             }
         }
-        self.quits_layoffs = (quits_n, layoffs_n);
-        let missed_share = if operating_at_start > 0 {
-            missed_n / operating_at_start as f64
-        } else {
-            0.0
-        };
-        (separations, missed_share)
+        let f = &mut self.facts;
+        f.separations = separations;
+        f.quits = quits_n;
+        f.layoffs = layoffs_n;
+        f.missed = ratio(missed_n, operating_at_start as f64);
+        f.interest = interest_n;
+        f.returned = returned_n;
     }
 
-    /// Step 9 and 10: trust, identity, Brinkerhoff classes and the month's metrics.
-    pub(super) fn relationships_and_metrics(
-        &mut self,
-        rec: &mut MonthRecord,
-        separations: f64,
-        missed: f64,
-    ) {
-        let cfg = self.cfg;
+    /// Step 9: organization identity, then trust and mutuality of every relationship with an
+    /// agreement (§7.21–§7.23).
+    pub(super) fn relationships(&mut self) {
+        let cfg = Arc::clone(&self.cfg);
         let tc = &cfg.trust;
-        let alive_n = self.isos.iter().filter(|x| x.alive).count();
-        let mut classes = [0.0f64; 4];
-        let (mut trust_sum, mut rel_n) = (0.0, 0.0);
-        let (mut largest_sum, mut hhi_sum) = (0.0, 0.0);
-        let (mut staff, mut exp_w, mut prod_w) = (0.0, 0.0, 0.0);
-        let (mut clients, mut admin_h, mut rep_h, mut hours) = (0.0, 0.0, 0.0, 0.0);
-        let mut revenue = [0.0f64; SOURCES];
-        self.reserve_scratch.clear();
-        let cost_per_staff = cfg.iso.wage_per_staff_month * (1.0 + cfg.iso.nonstaff_overhead_share);
+        let alive_n = self.isos.iter().filter(|x| x.alive).count() as f64;
         let late_keep = 1.0 - tc.late_payment_erosion_share;
-        let threshold = cfg.brinkerhoff.threshold;
         let k = &self.terms;
-        // every per-ISO slice has length n: no bounds checks in the loop
         let n_isos = self.isos.len();
         let isos = &mut self.isos[..n_isos];
         let all_rels = &mut self.rels[..n_isos];
-        let (works, revenues) = (&self.work[..n_isos], &self.revenue[..n_isos]);
+        let works = &self.work[..n_isos];
         let late_events = &self.late_event[..n_isos];
         for i in 0..n_isos {
-            for (s, r) in revenue.iter_mut().zip(revenues[i].iter()) {
-                *s += r;
-            }
             if !isos[i].alive {
                 continue;
             }
-            let w = works[i];
+            let w = &works[i];
             let iso = &mut isos[i];
             iso.identity +=
                 cfg.brinkerhoff.identity_adjust_per_month * (w.identity_target - iso.identity);
-            let identity = iso.identity;
-            let mut largest = 0.0f64;
-            let mut hhi = 0.0;
-            for s in w.shares {
-                largest = largest.max(s);
-                hhi += s * s;
-            }
-            largest_sum += largest;
-            hhi_sum += hhi;
-            // relationships in force, and those of them with high mutuality
-            let (mut in_force, mut mutual) = (0u32, 0u32);
             for (f, r) in all_rels[i].iter_mut().enumerate() {
                 if !r.has_contract {
                     continue;
@@ -474,114 +543,48 @@ impl Model<'_> {
                 r.trust += kf.trust_build * r.knowledge * (1.0 - r.trust);
                 r.trust -= kf.trust_erosion * r.trust;
                 r.trust = r.trust.clamp(0.0, 1.0);
-                let asym = w.shares[f] * kf.alternatives / (kf.alternatives + alive_n as f64);
+                let asym = w.shares[f] * kf.alternatives / (kf.alternatives + alive_n);
                 r.mutuality = r.trust * (1.0 - asym);
-                mutual += u32::from(r.mutuality >= threshold);
-                in_force += 1;
-                trust_sum += r.trust;
             }
-            // Brinkerhoff classes: mutuality of each relationship, identity of the ISO
-            // (counted, not added one by one: no chain of dependent stores)
-            classes[classify(f64::INFINITY, identity, threshold) as usize] += f64::from(mutual);
-            classes[classify(f64::NEG_INFINITY, identity, threshold) as usize] +=
-                f64::from(in_force - mutual);
-            rel_n += f64::from(in_force);
-            let sf = f64::from(w.staff);
-            staff += sf;
-            exp_w += sf * iso.experience;
-            prod_w += sf * w.productivity;
-            clients += iso.clients_last;
-            admin_h += w.admin_hours;
-            rep_h += w.reporting_hours;
-            hours += w.staff_hours;
-            let cost = f64::from(iso.staff.max(1)) * cost_per_staff;
-            self.reserve_scratch.push(iso.cash / cost);
-        }
-        let n0 = self.initial_isos.max(1) as f64;
-        rec[M::SurvivalRate as usize] = alive_n as f64 / n0;
-        rec[M::Closures as usize] = f64::from(self.closures);
-        rec[M::ReserveMonthsMedian as usize] = median(&mut self.reserve_scratch);
-        rec[M::StaffTurnoverAnnual as usize] = ratio(12.0 * separations, staff);
-        rec[M::QuitsAnnual as usize] = ratio(12.0 * self.quits_layoffs.0, staff);
-        rec[M::LayoffsAnnual as usize] = ratio(12.0 * self.quits_layoffs.1, staff);
-        rec[M::StaffExperienceMonthsMean as usize] = ratio(exp_w, staff);
-        rec[M::ProductivityMean as usize] = ratio(prod_w, staff);
-        rec[M::AdminShare as usize] = ratio(admin_h, hours);
-        rec[M::ReportingShare as usize] = ratio(rep_h, hours);
-        rec[M::ClientsServed as usize] = clients;
-        rec[M::IntegrationIndex as usize] = self.cohorts.integration_index(&cfg.newcomers);
-        rec[M::TrustMean as usize] = ratio(trust_sum, rel_n);
-        let total_rev: f64 = revenue.iter().sum();
-        rec[M::GovRevenueShare as usize] = ratio(revenue[..3].iter().sum::<f64>(), total_rev);
-        let an = alive_n.max(1) as f64;
-        rec[M::LargestFunderShare as usize] = if alive_n > 0 { largest_sum / an } else { 0.0 };
-        rec[M::RevenueHhi as usize] = if alive_n > 0 { hhi_sum / an } else { 0.0 };
-        let rn = rel_n.max(1.0);
-        rec[M::BrinkerhoffPartnership as usize] = classes[Class::Partnership as usize] / rn;
-        rec[M::BrinkerhoffContracting as usize] = classes[Class::Contracting as usize] / rn;
-        rec[M::BrinkerhoffExtension as usize] = classes[Class::Extension as usize] / rn;
-        rec[M::BrinkerhoffCooptation as usize] = classes[Class::Cooptation as usize] / rn;
-        rec[M::WaitingNeedHours as usize] = self.cohorts.waiting();
-        rec[M::StaffTotal as usize] = staff;
-        rec[M::RevenueFederal as usize] = revenue[0];
-        rec[M::RevenueProvincial as usize] = revenue[1];
-        rec[M::RevenueMunicipal as usize] = revenue[2];
-        rec[M::RevenueFoundation as usize] = revenue[3];
-        rec[M::RevenueDonations as usize] = revenue[4];
-        rec[M::MissedPayrollShare as usize] = missed;
-    }
-
-    /// Invariants checked every month in builds with debug assertions (tests).
-    pub(super) fn check_invariants(&self, rec: &MonthRecord) {
-        if !cfg!(debug_assertions) {
-            return;
-        }
-        for (k, v) in rec.iter().enumerate() {
-            assert!(
-                v.is_finite(),
-                "metric {} not finite at month {}",
-                crate::metrics::METRICS[k].name,
-                self.t
-            );
-            if crate::metrics::is_share(k) {
-                assert!(
-                    (-1e-9..=1.0 + 1e-9).contains(v),
-                    "share {} = {v} at month {}",
-                    crate::metrics::METRICS[k].name,
-                    self.t
-                );
-            }
-        }
-        let c = &self.cohorts;
-        let followed = c.persons();
-        assert!(
-            (c.persons_in - c.persons_out - followed).abs() <= 1e-6 * (1.0 + c.persons_in),
-            "newcomers not conserved"
-        );
-        let need_balance = c.need_total - c.served_total - c.abandoned_total - c.waiting();
-        assert!(
-            need_balance.abs() <= 1e-6 * (1.0 + c.need_total),
-            "need hours not conserved: {need_balance}"
-        );
-        for iso in &self.isos {
-            assert!(iso.cash.is_finite() && iso.identity.is_finite());
         }
     }
 }
 
-/// Median of a slice (reorders it); 0 for an empty slice.
-fn median(v: &mut [f64]) -> f64 {
-    if v.is_empty() {
-        return 0.0;
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cash_path_dips_until_a_late_payment_arrives() {
+        // 100 in cash, costs of 300 over the month, 300 arriving at two thirds
+        let mut late = [(2.0 / 3.0, 300.0)];
+        let (end, low, area) = cash_path(100.0, -300.0, &mut late, 1000.0);
+        assert!((end - 100.0).abs() < 1e-9);
+        assert!((low + 100.0).abs() < 1e-9, "low {low}");
+        // overdraft from 1/3 to 2/3, rising linearly to 100: mean 50 over a third of a month
+        assert!((area - 50.0 / 3.0).abs() < 1e-9, "area {area}");
     }
-    let n = v.len();
-    let mid = n / 2;
-    let (_, m, _) = v.select_nth_unstable_by(mid, |a, b| a.total_cmp(b));
-    let upper = *m;
-    if n % 2 == 1 {
-        upper
-    } else {
-        let lower = v[..mid].iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        0.5 * (lower + upper)
+
+    #[test]
+    fn cash_path_on_time_has_no_dip_below_the_end() {
+        let (end, low, area) = cash_path(500.0, -300.0, &mut [], 1000.0);
+        assert_eq!((end, low, area), (200.0, 200.0, 0.0));
+    }
+
+    #[test]
+    fn overdraft_beyond_the_limit_bears_no_interest() {
+        // constant cash of -50 with a limit of 20: 20 for a month
+        assert!((overdraft_area(-50.0, -50.0, 1.0, 20.0) - 20.0).abs() < 1e-12);
+        // from 0 down to -40 with limit 20: mean of clamp over the segment = (10*0.5 + 20*0.5)/1
+        let a = overdraft_area(0.0, -40.0, 1.0, 20.0);
+        assert!((a - 15.0).abs() < 1e-12, "{a}");
+    }
+
+    #[test]
+    fn late_payments_are_taken_in_time_order() {
+        let mut late = [(0.9, 50.0), (0.1, 50.0)];
+        let (_, low, _) = cash_path(0.0, -100.0, &mut late, 1000.0);
+        // -10 just before 0.1, then +40, falls to -40 just before 0.9, then +10, ends at 0
+        assert!((low + 40.0).abs() < 1e-9, "low {low}");
     }
 }

@@ -1,0 +1,506 @@
+//! What funders do: budgets, policy shocks, program officers, calls and intakes, late
+//! payments, decisions and payments, and the other providers their awards to alternative
+//! applicants fund (ODD §7.3–§7.9).
+
+use super::newcomers::{NeedPools, Served};
+use super::{
+    iso_donation_share, iso_perf, ratio, rng, CallCycle, Inflows, Measure, Model,
+    ALTERNATIVE_DONATION_SHARE, ALTERNATIVE_PERF_SD, DAYS_PER_MONTH, MIN_AWARD_SHARE, NF,
+    OTHER_SLOTS, SOURCES,
+};
+use std::sync::Arc;
+
+/// A decision's commitment: the award if it is pending, else the agreement's value.
+#[inline]
+fn commitment(r: &super::Rel) -> f64 {
+    if r.pending {
+        r.award
+    } else if r.has_contract {
+        r.monthly
+    } else {
+        0.0
+    }
+}
+
+impl Model<'_> {
+    /// Step 2: the budget follows the moving average of arrivals (§7.3).
+    pub(super) fn update_budget(&mut self, f: usize, arrivals: f64) {
+        let fc = &self.cfg.funders[f];
+        let base = super::newcomers::trend_arrivals(&self.cfg, -i64::from(self.warmup));
+        let fu = &mut self.funders[f];
+        fu.sum += arrivals - fu.ring[fu.pos];
+        fu.ring[fu.pos] = arrivals;
+        fu.pos = (fu.pos + 1) % fu.ring.len();
+        let avg = fu.sum / fu.ring.len() as f64;
+        let basis = fc.budget_follow_share * avg + (1.0 - fc.budget_follow_share) * base;
+        fu.budget = if fc.enabled {
+            fc.budget_per_newcomer * basis.max(0.0) * fu.shock_factor * fu.event_factor
+        } else {
+            0.0
+        };
+    }
+
+    /// Step 2: commitments to other providers that end this month are released.
+    pub(super) fn expire_other_providers(&mut self, f: usize) {
+        let slot = self.t as usize % OTHER_SLOTS;
+        let fu = &mut self.funders[f];
+        fu.other_total -= fu.other[slot];
+        fu.other[slot] = 0.0;
+        if fu.other_total < 1e-9 {
+            fu.other_total = fu.other_total.max(0.0);
+        }
+    }
+
+    /// A cut (or raise) of funder `f`'s budget by `factor`: a policy shock (§7.4), or a
+    /// timeline event. When `terminate`, commitments above the new budget end at once: other
+    /// providers' commitments shrink by the same factor, and the modelled ISOs' contracts are
+    /// terminated from the lowest score up until the rest fits.
+    pub(super) fn cut_budget(&mut self, f: usize, factor: f64, shock: bool) {
+        let fu = &mut self.funders[f];
+        if shock {
+            fu.shock_factor *= factor;
+        } else {
+            fu.event_factor *= factor;
+        }
+        fu.budget *= factor;
+        if factor >= 1.0 {
+            return;
+        }
+        for x in fu.other.iter_mut() {
+            *x *= factor;
+        }
+        fu.other_total *= factor;
+        let budget = fu.budget - fu.other_total;
+        for i in 0..self.isos.len() {
+            if self.isos[i].alive {
+                self.ensure_events(i);
+            }
+        }
+        let perf_mean = self.perf_mean(f);
+        self.order.clear();
+        let mut total = 0.0;
+        for i in 0..self.isos.len() {
+            let r = &self.rels[i][f];
+            // Contracts in force and awards not yet announced are both commitments.
+            if self.isos[i].alive && (r.has_contract || (r.pending && r.award > 0.0)) {
+                total += commitment(r);
+                let s = self.score(i, f, perf_mean);
+                self.order.push((s, i));
+            }
+        }
+        self.order
+            .sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let erosion = self.cfg.trust.cut_erosion_share;
+        for k in 0..self.order.len() {
+            if total <= budget {
+                break;
+            }
+            let i = self.order[k].1;
+            let r = &mut self.rels[i][f];
+            total -= commitment(r);
+            if r.has_contract {
+                r.trust *= 1.0 - erosion;
+            }
+            r.has_contract = false;
+            r.pending = false;
+            r.monthly = 0.0;
+            r.award = 0.0;
+        }
+    }
+
+    /// Score of ISO `i`'s proposal to funder `f` (performance, trust, fundraising, noise).
+    fn score(&self, i: usize, f: usize, perf_mean: f64) -> f64 {
+        let fc = &self.cfg.funders[f];
+        let iso = &self.isos[i];
+        let perf = iso_perf(iso, fc.measure);
+        let perf_norm = if perf_mean > 0.0 {
+            perf / perf_mean
+        } else {
+            1.0
+        };
+        let d = &self.events[i].score[f];
+        perf_norm
+            + fc.call_trust_weight * self.rels[i][f].trust
+            + fc.fundraising_score_weight * iso_donation_share(iso, &self.rels[i])
+            + fc.call_noise_sd * rng::normal(d[0], d[1])
+    }
+
+    fn perf_mean(&self, f: usize) -> f64 {
+        let m: Measure = self.cfg.funders[f].measure;
+        let (mut s, mut n) = (0.0, 0.0);
+        for iso in self.isos.iter().filter(|x| x.alive) {
+            s += iso_perf(iso, m);
+            n += 1.0;
+        }
+        ratio(s, n)
+    }
+
+    /// Step 3: the program officer on each file with an agreement rotates or learns (§7.5).
+    pub(super) fn officers(&mut self) {
+        let mut rotations = 0.0;
+        let mut loss = 0.0;
+        let n = self.isos.len();
+        let cfg = Arc::clone(&self.cfg);
+        let (isos, all_rels, draws) = (&self.isos[..n], &mut self.rels[..n], &self.draws[..n]);
+        for i in 0..n {
+            if !isos[i].alive {
+                continue;
+            }
+            for (f, r) in all_rels[i].iter_mut().enumerate() {
+                let fc = &cfg.funders[f];
+                if !r.has_contract {
+                    continue;
+                }
+                if draws[i].rotation[f] < self.terms.0[f].rotation_probability {
+                    r.knowledge = fc.new_officer_knowledge_share;
+                    let l = r.trust * fc.trust_reset_share;
+                    r.trust -= l;
+                    loss += l;
+                    rotations += 1.0;
+                } else {
+                    r.knowledge += (1.0 - r.knowledge) / fc.officer_learning_months.max(1.0);
+                }
+            }
+        }
+        self.facts.rotations = rotations;
+        self.facts.reset_loss = loss;
+    }
+
+    /// Step 4: every funder's call or intakes of the month, then the late-payment draws (§7.6,
+    /// §7.8).
+    pub(super) fn calls_and_intakes(&mut self) {
+        let cfg = Arc::clone(&self.cfg);
+        let t = self.t as i32;
+        let cal = self.calendar();
+        for p in self.proposals.iter_mut() {
+            *p = 0.0;
+        }
+        for i in 0..self.isos.len() {
+            self.late_event[i] = [false; NF];
+            self.starting[i] = [false; NF];
+        }
+        let mut approvals = (0.0, 0.0);
+        for f in 0..NF {
+            let fc = &cfg.funders[f];
+            if !fc.enabled {
+                continue;
+            }
+            let fy_start = cal == fc.fiscal_year_start;
+            let mut any = false;
+            for i in 0..self.isos.len() {
+                let r = &self.rels[i][f];
+                let apply = self.isos[i].alive
+                    && match fc.call_cycle {
+                        CallCycle::SectorWide => t == self.funders[f].next_call,
+                        // renewals when the agreement ends; first applications at the annual intake
+                        CallCycle::Rolling => {
+                            !r.pending
+                                && (if r.has_contract {
+                                    r.end_month <= t
+                                } else {
+                                    fy_start
+                                })
+                        }
+                    };
+                self.applying[i] = apply;
+                any |= apply;
+            }
+            if fc.call_cycle == CallCycle::SectorWide && t == self.funders[f].next_call {
+                self.funders[f].next_call = t + fc.contract_months.max(1) as i32;
+            }
+            if any {
+                let (a, n) = self.intake(f);
+                approvals.0 += a;
+                approvals.1 += n;
+            }
+        }
+        self.facts.approvals = approvals;
+        self.late_payment_draws();
+    }
+
+    /// One call or intake of funder `f` among the ISOs marked in `applying` and the funder's
+    /// alternatives, for the money not committed to anyone else. Returns (approved, applicants).
+    fn intake(&mut self, f: usize) -> (f64, f64) {
+        let cfg = Arc::clone(&self.cfg);
+        let fc = &cfg.funders[f];
+        let t = self.t;
+        let n = self.isos.len();
+        let budget = self.funders[f].budget;
+        // money committed to agreements and awards that are not up for decision now
+        let mut committed = self.funders[f].other_total;
+        let mut alive = 0.0;
+        for i in 0..n {
+            if self.isos[i].alive {
+                alive += 1.0;
+                if !self.applying[i] {
+                    committed += commitment(&self.rels[i][f]);
+                }
+            }
+        }
+        let available = (budget - committed).max(0.0);
+        let perf_mean = self.perf_mean(f);
+        let markup = 1.0 + cfg.iso.ask_markup_share;
+        let ask_of = |m: &Model, i: usize| {
+            let r = &m.rels[i][f];
+            (if r.has_contract {
+                r.monthly
+            } else {
+                budget * m.isos[i].catchment
+            }) * markup
+        };
+        self.order.clear();
+        let (mut ask_sum, mut n_isos) = (0.0, 0.0);
+        for i in 0..n {
+            if !self.applying[i] {
+                continue;
+            }
+            self.ensure_events(i);
+            self.starting[i][f] = true;
+            let s = self.score(i, f, perf_mean);
+            self.order.push((s, i));
+            ask_sum += ask_of(self, i);
+            n_isos += 1.0;
+            // joint proposals: members of an operational or collaborative partnership share the work
+            let ph = cfg.iso.proposal_hours * self.partners.proposal_factor[i];
+            self.partners.proposal_saved[i] += cfg.iso.proposal_hours - ph;
+            self.proposals[i] += ph;
+        }
+        let alt_ask = ratio(ask_sum, n_isos);
+        // Alternatives: their own stream, positioned by month, so their draws do not depend on
+        // history. As many as the funder has per full call, in proportion to the ISOs deciding
+        // now (rounded at random with the block's first uniform).
+        let mut ar = rng::stream(self.seed, self.replication, 8 + f as u64);
+        ar.set_word_pos(u128::from(t) << 24);
+        let expected = f64::from(fc.alternatives) * ratio(n_isos, alive);
+        let whole = expected.floor();
+        let n_alt = whole as usize + usize::from(rng::uniform(&mut ar) < expected - whole);
+        for k in 0..n_alt {
+            let z = rng::normal(rng::uniform(&mut ar), rng::uniform(&mut ar));
+            let noise = rng::normal(rng::uniform(&mut ar), rng::uniform(&mut ar));
+            let s = fc.alternative_quality_share
+                + ALTERNATIVE_PERF_SD * z
+                + fc.fundraising_score_weight * ALTERNATIVE_DONATION_SHARE
+                + fc.call_noise_sd * noise;
+            self.order.push((s, usize::MAX - k));
+        }
+        self.order
+            .sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut remaining = available;
+        let mut approved = 0.0;
+        let applicants = self.order.len() as f64;
+        let term = fc.contract_months.max(1);
+        let sector_wide = fc.call_cycle == CallCycle::SectorWide;
+        let next_call = self.funders[f].next_call;
+        for k in 0..self.order.len() {
+            let idx = self.order[k].1;
+            let ask = if idx >= n { alt_ask } else { ask_of(self, idx) };
+            let award = if ask > 0.0 && remaining >= MIN_AWARD_SHARE * ask {
+                ask.min(remaining)
+            } else {
+                0.0
+            };
+            remaining -= award;
+            if award > 0.0 {
+                approved += 1.0;
+            }
+            if idx >= n {
+                // an alternative: its award funds other providers for one agreement term
+                if award > 0.0 {
+                    let fu = &mut self.funders[f];
+                    let end = if sector_wide {
+                        next_call as u32
+                    } else {
+                        t + term
+                    };
+                    fu.other[end as usize % OTHER_SLOTS] += award;
+                    fu.other_total += award;
+                }
+                continue;
+            }
+            let r = &mut self.rels[idx][f];
+            if !r.has_contract {
+                // a first application: a new file, handled by an officer who does not know it yet
+                r.monthly = 0.0;
+                r.knowledge = fc.new_officer_knowledge_share;
+            } else {
+                // a renewal: the new period follows the old one without a break
+                r.period_start = t as i32;
+                r.end_month = if sector_wide {
+                    next_call
+                } else {
+                    (t + term) as i32
+                };
+            }
+            let delay = fc.decision_delay_months
+                + (fc.officer_decision_delay_months * (1.0 - r.knowledge)).round() as u32;
+            r.pending = true;
+            r.award = award;
+            r.applied = t;
+            r.decision_month = t + delay;
+        }
+        (approved, applicants)
+    }
+
+    /// Late payments (§7.8): the first payments of every agreement year may come late by a
+    /// delay in days. An agreement year starts with a new agreement period (a call or intake
+    /// this month, whose delay applies from the decision) and on each anniversary of it.
+    fn late_payment_draws(&mut self) {
+        let cfg = Arc::clone(&self.cfg);
+        let t = self.t;
+        let tf = f64::from(t);
+        let mut events = 0.0;
+        for i in 0..self.isos.len() {
+            if !self.isos[i].alive {
+                continue;
+            }
+            for f in 0..NF {
+                let fc = &cfg.funders[f];
+                let r = &self.rels[i][f];
+                let age = i64::from(t) - i64::from(r.period_start);
+                let anniversary = r.has_contract && !r.pending && age > 0 && age % 12 == 0;
+                if !(anniversary || self.starting[i][f]) {
+                    continue;
+                }
+                self.ensure_events(i);
+                let e = &self.events[i];
+                let r = &mut self.rels[i][f];
+                r.late_days = 0.0;
+                if e.late[f] >= fc.late_payment_probability {
+                    continue;
+                }
+                let u = e.late_days[f];
+                let days = fc.late_payment_days_min
+                    + (fc.late_payment_days_max - fc.late_payment_days_min) * u * u;
+                if days <= 0.0 {
+                    continue;
+                }
+                self.late_event[i][f] = true;
+                events += 1.0;
+                if r.pending {
+                    // applied from the decision month, if the application is awarded
+                    r.late_days = days;
+                } else {
+                    r.release_at = r.release_at.max(tf + days / DAYS_PER_MONTH);
+                }
+            }
+        }
+        self.facts.late_events = events;
+    }
+
+    /// Step 5: decisions due this month are announced; installments are paid at the start of
+    /// the month, held, or released within it (§7.7, §7.9).
+    pub(super) fn payments(&mut self) {
+        let cfg = Arc::clone(&self.cfg);
+        let t = self.t;
+        let tf = f64::from(t);
+        let erosion = cfg.trust.cut_erosion_share;
+        let (mut delay_sum, mut delay_n) = (0.0, 0.0);
+        for i in 0..self.isos.len() {
+            self.revenue[i] = [0.0; SOURCES];
+            self.inflows[i] = Inflows::default();
+            if !self.isos[i].alive {
+                continue;
+            }
+            for f in 0..NF {
+                let fc = &cfg.funders[f];
+                let next_call = self.funders[f].next_call;
+                let r = &mut self.rels[i][f];
+                if r.pending && t >= r.decision_month {
+                    r.pending = false;
+                    delay_sum += f64::from(t - r.applied);
+                    delay_n += 1.0;
+                    if r.award > 0.0 {
+                        if r.has_contract {
+                            // a renewal: back pay for the months worked while the decision was pending
+                            r.held += r.award * (i64::from(t) - i64::from(r.period_start)) as f64;
+                        } else {
+                            // a first application: the agreement starts when it is signed
+                            r.period_start = t as i32;
+                            r.end_month = match fc.call_cycle {
+                                CallCycle::SectorWide => next_call,
+                                CallCycle::Rolling => (t + fc.contract_months.max(1)) as i32,
+                            };
+                        }
+                        r.has_contract = true;
+                        r.monthly = r.award;
+                        r.release_at = tf + r.late_days / DAYS_PER_MONTH;
+                    } else {
+                        if r.has_contract {
+                            // not renewed: a cut
+                            r.trust *= 1.0 - erosion;
+                        }
+                        r.has_contract = false;
+                        r.monthly = 0.0;
+                        r.release_at = tf;
+                    }
+                    r.late_days = 0.0;
+                }
+                if r.pending {
+                    continue;
+                }
+                let due = if r.has_contract { r.monthly } else { 0.0 };
+                if r.release_at >= tf + 1.0 {
+                    r.held += due;
+                    continue;
+                }
+                let pay = due + r.held;
+                r.held = 0.0;
+                if pay <= 0.0 {
+                    continue;
+                }
+                self.revenue[i][f] = pay;
+                let inflow = &mut self.inflows[i];
+                if r.release_at > tf {
+                    inflow.late[inflow.n_late] = (r.release_at - tf, pay);
+                    inflow.n_late += 1;
+                } else {
+                    inflow.on_time += pay;
+                }
+            }
+        }
+        self.facts.delays = (delay_sum, delay_n);
+    }
+
+    /// Step 7c: other providers, funded by awards to alternative applicants, serve need that
+    /// the modelled ISOs left, at the cost of a staff hour at the modelled ISOs'
+    /// `alternative_quality_share` productivity. Restricted money serves eligible need only.
+    /// Returns the hours served.
+    pub(super) fn other_provider_service(&mut self, pools: NeedPools, served: &mut Served) -> f64 {
+        let cfg = Arc::clone(&self.cfg);
+        let ic = &cfg.iso;
+        let cost_per_staff = ic.wage_per_staff_month * (1.0 + ic.nonstaff_overhead_share);
+        let hours_per_dollar =
+            ic.hours_per_staff_month * (1.0 - ic.admin_staff_share) / cost_per_staff;
+        let (mut restricted, mut free) = (0.0, 0.0);
+        for f in 0..NF {
+            let fc = &cfg.funders[f];
+            let money = self.funders[f].other_total * (1.0 - fc.alternative_leakage_share);
+            let h = money * hours_per_dollar * fc.alternative_quality_share.min(1.0);
+            if fc.eligibility_restricted {
+                restricted += h * (1.0 - fc.core_share);
+                free += h * fc.core_share;
+            } else {
+                free += h;
+            }
+        }
+        if restricted + free <= 0.0 {
+            return 0.0;
+        }
+        // their effectiveness: the mean of the modelled ISOs' this month (1 if none served)
+        let q = ratio(
+            served.effective_eligible + served.effective_beyond,
+            served.eligible + served.beyond,
+        );
+        let q = if q > 0.0 { q } else { 1.0 };
+        let left_e = (pools.eligible - served.eligible).max(0.0);
+        let left_b = (pools.beyond - served.beyond).max(0.0);
+        let se = (restricted + free).min(left_e);
+        let from_free = (se - restricted).max(0.0);
+        let sb = (free - from_free).min(left_b).max(0.0);
+        served.eligible += se;
+        served.beyond += sb;
+        served.effective_eligible += se * q;
+        served.effective_beyond += sb * q;
+        se + sb
+    }
+}

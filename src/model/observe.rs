@@ -1,0 +1,213 @@
+//! Observation: what is recorded of each reported month, and how a replication's months reduce
+//! to its summary (ODD §4.12, §7.24). Reads the model's state and the month's facts; changes no
+//! dynamics.
+
+use super::{classify, ratio, Class, Model, ReplicationOutput, SOURCES};
+use crate::metrics::{MonthRecord, Reduce, M, METRICS, N_METRICS};
+
+impl Model<'_> {
+    /// The month's record (step 10).
+    pub(super) fn observe(&mut self) -> MonthRecord {
+        let mut rec: MonthRecord = [0.0; N_METRICS];
+        let cfg = std::sync::Arc::clone(&self.cfg);
+        let f = self.facts;
+        let alive_n = self.isos.iter().filter(|x| x.alive).count();
+        let threshold = cfg.brinkerhoff.threshold;
+        let mut classes = [0.0f64; 4];
+        let (mut trust_sum, mut rel_n) = (0.0, 0.0);
+        let (mut largest_sum, mut hhi_sum) = (0.0, 0.0);
+        let (mut staff, mut exp_w, mut prod_w) = (0.0, 0.0, 0.0);
+        let (mut clients, mut admin_h, mut rep_h, mut hours) = (0.0, 0.0, 0.0, 0.0);
+        let mut revenue = [0.0f64; SOURCES];
+        self.reserve_scratch.clear();
+        let cost_per_staff = cfg.iso.wage_per_staff_month * (1.0 + cfg.iso.nonstaff_overhead_share);
+        for i in 0..self.isos.len() {
+            for (s, r) in revenue.iter_mut().zip(self.revenue[i].iter()) {
+                *s += r;
+            }
+            let iso = &self.isos[i];
+            if !iso.alive {
+                continue;
+            }
+            let w = &self.work[i];
+            let mut largest = 0.0f64;
+            let mut hhi = 0.0;
+            for s in w.shares {
+                largest = largest.max(s);
+                hhi += s * s;
+            }
+            largest_sum += largest;
+            hhi_sum += hhi;
+            // relationships in force, and those of them with high mutuality
+            let (mut in_force, mut mutual) = (0u32, 0u32);
+            for r in self.rels[i].iter().filter(|r| r.has_contract) {
+                mutual += u32::from(r.mutuality >= threshold);
+                in_force += 1;
+                trust_sum += r.trust;
+            }
+            // Brinkerhoff classes: mutuality of each relationship, identity of the ISO
+            classes[classify(f64::INFINITY, iso.identity, threshold) as usize] += f64::from(mutual);
+            classes[classify(f64::NEG_INFINITY, iso.identity, threshold) as usize] +=
+                f64::from(in_force - mutual);
+            rel_n += f64::from(in_force);
+            let sf = f64::from(w.staff);
+            staff += sf;
+            exp_w += sf * iso.experience;
+            prod_w += sf * w.productivity;
+            clients += iso.clients_last;
+            admin_h += w.admin_hours;
+            rep_h += w.reporting_hours;
+            hours += w.staff_hours;
+            let cost = f64::from(iso.staff.max(1)) * cost_per_staff;
+            self.reserve_scratch.push(iso.cash / cost);
+        }
+        let n0 = self.initial_isos.max(1) as f64;
+        rec[M::SurvivalRate as usize] = alive_n as f64 / n0;
+        rec[M::Closures as usize] = f64::from(self.closures);
+        rec[M::ReserveMonthsMedian as usize] = median(&mut self.reserve_scratch);
+        rec[M::StaffTurnoverAnnual as usize] = ratio(12.0 * f.separations, staff);
+        rec[M::QuitsAnnual as usize] = ratio(12.0 * f.quits, staff);
+        rec[M::LayoffsAnnual as usize] = ratio(12.0 * f.layoffs, staff);
+        rec[M::StaffExperienceMonthsMean as usize] = ratio(exp_w, staff);
+        rec[M::ProductivityMean as usize] = ratio(prod_w, staff);
+        rec[M::AdminShare as usize] = ratio(admin_h, hours);
+        rec[M::ReportingShare as usize] = ratio(rep_h, hours);
+        rec[M::ClientsServed as usize] = clients;
+        rec[M::UnmetNeedShare as usize] = f.unmet_need;
+        rec[M::IntegrationIndex as usize] = self.cohorts.integration_index(&cfg.newcomers);
+        rec[M::TrustMean as usize] = ratio(trust_sum, rel_n);
+        let total_rev: f64 = revenue.iter().sum();
+        rec[M::GovRevenueShare as usize] = ratio(revenue[..3].iter().sum::<f64>(), total_rev);
+        let an = alive_n.max(1) as f64;
+        rec[M::LargestFunderShare as usize] = if alive_n > 0 { largest_sum / an } else { 0.0 };
+        rec[M::RevenueHhi as usize] = if alive_n > 0 { hhi_sum / an } else { 0.0 };
+        let rn = rel_n.max(1.0);
+        rec[M::BrinkerhoffPartnership as usize] = classes[Class::Partnership as usize] / rn;
+        rec[M::BrinkerhoffContracting as usize] = classes[Class::Contracting as usize] / rn;
+        rec[M::BrinkerhoffExtension as usize] = classes[Class::Extension as usize] / rn;
+        rec[M::BrinkerhoffCooptation as usize] = classes[Class::Cooptation as usize] / rn;
+        rec[M::Arrivals as usize] = f.arrivals;
+        rec[M::WaitingNeedHours as usize] = self.cohorts.waiting();
+        rec[M::ServiceHours as usize] = f.service_hours;
+        rec[M::StaffTotal as usize] = staff;
+        rec[M::RevenueFederal as usize] = revenue[0];
+        rec[M::RevenueProvincial as usize] = revenue[1];
+        rec[M::RevenueMunicipal as usize] = revenue[2];
+        rec[M::RevenueFoundation as usize] = revenue[3];
+        rec[M::RevenueDonations as usize] = revenue[4];
+        rec[M::OfficerRotations as usize] = f.rotations;
+        rec[M::TrustResetLoss as usize] = f.reset_loss;
+        rec[M::LatePayments as usize] = f.late_events;
+        rec[M::DecisionDelayMonths as usize] = ratio(f.delays.0, f.delays.1);
+        rec[M::MissedPayrollShare as usize] = f.missed;
+        rec[M::CallApprovalShare as usize] = ratio(f.approvals.0, f.approvals.1);
+        rec[M::InterestCost as usize] = f.interest;
+        rec[M::ProgramMoneyReturned as usize] = f.returned;
+        rec[M::OtherProviderHours as usize] = f.other_hours;
+        self.totals.decision_delay += f.delays.0;
+        self.totals.decisions += f.delays.1;
+        self.totals.approved += f.approvals.0;
+        self.totals.applicants += f.approvals.1;
+        self.partnership_metrics(&mut rec);
+        self.check_invariants(&rec);
+        rec
+    }
+
+    /// Invariants checked every month in builds with debug assertions (tests).
+    fn check_invariants(&self, rec: &MonthRecord) {
+        if !cfg!(debug_assertions) {
+            return;
+        }
+        for (k, v) in rec.iter().enumerate() {
+            assert!(
+                v.is_finite(),
+                "metric {} not finite at month {}",
+                METRICS[k].name,
+                self.t
+            );
+            if crate::metrics::is_share(k) {
+                assert!(
+                    (-1e-9..=1.0 + 1e-9).contains(v),
+                    "share {} = {v} at month {}",
+                    METRICS[k].name,
+                    self.t
+                );
+            }
+        }
+        let c = &self.cohorts;
+        let followed = c.persons();
+        assert!(
+            (c.persons_in - c.persons_out - followed).abs() <= 1e-6 * (1.0 + c.persons_in),
+            "newcomers not conserved"
+        );
+        let need_balance = c.need_total - c.served_total - c.abandoned_total - c.waiting();
+        assert!(
+            need_balance.abs() <= 1e-6 * (1.0 + c.need_total),
+            "need hours not conserved: {need_balance}"
+        );
+        for iso in &self.isos {
+            assert!(iso.cash.is_finite() && iso.identity.is_finite());
+        }
+    }
+
+    /// The replication summary: each metric's rule over the reported months (§7.24).
+    pub(super) fn finish(self) -> ReplicationOutput {
+        let months = self.months;
+        let partnerships = self.partners.list;
+        let mut summary: MonthRecord = [0.0; N_METRICS];
+        let n = months.len().max(1) as f64;
+        for (k, spec) in METRICS.iter().enumerate() {
+            summary[k] = match spec.reduce {
+                Reduce::Mean => months.iter().map(|r| r[k]).sum::<f64>() / n,
+                Reduce::Last => months.last().map_or(0.0, |r| r[k]),
+                Reduce::Sum => months.iter().map(|r| r[k]).sum::<f64>(),
+                Reduce::Total => 0.0,
+            };
+        }
+        let tot = &self.totals;
+        let years = n / 12.0;
+        let mean_staff = tot.staff_months / n;
+        summary[M::StaffTurnoverAnnual as usize] = if mean_staff > 0.0 {
+            tot.separations / mean_staff / years
+        } else {
+            0.0
+        };
+        summary[M::AdminShare as usize] = ratio(tot.admin_hours, tot.staff_hours);
+        summary[M::ReportingShare as usize] = ratio(tot.reporting_hours, tot.staff_hours);
+        summary[M::GovRevenueShare as usize] = ratio(tot.gov_revenue, tot.revenue);
+        summary[M::DecisionDelayMonths as usize] = ratio(tot.decision_delay, tot.decisions);
+        summary[M::CallApprovalShare as usize] = ratio(tot.approved, tot.applicants);
+        summary[M::PartnershipMeetingShare as usize] = if tot.staff_hours > 0.0 {
+            (self.partners.meeting_total / tot.staff_hours).min(1.0)
+        } else {
+            0.0
+        };
+        summary[M::UnmetNeedShare as usize] = if tot.need > 0.0 {
+            (1.0 - tot.served / tot.need).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        ReplicationOutput {
+            months,
+            summary,
+            partnerships,
+        }
+    }
+}
+
+/// Median of a slice (reorders it); 0 for an empty slice.
+fn median(v: &mut [f64]) -> f64 {
+    if v.is_empty() {
+        return 0.0;
+    }
+    let n = v.len();
+    let mid = n / 2;
+    let (_, m, _) = v.select_nth_unstable_by(mid, |a, b| a.total_cmp(b));
+    let upper = *m;
+    if n % 2 == 1 {
+        upper
+    } else {
+        let lower = v[..mid].iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        0.5 * (lower + upper)
+    }
+}

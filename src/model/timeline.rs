@@ -1,0 +1,117 @@
+//! Scenario timelines: events at given reported months — arrivals multiplied for a while
+//! (surges and drops), a funder's budget cut or raised, and any regime parameter changed from
+//! a month on (ODD §7.26). Events are checked when a scenario is read
+//! (`crate::scenario`); here they are applied at the start of their month.
+
+use super::Model;
+use crate::params::{registry, Values};
+use std::sync::Arc;
+
+/// What an event does.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EventKind {
+    /// Arrivals are multiplied by `factor` for `months` months (below 1: a drop).
+    Arrivals {
+        /// multiplier
+        factor: f64,
+        /// how long it lasts
+        months: u32,
+    },
+    /// Funder `funder`'s budget is multiplied by `factor` from this month on; with
+    /// `terminate`, contracts above the new budget end at once (lowest score first), as in a
+    /// policy shock, else they run to their end.
+    Budget {
+        /// funder index (federal, provincial, municipal, foundation)
+        funder: usize,
+        /// multiplier
+        factor: f64,
+        /// end contracts above the new budget at once
+        terminate: bool,
+    },
+    /// Parameters (registry index, value) change from this month on.
+    Set(Vec<(usize, f64)>),
+}
+
+/// One timeline event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// reported month (0 = first month after the warm-up)
+    pub month: u32,
+    /// what happens
+    pub kind: EventKind,
+}
+
+/// Parameters that cannot change during a run: they size the model or set its initial state.
+pub fn fixed_during_run(path: &str) -> bool {
+    const FIXED: &[&str] = &[
+        "simulation.",
+        "newcomers.need_duration_months",
+        "newcomers.initial_met_share",
+        "newcomers.arrivals_per_month",
+        "iso.size_dispersion_log",
+        "iso.reserve_months_median",
+        "iso.reserve_dispersion_log",
+        "iso.initial_turnover_per_year",
+        "iso.credit_line_months",
+        "trust.initial",
+        "partnerships.enabled",
+    ];
+    const FIXED_FUNDER_KEYS: &[&str] = &[
+        ".enabled",
+        ".budget_lag_months",
+        ".fiscal_year_start_month",
+        ".call_cycle",
+    ];
+    FIXED.iter().any(|p| path.starts_with(p))
+        || (path.starts_with("funders.") && FIXED_FUNDER_KEYS.iter().any(|k| path.ends_with(k)))
+}
+
+impl Model<'_> {
+    /// Applies the events of the current reported month, in the order of the scenario file.
+    pub(super) fn apply_timeline(&mut self) {
+        let month = self.month();
+        if month < 0 || self.cfg.timeline.is_empty() {
+            return;
+        }
+        let due: Vec<Event> = self
+            .cfg
+            .timeline
+            .iter()
+            .filter(|e| i64::from(e.month) == month)
+            .cloned()
+            .collect();
+        for e in due {
+            match e.kind {
+                EventKind::Arrivals { factor, months } => self.arrivals_event = (factor, months),
+                EventKind::Budget {
+                    funder,
+                    factor,
+                    terminate,
+                } => {
+                    if terminate {
+                        self.cut_budget(funder, factor, false);
+                    } else {
+                        let fu = &mut self.funders[funder];
+                        fu.event_factor *= factor;
+                        fu.budget *= factor;
+                    }
+                }
+                EventKind::Set(sets) => {
+                    let mut values: Values = self.cfg.values.clone();
+                    for (k, v) in sets {
+                        values.set_index(k, v);
+                    }
+                    let mut cfg = super::Config::from_values(&values);
+                    cfg.timeline = self.cfg.timeline.clone();
+                    self.cfg = Arc::new(cfg);
+                    self.terms = super::isos::FunderTerms::new(&self.cfg);
+                }
+            }
+        }
+    }
+}
+
+/// The registry path of an index (for messages).
+pub fn path_of(index: usize) -> &'static str {
+    registry()[index].path.as_str()
+}
