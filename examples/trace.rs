@@ -42,10 +42,13 @@ fn main() -> anyhow::Result<()> {
         let month = m.month();
         m.step();
         let x = &m.isos[i];
+        let w = m.iso_month(i);
         let mut line = format!(
-            "t {month:4} alive {} staff {:3} cash {:10.0} limit {:8.0} missed {}",
+            "t {month:4} alive {} staff {:3} (-{} -{} ) cash {:10.0} limit {:8.0} missed {}",
             u8::from(x.alive),
             x.staff,
+            w.layoffs,
+            w.quits,
             x.cash,
             x.credit_limit,
             x.missed_months

@@ -36,12 +36,16 @@ pub fn bench(s: &Scenario, reps: u64) -> Result<String> {
     let cfg = s.config();
     let reps = reps.max(1);
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let iso_months = (cfg.simulation.isos as f64) * f64::from(cfg.simulation.duration_months);
+    // every simulated month is work, the warm-up's included
+    let months = cfg.simulation.warmup_months + cfg.simulation.duration_months;
+    let iso_months = (cfg.simulation.isos as f64) * f64::from(months);
     let mut out = format!(
-        "partnersim {} bench: scenario {} ({} ISOs x {} months = {} ISO-months per replication), {} replications per measurement, median of 3\n",
+        "partnersim {} bench: scenario {} ({} ISOs x {} months ({} warm-up + {} reported) = {} ISO-months per replication), {} replications per measurement, median of 3\n",
         env!("CARGO_PKG_VERSION"),
         s.name,
         cfg.simulation.isos,
+        months,
+        cfg.simulation.warmup_months,
         cfg.simulation.duration_months,
         iso_months,
         reps

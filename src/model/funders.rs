@@ -10,6 +10,12 @@ use super::{
 };
 use std::sync::Arc;
 
+/// `x` rounded to the nearest whole number, halves up, for `x ≥ 0` (no call into libm).
+#[inline]
+pub(super) fn round_half_up(x: f64) -> u32 {
+    (x + 0.5) as u32
+}
+
 /// A decision's commitment: the award if it is pending, else the agreement's value.
 #[inline]
 fn commitment(r: &super::Rel) -> f64 {
@@ -26,7 +32,8 @@ impl Model<'_> {
     /// Step 2: the budget follows the moving average of arrivals (§7.3).
     pub(super) fn update_budget(&mut self, f: usize, arrivals: f64) {
         let fc = &self.cfg.funders[f];
-        let base = super::newcomers::trend_arrivals(&self.cfg, -i64::from(self.warmup));
+        // the level a budget that does not follow arrivals keeps: the first reported month's
+        let base = self.cfg.newcomers.arrivals_per_month;
         let fu = &mut self.funders[f];
         fu.sum += arrivals - fu.ring[fu.pos];
         fu.ring[fu.pos] = arrivals;
@@ -71,11 +78,7 @@ impl Model<'_> {
         }
         fu.other_total *= factor;
         let budget = fu.budget - fu.other_total;
-        for i in 0..self.isos.len() {
-            if self.isos[i].alive {
-                self.ensure_events(i);
-            }
-        }
+        self.perf_means = self.perf_means();
         let perf_mean = self.perf_mean(f);
         self.order.clear();
         let mut total = 0.0;
@@ -118,21 +121,30 @@ impl Model<'_> {
         } else {
             1.0
         };
-        let d = &self.events[i].score[f];
+        let d = self.events(i, f).score;
         perf_norm
             + fc.call_trust_weight * self.rels[i][f].trust
             + fc.fundraising_score_weight * iso_donation_share(iso, &self.rels[i])
             + fc.call_noise_sd * rng::normal(d[0], d[1])
     }
 
-    fn perf_mean(&self, f: usize) -> f64 {
-        let m: Measure = self.cfg.funders[f].measure;
-        let (mut s, mut n) = (0.0, 0.0);
+    /// Mean performance per dollar over operating ISOs, on each measure (output, outcome).
+    fn perf_means(&self) -> [f64; 2] {
+        let (mut o, mut e, mut n) = (0.0, 0.0, 0.0);
         for iso in self.isos.iter().filter(|x| x.alive) {
-            s += iso_perf(iso, m);
+            o += iso_perf(iso, Measure::Output);
+            e += iso_perf(iso, Measure::Outcome);
             n += 1.0;
         }
-        ratio(s, n)
+        [ratio(o, n), ratio(e, n)]
+    }
+
+    /// Mean performance per dollar on funder `f`'s measure, as computed for this month.
+    fn perf_mean(&self, f: usize) -> f64 {
+        match self.cfg.funders[f].measure {
+            Measure::Output => self.perf_means[0],
+            Measure::Outcome => self.perf_means[1],
+        }
     }
 
     /// Step 3: the program officer on each file with an agreement rotates or learns (§7.5).
@@ -158,7 +170,7 @@ impl Model<'_> {
                     loss += l;
                     rotations += 1.0;
                 } else {
-                    r.knowledge += (1.0 - r.knowledge) / fc.officer_learning_months.max(1.0);
+                    r.knowledge += (1.0 - r.knowledge) * self.terms.0[f].learning_rate;
                 }
             }
         }
@@ -166,8 +178,8 @@ impl Model<'_> {
         self.facts.reset_loss = loss;
     }
 
-    /// Step 4: every funder's call or intakes of the month, then the late-payment draws (§7.6,
-    /// §7.8).
+    /// Step 4: every funder's call or intakes of the month (§7.6). The late-payment draws of
+    /// agreement years that start now follow in step 5 ([`Model::payments`]).
     pub(super) fn calls_and_intakes(&mut self) {
         let cfg = Arc::clone(&self.cfg);
         let t = self.t as i32;
@@ -180,81 +192,85 @@ impl Model<'_> {
             self.starting[i] = [false; NF];
         }
         let mut approvals = (0.0, 0.0);
+        let mut perf_ready = false;
         for f in 0..NF {
             let fc = &cfg.funders[f];
             if !fc.enabled {
                 continue;
             }
             let fy_start = cal == fc.fiscal_year_start;
-            let mut any = false;
-            for i in 0..self.isos.len() {
-                let r = &self.rels[i][f];
-                let apply = self.isos[i].alive
-                    && match fc.call_cycle {
-                        CallCycle::SectorWide => t == self.funders[f].next_call,
-                        // renewals when the agreement ends; first applications at the annual intake
-                        CallCycle::Rolling => {
-                            !r.pending
-                                && (if r.has_contract {
-                                    r.end_month <= t
-                                } else {
-                                    fy_start
-                                })
-                        }
-                    };
-                self.applying[i] = apply;
-                any |= apply;
+            let call = fc.call_cycle == CallCycle::SectorWide && t == self.funders[f].next_call;
+            if fc.call_cycle == CallCycle::SectorWide && !call {
+                continue;
             }
-            if fc.call_cycle == CallCycle::SectorWide && t == self.funders[f].next_call {
+            // who decides now, and what the rest are committed to
+            let (mut committed, mut alive) = (self.funders[f].other_total, 0.0);
+            self.applicants.clear();
+            for i in 0..self.isos.len() {
+                if !self.isos[i].alive {
+                    continue;
+                }
+                let r = &self.rels[i][f];
+                // sector-wide: everyone at the call; rolling: renewals when the agreement ends,
+                // first applications at the annual intake
+                let apply = call
+                    || !r.pending
+                        && (if r.has_contract {
+                            r.end_month <= t
+                        } else {
+                            fy_start
+                        });
+                alive += 1.0;
+                if apply {
+                    self.applicants.push(i);
+                } else {
+                    committed += commitment(r);
+                }
+            }
+            if call {
                 self.funders[f].next_call = t + fc.contract_months.max(1) as i32;
             }
-            if any {
-                let (a, n) = self.intake(f);
+            if !self.applicants.is_empty() {
+                if !perf_ready {
+                    // performance records change only at the end of the month (step 8)
+                    self.perf_means = self.perf_means();
+                    perf_ready = true;
+                }
+                let (a, n) = self.intake(f, committed, alive);
                 approvals.0 += a;
                 approvals.1 += n;
             }
         }
         self.facts.approvals = approvals;
-        self.late_payment_draws();
     }
 
-    /// One call or intake of funder `f` among the ISOs marked in `applying` and the funder's
-    /// alternatives, for the money not committed to anyone else. Returns (approved, applicants).
-    fn intake(&mut self, f: usize) -> (f64, f64) {
+    /// One call or intake of funder `f` among the ISOs in `applicants` and the funder's
+    /// alternatives, for the money not `committed` to anyone else; `alive` ISOs operate.
+    /// Returns (approved, applicants).
+    fn intake(&mut self, f: usize, committed: f64, alive: f64) -> (f64, f64) {
         let cfg = Arc::clone(&self.cfg);
         let fc = &cfg.funders[f];
         let t = self.t;
         let n = self.isos.len();
         let budget = self.funders[f].budget;
-        // money committed to agreements and awards that are not up for decision now
-        let mut committed = self.funders[f].other_total;
-        let mut alive = 0.0;
-        for i in 0..n {
-            if self.isos[i].alive {
-                alive += 1.0;
-                if !self.applying[i] {
-                    committed += commitment(&self.rels[i][f]);
-                }
-            }
-        }
         let available = (budget - committed).max(0.0);
         let perf_mean = self.perf_mean(f);
         let markup = 1.0 + cfg.iso.ask_markup_share;
+        // A renewal asks for the agreement's value grown by the markup for each year it ran;
+        // a first application for its catchment's share of the budget, plus the markup.
         let ask_of = |m: &Model, i: usize| {
             let r = &m.rels[i][f];
-            (if r.has_contract {
-                r.monthly
+            if r.has_contract {
+                let years = ((i64::from(t) - i64::from(r.period_start) + 6) / 12).max(1);
+                r.monthly * markup.powi(years as i32)
             } else {
-                budget * m.isos[i].catchment
-            }) * markup
+                budget * m.isos[i].catchment * markup
+            }
         };
         self.order.clear();
         let (mut ask_sum, mut n_isos) = (0.0, 0.0);
-        for i in 0..n {
-            if !self.applying[i] {
-                continue;
-            }
-            self.ensure_events(i);
+        for k in 0..self.applicants.len() {
+            let i = self.applicants[k];
             self.starting[i][f] = true;
             let s = self.score(i, f, perf_mean);
             self.order.push((s, i));
@@ -266,22 +282,23 @@ impl Model<'_> {
             self.proposals[i] += ph;
         }
         let alt_ask = ratio(ask_sum, n_isos);
-        // Alternatives: their own stream, positioned by month, so their draws do not depend on
-        // history. As many as the funder has per full call, in proportion to the ISOs deciding
-        // now (rounded at random with the block's first uniform).
-        let mut ar = rng::stream(self.seed, self.replication, 8 + f as u64);
-        ar.set_word_pos(u128::from(t) << 24);
+        // Alternatives: words of their own counter-based stream, positioned by month, so their
+        // draws do not depend on history. As many as the funder has per full call, in
+        // proportion to the ISOs deciding now (rounded at random with the month's first word).
+        let key = self.alternative_keys[f];
+        let base = u64::from(t) * rng::ALTERNATIVE_WORDS_PER_MONTH;
+        let u = |k: u64| rng::word_uniform(rng::counter_word(key, base + k));
         let expected = f64::from(fc.alternatives) * ratio(n_isos, alive);
         let whole = expected.floor();
-        let n_alt = whole as usize + usize::from(rng::uniform(&mut ar) < expected - whole);
+        let n_alt = whole as u64 + u64::from(u(0) < expected - whole);
         for k in 0..n_alt {
-            let z = rng::normal(rng::uniform(&mut ar), rng::uniform(&mut ar));
-            let noise = rng::normal(rng::uniform(&mut ar), rng::uniform(&mut ar));
+            let z = rng::normal(u(1 + 4 * k), u(2 + 4 * k));
+            let noise = rng::normal(u(3 + 4 * k), u(4 + 4 * k));
             let s = fc.alternative_quality_share
                 + ALTERNATIVE_PERF_SD * z
                 + fc.fundraising_score_weight * ALTERNATIVE_DONATION_SHARE
                 + fc.call_noise_sd * noise;
-            self.order.push((s, usize::MAX - k));
+            self.order.push((s, usize::MAX - k as usize));
         }
         self.order
             .sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -325,6 +342,7 @@ impl Model<'_> {
             } else {
                 // a renewal: the new period follows the old one without a break
                 r.period_start = t as i32;
+                r.next_year = r.period_start + 12;
                 r.end_month = if sector_wide {
                     next_call
                 } else {
@@ -332,7 +350,7 @@ impl Model<'_> {
                 };
             }
             let delay = fc.decision_delay_months
-                + (fc.officer_decision_delay_months * (1.0 - r.knowledge)).round() as u32;
+                + round_half_up(fc.officer_decision_delay_months * (1.0 - r.knowledge));
             r.pending = true;
             r.award = award;
             r.applied = t;
@@ -341,60 +359,20 @@ impl Model<'_> {
         (approved, applicants)
     }
 
-    /// Late payments (§7.8): the first payments of every agreement year may come late by a
-    /// delay in days. An agreement year starts with a new agreement period (a call or intake
-    /// this month, whose delay applies from the decision) and on each anniversary of it.
-    fn late_payment_draws(&mut self) {
-        let cfg = Arc::clone(&self.cfg);
-        let t = self.t;
-        let tf = f64::from(t);
-        let mut events = 0.0;
-        for i in 0..self.isos.len() {
-            if !self.isos[i].alive {
-                continue;
-            }
-            for f in 0..NF {
-                let fc = &cfg.funders[f];
-                let r = &self.rels[i][f];
-                let age = i64::from(t) - i64::from(r.period_start);
-                let anniversary = r.has_contract && !r.pending && age > 0 && age % 12 == 0;
-                if !(anniversary || self.starting[i][f]) {
-                    continue;
-                }
-                self.ensure_events(i);
-                let e = &self.events[i];
-                let r = &mut self.rels[i][f];
-                r.late_days = 0.0;
-                if e.late[f] >= fc.late_payment_probability {
-                    continue;
-                }
-                let u = e.late_days[f];
-                let days = fc.late_payment_days_min
-                    + (fc.late_payment_days_max - fc.late_payment_days_min) * u * u;
-                if days <= 0.0 {
-                    continue;
-                }
-                self.late_event[i][f] = true;
-                events += 1.0;
-                if r.pending {
-                    // applied from the decision month, if the application is awarded
-                    r.late_days = days;
-                } else {
-                    r.release_at = r.release_at.max(tf + days / DAYS_PER_MONTH);
-                }
-            }
-        }
-        self.facts.late_events = events;
-    }
-
-    /// Step 5: decisions due this month are announced; installments are paid at the start of
-    /// the month, held, or released within it (§7.7, §7.9).
+    /// Step 5: for each relationship, the late-payment draw of an agreement year that starts
+    /// now (§7.8); then decisions due this month are announced, and installments are paid at
+    /// the start of the month, held, or released within it (§7.7, §7.9).
+    ///
+    /// An agreement year starts with a new agreement period (a call or intake this month, whose
+    /// delay applies from the decision) and on each anniversary of it: its first payments may
+    /// come late by a delay in days.
     pub(super) fn payments(&mut self) {
         let cfg = Arc::clone(&self.cfg);
         let t = self.t;
         let tf = f64::from(t);
         let erosion = cfg.trust.cut_erosion_share;
         let (mut delay_sum, mut delay_n) = (0.0, 0.0);
+        let mut late_events = 0.0;
         for i in 0..self.isos.len() {
             self.revenue[i] = [0.0; SOURCES];
             self.inflows[i] = Inflows::default();
@@ -404,6 +382,31 @@ impl Model<'_> {
             for f in 0..NF {
                 let fc = &cfg.funders[f];
                 let next_call = self.funders[f].next_call;
+                let r = &self.rels[i][f];
+                let anniversary = r.has_contract && !r.pending && r.next_year == t as i32;
+                if anniversary || self.starting[i][f] {
+                    let e = self.events(i, f);
+                    let r = &mut self.rels[i][f];
+                    if anniversary {
+                        r.next_year += 12;
+                    }
+                    r.late_days = 0.0;
+                    if e.late < fc.late_payment_probability {
+                        let u = e.late_days;
+                        let days = fc.late_payment_days_min
+                            + (fc.late_payment_days_max - fc.late_payment_days_min) * u * u;
+                        if days > 0.0 {
+                            self.late_event[i][f] = true;
+                            late_events += 1.0;
+                            if r.pending {
+                                // applied from the decision month, if the application is awarded
+                                r.late_days = days;
+                            } else {
+                                r.release_at = r.release_at.max(tf + days / DAYS_PER_MONTH);
+                            }
+                        }
+                    }
+                }
                 let r = &mut self.rels[i][f];
                 if r.pending && t >= r.decision_month {
                     r.pending = false;
@@ -411,11 +414,14 @@ impl Model<'_> {
                     delay_n += 1.0;
                     if r.award > 0.0 {
                         if r.has_contract {
-                            // a renewal: back pay for the months worked while the decision was pending
-                            r.held += r.award * (i64::from(t) - i64::from(r.period_start)) as f64;
+                            // a renewal: back pay for the months worked while the decision was
+                            // pending, at the rate of the agreement in force then (the eligible
+                            // costs charged for them); the new rate runs from the decision
+                            r.held += r.monthly * (i64::from(t) - i64::from(r.period_start)) as f64;
                         } else {
                             // a first application: the agreement starts when it is signed
                             r.period_start = t as i32;
+                            r.next_year = r.period_start + 12;
                             r.end_month = match fc.call_cycle {
                                 CallCycle::SectorWide => next_call,
                                 CallCycle::Rolling => (t + fc.contract_months.max(1)) as i32,
@@ -459,6 +465,7 @@ impl Model<'_> {
             }
         }
         self.facts.delays = (delay_sum, delay_n);
+        self.facts.late_events = late_events;
     }
 
     /// Step 7c: other providers, funded by awards to alternative applicants, serve need that

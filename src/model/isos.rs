@@ -29,6 +29,8 @@ pub struct IsoMonth {
     pub productivity: f64,
     /// contracted revenue per month (planning basis)
     pub contracted: f64,
+    /// program (restricted) part of the contracted revenue
+    pub program: f64,
     /// effectiveness of an hour at the chosen depth
     pub effectiveness: f64,
     /// shares of the revenue basis (contracted plus expected donations) by funder, then donations
@@ -50,7 +52,9 @@ pub(super) struct FunderTerm {
     /// fixed reporting hours per contract-month, after micromanagement: [alone, coordinated]
     fixed_reporting: [f64; 2],
     /// share of a contract that is program (restricted) money
-    program_share: f64,
+    pub(super) program_share: f64,
+    /// eligible cost per dollar of wages: 1 + the indirect rate
+    eligible_factor: f64,
     /// micromanagement, capped at 1
     micromanagement: f64,
     /// trust built per month per unit of officer knowledge and remaining distrust
@@ -61,6 +65,8 @@ pub(super) struct FunderTerm {
     alternatives: f64,
     /// monthly probability that a file's program officer rotates (0 = never)
     pub(super) rotation_probability: f64,
+    /// share of the gap to full knowledge an officer closes per month
+    pub(super) learning_rate: f64,
 }
 
 pub(super) struct FunderTerms(pub(super) [FunderTerm; NF]);
@@ -78,6 +84,7 @@ impl FunderTerms {
                     fixed * saving * (1.0 + fc.micromanagement_share),
                 ],
                 program_share: 1.0 - fc.core_share,
+                eligible_factor: 1.0 + fc.indirect_rate_share,
                 micromanagement: fc.micromanagement_share.min(1.0),
                 trust_build: cfg.trust.build_per_month * fc.contact_share,
                 trust_erosion: cfg.trust.micromanagement_erosion_per_month
@@ -88,6 +95,7 @@ impl FunderTerms {
                 } else {
                     0.0
                 },
+                learning_rate: 1.0 / fc.officer_learning_months.max(1.0),
             }
         }))
     }
@@ -98,6 +106,34 @@ impl FunderTerms {
 #[inline]
 fn floor_at_least_one(x: f64) -> u32 {
     (x as u32).max(1)
+}
+
+/// The largest staff `n ≥ 0` for which `base + min(program, n · eligible) − n · net_cost ≥ 0`:
+/// a month's unrestricted money `base`, program money reimbursed at most `eligible` per staff
+/// member up to `program`, and `net_cost` (cost less donations) per staff member (ODD §7.11).
+/// The left-hand side rises with `n` while program money still reimburses more than a staff
+/// member costs net, then falls: if even its peak is negative, the staff that keeps the most
+/// cash (all program-funded positions) is returned, since cutting reimbursed positions would
+/// cut revenue with them.
+pub(crate) fn largest_staff(base: f64, program: f64, eligible: f64, net_cost: f64) -> f64 {
+    let peak_n = if eligible > 0.0 {
+        program / eligible
+    } else {
+        0.0
+    };
+    let peak = base + program - peak_n * net_cost;
+    if peak >= 0.0 {
+        return peak_n + peak / net_cost;
+    }
+    let rising = eligible - net_cost;
+    if rising > 0.0 {
+        // infeasible: keep every reimbursed position
+        peak_n
+    } else if base >= 0.0 {
+        base / -rising
+    } else {
+        0.0
+    }
 }
 
 /// `∫ clamp(−c, 0, limit)` over a segment of length `len` on which cash moves linearly from
@@ -191,30 +227,50 @@ impl Model<'_> {
             }
             let rels = &all_rels[i];
             let (mut contracted, mut held_due) = (0.0, 0.0);
-            for r in rels {
+            let (mut program, mut indirect) = (0.0, 0.0);
+            for (f, r) in rels.iter().enumerate() {
                 if r.has_contract {
                     contracted += r.monthly;
+                    let m = k.0[f].program_share * r.monthly;
+                    program += m;
+                    indirect += m * cfg.funders[f].indirect_rate_share;
                 }
                 if !r.pending && r.release_at <= t + horizon {
                     held_due += r.held;
                 }
             }
+            // unrestricted contract money, and program money reimbursed per staff member
+            let unrestricted = contracted - program;
+            let eligible = ic.wage_per_staff_month * (1.0 + ratio(indirect, program));
             let iso = &mut isos[i];
             // Staffing (§7.11). Plan staff so that projected cash at the end of the planning
             // horizon, with held money due by then, stays above the floor: the credit line only
-            // bridges timing gaps. Hire up to what contracted revenue plus a twelfth of the cash
-            // above the reserve target pays for; below the target, hiring falls short of revenue
-            // by a twelfth of the shortfall, which rebuilds the reserve within a year.
+            // bridges timing gaps. Program money is reimbursement of eligible costs, so the
+            // projection counts it only for the staff who would incur them. Hire up to what
+            // contracted revenue plus a twelfth of the cash above the reserve target pays for;
+            // below the target, hiring falls short of revenue by a twelfth of the shortfall,
+            // which rebuilds the reserve within a year.
             let n0 = iso.staff;
             let cost_now = f64::from(n0) * cost_per_staff;
             let net_cost = (cost_per_staff - dps).max(0.05 * cost_per_staff);
             let floor = ic.cash_floor_months * cost_now;
-            let available = iso.cash + held_due - floor + horizon * contracted;
-            let max_staff = floor_at_least_one(available / (horizon * net_cost));
+            let per_month = (iso.cash + held_due - floor) / horizon;
+            let max_staff = floor_at_least_one(largest_staff(
+                per_month + unrestricted,
+                program,
+                eligible,
+                net_cost,
+            ));
             let surplus = iso.cash + held_due - ic.reserve_target_months * cost_now;
             let cap = ic.surplus_spend_cap_share * contracted;
             let spend = (surplus / 12.0).clamp(-cap, cap);
-            let hire_to = floor_at_least_one((contracted + spend) / net_cost).min(max_staff);
+            let hire_to = floor_at_least_one(largest_staff(
+                spend + unrestricted,
+                program,
+                eligible,
+                net_cost,
+            ))
+            .min(max_staff);
             let (mut layoffs, mut hires) = (0, 0);
             if n0 > max_staff {
                 layoffs = n0 - max_staff;
@@ -229,7 +285,7 @@ impl Model<'_> {
             iso.staff = n;
             let nf = f64::from(n);
             let staff_hours = nf * ic.hours_per_staff_month;
-            let admin_pos = (ic.admin_staff_share * nf).round();
+            let admin_pos = f64::from(super::funders::round_half_up(ic.admin_staff_share * nf));
             let admin_cap = admin_pos * ic.hours_per_staff_month;
             let front_cap = staff_hours - admin_cap;
             // shared professional development in a partnership shortens the learning time constant
@@ -314,6 +370,7 @@ impl Model<'_> {
                 layoffs,
                 productivity,
                 contracted,
+                program,
                 effectiveness,
                 shares,
                 identity_target: (1.0 - pressure - 0.5 * drift).clamp(0.0, 1.0),
@@ -337,6 +394,8 @@ impl Model<'_> {
         // funders whose fiscal year ends this month recover unexpended program advances
         let fy_end: [bool; NF] =
             std::array::from_fn(|f| (cfg.funders[f].fiscal_year_start + 11) % 12 == cal);
+        let horizon_months = ic.insecurity_horizon_months as i32;
+        let k = &self.terms;
         let first = t == 0;
         let mut closed_catchment = 0.0;
         let (mut separations, mut quits_n, mut layoffs_n, mut missed_n) = (0.0, 0.0, 0.0, 0.0);
@@ -373,28 +432,20 @@ impl Model<'_> {
             // charged are recoverable at the funder's fiscal-year end, costs incurred before a
             // late payment are not.
             // Insecurity: share of contracted revenue whose renewal is near and undecided.
-            let mut program_total = 0.0;
-            for (f, r) in all_rels[i].iter().enumerate() {
-                if r.has_contract {
-                    program_total += (1.0 - cfg.funders[f].core_share) * r.monthly;
-                }
-            }
+            // contracts do not change between step 6 and here
+            let per_program = ratio(wages, w.program);
             let mut clawback = 0.0;
             let mut insecurity = 0.0;
             for (f, r) in all_rels[i].iter_mut().enumerate() {
-                let fc = &cfg.funders[f];
-                let program_share = 1.0 - fc.core_share;
-                r.advance += program_share * revenues[i][f];
+                let kf = &k.0[f];
+                r.advance += kf.program_share * revenues[i][f];
                 if r.has_contract {
-                    let m = program_share * r.monthly;
-                    let eligible = wages * (1.0 + fc.indirect_rate_share);
-                    r.advance -= m * (eligible / program_total).min(1.0);
-                    if w.contracted > 0.0 {
-                        let near = i64::from(r.end_month) - i64::from(t)
-                            <= i64::from(ic.insecurity_horizon_months);
-                        if r.pending || near {
-                            insecurity += r.monthly / w.contracted;
-                        }
+                    // eligible costs charged: the agreement's share of wages plus its indirect
+                    // rate, at most its program money
+                    r.advance -=
+                        kf.program_share * r.monthly * (per_program * kf.eligible_factor).min(1.0);
+                    if r.pending || r.end_month - t as i32 <= horizon_months {
+                        insecurity += r.monthly;
                     }
                 } else if !r.pending && r.held <= 0.0 {
                     // no agreement and nothing more to come: costs not reimbursed are the ISO's
@@ -405,6 +456,7 @@ impl Model<'_> {
                     r.advance = 0.0;
                 }
             }
+            let insecurity = ratio(insecurity, w.contracted);
             // The cash path: payments on time at the start, late ones when they arrive, donations
             // and costs spread over the month; interest on the mean overdraft within the limit.
             let iso = &mut isos[i];
@@ -553,6 +605,19 @@ impl Model<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn largest_staff_counts_program_money_only_for_staff_who_incur_it() {
+        // without program money: base / net cost
+        assert!((largest_staff(1000.0, 0.0, 5000.0, 500.0) - 2.0).abs() < 1e-12);
+        // program money for 10 staff at 5000 each, net cost 4000: 10 + (50000 - 40000) / 4000
+        assert!((largest_staff(0.0, 50_000.0, 5000.0, 4000.0) - 12.5).abs() < 1e-12);
+        // a deficit the peak cannot cover: keep the ten reimbursed positions, do not cut them
+        assert!((largest_staff(-20_000.0, 50_000.0, 5000.0, 4000.0) - 10.0).abs() < 1e-12);
+        // reimbursement below the net cost: every staff member loses money, so only base pays
+        assert!((largest_staff(3000.0, 50_000.0, 4000.0, 5000.0) - 3.0).abs() < 1e-12);
+        assert_eq!(largest_staff(-1.0, 50_000.0, 4000.0, 5000.0), 0.0);
+    }
 
     #[test]
     fn cash_path_dips_until_a_late_payment_arrives() {

@@ -50,11 +50,12 @@ pub mod rng;
 pub mod timeline;
 
 pub use config::{CallCycle, Config, Measure};
+pub use isos::IsoMonth;
 
 use crate::metrics::MonthRecord;
 use newcomers::{allocate_into, allocate_service, Cohorts, Offer};
 use partnership::{Partnership, Partnerships};
-use rng::{ChaCha8Rng, EnvDraws, FunderDraws, IsoDraws, IsoEvents};
+use rng::{ChaCha8Rng, EnvDraws, FunderDraws, IsoDraws, RelEvents};
 
 /// Number of funders.
 pub const NF: usize = 4;
@@ -121,6 +122,8 @@ pub struct Rel {
     pub period_start: i32,
     /// month (model clock) the current agreement period ends and its renewal is decided
     pub end_month: i32,
+    /// month (model clock) the agreement's next year starts (its next anniversary)
+    pub next_year: i32,
     /// installments due but held (late payment, decision delay)
     pub held: f64,
     /// time (model months, fractional) at which held installments are paid
@@ -258,8 +261,6 @@ pub struct Model<'a> {
     /// the configuration in force (shared; a timeline event that changes it makes a copy)
     cfg: std::sync::Arc<Config>,
     _borrow: std::marker::PhantomData<&'a Config>,
-    seed: u64,
-    replication: u64,
     /// current month on the model clock (0 = first month of the warm-up)
     pub t: u32,
     warmup: u32,
@@ -291,11 +292,13 @@ pub struct Model<'a> {
     inflows: Vec<Inflows>,
     late_event: Vec<[bool; NF]>,
     starting: Vec<[bool; NF]>,
-    applying: Vec<bool>,
+    applicants: Vec<usize>,
     draws: Vec<IsoDraws>,
-    events: Vec<IsoEvents>,
-    events_month: Vec<u32>,
-    event_rng: Vec<ChaCha8Rng>,
+    event_keys: Vec<u64>,
+    alternative_keys: [u64; NF],
+    /// mean performance per dollar over operating ISOs on each measure (output, outcome), as
+    /// funders see it this month
+    perf_means: [f64; 2],
     order: Vec<(f64, usize)>,
     work: Vec<isos::IsoMonth>,
     terms: isos::FunderTerms,
@@ -427,6 +430,8 @@ impl<'a> Model<'a> {
                         CallCycle::Rolling => -((u[6 + f] * f64::from(cm)) as i32).min(cm - 1),
                     };
                     rel.end_month = rel.period_start + cm;
+                    // the first anniversary after the start
+                    rel.next_year = rel.period_start + 12 * ((12 - rel.period_start) / 12);
                     contracted += rel.monthly;
                 }
             }
@@ -457,8 +462,6 @@ impl<'a> Model<'a> {
         let mut m = Model {
             cfg: std::sync::Arc::new(cfg.clone()),
             _borrow: std::marker::PhantomData,
-            seed,
-            replication,
             t: 0,
             warmup,
             env_rng,
@@ -482,13 +485,15 @@ impl<'a> Model<'a> {
             inflows: vec![Inflows::default(); n],
             late_event: vec![[false; NF]; n],
             starting: vec![[false; NF]; n],
-            applying: vec![false; n],
+            applicants: Vec::with_capacity(n),
             draws: Vec::with_capacity(n),
-            events: vec![IsoEvents::default(); n],
-            events_month: vec![u32::MAX; n],
-            event_rng: (0..n)
-                .map(|i| rng::stream(seed, replication, rng::entity_iso_events(i)))
+            event_keys: (0..n)
+                .map(|i| rng::counter_key(seed, replication, rng::entity_iso_events(i)))
                 .collect(),
+            alternative_keys: std::array::from_fn(|f| {
+                rng::counter_key(seed, replication, rng::entity_alternatives(f))
+            }),
+            perf_means: [0.0; 2],
             order: Vec::with_capacity(n + 64),
             work: vec![isos::IsoMonth::default(); n],
             terms: isos::FunderTerms::new(cfg),
@@ -508,6 +513,11 @@ impl<'a> Model<'a> {
     /// Reported month of the current step (negative during the warm-up).
     pub fn month(&self) -> i64 {
         i64::from(self.t) - i64::from(self.warmup)
+    }
+
+    /// ISO `i`'s figures for the last month stepped (staffing, hours, layoffs, quits, interest).
+    pub fn iso_month(&self, i: usize) -> &IsoMonth {
+        &self.work[i]
     }
 
     /// Whether the current month is reported (the warm-up is over).
@@ -534,13 +544,10 @@ impl<'a> Model<'a> {
         self.finish()
     }
 
-    /// The event uniforms of ISO `i` for this month, read once (lazily: months without a
-    /// call, intake, fiscal-year start or shock for the ISO never read them).
-    fn ensure_events(&mut self, i: usize) {
-        if self.events_month[i] != self.t {
-            self.events[i] = IsoEvents::at(&mut self.event_rng[i], self.t);
-            self.events_month[i] = self.t;
-        }
+    /// The event uniforms of ISO `i` and funder `f` for this month.
+    #[inline]
+    fn events(&self, i: usize, f: usize) -> RelEvents {
+        RelEvents::at(self.event_keys[i], self.t, f)
     }
 
     /// Advances one month and, after the warm-up, records its metrics.
