@@ -3,6 +3,7 @@
 
 mod cli;
 mod invariants;
+mod monotone;
 mod patterns;
 mod timeline;
 mod util;
