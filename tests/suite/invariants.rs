@@ -458,7 +458,7 @@ fn every_shipped_scenario_loads_and_reports_required_metrics() {
     for f in &files {
         let mut s = Scenario::load(f).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
         s.apply_override("simulation.isos=6").unwrap();
-        s.apply_override("simulation.duration_months=24").unwrap();
+        s.apply_override("simulation.duration_months=48").unwrap();
         let cfg = config(&s);
         for r in 0..2 {
             let out = Model::new(&cfg, SEED, r).run();
