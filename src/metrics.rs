@@ -135,6 +135,12 @@ pub fn is_share(i: usize) -> bool {
 /// One month of one replication.
 pub type MonthRecord = [f64; N_METRICS];
 
+/// Marker lines around the generated metric table in `docs/ODD.md` §4.12.
+pub const ODD_METRIC_MARKERS: (&str, &str) = (
+    "<!-- BEGIN METRIC TABLE (generated: partnersim metrics --format markdown) -->",
+    "<!-- END METRIC TABLE -->",
+);
+
 /// The metric catalogue as Markdown (`metric | unit | summary | description`).
 pub fn markdown_table() -> String {
     let mut s = String::from("| metric | unit | summary | description |\n|---|---|---|---|\n");

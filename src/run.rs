@@ -371,6 +371,7 @@ fn decode_chunk(
         }
         outs.push(ReplicationOutput {
             months: ms,
+            warmup_records: 0,
             summary,
             partnerships: Vec::new(),
         });

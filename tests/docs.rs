@@ -1,26 +1,77 @@
-//! docs/ODD.md and the code must agree: the parameter table in the ODD is
-//! exactly what `partnersim params --format markdown` prints.
+//! docs/ODD.md and the code must agree: every generated table in the ODD is exactly what the
+//! code produces now. A deliberate model change regenerates them in the same commit with
+//! `cargo run --release --example odd_tables`.
+
+use partnersim::{metrics, params, patterns, scenario::Scenario};
+use std::path::Path;
+
+fn odd() -> String {
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/ODD.md"))
+        .expect("docs/ODD.md exists")
+}
+
+/// The text between a pair of markers.
+fn block(text: &str, markers: (&str, &str)) -> String {
+    let i = text
+        .find(markers.0)
+        .unwrap_or_else(|| panic!("marker `{}` in docs/ODD.md", markers.0))
+        + markers.0.len();
+    let j = text
+        .find(markers.1)
+        .unwrap_or_else(|| panic!("marker `{}` in docs/ODD.md", markers.1));
+    text[i..j].trim().to_string()
+}
+
+const HOW: &str =
+    "regenerate the ODD's tables with `cargo run --release --example odd_tables` and review the diff";
 
 #[test]
 fn odd_parameter_table_matches_registry() {
-    let odd = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/ODD.md"))
-        .expect("docs/ODD.md exists");
-    let (begin, end) = partnersim::params::ODD_TABLE_MARKERS;
-    let i = odd.find(begin).expect("begin marker in docs/ODD.md") + begin.len();
-    let j = odd.find(end).expect("end marker in docs/ODD.md");
-    let table = odd[i..j].trim();
-    let want = partnersim::params::markdown_table();
     assert_eq!(
-        table,
-        want.trim(),
-        "docs/ODD.md parameter table is out of date: replace the text between its markers with the output of `partnersim params --format markdown`"
+        block(&odd(), params::ODD_TABLE_MARKERS),
+        params::markdown_table().trim(),
+        "docs/ODD.md parameter table is out of date: {HOW}"
+    );
+}
+
+#[test]
+fn odd_metric_table_matches_catalogue() {
+    assert_eq!(
+        block(&odd(), metrics::ODD_METRIC_MARKERS),
+        metrics::markdown_table().trim(),
+        "docs/ODD.md metric table is out of date: {HOW}"
+    );
+}
+
+/// The effects quoted in ODD §1.2 are regenerated from the shipped scenarios: a change of the
+/// model or of a scenario that moves any of them fails here.
+#[test]
+fn odd_pattern_effects_match_the_model() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (reps, seed) = (patterns::ODD_REPS, patterns::ODD_SEED);
+    let rows = patterns::measure(&root.join("scenarios"), reps, seed).expect("patterns run");
+    assert_eq!(
+        block(&odd(), patterns::ODD_MARKERS),
+        patterns::markdown(&rows, reps, seed).trim(),
+        "docs/ODD.md §1.2 pattern effects are out of date: {HOW}"
+    );
+}
+
+#[test]
+fn odd_warmup_table_matches_the_model() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let s = Scenario::load(&root.join("scenarios/baseline.toml")).expect("baseline");
+    let table = patterns::warmup_table(&s, patterns::ODD_REPS, patterns::ODD_SEED).expect("run");
+    assert_eq!(
+        block(&odd(), patterns::WARMUP_MARKERS),
+        table.trim(),
+        "docs/ODD.md §5 warm-up table is out of date: {HOW}"
     );
 }
 
 #[test]
 fn odd_has_the_seven_elements_in_order() {
-    let odd = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/ODD.md"))
-        .expect("docs/ODD.md exists");
+    let odd = odd();
     let heads = [
         "Purpose and patterns",
         "Entities, state variables and scales",
@@ -41,13 +92,61 @@ fn odd_has_the_seven_elements_in_order() {
 
 #[test]
 fn odd_names_every_metric() {
-    let odd = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/ODD.md"))
-        .expect("docs/ODD.md exists");
-    for m in partnersim::metrics::METRICS {
+    let odd = odd();
+    for m in metrics::METRICS {
         assert!(
             odd.contains(&format!("`{}`", m.name)),
             "docs/ODD.md does not describe metric `{}`",
             m.name
+        );
+    }
+}
+
+/// Sources are cited by names a reader can look up: no reference to a document outside the
+/// repository, and every source named in a parameter's `source` is in docs/sources.md.
+#[test]
+fn sources_are_reachable() {
+    let sources = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/sources.md"))
+        .expect("docs/sources.md exists");
+    let odd = odd();
+    for (name, text) in [("docs/ODD.md", &odd), ("docs/sources.md", &sources)] {
+        for bad in ["MODEL_BRIEF", "Brief §"] {
+            assert!(
+                !text.contains(bad),
+                "{name} cites `{bad}`, a document not in the repository"
+            );
+        }
+    }
+    for p in params::registry() {
+        assert!(
+            !p.source.contains("MODEL_BRIEF") && !p.source.contains("Brief"),
+            "{}: source `{}` cites the model brief",
+            p.path,
+            p.source
+        );
+    }
+    // the short names parameter sources use
+    for name in [
+        "MLH",
+        "GA",
+        "IRCC 2019 call",
+        "IRCC annual reports",
+        "Urban Institute 2010",
+        "Urban Institute 2013",
+        "Gregory & Howard 2009",
+        "Bridgespan 2016",
+        "Nonprofit Finance Fund",
+        "ONN Sector 360 (2019)",
+        "Nonprofit HR",
+        "Ontario 2011",
+        "Bank of Canada",
+        "Brinkerhoff",
+        "KM4S 2025",
+        "CIMM 43-1",
+    ] {
+        assert!(
+            sources.contains(&format!("**{name}")),
+            "docs/sources.md has no entry `{name}`"
         );
     }
 }

@@ -18,6 +18,9 @@ pub struct SimulationCfg {
     pub warmup_months: u32,
     /// every funder on the April fiscal year with sector-wide calls (the teaching calendar)
     pub synchronized_calendar: bool,
+    /// record the warm-up's months too (for tools that show it; not a scenario parameter:
+    /// summaries are over the reported months either way)
+    pub record_warmup: bool,
 }
 
 /// Newcomer arrivals and need.
@@ -306,6 +309,7 @@ impl Config {
                 isos: u("simulation.isos") as usize,
                 warmup_months: u("simulation.warmup_months"),
                 synchronized_calendar: synchronized,
+                record_warmup: false,
             },
             newcomers: NewcomersCfg {
                 arrivals_per_month: g("newcomers.arrivals_per_month"),

@@ -346,7 +346,8 @@ impl Model<'_> {
 
             // Service mode: restricted share and depth from the revenue mix.
             iso.depth = sc.deep_contact_hours - span * output * (1.0 - ic.mission_weight);
-            let effectiveness = (iso.depth / (iso.depth + sc.depth_half_hours)) / q_deep;
+            let effectiveness =
+                ((iso.depth / (iso.depth + sc.depth_half_hours)) / q_deep).clamp(0.0, 1.0);
             // Identity is pulled towards 1 - pressure from restricted, micromanaged money and from
             // drift of service depth away from the mission.
             let drift = if span > 0.0 {
@@ -359,7 +360,7 @@ impl Model<'_> {
                 restricted_share: restricted.clamp(0.0, 1.0),
                 holistic_share: ic.holistic_share,
                 catchment: iso.catchment,
-                effectiveness: effectiveness.clamp(0.0, 1.0),
+                effectiveness,
             };
             works[i] = IsoMonth {
                 staff_hours,

@@ -198,8 +198,11 @@ pub struct Funder {
 /// Result of one replication.
 #[derive(Debug, Clone)]
 pub struct ReplicationOutput {
-    /// one record per reported month (the warm-up is not recorded)
+    /// one record per reported month, preceded by the warm-up's months when
+    /// `simulation.record_warmup` asks for them (`warmup_records` of them)
     pub months: Vec<MonthRecord>,
+    /// how many of `months` are warm-up months (0 unless asked for)
+    pub warmup_records: usize,
     /// the replication summary (same metric order)
     pub summary: MonthRecord,
     /// every local partnership formed, in its final state (empty when partnerships are off;
@@ -458,7 +461,12 @@ impl<'a> Model<'a> {
                 ..Iso::default()
             });
         }
-        let months_cap = cfg.simulation.duration_months as usize;
+        let months_cap = cfg.simulation.duration_months as usize
+            + if cfg.simulation.record_warmup {
+                warmup as usize
+            } else {
+                0
+            };
         let mut m = Model {
             cfg: std::sync::Arc::new(cfg.clone()),
             _borrow: std::marker::PhantomData,
@@ -633,7 +641,7 @@ impl<'a> Model<'a> {
         self.relationships();
 
         // 10. Observation.
-        if self.reporting() {
+        if self.reporting() || self.cfg.simulation.record_warmup {
             let rec = self.observe();
             self.months.push(rec);
         }

@@ -104,10 +104,12 @@ impl Model<'_> {
         rec[M::InterestCost as usize] = f.interest;
         rec[M::ProgramMoneyReturned as usize] = f.returned;
         rec[M::OtherProviderHours as usize] = f.other_hours;
-        self.totals.decision_delay += f.delays.0;
-        self.totals.decisions += f.delays.1;
-        self.totals.approved += f.approvals.0;
-        self.totals.applicants += f.approvals.1;
+        if self.reporting() {
+            self.totals.decision_delay += f.delays.0;
+            self.totals.decisions += f.delays.1;
+            self.totals.approved += f.approvals.0;
+            self.totals.applicants += f.approvals.1;
+        }
         self.partnership_metrics(&mut rec);
         self.check_invariants(&rec);
         rec
@@ -153,14 +155,20 @@ impl Model<'_> {
     /// The replication summary: each metric's rule over the reported months (§7.24).
     pub(super) fn finish(self) -> ReplicationOutput {
         let months = self.months;
+        let warmup_records = if self.cfg.simulation.record_warmup {
+            self.warmup as usize
+        } else {
+            0
+        };
+        let reported = &months[warmup_records.min(months.len())..];
         let partnerships = self.partners.list;
         let mut summary: MonthRecord = [0.0; N_METRICS];
-        let n = months.len().max(1) as f64;
+        let n = reported.len().max(1) as f64;
         for (k, spec) in METRICS.iter().enumerate() {
             summary[k] = match spec.reduce {
-                Reduce::Mean => months.iter().map(|r| r[k]).sum::<f64>() / n,
-                Reduce::Last => months.last().map_or(0.0, |r| r[k]),
-                Reduce::Sum => months.iter().map(|r| r[k]).sum::<f64>(),
+                Reduce::Mean => reported.iter().map(|r| r[k]).sum::<f64>() / n,
+                Reduce::Last => reported.last().map_or(0.0, |r| r[k]),
+                Reduce::Sum => reported.iter().map(|r| r[k]).sum::<f64>(),
                 Reduce::Total => 0.0,
             };
         }
@@ -189,6 +197,7 @@ impl Model<'_> {
         };
         ReplicationOutput {
             months,
+            warmup_records,
             summary,
             partnerships,
         }
