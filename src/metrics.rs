@@ -55,7 +55,7 @@ metrics! {
     ReportingShare: "reporting_share", "share of staff hours", Total, "Funder reporting alone / staff hours (summary: over all hours of the run).";
     ClientsServed: "clients_served", "client-months per month", Mean, "Clients counted (service hours / depth), the output funders see.";
     UnmetNeedShare: "unmet_need_share", "share", Total, "Need not met: 1 - hours served / new need in the month, floored at 0 (summary: 1 - served / (waiting at month 0 + need arisen) over the run).";
-    IntegrationIndex: "integration_index", "index 0-1", Mean, "Population-weighted mean over followed cohorts of 1 - exp(-effective hours per person / scale).";
+    IntegrationIndex: "integration_index", "index 0-1", Mean, "Long-term integration of the cohort leaving the followed window this month: 1 - exp(-(effective hours inside the eligibility window + weight x effective hours after it) per person / scale).";
     TrustMean: "trust_mean", "index 0-1", Mean, "Mean trust over funder-ISO relationships with a contract.";
     GovRevenueShare: "gov_revenue_share", "share", Total, "Government revenue / all ISO revenue (summary: over the run).";
     LargestFunderShare: "largest_funder_share", "share", Mean, "Mean over operating ISOs of the share of expected revenue (contracts and donations) from its largest source.";
@@ -91,6 +91,24 @@ metrics! {
     InterestCost: "interest_cost", "CAD per month", Mean, "Interest ISOs pay on overdrawn lines of credit (the cost of bridging late payments).";
     ProgramMoneyReturned: "program_money_returned", "CAD per month", Mean, "Program advances not matched by eligible costs, recovered by funders at their fiscal-year ends.";
     OtherProviderHours: "other_provider_hours", "hours per month", Mean, "Service hours delivered to the region's newcomers by other providers funded through awards to alternative applicants (not in service_hours).";
+    FederalCostPerClient: "federal_cost_per_client", "CAD per client-month", Total, "The federal funder's payments to ISOs per client they counted, clients attributed by the funder's share of each ISO's contracted revenue (summary: over the run).";
+    FederalOversightHours: "federal_oversight_hours", "hours per month", Mean, "Hours the federal funder's staff spend carrying files (more with micromanagement), reading formal reports and reviewing proposals.";
+    FederalReallocatedShare: "federal_reallocated_per_year", "budgets per year", Total, "Money the federal funder put to a decision at calls and intakes, as a share of its budget (summary: per year; 1 = the whole budget re-decided every year).";
+    FederalReports: "federal_reports", "reports per month", Mean, "Formal reports the federal funder receives from ISOs.";
+    ProvincialCostPerClient: "provincial_cost_per_client", "CAD per client-month", Total, "The provincial funder's payments to ISOs per client they counted, clients attributed by the funder's share of each ISO's contracted revenue (summary: over the run).";
+    ProvincialOversightHours: "provincial_oversight_hours", "hours per month", Mean, "Hours the provincial funder's staff spend carrying files (more with micromanagement), reading formal reports and reviewing proposals.";
+    ProvincialReallocatedShare: "provincial_reallocated_per_year", "budgets per year", Total, "Money the provincial funder put to a decision at calls and intakes, as a share of its budget (summary: per year; 1 = the whole budget re-decided every year).";
+    ProvincialReports: "provincial_reports", "reports per month", Mean, "Formal reports the provincial funder receives from ISOs.";
+    MunicipalCostPerClient: "municipal_cost_per_client", "CAD per client-month", Total, "The municipal funder's payments to ISOs per client they counted, clients attributed by the funder's share of each ISO's contracted revenue (summary: over the run).";
+    MunicipalOversightHours: "municipal_oversight_hours", "hours per month", Mean, "Hours the municipal funder's staff spend carrying files (more with micromanagement), reading formal reports and reviewing proposals.";
+    MunicipalReallocatedShare: "municipal_reallocated_per_year", "budgets per year", Total, "Money the municipal funder put to a decision at calls and intakes, as a share of its budget (summary: per year; 1 = the whole budget re-decided every year).";
+    MunicipalReports: "municipal_reports", "reports per month", Mean, "Formal reports the municipal funder receives from ISOs.";
+    FoundationCostPerClient: "foundation_cost_per_client", "CAD per client-month", Total, "The foundation funder's payments to ISOs per client they counted, clients attributed by the funder's share of each ISO's contracted revenue (summary: over the run).";
+    FoundationOversightHours: "foundation_oversight_hours", "hours per month", Mean, "Hours the foundation funder's staff spend carrying files (more with micromanagement), reading formal reports and reviewing proposals.";
+    FoundationReallocatedShare: "foundation_reallocated_per_year", "budgets per year", Total, "Money the foundation funder put to a decision at calls and intakes, as a share of its budget (summary: per year; 1 = the whole budget re-decided every year).";
+    FoundationReports: "foundation_reports", "reports per month", Mean, "Formal reports the foundation funder receives from ISOs.";
+    ServiceDepthHours: "service_depth_hours", "hours per client-month", Mean, "Service hours per client counted: how deep the ISOs' service is (their chosen mix of the deep and shallow models).";
+    FundraisingCostRatio: "fundraising_cost_ratio", "CAD per CAD raised", Total, "Fundraising cost (staff hours at full cost plus direct expense) per dollar of donations and fees raised (summary: over the run; CRA CG-013: under 0.35 unlikely to raise concern).";
 }
 
 /// Number of metrics in a record.

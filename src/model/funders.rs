@@ -4,7 +4,7 @@
 
 use super::newcomers::{NeedPools, Served};
 use super::{
-    iso_donation_share, iso_perf, ratio, rng, CallCycle, Inflows, Measure, Model,
+    iso_donation_share, iso_perf, ratio, rng, CallCycle, Inflows, Model, Record,
     ALTERNATIVE_DONATION_SHARE, ALTERNATIVE_PERF_SD, DAYS_PER_MONTH, MIN_AWARD_SHARE, NF,
     OTHER_SLOTS, SOURCES,
 };
@@ -35,6 +35,10 @@ impl Model<'_> {
         // the level a budget that does not follow arrivals keeps: the first reported month's
         let base = self.cfg.newcomers.arrivals_per_month;
         let fu = &mut self.funders[f];
+        // cuts from policy shocks recover over time (unless permanent)
+        if fc.shock_recovery_months > 0.0 && fu.shock_factor < 1.0 {
+            fu.shock_factor += (1.0 - fu.shock_factor) / fc.shock_recovery_months.max(1.0);
+        }
         fu.sum += arrivals - fu.ring[fu.pos];
         fu.ring[fu.pos] = arrivals;
         fu.pos = (fu.pos + 1) % fu.ring.len();
@@ -115,35 +119,43 @@ impl Model<'_> {
     fn score(&self, i: usize, f: usize, perf_mean: f64) -> f64 {
         let fc = &self.cfg.funders[f];
         let iso = &self.isos[i];
-        let perf = iso_perf(iso, fc.measure);
+        let perf = iso_perf(iso, self.record(f));
         let perf_norm = if perf_mean > 0.0 {
             perf / perf_mean
         } else {
             1.0
         };
         let d = self.events(i, f).score;
-        perf_norm
+        fc.call_performance_weight * perf_norm
             + fc.call_trust_weight * self.rels[i][f].trust
             + fc.fundraising_score_weight * iso_donation_share(iso, &self.rels[i])
             + fc.call_noise_sd * rng::normal(d[0], d[1])
     }
 
-    /// Mean performance per dollar over operating ISOs, on each measure (output, outcome).
-    fn perf_means(&self) -> [f64; 2] {
-        let (mut o, mut e, mut n) = (0.0, 0.0, 0.0);
+    /// Mean performance per dollar over operating ISOs, on each record.
+    fn perf_means(&self) -> [f64; 3] {
+        let (mut c, mut ce, mut e, mut n) = (0.0, 0.0, 0.0, 0.0);
         for iso in self.isos.iter().filter(|x| x.alive) {
-            o += iso_perf(iso, Measure::Output);
-            e += iso_perf(iso, Measure::Outcome);
+            c += iso_perf(iso, Record::Clients);
+            ce += iso_perf(iso, Record::EligibleClients);
+            e += iso_perf(iso, Record::Effective);
             n += 1.0;
         }
-        [ratio(o, n), ratio(e, n)]
+        [ratio(c, n), ratio(ce, n), ratio(e, n)]
     }
 
-    /// Mean performance per dollar on funder `f`'s measure, as computed for this month.
+    /// Funder `f`'s record of performance.
+    fn record(&self, f: usize) -> Record {
+        let fc = &self.cfg.funders[f];
+        Record::of(fc.measure, fc.eligibility_restricted)
+    }
+
+    /// Mean performance per dollar on funder `f`'s record, as computed for this month.
     fn perf_mean(&self, f: usize) -> f64 {
-        match self.cfg.funders[f].measure {
-            Measure::Output => self.perf_means[0],
-            Measure::Outcome => self.perf_means[1],
+        match self.record(f) {
+            Record::Clients => self.perf_means[0],
+            Record::EligibleClients => self.perf_means[1],
+            Record::Effective => self.perf_means[2],
         }
     }
 
@@ -254,6 +266,7 @@ impl Model<'_> {
         let n = self.isos.len();
         let budget = self.funders[f].budget;
         let available = (budget - committed).max(0.0);
+        self.facts.decided[f] += available;
         let perf_mean = self.perf_mean(f);
         let markup = 1.0 + cfg.iso.ask_markup_share;
         // A renewal asks for the agreement's value grown by the markup for each year it ran;
@@ -294,8 +307,8 @@ impl Model<'_> {
         for k in 0..n_alt {
             let z = rng::normal(u(1 + 4 * k), u(2 + 4 * k));
             let noise = rng::normal(u(3 + 4 * k), u(4 + 4 * k));
-            let s = fc.alternative_quality_share
-                + ALTERNATIVE_PERF_SD * z
+            let s = fc.call_performance_weight
+                * (fc.alternative_quality_share + ALTERNATIVE_PERF_SD * z)
                 + fc.fundraising_score_weight * ALTERNATIVE_DONATION_SHARE
                 + fc.call_noise_sd * noise;
             self.order.push((s, usize::MAX - k as usize));
@@ -305,6 +318,7 @@ impl Model<'_> {
         let mut remaining = available;
         let mut approved = 0.0;
         let applicants = self.order.len() as f64;
+        self.facts.proposals[f] += applicants;
         let term = fc.contract_months.max(1);
         let sector_wide = fc.call_cycle == CallCycle::SectorWide;
         let next_call = self.funders[f].next_call;

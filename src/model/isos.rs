@@ -2,7 +2,7 @@
 //! books and lose staff (step 8), and update trust and identity (step 9) (ODD §7.10–§7.23).
 
 use super::{
-    donations_per_staff, monthly_prob, ratio, rng, Measure, Model, DONATION_NOISE_SD, NF,
+    donations_per_staff, monthly_prob, ratio, rng, Iso, Measure, Model, DONATION_NOISE_SD, NF,
     PERF_SMOOTHING, SOURCES,
 };
 use crate::model::newcomers::Offer;
@@ -108,6 +108,106 @@ fn floor_at_least_one(x: f64) -> u32 {
     (x as u32).max(1)
 }
 
+/// An ISO's choices for the year (§7.14, §7.10).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct YearPlan {
+    /// share of service in the deep, case-managed model
+    pub deep_share: f64,
+    /// share of unrestricted hours aimed first beyond the eligibility window
+    pub holistic: f64,
+    /// fundraising effort, share of staff hours
+    pub effort: f64,
+    /// how far these choices depart from what the mission alone would choose (0-1)
+    pub mission_drift: f64,
+}
+
+#[inline]
+fn logistic(x: f64) -> f64 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+/// The year's plan of an ISO (each April, §7.14 and §7.10), from its revenue basis `shares`
+/// (by funder, then donations). A bounded-rational choice: the ISO weighs its mission (weight
+/// `iso.mission`) against what the funders that pay it score at renewal (each funder's share
+/// of its revenue times the weight the funder puts on performance), and chooses the service
+/// model and the holistic share with a logit rule; it chooses fundraising effort where the
+/// marginal dollar raised, valued for the independence it buys and discounted for its
+/// volatility, pays for the staff time and direct cost it takes.
+pub fn plan_year(cfg: &crate::model::Config, iso: &Iso, shares: &[f64; SOURCES]) -> YearPlan {
+    let ic = &cfg.iso;
+    let sc = &cfg.service;
+    let (deep, shallow, half) = (
+        sc.deep_contact_hours,
+        sc.shallow_contact_hours,
+        sc.depth_half_hours,
+    );
+    // effectiveness of the shallow model relative to the deep one
+    let q_s = (shallow / (shallow + half)) / (deep / (deep + half));
+    // what the funders score: counted clients (all, or those inside the window), or effective hours
+    let (mut outputs, mut outcomes, mut window_only) = (0.0, 0.0, 0.0);
+    let mut largest = 0.0f64;
+    for (f, fc) in cfg.funders.iter().enumerate() {
+        let stake = shares[f] * fc.call_performance_weight;
+        largest = largest.max(shares[f]);
+        match fc.measure {
+            Measure::Output => {
+                outputs += stake;
+                if fc.eligibility_restricted {
+                    window_only += stake;
+                }
+            }
+            Measure::Outcome => outcomes += stake,
+        }
+    }
+    let m = iso.mission;
+    let k = ic.choice_sensitivity;
+    // deep against shallow: integration value (mission and outcome funders) against clients counted
+    let deep_gain = (1.0 - q_s) * (m + (1.0 - m) * outcomes);
+    let shallow_gain = (1.0 - m) * outputs * (1.0 - shallow / deep);
+    // after the window against inside it: long-term integration against clients the
+    // window-restricted funders would not count
+    let late_gain = m * (cfg.newcomers.long_term_service_weight - 1.0);
+    let late_loss = (1.0 - m) * window_only;
+    let mission_deep = logistic(k * m * (1.0 - q_s));
+    let mission_late = logistic(k * late_gain);
+    let (deep_share, holistic) = if ic.adaptive_strategies {
+        (
+            logistic(k * (deep_gain - shallow_gain)),
+            logistic(k * (late_gain - late_loss)),
+        )
+    } else {
+        (iso.deep_share, iso.holistic)
+    };
+    let effort = if ic.adaptive_strategies {
+        // where the marginal hour's donations, D'(h) = b · a · h^(b − 1) per staff member and
+        // valued at `value` a dollar, pay for the hour: h = (b · a · value / cost)^(1 / (1 − b))
+        let b = ic.fundraising_elasticity;
+        let hour_cost =
+            ic.wage_per_staff_month * (1.0 + ic.nonstaff_overhead_share) / ic.hours_per_staff_month;
+        let volatility = iso.volatility_ema.max(0.0).sqrt();
+        let value = (1.0 - iso.risk_aversion * volatility).max(0.0) + iso.risk_aversion * largest
+            - ic.fundraising_cost_share;
+        let x = b * iso.returns_ema * ic.fundraising_scale * value / hour_cost;
+        let hours = if x > 0.0 {
+            x.powf(1.0 / (1.0 - b))
+        } else {
+            0.0
+        };
+        (hours / ic.hours_per_staff_month).min(0.5)
+    } else {
+        iso.effort
+    };
+    let mission_drift = (0.5 * (mission_deep - deep_share).max(0.0)
+        + 0.5 * (mission_late - holistic).max(0.0))
+    .clamp(0.0, 1.0);
+    YearPlan {
+        deep_share,
+        holistic,
+        effort,
+        mission_drift,
+    }
+}
+
 /// The largest staff `n ≥ 0` for which `base + min(program, n · eligible) − n · net_cost ≥ 0`:
 /// a month's unrestricted money `base`, program money reimbursed at most `eligible` per staff
 /// member up to `program`, and `net_cost` (cost less donations) per staff member (ODD §7.11).
@@ -197,9 +297,10 @@ impl Model<'_> {
         let ic = &cfg.iso;
         let sc = &cfg.service;
         let t = f64::from(self.t);
+        let april = self.calendar() == 3;
         let cost_per_staff = ic.wage_per_staff_month * (1.0 + ic.nonstaff_overhead_share);
-        let dps = donations_per_staff(&cfg);
         let horizon = f64::from(ic.planning_horizon_months);
+        let sigma = ic.donation_volatility;
         let p_hire = if ic.hiring_lag_months <= 0.0 {
             1.0
         } else {
@@ -243,6 +344,21 @@ impl Model<'_> {
             let unrestricted = contracted - program;
             let eligible = ic.wage_per_staff_month * (1.0 + ratio(indirect, program));
             let iso = &mut isos[i];
+            if april {
+                // This year's donation factor, and what the ISO learns from it; then its plan.
+                let z = crate::stats::normal_quantile(draws[i].year.max(1e-12));
+                let y = (sigma * z - 0.5 * sigma * sigma).exp();
+                iso.returns_ema += (y - iso.returns_ema) / 3.0;
+                iso.volatility_ema += (y.ln() * y.ln() - iso.volatility_ema) / 3.0;
+                iso.donation_factor = y;
+                let plan = plan_year(&cfg, iso, &works[i].shares);
+                iso.deep_share = plan.deep_share;
+                iso.holistic = plan.holistic;
+                iso.effort = plan.effort;
+                iso.mission_drift = plan.mission_drift;
+                iso.donations_per_staff = donations_per_staff(&cfg, iso.effort, y);
+            }
+            let dps = iso.donations_per_staff;
             // Staffing (§7.11). Plan staff so that projected cash at the end of the planning
             // horizon, with held money due by then, stays above the floor: the credit line only
             // bridges timing gaps. Program money is reimbursement of eligible costs, so the
@@ -252,7 +368,8 @@ impl Model<'_> {
             // which rebuilds the reserve within a year.
             let n0 = iso.staff;
             let cost_now = f64::from(n0) * cost_per_staff;
-            let net_cost = (cost_per_staff - dps).max(0.05 * cost_per_staff);
+            let net_cost = (cost_per_staff - dps * (1.0 - ic.fundraising_cost_share))
+                .max(0.05 * cost_per_staff);
             let floor = ic.cash_floor_months * cost_now;
             let per_month = (iso.cash + held_due - floor) / horizon;
             let max_staff = floor_at_least_one(largest_staff(
@@ -302,7 +419,7 @@ impl Model<'_> {
             let donations_expected = dps * nf;
             let basis = contracted + donations_expected;
             let (mut reporting, mut explanation) = (0.0, 0.0);
-            let (mut restricted, mut output, mut pressure) = (0.0, 0.0, 0.0);
+            let (mut restricted, mut pressure) = (0.0, 0.0);
             let mut shares = [0.0f64; SOURCES];
             for (f, r) in rels.iter().enumerate() {
                 if !r.has_contract {
@@ -315,9 +432,13 @@ impl Model<'_> {
                 }
                 h += match fc.measure {
                     Measure::Output => {
-                        fc.reporting_per_client_hours
-                            * iso.clients_last
-                            * ratio(r.monthly, contracted)
+                        // funders that restrict their money to the window count its clients only
+                        let clients = if fc.eligibility_restricted {
+                            iso.clients_eligible_last
+                        } else {
+                            iso.clients_last
+                        };
+                        fc.reporting_per_client_hours * clients * ratio(r.monthly, contracted)
                     }
                     Measure::Outcome => fc.outcome_measurement_hours_per_month,
                 };
@@ -331,34 +452,27 @@ impl Model<'_> {
                         restricted += program;
                     }
                     pressure += program * kf.micromanagement;
-                    if fc.measure == Measure::Output {
-                        output += d;
-                    }
                 }
             }
             shares[SOURCES - 1] = ratio(donations_expected, basis);
-            let fundraising = ic.diversification_effort_share * staff_hours;
+            let fundraising = iso.effort * staff_hours;
             let management = ic.management_hours_per_staff_month * nf;
             let meeting = meetings[i];
             let work = reporting + explanation + fundraising + management + proposals[i] + meeting;
             let overflow = (work - admin_cap).max(0.0);
             let front = (front_cap - overflow).max(0.0);
 
-            // Service mode: restricted share and depth from the revenue mix.
-            iso.depth = sc.deep_contact_hours - span * output * (1.0 - ic.mission_weight);
+            // Service: depth from the chosen mix of the deep and shallow models.
+            iso.depth = sc.shallow_contact_hours + span * iso.deep_share;
             let effectiveness =
                 ((iso.depth / (iso.depth + sc.depth_half_hours)) / q_deep).clamp(0.0, 1.0);
-            // Identity is pulled towards 1 - pressure from restricted, micromanaged money and from
-            // drift of service depth away from the mission.
-            let drift = if span > 0.0 {
-                ((sc.deep_contact_hours - iso.depth) / span).clamp(0.0, 1.0)
-            } else {
-                0.0
-            };
+            // Identity is pulled towards 1 - pressure from restricted, micromanaged money and the
+            // drift of the ISO's choices away from what its mission alone would choose.
+            let drift = iso.mission_drift;
             offers[i] = Offer {
                 hours: front * productivity,
                 restricted_share: restricted.clamp(0.0, 1.0),
-                holistic_share: ic.holistic_share,
+                holistic_share: iso.holistic,
                 catchment: iso.catchment,
                 effectiveness,
             };
@@ -389,7 +503,6 @@ impl Model<'_> {
         let t = self.t;
         let cal = self.calendar();
         let cost_per_staff = ic.wage_per_staff_month * (1.0 + ic.nonstaff_overhead_share);
-        let dps = donations_per_staff(&cfg);
         let base_quit = monthly_prob(ic.quit_rate_per_year);
         let monthly_interest = ic.credit_interest_rate_per_year / 12.0;
         // funders whose fiscal year ends this month recover unexpended program advances
@@ -401,6 +514,8 @@ impl Model<'_> {
         let mut closed_catchment = 0.0;
         let (mut separations, mut quits_n, mut layoffs_n, mut missed_n) = (0.0, 0.0, 0.0, 0.0);
         let (mut interest_n, mut returned_n) = (0.0, 0.0);
+        let (mut fundraising_cost, mut raised) = (0.0, 0.0);
+        let hour_cost = cost_per_staff / ic.hours_per_staff_month;
         let operating_at_start = self.isos.iter().filter(|x| x.alive).count();
         let reporting = self.reporting();
         // every per-ISO slice has length n: no bounds checks in the loop
@@ -412,6 +527,7 @@ impl Model<'_> {
             &self.draws[..n_isos],
             &self.served[..n_isos],
         );
+        let served_eligible = &self.served_eligible[..n_isos];
         let (revenues, inflows) = (&mut self.revenue[..n_isos], &mut self.inflows[..n_isos]);
         let ledger = &mut self.ledger[..n_isos];
         for i in 0..n_isos {
@@ -421,13 +537,16 @@ impl Model<'_> {
             let w = &mut works[i];
             let d = &draws[i];
             let served = served_hours[i];
-            // Donations and fees: uniform noise with standard deviation DONATION_NOISE_SD.
+            // Donations and fees: this year's expectation, with uniform monthly noise of standard
+            // deviation DONATION_NOISE_SD; their direct cost is paid in cash.
             let z = (d.donations - 0.5) * 12f64.sqrt();
-            let donations = dps * f64::from(w.staff) * (1.0 + DONATION_NOISE_SD * z).max(0.0);
+            let donations = isos[i].donations_per_staff
+                * f64::from(w.staff)
+                * (1.0 + DONATION_NOISE_SD * z).max(0.0);
             revenues[i][SOURCES - 1] = donations;
             let revenue: f64 = revenues[i].iter().sum();
             let wages = f64::from(w.staff) * ic.wage_per_staff_month;
-            let cost = f64::from(w.staff) * cost_per_staff;
+            let cost = f64::from(w.staff) * cost_per_staff + ic.fundraising_cost_share * donations;
             // Reimbursement of eligible costs (§7.17): each agreement's program money pays its
             // share of wages plus its indirect rate, at most its value; advances beyond the costs
             // charged are recoverable at the funder's fiscal-year end, costs incurred before a
@@ -506,11 +625,17 @@ impl Model<'_> {
             layoffs_n += f64::from(w.layoffs);
             interest_n += interest;
             returned_n += clawback;
+            fundraising_cost +=
+                iso.effort * w.staff_hours * hour_cost + ic.fundraising_cost_share * donations;
+            raised += donations;
             // Performance record seen by funders.
             let clients = ratio(served, iso.depth);
+            let clients_eligible = ratio(served_eligible[i], iso.depth);
             // The record starts at the first month's values, then is smoothed.
             let a = if first { 1.0 } else { PERF_SMOOTHING };
             iso.clients_ema += a * (clients - iso.clients_ema);
+            iso.clients_eligible_ema += a * (clients_eligible - iso.clients_eligible_ema);
+            iso.clients_eligible_last = clients_eligible;
             iso.effective_ema += a * (served * w.effectiveness - iso.effective_ema);
             iso.cost_ema += a * (cost - iso.cost_ema);
             iso.clients_last = clients;
@@ -562,6 +687,7 @@ impl Model<'_> {
         f.missed = ratio(missed_n, operating_at_start as f64);
         f.interest = interest_n;
         f.returned = returned_n;
+        f.fundraising = (fundraising_cost, raised);
     }
 
     /// Step 9: organization identity, then trust and mutuality of every relationship with an

@@ -53,7 +53,7 @@ pub use config::{CallCycle, Config, Measure};
 pub use isos::IsoMonth;
 
 use crate::metrics::MonthRecord;
-use newcomers::{allocate_into, allocate_service, Cohorts, Offer};
+use newcomers::{allocate_into, Cohorts, Offer};
 use partnership::{Partnership, Partnerships};
 use rng::{ChaCha8Rng, EnvDraws, FunderDraws, IsoDraws, RelEvents};
 
@@ -172,6 +172,30 @@ pub struct Iso {
     pub donations: f64,
     /// clients counted last month
     pub clients_last: f64,
+    /// clients inside the eligibility window counted last month
+    pub clients_eligible_last: f64,
+    /// smoothed clients inside the eligibility window (the record of funders that restrict to it)
+    pub clients_eligible_ema: f64,
+    /// weight the ISO gives its mission against what its funders score (0-1, drawn)
+    pub mission: f64,
+    /// value the ISO puts on independence from its largest funder (drawn)
+    pub risk_aversion: f64,
+    /// share of its service in the deep, case-managed model (chosen each April)
+    pub deep_share: f64,
+    /// share of unrestricted hours aimed first beyond the eligibility window (chosen each April)
+    pub holistic: f64,
+    /// fundraising effort, share of staff hours (chosen each April)
+    pub effort: f64,
+    /// how far its choices depart from what its mission alone would choose (0-1)
+    pub mission_drift: f64,
+    /// this year's donation factor (mean one, drawn each April)
+    pub donation_factor: f64,
+    /// expected donations and fees per staff member per month this year
+    pub donations_per_staff: f64,
+    /// its estimate of the donation factor's level, learned from past years
+    pub returns_ema: f64,
+    /// its estimate of the squared log donation factor (volatility), learned from past years
+    pub volatility_ema: f64,
 }
 
 /// One funder.
@@ -226,6 +250,13 @@ struct Totals {
     applicants: f64,
     need: f64,
     served: f64,
+    /// per funder: payments to ISOs, clients attributed to it, money decided, budget-months
+    funder_paid: [f64; NF],
+    funder_clients: [f64; NF],
+    funder_decided: [f64; NF],
+    funder_budget: [f64; NF],
+    fundraising_cost: f64,
+    fundraising_raised: f64,
 }
 
 /// One ISO's payments in the month: what arrived at its start and what arrived later.
@@ -257,6 +288,11 @@ struct MonthFacts {
     returned: f64,
     rotations: f64,
     reset_loss: f64,
+    /// per funder: proposals reviewed and money put to a decision at calls and intakes
+    proposals: [f64; NF],
+    decided: [f64; NF],
+    /// fundraising cost (staff time at full cost and direct expense) and what it raised
+    fundraising: (f64, f64),
 }
 
 /// The state of one replication.
@@ -290,6 +326,7 @@ pub struct Model<'a> {
     // scratch, reused every month (no allocation in the loop)
     offers: Vec<Offer>,
     served: Vec<f64>,
+    served_eligible: Vec<f64>,
     proposals: Vec<f64>,
     revenue: Vec<[f64; SOURCES]>,
     inflows: Vec<Inflows>,
@@ -299,9 +336,9 @@ pub struct Model<'a> {
     draws: Vec<IsoDraws>,
     event_keys: Vec<u64>,
     alternative_keys: [u64; NF],
-    /// mean performance per dollar over operating ISOs on each measure (output, outcome), as
-    /// funders see it this month
-    perf_means: [f64; 2],
+    /// mean performance per dollar over operating ISOs on each record (clients, eligible
+    /// clients, effective hours), as funders see it this month
+    perf_means: [f64; 3],
     order: Vec<(f64, usize)>,
     work: Vec<isos::IsoMonth>,
     terms: isos::FunderTerms,
@@ -395,12 +432,12 @@ impl<'a> Model<'a> {
             })
             .collect();
 
-        // ISO sizes, reserves, experience and agreement phases: ten uniforms each from the
-        // ISO's own stream.
+        // ISO sizes, reserves, experience, agreement phases, mission weight and risk aversion:
+        // fourteen uniforms each from the ISO's own stream.
         let ic = &cfg.iso;
         let mut init = Vec::with_capacity(n);
         for r in iso_rng.iter_mut() {
-            let u: [f64; 10] = std::array::from_fn(|_| rng::uniform(r));
+            let u: [f64; 14] = std::array::from_fn(|_| rng::uniform(r));
             init.push(u);
         }
         let sizes: Vec<f64> = init
@@ -409,7 +446,14 @@ impl<'a> Model<'a> {
             .collect();
         let total_size: f64 = sizes.iter().sum();
         let cost_per_staff = ic.wage_per_staff_month * (1.0 + ic.nonstaff_overhead_share);
-        let donations_per_staff = donations_per_staff(cfg);
+        let donations_per_staff = donations_per_staff(cfg, ic.diversification_effort_share, 1.0);
+        let net_per_staff =
+            cost_per_staff - donations_per_staff * (1.0 - ic.fundraising_cost_share);
+        let mission_logit = {
+            let m = ic.mission_weight.clamp(1e-3, 1.0 - 1e-3);
+            (m / (1.0 - m)).ln()
+        };
+        let sd = ic.strategy_dispersion;
         // Mean elapsed tenure of staff in a steady state with the initial turnover.
         let tenure = 12.0 / ic.initial_turnover_per_year.max(0.01);
         let mut isos = Vec::with_capacity(n);
@@ -438,10 +482,9 @@ impl<'a> Model<'a> {
                     contracted += rel.monthly;
                 }
             }
-            let staff = (contracted
-                / (cost_per_staff - donations_per_staff).max(cost_per_staff * 0.05))
-            .round()
-            .max(1.0) as u32;
+            let staff = (contracted / net_per_staff.max(cost_per_staff * 0.05))
+                .round()
+                .max(1.0) as u32;
             let cost = f64::from(staff) * cost_per_staff;
             let reserve = ic.reserve_months_median
                 * (ic.reserve_dispersion_log * rng::normal(u[2], u[3])).exp();
@@ -458,6 +501,16 @@ impl<'a> Model<'a> {
                 depth: cfg.service.deep_contact_hours,
                 cost_ema: cost,
                 donations: donations_per_staff * f64::from(staff),
+                mission: 1.0 / (1.0 + (-(mission_logit + sd * rng::normal(u[10], u[11]))).exp()),
+                risk_aversion: ic.risk_aversion
+                    * (sd * rng::normal(u[12], u[13]) - 0.5 * sd * sd).exp(),
+                deep_share: ic.deep_service_share,
+                holistic: ic.holistic_share,
+                effort: ic.diversification_effort_share,
+                donation_factor: 1.0,
+                donations_per_staff,
+                returns_ema: 1.0,
+                volatility_ema: ic.donation_volatility * ic.donation_volatility,
                 ..Iso::default()
             });
         }
@@ -488,6 +541,7 @@ impl<'a> Model<'a> {
             facts: MonthFacts::default(),
             offers: vec![Offer::default(); n],
             served: vec![0.0; n],
+            served_eligible: vec![0.0; n],
             proposals: vec![0.0; n],
             revenue: vec![[0.0; SOURCES]; n],
             inflows: vec![Inflows::default(); n],
@@ -501,7 +555,7 @@ impl<'a> Model<'a> {
             alternative_keys: std::array::from_fn(|f| {
                 rng::counter_key(seed, replication, rng::entity_alternatives(f))
             }),
-            perf_means: [0.0; 2],
+            perf_means: [0.0; 3],
             order: Vec::with_capacity(n + 64),
             work: vec![isos::IsoMonth::default(); n],
             terms: isos::FunderTerms::new(cfg),
@@ -607,19 +661,24 @@ impl<'a> Model<'a> {
         self.operations();
 
         // 7. Service meets need.
-        let mut served = if cfg.partnerships.enabled {
+        let mut served = allocate_into(
+            &self.offers,
+            pools,
+            &mut self.served,
+            Some(self.partners.allocs_mut()),
+        );
+        // what each ISO served inside the eligibility window, from its own catchment
+        for (e, a) in self
+            .served_eligible
+            .iter_mut()
+            .zip(self.partners.allocs_mut().iter())
+        {
+            *e = a.eligible;
+        }
+        if cfg.partnerships.enabled {
             // 7b. Referrals within partnerships, after each ISO served its own catchment.
-            let mut s = allocate_into(
-                &self.offers,
-                pools,
-                &mut self.served,
-                Some(self.partners.allocs_mut()),
-            );
-            self.partnership_referrals(&mut s);
-            s
-        } else {
-            allocate_service(&self.offers, pools, &mut self.served)
-        };
+            self.partnership_referrals(&mut served);
+        }
         // 7c. Other providers serve what need remains.
         self.facts.other_hours = self.other_provider_service(pools, &mut served);
         self.cohorts.serve(&cfg.newcomers, pools, served);
@@ -694,20 +753,45 @@ fn iso_donation_share(iso: &Iso, rels: &[Rel]) -> f64 {
     ratio(iso.donations, total)
 }
 
-/// Performance per dollar on a funder's measure.
-fn iso_perf(iso: &Iso, m: Measure) -> f64 {
-    let x = match m {
-        Measure::Output => iso.clients_ema,
-        Measure::Outcome => iso.effective_ema,
+/// What a funder measures an ISO on: clients counted (only those inside the eligibility window
+/// for a funder that restricts its money to it), or effective hours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Record {
+    Clients,
+    EligibleClients,
+    Effective,
+}
+
+impl Record {
+    fn of(measure: Measure, restricted: bool) -> Record {
+        match (measure, restricted) {
+            (Measure::Output, false) => Record::Clients,
+            (Measure::Output, true) => Record::EligibleClients,
+            (Measure::Outcome, _) => Record::Effective,
+        }
+    }
+}
+
+/// Performance per dollar on a funder's record.
+fn iso_perf(iso: &Iso, r: Record) -> f64 {
+    let x = match r {
+        Record::Clients => iso.clients_ema,
+        Record::EligibleClients => iso.clients_eligible_ema,
+        Record::Effective => iso.effective_ema,
     };
     ratio(x, iso.cost_ema)
 }
 
-/// Expected donations and fees per staff member at the scenario's fundraising effort (before noise).
-pub fn donations_per_staff(cfg: &Config) -> f64 {
+/// Expected donations and fees per staff member per month at fundraising `effort` (a share of
+/// staff hours) in a year whose donation factor is `factor`, before monthly noise (§7.10):
+/// `factor · fundraising_scale · hours^fundraising_elasticity`, hours per staff member a month.
+pub fn donations_per_staff(cfg: &Config, effort: f64, factor: f64) -> f64 {
     let ic = &cfg.iso;
-    let hours = ic.diversification_effort_share * ic.hours_per_staff_month;
-    ic.donations_max_per_staff_month * (1.0 - (-hours / ic.fundraising_half_hours_per_staff).exp())
+    let hours = effort * ic.hours_per_staff_month;
+    if hours <= 0.0 {
+        return 0.0;
+    }
+    factor * ic.fundraising_scale * hours.powf(ic.fundraising_elasticity)
 }
 
 #[cfg(test)]

@@ -15,8 +15,10 @@ pub struct Cohort {
     pub persons: f64,
     /// need hours waiting for service
     pub waiting: f64,
-    /// effective service hours received (integration input)
+    /// effective service hours received inside the eligibility window (settlement)
     pub effective: f64,
+    /// effective service hours received after the eligibility window (long-term integration)
+    pub effective_late: f64,
 }
 
 /// All cohorts followed, newest first by age.
@@ -34,6 +36,8 @@ pub struct Cohorts {
     pub served_total: f64,
     /// need hours abandoned (including waiting need of cohorts that aged out)
     pub abandoned_total: f64,
+    /// long-term integration of the cohort that left the followed window this month
+    pub exit_integration: f64,
 }
 
 /// What the month's need looks like before service.
@@ -57,11 +61,14 @@ impl Cohorts {
         let mut persons_in = 0.0;
         let mut need_total = 0.0;
         let growth = (1.0 + c.arrival_trend_per_year).max(1e-9).powf(1.0 / 12.0);
+        let window = c.eligibility_window_months as f64;
         for (age, slot) in ring.iter_mut().enumerate() {
             // age 0 is the head (index 0 at start): arrived `age + 1` months before month 0
             let persons = arrivals / growth.powi(age as i32 + 1);
             let months_of_need = (age + 1) as f64;
-            let arisen = persons * per_month_need * months_of_need;
+            // need that arose inside the window and after it
+            let early = persons * per_month_need * months_of_need.min(window);
+            let late = persons * per_month_need * (months_of_need - window).max(0.0);
             let stock_months = months_of_need.min(if c.abandonment_share_per_month > 0.0 {
                 1.0 / c.abandonment_share_per_month
             } else {
@@ -71,7 +78,8 @@ impl Cohorts {
             *slot = Cohort {
                 persons,
                 waiting,
-                effective: arisen * c.initial_met_share,
+                effective: early * c.initial_met_share,
+                effective_late: late * c.initial_met_share,
             };
             persons_in += persons;
             need_total += waiting;
@@ -89,6 +97,7 @@ impl Cohorts {
             need_total,
             served_total: 0.0,
             abandoned_total: 0.0,
+            exit_integration: 0.0,
         }
     }
 
@@ -125,10 +134,12 @@ impl Cohorts {
         let old = self.ring[self.head];
         self.persons_out += old.persons;
         self.abandoned_total += old.waiting;
+        self.exit_integration = long_term_integration(&old, c);
         self.ring[self.head] = Cohort {
             persons: arrivals,
             waiting: 0.0,
             effective: 0.0,
+            effective_late: 0.0,
         };
         self.persons_in += arrivals;
         let per_month = c.need_hours_per_person / d as f64;
@@ -183,36 +194,41 @@ impl Cohorts {
         for age in 0..d {
             let co = &mut self.ring[i];
             i = if i == 0 { d - 1 } else { i - 1 };
-            let (f, q) = if age < window { (fe, qe) } else { (fb, qb) };
-            let s = co.waiting * f;
-            co.waiting -= s;
-            co.effective += s * q;
-            self.served_total += s;
+            if age < window {
+                let s = co.waiting * fe;
+                co.waiting -= s;
+                co.effective += s * qe;
+                self.served_total += s;
+            } else {
+                let s = co.waiting * fb;
+                co.waiting -= s;
+                co.effective_late += s * qb;
+                self.served_total += s;
+            }
         }
     }
 
-    /// Population-weighted integration index of the followed cohorts.
-    pub fn integration_index(&self, c: &NewcomersCfg) -> f64 {
-        let mut num = 0.0;
-        let mut den = 0.0;
-        for co in &self.ring {
-            if co.persons > 0.0 {
-                num += co.persons
-                    * (1.0 - (-co.effective / (co.persons * c.integration_hours_scale)).exp());
-                den += co.persons;
-            }
-        }
-        if den > 0.0 {
-            num / den
-        } else {
-            0.0
-        }
+    /// Long-term integration of the cohort that left the followed window this month (§7.2):
+    /// the integration index.
+    pub fn integration_index(&self) -> f64 {
+        self.exit_integration
     }
 
     /// Need hours waiting.
     pub fn waiting(&self) -> f64 {
         self.ring.iter().map(|c| c.waiting).sum()
     }
+}
+
+/// Long-term integration of a cohort that has been followed for its whole need: saturating in
+/// the effective hours it received per person, with hours after the eligibility window
+/// weighted by `long_term_service_weight` (integration is a long-term process, MLH 6.1, 6.3).
+pub fn long_term_integration(co: &Cohort, c: &NewcomersCfg) -> f64 {
+    if co.persons <= 0.0 {
+        return 0.0;
+    }
+    let hours = co.effective + c.long_term_service_weight * co.effective_late;
+    1.0 - (-hours / (co.persons * c.integration_hours_scale)).exp()
 }
 
 /// One ISO's service offer for the month.

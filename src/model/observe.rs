@@ -2,7 +2,7 @@
 //! to its summary (ODD §4.12, §7.24). Reads the model's state and the month's facts; changes no
 //! dynamics.
 
-use super::{classify, ratio, Class, Model, ReplicationOutput, SOURCES};
+use super::{classify, ratio, Class, Model, ReplicationOutput, NF, SOURCES};
 use crate::metrics::{MonthRecord, Reduce, M, METRICS, N_METRICS};
 
 impl Model<'_> {
@@ -74,7 +74,7 @@ impl Model<'_> {
         rec[M::ReportingShare as usize] = ratio(rep_h, hours);
         rec[M::ClientsServed as usize] = clients;
         rec[M::UnmetNeedShare as usize] = f.unmet_need;
-        rec[M::IntegrationIndex as usize] = self.cohorts.integration_index(&cfg.newcomers);
+        rec[M::IntegrationIndex as usize] = self.cohorts.integration_index();
         rec[M::TrustMean as usize] = ratio(trust_sum, rel_n);
         let total_rev: f64 = revenue.iter().sum();
         rec[M::GovRevenueShare as usize] = ratio(revenue[..3].iter().sum::<f64>(), total_rev);
@@ -104,7 +104,78 @@ impl Model<'_> {
         rec[M::InterestCost as usize] = f.interest;
         rec[M::ProgramMoneyReturned as usize] = f.returned;
         rec[M::OtherProviderHours as usize] = f.other_hours;
+        // The funders' side: what they pay per client, the hours they spend, how much of their
+        // budget they re-decide, the reports they receive.
+        let mut files = [0.0f64; NF];
+        let mut clients_of = [0.0f64; NF];
+        for (iso, rels) in self.isos.iter().zip(&self.rels) {
+            if !iso.alive {
+                continue;
+            }
+            let contracted: f64 = rels
+                .iter()
+                .filter(|r| r.has_contract)
+                .map(|r| r.monthly)
+                .sum();
+            for (fi, r) in rels.iter().enumerate() {
+                if r.has_contract {
+                    files[fi] += 1.0;
+                    clients_of[fi] += iso.clients_last * ratio(r.monthly, contracted);
+                }
+            }
+        }
+        const LEDGER: [[M; 4]; NF] = [
+            [
+                M::FederalCostPerClient,
+                M::FederalOversightHours,
+                M::FederalReallocatedShare,
+                M::FederalReports,
+            ],
+            [
+                M::ProvincialCostPerClient,
+                M::ProvincialOversightHours,
+                M::ProvincialReallocatedShare,
+                M::ProvincialReports,
+            ],
+            [
+                M::MunicipalCostPerClient,
+                M::MunicipalOversightHours,
+                M::MunicipalReallocatedShare,
+                M::MunicipalReports,
+            ],
+            [
+                M::FoundationCostPerClient,
+                M::FoundationOversightHours,
+                M::FoundationReallocatedShare,
+                M::FoundationReports,
+            ],
+        ];
+        for fi in 0..NF {
+            let fc = &cfg.funders[fi];
+            let reports = files[fi] * fc.reports_per_year / 12.0;
+            let oversight =
+                files[fi] * fc.oversight_hours_per_file_month * (1.0 + fc.micromanagement_share)
+                    + reports * fc.review_hours_per_report
+                    + f.proposals[fi] * fc.review_hours_per_proposal;
+            let budget = self.funders[fi].budget;
+            let [cpc, hours, realloc, reps] = LEDGER[fi];
+            rec[cpc as usize] = ratio(revenue[fi], clients_of[fi]);
+            rec[hours as usize] = oversight;
+            rec[realloc as usize] = 12.0 * ratio(f.decided[fi], budget);
+            rec[reps as usize] = reports;
+            if self.reporting() {
+                let tot = &mut self.totals;
+                tot.funder_paid[fi] += revenue[fi];
+                tot.funder_clients[fi] += clients_of[fi];
+                tot.funder_decided[fi] += f.decided[fi];
+                tot.funder_budget[fi] += budget;
+            }
+        }
+        rec[M::FundraisingCostRatio as usize] = ratio(f.fundraising.0, f.fundraising.1);
+        rec[M::ServiceDepthHours as usize] = ratio(f.service_hours, clients);
         if self.reporting() {
+            self.totals.fundraising_cost += f.fundraising.0;
+            self.totals.fundraising_raised += f.fundraising.1;
             self.totals.decision_delay += f.delays.0;
             self.totals.decisions += f.delays.1;
             self.totals.approved += f.approvals.0;
@@ -185,6 +256,19 @@ impl Model<'_> {
         summary[M::GovRevenueShare as usize] = ratio(tot.gov_revenue, tot.revenue);
         summary[M::DecisionDelayMonths as usize] = ratio(tot.decision_delay, tot.decisions);
         summary[M::CallApprovalShare as usize] = ratio(tot.approved, tot.applicants);
+        summary[M::FundraisingCostRatio as usize] =
+            ratio(tot.fundraising_cost, tot.fundraising_raised);
+        let funder_totals = [
+            (M::FederalCostPerClient, M::FederalReallocatedShare),
+            (M::ProvincialCostPerClient, M::ProvincialReallocatedShare),
+            (M::MunicipalCostPerClient, M::MunicipalReallocatedShare),
+            (M::FoundationCostPerClient, M::FoundationReallocatedShare),
+        ];
+        for (fi, (cpc, realloc)) in funder_totals.into_iter().enumerate() {
+            summary[cpc as usize] = ratio(tot.funder_paid[fi], tot.funder_clients[fi]);
+            // money decided per year over the budget of a year
+            summary[realloc as usize] = 12.0 * ratio(tot.funder_decided[fi], tot.funder_budget[fi]);
+        }
         summary[M::PartnershipMeetingShare as usize] = if tot.staff_hours > 0.0 {
             (self.partners.meeting_total / tot.staff_hours).min(1.0)
         } else {

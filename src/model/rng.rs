@@ -149,6 +149,8 @@ pub struct IsoDraws {
     pub donations: f64,
     /// officer rotation, per funder
     pub rotation: [f64; 4],
+    /// the yearly donation factor (read in April)
+    pub year: f64,
 }
 
 impl IsoDraws {
@@ -166,12 +168,13 @@ impl IsoDraws {
         let (quit, hire) = halves(w(0));
         let (donations, r0) = halves(w(1));
         let (r1, r2) = halves(w(2));
-        let (r3, _) = halves(w(3));
+        let (r3, year) = halves(w(3));
         IsoDraws {
             quit,
             hire,
             donations,
             rotation: [r0, r1, r2, r3],
+            year,
         }
     }
 }
@@ -300,9 +303,10 @@ mod tests {
             let (q, h) = halves(b.next_u64());
             let (dn, r0) = halves(b.next_u64());
             let (r1, r2) = halves(b.next_u64());
-            let (r3, _) = halves(b.next_u64());
+            let (r3, y) = halves(b.next_u64());
             assert_eq!([d.quit, d.hire, d.donations], [q, h, dn]);
             assert_eq!(d.rotation, [r0, r1, r2, r3]);
+            assert_eq!(d.year, y);
         }
     }
 

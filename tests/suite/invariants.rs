@@ -362,8 +362,12 @@ fn no_arrivals_and_no_need_serves_nobody() {
 #[test]
 fn ample_reserves_and_prompt_payment_close_nobody() {
     // Without cash gaps (no late payments, no decision delays, no shocks) and without
-    // competition for the money (no alternative applicants), nothing closes an ISO.
-    let mut sets = vec!["iso.reserve_months_median=60".to_string()];
+    // competition for the money (no alternative applicants, asks that do not outgrow
+    // budgets), nothing closes an ISO.
+    let mut sets = vec![
+        "iso.reserve_months_median=60".to_string(),
+        "iso.ask_markup_share=0".to_string(),
+    ];
     for key in [
         "late_payment_probability",
         "decision_delay_months",

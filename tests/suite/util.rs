@@ -70,6 +70,16 @@ pub enum Dir {
     Down,
 }
 
+impl Dir {
+    /// The other direction.
+    pub fn opposite(self) -> Dir {
+        match self {
+            Dir::Up => Dir::Down,
+            Dir::Down => Dir::Up,
+        }
+    }
+}
+
 /// Two arms (scenario, baseline) run on the same seed and replication indices.
 pub struct Arms {
     /// label of the scenario arm
