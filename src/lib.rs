@@ -3,6 +3,7 @@ pub mod bench;
 pub mod cli;
 pub mod compare;
 pub mod export;
+pub mod lesson;
 pub mod metrics;
 pub mod model;
 pub mod params;

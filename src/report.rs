@@ -26,6 +26,9 @@ pub struct ReportInput {
     pub question: String,
     /// optional classroom explanation (paragraphs separated by blank lines)
     pub explanation: Option<String>,
+    /// the metrics the answer leads with (a classroom group's watched metrics); empty for the
+    /// catalogue's headline metrics
+    pub headline: Vec<String>,
 }
 
 /// Writes `cmp_dir/report.html` (atomically) and returns its path.

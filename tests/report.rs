@@ -18,6 +18,7 @@ fn input() -> ReportInput {
              compare the bands, not only the lines."
                 .into(),
         ),
+        headline: Vec::new(),
     }
 }
 
