@@ -163,7 +163,7 @@ metrics! {
     TrustResetLoss: "trust_reset_loss", "trust units per month", Mean, "Trust lost to officer rotation (sum over relationships)." => "Trust lost to officer changes", Lower, Amount, Detail;
     LatePayments: "late_payments", "events per month", Mean, "Contract-years whose first payments came late." => "Late payments", Lower, Amount, Detail;
     DecisionDelayMonths: "decision_delay_months", "months", Total, "Mean delay of call decisions (renewals and first applications) announced this month, 0 when none (summary: mean over all decisions of the run)." => "Delay of funding decisions", Lower, Amount, Detail;
-    MissedPayrollShare: "missed_payroll_share", "share", Mean, "Operating ISOs that could not meet payroll this month." => "ISOs missing payroll in a month", Lower, Points, Detail;
+    MissedPayrollShare: "missed_payroll_share", "share", Mean, "Operating ISOs that could not meet payroll this month." => "ISOs missing payroll", Lower, Points, Detail;
     CallApprovalShare: "call_approval_share", "share", Total, "Approved / applicants at calls held this month, 0 when none; alternatives included (summary: over all calls of the run)." => "Applications approved at calls", Neither, Points, Detail;
     PartnershipsFormed: "partnerships_formed", "partnerships", Last, "Local partnerships formed since month 0, cumulative (summary: at the end)." => "Local partnerships formed", Neither, Amount, Detail;
     PartnershipsAlive: "partnerships_alive", "partnerships", Mean, "Local partnerships operating at the end of the month." => "Local partnerships operating", Neither, Amount, Detail;

@@ -57,7 +57,11 @@ pub fn write_comparison_report(dir: &Path, group: Option<&GroupInfo>) -> Result<
             title: format!("partnersim: {} funding regimes against {baseline}", others.len()),
             question: format!(
                 "What changes for immigrant-serving organizations, their staff and the newcomers they serve if the funding regime of `{baseline}` is replaced by {}? Each scenario runs on the same random events as the baseline (common random numbers), so differences are paired replication by replication.",
-                others.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                if others.len() <= 4 {
+                    others.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                } else {
+                    format!("each of {} others (listed under Scenarios)", others.len())
+                }
             ),
             explanation: None,
             headline: Vec::new(),

@@ -25,16 +25,26 @@ pub(crate) trait Figure {
 
 /// Renders `fig` to `dir/stem.png` and `dir/stem.svg` (both at [`SIZE`], atomically).
 pub(crate) fn save<F: Figure>(fig: &F, dir: &Path, stem: &str) -> anyhow::Result<Vec<PathBuf>> {
+    save_sized(fig, dir, stem, SIZE)
+}
+
+/// [`save`] at another pixel size.
+pub(crate) fn save_sized<F: Figure>(
+    fig: &F,
+    dir: &Path,
+    stem: &str,
+    size: (u32, u32),
+) -> anyhow::Result<Vec<PathBuf>> {
     let png = dir.join(format!("{stem}.png"));
     render_atomic(&png, |tmp| {
-        let root = BitMapBackend::new(tmp, SIZE).into_drawing_area();
+        let root = BitMapBackend::new(tmp, size).into_drawing_area();
         fig.draw(&root)?;
         root.present()?;
         Ok(())
     })?;
     let svg = dir.join(format!("{stem}.svg"));
     render_atomic(&svg, |tmp| {
-        let root = SVGBackend::new(tmp, SIZE).into_drawing_area();
+        let root = SVGBackend::new(tmp, size).into_drawing_area();
         fig.draw(&root)?;
         root.present()?;
         Ok(())
@@ -286,7 +296,7 @@ pub(crate) struct BandFigure {
 
 /// More series than this are drawn as small multiples (one panel each): overlapping bands of many
 /// scenarios cannot be read, and the palette's colours repeat.
-pub(crate) const SMALL_MULTIPLES_ABOVE: usize = 5;
+pub const SMALL_MULTIPLES_ABOVE: usize = 5;
 
 type Chart2d<'a, 'b, DB> = ChartContext<
     'a,
@@ -875,12 +885,21 @@ pub(crate) struct ForestPanel {
 }
 
 /// Paired differences with 95% CIs against the baseline, one panel per metric. Rows are named
-/// at the left of each row of panels (colours repeat beyond seven scenarios; names do not).
+/// once at the left of each row of panels (colours repeat beyond seven scenarios; names do not).
 pub(crate) struct ForestFigure {
     pub title: String,
     /// one name per row, top to bottom (the same rows in every panel)
     pub labels: Vec<String>,
     pub panels: Vec<ForestPanel>,
+    /// all panels side by side in one row (a compact headline figure)
+    pub one_row: bool,
+}
+
+impl ForestFigure {
+    /// A pixel size for the one-row layout: full width, tall enough for every row of names.
+    pub(crate) fn one_row_size(rows: usize) -> (u32, u32) {
+        (SIZE.0, (150 + 20 * rows as u32).clamp(300, SIZE.1))
+    }
 }
 
 impl Figure for ForestFigure {
@@ -889,14 +908,15 @@ impl Figure for ForestFigure {
         DB::ErrorType: 'static,
     {
         let area = frame(root, &self.title, &[])?;
-        let (rows, cols) = grid(self.panels.len());
-        let cells = area.split_evenly((rows, cols));
-        // Row names: the font shrinks with the number of rows so that names never overlap, and
-        // names longer than a quarter of the figure are shortened.
+        let (rows, cols) = if self.one_row {
+            (1, self.panels.len().max(1))
+        } else {
+            grid(self.panels.len())
+        };
+        // Row names in a strip at the left: the font shrinks with the number of rows so that
+        // names never overlap, and names longer than a quarter of the figure are shortened.
         let n = self.labels.len().max(1);
-        let (cell_w, cell_h) = cells.first().map_or((0.0, 0.0), |c| {
-            (f64::from(c.dim_in_pixel().0), f64::from(c.dim_in_pixel().1))
-        });
+        let cell_h = f64::from(area.dim_in_pixel().1) / rows as f64;
         let pitch = (cell_h - 90.0).max(n as f64) / n as f64;
         let name_size = (0.8 * pitch).clamp(8.0, 13.0);
         let name_style = font(name_size);
@@ -911,6 +931,10 @@ impl Figure for ForestFigure {
             .map(|l| text::width(l, name_size))
             .fold(0.0, f64::max)
             .ceil() as u32;
+        let (_, panels_area) = area.split_horizontally(name_w + 14);
+        let names_right = panels_area.get_base_pixel().0 - 6;
+        let cells = panels_area.split_evenly((rows, cols));
+        let cell_w = cells.first().map_or(0.0, |c| f64::from(c.dim_in_pixel().0));
         for (k, (panel, cell)) in self.panels.iter().zip(cells).enumerate() {
             let first_col = k % cols == 0;
             let n = panel.rows.len().max(1);
@@ -928,9 +952,13 @@ impl Figure for ForestFigure {
                 x0 = -m;
                 x1 = m;
             }
-            let y_area = if first_col { name_w + 12 } else { 8 };
-            let plot_w = cell_w - f64::from(y_area) - 30.0;
-            let caption = fit(&panel.caption, 14.0, cell_w - 16.0);
+            let plot_w = cell_w - 36.0;
+            // the caption at a smaller size, else without its unit, before it is shortened
+            let (mut cap_size, mut caption) = fit_size(&panel.caption, 14.0, 11.0, cell_w - 12.0);
+            if caption != panel.caption {
+                (cap_size, caption) =
+                    fit_size(without_unit(&panel.caption), 14.0, 11.0, cell_w - 12.0);
+            }
             let short = panel
                 .x_desc
                 .split_once("; ")
@@ -949,9 +977,9 @@ impl Figure for ForestFigure {
             let mut chart = ChartBuilder::on(&cell)
                 .margin(10)
                 .margin_right(18)
-                .caption(caption, font(14.0))
+                .caption(caption, font(cap_size))
                 .x_label_area_size(36)
-                .y_label_area_size(y_area)
+                .y_label_area_size(8)
                 .build_cartesian_2d(x0..x1, -0.5..n as f64 - 0.5)?;
             if let Some(right) = panel.better_right {
                 let (a, b) = if right { (0.0, x1) } else { (x0, 0.0) };
@@ -981,10 +1009,10 @@ impl Figure for ForestFigure {
                 // first scenario on top
                 let y = (n - 1 - i) as f64;
                 if let (true, Some(name)) = (first_col, names.get(i)) {
-                    let (px, py) = chart.backend_coord(&(x0, y));
+                    let (_, py) = chart.backend_coord(&(x0, y));
                     root.draw(&Text::new(
                         name.clone(),
-                        (px - 8, py),
+                        (names_right, py),
                         name_style.pos(Pos::new(HPos::Right, VPos::Center)),
                     ))?;
                 }

@@ -1,8 +1,8 @@
 //! The plots of a run directory and of a comparison directory.
 
 use super::charts::{
-    save, BandFigure, BandSeries, BoxFigure, BoxItem, ForestFigure, ForestPanel, ForestRow,
-    StackPanel, StackedFigure,
+    save, save_sized, BandFigure, BandSeries, BoxFigure, BoxItem, ForestFigure, ForestPanel,
+    ForestRow, StackPanel, StackedFigure,
 };
 use super::data::{read_comparison_dir, read_run, sorted_finite, ComparisonData, RunData};
 use super::{colour, scenario_colours};
@@ -358,6 +358,7 @@ fn forest(
     metrics: &[&str],
     out: &Path,
     stem: &str,
+    one_row: bool,
 ) -> anyhow::Result<Vec<PathBuf>> {
     let runs = display_order(data);
     let others = &runs[1..];
@@ -369,8 +370,13 @@ fn forest(
             .iter()
             .map(|m| forest_panel(data, m, others, &colours[1..]))
             .collect(),
+        one_row,
     };
-    save(&fig, out, stem)
+    if one_row {
+        save_sized(&fig, out, stem, ForestFigure::one_row_size(others.len()))
+    } else {
+        save(&fig, out, stem)
+    }
 }
 
 /// Writes `plots/forest_headline.{png,svg}`: the paired differences of `metrics` (the ones a
@@ -387,6 +393,7 @@ pub fn headline_forest(data: &ComparisonData, metrics: &[&str]) -> anyhow::Resul
         metrics,
         &data.dir.join("plots"),
         HEADLINE_FOREST,
+        metrics.len() <= 5,
     )
 }
 
@@ -400,7 +407,7 @@ pub fn comparison_plots_from(data: &ComparisonData) -> anyhow::Result<Vec<PathBu
         return Ok(files);
     }
     for (stem, title, metrics) in FOREST_GROUPS {
-        files.extend(forest(data, title, &metrics, &out, stem)?);
+        files.extend(forest(data, title, &metrics, &out, stem, false)?);
     }
     Ok(files)
 }
