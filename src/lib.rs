@@ -13,6 +13,7 @@ pub mod progress;
 pub mod report;
 pub mod run;
 pub mod scenario;
+pub mod serve;
 pub mod stats;
 pub mod sweep;
 pub mod tomlfile;
