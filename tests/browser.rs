@@ -10,18 +10,17 @@
 use partnersim::metrics::metric_index;
 use partnersim::model::{Config, Model};
 use partnersim::scenario::Scenario;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+#[path = "common/process.rs"]
+mod process;
+use process::{partnersim, root, run_with_timeout, toml_files};
 
 /// One browser test at a time: they time the page, and two Chromiums would compete for cores.
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// Whether the browser tools are here; if not, panics under CI and returns false otherwise.
 fn tools_present(test: &str) -> bool {
@@ -57,57 +56,17 @@ fn screenshots() -> PathBuf {
 
 /// Runs a script of tests/browser with a deadline; returns the JSON it prints.
 fn node(script: &str, args: &[&str]) -> serde_json::Value {
-    let mut child = Command::new("node")
-        .arg(root().join("tests/browser").join(script))
-        .args(args)
-        .current_dir(root().join("tests/browser"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("node runs");
-    let mut out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let t_out = std::thread::spawn(move || {
-        let mut s = String::new();
-        std::io::Read::read_to_string(&mut out, &mut s).ok();
-        s
-    });
-    let t_err = std::thread::spawn(move || {
-        let mut s = String::new();
-        std::io::Read::read_to_string(&mut err, &mut s).ok();
-        s
-    });
-    let start = Instant::now();
-    let status = loop {
-        if let Some(st) = child.try_wait().unwrap() {
-            break st;
-        }
-        if start.elapsed() > Duration::from_secs(240) {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{script} timed out; stderr:\n{}", t_err.join().unwrap());
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    };
-    let (stdout, stderr) = (t_out.join().unwrap(), t_err.join().unwrap());
-    assert!(status.success(), "{script} failed:\n{stderr}\n{stdout}");
+    let (ok, stdout, stderr) = run_with_timeout(
+        Command::new("node")
+            .arg(root().join("tests/browser").join(script))
+            .args(args)
+            .current_dir(root().join("tests/browser")),
+        Duration::from_secs(240),
+    );
+    assert!(ok, "{script} failed:\n{stderr}\n{stdout}");
     let last = stdout.lines().last().unwrap_or("");
     serde_json::from_str(last)
         .unwrap_or_else(|e| panic!("{script} printed `{last}`: {e}\n{stderr}"))
-}
-
-fn partnersim(args: &[&str]) {
-    let out = Command::new(assert_cmd::cargo::cargo_bin("partnersim"))
-        .current_dir(root())
-        .args(args)
-        .stdout(Stdio::null())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "partnersim {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 fn assert_no_problems(v: &serde_json::Value, what: &str) {
@@ -126,50 +85,26 @@ fn report_reads_at_1280_and_1024_and_prints_on_a4() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let d = tempfile::tempdir().unwrap();
     let all = d.path().join("all");
-    let mut files: Vec<String> = std::fs::read_dir(root().join("scenarios"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .map(|p| {
-            p.strip_prefix(root())
-                .unwrap()
-                .to_string_lossy()
-                .into_owned()
-        })
-        .collect();
-    files.sort();
-    let mut args = vec!["compare"];
-    args.extend(files.iter().map(String::as_str));
-    let all_s = all.to_string_lossy().into_owned();
-    args.extend([
-        "--baseline",
-        "baseline",
-        "--reps",
-        "20",
-        "-q",
-        "--out",
-        &all_s,
-    ]);
-    partnersim(&args);
     let group = d.path().join("late_payment");
-    let dir = root().join("scenarios/classroom/late_payment");
-    let mut gfiles: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .map(|p| {
-            p.strip_prefix(root())
-                .unwrap()
-                .to_string_lossy()
-                .into_owned()
-        })
-        .collect();
-    gfiles.sort();
-    let group_s = group.to_string_lossy().into_owned();
-    let mut args = vec!["compare"];
-    args.extend(gfiles.iter().map(String::as_str));
-    args.extend(["--reps", "20", "-q", "--out", &group_s]);
-    partnersim(&args);
+    for (files, out, extra) in [
+        (
+            toml_files(&root().join("scenarios")),
+            &all,
+            vec!["--baseline", "baseline"],
+        ),
+        (
+            toml_files(&root().join("scenarios/classroom/late_payment")),
+            &group,
+            vec![],
+        ),
+    ] {
+        let out_s = out.to_string_lossy().into_owned();
+        let mut args = vec!["compare"];
+        args.extend(files.iter().map(String::as_str));
+        args.extend(extra);
+        args.extend(["--reps", "20", "-q", "--out", &out_s]);
+        partnersim(&args);
+    }
     let shots = screenshots();
     for (dir, name) in [
         (&all, "report-all-scenarios"),
@@ -220,41 +155,19 @@ fn classroom_page_answers_a_slider_move_with_the_engines_numbers() {
         return;
     }
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("partnersim"))
-        .current_dir(root())
-        .args(["serve", "--port", "0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    let server = process::serve(&[]);
     let shots = screenshots();
-    let result = std::panic::catch_unwind(|| {
-        let url = line
-            .split_whitespace()
-            .find(|w| w.starts_with("http://"))
-            .unwrap_or_else(|| panic!("no address in `{line}`"))
-            .to_string();
-        node(
-            "serve.mjs",
-            &[
-                &url,
-                &shots.to_string_lossy(),
-                "late_payment",
-                "late_payment",
-                "10",
-            ],
-        )
-    });
-    let _ = child.kill();
-    let _ = child.wait();
-    let v = match result {
-        Ok(v) => v,
-        Err(e) => std::panic::resume_unwind(e),
-    };
+    let v = node(
+        "serve.mjs",
+        &[
+            &server.url,
+            &shots.to_string_lossy(),
+            "late_payment",
+            "late_payment",
+            "10",
+        ],
+    );
+    drop(server);
     assert_no_problems(&v, "classroom page");
     let lessons = root().join("scenarios/classroom/late_payment");
     let reps = 64; // `partnersim serve`'s default

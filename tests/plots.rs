@@ -338,19 +338,9 @@ fn problems_in(dir: &Path) -> Vec<String> {
     bad
 }
 
-fn partnersim(args: &[&str]) {
-    let out = assert_cmd::Command::cargo_bin("partnersim")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "partnersim {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
+#[path = "common/process.rs"]
+mod process;
+use process::partnersim;
 
 /// Every shipped plot kind, drawn from a small and a crowded comparison, a single run, a real
 /// partnership map and real sweeps, has no two texts that overlap and no text cut off at the

@@ -4,8 +4,8 @@ use partnersim::metrics::METRICS;
 use partnersim::plot::fixture::{default_scenarios, write_synthetic_comparison};
 use partnersim::report::{write_report, ReportInput};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 const TITLE: &str = "Core funding & ISO survival";
 
@@ -272,44 +272,9 @@ fn existing_plots_are_reused() {
     assert!(path.exists());
 }
 
-/// Runs `cmd` with a deadline; returns (exit success, stdout, stderr).
-fn run_with_timeout(cmd: &mut Command, limit: Duration) -> (bool, String, String) {
-    let mut child = cmd
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn chromium");
-    let mut out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let t_out = std::thread::spawn(move || {
-        let mut s = String::new();
-        std::io::Read::read_to_string(&mut out, &mut s).ok();
-        s
-    });
-    let t_err = std::thread::spawn(move || {
-        let mut s = String::new();
-        std::io::Read::read_to_string(&mut err, &mut s).ok();
-        s
-    });
-    let start = Instant::now();
-    let status = loop {
-        if let Some(st) = child.try_wait().unwrap() {
-            break Some(st);
-        }
-        if start.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    };
-    let stdout = t_out.join().unwrap();
-    let stderr = t_err.join().unwrap();
-    match status {
-        Some(st) => (st.success(), stdout, stderr),
-        None => panic!("chromium timed out after {limit:?}; stderr:\n{stderr}"),
-    }
-}
+#[path = "common/process.rs"]
+mod process;
+use process::run_with_timeout;
 
 #[test]
 fn report_renders_in_headless_chromium() {
@@ -439,26 +404,19 @@ fn every_watched_metric_is_in_its_groups_report() {
     let mut n = 0;
     for e in std::fs::read_dir(&groups).unwrap() {
         let dir = e.unwrap().path();
+        if !dir.is_dir() {
+            continue;
+        }
         let Some(lesson) = partnersim::lesson::read(&dir).unwrap() else {
             continue;
         };
-        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-            .collect();
-        files.sort();
+        let files = process::toml_files(&dir);
         let out = tempfile::tempdir().unwrap();
-        let status = Command::new(assert_cmd::cargo::cargo_bin("partnersim"))
-            .current_dir(root)
-            .arg("compare")
-            .args(&files)
-            .args(["--reps", "3", "-q", "--out"])
-            .arg(out.path())
-            .stdout(Stdio::null())
-            .status()
-            .unwrap();
-        assert!(status.success(), "compare of {}", dir.display());
+        let out_s = out.path().to_string_lossy().into_owned();
+        let mut args = vec!["compare"];
+        args.extend(files.iter().map(String::as_str));
+        args.extend(["--reps", "3", "-q", "--out", &out_s]);
+        process::partnersim(&args);
         let html = std::fs::read_to_string(out.path().join("report.html")).unwrap();
         let answer = section(&html, "answer");
         let forest_svg =

@@ -1,5 +1,6 @@
-//! The levers of the classroom page, read from `levers.toml` and checked against the parameter
-//! registry: each lever sets one or more parameter paths to one value.
+//! The levers of the classroom page, from `levers.toml` (compiled in, or a file given with
+//! `--levers`) and checked against the parameter registry: each lever sets one or more
+//! parameter paths to one value.
 
 use crate::params::{self, Kind};
 use crate::scenario::Scenario;
@@ -195,6 +196,14 @@ pub fn parse(file: &str, text: &str) -> Result<Levers, String> {
     })
 }
 
+/// The levers compiled into the binary (`src/serve/levers.toml`).
+pub const BUILT_IN: &str = include_str!("levers.toml");
+
+/// The built-in levers, checked.
+pub fn built_in() -> Result<Levers, String> {
+    parse("built-in levers.toml", BUILT_IN)
+}
+
 /// Reads and checks `path`.
 pub fn read(path: &Path) -> Result<Levers, String> {
     let text = std::fs::read_to_string(path)
@@ -208,8 +217,7 @@ mod tests {
 
     #[test]
     fn the_shipped_levers_fit_the_registry() {
-        let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/classroom/levers.toml");
-        let l = read(&p).unwrap_or_else(|e| panic!("{e}"));
+        let l = built_in().unwrap_or_else(|e| panic!("{e}"));
         assert!(l.levers.len() >= 8);
         assert!(!l.charts.is_empty());
         // the levers are all there

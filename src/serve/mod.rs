@@ -4,8 +4,9 @@
 //! anywhere else) shows the classroom groups of a folder (`scenarios/classroom/` by default) as
 //! guided lessons: the question, what to try (each scenario with a "show me" button that sets
 //! the levers to it), what to watch, and sliders and switches for the levers of
-//! `levers.toml`. Every move asks the server for a fresh run of the lesson's scenario with the
-//! levers' parameters set, validated exactly as `--set` is; the server runs the replications
+//! `src/serve/levers.toml` (compiled in; `--levers FILE` reads another). Every move asks the
+//! server for a fresh run of the lesson's scenario with the levers' parameters set, validated
+//! exactly as `--set` is; the server runs the replications
 //! on all cores, on the same seed and replication indices as the lesson's baseline (so the
 //! differences it reports are paired), and answers with per-month bands and summaries. The
 //! page draws them as inline SVG with the baseline always drawn beside.
@@ -49,9 +50,12 @@ pub struct ServeArgs {
     /// Open the page in the default browser.
     #[arg(long)]
     pub open: bool,
-    /// Folder of classroom groups (subfolders with an about.md and scenario files) and levers.toml.
+    /// Folder of classroom groups (subfolders with an about.md and scenario files).
     #[arg(long, default_value = "scenarios/classroom", value_name = "DIR")]
     pub lessons: PathBuf,
+    /// Levers file (default: the built-in levers; the format is that of src/serve/levers.toml).
+    #[arg(long, value_name = "FILE")]
+    pub levers: Option<PathBuf>,
     /// Replications per run (2 to 256): enough for stable bands, few enough to answer a slider
     /// move in well under a second.
     #[arg(long, default_value_t = 64, value_name = "N")]
@@ -243,10 +247,11 @@ fn better_word(b: Better) -> &'static str {
 }
 
 impl App {
-    /// Loads the lessons and levers of `dir` (every subfolder with an `about.md`, and
-    /// `dir/levers.toml`).
+    /// Loads the lessons of `dir` (every subfolder with an `about.md`) and the levers of
+    /// `levers_file` (the built-in ones when `None`).
     pub fn load(
         dir: &Path,
+        levers_file: Option<&Path>,
         reps: u64,
         seed: u64,
         threads: Option<usize>,
@@ -263,7 +268,11 @@ impl App {
                 dir.display()
             )));
         }
-        let levers = levers::read(&dir.join("levers.toml")).map_err(ServeError)?;
+        let levers = match levers_file {
+            Some(p) => levers::read(p),
+            None => levers::built_in(),
+        }
+        .map_err(ServeError)?;
         let mut subdirs: Vec<PathBuf> = std::fs::read_dir(dir)
             .map_err(|e| ServeError(format!("{}: cannot read: {e}", dir.display())))?
             .filter_map(|e| e.ok().map(|e| e.path()))
@@ -639,6 +648,7 @@ pub const HANDLERS: usize = 4;
 pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
     let app = Arc::new(App::load(
         &args.lessons,
+        args.levers.as_deref(),
         args.reps,
         args.seed,
         args.threads,
