@@ -935,6 +935,26 @@ impl Figure for ForestFigure {
         let names_right = panels_area.get_base_pixel().0 - 6;
         let cells = panels_area.split_evenly((rows, cols));
         let cell_w = cells.first().map_or(0.0, |c| f64::from(c.dim_in_pixel().0));
+        // panel captions at one size for the figure: each at a smaller size, else without its
+        // unit, before any is shortened
+        let fitted: Vec<(f64, String)> = self
+            .panels
+            .iter()
+            .map(|p| {
+                let (size, text) = fit_size(&p.caption, 14.0, 11.0, cell_w - 12.0);
+                if text == p.caption {
+                    (size, p.caption.clone())
+                } else {
+                    let short = without_unit(&p.caption);
+                    (
+                        fit_size(short, 14.0, 11.0, cell_w - 12.0).0,
+                        short.to_string(),
+                    )
+                }
+            })
+            .collect();
+        let cap_size = fitted.iter().map(|f| f.0).fold(14.0, f64::min);
+        let captions: Vec<String> = fitted.into_iter().map(|f| f.1).collect();
         for (k, (panel, cell)) in self.panels.iter().zip(cells).enumerate() {
             let first_col = k % cols == 0;
             let n = panel.rows.len().max(1);
@@ -953,12 +973,7 @@ impl Figure for ForestFigure {
                 x1 = m;
             }
             let plot_w = cell_w - 36.0;
-            // the caption at a smaller size, else without its unit, before it is shortened
-            let (mut cap_size, mut caption) = fit_size(&panel.caption, 14.0, 11.0, cell_w - 12.0);
-            if caption != panel.caption {
-                (cap_size, caption) =
-                    fit_size(without_unit(&panel.caption), 14.0, 11.0, cell_w - 12.0);
-            }
+            let (cap_size, caption) = (cap_size, fit(&captions[k], cap_size, cell_w - 12.0));
             let short = panel
                 .x_desc
                 .split_once("; ")
