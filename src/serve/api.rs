@@ -84,10 +84,17 @@ pub fn apply_set(
     Ok(s)
 }
 
-/// Checks the work of a run: `reps` x ISOs x months within [`MAX_WORK`].
+/// A parameter's value in `s`, or `default` when the registry has no such path.
+fn value_or(s: &Scenario, path: &str, default: f64) -> f64 {
+    crate::params::index_of(path).map_or(default, |i| s.values.0[i])
+}
+
+/// Checks the work of a run: `reps` x ISOs x simulated months (a warm-up included, when the
+/// model has one) within [`MAX_WORK`].
 pub fn check_work(s: &Scenario, reps: u64) -> Result<(), String> {
-    let isos = s.values.get("simulation.isos");
-    let months = s.values.get("simulation.duration_months");
+    let isos = value_or(s, "simulation.isos", 1.0);
+    let months = value_or(s, "simulation.duration_months", 1.0)
+        + value_or(s, "simulation.warmup_months", 0.0);
     let work = reps as f64 * isos * months;
     if work > MAX_WORK {
         return Err(format!(
