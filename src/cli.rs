@@ -64,6 +64,11 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
     },
+    /// Serve the classroom page: lessons, sliders and live charts in a browser (local only by default).
+    #[command(
+        after_help = "Example:\n  partnersim serve --port 8080 --open\n\nPrints the page's address; Ctrl-C stops the server."
+    )]
+    Serve(crate::serve::ServeArgs),
     /// Measure throughput: replications per second, ISO-months per second per core, parallel speedup, peak memory.
     #[command(after_help = "Example:\n  partnersim bench scenarios/baseline.toml --reps 64")]
     Bench {

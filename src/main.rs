@@ -38,6 +38,7 @@ fn main() -> ExitCode {
                 || e.downcast_ref::<OutputDirError>().is_some()
                 || e.downcast_ref::<BadInput>().is_some()
                 || e.downcast_ref::<partnersim::sweep::SweepError>().is_some()
+                || e.downcast_ref::<partnersim::serve::ServeError>().is_some()
                 || e.chain()
                     .any(|c| c.downcast_ref::<ScenarioError>().is_some());
             if is_broken_pipe(&e) {
@@ -257,6 +258,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 headline(&o.summaries)
             );
         }
+        Command::Serve(a) => partnersim::serve::serve(&a)?,
         Command::Bench { file, reps } => {
             let s = match file {
                 Some(f) => partnersim::scenario::Scenario::load(&f)?,

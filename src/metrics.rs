@@ -2,7 +2,10 @@
 //!
 //! Dynamics live in [`crate::model`]; this module only names what is
 //! measured and how a replication's months reduce to one summary value.
-//! Every metric has one snake_case name used in every output file.
+//! Every metric has one snake_case name used in every output file, and what a
+//! reader needs: a human label, which direction is better, how its values and
+//! differences are said in a sentence, and whether it leads a report. Reports,
+//! plots and the classroom page take all of these from this one table.
 
 /// How a metric's monthly series reduces to the replication summary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,6 +20,41 @@ pub enum Reduce {
     Total,
 }
 
+/// Which direction of a metric is better for the organizations and the newcomers they serve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Better {
+    /// more is better
+    Higher,
+    /// less is better
+    Lower,
+    /// no direction is better in itself (a description, a mechanism, a cost with benefits)
+    Neither,
+}
+
+/// How a value and a difference of a metric are said in a sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Say {
+    /// A share of the ISOs at month 0: said as "N of 40 ISOs" when the number of ISOs is known
+    /// (and in percentage points otherwise).
+    IsoShare,
+    /// A share: levels in percent, differences in percentage points.
+    Points,
+    /// A quantity in its unit: differences in the unit and in percent of the baseline.
+    Amount,
+    /// An index: levels and differences as plain numbers.
+    Index,
+}
+
+/// Whether a metric leads a report (its answer and headline forest plot) or is a detail (plots
+/// and full tables only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tier {
+    /// among the outcomes a report answers with first
+    Headline,
+    /// in the full tables
+    Detail,
+}
+
 /// One metric.
 #[derive(Debug, Clone, Copy)]
 pub struct MetricSpec {
@@ -28,87 +66,203 @@ pub struct MetricSpec {
     pub description: &'static str,
     /// summary rule
     pub reduce: Reduce,
+    /// human label, sentence case, as a reader sees it ("ISOs still operating")
+    pub label: &'static str,
+    /// which direction is better
+    pub better: Better,
+    /// how its values and differences are said
+    pub say: Say,
+    /// headline or detail
+    pub tier: Tier,
 }
 
+impl MetricSpec {
+    /// The label as it reads inside a sentence: the first letter in lower case unless the
+    /// first word is an acronym ("clients served", but "ISOs still operating").
+    pub fn label_in_sentence(&self) -> String {
+        let mut c = self.label.chars();
+        match (c.next(), c.next()) {
+            (Some(a), Some(b)) if a.is_uppercase() && !b.is_uppercase() => a
+                .to_lowercase()
+                .chain(self.label[a.len_utf8()..].chars())
+                .collect(),
+            _ => self.label.to_string(),
+        }
+    }
+
+    /// "higher is better", "lower is better" or "neither direction is better".
+    pub fn better_text(&self) -> &'static str {
+        match self.better {
+            Better::Higher => "higher is better",
+            Better::Lower => "lower is better",
+            Better::Neither => "neither direction is better",
+        }
+    }
+}
+
+/// The metric catalogue. One row per metric, in record order:
+///
+/// `Id: "name", "unit", Reduce, "description" => "Label", Better, Say, Tier;`
+///
+/// New metrics go at the end; every field is required, so a row without a label, a direction
+/// or a way to say it does not compile.
 macro_rules! metrics {
-    ($( $id:ident : $name:literal, $unit:literal, $reduce:ident, $desc:literal; )*) => {
+    ($( $id:ident : $name:literal, $unit:literal, $reduce:ident, $desc:literal
+        => $label:literal, $better:ident, $say:ident, $tier:ident; )*) => {
         /// Index of each metric in a record.
         #[allow(non_camel_case_types, missing_docs)]
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
         #[repr(usize)]
         pub enum M { $( $id, )* }
         /// All metrics, in record order.
-        pub const METRICS: &[MetricSpec] = &[ $( MetricSpec { name: $name, unit: $unit, description: $desc, reduce: Reduce::$reduce }, )* ];
+        pub const METRICS: &[MetricSpec] = &[ $( MetricSpec {
+            name: $name,
+            unit: $unit,
+            description: $desc,
+            reduce: Reduce::$reduce,
+            label: $label,
+            better: Better::$better,
+            say: Say::$say,
+            tier: Tier::$tier,
+        }, )* ];
     };
 }
 
 metrics! {
-    SurvivalRate: "survival_rate", "share", Last, "ISOs operating / ISOs at month 0 (summary: at the end).";
-    Closures: "closures", "organizations", Last, "Cumulative ISO closures (summary: total over the run).";
-    ReserveMonthsMedian: "reserve_months_median", "months of cost", Mean, "Median over operating ISOs of cash / monthly cost (summary: mean over months).";
-    StaffTurnoverAnnual: "staff_turnover_annual", "share per year", Total, "Separations (quits + layoffs) / staff, annualized (summary: all separations / mean staff / years).";
-    QuitsAnnual: "quits_annual", "share per year", Mean, "Quits / staff, annualized.";
-    LayoffsAnnual: "layoffs_annual", "share per year", Mean, "Layoffs / staff, annualized.";
-    StaffExperienceMonthsMean: "staff_experience_months_mean", "months", Mean, "Staff-weighted mean experience of ISO staff.";
-    ProductivityMean: "productivity_mean", "share", Mean, "Staff-weighted mean productivity from experience (service quality).";
-    AdminShare: "admin_share", "share of staff hours", Total, "Administration (management, reporting, officer briefing, fundraising, proposals) / staff hours (summary: over all hours of the run).";
-    ReportingShare: "reporting_share", "share of staff hours", Total, "Funder reporting alone / staff hours (summary: over all hours of the run).";
-    ClientsServed: "clients_served", "client-months per month", Mean, "Clients counted (service hours / depth), the output funders see.";
-    UnmetNeedShare: "unmet_need_share", "share", Total, "Need not met: 1 - hours served / new need in the month, floored at 0 (summary: 1 - served / (waiting at month 0 + need arisen) over the run).";
-    IntegrationIndex: "integration_index", "index 0-1", Mean, "Long-term integration of the cohort leaving the followed window this month: 1 - exp(-(effective hours inside the eligibility window + weight x effective hours after it) per person / scale).";
-    TrustMean: "trust_mean", "index 0-1", Mean, "Mean trust over funder-ISO relationships with a contract.";
-    GovRevenueShare: "gov_revenue_share", "share", Total, "Government revenue / all ISO revenue (summary: over the run).";
-    LargestFunderShare: "largest_funder_share", "share", Mean, "Mean over operating ISOs of the share of expected revenue (contracts and donations) from its largest source.";
-    RevenueHhi: "revenue_hhi", "index 0-1", Mean, "Mean over operating ISOs of the Herfindahl index of revenue sources.";
-    BrinkerhoffPartnership: "brinkerhoff_partnership_share", "share", Mean, "Relationships with high mutuality and high organization identity.";
-    BrinkerhoffContracting: "brinkerhoff_contracting_share", "share", Mean, "Relationships with low mutuality and high organization identity.";
-    BrinkerhoffExtension: "brinkerhoff_extension_share", "share", Mean, "Relationships with low mutuality and low organization identity.";
-    BrinkerhoffCooptation: "brinkerhoff_cooptation_share", "share", Mean, "Relationships with high mutuality and low organization identity (co-optation / gradual absorption).";
-    Arrivals: "arrivals", "persons per month", Mean, "Newcomers arriving.";
-    WaitingNeedHours: "waiting_need_hours", "hours", Mean, "Need waiting for service at the end of the month.";
-    ServiceHours: "service_hours", "hours per month", Mean, "Frontline service hours delivered, adjusted for productivity.";
-    StaffTotal: "staff_total", "staff", Mean, "Staff employed by operating ISOs.";
-    RevenueFederal: "revenue_federal", "CAD per month", Mean, "Payments received from the federal funder.";
-    RevenueProvincial: "revenue_provincial", "CAD per month", Mean, "Payments received from the provincial funder.";
-    RevenueMunicipal: "revenue_municipal", "CAD per month", Mean, "Payments received from the municipal funder.";
-    RevenueFoundation: "revenue_foundation", "CAD per month", Mean, "Payments received from the philanthropic foundation.";
-    RevenueDonations: "revenue_donations", "CAD per month", Mean, "Donations and fees raised by ISOs.";
-    OfficerRotations: "officer_rotations", "rotations per month", Mean, "Program-officer changes on active files.";
-    TrustResetLoss: "trust_reset_loss", "trust units per month", Mean, "Trust lost to officer rotation (sum over relationships).";
-    LatePayments: "late_payments", "events per month", Mean, "Contract-years whose first payments came late.";
-    DecisionDelayMonths: "decision_delay_months", "months", Total, "Mean delay of call decisions (renewals and first applications) announced this month, 0 when none (summary: mean over all decisions of the run).";
-    MissedPayrollShare: "missed_payroll_share", "share", Mean, "Operating ISOs that could not meet payroll this month.";
-    CallApprovalShare: "call_approval_share", "share", Total, "Approved / applicants at calls held this month, 0 when none; alternatives included (summary: over all calls of the run).";
-    PartnershipsFormed: "partnerships_formed", "partnerships", Last, "Local partnerships formed since month 0, cumulative (summary: at the end).";
-    PartnershipsAlive: "partnerships_alive", "partnerships", Mean, "Local partnerships operating at the end of the month.";
-    PartnershipMembers: "partnership_members", "share of operating ISOs", Mean, "Operating ISOs that are members of a local partnership.";
-    PartnershipAlignmentMean: "partnership_alignment_mean", "level 1-4", Mean, "Mean alignment of operating partnerships (1 consultative, 2 contributory, 3 operational, 4 collaborative); 0 when none.";
-    PartnershipCohesionMean: "partnership_cohesion_mean", "index 0-1", Mean, "Mean cohesion of operating partnerships (how effectively they operate); 0 when none.";
-    PartnershipAgeMonthsMean: "partnership_age_months_mean", "months", Mean, "Mean age of operating partnerships; 0 when none.";
-    PartnershipMeetingShare: "partnership_meeting_share", "share of staff hours", Total, "Partnership meeting hours / staff hours of operating ISOs (summary: over all hours of the run).";
-    ReferralHours: "referral_hours", "hours per month", Mean, "Need hours served by another member through partnership referrals (included in service_hours).";
-    ReportingHoursSaved: "reporting_hours_saved", "hours per month", Mean, "Reporting hours members save through reporting coordinated within their partnership.";
-    InterestCost: "interest_cost", "CAD per month", Mean, "Interest ISOs pay on overdrawn lines of credit (the cost of bridging late payments).";
-    ProgramMoneyReturned: "program_money_returned", "CAD per month", Mean, "Program advances not matched by eligible costs, recovered by funders at their fiscal-year ends.";
-    OtherProviderHours: "other_provider_hours", "hours per month", Mean, "Service hours delivered to the region's newcomers by other providers funded through awards to alternative applicants (not in service_hours).";
-    FederalCostPerClient: "federal_cost_per_client", "CAD per client-month", Total, "The federal funder's payments to ISOs per client they counted, clients attributed by the funder's share of each ISO's contracted revenue (summary: over the run).";
-    FederalOversightHours: "federal_oversight_hours", "hours per month", Mean, "Hours the federal funder's staff spend carrying files (more with micromanagement), reading formal reports and reviewing proposals.";
-    FederalReallocatedShare: "federal_reallocated_per_year", "budgets per year", Total, "Money the federal funder put to a decision at calls and intakes, as a share of its budget (summary: per year; 1 = the whole budget re-decided every year).";
-    FederalReports: "federal_reports", "reports per month", Mean, "Formal reports the federal funder receives from ISOs.";
-    ProvincialCostPerClient: "provincial_cost_per_client", "CAD per client-month", Total, "The provincial funder's payments to ISOs per client they counted, clients attributed by the funder's share of each ISO's contracted revenue (summary: over the run).";
-    ProvincialOversightHours: "provincial_oversight_hours", "hours per month", Mean, "Hours the provincial funder's staff spend carrying files (more with micromanagement), reading formal reports and reviewing proposals.";
-    ProvincialReallocatedShare: "provincial_reallocated_per_year", "budgets per year", Total, "Money the provincial funder put to a decision at calls and intakes, as a share of its budget (summary: per year; 1 = the whole budget re-decided every year).";
-    ProvincialReports: "provincial_reports", "reports per month", Mean, "Formal reports the provincial funder receives from ISOs.";
-    MunicipalCostPerClient: "municipal_cost_per_client", "CAD per client-month", Total, "The municipal funder's payments to ISOs per client they counted, clients attributed by the funder's share of each ISO's contracted revenue (summary: over the run).";
-    MunicipalOversightHours: "municipal_oversight_hours", "hours per month", Mean, "Hours the municipal funder's staff spend carrying files (more with micromanagement), reading formal reports and reviewing proposals.";
-    MunicipalReallocatedShare: "municipal_reallocated_per_year", "budgets per year", Total, "Money the municipal funder put to a decision at calls and intakes, as a share of its budget (summary: per year; 1 = the whole budget re-decided every year).";
-    MunicipalReports: "municipal_reports", "reports per month", Mean, "Formal reports the municipal funder receives from ISOs.";
-    FoundationCostPerClient: "foundation_cost_per_client", "CAD per client-month", Total, "The foundation funder's payments to ISOs per client they counted, clients attributed by the funder's share of each ISO's contracted revenue (summary: over the run).";
-    FoundationOversightHours: "foundation_oversight_hours", "hours per month", Mean, "Hours the foundation funder's staff spend carrying files (more with micromanagement), reading formal reports and reviewing proposals.";
-    FoundationReallocatedShare: "foundation_reallocated_per_year", "budgets per year", Total, "Money the foundation funder put to a decision at calls and intakes, as a share of its budget (summary: per year; 1 = the whole budget re-decided every year).";
-    FoundationReports: "foundation_reports", "reports per month", Mean, "Formal reports the foundation funder receives from ISOs.";
-    ServiceDepthHours: "service_depth_hours", "hours per client-month", Mean, "Service hours per client counted: how deep the ISOs' service is (their chosen mix of the deep and shallow models).";
-    FundraisingCostRatio: "fundraising_cost_ratio", "CAD per CAD raised", Total, "Fundraising cost (staff hours at full cost plus direct expense) per dollar of donations and fees raised (summary: over the run; CRA CG-013: under 0.35 unlikely to raise concern).";
+    SurvivalRate: "survival_rate", "share", Last, "ISOs operating / ISOs operating at the first reported month, after the warm-up (summary: at the end)."
+        => "ISOs still operating", Higher, IsoShare, Headline;
+    Closures: "closures", "organizations", Last, "ISO closures since the first reported month, cumulative (summary: total over the reported run)."
+        => "ISO closures", Lower, Amount, Detail;
+    ReserveMonthsMedian: "reserve_months_median", "months of cost", Mean, "Median over operating ISOs of cash / monthly cost (summary: mean over months)."
+        => "Cash reserves of the median ISO", Higher, Amount, Detail;
+    StaffTurnoverAnnual: "staff_turnover_annual", "share per year", Total, "Separations (quits + layoffs) / staff, annualized (summary: all separations / mean staff / years)."
+        => "Staff turnover", Lower, Points, Headline;
+    QuitsAnnual: "quits_annual", "share per year", Mean, "Quits / staff, annualized."
+        => "Staff quits", Lower, Points, Detail;
+    LayoffsAnnual: "layoffs_annual", "share per year", Mean, "Layoffs / staff, annualized."
+        => "Layoffs", Lower, Points, Detail;
+    StaffExperienceMonthsMean: "staff_experience_months_mean", "months", Mean, "Staff-weighted mean experience of ISO staff."
+        => "Staff experience", Higher, Amount, Detail;
+    ProductivityMean: "productivity_mean", "share", Mean, "Staff-weighted mean productivity from experience (service quality)."
+        => "Staff productivity (service quality)", Higher, Points, Detail;
+    AdminShare: "admin_share", "share of staff hours", Total, "Administration (management, reporting, officer briefing, fundraising, proposals) / staff hours (summary: over all hours of the run)."
+        => "Staff time on administration", Lower, Points, Detail;
+    ReportingShare: "reporting_share", "share of staff hours", Total, "Funder reporting alone / staff hours (summary: over all hours of the run)."
+        => "Staff time on funder reporting", Lower, Points, Detail;
+    ClientsServed: "clients_served", "client-months per month", Mean, "Clients counted (service hours / depth), the output funders see."
+        => "Clients served", Higher, Amount, Headline;
+    UnmetNeedShare: "unmet_need_share", "share", Total, "Need not met: 1 - hours served / new need in the month, floored at 0 (summary: 1 - served / (waiting at month 0 + need arisen) over the run)."
+        => "Newcomer need left unmet", Lower, Points, Headline;
+    IntegrationIndex: "integration_index", "index 0-1", Mean, "Long-term integration of the cohort leaving the followed window this month: 1 - exp(-(effective hours inside the eligibility window + weight x effective hours after it) per person / scale)."
+        => "Newcomers' long-term integration", Higher, Index, Headline;
+    TrustMean: "trust_mean", "index 0-1", Mean, "Mean trust over funder-ISO relationships with a contract."
+        => "Trust between funders and ISOs", Higher, Index, Detail;
+    GovRevenueShare: "gov_revenue_share", "share", Total, "Government revenue / all ISO revenue (summary: over the run)."
+        => "Revenue from government", Neither, Points, Detail;
+    LargestFunderShare: "largest_funder_share", "share", Mean, "Mean over operating ISOs of the share of expected revenue (contracts and donations) from its largest source."
+        => "Dependence on the largest funder", Lower, Points, Detail;
+    RevenueHhi: "revenue_hhi", "index 0-1", Mean, "Mean over operating ISOs of the Herfindahl index of revenue sources."
+        => "Concentration of revenue sources", Lower, Index, Detail;
+    BrinkerhoffPartnership: "brinkerhoff_partnership_share", "share", Mean, "Relationships with high mutuality and high organization identity."
+        => "Relationships that are partnerships", Higher, Points, Detail;
+    BrinkerhoffContracting: "brinkerhoff_contracting_share", "share", Mean, "Relationships with low mutuality and high organization identity."
+        => "Relationships that are contracting", Neither, Points, Detail;
+    BrinkerhoffExtension: "brinkerhoff_extension_share", "share", Mean, "Relationships with low mutuality and low organization identity."
+        => "Relationships that are extension", Lower, Points, Detail;
+    BrinkerhoffCooptation: "brinkerhoff_cooptation_share", "share", Mean, "Relationships with high mutuality and low organization identity (co-optation / gradual absorption)."
+        => "Relationships that are co-optation", Lower, Points, Detail;
+    Arrivals: "arrivals", "persons per month", Mean, "Newcomers arriving."
+        => "Newcomers arriving", Neither, Amount, Detail;
+    WaitingNeedHours: "waiting_need_hours", "hours", Mean, "Need waiting for service at the end of the month."
+        => "Need waiting for service", Lower, Amount, Detail;
+    ServiceHours: "service_hours", "hours per month", Mean, "Frontline service hours delivered, adjusted for productivity."
+        => "Service hours delivered", Higher, Amount, Detail;
+    StaffTotal: "staff_total", "staff", Mean, "Staff employed by operating ISOs."
+        => "Staff employed", Neither, Amount, Detail;
+    RevenueFederal: "revenue_federal", "CAD per month", Mean, "Payments received from the federal funder."
+        => "Federal payments", Neither, Amount, Detail;
+    RevenueProvincial: "revenue_provincial", "CAD per month", Mean, "Payments received from the provincial funder."
+        => "Provincial payments", Neither, Amount, Detail;
+    RevenueMunicipal: "revenue_municipal", "CAD per month", Mean, "Payments received from the municipal funder."
+        => "Municipal payments", Neither, Amount, Detail;
+    RevenueFoundation: "revenue_foundation", "CAD per month", Mean, "Payments received from the philanthropic foundation."
+        => "Foundation payments", Neither, Amount, Detail;
+    RevenueDonations: "revenue_donations", "CAD per month", Mean, "Donations and fees raised by ISOs."
+        => "Donations and fees", Neither, Amount, Detail;
+    OfficerRotations: "officer_rotations", "rotations per month", Mean, "Program-officer changes on active files."
+        => "Program-officer changes", Neither, Amount, Detail;
+    TrustResetLoss: "trust_reset_loss", "trust units per month", Mean, "Trust lost to officer rotation (sum over relationships)."
+        => "Trust lost to officer changes", Lower, Amount, Detail;
+    LatePayments: "late_payments", "events per month", Mean, "Contract-years whose first payments came late."
+        => "Late payments", Lower, Amount, Detail;
+    DecisionDelayMonths: "decision_delay_months", "months", Total, "Mean delay of call decisions (renewals and first applications) announced this month, 0 when none (summary: mean over all decisions of the run)."
+        => "Delay of funding decisions", Lower, Amount, Detail;
+    MissedPayrollShare: "missed_payroll_share", "share", Mean, "Operating ISOs that could not meet payroll this month."
+        => "ISOs missing payroll", Lower, Points, Detail;
+    CallApprovalShare: "call_approval_share", "share", Total, "Approved / applicants at calls held this month, 0 when none; alternatives included (summary: over all calls of the run)."
+        => "Applications approved at calls", Neither, Points, Detail;
+    PartnershipsFormed: "partnerships_formed", "partnerships", Last, "Local partnerships formed since month 0, cumulative (summary: at the end)."
+        => "Local partnerships formed", Neither, Amount, Detail;
+    PartnershipsAlive: "partnerships_alive", "partnerships", Mean, "Local partnerships operating at the end of the month."
+        => "Local partnerships operating", Neither, Amount, Detail;
+    PartnershipMembers: "partnership_members", "share of operating ISOs", Mean, "Operating ISOs that are members of a local partnership."
+        => "ISOs in a local partnership", Neither, Points, Detail;
+    PartnershipAlignmentMean: "partnership_alignment_mean", "level 1-4", Mean, "Mean alignment of operating partnerships (1 consultative, 2 contributory, 3 operational, 4 collaborative); 0 when none."
+        => "Alignment of partnerships", Neither, Amount, Detail;
+    PartnershipCohesionMean: "partnership_cohesion_mean", "index 0-1", Mean, "Mean cohesion of operating partnerships (how effectively they operate); 0 when none."
+        => "Cohesion of partnerships", Higher, Index, Detail;
+    PartnershipAgeMonthsMean: "partnership_age_months_mean", "months", Mean, "Mean age of operating partnerships; 0 when none."
+        => "Age of partnerships", Neither, Amount, Detail;
+    PartnershipMeetingShare: "partnership_meeting_share", "share of staff hours", Total, "Partnership meeting hours / staff hours of operating ISOs (summary: over all hours of the run)."
+        => "Staff time in partnership meetings", Neither, Points, Detail;
+    ReferralHours: "referral_hours", "hours per month", Mean, "Need hours served by another member through partnership referrals (included in service_hours)."
+        => "Hours served through referrals", Higher, Amount, Detail;
+    ReportingHoursSaved: "reporting_hours_saved", "hours per month", Mean, "Reporting hours members save through reporting coordinated within their partnership."
+        => "Reporting hours saved by coordination", Higher, Amount, Detail;
+    InterestCost: "interest_cost", "CAD per month", Mean, "Interest ISOs pay on overdrawn lines of credit (the cost of bridging late payments)."
+        => "Interest paid on credit lines", Lower, Amount, Detail;
+    ProgramMoneyReturned: "program_money_returned", "CAD per month", Mean, "Program advances not matched by eligible costs, recovered by funders at their fiscal-year ends."
+        => "Program money returned to funders", Lower, Amount, Detail;
+    OtherProviderHours: "other_provider_hours", "hours per month", Mean, "Service hours delivered to the region's newcomers by other providers funded through awards to alternative applicants (not in service_hours)."
+        => "Hours served by other providers", Neither, Amount, Detail;
+    FederalCostPerClient: "federal_cost_per_client", "CAD per client-month", Total, "The federal funder's payments to ISOs per client they counted, clients attributed by the funder's share of each ISO's contracted revenue (summary: over the run)."
+        => "Federal cost per client", Neither, Amount, Detail;
+    FederalOversightHours: "federal_oversight_hours", "hours per month", Mean, "Hours the federal funder's staff spend carrying files (more with micromanagement), reading formal reports and reviewing proposals."
+        => "Federal oversight hours", Neither, Amount, Detail;
+    FederalReallocatedShare: "federal_reallocated_per_year", "budgets per year", Total, "Money the federal funder put to a decision at calls and intakes, as a share of its budget (summary: per year; 1 = the whole budget re-decided every year)."
+        => "Federal budget re-decided per year", Neither, Amount, Detail;
+    FederalReports: "federal_reports", "reports per month", Mean, "Formal reports the federal funder receives from ISOs."
+        => "Federal reports received", Neither, Amount, Detail;
+    ProvincialCostPerClient: "provincial_cost_per_client", "CAD per client-month", Total, "The provincial funder's payments to ISOs per client they counted, clients attributed by the funder's share of each ISO's contracted revenue (summary: over the run)."
+        => "Provincial cost per client", Neither, Amount, Detail;
+    ProvincialOversightHours: "provincial_oversight_hours", "hours per month", Mean, "Hours the provincial funder's staff spend carrying files (more with micromanagement), reading formal reports and reviewing proposals."
+        => "Provincial oversight hours", Neither, Amount, Detail;
+    ProvincialReallocatedShare: "provincial_reallocated_per_year", "budgets per year", Total, "Money the provincial funder put to a decision at calls and intakes, as a share of its budget (summary: per year; 1 = the whole budget re-decided every year)."
+        => "Provincial budget re-decided per year", Neither, Amount, Detail;
+    ProvincialReports: "provincial_reports", "reports per month", Mean, "Formal reports the provincial funder receives from ISOs."
+        => "Provincial reports received", Neither, Amount, Detail;
+    MunicipalCostPerClient: "municipal_cost_per_client", "CAD per client-month", Total, "The municipal funder's payments to ISOs per client they counted, clients attributed by the funder's share of each ISO's contracted revenue (summary: over the run)."
+        => "Municipal cost per client", Neither, Amount, Detail;
+    MunicipalOversightHours: "municipal_oversight_hours", "hours per month", Mean, "Hours the municipal funder's staff spend carrying files (more with micromanagement), reading formal reports and reviewing proposals."
+        => "Municipal oversight hours", Neither, Amount, Detail;
+    MunicipalReallocatedShare: "municipal_reallocated_per_year", "budgets per year", Total, "Money the municipal funder put to a decision at calls and intakes, as a share of its budget (summary: per year; 1 = the whole budget re-decided every year)."
+        => "Municipal budget re-decided per year", Neither, Amount, Detail;
+    MunicipalReports: "municipal_reports", "reports per month", Mean, "Formal reports the municipal funder receives from ISOs."
+        => "Municipal reports received", Neither, Amount, Detail;
+    FoundationCostPerClient: "foundation_cost_per_client", "CAD per client-month", Total, "The foundation funder's payments to ISOs per client they counted, clients attributed by the funder's share of each ISO's contracted revenue (summary: over the run)."
+        => "Foundation cost per client", Neither, Amount, Detail;
+    FoundationOversightHours: "foundation_oversight_hours", "hours per month", Mean, "Hours the foundation funder's staff spend carrying files (more with micromanagement), reading formal reports and reviewing proposals."
+        => "Foundation oversight hours", Neither, Amount, Detail;
+    FoundationReallocatedShare: "foundation_reallocated_per_year", "budgets per year", Total, "Money the foundation funder put to a decision at calls and intakes, as a share of its budget (summary: per year; 1 = the whole budget re-decided every year)."
+        => "Foundation budget re-decided per year", Neither, Amount, Detail;
+    FoundationReports: "foundation_reports", "reports per month", Mean, "Formal reports the foundation funder receives from ISOs."
+        => "Foundation reports received", Neither, Amount, Detail;
+    ServiceDepthHours: "service_depth_hours", "hours per client-month", Mean, "Service hours per client counted: how deep the ISOs' service is (their chosen mix of the deep and shallow models)."
+        => "Service hours per client", Neither, Amount, Detail;
+    IsosReported: "isos_reported", "organizations", Last, "ISOs operating at the first reported month, after the warm-up: the denominator of survival_rate."
+        => "ISOs at the start of the run", Neither, Amount, Detail;
+    FundraisingCostRatio: "fundraising_cost_ratio", "CAD per CAD raised", Total, "Fundraising cost (staff hours at full cost plus direct expense) per dollar of donations and fees raised (summary: over the run; CRA CG-013: under 0.35 unlikely to raise concern)."
+        => "Fundraising cost per dollar raised", Lower, Amount, Detail;
 }
 
 /// Number of metrics in a record.
@@ -137,6 +291,20 @@ pub const REQUIRED: [&str; 16] = [
 /// Index of a metric by name.
 pub fn metric_index(name: &str) -> Option<usize> {
     METRICS.iter().position(|m| m.name == name)
+}
+
+/// The catalogue entry of a metric, by name.
+pub fn spec(name: &str) -> Option<&'static MetricSpec> {
+    METRICS.iter().find(|m| m.name == name)
+}
+
+/// Names of the headline metrics ([`Tier::Headline`]), in catalogue order.
+pub fn headline() -> Vec<&'static str> {
+    METRICS
+        .iter()
+        .filter(|m| m.tier == Tier::Headline)
+        .map(|m| m.name)
+        .collect()
 }
 
 /// Whether a metric is a share bounded in [0, 1].
@@ -188,6 +356,60 @@ mod tests {
         assert_eq!(
             METRICS[M::CallApprovalShare as usize].name,
             "call_approval_share"
+        );
+    }
+
+    /// Every metric has what a reader needs: a human label (unique, not snake_case), a
+    /// direction, a way to be said that fits its unit; the headline has three to six metrics.
+    #[test]
+    fn every_metric_has_a_label_direction_and_phrasing() {
+        let mut labels: Vec<&str> = Vec::new();
+        for (i, m) in METRICS.iter().enumerate() {
+            assert!(!m.label.trim().is_empty(), "{}: no label", m.name);
+            assert!(
+                !m.label.contains('_') && m.label != m.name,
+                "{}: label `{}` is not for people",
+                m.name,
+                m.label
+            );
+            assert!(
+                m.label.starts_with(|c: char| c.is_uppercase()),
+                "{}: label `{}` is not in sentence case",
+                m.name,
+                m.label
+            );
+            assert!(!labels.contains(&m.label), "label `{}` used twice", m.label);
+            labels.push(m.label);
+            match m.say {
+                Say::IsoShare => assert!(
+                    is_share(i) && m.unit == "share",
+                    "{}: said as a count of ISOs but not a share of them",
+                    m.name
+                ),
+                Say::Points => assert!(
+                    m.unit.contains("share"),
+                    "{}: said in percentage points but its unit is `{}`",
+                    m.name,
+                    m.unit
+                ),
+                Say::Index | Say::Amount => {}
+            }
+        }
+        let h = headline();
+        assert!((3..=6).contains(&h.len()), "{} headline metrics", h.len());
+    }
+
+    #[test]
+    fn labels_read_inside_sentences() {
+        let m = spec("survival_rate").unwrap();
+        assert_eq!(m.label_in_sentence(), "ISOs still operating");
+        assert_eq!(
+            spec("clients_served").unwrap().label_in_sentence(),
+            "clients served"
+        );
+        assert_eq!(
+            spec("unmet_need_share").unwrap().better_text(),
+            "lower is better"
         );
     }
 }

@@ -5,74 +5,19 @@ use anyhow::Result;
 use std::path::{Path, PathBuf};
 
 /// A classroom group: a folder of scenarios with an `about.md` explaining them.
-#[derive(Debug, Clone)]
-pub struct GroupInfo {
-    /// folder name, used for the default output directory
-    pub slug: String,
-    /// first heading of about.md
-    pub title: String,
-    /// the question (first paragraph)
-    pub question: String,
-    /// the rest of about.md
-    pub explanation: String,
-    /// the baseline named by a `<!-- baseline: NAME -->` line, if any
-    pub baseline: Option<String>,
-}
+pub use crate::lesson::Lesson as GroupInfo;
 
-/// If every scenario file sits in one folder that has an `about.md`, its title, question and explanation.
+/// If every scenario file sits in one folder that has an `about.md`, its title, question,
+/// explanation, baseline and watched metrics (an `about.md` that cannot be used is reported
+/// and left out).
 pub fn group_info(files: &[PathBuf]) -> Option<GroupInfo> {
     let dir = files.first()?.parent()?;
     if files.iter().any(|f| f.parent() != Some(dir)) {
         return None;
     }
-    let text = std::fs::read_to_string(dir.join("about.md")).ok()?;
-    let mut title = String::new();
-    let mut paras: Vec<String> = Vec::new();
-    let mut cur = String::new();
-    let mut baseline = None;
-    for line in text.lines() {
-        if let Some(b) = line
-            .trim()
-            .strip_prefix("<!-- baseline:")
-            .and_then(|r| r.strip_suffix("-->"))
-        {
-            baseline = Some(b.trim().to_string());
-            continue;
-        }
-        if let Some(h) = line.strip_prefix("# ") {
-            if title.is_empty() {
-                title = h.trim().to_string();
-                continue;
-            }
-        }
-        if line.trim().is_empty() {
-            if !cur.is_empty() {
-                paras.push(std::mem::take(&mut cur));
-            }
-        } else {
-            if !cur.is_empty() {
-                cur.push(' ');
-            }
-            cur.push_str(line.trim());
-        }
-    }
-    if !cur.is_empty() {
-        paras.push(cur);
-    }
-    let slug = dir.file_name()?.to_string_lossy().into_owned();
-    let question = paras.first().cloned().unwrap_or_default();
-    let explanation = paras
-        .iter()
-        .skip(1)
-        .cloned()
-        .collect::<Vec<_>>()
-        .join("\n\n");
-    Some(GroupInfo {
-        slug,
-        title,
-        question,
-        explanation,
-        baseline,
+    crate::lesson::read(dir).unwrap_or_else(|e| {
+        eprintln!("partnersim: {e}; the report leaves the group's text out");
+        None
     })
 }
 
@@ -107,14 +52,19 @@ pub fn write_comparison_report(dir: &Path, group: Option<&GroupInfo>) -> Result<
     let baseline = man["baseline"].as_str().unwrap_or("baseline").to_string();
     let others: Vec<&String> = names.iter().filter(|n| **n != baseline).collect();
     let input = match group {
-        Some(g) => crate::report::ReportInput { title: g.title.clone(), question: g.question.clone(), explanation: (!g.explanation.is_empty()).then(|| g.explanation.clone()) },
+        Some(g) => crate::report::ReportInput { title: g.title.clone(), question: g.question.clone(), explanation: (!g.explanation.is_empty()).then(|| g.explanation.clone()), headline: g.watch.clone() },
         None => crate::report::ReportInput {
             title: format!("partnersim: {} funding regimes against {baseline}", others.len()),
             question: format!(
                 "What changes for immigrant-serving organizations, their staff and the newcomers they serve if the funding regime of `{baseline}` is replaced by {}? Each scenario runs on the same random events as the baseline (common random numbers), so differences are paired replication by replication.",
-                others.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                if others.len() <= 4 {
+                    others.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                } else {
+                    format!("each of {} others (listed under Scenarios)", others.len())
+                }
             ),
             explanation: None,
+            headline: Vec::new(),
         },
     };
     files.push(crate::report::write_report(dir, &input)?);
@@ -136,6 +86,14 @@ pub fn replot(dir: &Path) -> Result<Vec<PathBuf>> {
                 question: v["question"].as_str().unwrap_or_default().into(),
                 explanation: v["explanation"].as_str().unwrap_or_default().into(),
                 baseline: None,
+                watch: v["watch"]
+                    .as_array()
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|x| x.as_str().map(String::from))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
             });
         write_comparison_report(dir, group.as_ref())
     } else if dir.join("replications.csv").exists() {
@@ -147,7 +105,7 @@ pub fn replot(dir: &Path) -> Result<Vec<PathBuf>> {
 
 /// Saves a classroom group's text beside a comparison, so `partnersim plot` can rebuild the report.
 pub fn save_group(dir: &Path, g: &GroupInfo) -> Result<()> {
-    let v = serde_json::json!({"slug": g.slug, "title": g.title, "question": g.question, "explanation": g.explanation});
+    let v = serde_json::json!({"slug": g.slug, "title": g.title, "question": g.question, "explanation": g.explanation, "watch": g.watch});
     crate::export::write_atomic(
         &dir.join("group.json"),
         serde_json::to_string_pretty(&v)?.as_bytes(),

@@ -189,6 +189,72 @@ fn box_plot_names_do_not_overlap() {
     }
 }
 
+/// Box plots keep the replications in a strip beside each box, so that values many
+/// replications share (survival is a multiple of 1/40 at baseline size) cannot line up into a bar
+/// that reads as a second median; the mean is a diamond at least 14 pixels across, drawn after
+/// (over) everything else of its box.
+#[test]
+fn box_plot_replications_sit_beside_the_box_and_the_mean_is_a_visible_diamond() {
+    let d = tempfile::tempdir().unwrap();
+    let scenarios = default_scenarios();
+    write_synthetic_comparison(d.path(), &scenarios, 24, 40, 3).unwrap();
+    comparison_plots(d.path()).unwrap();
+    let svg = std::fs::read_to_string(d.path().join("plots/box_survival_rate.svg")).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let num = |n: &roxmltree::Node, a: &str| n.attribute(a).unwrap().parse::<f64>().unwrap();
+    // box outlines: stroked, unfilled rectangles
+    let boxes: Vec<(f64, f64)> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("rect") && n.attribute("fill") == Some("none"))
+        .map(|n| (num(&n, "x"), num(&n, "x") + num(&n, "width")))
+        .collect();
+    assert_eq!(boxes.len(), scenarios.len());
+    let dots: Vec<f64> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("circle") && n.attribute("opacity") == Some("0.6"))
+        .map(|n| num(&n, "cx"))
+        .collect();
+    assert_eq!(dots.len(), 40 * scenarios.len());
+    for x in &dots {
+        for (a, b) in &boxes {
+            assert!(
+                x + 2.0 < *a || x - 2.0 > *b,
+                "a replication dot at x {x} is on the box {a}–{b}"
+            );
+        }
+    }
+    let nodes: Vec<_> = doc.descendants().filter(|n| n.is_element()).collect();
+    let diamonds: Vec<usize> = nodes
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| n.has_tag_name("polygon") && n.attribute("fill") == Some("#000000"))
+        .map(|(i, _)| i)
+        .collect();
+    // one in the legend, one per scenario
+    assert_eq!(diamonds.len(), 1 + scenarios.len());
+    for &i in &diamonds[1..] {
+        let pts: Vec<f64> = nodes[i]
+            .attribute("points")
+            .unwrap()
+            .split([' ', ','])
+            .filter(|t| !t.is_empty())
+            .map(|t| t.parse().unwrap())
+            .collect();
+        let xs: Vec<f64> = pts.iter().step_by(2).copied().collect();
+        let span =
+            xs.iter().fold(f64::MIN, |a, &b| a.max(b)) - xs.iter().fold(f64::MAX, |a, &b| a.min(b));
+        assert!(span >= 14.0, "the mean diamond is {span} pixels wide");
+    }
+    let last_dot = nodes
+        .iter()
+        .rposition(|n| n.has_tag_name("circle") && n.attribute("opacity") == Some("0.6"))
+        .unwrap();
+    assert!(
+        diamonds[1] > last_dot,
+        "a mean is drawn under a replication dot"
+    );
+}
+
 /// Box plots draw the replications first: the median bar and the mean stay on top where many
 /// replications share a value (survival is a multiple of 1/40 at baseline size).
 #[test]
@@ -215,4 +281,207 @@ fn box_plot_median_is_drawn_over_the_replications() {
         median > dot,
         "the last median ({median}) is under a replication dot ({dot})"
     );
+}
+
+#[path = "common/svgtext.rs"]
+mod svgtext;
+
+/// The checker finds what it must: two texts on one spot, a text past the edge (negative
+/// controls for the collision test below).
+#[test]
+fn text_checker_finds_overlaps_and_clipping() {
+    let svg = |body: &str| {
+        format!(
+            "<svg width=\"400\" height=\"300\" xmlns=\"http://www.w3.org/2000/svg\">{body}</svg>"
+        )
+    };
+    let t = |x: i32, y: i32, anchor: &str, extra: &str, s: &str| {
+        format!("<text x=\"{x}\" y=\"{y}\" dy=\"0.76em\" text-anchor=\"{anchor}\" font-family=\"sans-serif\" font-size=\"12\"{extra}>{s}</text>")
+    };
+    let clean = svg(&(t(10, 10, "start", "", "left") + &t(390, 10, "end", "", "right")));
+    assert!(
+        svgtext::text_problems(&clean).is_empty(),
+        "{:?}",
+        svgtext::text_problems(&clean)
+    );
+    let over =
+        svg(&(t(10, 10, "start", "", "a long label here") + &t(60, 14, "start", "", "another")));
+    assert_eq!(svgtext::text_problems(&over).len(), 1);
+    let clipped = svg(&t(395, 10, "start", "", "out of the canvas"));
+    assert!(svgtext::text_problems(&clipped)[0].starts_with("clipped"));
+    // a y axis title longer than the canvas is tall, rotated about its anchor
+    let long = "a very long axis title that cannot fit in the height of this small canvas at all";
+    let rotated = svg(&t(
+        20,
+        150,
+        "middle",
+        " transform=\"rotate(270, 20, 150)\"",
+        long,
+    ));
+    assert!(svgtext::text_problems(&rotated)[0].starts_with("clipped"));
+}
+
+fn problems_in(dir: &Path) -> Vec<String> {
+    let mut bad = Vec::new();
+    let mut n = 0;
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "svg") {
+            n += 1;
+            let text = std::fs::read_to_string(&p).unwrap();
+            for b in svgtext::text_problems(&text) {
+                bad.push(format!("{}: {b}", p.file_name().unwrap().to_string_lossy()));
+            }
+        }
+    }
+    assert!(n > 0, "no SVG in {}", dir.display());
+    bad
+}
+
+#[path = "common/process.rs"]
+mod process;
+use process::partnersim;
+
+/// Every shipped plot kind, drawn from a small and a crowded comparison, a single run, a real
+/// partnership map and real sweeps, has no two texts that overlap and no text cut off at the
+/// canvas edge.
+#[test]
+fn no_plot_has_colliding_or_clipped_text() {
+    let d = tempfile::tempdir().unwrap();
+    let mut bad = Vec::new();
+    // three scenarios, and fifteen with long names (small multiples, staggered names)
+    let small = d.path().join("small");
+    write_synthetic_comparison(&small, &default_scenarios(), 120, 20, 11).unwrap();
+    partnersim::present::write_comparison_report(&small, None).unwrap();
+    bad.extend(problems_in(&small.join("plots")));
+    bad.extend(problems_in(&small.join("baseline/plots")));
+    let crowded = d.path().join("crowded");
+    let mut scenarios = default_scenarios();
+    for k in 0..12 {
+        let mut s = default_scenarios()[1 + k % 2].clone();
+        s.name = if k % 3 == 0 {
+            format!("a_rather_long_scenario_name_number_{k}")
+        } else {
+            format!("variant_{k}")
+        };
+        s.effect = 0.1 * k as f64 - 0.4;
+        scenarios.push(s);
+    }
+    write_synthetic_comparison(&crowded, &scenarios, 120, 20, 12).unwrap();
+    partnersim::present::write_comparison_report(&crowded, None).unwrap();
+    bad.extend(problems_in(&crowded.join("plots")));
+    // partnership maps of the formal and the informal partnership scenarios
+    for s in ["calgary_lip", "brandon_informal"] {
+        let out = d.path().join(s);
+        let o = out.to_string_lossy().into_owned();
+        partnersim(&[
+            "run",
+            &format!("scenarios/{s}.toml"),
+            "--reps",
+            "2",
+            "-q",
+            "--out",
+            &o,
+        ]);
+        bad.extend(problems_in(&out.join("plots")));
+    }
+    // sweeps: Morris, Latin hypercube, Sobol' (analytic), a one-parameter grid, a heatmap
+    for s in [
+        "funding_regime_morris",
+        "funding_regime_lhs",
+        "ishigami",
+        "contract_length_grid",
+    ] {
+        let out = d.path().join(s);
+        let o = out.to_string_lossy().into_owned();
+        partnersim(&[
+            "sweep",
+            &format!("scenarios/sweeps/{s}.toml"),
+            "-q",
+            "--out",
+            &o,
+        ]);
+        bad.extend(problems_in(&out.join("plots")));
+    }
+    let grid = d.path().join("grid.toml");
+    std::fs::write(
+        &grid,
+        format!(
+            "scenario = \"{}/scenarios/baseline.toml\"\nmethod = \"grid\"\nreps_per_point = 2\nseed = 1\n\
+             outputs = [\"survival_rate\", \"clients_served\"]\n\
+             [[parameters]]\npath = \"funders.federal.contract_months\"\nvalues = [12, 36]\n\
+             [[parameters]]\npath = \"funders.federal.core_share\"\nvalues = [0, 0.3, 0.6]\n",
+            env!("CARGO_MANIFEST_DIR")
+        ),
+    )
+    .unwrap();
+    let out = d.path().join("grid");
+    partnersim(&[
+        "sweep",
+        &grid.to_string_lossy(),
+        "-q",
+        "--out",
+        &out.to_string_lossy(),
+    ]);
+    assert!(out.join("plots/heatmap_survival_rate.svg").exists());
+    bad.extend(problems_in(&out.join("plots")));
+    assert!(
+        bad.is_empty(),
+        "{} text problems:\n{}",
+        bad.len(),
+        bad.join("\n")
+    );
+}
+
+/// The partnership map draws each operating partnership as a hub with a spoke to each member
+/// (no member-to-member lines), names every hub and every ISO, and puts the ISOs in no
+/// partnership in their own row.
+#[test]
+fn partnership_map_is_hubs_and_members_not_a_tangle() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("calgary");
+    let o = out.to_string_lossy().into_owned();
+    partnersim(&[
+        "run",
+        "scenarios/calgary_lip.toml",
+        "--reps",
+        "1",
+        "-q",
+        "--out",
+        &o,
+    ]);
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("partnerships.json")).unwrap()).unwrap();
+    let operating: Vec<&serde_json::Value> = v["partnerships"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["operation"]["operating"].as_bool() == Some(true))
+        .collect();
+    assert!(
+        operating.len() >= 2,
+        "calgary_lip should leave partnerships operating"
+    );
+    let members: usize = operating
+        .iter()
+        .map(|p| p["members"].as_array().unwrap().len())
+        .sum();
+    let svg = std::fs::read_to_string(out.join("plots/partnership_map.svg")).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let lines = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("polyline"))
+        .count();
+    assert_eq!(lines, members, "one spoke per member, nothing else");
+    let texts = svg_texts(&out.join("plots/partnership_map.svg"));
+    for p in &operating {
+        let hub = format!("P{}", p["id"]);
+        assert!(texts.contains(&hub), "hub {hub} unnamed");
+    }
+    for i in 0..v["isos"].as_u64().unwrap() {
+        assert!(texts.contains(&i.to_string()), "ISO {i} not on the map");
+    }
+    assert!(texts
+        .iter()
+        .any(|t| t.starts_with("ISOs in no partnership")));
 }

@@ -1,11 +1,11 @@
 //! report.html: self-contained, well-formed, renders in headless Chromium.
 
-use partnersim::metrics::REQUIRED;
+use partnersim::metrics::METRICS;
 use partnersim::plot::fixture::{default_scenarios, write_synthetic_comparison};
 use partnersim::report::{write_report, ReportInput};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 const TITLE: &str = "Core funding & ISO survival";
 
@@ -18,6 +18,7 @@ fn input() -> ReportInput {
              compare the bands, not only the lines."
                 .into(),
         ),
+        headline: Vec::new(),
     }
 }
 
@@ -31,6 +32,27 @@ fn body_after_doctype(html: &str) -> &str {
         .strip_prefix("<!DOCTYPE html>")
         .expect("starts with <!DOCTYPE html>");
     rest
+}
+
+/// The part of `html` from the element with `id` to the next `<h2`.
+fn section<'a>(html: &'a str, id: &str) -> &'a str {
+    let i = html
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no element with id {id}"));
+    let rest = &html[i..];
+    // past the section's own heading, up to the next one
+    let skip = rest.find("</h2>").map_or(0, |j| j + 5);
+    let end = rest[skip..].find("<h2").map_or(rest.len(), |j| j + skip);
+    &rest[..end]
+}
+
+/// Text a reader sees: every text node except the style sheet.
+fn visible_text(doc: &roxmltree::Document) -> Vec<String> {
+    doc.descendants()
+        .filter(|n| n.is_text())
+        .filter(|n| !n.ancestors().any(|a| a.has_tag_name("style")))
+        .filter_map(|n| n.text().map(str::to_string))
+        .collect()
 }
 
 #[test]
@@ -52,10 +74,16 @@ fn report_is_well_formed_and_self_contained() {
     ] {
         assert!(!html.contains(bad), "report contains {bad}");
     }
-    // every href is a fragment
+    // every href is a fragment that exists
     for n in doc.descendants() {
         if let Some(h) = n.attribute("href") {
-            assert!(h.starts_with('#'), "external href {h}");
+            let id = h
+                .strip_prefix('#')
+                .unwrap_or_else(|| panic!("external href {h}"));
+            assert!(
+                doc.descendants().any(|m| m.attribute("id") == Some(id)),
+                "href {h} points nowhere"
+            );
         }
     }
 
@@ -73,20 +101,143 @@ fn report_is_well_formed_and_self_contained() {
     assert!(html.contains("funders.federal.contract_months"));
     assert!(html.contains("Reporting cut by half &amp; quarterly &lt;not monthly&gt; reports."));
 
-    // headline table has every required metric
-    for m in REQUIRED {
-        assert!(html.contains(&format!("<code>{m}</code>")), "{m} missing");
+    // the full tables have every metric of the catalogue, by name and human label
+    for m in METRICS {
+        assert!(
+            html.contains(&format!("id=\"m-{}\"", m.name)),
+            "{} missing",
+            m.name
+        );
+        assert!(
+            html.contains(&format!("<code>{}</code>", m.name)),
+            "{} missing",
+            m.name
+        );
+        assert!(
+            html.contains(&partnersim::report::escape(m.label)),
+            "{} missing",
+            m.label
+        );
     }
 
-    // inline SVG plots, one per comparison plot, each with a computed reading
+    // inline SVG plots: the headline forest and one per comparison plot, each with a reading
     let svgs = doc.descendants().filter(|n| n.has_tag_name("svg")).count();
-    assert_eq!(svgs, partnersim::plot::comparison_plot_stems().len());
+    assert_eq!(svgs, partnersim::plot::comparison_plot_stems().len() + 1);
     assert!(html.contains("Median share of ISOs still operating at month 120: baseline"));
     assert!(!html.contains("<?xml"));
 
     // reproducibility footer
     assert!(html.contains("partnersim compare baseline.toml"));
     assert!(html.contains(env!("CARGO_PKG_VERSION")));
+}
+
+/// The page opens with the answer: the question, then three to five sentences and the forest
+/// plot of the headline metrics with their labels, units and better directions; then the plots;
+/// the full tables last, collapsed.
+#[test]
+fn the_answer_comes_first_and_the_tables_last() {
+    let d = tempfile::tempdir().unwrap();
+    let html = std::fs::read_to_string(make_report(d.path())).unwrap();
+    let at = |needle: &str| {
+        html.find(needle)
+            .unwrap_or_else(|| panic!("{needle} missing"))
+    };
+    let order = [
+        at("class=\"question\""),
+        at("id=\"answer\""),
+        at("id=\"fig-forest_headline\""),
+        at("id=\"fig-survival\""),
+        at("id=\"tables\""),
+        at("<details id=\"all-metrics\">"),
+        at("id=\"scenarios\""),
+    ];
+    assert!(
+        order.windows(2).all(|w| w[0] < w[1]),
+        "sections out of order: {order:?}"
+    );
+    let answer = section(&html, "answer");
+    let items = answer.matches("<li>").count() + answer.matches("<li class").count();
+    assert!((3..=5).contains(&items), "{items} sentences in the answer");
+    for m in partnersim::metrics::headline() {
+        let spec = partnersim::metrics::spec(m).unwrap();
+        assert!(
+            answer.contains(&partnersim::report::escape(spec.label)),
+            "{m} label not in the answer"
+        );
+        assert!(
+            answer.contains(spec.better_text()),
+            "{m} direction not in the answer"
+        );
+        assert!(answer.contains(spec.unit), "{m} unit not in the answer");
+    }
+    // the fixture's multi-year core scenario is better on survival: said as organizations
+    assert!(
+        answer.contains("of 40 ISOs still operating at the end")
+            || answer.contains("percentage points"),
+        "{answer}"
+    );
+    assert!(answer.contains("Monte Carlo only; parameters fixed"));
+    assert!(answer.contains("class=\"better\""));
+}
+
+/// No number a reader sees is in scientific notation, tiny differences included.
+#[test]
+fn no_number_in_scientific_notation() {
+    let d = tempfile::tempdir().unwrap();
+    let mut sc = default_scenarios();
+    // a scenario that differs from the baseline by almost nothing
+    sc[2].effect = 0.0005;
+    write_synthetic_comparison(d.path(), &sc, 24, 30, 4).unwrap();
+    let html = std::fs::read_to_string(write_report(d.path(), &input()).unwrap()).unwrap();
+    let doc = roxmltree::Document::parse(body_after_doctype(&html)).unwrap();
+    for t in visible_text(&doc) {
+        let b = t.as_bytes();
+        for i in 1..b.len().saturating_sub(1) {
+            let exp = (b[i] == b'e' || b[i] == b'E')
+                && b[i - 1].is_ascii_digit()
+                && (b[i + 1].is_ascii_digit()
+                    || ((b[i + 1] == b'-' || b[i + 1] == b'+')
+                        && b.get(i + 2).is_some_and(u8::is_ascii_digit)));
+            assert!(!exp, "scientific notation in `{t}`");
+        }
+    }
+}
+
+/// With one replication per scenario nothing is called clear, better or worse.
+#[test]
+fn significance_is_never_claimed_from_one_replication() {
+    let d = tempfile::tempdir().unwrap();
+    write_synthetic_comparison(d.path(), &default_scenarios(), 12, 1, 4).unwrap();
+    let html = std::fs::read_to_string(write_report(d.path(), &input()).unwrap()).unwrap();
+    assert!(!html.contains("class=\"num sig\""), "a difference is bold");
+    assert!(!html.contains("class=\"better\"") && !html.contains("class=\"worse\""));
+    assert!(html.contains("With one replication per scenario"));
+    assert!(html.contains("not tested"));
+    // with two it can be
+    let d = tempfile::tempdir().unwrap();
+    write_synthetic_comparison(d.path(), &default_scenarios(), 12, 20, 4).unwrap();
+    let html = std::fs::read_to_string(write_report(d.path(), &input()).unwrap()).unwrap();
+    assert!(html.contains("class=\"num sig\""));
+}
+
+/// Captions say what is on the page: the small-multiples sentence only under plots that have
+/// one panel per scenario.
+#[test]
+fn captions_describe_the_plot_on_the_page() {
+    let d = tempfile::tempdir().unwrap();
+    let html = std::fs::read_to_string(make_report(d.path())).unwrap();
+    assert!(!html.contains("One panel per scenario on shared axes"));
+    assert!(html.contains("One colour per scenario; baseline in black."));
+    let d = tempfile::tempdir().unwrap();
+    let mut sc = default_scenarios();
+    for k in 0..5 {
+        let mut s = sc[1].clone();
+        s.name = format!("variant_{k}");
+        sc.push(s);
+    }
+    write_synthetic_comparison(d.path(), &sc, 24, 5, 3).unwrap();
+    let html = std::fs::read_to_string(write_report(d.path(), &input()).unwrap()).unwrap();
+    assert!(html.contains("One panel per scenario on shared axes"));
 }
 
 #[test]
@@ -99,6 +250,7 @@ fn reading_uses_the_data() {
         .lines()
         .find(|l| l.contains("Median share of ISOs still operating"))
         .unwrap();
+    let line = &line[line.find("Median share of ISOs still operating").unwrap()..];
     let after = |name: &str| -> f64 {
         let i = line.find(&format!("{name} ")).unwrap() + name.len() + 1;
         line[i..].split(' ').next().unwrap().parse().unwrap()
@@ -120,44 +272,9 @@ fn existing_plots_are_reused() {
     assert!(path.exists());
 }
 
-/// Runs `cmd` with a deadline; returns (exit success, stdout, stderr).
-fn run_with_timeout(cmd: &mut Command, limit: Duration) -> (bool, String, String) {
-    let mut child = cmd
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn chromium");
-    let mut out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let t_out = std::thread::spawn(move || {
-        let mut s = String::new();
-        std::io::Read::read_to_string(&mut out, &mut s).ok();
-        s
-    });
-    let t_err = std::thread::spawn(move || {
-        let mut s = String::new();
-        std::io::Read::read_to_string(&mut err, &mut s).ok();
-        s
-    });
-    let start = Instant::now();
-    let status = loop {
-        if let Some(st) = child.try_wait().unwrap() {
-            break Some(st);
-        }
-        if start.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    };
-    let stdout = t_out.join().unwrap();
-    let stderr = t_err.join().unwrap();
-    match status {
-        Some(st) => (st.success(), stdout, stderr),
-        None => panic!("chromium timed out after {limit:?}; stderr:\n{stderr}"),
-    }
-}
+#[path = "common/process.rs"]
+mod process;
+use process::run_with_timeout;
 
 #[test]
 fn report_renders_in_headless_chromium() {
@@ -276,4 +393,71 @@ fn odd_input_still_gives_well_formed_report() {
     roxmltree::Document::parse(body_after_doctype(&html)).unwrap();
     assert!(html.contains("core &amp; &quot;more&quot;"));
     assert!(html.contains("n/a"));
+}
+
+/// Every metric a classroom group's about.md asks students to watch is in that group's report:
+/// in the answer's sentences and key, in the headline forest plot, and in the full tables.
+#[test]
+fn every_watched_metric_is_in_its_groups_report() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let groups = root.join("scenarios/classroom");
+    let mut n = 0;
+    for e in std::fs::read_dir(&groups).unwrap() {
+        let dir = e.unwrap().path();
+        if !dir.is_dir() {
+            continue;
+        }
+        let Some(lesson) = partnersim::lesson::read(&dir).unwrap() else {
+            continue;
+        };
+        let files = process::toml_files(&dir);
+        let out = tempfile::tempdir().unwrap();
+        let out_s = out.path().to_string_lossy().into_owned();
+        let mut args = vec!["compare"];
+        args.extend(files.iter().map(String::as_str));
+        args.extend(["--reps", "3", "-q", "--out", &out_s]);
+        process::partnersim(&args);
+        let html = std::fs::read_to_string(out.path().join("report.html")).unwrap();
+        let answer = section(&html, "answer");
+        let forest_svg =
+            std::fs::read_to_string(out.path().join("plots/forest_headline.svg")).unwrap();
+        let forest: Vec<String> = roxmltree::Document::parse(&forest_svg)
+            .unwrap()
+            .descendants()
+            .filter(|n| n.has_tag_name("text"))
+            .filter_map(|n| n.text().map(|t| t.trim().to_string()))
+            .collect();
+        assert!(!lesson.watch.is_empty());
+        for m in &lesson.watch {
+            let spec = partnersim::metrics::spec(m).unwrap();
+            let label = partnersim::report::escape(spec.label);
+            let said = answer
+                .split("<dl")
+                .next()
+                .unwrap()
+                .contains(&partnersim::report::escape(&spec.label_in_sentence()));
+            assert!(
+                said,
+                "{}: the answer's sentences do not speak of {m}",
+                lesson.slug
+            );
+            assert!(
+                answer.contains(&label),
+                "{}: {m} is not in the answer",
+                lesson.slug
+            );
+            assert!(
+                forest.iter().any(|t| t.starts_with(spec.label)),
+                "{}: {m} is not in the headline plot",
+                lesson.slug
+            );
+            assert!(
+                html.contains(&format!("id=\"m-{m}\"")),
+                "{}: {m} has no table",
+                lesson.slug
+            );
+        }
+        n += 1;
+    }
+    assert!(n >= 4, "{n} classroom groups");
 }

@@ -63,6 +63,7 @@ impl Model<'_> {
         }
         let n0 = self.initial_isos.max(1) as f64;
         rec[M::SurvivalRate as usize] = alive_n as f64 / n0;
+        rec[M::IsosReported as usize] = self.initial_isos as f64;
         rec[M::Closures as usize] = f64::from(self.closures);
         rec[M::ReserveMonthsMedian as usize] = median(&mut self.reserve_scratch);
         rec[M::StaffTurnoverAnnual as usize] = ratio(12.0 * f.separations, staff);

@@ -4,10 +4,12 @@
 //! Every figure has the same layout: a title line, a legend strip under it
 //! (legends never cover data), then one or more panels.
 
+use super::text::{self, first_fitting, fit, fit_size};
 use super::{render_atomic, SIZE};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::FontTransform;
 use std::path::{Path, PathBuf};
 
 const TITLE_SIZE: f64 = 22.0;
@@ -23,16 +25,26 @@ pub(crate) trait Figure {
 
 /// Renders `fig` to `dir/stem.png` and `dir/stem.svg` (both at [`SIZE`], atomically).
 pub(crate) fn save<F: Figure>(fig: &F, dir: &Path, stem: &str) -> anyhow::Result<Vec<PathBuf>> {
+    save_sized(fig, dir, stem, SIZE)
+}
+
+/// [`save`] at another pixel size.
+pub(crate) fn save_sized<F: Figure>(
+    fig: &F,
+    dir: &Path,
+    stem: &str,
+    size: (u32, u32),
+) -> anyhow::Result<Vec<PathBuf>> {
     let png = dir.join(format!("{stem}.png"));
     render_atomic(&png, |tmp| {
-        let root = BitMapBackend::new(tmp, SIZE).into_drawing_area();
+        let root = BitMapBackend::new(tmp, size).into_drawing_area();
         fig.draw(&root)?;
         root.present()?;
         Ok(())
     })?;
     let svg = dir.join(format!("{stem}.svg"));
     render_atomic(&svg, |tmp| {
-        let root = SVGBackend::new(tmp, SIZE).into_drawing_area();
+        let root = SVGBackend::new(tmp, size).into_drawing_area();
         fig.draw(&root)?;
         root.present()?;
         Ok(())
@@ -90,18 +102,27 @@ where
     DB::ErrorType: 'static,
 {
     root.fill(&WHITE)?;
-    let body = root.titled(title, font(TITLE_SIZE))?;
+    let (w, _) = root.dim_in_pixel();
+    // a title that does not fit is set smaller, then shortened
+    let (size, title) = fit_size(title, TITLE_SIZE, 14.0, f64::from(w) - 20.0);
+    let body = root.titled(&title, font(size))?;
     if legend.is_empty() {
         return Ok(body);
     }
     let style = font(LABEL_SIZE);
-    let (w, _) = body.dim_in_pixel();
     let w = w as i32;
+    let legend: Vec<LegendItem> = legend
+        .iter()
+        .map(|item| LegendItem {
+            label: fit(&item.label, LABEL_SIZE, f64::from(w - 20 - 52)),
+            ..item.clone()
+        })
+        .collect();
     // Lay the entries out left to right, wrapping to new rows.
     let mut rows: Vec<Vec<(i32, &LegendItem)>> = vec![Vec::new()];
     let mut x = 10;
-    for item in legend {
-        let (tw, _) = body.estimate_text_size(&item.label, &style)?;
+    for item in &legend {
+        let tw = text::width(&item.label, LABEL_SIZE);
         let width = 34 + tw as i32 + 18;
         if x + width > w - 10 && x > 10 {
             rows.push(Vec::new());
@@ -178,6 +199,69 @@ pub(crate) fn value_range(values: impl Iterator<Item = f64>, share: bool) -> (f6
     (lo, hi)
 }
 
+/// A metric's axis title without its unit: `Clients served (client-months per month)` becomes
+/// `Clients served`.
+pub(crate) fn without_unit(label: &str) -> &str {
+    match label.rfind(" (") {
+        Some(i) if label.ends_with(')') => &label[..i],
+        _ => label,
+    }
+}
+
+/// Size of the shared axis titles of small multiples.
+const SHARED_TITLE_SIZE: f64 = 14.0;
+/// Size of the tick labels of small multiples.
+const PANEL_TICK_SIZE: f64 = 11.0;
+
+/// The shared axis titles of a grid of panels, each drawn once: `y_title` rotated at the left,
+/// centred on the panels (without its unit if it does not fit, shortened if still too long),
+/// `x_title` centred under them. Returns the area left for the panels.
+fn shared_axis_titles<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    y_title: &str,
+    x_title: &str,
+) -> anyhow::Result<DrawingArea<DB, Shift>>
+where
+    DB::ErrorType: 'static,
+{
+    let size = SHARED_TITLE_SIZE;
+    let strip = (text::height(size) + 8.0).ceil() as u32;
+    let (w, h) = area.dim_in_pixel();
+    let (left, right) = area.split_horizontally(strip);
+    let (panels, bottom) = right.split_vertically(h.saturating_sub(strip));
+    let avail = f64::from(h.saturating_sub(strip)) - 12.0;
+    let y = first_fitting(&[y_title, without_unit(y_title)], size, avail);
+    left.draw(&Text::new(
+        y,
+        (3, (h.saturating_sub(strip) / 2) as i32),
+        font(size)
+            .transform(FontTransform::Rotate270)
+            .pos(Pos::new(HPos::Center, VPos::Top)),
+    ))?;
+    let pw = w.saturating_sub(strip);
+    bottom.draw(&Text::new(
+        fit(x_title, size, f64::from(pw) - 10.0),
+        ((pw / 2) as i32, 2),
+        font(size).pos(Pos::new(HPos::Center, VPos::Top)),
+    ))?;
+    Ok(panels)
+}
+
+/// Width of the y tick labels of values in `lo..hi` at `size`, plus room for the tick marks.
+fn y_tick_width(lo: f64, hi: f64, size: f64) -> u32 {
+    let w = (0..=8)
+        .map(|k| lo + (hi - lo) * f64::from(k) / 8.0)
+        .map(|v| text::width(&fmt_axis(&v), size))
+        .fold(0.0, f64::max);
+    (w + 12.0).ceil() as u32
+}
+
+/// Tick counts that fit a panel of `w` x `h` pixels: about one x label per 70 pixels and one y
+/// label per 32 pixels, at least two.
+fn tick_counts(w: u32, h: u32) -> (usize, usize) {
+    ((w / 70).clamp(2, 6) as usize, (h / 32).clamp(2, 6) as usize)
+}
+
 // ---------------------------------------------------------------------------
 // Band (fan / survival) charts
 
@@ -212,7 +296,7 @@ pub(crate) struct BandFigure {
 
 /// More series than this are drawn as small multiples (one panel each): overlapping bands of many
 /// scenarios cannot be read, and the palette's colours repeat.
-pub(crate) const SMALL_MULTIPLES_ABOVE: usize = 5;
+pub const SMALL_MULTIPLES_ABOVE: usize = 5;
 
 type Chart2d<'a, 'b, DB> = ChartContext<
     'a,
@@ -340,30 +424,34 @@ impl BandFigure {
             self.band_label(),
         ];
         let area = frame(root, &self.title, &legend)?;
+        let panels = shared_axis_titles(&area, &self.y_label, "month")?;
         let others: Vec<usize> = (0..self.series.len()).filter(|&k| k != reference).collect();
         let (rows, cols) = grid(others.len());
+        let (pw, ph) = panels.dim_in_pixel();
+        let (cw, ch) = (pw / cols as u32, ph / rows as u32);
+        let y_area = y_tick_width(y.0, y.1, PANEL_TICK_SIZE);
+        let (x_ticks, y_ticks) = tick_counts(cw.saturating_sub(y_area), ch);
         for (j, (&k, cell)) in others
             .iter()
-            .zip(area.split_evenly((rows, cols)))
+            .zip(panels.split_evenly((rows, cols)))
             .enumerate()
         {
             let first_col = j % cols == 0;
-            let last_row = j / cols == rows - 1 || j + cols >= others.len();
-            // axis titles on the outer panels only
+            let last_row = j + cols >= others.len();
+            // tick labels on the outer panels only; the axis titles are shared
+            let caption = fit(&self.series[k].name, 13.0, f64::from(cw) - 12.0);
             let mut chart = ChartBuilder::on(&cell)
                 .margin(5)
-                .caption(self.series[k].name.as_str(), font(13.0))
-                .x_label_area_size(if last_row { 34 } else { 4 })
-                .y_label_area_size(if first_col { 60 } else { 4 })
+                .margin_right(14)
+                .caption(caption, font(13.0))
+                .x_label_area_size(if last_row { 22 } else { 4 })
+                .y_label_area_size(if first_col { y_area } else { 4 })
                 .build_cartesian_2d(x.0..x.1, y.0..y.1)?;
             chart
                 .configure_mesh()
-                .x_labels(if last_row { 4 } else { 0 })
-                .y_labels(if first_col { 4 } else { 0 })
-                .x_desc(if last_row { "month" } else { "" })
-                .y_desc(if first_col { self.y_label.as_str() } else { "" })
-                .axis_desc_style(font(11.0))
-                .label_style(font(10.0))
+                .x_labels(if last_row { x_ticks } else { 0 })
+                .y_labels(if first_col { y_ticks } else { 0 })
+                .label_style(font(PANEL_TICK_SIZE))
                 .y_label_formatter(&fmt_axis)
                 .x_label_formatter(&|v| format!("{v:.0}"))
                 .light_line_style(TRANSPARENT)
@@ -415,15 +503,21 @@ impl Figure for BandFigure {
             .collect();
         legend.push(self.band_label());
         let area = frame(root, &self.title, &legend)?;
+        let y_desc = first_fitting(
+            &[&self.y_label, without_unit(&self.y_label)],
+            LABEL_SIZE,
+            f64::from(area.dim_in_pixel().1) - 70.0,
+        );
         let mut chart = ChartBuilder::on(&area)
             .margin(12)
+            .margin_right(18)
             .x_label_area_size(44)
             .y_label_area_size(78)
             .build_cartesian_2d(x_min..x_max, y0..y1)?;
         chart
             .configure_mesh()
             .x_desc("month")
-            .y_desc(self.y_label.as_str())
+            .y_desc(y_desc)
             .axis_desc_style(font(LABEL_SIZE))
             .label_style(font(TICK_SIZE))
             .y_label_formatter(&fmt_axis)
@@ -452,13 +546,23 @@ pub(crate) struct BoxItem {
     pub sorted: Vec<f64>,
 }
 
-/// Box plots: box p25–p75, median bar, whiskers p05–p95, mean as a diamond, replications as dots.
+/// Box plots: box p25–p75, median bar, whiskers p05–p95, mean as a diamond; the replications as
+/// dots in a strip beside the box (never on it: values that many replications share, as
+/// survival's multiples of 1/40, would line up into a bar that reads as a second median).
 pub(crate) struct BoxFigure {
     pub title: String,
     pub y_label: String,
     pub share: bool,
     pub items: Vec<BoxItem>,
 }
+
+/// Horizontal layout of one box plot slot (slot `i` spans `i - 0.5` to `i + 0.5`), as offsets from
+/// the slot's centre: the replication strip, then the box.
+pub(crate) const BOX_STRIP: (f64, f64) = (-0.40, -0.12);
+/// The box (and its whiskers, median and mean) of a slot, as offsets from its centre.
+pub(crate) const BOX_BODY: (f64, f64) = (-0.04, 0.32);
+/// Half the width and height of the mean diamond, in pixels.
+pub(crate) const MEAN_DIAMOND: i32 = 7;
 
 impl Figure for BoxFigure {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> anyhow::Result<()>
@@ -477,7 +581,7 @@ impl Figure for BoxFigure {
             item("median", BLACK, Swatch::Line),
             item("whiskers: p05–p95", grey, Swatch::Line),
             item("mean", BLACK, Swatch::Diamond),
-            item("one replication", grey, Swatch::Dot),
+            item("replications (left of each box)", grey, Swatch::Dot),
         ];
         let area = frame(root, &self.title, &legend)?;
         let n = self.items.len().max(1);
@@ -485,15 +589,21 @@ impl Figure for BoxFigure {
             self.items.iter().flat_map(|i| i.sorted.iter().copied()),
             self.share,
         );
-        // Scenario names that do not fit their slot are staggered over up to four lines.
-        let name_style = font(TICK_SIZE);
-        let mut widest = 0u32;
+        // Scenario names that do not fit their slot are staggered over up to four lines, and
+        // shortened if they still do not fit.
+        let mut widest = 0.0f64;
         for item in &self.items {
-            widest = widest.max(area.estimate_text_size(&item.name, &name_style)?.0);
+            widest = widest.max(text::width(&item.name, TICK_SIZE));
         }
-        let slot = (area.dim_in_pixel().0.saturating_sub(78 + 24) as f64 / n as f64).max(1.0);
-        let lines = ((f64::from(widest) + 8.0) / slot).ceil().clamp(1.0, 4.0) as usize;
+        let slot = (f64::from(area.dim_in_pixel().0.saturating_sub(78 + 24)) / n as f64).max(1.0);
+        let lines = ((widest + 10.0) / slot).ceil().clamp(1.0, 4.0) as usize;
+        let name_w = slot * lines as f64 - 10.0;
         let line_h = TICK_SIZE as i32 + 3;
+        let y_desc = first_fitting(
+            &[&self.y_label, without_unit(&self.y_label)],
+            LABEL_SIZE,
+            f64::from(area.dim_in_pixel().1) - 70.0 - f64::from(line_h) * (lines - 1) as f64,
+        );
         let mut chart = ChartBuilder::on(&area)
             .margin(12)
             .x_label_area_size(44 + line_h as u32 * (lines as u32 - 1))
@@ -504,20 +614,21 @@ impl Figure for BoxFigure {
             .disable_x_mesh()
             .x_labels(0)
             .x_desc("scenario")
-            .y_desc(self.y_label.as_str())
+            .y_desc(y_desc)
             .axis_desc_style(font(LABEL_SIZE))
             .label_style(font(TICK_SIZE))
             .y_label_formatter(&fmt_axis)
-            .light_line_style(RGBColor(235, 235, 235))
-            .bold_line_style(RGBColor(215, 215, 215))
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(RGBColor(225, 225, 225))
             .draw()?;
         // scenario names under the axis (categorical ticks drawn by hand)
         let (bx, by) = area.get_base_pixel();
+        let name_style = font(TICK_SIZE);
         for (i, item) in self.items.iter().enumerate() {
             let (px, py) = chart.backend_coord(&(i as f64, y0));
             let line = (i % lines) as i32;
             if line > 0 {
-                // a tick joins a staggered name to its box
+                // a tick joins a staggered name to its slot
                 area.draw(&PathElement::new(
                     vec![
                         (px - bx, py - by + 2),
@@ -527,12 +638,34 @@ impl Figure for BoxFigure {
                 ))?;
             }
             area.draw(&Text::new(
-                item.name.clone(),
+                fit(&item.name, TICK_SIZE, name_w),
                 (px - bx, py - by + 6 + line * line_h),
                 name_style.pos(Pos::new(HPos::Center, VPos::Top)),
             ))?;
         }
-        let hw = 0.22;
+        let (b0, b1) = BOX_BODY;
+        let xc = (b0 + b1) / 2.0;
+        let (s0, s1) = BOX_STRIP;
+        for (i, item) in self.items.iter().enumerate() {
+            if item.sorted.is_empty() {
+                continue;
+            }
+            let x = i as f64;
+            let c = item.colour;
+            // replications in the strip left of the box, spread evenly across it in a fixed
+            // scrambled order
+            let k = item.sorted.len();
+            let dots = item.sorted.iter().enumerate().map(|(j, &v)| {
+                let off = if k > 1 {
+                    ((j * 7919) % k) as f64 / (k - 1) as f64
+                } else {
+                    0.5
+                };
+                Circle::new((x + s0 + (s1 - s0) * off, v), 2, c.mix(0.6).filled())
+            });
+            chart.draw_series(dots)?;
+        }
+        // then the boxes, medians and means, over every replication dot
         for (i, item) in self.items.iter().enumerate() {
             if item.sorted.is_empty() {
                 continue;
@@ -542,52 +675,39 @@ impl Figure for BoxFigure {
             let (p05, p25, p50, p75, p95) = (q(0.05), q(0.25), q(0.5), q(0.75), q(0.95));
             let mean = item.sorted.iter().sum::<f64>() / item.sorted.len() as f64;
             let c = item.colour;
-            // replications first (deterministic horizontal spread), so that the box, the
-            // median and the mean stay visible where many replications share a value
-            let k = item.sorted.len();
-            let dots = item.sorted.iter().enumerate().map(|(j, &v)| {
-                let off = if k > 1 {
-                    ((j * 7919) % k) as f64 / (k - 1) as f64 - 0.5
-                } else {
-                    0.0
-                };
-                Circle::new((x + 0.36 * off, v), 2, c.mix(0.6).filled())
-            });
-            chart.draw_series(dots)?;
+            let cap = (b1 - b0) / 4.0;
             chart.draw_series([
-                PathElement::new(vec![(x, p05), (x, p25)], c.stroke_width(2)),
-                PathElement::new(vec![(x, p75), (x, p95)], c.stroke_width(2)),
+                PathElement::new(vec![(x + xc, p05), (x + xc, p25)], c.stroke_width(2)),
+                PathElement::new(vec![(x + xc, p75), (x + xc, p95)], c.stroke_width(2)),
                 PathElement::new(
-                    vec![(x - hw / 2.0, p05), (x + hw / 2.0, p05)],
+                    vec![(x + xc - cap, p05), (x + xc + cap, p05)],
                     c.stroke_width(2),
                 ),
                 PathElement::new(
-                    vec![(x - hw / 2.0, p95), (x + hw / 2.0, p95)],
+                    vec![(x + xc - cap, p95), (x + xc + cap, p95)],
                     c.stroke_width(2),
                 ),
             ])?;
             chart.draw_series(std::iter::once(Rectangle::new(
-                [(x - hw, p25), (x + hw, p75)],
+                [(x + b0, p25), (x + b1, p75)],
                 c.mix(0.25).filled(),
             )))?;
             chart.draw_series(std::iter::once(Rectangle::new(
-                [(x - hw, p25), (x + hw, p75)],
+                [(x + b0, p25), (x + b1, p75)],
                 c.stroke_width(2),
             )))?;
             chart.draw_series(std::iter::once(PathElement::new(
-                vec![(x - hw, p50), (x + hw, p50)],
+                vec![(x + b0, p50), (x + b1, p50)],
                 BLACK.stroke_width(3),
             )))?;
-            let (dx, dy) = (0.035, (y1 - y0) * 0.018);
-            chart.draw_series(std::iter::once(Polygon::new(
-                vec![
-                    (x, mean + dy),
-                    (x + dx, mean),
-                    (x, mean - dy),
-                    (x - dx, mean),
-                ],
-                BLACK.filled(),
-            )))?;
+            // the mean: a diamond of fixed pixel size, black with a white rim so that it stays
+            // visible on the median bar
+            let d = MEAN_DIAMOND;
+            let diamond = |r: i32, style: ShapeStyle| {
+                EmptyElement::at((x + xc, mean))
+                    + Polygon::new(vec![(0, -r), (r, 0), (0, r), (-r, 0)], style)
+            };
+            chart.draw_series([diamond(d + 2, WHITE.filled()), diamond(d, BLACK.filled())])?;
         }
         Ok(())
     }
@@ -656,48 +776,67 @@ impl Figure for StackedFigure {
         let y_max = if y_max > 0.0 { y_max } else { 1.0 };
         let (rows, cols) = grid(self.panels.len());
         let small = self.panels.len() > 1;
-        // Axis descriptions on the outer panels only; as many y ticks as the panel height holds.
-        let cell_h = area.dim_in_pixel().1 / rows as u32;
-        let y_ticks = ((cell_h.saturating_sub(70)) / 22).clamp(2, 10) as usize;
+        // small multiples: axis titles once for the grid, tick labels on the outer panels
+        let panels_area = if small {
+            shared_axis_titles(&area, &self.y_label, "month")?
+        } else {
+            area.clone()
+        };
+        let (pw, ph) = panels_area.dim_in_pixel();
+        let (cw, ch) = (pw / cols as u32, ph / rows as u32);
+        let tick = if small { PANEL_TICK_SIZE } else { TICK_SIZE };
+        let y_area = y_tick_width(0.0, y_max, tick);
+        let (x_ticks, y_ticks) = if small {
+            tick_counts(cw.saturating_sub(y_area), ch)
+        } else {
+            (10, 10)
+        };
         let n_panels = self.panels.len();
         for (j, (panel, cell)) in self
             .panels
             .iter()
-            .zip(area.split_evenly((rows, cols)))
+            .zip(panels_area.split_evenly((rows, cols)))
             .enumerate()
         {
             let first_col = j % cols == 0;
             let last_row = j + cols >= n_panels;
             let x_min = panel.months.first().copied().unwrap_or(0.0);
             let x_max = panel.months.last().copied().unwrap_or(1.0).max(x_min + 1.0);
+            let caption = fit(&panel.caption, LABEL_SIZE, f64::from(cw) - 16.0);
             let mut chart = ChartBuilder::on(&cell)
                 .margin(8)
-                .caption(panel.caption.as_str(), font(LABEL_SIZE + 1.0))
+                .margin_right(16)
+                .caption(caption, font(LABEL_SIZE))
                 .x_label_area_size(match (small, last_row) {
                     (false, _) => 44,
-                    (true, true) => 36,
-                    (true, false) => 18,
+                    (true, true) => 22,
+                    (true, false) => 4,
                 })
                 .y_label_area_size(match (small, first_col) {
                     (false, _) => 78,
-                    (true, true) => 62,
-                    (true, false) => 40,
+                    (true, true) => y_area,
+                    (true, false) => 4,
                 })
                 .build_cartesian_2d(x_min..x_max, 0.0..y_max)?;
+            let y_desc = if small {
+                String::new()
+            } else {
+                first_fitting(
+                    &[&self.y_label, without_unit(&self.y_label)],
+                    LABEL_SIZE,
+                    f64::from(ch) - 80.0,
+                )
+            };
             chart
                 .configure_mesh()
-                .x_desc(if !small || last_row { "month" } else { "" })
-                .y_desc(if !small || first_col {
-                    self.y_label.as_str()
-                } else {
-                    ""
-                })
-                .axis_desc_style(font(if small { 13.0 } else { LABEL_SIZE }))
-                .label_style(font(if small { 11.0 } else { TICK_SIZE }))
+                .x_desc(if small { "" } else { "month" })
+                .y_desc(y_desc)
+                .axis_desc_style(font(LABEL_SIZE))
+                .label_style(font(tick))
                 .y_label_formatter(&fmt_axis)
                 .x_label_formatter(&|v| format!("{v:.0}"))
-                .x_labels(if small { 5 } else { 10 })
-                .y_labels(if small { y_ticks } else { 10 })
+                .x_labels(if !small || last_row { x_ticks } else { 0 })
+                .y_labels(if !small || first_col { y_ticks } else { 0 })
                 .light_line_style(TRANSPARENT)
                 .bold_line_style(RGBColor(225, 225, 225))
                 .draw()?;
@@ -738,16 +877,29 @@ pub(crate) struct ForestRow {
 /// One panel (metric) of a forest plot.
 pub(crate) struct ForestPanel {
     pub caption: String,
+    /// the x axis title, e.g. `difference vs baseline; higher is better`
+    pub x_desc: String,
+    /// the side of zero that is better (`Some(true)`: right), shaded light green
+    pub better_right: Option<bool>,
     pub rows: Vec<ForestRow>,
 }
 
 /// Paired differences with 95% CIs against the baseline, one panel per metric. Rows are named
-/// at the left of each row of panels (colours repeat beyond eight scenarios; names do not).
+/// once at the left of each row of panels (colours repeat beyond seven scenarios; names do not).
 pub(crate) struct ForestFigure {
     pub title: String,
     /// one name per row, top to bottom (the same rows in every panel)
     pub labels: Vec<String>,
     pub panels: Vec<ForestPanel>,
+    /// all panels side by side in one row (a compact headline figure)
+    pub one_row: bool,
+}
+
+impl ForestFigure {
+    /// A pixel size for the one-row layout: full width, tall enough for every row of names.
+    pub(crate) fn one_row_size(rows: usize) -> (u32, u32) {
+        (SIZE.0, (150 + 20 * rows as u32).clamp(300, SIZE.1))
+    }
 }
 
 impl Figure for ForestFigure {
@@ -756,17 +908,53 @@ impl Figure for ForestFigure {
         DB::ErrorType: 'static,
     {
         let area = frame(root, &self.title, &[])?;
-        let (rows, cols) = grid(self.panels.len());
-        let cells = area.split_evenly((rows, cols));
-        // Row names: the font shrinks with the number of rows so that names never overlap.
+        let (rows, cols) = if self.one_row {
+            (1, self.panels.len().max(1))
+        } else {
+            grid(self.panels.len())
+        };
+        // Row names in a strip at the left: the font shrinks with the number of rows so that
+        // names never overlap, and names longer than a quarter of the figure are shortened.
         let n = self.labels.len().max(1);
-        let cell_h = cells.first().map_or(0, |c| c.dim_in_pixel().1) as f64;
+        let cell_h = f64::from(area.dim_in_pixel().1) / rows as f64;
         let pitch = (cell_h - 90.0).max(n as f64) / n as f64;
-        let name_style = font((0.8 * pitch).clamp(8.0, 13.0));
-        let mut name_w = 0;
-        for l in &self.labels {
-            name_w = name_w.max(area.estimate_text_size(l, &name_style)?.0);
-        }
+        let name_size = (0.8 * pitch).clamp(8.0, 13.0);
+        let name_style = font(name_size);
+        let max_name = f64::from(area.dim_in_pixel().0) * 0.25;
+        let names: Vec<String> = self
+            .labels
+            .iter()
+            .map(|l| fit(l, name_size, max_name))
+            .collect();
+        let name_w = names
+            .iter()
+            .map(|l| text::width(l, name_size))
+            .fold(0.0, f64::max)
+            .ceil() as u32;
+        let (_, panels_area) = area.split_horizontally(name_w + 14);
+        let names_right = panels_area.get_base_pixel().0 - 6;
+        let cells = panels_area.split_evenly((rows, cols));
+        let cell_w = cells.first().map_or(0.0, |c| f64::from(c.dim_in_pixel().0));
+        // panel captions at one size for the figure: each at a smaller size, else without its
+        // unit, before any is shortened
+        let fitted: Vec<(f64, String)> = self
+            .panels
+            .iter()
+            .map(|p| {
+                let (size, text) = fit_size(&p.caption, 14.0, 11.0, cell_w - 12.0);
+                if text == p.caption {
+                    (size, p.caption.clone())
+                } else {
+                    let short = without_unit(&p.caption);
+                    (
+                        fit_size(short, 14.0, 11.0, cell_w - 12.0).0,
+                        short.to_string(),
+                    )
+                }
+            })
+            .collect();
+        let cap_size = fitted.iter().map(|f| f.0).fold(14.0, f64::min);
+        let captions: Vec<String> = fitted.into_iter().map(|f| f.1).collect();
         for (k, (panel, cell)) in self.panels.iter().zip(cells).enumerate() {
             let first_col = k % cols == 0;
             let n = panel.rows.len().max(1);
@@ -784,18 +972,44 @@ impl Figure for ForestFigure {
                 x0 = -m;
                 x1 = m;
             }
+            let plot_w = cell_w - 36.0;
+            let (cap_size, caption) = (cap_size, fit(&captions[k], cap_size, cell_w - 12.0));
+            let short = panel
+                .x_desc
+                .split_once("; ")
+                .map_or(String::new(), |(_, d)| d.to_string());
+            let x_desc = first_fitting(
+                &[
+                    &panel.x_desc,
+                    &format!("difference; {short}"),
+                    &short,
+                    "difference",
+                    "",
+                ],
+                12.0,
+                plot_w,
+            );
             let mut chart = ChartBuilder::on(&cell)
                 .margin(10)
-                .caption(panel.caption.as_str(), font(14.0))
+                .margin_right(18)
+                .caption(caption, font(cap_size))
                 .x_label_area_size(36)
-                .y_label_area_size(if first_col { name_w + 12 } else { 8 })
+                .y_label_area_size(8)
                 .build_cartesian_2d(x0..x1, -0.5..n as f64 - 0.5)?;
+            if let Some(right) = panel.better_right {
+                let (a, b) = if right { (0.0, x1) } else { (x0, 0.0) };
+                chart.plotting_area().draw(&Rectangle::new(
+                    [(a, -0.5), (b, n as f64 - 0.5)],
+                    RGBColor(232, 245, 233).filled(),
+                ))?;
+            }
+            let x_ticks = ((plot_w / 60.0) as usize).clamp(3, 6);
             chart
                 .configure_mesh()
                 .disable_y_mesh()
                 .y_labels(0)
-                .x_labels(5)
-                .x_desc("difference vs baseline")
+                .x_labels(x_ticks)
+                .x_desc(x_desc)
                 .axis_desc_style(font(12.0))
                 .label_style(font(11.0))
                 .x_label_formatter(&fmt_axis)
@@ -809,11 +1023,11 @@ impl Figure for ForestFigure {
             for (i, r) in panel.rows.iter().enumerate() {
                 // first scenario on top
                 let y = (n - 1 - i) as f64;
-                if let (true, Some(name)) = (first_col, self.labels.get(i)) {
-                    let (px, py) = chart.backend_coord(&(x0, y));
+                if let (true, Some(name)) = (first_col, names.get(i)) {
+                    let (_, py) = chart.backend_coord(&(x0, y));
                     root.draw(&Text::new(
                         name.clone(),
-                        (px - 8, py),
+                        (names_right, py),
                         name_style.pos(Pos::new(HPos::Right, VPos::Center)),
                     ))?;
                 }

@@ -1,12 +1,12 @@
 //! The plots of a run directory and of a comparison directory.
 
 use super::charts::{
-    save, BandFigure, BandSeries, BoxFigure, BoxItem, ForestFigure, ForestPanel, ForestRow,
-    StackPanel, StackedFigure,
+    save, save_sized, BandFigure, BandSeries, BoxFigure, BoxItem, ForestFigure, ForestPanel,
+    ForestRow, StackPanel, StackedFigure,
 };
-use super::colour;
 use super::data::{read_comparison_dir, read_run, sorted_finite, ComparisonData, RunData};
-use crate::metrics::{is_share, metric_index, METRICS};
+use super::{colour, scenario_colours};
+use crate::metrics::{self, is_share, metric_index, Better, METRICS};
 use plotters::style::RGBColor;
 use std::path::{Path, PathBuf};
 
@@ -45,11 +45,14 @@ pub const BRINKERHOFF_METRICS: [(&str, &str); 4] = [
     ("brinkerhoff_cooptation_share", "co-optation"),
 ];
 
+/// What every interval in plots, reports and the classroom page covers.
+pub const INTERVAL_NOTE: &str = "95% CI, Monte Carlo only; parameters fixed";
+
 /// Forest-plot groups: file stem, title, metrics (one panel each).
 pub const FOREST_GROUPS: [(&str, &str, [&str; 6]); 2] = [
     (
         "forest_outcomes",
-        "Outcomes: paired difference vs baseline, mean with 95% CI",
+        "Outcomes: paired difference vs baseline, mean and 95% CI (Monte Carlo only; parameters fixed)",
         [
             "survival_rate",
             "clients_served",
@@ -61,7 +64,7 @@ pub const FOREST_GROUPS: [(&str, &str, [&str; 6]); 2] = [
     ),
     (
         "forest_organizations",
-        "Organizations: paired difference vs baseline, mean with 95% CI",
+        "Organizations: paired difference vs baseline, mean and 95% CI (Monte Carlo only; parameters fixed)",
         [
             "closures",
             "reserve_months_median",
@@ -72,6 +75,9 @@ pub const FOREST_GROUPS: [(&str, &str, [&str; 6]); 2] = [
         ],
     ),
 ];
+
+/// Stem of the forest plot of the metrics a report answers with first.
+pub const HEADLINE_FOREST: &str = "forest_headline";
 
 /// Stem of the survival plot.
 pub const SURVIVAL: &str = "survival";
@@ -97,12 +103,17 @@ pub fn comparison_plot_stems() -> Vec<String> {
     v
 }
 
-/// `metric (unit)` as an axis label.
+/// `Label (unit)` as an axis label (the catalogue's human label; the name for an unknown metric).
 pub fn axis_label(metric: &str) -> String {
     match metric_index(metric) {
-        Some(i) => format!("{metric} ({})", METRICS[i].unit),
+        Some(i) => format!("{} ({})", METRICS[i].label, METRICS[i].unit),
         None => metric.to_string(),
     }
+}
+
+/// The catalogue label of a metric (its name if unknown).
+fn label(metric: &str) -> &str {
+    metrics::spec(metric).map_or(metric, |m| m.label)
 }
 
 fn share(metric: &str) -> bool {
@@ -130,12 +141,15 @@ fn band_series(run: &RunData, metric: &str, c: RGBColor) -> Option<BandSeries> {
 /// Plots shared by a single run and a comparison; `runs` in display order; `reference` names the
 /// comparison's baseline.
 fn common_plots(
-    runs: &[RunData],
+    runs: &[&RunData],
     reference: Option<&str>,
     out: &Path,
 ) -> anyhow::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
-    let cols: Vec<RGBColor> = (0..runs.len()).map(colour).collect();
+    let cols = scenario_colours(
+        runs.len(),
+        reference.and_then(|r| runs.iter().position(|x| x.name == r)),
+    );
 
     // 1. survival, step line of the median with a 90% band
     let series: Vec<BandSeries> = runs
@@ -145,7 +159,10 @@ fn common_plots(
         .collect();
     if !series.is_empty() {
         let fig = BandFigure {
-            title: "ISO survival: median over replications with 90% band".into(),
+            title: format!(
+                "{}: median over replications with 90% band",
+                label("survival_rate")
+            ),
             y_label: axis_label("survival_rate"),
             share: true,
             inner: false,
@@ -168,7 +185,7 @@ fn common_plots(
             continue;
         }
         let fig = BandFigure {
-            title: format!("{metric}: median with 50% and 90% bands"),
+            title: format!("{}: median with 50% and 90% bands", label(metric)),
             y_label: axis_label(metric),
             share: share(metric),
             inner: true,
@@ -198,7 +215,10 @@ fn common_plots(
         }
         let n = items.iter().map(|i| i.sorted.len()).max().unwrap_or(0);
         let fig = BoxFigure {
-            title: format!("{metric}: replication summaries (n = {n} per scenario)"),
+            title: format!(
+                "{}: one summary per replication (n = {n} per scenario)",
+                label(metric)
+            ),
             y_label: axis_label(metric),
             share: share(metric),
             items,
@@ -270,7 +290,7 @@ fn stack_panel(run: &RunData, layers: &[(&str, &str)]) -> Option<StackPanel> {
 /// Plots whose metrics are absent from the files are skipped. Returns the files written.
 pub fn run_plots(run_dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let run = read_run(run_dir)?;
-    common_plots(std::slice::from_ref(&run), None, &run_dir.join("plots"))
+    common_plots(&[&run], None, &run_dir.join("plots"))
 }
 
 /// Writes the plots across the scenarios of a comparison directory into `cmp_dir/plots/`:
@@ -281,46 +301,113 @@ pub fn comparison_plots(cmp_dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     comparison_plots_from(&data)
 }
 
+/// The runs of a comparison in display order: the baseline first, then the others as given.
+pub fn display_order(data: &ComparisonData) -> Vec<&RunData> {
+    let base = data.baseline_index();
+    std::iter::once(&data.runs[base])
+        .chain(
+            data.runs
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != base)
+                .map(|(_, r)| r),
+        )
+        .collect()
+}
+
+/// The forest panel of one metric: a row per scenario other than the baseline.
+fn forest_panel(
+    data: &ComparisonData,
+    metric: &str,
+    others: &[&RunData],
+    colours: &[RGBColor],
+) -> ForestPanel {
+    let spec = metrics::spec(metric);
+    let better = spec.map_or(Better::Neither, |m| m.better);
+    let direction = spec.map_or("", |m| m.better_text());
+    ForestPanel {
+        caption: axis_label(metric),
+        x_desc: match better {
+            Better::Neither => format!("difference vs {}", data.manifest.baseline),
+            _ => format!("difference vs {}; {direction}", data.manifest.baseline),
+        },
+        better_right: match better {
+            Better::Higher => Some(true),
+            Better::Lower => Some(false),
+            Better::Neither => None,
+        },
+        rows: others
+            .iter()
+            .zip(colours)
+            .map(|(r, c)| {
+                let row = data.row(metric, &r.name);
+                ForestRow {
+                    colour: *c,
+                    diff: row.map_or(f64::NAN, |x| x.paired.diff_mean),
+                    low: row.map_or(f64::NAN, |x| x.paired.diff_ci95_low),
+                    high: row.map_or(f64::NAN, |x| x.paired.diff_ci95_high),
+                }
+            })
+            .collect(),
+    }
+}
+
+fn forest(
+    data: &ComparisonData,
+    title: &str,
+    metrics: &[&str],
+    out: &Path,
+    stem: &str,
+    one_row: bool,
+) -> anyhow::Result<Vec<PathBuf>> {
+    let runs = display_order(data);
+    let others = &runs[1..];
+    let colours = scenario_colours(runs.len(), Some(0));
+    let fig = ForestFigure {
+        title: title.replace("vs baseline", &format!("vs {}", data.manifest.baseline)),
+        labels: others.iter().map(|r| r.name.clone()).collect(),
+        panels: metrics
+            .iter()
+            .map(|m| forest_panel(data, m, others, &colours[1..]))
+            .collect(),
+        one_row,
+    };
+    if one_row {
+        save_sized(&fig, out, stem, ForestFigure::one_row_size(others.len()))
+    } else {
+        save(&fig, out, stem)
+    }
+}
+
+/// Writes `plots/forest_headline.{png,svg}`: the paired differences of `metrics` (the ones a
+/// report answers with first). Nothing is written for a comparison without a second scenario or
+/// without metrics. Returns the files written.
+pub fn headline_forest(data: &ComparisonData, metrics: &[&str]) -> anyhow::Result<Vec<PathBuf>> {
+    if data.runs.len() < 2 || metrics.is_empty() {
+        return Ok(Vec::new());
+    }
+    let title = format!("Difference vs baseline: mean and {INTERVAL_NOTE}");
+    forest(
+        data,
+        &title,
+        metrics,
+        &data.dir.join("plots"),
+        HEADLINE_FOREST,
+        metrics.len() <= 5,
+    )
+}
+
 /// [`comparison_plots`] on data already read.
 pub fn comparison_plots_from(data: &ComparisonData) -> anyhow::Result<Vec<PathBuf>> {
     let out = data.dir.join("plots");
     let base_name = data.manifest.baseline.clone();
-    let mut files = common_plots(&data.runs, Some(&base_name), &out)?;
-    let base = data.baseline_index();
-    let others: Vec<(usize, &RunData)> = data
-        .runs
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| *i != base)
-        .collect();
-    if others.is_empty() {
+    let runs = display_order(data);
+    let mut files = common_plots(&runs, Some(&base_name), &out)?;
+    if runs.len() < 2 {
         return Ok(files);
     }
     for (stem, title, metrics) in FOREST_GROUPS {
-        let panels: Vec<ForestPanel> = metrics
-            .iter()
-            .map(|m| ForestPanel {
-                caption: axis_label(m),
-                rows: others
-                    .iter()
-                    .map(|(i, r)| {
-                        let row = data.row(m, &r.name);
-                        ForestRow {
-                            colour: colour(*i),
-                            diff: row.map(|x| x.paired.diff_mean).unwrap_or(f64::NAN),
-                            low: row.map(|x| x.paired.diff_ci95_low).unwrap_or(f64::NAN),
-                            high: row.map(|x| x.paired.diff_ci95_high).unwrap_or(f64::NAN),
-                        }
-                    })
-                    .collect(),
-            })
-            .collect();
-        let fig = ForestFigure {
-            title: title.replace("vs baseline", &format!("vs {}", data.manifest.baseline)),
-            labels: others.iter().map(|(_, r)| r.name.clone()).collect(),
-            panels,
-        };
-        files.extend(save(&fig, &out, stem)?);
+        files.extend(forest(data, title, &metrics, &out, stem, false)?);
     }
     Ok(files)
 }

@@ -7,16 +7,19 @@
 //! to a temporary file and renamed, so a failed render leaves no partial PNG.
 
 mod charts;
+pub use charts::SMALL_MULTIPLES_ABOVE;
 pub mod data;
 mod figures;
 #[doc(hidden)]
 pub mod fixture;
 pub mod partnership_map;
+pub mod text;
 
 pub use figures::{
-    axis_label, comparison_plot_stems, comparison_plots, comparison_plots_from, run_plot_stems,
-    run_plots, BOX_METRICS, BRINKERHOFF, BRINKERHOFF_METRICS, FAN_METRICS, FOREST_GROUPS,
-    REVENUE_METRICS, REVENUE_MIX, SURVIVAL,
+    axis_label, comparison_plot_stems, comparison_plots, comparison_plots_from, display_order,
+    headline_forest, run_plot_stems, run_plots, BOX_METRICS, BRINKERHOFF, BRINKERHOFF_METRICS,
+    FAN_METRICS, FOREST_GROUPS, HEADLINE_FOREST, INTERVAL_NOTE, REVENUE_METRICS, REVENUE_MIX,
+    SURVIVAL,
 };
 
 use plotters::style::{register_font, FontStyle, RGBColor};
@@ -60,6 +63,28 @@ pub fn colour(i: usize) -> RGBColor {
     PALETTE[i % PALETTE.len()]
 }
 
+/// Colour of the reference series (a comparison's baseline): black, which no other scenario gets.
+pub const REFERENCE: RGBColor = RGBColor(0, 0, 0);
+
+/// Colours of `n` scenarios in display order: the one at `reference` (if any) in [`REFERENCE`],
+/// the others from the palette without black, in order. With more than seven others the colours
+/// repeat, so every plot that can show that many scenarios names them (small multiples, named
+/// rows or named boxes).
+pub fn scenario_colours(n: usize, reference: Option<usize>) -> Vec<RGBColor> {
+    let others = &PALETTE[..PALETTE.len() - 1];
+    let mut k = 0;
+    (0..n)
+        .map(|i| {
+            if Some(i) == reference {
+                REFERENCE
+            } else {
+                k += 1;
+                others[(k - 1) % others.len()]
+            }
+        })
+        .collect()
+}
+
 /// Pixel size of every plot.
 pub const SIZE: (u32, u32) = (960, 600);
 
@@ -90,6 +115,29 @@ where
         Err(e) => {
             let _ = std::fs::remove_file(&tmp);
             Err(e)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_scenario_gets_the_reference_colour() {
+        for n in 1..20 {
+            for r in [None, Some(0), Some(n / 2)] {
+                let c = scenario_colours(n, r);
+                for (i, c) in c.iter().enumerate() {
+                    assert_eq!(*c == REFERENCE, Some(i) == r, "n {n} ref {r:?} i {i}");
+                }
+                if n <= if r.is_some() { 8 } else { 7 } {
+                    let mut v: Vec<_> = c.iter().map(|c| (c.0, c.1, c.2)).collect();
+                    v.sort_unstable();
+                    v.dedup();
+                    assert_eq!(v.len(), n, "colours repeat with {n} scenarios");
+                }
+            }
         }
     }
 }

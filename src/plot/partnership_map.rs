@@ -1,10 +1,12 @@
 //! Map of local partnerships (GA's first assessment) from a run's `partnerships.json`
-//! (replication 0): ISOs as nodes on a circle, ties between members of the same
-//! partnership coloured by its alignment (dissolved partnerships in light grey),
-//! a hub per partnership, and the non-ISO organizations at the table as labelled
-//! sector nodes inside the circle, tied to the hubs of the partnerships they sit in.
+//! (replication 0): each partnership operating at the end is a cluster in its own colour, a
+//! hub labelled with its number and its member ISOs around it on a shaded disc, so that who is
+//! in which partnership reads at a glance; ISOs in no partnership sit in a row underneath. The
+//! legend names each partnership's form (formal or informal), alignment, members and the other
+//! sectors at its table, and the partnerships that dissolved.
 
-use super::{colour, render_atomic, SIZE};
+use super::text::{self, fit, fit_size};
+use super::{render_atomic, scenario_colours, SIZE};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -73,199 +75,209 @@ fn read(dir: &Path) -> anyhow::Result<MapData> {
     })
 }
 
+fn font(size: f64) -> TextStyle<'static> {
+    ("sans-serif", size).into_font().color(&BLACK)
+}
+
+/// Colour of the `k`-th operating partnership (repeats after seven; every hub is numbered).
+fn pcolour(k: usize) -> RGBColor {
+    let c = scenario_colours(8, Some(7));
+    c[k % 7]
+}
+
 fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &MapData) -> anyhow::Result<()>
 where
     DB::ErrorType: 'static,
 {
     root.fill(&WHITE)?;
+    let operating: Vec<&Pship> = d.list.iter().filter(|p| p.operating).collect();
+    let dissolved: Vec<&Pship> = d.list.iter().filter(|p| !p.operating).collect();
     let title = format!(
         "Local partnerships at the end of replication 0 ({} formed, {} operating)",
         d.list.len(),
-        d.list.iter().filter(|p| p.operating).count()
+        operating.len()
     );
-    let body = root.titled(&title, ("sans-serif", 22.0).into_font().color(&BLACK))?;
-    let label = ("sans-serif", 13.0).into_font().color(&BLACK);
+    let (w0, _) = root.dim_in_pixel();
+    let (ts, title) = fit_size(&title, 22.0, 14.0, f64::from(w0) - 20.0);
+    let body = root.titled(&title, font(ts))?;
     let (w, h) = body.dim_in_pixel();
     let (w, h) = (w as i32, h as i32);
-    // legend on the right
-    let lx = w - 230;
-    let mut ly = 20;
-    let grey = RGBColor(200, 200, 200);
-    for (k, name) in d.alignments.iter().enumerate() {
-        body.draw(&PathElement::new(
-            vec![(lx, ly), (lx + 26, ly)],
-            colour(k).stroke_width(3),
-        ))?;
-        body.draw(&Text::new(
-            format!("tie: {name}"),
-            (lx + 32, ly),
-            label.pos(Pos::new(HPos::Left, VPos::Center)),
-        ))?;
-        ly += 22;
-    }
-    body.draw(&PathElement::new(
-        vec![(lx, ly), (lx + 26, ly)],
-        grey.stroke_width(1),
-    ))?;
-    body.draw(&Text::new(
-        "tie: dissolved",
-        (lx + 32, ly),
-        label.pos(Pos::new(HPos::Left, VPos::Center)),
-    ))?;
-    ly += 22;
-    body.draw(&Circle::new((lx + 13, ly), 6, BLACK.filled()))?;
-    body.draw(&Text::new(
-        "ISO in a partnership",
-        (lx + 32, ly),
-        label.pos(Pos::new(HPos::Left, VPos::Center)),
-    ))?;
-    ly += 22;
-    body.draw(&Circle::new((lx + 13, ly), 6, grey.filled()))?;
-    body.draw(&Text::new(
-        "ISO not in one",
-        (lx + 32, ly),
-        label.pos(Pos::new(HPos::Left, VPos::Center)),
-    ))?;
-    ly += 22;
-    body.draw(&Rectangle::new(
-        [(lx + 7, ly - 6), (lx + 19, ly + 6)],
-        RGBColor(240, 228, 66).filled(),
-    ))?;
-    body.draw(&Text::new(
-        "other organizations (sector)",
-        (lx + 32, ly),
-        label.pos(Pos::new(HPos::Left, VPos::Center)),
-    ))?;
-    ly += 22;
-    body.draw(&Circle::new((lx + 13, ly), 8, BLACK.stroke_width(2)))?;
-    body.draw(&Text::new(
-        "partnership hub (F = formal)",
-        (lx + 32, ly),
-        label.pos(Pos::new(HPos::Left, VPos::Center)),
-    ))?;
 
-    let cx = (w - 240) / 2;
-    let cy = h / 2;
-    let r = (cx.min(cy) - 30).max(20) as f64;
-    let n = d.isos.max(1);
-    let pos = |i: usize| -> (i32, i32) {
-        let a = std::f64::consts::TAU * i as f64 / n as f64 - std::f64::consts::FRAC_PI_2;
-        (cx + (r * a.cos()) as i32, cy + (r * a.sin()) as i32)
+    // legend on the right: one line per operating partnership, then the dissolved ones
+    let legend_w = 270;
+    let lx = w - legend_w;
+    let size = 13.0;
+    let max_w = f64::from(legend_w - 40);
+    let line = |y: i32, s: &str| -> anyhow::Result<()> {
+        body.draw(&Text::new(
+            fit(s, size, max_w),
+            (lx + 30, y),
+            font(size).pos(Pos::new(HPos::Left, VPos::Center)),
+        ))?;
+        Ok(())
     };
-    let hub = |p: &Pship| -> (i32, i32) {
-        if p.members.is_empty() {
-            return (cx, cy);
+    let mut ly = 14;
+    let row = 20;
+    body.draw(&Text::new(
+        "Operating at the end",
+        (lx, ly),
+        font(size).pos(Pos::new(HPos::Left, VPos::Center)),
+    ))?;
+    ly += row;
+    let room = (h - 150) / row;
+    for (k, p) in operating.iter().enumerate() {
+        if k as i32 >= room - 1 && operating.len() as i32 > room {
+            line(ly, &format!("… and {} more", operating.len() - k))?;
+            ly += row;
+            break;
         }
-        let (sx, sy) = p.members.iter().fold((0i64, 0i64), |acc, &i| {
-            let (x, y) = pos(i);
-            (acc.0 + i64::from(x), acc.1 + i64::from(y))
-        });
-        let k = p.members.len() as i64;
-        let (mx, my) = ((sx / k) as i32, (sy / k) as i32);
-        // pull hubs towards the circle's rim so they do not all sit at the centre
-        let (dx, dy) = (f64::from(mx - cx), f64::from(my - cy));
-        let len = (dx * dx + dy * dy).sqrt();
-        if len < 1.0 {
-            return (mx, my);
-        }
-        let s = (0.6 * r / len).max(1.0).min(0.75 * r / len);
-        (cx + (dx * s) as i32, cy + (dy * s) as i32)
-    };
-    // dissolved first (underneath), then operating partnerships
-    let mut order: Vec<&Pship> = d.list.iter().collect();
-    order.sort_by_key(|p| p.operating);
-    let mut member = vec![false; n];
-    for p in &order {
-        let style = if p.operating {
-            colour(p.alignment.clamp(1, 4) - 1).stroke_width(2)
-        } else {
-            grey.stroke_width(1)
-        };
-        for (a, &i) in p.members.iter().enumerate() {
-            for &j in &p.members[a + 1..] {
-                body.draw(&PathElement::new(vec![pos(i), pos(j)], style))?;
-            }
-            if p.operating {
-                member[i] = true;
+        body.draw(&Circle::new((lx + 12, ly), 7, pcolour(k).filled()))?;
+        let align = d
+            .alignments
+            .get(p.alignment.clamp(1, 4) - 1)
+            .cloned()
+            .unwrap_or_default();
+        line(
+            ly,
+            &format!(
+                "P{} {}, {align}: {} ISOs",
+                p.id,
+                if p.formal { "formal" } else { "informal" },
+                p.members.len()
+            ),
+        )?;
+        ly += row;
+    }
+    if operating.is_empty() {
+        line(ly, "none")?;
+        ly += row;
+    }
+    ly += 6;
+    let grey = RGBColor(190, 190, 190);
+    body.draw(&Circle::new((lx + 12, ly), 7, grey.filled()))?;
+    line(ly, "ISO in no partnership")?;
+    ly += row;
+    if !dissolved.is_empty() {
+        let ids: Vec<String> = dissolved.iter().map(|p| format!("P{}", p.id)).collect();
+        line(ly, &format!("Dissolved: {}", ids.join(", ")))?;
+        ly += row;
+    }
+    let mut sectors: Vec<&str> = Vec::new();
+    for p in &operating {
+        for s in &p.sectors {
+            if !sectors.contains(&s.as_str()) {
+                sectors.push(s);
             }
         }
     }
-    // sectors inside the circle, tied to the hubs of operating partnerships
-    let sectors: Vec<String> = {
-        let mut s: Vec<String> = Vec::new();
-        for p in d.list.iter().filter(|p| p.operating) {
-            for x in &p.sectors {
-                if !s.contains(x) {
-                    s.push(x.clone());
-                }
+    if !sectors.is_empty() {
+        // other organizations at the tables, wrapped over lines
+        let mut cur = String::from("Other sectors at the tables:");
+        for s in sectors {
+            let next = format!("{cur} {s},");
+            if text::width(&next, size) > max_w {
+                line(ly, cur.trim_end_matches(','))?;
+                ly += row;
+                cur = format!("{s},");
+            } else {
+                cur = next;
             }
         }
-        s
-    };
-    let sr = 0.3 * r;
-    let spos = |k: usize| -> (i32, i32) {
-        let a = std::f64::consts::TAU * k as f64 / sectors.len().max(1) as f64;
-        (cx + (sr * a.cos()) as i32, cy + (sr * a.sin()) as i32)
-    };
-    for p in d.list.iter().filter(|p| p.operating) {
-        let hp = hub(p);
-        for (k, s) in sectors.iter().enumerate() {
-            if p.sectors.contains(s) {
-                body.draw(&PathElement::new(
-                    vec![spos(k), hp],
-                    RGBColor(150, 150, 150).stroke_width(1),
-                ))?;
-            }
-        }
+        line(ly, cur.trim_end_matches(','))?;
+    }
+
+    // ISOs in no partnership: a row (or rows) at the bottom
+    let mut member = vec![false; d.isos];
+    for p in &operating {
         for &i in &p.members {
-            body.draw(&PathElement::new(
-                vec![pos(i), hp],
-                colour(p.alignment.clamp(1, 4) - 1).mix(0.4).stroke_width(1),
-            ))?;
+            member[i] = true;
         }
-        body.draw(&Circle::new(hp, 9, WHITE.filled()))?;
-        body.draw(&Circle::new(hp, 9, BLACK.stroke_width(2)))?;
-        body.draw(&Text::new(
-            format!("{}{}", if p.formal { "F" } else { "" }, p.id),
-            hp,
-            ("sans-serif", 10.0)
-                .into_font()
-                .color(&BLACK)
-                .pos(Pos::new(HPos::Center, VPos::Center)),
-        ))?;
     }
-    for (k, s) in sectors.iter().enumerate() {
-        let (x, y) = spos(k);
-        body.draw(&Rectangle::new(
-            [(x - 6, y - 6), (x + 6, y + 6)],
-            RGBColor(240, 228, 66).filled(),
-        ))?;
-        body.draw(&Text::new(
-            s.clone(),
-            (x, y + 9),
-            label.pos(Pos::new(HPos::Center, VPos::Top)),
-        ))?;
-    }
-    for (i, &is_member) in member.iter().enumerate().take(d.isos) {
-        let c = if is_member { BLACK } else { grey };
-        body.draw(&Circle::new(pos(i), 6, c.filled()))?;
-        let (x, y) = pos(i);
-        let (dx, dy) = (x - cx, y - cy);
-        let lp = (x + dx / 12, y + dy / 12);
+    let loose: Vec<usize> = (0..d.isos).filter(|&i| !member[i]).collect();
+    let pitch = 22;
+    let per_row = ((lx - 40) / pitch).max(1) as usize;
+    let loose_rows = loose.len().div_ceil(per_row) as i32;
+    let bottom_h = if loose.is_empty() {
+        0
+    } else {
+        26 + loose_rows * pitch
+    };
+    let node = |x: i32, y: i32, i: usize, fill: RGBColor, ink: RGBColor| -> anyhow::Result<()> {
+        body.draw(&Circle::new((x, y), 9, fill.filled()))?;
         body.draw(&Text::new(
             format!("{i}"),
-            lp,
-            ("sans-serif", 10.0)
+            (x, y),
+            ("sans-serif", 9.0)
                 .into_font()
-                .color(&RGBColor(90, 90, 90))
+                .color(&ink)
                 .pos(Pos::new(HPos::Center, VPos::Center)),
         ))?;
-    }
-    if d.list.is_empty() {
+        Ok(())
+    };
+    if !loose.is_empty() {
+        let y0 = h - bottom_h;
         body.draw(&Text::new(
-            "no partnership formed",
+            format!("ISOs in no partnership ({})", loose.len()),
+            (20, y0 + 8),
+            font(size).pos(Pos::new(HPos::Left, VPos::Center)),
+        ))?;
+        for (k, &i) in loose.iter().enumerate() {
+            let x = 30 + (k % per_row) as i32 * pitch;
+            let y = y0 + 30 + (k / per_row) as i32 * pitch;
+            node(x, y, i, grey, RGBColor(40, 40, 40))?;
+        }
+    }
+
+    // clusters: one cell each in a grid over the rest
+    let area_w = lx - 20;
+    let area_h = h - bottom_h - 10;
+    if operating.is_empty() {
+        body.draw(&Text::new(
+            if d.list.is_empty() {
+                "no partnership formed".to_string()
+            } else {
+                format!(
+                    "no partnership operating at the end ({} dissolved)",
+                    dissolved.len()
+                )
+            },
+            (area_w / 2, area_h / 2),
+            font(18.0).pos(Pos::new(HPos::Center, VPos::Center)),
+        ))?;
+        return Ok(());
+    }
+    let (rows, cols) = super::charts::grid(operating.len());
+    let (cw, ch) = (area_w / cols as i32, area_h / rows as i32);
+    for (k, p) in operating.iter().enumerate() {
+        let c = pcolour(k);
+        let cx = 10 + (k % cols) as i32 * cw + cw / 2;
+        let cy = 6 + (k / cols) as i32 * ch + ch / 2;
+        let m = p.members.len().max(1);
+        // the ring holds the members 22 pixels apart, within the cell
+        let fit_r = (cw.min(ch) / 2 - 14).max(12);
+        let need_r = ((22 * m) as f64 / std::f64::consts::TAU).ceil() as i32;
+        let r = need_r.max(fit_r * 3 / 5).min(fit_r);
+        body.draw(&Circle::new((cx, cy), r + 12, c.mix(0.12).filled()))?;
+        let pos = |j: usize| -> (i32, i32) {
+            let a = std::f64::consts::TAU * j as f64 / m as f64 - std::f64::consts::FRAC_PI_2;
+            (
+                cx + (f64::from(r) * a.cos()).round() as i32,
+                cy + (f64::from(r) * a.sin()).round() as i32,
+            )
+        };
+        for j in 0..p.members.len() {
+            body.draw(&PathElement::new(vec![(cx, cy), pos(j)], c.stroke_width(2)))?;
+        }
+        for (j, &i) in p.members.iter().enumerate() {
+            let (x, y) = pos(j);
+            node(x, y, i, c, WHITE)?;
+        }
+        body.draw(&Circle::new((cx, cy), 12, WHITE.filled()))?;
+        body.draw(&Circle::new((cx, cy), 12, c.stroke_width(3)))?;
+        body.draw(&Text::new(
+            format!("P{}", p.id),
             (cx, cy),
-            ("sans-serif", 18.0)
+            ("sans-serif", 10.0)
                 .into_font()
                 .color(&BLACK)
                 .pos(Pos::new(HPos::Center, VPos::Center)),

@@ -217,8 +217,24 @@ fn draw_sobol<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, b: &SobolBars<'
     let hi = all.filter(|v| v.is_finite()).fold(0.1f64, f64::max);
     let pad = 0.05 * (hi - lo);
     let longest = b.names.iter().map(|n| n.len()).max().unwrap_or(4) as u32;
-    let mut chart = ChartBuilder::on(root)
-        .caption(&b.title, ("sans-serif", 22))
+    // the legend in a strip under the title, clear of the bars, the names and the axis
+    let body = root.titled(&b.title, ("sans-serif", 22)).map_err(err)?;
+    let (strip, rest) = body.split_vertically(30);
+    let mut x = 20;
+    for (name, c) in [(b.labels[0], colour(0)), (b.labels[1], colour(1))] {
+        strip
+            .draw(&Rectangle::new([(x, 9), (x + 14, 21)], c.filled()))
+            .map_err(err)?;
+        strip
+            .draw(&Text::new(
+                name.to_string(),
+                (x + 20, 15),
+                label_style(14).pos(Pos::new(HPos::Left, VPos::Center)),
+            ))
+            .map_err(err)?;
+        x += 20 + crate::plot::text::width(name, 14.0) as i32 + 30;
+    }
+    let mut chart = ChartBuilder::on(&rest)
         .margin(15)
         .x_label_area_size(40)
         .y_label_area_size((longest * 8).clamp(40, 380))
@@ -271,22 +287,6 @@ fn draw_sobol<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, b: &SobolBars<'
         ))
         .map_err(err)?;
     }
-    // legend
-    for (j, (name, c)) in [(b.labels[0], colour(0)), (b.labels[1], colour(1))]
-        .into_iter()
-        .enumerate()
-    {
-        // bottom left, under the parameter names and clear of the bars
-        let (px, y) = (20, SIZE.1 as i32 - 50 + 22 * j as i32);
-        root.draw(&Rectangle::new([(px, y - 6), (px + 14, y + 6)], c.filled()))
-            .map_err(err)?;
-        root.draw(&Text::new(
-            name.to_string(),
-            (px + 20, y),
-            label_style(14).pos(Pos::new(HPos::Left, VPos::Center)),
-        ))
-        .map_err(err)?;
-    }
     Ok(())
 }
 
@@ -327,7 +327,32 @@ fn draw_morris<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, m: &MorrisPlot
             RGBColor(170, 170, 170).stroke_width(1),
         )))
         .map_err(err)?;
-    for (i, name) in m.names.iter().enumerate() {
+    // markers first; then labels, most influential first, each at the first spot around its
+    // marker that is clear of every marker and label so far (a crowded point stays unlabelled)
+    use crate::plot::text::{self, Placer};
+    let (px0, py0) = chart.backend_coord(&(0.0, top));
+    let (px1, py1) = chart.backend_coord(&(top, 0.0));
+    let mut placer = Placer::new((
+        f64::from(px0),
+        f64::from(py0),
+        f64::from(px1),
+        f64::from(py1),
+    ));
+    let note_size = 13.0;
+    let note_box = (
+        f64::from(px0) + 4.0,
+        f64::from(py0) + 2.0,
+        f64::from(px0)
+            + 8.0
+            + text::width(
+                "99 crowded points unlabelled (see sensitivity.csv)",
+                note_size,
+            ),
+        f64::from(py0) + 4.0 + text::height(note_size),
+    );
+    placer.block(note_box);
+    let mut order: Vec<usize> = Vec::new();
+    for (i, _) in m.names.iter().enumerate() {
         let (x, l, h) = m.mu_star[i];
         let y = m.sigma[i].0;
         if !(x.is_finite() && y.is_finite()) {
@@ -345,13 +370,51 @@ fn draw_morris<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, m: &MorrisPlot
         chart
             .draw_series(std::iter::once(Circle::new((x, y), 5, c.filled())))
             .map_err(err)?;
-        chart
-            .draw_series(std::iter::once(Text::new(
-                name.to_string(),
-                (x, y),
-                label_style(13).pos(Pos::new(HPos::Left, VPos::Bottom)),
-            )))
-            .map_err(err)?;
+        let (px, py) = chart.backend_coord(&(x, y));
+        let (px, py) = (f64::from(px), f64::from(py));
+        placer.block((px - 6.0, py - 6.0, px + 6.0, py + 6.0));
+        order.push(i);
+    }
+    order.sort_by(|&a, &b| m.mu_star[b].0.total_cmp(&m.mu_star[a].0));
+    let size = 13.0;
+    let th = text::height(size);
+    let mut unlabelled = 0;
+    for i in order {
+        let (px, py) = chart.backend_coord(&(m.mu_star[i].0, m.sigma[i].0));
+        let (px, py) = (f64::from(px), f64::from(py));
+        let w = text::width(m.names[i], size);
+        // right above, right below, left above, left below, then further out
+        let mut spots = Vec::new();
+        for d in [0.0, 10.0, 22.0] {
+            spots.push((px + 7.0, py - th - 2.0 - d, HPos::Left, VPos::Top));
+            spots.push((px + 7.0, py + 2.0 + d, HPos::Left, VPos::Top));
+            spots.push((px - 7.0 - w, py - th - 2.0 - d, HPos::Left, VPos::Top));
+            spots.push((px - 7.0 - w, py + 2.0 + d, HPos::Left, VPos::Top));
+        }
+        let boxes: Vec<text::Rect> = spots
+            .iter()
+            .map(|&(x, y, _, _)| (x, y, x + w, y + th))
+            .collect();
+        match placer.place(&boxes) {
+            Some(k) => {
+                let (x, y, hp, vp) = spots[k];
+                root.draw(&Text::new(
+                    m.names[i].to_string(),
+                    (x as i32, y as i32),
+                    label_style(size as u32).pos(Pos::new(hp, vp)),
+                ))
+                .map_err(err)?;
+            }
+            None => unlabelled += 1,
+        }
+    }
+    if unlabelled > 0 {
+        root.draw(&Text::new(
+            format!("{unlabelled} crowded points unlabelled (see sensitivity.csv)"),
+            (note_box.0 as i32, note_box.1 as i32),
+            label_style(note_size as u32).pos(Pos::new(HPos::Left, VPos::Top)),
+        ))
+        .map_err(err)?;
     }
     Ok(())
 }

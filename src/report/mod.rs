@@ -1,17 +1,33 @@
-//! A self-contained HTML report of a comparison directory.
+//! A self-contained HTML report of a comparison directory, answers first.
 //!
 //! One file, `report.html`: inline CSS, the comparison plots inlined as SVG, no
 //! scripts and no references to other files or the network. The markup is
 //! XHTML-compatible (every element closed, attributes quoted, text escaped) so
 //! it parses with an XML parser once the `<!DOCTYPE html>` line is removed.
-//! Every sentence under a plot is computed from the files it reads.
+//!
+//! The page reads top down: the question; the answer (a forest plot of the
+//! headline metrics and a few sentences computed from the paired differences,
+//! each metric with its label, unit and better direction from the metric
+//! catalogue); a classroom group's explanation; the plots, each captioned with
+//! what it shows and a reading computed from the data; the full tables of every
+//! metric, collapsed; the scenarios' parameters, collapsed; how to reproduce it.
+//! It fits a 1024-pixel screen without horizontal scrolling and prints on A4.
+//! Every interval is labelled as what it is: Monte Carlo error with the
+//! parameters held fixed.
+
+mod answer;
+mod numbers;
+
+pub use answer::{clear, verdict, Verdict};
+pub use numbers::{diff_ci, fixed, fmt_num, percent, signed};
 
 use crate::export::write_atomic;
-use crate::metrics::{metric_index, METRICS, REQUIRED};
+use crate::metrics::{self, MetricSpec, METRICS};
 use crate::plot::data::{quantile, read_comparison_dir, sorted_finite, ComparisonData, RunData};
 use crate::plot::{
-    comparison_plot_stems, comparison_plots_from, BRINKERHOFF, BRINKERHOFF_METRICS, FOREST_GROUPS,
-    REVENUE_METRICS, REVENUE_MIX, SURVIVAL,
+    comparison_plot_stems, comparison_plots_from, display_order, headline_forest, BRINKERHOFF,
+    BRINKERHOFF_METRICS, FOREST_GROUPS, HEADLINE_FOREST, INTERVAL_NOTE, REVENUE_METRICS,
+    REVENUE_MIX, SURVIVAL,
 };
 use anyhow::Context;
 use std::fmt::Write as _;
@@ -26,12 +42,33 @@ pub struct ReportInput {
     pub question: String,
     /// optional classroom explanation (paragraphs separated by blank lines)
     pub explanation: Option<String>,
+    /// the metrics the answer leads with (a classroom group's watched metrics); empty for the
+    /// catalogue's headline metrics
+    pub headline: Vec<String>,
+}
+
+/// The metrics the answer leads with: the input's (those the catalogue and the files know, in
+/// its order), else the catalogue's headline metrics.
+pub fn answer_metrics<'a>(data: &ComparisonData, input: &'a ReportInput) -> Vec<&'a str> {
+    let known = |m: &&str| metrics::spec(m).is_some() && data.rows.iter().any(|r| r.metric == *m);
+    let chosen: Vec<&str> = input
+        .headline
+        .iter()
+        .map(String::as_str)
+        .filter(known)
+        .collect();
+    if chosen.is_empty() {
+        metrics::headline().into_iter().filter(known).collect()
+    } else {
+        chosen
+    }
 }
 
 /// Writes `cmp_dir/report.html` (atomically) and returns its path.
 ///
 /// Uses the SVGs in `cmp_dir/plots/`; if any expected plot is missing, runs
-/// [`crate::plot::comparison_plots`] first.
+/// [`crate::plot::comparison_plots`] first. The headline forest plot
+/// (`plots/forest_headline.*`) is drawn every time, for the metrics the answer leads with.
 pub fn write_report(cmp_dir: &Path, input: &ReportInput) -> anyhow::Result<PathBuf> {
     let data = read_comparison_dir(cmp_dir)?;
     let plots = cmp_dir.join("plots");
@@ -46,6 +83,7 @@ pub fn write_report(cmp_dir: &Path, input: &ReportInput) -> anyhow::Result<PathB
     {
         comparison_plots_from(&data)?;
     }
+    headline_forest(&data, &answer_metrics(&data, input))?;
     let html = render(&data, input, &plots)?;
     let path = cmp_dir.join("report.html");
     write_atomic(&path, html.as_bytes())
@@ -91,72 +129,60 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-/// A number for reading: about three significant digits, `n/a` if not finite.
-pub fn fmt_num(v: f64) -> String {
-    if !v.is_finite() {
-        return "n/a".into();
-    }
-    let a = v.abs();
-    let s = if a == 0.0 {
-        "0".to_string()
-    } else if a >= 1000.0 {
-        format!("{v:.0}")
-    } else if a >= 100.0 {
-        format!("{v:.1}")
-    } else if a >= 1.0 {
-        format!("{v:.2}")
-    } else if a >= 0.001 {
-        format!("{v:.3}")
-    } else {
-        format!("{v:.2e}")
-    };
-    if s == "-0" || s == "-0.0" || s == "-0.00" || s == "-0.000" {
-        s[1..].to_string()
-    } else {
-        s
-    }
-}
-
 fn fmt_signed(v: f64) -> String {
-    let s = fmt_num(v);
-    if v.is_finite() && v > 0.0 {
-        format!("+{s}")
-    } else {
-        s
-    }
+    signed(v, numbers::decimals_for(v))
 }
 
 fn fmt_pct(v: f64) -> String {
-    if v.is_finite() {
-        format!("{:.0}%", v * 100.0)
-    } else {
-        "n/a".into()
-    }
-}
-
-fn unit(metric: &str) -> &'static str {
-    metric_index(metric).map(|i| METRICS[i].unit).unwrap_or("")
+    percent(v)
 }
 
 const CSS: &str = "
 body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; max-width: 1000px;
-  margin: 2em auto; padding: 0 1em; color: #1a1a1a; line-height: 1.45; }
-h1 { margin-bottom: 0.2em; }
-.question { font-size: 1.15em; border-left: 4px solid #0072b2; padding: 0.3em 0.8em; background: #f3f8fc; }
-.explanation { background: #fbf7ee; border: 1px solid #eadfc4; padding: 0.4em 1em; }
-table { border-collapse: collapse; margin: 0.6em 0 1.2em 0; font-size: 0.92em; }
-th, td { border: 1px solid #d0d0d0; padding: 0.25em 0.55em; text-align: left; vertical-align: top; }
+  margin: 1.5em auto; padding: 0 1em; color: #1a1a1a; line-height: 1.45; }
+h1 { margin: 0 0 0.3em 0; font-size: 1.7em; line-height: 1.2; }
+h2 { margin: 1.4em 0 0.5em 0; }
+.question { font-size: 1.1em; border-left: 4px solid #0072b2; padding: 0.3em 0.8em;
+  background: #f3f8fc; margin: 0.5em 0 0.8em 0; }
+ul.answer { padding-left: 1.2em; margin: 0.4em 0; }
+ul.answer li { margin: 0.25em 0; }
+ul.answer li.lead { list-style: none; margin-left: -1.2em; }
+.better { color: #1b7837; font-weight: bold; }
+.desc { display: block; color: #555; font-size: 0.88em; }
+.ci { color: #555; font-size: 0.92em; white-space: nowrap; }
+.worse { color: #b2182b; font-weight: bold; }
+.note { color: #444; font-size: 0.9em; }
+dl.key { display: grid; grid-template-columns: max-content 1fr; gap: 0.1em 0.8em;
+  font-size: 0.9em; margin: 0.4em 0; }
+dl.key dt { font-weight: bold; }
+dl.key dd { margin: 0; }
+.explanation { background: #fbf7ee; border: 1px solid #eadfc4; padding: 0.2em 1em; }
+table { border-collapse: collapse; margin: 0.4em 0 1em 0; font-size: 0.9em; max-width: 100%; }
+th, td { border: 1px solid #d0d0d0; padding: 0.2em 0.45em; text-align: left; vertical-align: top; }
 th { background: #f0f0f0; }
+td.name { overflow-wrap: anywhere; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.sig { font-weight: bold; }
-.wide { overflow-x: auto; }
-figure { margin: 1.5em 0; }
-figure svg { width: 100%; height: auto; max-width: 960px; border: 1px solid #e5e5e5; }
-figcaption { margin-top: 0.3em; }
+figure { margin: 1.2em 0; }
+figure svg { display: block; box-sizing: border-box; width: 100%; height: auto; border: 1px solid #e5e5e5; }
+svg text { font-family: 'DejaVu Sans', 'Bitstream Vera Sans', Verdana, sans-serif; }
+figcaption { margin-top: 0.3em; font-size: 0.95em; }
 figcaption .reading { display: block; color: #333; }
-code { background: #f4f4f4; padding: 0.1em 0.3em; }
+details { margin: 0.5em 0; }
+summary { cursor: pointer; font-weight: bold; }
+h3.metric { margin: 1em 0 0.2em 0; font-size: 1.05em; }
+h3.metric .unit { font-weight: normal; color: #555; }
+code { background: #f4f4f4; padding: 0.1em 0.3em; overflow-wrap: anywhere; }
 code.cmd { word-break: break-all; }
 .muted { color: #666; font-size: 0.9em; }
+@page { size: A4; margin: 14mm; }
+@media print {
+  body { max-width: none; margin: 0; padding: 0; font-size: 10pt; }
+  details::details-content { content-visibility: visible; display: block; }
+  summary { list-style: none; }
+  figure, tr, ul.answer li, dl.key { break-inside: avoid; }
+  h2, h3 { break-after: avoid; }
+}
 ";
 
 fn render(data: &ComparisonData, input: &ReportInput, plots: &Path) -> anyhow::Result<String> {
@@ -172,6 +198,11 @@ fn render(data: &ComparisonData, input: &ReportInput, plots: &Path) -> anyhow::R
         "<p class=\"question\"><strong>Question:</strong> {}</p>",
         text_html(&input.question)
     );
+
+    // the answer first; then the classroom text, the plots, the tables and the details
+    let headline = answer_metrics(data, input);
+    let from_watch = !input.headline.is_empty();
+    answer_section(&mut h, data, &headline, from_watch, plots)?;
     if let Some(text) = input
         .explanation
         .as_deref()
@@ -181,15 +212,21 @@ fn render(data: &ComparisonData, input: &ReportInput, plots: &Path) -> anyhow::R
         for para in text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
             let _ = writeln!(h, "<p>{}</p>", text_html(para));
         }
+        if !input.headline.is_empty() {
+            let labels: Vec<String> = headline
+                .iter()
+                .filter_map(|m| metrics::spec(m))
+                .map(|s| format!("<a href=\"#m-{}\">{}</a>", s.name, escape(s.label)))
+                .collect();
+            let _ = writeln!(h, "<p><strong>Watch:</strong> {}.</p>", labels.join(", "));
+        }
         h.push_str("</section>\n");
     }
-
-    // results first; what each scenario changes follows, for readers who want the details
-    headline_section(&mut h, data);
     figures_section(&mut h, data, plots)?;
+    tables_section(&mut h, data);
     scenarios_section(&mut h, data);
 
-    h.push_str("<h2>Reproducibility</h2>\n<table>\n");
+    h.push_str("<h2 id=\"reproduce\">Reproducibility</h2>\n<table>\n");
     for (k, v) in [
         ("seed", &m.seed),
         ("replications", &m.reps),
@@ -213,6 +250,165 @@ fn render(data: &ComparisonData, input: &ReportInput, plots: &Path) -> anyhow::R
     Ok(h)
 }
 
+/// `Label (unit; higher is better)` of a metric, as HTML.
+fn metric_heading(spec: &MetricSpec) -> String {
+    format!(
+        "{} <span class=\"unit\">({}; {})</span>",
+        escape(spec.label),
+        escape(spec.unit),
+        spec.better_text()
+    )
+}
+
+fn answer_section(
+    h: &mut String,
+    data: &ComparisonData,
+    headline: &[&str],
+    from_watch: bool,
+    plots: &Path,
+) -> anyhow::Result<()> {
+    h.push_str("<section id=\"answer\">\n<h2>The answer</h2>\n<ul class=\"answer\">\n");
+    // a classroom group's watched metrics all go into the sentences; of the catalogue's
+    // headline metrics the first three (the plot shows every one)
+    let per_sentence = if from_watch { 4 } else { 3 };
+    for (k, s) in answer::sentences(data, headline, per_sentence)
+        .iter()
+        .enumerate()
+    {
+        let cls = if k == 0 { " class=\"lead\"" } else { "" };
+        let _ = writeln!(h, "<li{cls}>{s}</li>");
+    }
+    h.push_str("</ul>\n");
+    let path = plots.join(format!("{HEADLINE_FOREST}.svg"));
+    if data.runs.len() > 1 && path.exists() {
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("{}: cannot read", path.display()))?;
+        let set = answer::setting(data);
+        let cap = format!(
+            "Difference from {} per scenario: dot the mean over {} paired replications, bar its \
+             95% CI (Monte Carlo only; parameters fixed); the better side of zero is shaded green.",
+            data.manifest.baseline, set.reps
+        );
+        let _ = writeln!(
+            h,
+            "<figure id=\"fig-{HEADLINE_FOREST}\">\n{}\n<figcaption>{}</figcaption>\n</figure>",
+            inline_svg(&text, &cap),
+            escape(&cap)
+        );
+    }
+    h.push_str("<dl class=\"key\">\n");
+    for spec in headline.iter().filter_map(|m| metrics::spec(m)) {
+        let _ = writeln!(
+            h,
+            "<dt>{}</dt><dd>{} ({}; {}) <a href=\"#m-{}\">all numbers</a></dd>",
+            escape(spec.label),
+            escape(spec.description),
+            escape(spec.unit),
+            spec.better_text(),
+            spec.name
+        );
+    }
+    h.push_str("</dl>\n");
+    let _ = writeln!(
+        h,
+        "<p class=\"note\">Every interval is a {}: it shows how precisely the replications pin \
+         down each number for the parameters as set, not how uncertain the parameters themselves \
+         are. A difference is called clear when its 95% CI excludes zero, and never from fewer \
+         than two replications.</p>\n</section>",
+        escape(INTERVAL_NOTE)
+    );
+    Ok(())
+}
+
+fn tables_section(h: &mut String, data: &ComparisonData) {
+    let set = answer::setting(data);
+    let runs = display_order(data);
+    let present: Vec<&MetricSpec> = METRICS
+        .iter()
+        .filter(|m| {
+            data.rows.iter().any(|r| r.metric == m.name)
+                || runs.iter().any(|r| r.summary.contains_key(m.name))
+        })
+        .collect();
+    h.push_str("<h2 id=\"tables\">All metrics</h2>\n");
+    let _ = writeln!(
+        h,
+        "<p>Mean over replications with its 95% CI, and the paired difference from <strong>{}</strong> \
+         with its 95% CI ({}). Bold: a clear difference (its interval excludes zero).</p>",
+        escape(&data.manifest.baseline),
+        escape(INTERVAL_NOTE)
+    );
+    let _ = writeln!(
+        h,
+        "<details id=\"all-metrics\">\n<summary>Tables of all {} metrics for {} scenarios</summary>",
+        present.len(),
+        runs.len()
+    );
+    for spec in present {
+        let _ = writeln!(
+            h,
+            "<h3 class=\"metric\" id=\"m-{}\">{} <code>{}</code></h3>\n<p class=\"muted\">{}</p>",
+            spec.name,
+            metric_heading(spec),
+            spec.name,
+            escape(spec.description)
+        );
+        h.push_str("<table>\n<tr><th>scenario</th><th>mean</th><th>95% CI</th><th>difference</th><th>95% CI of difference</th><th>reading</th></tr>\n");
+        for (k, run) in runs.iter().enumerate() {
+            let (mean, lo, hi) = run_mean(run, data, spec.name);
+            let (_, lo_t, hi_t) = diff_ci(mean, lo, hi);
+            let ci = if lo.is_finite() && hi.is_finite() && set.reps >= 2 {
+                format!(
+                    "{} to {}",
+                    lo_t.trim_start_matches('+'),
+                    hi_t.trim_start_matches('+')
+                )
+            } else {
+                "n/a".into()
+            };
+            let _ = write!(
+                h,
+                "<tr><td class=\"name\">{}</td><td class=\"num\">{}</td><td class=\"num\">{ci}</td>",
+                escape(&run.name),
+                fmt_num(mean)
+            );
+            if k == 0 {
+                h.push_str(
+                    "<td class=\"num\">baseline</td><td class=\"num\"></td><td></td></tr>\n",
+                );
+                continue;
+            }
+            match data.row(spec.name, &run.name) {
+                Some(r) => {
+                    let p = &r.paired;
+                    let v = verdict(Some(spec), p, set.reps);
+                    let cls = if clear(p, set.reps) { "num sig" } else { "num" };
+                    let (d, lo, hi) = diff_ci(p.diff_mean, p.diff_ci95_low, p.diff_ci95_high);
+                    let ci = if v == Verdict::Untested {
+                        "n/a".to_string()
+                    } else {
+                        format!("{lo} to {hi}")
+                    };
+                    let reading = match v {
+                        Verdict::Better => "<span class=\"better\">better</span>".to_string(),
+                        Verdict::Worse => "<span class=\"worse\">worse</span>".to_string(),
+                        other => other.text().to_string(),
+                    };
+                    let _ = writeln!(
+                        h,
+                        "<td class=\"{cls}\">{d}</td><td class=\"{cls}\">{ci}</td><td>{reading}</td></tr>"
+                    );
+                }
+                None => h.push_str(
+                    "<td class=\"num\">n/a</td><td class=\"num\">n/a</td><td></td></tr>\n",
+                ),
+            }
+        }
+        h.push_str("</table>\n");
+    }
+    h.push_str("</details>\n");
+}
+
 fn scenarios_section(h: &mut String, data: &ComparisonData) {
     let m = &data.manifest;
     h.push_str("<h2 id=\"scenarios\">Scenarios</h2>\n");
@@ -220,6 +416,11 @@ fn scenarios_section(h: &mut String, data: &ComparisonData) {
         h,
         "<p>Baseline: <strong>{}</strong>. Each scenario lists exactly the parameter keys that differ from the baseline.</p>",
         escape(&m.baseline)
+    );
+    let _ = writeln!(
+        h,
+        "<details id=\"scenario-details\">\n<summary>Parameters of the {} scenarios</summary>",
+        m.scenarios.len()
     );
     for s in &m.scenarios {
         let hash = data
@@ -255,7 +456,7 @@ fn scenarios_section(h: &mut String, data: &ComparisonData) {
         for d in &s.differences {
             let _ = writeln!(
                 h,
-                "<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+                "<tr><td class=\"name\"><code>{}</code></td><td>{}</td><td>{}</td></tr>",
                 escape(&d.path),
                 escape(&d.baseline),
                 escape(&d.value)
@@ -263,6 +464,7 @@ fn scenarios_section(h: &mut String, data: &ComparisonData) {
         }
         h.push_str("</table>\n");
     }
+    h.push_str("</details>\n");
 }
 
 fn run_mean(run: &RunData, data: &ComparisonData, metric: &str) -> (f64, f64, f64) {
@@ -278,66 +480,6 @@ fn run_mean(run: &RunData, data: &ComparisonData, metric: &str) -> (f64, f64, f6
         data.row(metric, &run.name).map(|r| r.paired.mean)
     };
     (mean.unwrap_or(f64::NAN), f64::NAN, f64::NAN)
-}
-
-fn headline_section(h: &mut String, data: &ComparisonData) {
-    h.push_str("<h2>Headline results</h2>\n");
-    h.push_str(
-        "<p>Mean over replications with its 95% confidence interval (from each run's summary), \
-         and the paired difference against the baseline with its 95% confidence interval \
-         (common random numbers, from the comparison). Bold: the interval excludes zero. \
-         What each scenario changes is listed under <a href=\"#scenarios\">Scenarios</a>.</p>\n",
-    );
-    h.push_str("<div class=\"wide\">\n<table>\n<tr><th>metric</th><th>unit</th><th>scenario</th><th>mean</th><th>95% CI</th><th>difference vs baseline</th><th>95% CI of difference</th></tr>\n");
-    let base = data.baseline_index();
-    let mut order: Vec<usize> = vec![base];
-    order.extend((0..data.runs.len()).filter(|&i| i != base));
-    for metric in REQUIRED {
-        for (k, &i) in order.iter().enumerate() {
-            let run = &data.runs[i];
-            h.push_str("<tr>");
-            if k == 0 {
-                let _ = write!(
-                    h,
-                    "<th rowspan=\"{}\"><code>{}</code></th><td rowspan=\"{}\">{}</td>",
-                    order.len(),
-                    escape(metric),
-                    order.len(),
-                    escape(unit(metric))
-                );
-            }
-            let (mean, lo, hi) = run_mean(run, data, metric);
-            let ci = if lo.is_finite() && hi.is_finite() {
-                format!("{} to {}", fmt_num(lo), fmt_num(hi))
-            } else {
-                "n/a".into()
-            };
-            let _ = write!(
-                h,
-                "<td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>",
-                escape(&run.name),
-                fmt_num(mean),
-                ci
-            );
-            if i == base {
-                h.push_str("<td class=\"num\">(baseline)</td><td class=\"num\"></td>");
-            } else if let Some(r) = data.row(metric, &run.name) {
-                let sig = r.paired.diff_ci95_low > 0.0 || r.paired.diff_ci95_high < 0.0;
-                let cls = if sig { "num sig" } else { "num" };
-                let _ = write!(
-                    h,
-                    "<td class=\"{cls}\">{}</td><td class=\"{cls}\">{} to {}</td>",
-                    fmt_signed(r.paired.diff_mean),
-                    fmt_signed(r.paired.diff_ci95_low),
-                    fmt_signed(r.paired.diff_ci95_high)
-                );
-            } else {
-                h.push_str("<td class=\"num\">n/a</td><td class=\"num\">n/a</td>");
-            }
-            h.push_str("</tr>\n");
-        }
-    }
-    h.push_str("</table>\n</div>\n");
 }
 
 /// The SVG file's markup, ready to inline: no XML prolog or doctype, no namespace URL.
@@ -369,8 +511,13 @@ fn join_readings(parts: Vec<String>) -> String {
     }
 }
 
+fn label(metric: &str) -> &str {
+    metrics::spec(metric).map_or(metric, |m| m.label)
+}
+
 fn reading(data: &ComparisonData, stem: &str) -> String {
-    let runs = &data.runs;
+    let runs = display_order(data);
+    let reps = answer::setting(data).reps;
     if stem == SURVIVAL {
         let month = runs
             .iter()
@@ -393,7 +540,8 @@ fn reading(data: &ComparisonData, stem: &str) -> String {
             })
             .collect();
         return format!(
-            "Median share of ISOs still operating at month {month}: {}.",
+            "Median share of {} at month {month}: {}.",
+            label("survival_rate"),
             join_readings(parts)
         );
     }
@@ -418,7 +566,8 @@ fn reading(data: &ComparisonData, stem: &str) -> String {
             })
             .collect();
         return format!(
-            "Median {metric} at month {month}: {}.",
+            "Median of {} at month {month}: {}.",
+            metrics::spec(metric).map_or(metric.to_string(), |m| m.label_in_sentence()),
             join_readings(parts)
         );
     }
@@ -440,7 +589,8 @@ fn reading(data: &ComparisonData, stem: &str) -> String {
             })
             .collect();
         return format!(
-            "Median over replications of the run summary of {metric}: {}.",
+            "Median over replications of {}: {}.",
+            metrics::spec(metric).map_or(metric.to_string(), |m| m.label_in_sentence()),
             join_readings(parts)
         );
     }
@@ -518,32 +668,42 @@ fn reading(data: &ComparisonData, stem: &str) -> String {
             join_readings(parts)
         );
     }
-    if let Some((_, _, metrics)) = FOREST_GROUPS.iter().find(|g| g.0 == stem) {
+    if let Some((_, _, group)) = FOREST_GROUPS.iter().find(|g| g.0 == stem) {
+        if reps < 2 {
+            return "One replication per scenario: no interval, and no difference is called clear."
+                .into();
+        }
         let mut excl = Vec::new();
         let mut total = 0;
-        for metric in metrics {
+        let mut count = 0;
+        for metric in group {
+            let spec = metrics::spec(metric);
             let mut items = Vec::new();
             for r in data.rows.iter().filter(|r| r.metric == *metric) {
                 total += 1;
-                if r.paired.diff_ci95_low > 0.0 || r.paired.diff_ci95_high < 0.0 {
-                    items.push(format!("{} {}", r.scenario, fmt_signed(r.paired.diff_mean)));
+                let v = verdict(spec, &r.paired, reps);
+                if matches!(
+                    v,
+                    Verdict::Better | Verdict::Worse | Verdict::Higher | Verdict::Lower
+                ) {
+                    count += 1;
+                    items.push(format!(
+                        "{} {} ({})",
+                        r.scenario,
+                        fmt_signed(r.paired.diff_mean),
+                        v.text()
+                    ));
                 }
             }
             if !items.is_empty() {
-                excl.push(format!("{metric} ({})", items.join(", ")));
+                excl.push(format!("{} {}", label(metric), items.join(", ")));
             }
         }
         return if excl.is_empty() {
-            format!("None of the {total} differences shown has a 95% CI that excludes zero.")
+            format!("None of the {total} differences shown is clear (every 95% CI includes zero).")
         } else {
-            let count: usize = data
-                .rows
-                .iter()
-                .filter(|r| metrics.contains(&r.metric.as_str()))
-                .filter(|r| r.paired.diff_ci95_low > 0.0 || r.paired.diff_ci95_high < 0.0)
-                .count();
             format!(
-                "{count} of {total} differences have a 95% CI that excludes zero: {}.",
+                "{count} of {total} differences are clear (95% CI excludes zero): {}.",
                 excl.join("; ")
             )
         };
@@ -551,28 +711,49 @@ fn reading(data: &ComparisonData, stem: &str) -> String {
     String::new()
 }
 
-const SMALL_MULTIPLES_NOTE: &str = " With more than five scenarios, each has its own panel on shared axes, with the baseline's median as a grey line.";
+/// Whether band charts of this comparison are small multiples (one panel per scenario).
+fn small_multiples(data: &ComparisonData) -> bool {
+    data.runs.len() > crate::plot::SMALL_MULTIPLES_ABOVE
+}
 
-fn caption(stem: &str) -> String {
+/// What the plot shows, for its caption: only what is on the page for this comparison.
+fn caption(stem: &str, data: &ComparisonData) -> String {
+    let base = &data.manifest.baseline;
+    let panels = if data.runs.len() > 1 {
+        "one panel per scenario"
+    } else {
+        "one panel"
+    };
+    let bands = if small_multiples(data) {
+        format!(" One panel per scenario on shared axes, with the median of {base} as a grey line in each.")
+    } else if data.runs.len() > 1 {
+        format!(" One colour per scenario; {base} in black.")
+    } else {
+        String::new()
+    };
     if stem == SURVIVAL {
-        return format!("ISO survival: median share of ISOs operating (step line) with the 90% band (p05–p95) over replications.{SMALL_MULTIPLES_NOTE}");
+        return format!("{}: median share over replications (step line) with the 90% band (p05–p95 over replications).{bands}", label("survival_rate"));
     }
     if let Some(m) = stem.strip_prefix("fan_") {
         return format!(
-            "{m} over months: median, 50% band (p25–p75, darker) and 90% band (p05–p95, lighter).{SMALL_MULTIPLES_NOTE}"
+            "{} over months: median, 50% band (p25–p75, darker) and 90% band (p05–p95, lighter) over replications.{bands}",
+            label(m)
         );
     }
     if let Some(m) = stem.strip_prefix("box_") {
-        return format!("{m}: distribution of per-replication summaries; box p25–p75, bar median, whiskers p05–p95, diamond mean.");
+        return format!("{}: one summary per replication; box p25–p75, bar median, whiskers p05–p95, diamond mean, the replications as dots left of each box.", label(m));
     }
     if stem == REVENUE_MIX {
-        return "Revenue mix by source over months (mean over replications), one panel per scenario.".into();
+        return format!("Revenue by source over months (mean over replications), {panels}.");
     }
     if stem == BRINKERHOFF {
-        return "Brinkerhoff relationship classes over months (mean share), one panel per scenario.".into();
+        return format!("Brinkerhoff relationship classes over months (mean share over replications), {panels}.");
     }
     if let Some(g) = FOREST_GROUPS.iter().find(|g| g.0 == stem) {
-        return format!("{}; vertical line at zero.", g.1);
+        return format!(
+            "{}: one row per scenario, dot the mean paired difference, bar its 95% CI; the better side of zero is shaded green.",
+            g.1.replace("vs baseline", &format!("vs {base}"))
+        );
     }
     stem.to_string()
 }
@@ -586,7 +767,7 @@ fn figures_section(h: &mut String, data: &ComparisonData, plots: &Path) -> anyho
         }
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("{}: cannot read", path.display()))?;
-        let cap = caption(&stem);
+        let cap = caption(&stem, data);
         let _ = writeln!(
             h,
             "<figure id=\"fig-{}\">\n{}\n<figcaption><strong>{}</strong><span class=\"reading\">{}</span></figcaption>\n</figure>",
@@ -615,15 +796,6 @@ mod tests {
     #[test]
     fn escapes_markup() {
         assert_eq!(escape("a & <b> \"c\""), "a &amp; &lt;b&gt; &quot;c&quot;");
-    }
-
-    #[test]
-    fn numbers() {
-        assert_eq!(fmt_num(0.8), "0.800");
-        assert_eq!(fmt_num(123456.7), "123457");
-        assert_eq!(fmt_num(f64::NAN), "n/a");
-        assert_eq!(fmt_signed(0.25), "+0.250");
-        assert_eq!(fmt_num(-0.0001), "-1.00e-4");
     }
 
     #[test]

@@ -1,0 +1,292 @@
+//! The page's two requests: `GET /api/lessons` (what the page shows) and `POST /api/run` (a run
+//! of a lesson's scenario with levers moved, against the lesson's baseline).
+//!
+//! A run request is JSON:
+//!
+//! ```json
+//! {"lesson": "late_payment", "scenario": "thin_reserves_late_pay",
+//!  "set": {"funders.federal.late_payment_probability": 0.1}, "client": "page-42"}
+//! ```
+//!
+//! `set` keys are parameter paths, validated exactly as `--set KEY=VALUE` is (a 400 answer
+//! carries the command line's message); `reps` (optional) and `metrics` (optional) ask for
+//! other replication counts and charts within limits; `client` names the page, whose older
+//! requests are cancelled by a newer one.
+
+use crate::metrics::{self, MonthRecord};
+use crate::report::{verdict, Verdict};
+use crate::scenario::Scenario;
+use crate::stats::{mean_ci95, paired};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+use super::engine::ArmStats;
+
+/// Largest request body, in bytes.
+pub const MAX_BODY: usize = 64 * 1024;
+/// Most parameters one request may set.
+pub const MAX_SET: usize = 64;
+/// Most charts one request may ask for.
+pub const MAX_METRICS: usize = 12;
+/// Replications one request may ask for.
+pub const REPS_RANGE: (u64, u64) = (2, 256);
+/// Most work one request may ask for, in ISO-months (replications x ISOs x months): about a
+/// second on two cores at the development machine's speed.
+pub const MAX_WORK: f64 = 2.0e6;
+
+/// `POST /api/run`, as sent.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunRequest {
+    /// lesson (classroom group folder name)
+    pub lesson: String,
+    /// one of the lesson's scenarios, the starting point of the levers
+    pub scenario: String,
+    /// parameter path -> value (a number, true/false or a word)
+    #[serde(default)]
+    pub set: BTreeMap<String, serde_json::Value>,
+    /// replications (default: the server's)
+    #[serde(default)]
+    pub reps: Option<u64>,
+    /// metrics to chart (default: the lesson's)
+    #[serde(default)]
+    pub metrics: Option<Vec<String>>,
+    /// the page's identifier: a newer request of the same page cancels this one
+    #[serde(default)]
+    pub client: Option<String>,
+}
+
+/// A value of `set` as the command line would have it after `KEY=`.
+pub fn value_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Applies `set` to `base` exactly as `--set` would, in key order; the first bad entry's
+/// message is the command line's.
+pub fn apply_set(
+    base: &Scenario,
+    set: &BTreeMap<String, serde_json::Value>,
+) -> Result<Scenario, String> {
+    if set.len() > MAX_SET {
+        return Err(format!(
+            "set: {} parameters; at most {MAX_SET} in one request",
+            set.len()
+        ));
+    }
+    let mut s = base.clone();
+    for (path, v) in set {
+        s.apply_override(&format!("{path}={}", value_text(v)))
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(s)
+}
+
+/// A parameter's value in `s`, or `default` when the registry has no such path.
+fn value_or(s: &Scenario, path: &str, default: f64) -> f64 {
+    crate::params::index_of(path).map_or(default, |i| s.values.0[i])
+}
+
+/// Checks the work of a run: `reps` x ISOs x simulated months (a warm-up included, when the
+/// model has one) within [`MAX_WORK`].
+pub fn check_work(s: &Scenario, reps: u64) -> Result<(), String> {
+    let isos = value_or(s, "simulation.isos", 1.0);
+    let months = value_or(s, "simulation.duration_months", 1.0)
+        + value_or(s, "simulation.warmup_months", 0.0);
+    let work = reps as f64 * isos * months;
+    if work > MAX_WORK {
+        return Err(format!(
+            "too much work for one request: {reps} replications x {} ISOs x {} months = {} ISO-months; the limit is {}",
+            crate::report::fixed(isos, 0),
+            crate::report::fixed(months, 0),
+            crate::report::fixed(work, 0),
+            crate::report::fixed(MAX_WORK, 0)
+        ));
+    }
+    Ok(())
+}
+
+/// A mean with its 95% CI.
+#[derive(Debug, Serialize)]
+pub struct Estimate {
+    /// mean over replications
+    pub mean: f64,
+    /// 95% CI, low end
+    pub low: f64,
+    /// 95% CI, high end
+    pub high: f64,
+}
+
+/// A paired difference with its 95% CI and how it reads.
+#[derive(Debug, Serialize)]
+pub struct Difference {
+    /// mean of (run - baseline) over paired replications
+    pub mean: f64,
+    /// 95% CI, low end
+    pub low: f64,
+    /// 95% CI, high end
+    pub high: f64,
+    /// `better`, `worse`, `higher`, `lower`, `no clear difference` or `not tested`
+    pub reading: &'static str,
+}
+
+/// One chart's numbers for one arm.
+#[derive(Debug, Serialize)]
+pub struct Series {
+    /// per month, p05 p25 p50 p75 p95 over replications
+    pub p05: Vec<f64>,
+    /// p25
+    pub p25: Vec<f64>,
+    /// median
+    pub p50: Vec<f64>,
+    /// p75
+    pub p75: Vec<f64>,
+    /// p95
+    pub p95: Vec<f64>,
+    /// the run summary: mean over replications with its 95% CI
+    pub summary: Estimate,
+}
+
+/// `POST /api/run`, answered.
+#[derive(Debug, Serialize)]
+pub struct RunResponse {
+    /// lesson
+    pub lesson: String,
+    /// scenario the levers started from
+    pub scenario: String,
+    /// the lesson's baseline scenario
+    pub baseline: String,
+    /// replications of each arm (paired: the same seed and replication indices)
+    pub reps: u64,
+    /// master seed
+    pub seed: u64,
+    /// parameters set, as applied (path -> value as written)
+    pub set: BTreeMap<String, String>,
+    /// what the intervals cover
+    pub interval: &'static str,
+    /// seconds the engine spent on this run (0 when it came from the cache)
+    pub engine_seconds: f64,
+    /// months charted
+    pub months: Vec<u32>,
+    /// metrics charted, in order
+    pub metrics: Vec<String>,
+    /// per metric, the run
+    pub run: BTreeMap<String, Series>,
+    /// per metric, the baseline
+    pub base: BTreeMap<String, Series>,
+    /// per metric, run - baseline, paired
+    pub diff: BTreeMap<String, Difference>,
+}
+
+fn column(s: &[MonthRecord], j: usize) -> Vec<f64> {
+    s.iter().map(|r| r[j]).collect()
+}
+
+fn series(a: &ArmStats, j: usize) -> Series {
+    let (mean, _, low, high) = mean_ci95(&column(&a.summaries, j));
+    let q = &a.quantiles[j];
+    Series {
+        p05: q[0].clone(),
+        p25: q[1].clone(),
+        p50: q[2].clone(),
+        p75: q[3].clone(),
+        p95: q[4].clone(),
+        summary: Estimate { mean, low, high },
+    }
+}
+
+/// Builds the answer from the two arms.
+#[allow(clippy::too_many_arguments)]
+pub fn response(
+    lesson: &str,
+    scenario: &str,
+    baseline: &str,
+    seed: u64,
+    set: &BTreeMap<String, serde_json::Value>,
+    chart: &[String],
+    run: &ArmStats,
+    base: &ArmStats,
+    engine_seconds: f64,
+) -> RunResponse {
+    let reps = run.summaries.len() as u64;
+    let mut out = RunResponse {
+        lesson: lesson.into(),
+        scenario: scenario.into(),
+        baseline: baseline.into(),
+        reps,
+        seed,
+        set: set
+            .iter()
+            .map(|(k, v)| (k.clone(), value_text(v)))
+            .collect(),
+        interval: crate::plot::INTERVAL_NOTE,
+        engine_seconds,
+        months: run.months.clone(),
+        metrics: chart.to_vec(),
+        run: BTreeMap::new(),
+        base: BTreeMap::new(),
+        diff: BTreeMap::new(),
+    };
+    for m in chart {
+        let Some(j) = metrics::metric_index(m) else {
+            continue;
+        };
+        out.run.insert(m.clone(), series(run, j));
+        out.base.insert(m.clone(), series(base, j));
+        let p = paired(&column(&run.summaries, j), &column(&base.summaries, j));
+        let v: Verdict = verdict(metrics::spec(m), &p, reps as usize);
+        out.diff.insert(
+            m.clone(),
+            Difference {
+                mean: p.diff_mean,
+                low: p.diff_ci95_low,
+                high: p.diff_ci95_high,
+                reading: v.text(),
+            },
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn set_values_are_checked_like_the_command_line() {
+        let base = Scenario::default();
+        let set = |k: &str, v: serde_json::Value| BTreeMap::from([(k.to_string(), v)]);
+        let e = apply_set(&base, &set("funders.federal.contract_months", 0.into())).unwrap_err();
+        let cli = base
+            .clone()
+            .apply_override("funders.federal.contract_months=0")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(e, cli);
+        assert!(e.contains("out of range; allowed: 1 to 120"), "{e}");
+        let e = apply_set(&base, &set("funders.federal.contract_month", 36.into())).unwrap_err();
+        assert!(
+            e.contains("did you mean `funders.federal.contract_months`"),
+            "{e}"
+        );
+        let ok = apply_set(&base, &set("funders.federal.measure", "outcome".into())).unwrap();
+        assert_eq!(ok.values.get("funders.federal.measure"), 1.0);
+        let ok = apply_set(&base, &set("reporting.coordinated", true.into())).unwrap();
+        assert_eq!(ok.values.get("reporting.coordinated"), 1.0);
+        assert!(apply_set(&base, &set("reporting.coordinated", serde_json::json!([1]))).is_err());
+    }
+
+    #[test]
+    fn work_is_limited() {
+        let mut s = Scenario::default();
+        assert!(check_work(&s, 64).is_ok());
+        s.set_value("simulation.isos", 5000.0).unwrap();
+        let e = check_work(&s, 64).unwrap_err();
+        assert!(
+            e.starts_with("too much work for one request: 64 replications x 5,000 ISOs"),
+            "{e}"
+        );
+    }
+}

@@ -1,0 +1,236 @@
+//! Runs for the classroom page: replications of one scenario in parallel, stopped as soon as a
+//! newer request supersedes them, reduced to per-month quantiles and per-replication summaries.
+//!
+//! Replication `i` is `Model::new(cfg, seed, i)`, exactly as `partnersim run` computes it, so a
+//! run here and a run on the command line with the same seed and replications give the same
+//! numbers, and two scenarios run with the same seed are paired (common random numbers).
+
+use crate::metrics::{MonthRecord, N_METRICS};
+use crate::model::{Config, Model};
+use crate::plot::data::quantile;
+use rayon::prelude::*;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Quantiles drawn on the page: p05, p25, p50, p75, p95.
+pub const QUANTILES: [f64; 5] = [0.05, 0.25, 0.5, 0.75, 0.95];
+
+/// One scenario's replications, reduced.
+#[derive(Debug, Clone)]
+pub struct ArmStats {
+    /// months 1..=M
+    pub months: Vec<u32>,
+    /// per metric (catalogue order), per quantile of [`QUANTILES`], one value a month
+    pub quantiles: Vec<[Vec<f64>; 5]>,
+    /// per replication, in replication order, the summary record
+    pub summaries: Vec<MonthRecord>,
+    /// wall time of the computation
+    pub seconds: f64,
+}
+
+/// Runs replications `0..reps` of `cfg` under `seed` on `pool`; `None` as soon as `cancelled`
+/// says so (it is asked before every replication).
+pub fn run_arm(
+    cfg: &Config,
+    seed: u64,
+    reps: u64,
+    pool: &rayon::ThreadPool,
+    cancelled: &(dyn Fn() -> bool + Sync),
+) -> Option<ArmStats> {
+    let start = Instant::now();
+    let outs: Vec<Option<(Vec<MonthRecord>, MonthRecord)>> = pool.install(|| {
+        (0..reps)
+            .into_par_iter()
+            .map(|r| {
+                if cancelled() {
+                    return None;
+                }
+                let o = Model::new(cfg, seed, r).run();
+                Some((o.months, o.summary))
+            })
+            .collect()
+    });
+    if outs.iter().any(Option::is_none) || cancelled() {
+        return None;
+    }
+    let outs: Vec<(Vec<MonthRecord>, MonthRecord)> = outs.into_iter().flatten().collect();
+    let months = outs.iter().map(|o| o.0.len()).min().unwrap_or(0);
+    let mut quantiles: Vec<[Vec<f64>; 5]> = (0..N_METRICS)
+        .map(|_| std::array::from_fn(|_| Vec::with_capacity(months)))
+        .collect();
+    let mut column = Vec::with_capacity(outs.len());
+    for t in 0..months {
+        for (j, q) in quantiles.iter_mut().enumerate() {
+            column.clear();
+            column.extend(outs.iter().map(|o| o.0[t][j]).filter(|v| v.is_finite()));
+            column.sort_by(f64::total_cmp);
+            for (k, p) in QUANTILES.iter().enumerate() {
+                q[k].push(quantile(&column, *p));
+            }
+        }
+    }
+    Some(ArmStats {
+        months: (1..=months as u32).collect(),
+        quantiles,
+        summaries: outs.into_iter().map(|o| o.1).collect(),
+        seconds: start.elapsed().as_secs_f64(),
+    })
+}
+
+/// A small cache of finished runs, by (scenario content hash, seed, replications); the oldest
+/// entry goes first when it is full.
+#[derive(Debug, Default)]
+pub struct Cache {
+    entries: Vec<((String, u64, u64), Arc<ArmStats>)>,
+}
+
+/// Entries a cache keeps (about 0.3 MB each at 120 months).
+pub const CACHE_ENTRIES: usize = 32;
+
+impl Cache {
+    /// The run of `key`, if cached (it becomes the newest).
+    pub fn get(&mut self, key: &(String, u64, u64)) -> Option<Arc<ArmStats>> {
+        let i = self.entries.iter().position(|e| &e.0 == key)?;
+        let e = self.entries.remove(i);
+        let v = e.1.clone();
+        self.entries.push(e);
+        Some(v)
+    }
+    /// Stores a run.
+    pub fn put(&mut self, key: (String, u64, u64), v: Arc<ArmStats>) {
+        self.entries.retain(|e| e.0 != key);
+        if self.entries.len() >= CACHE_ENTRIES {
+            self.entries.remove(0);
+        }
+        self.entries.push((key, v));
+    }
+}
+
+/// Generations of the requests of each page (client): a request supersedes every earlier one of
+/// the same client, whose runs then stop at their next replication.
+#[derive(Debug, Default)]
+pub struct Generations {
+    clients: Vec<(String, Arc<AtomicU64>)>,
+}
+
+/// Clients remembered (the oldest is forgotten beyond this; its requests then run to the end).
+pub const MAX_CLIENTS: usize = 256;
+
+impl Generations {
+    /// Starts a new request of `client`: returns its counter and the request's generation.
+    pub fn start(&mut self, client: &str) -> (Arc<AtomicU64>, u64) {
+        let counter = match self.clients.iter().position(|c| c.0 == client) {
+            Some(i) => {
+                let c = self.clients.remove(i);
+                let counter = c.1.clone();
+                self.clients.push(c);
+                counter
+            }
+            None => {
+                if self.clients.len() >= MAX_CLIENTS {
+                    self.clients.remove(0);
+                }
+                let counter = Arc::new(AtomicU64::new(0));
+                self.clients.push((client.to_string(), counter.clone()));
+                counter
+            }
+        };
+        let g = counter.fetch_add(1, Ordering::SeqCst) + 1;
+        (counter, g)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::AtomicUsize;
+
+    fn small() -> Config {
+        let mut s = crate::scenario::Scenario::default();
+        s.set_value("simulation.isos", 6.0).unwrap();
+        s.set_value("simulation.duration_months", 24.0).unwrap();
+        Config::from_values(&s.values)
+    }
+
+    #[test]
+    fn a_run_is_the_engine_replication_by_replication() {
+        let cfg = small();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        let a = run_arm(&cfg, 7, 5, &pool, &|| false).unwrap();
+        assert_eq!(a.months.len(), 24);
+        for (r, s) in a.summaries.iter().enumerate() {
+            let direct = Model::new(&cfg, 7, r as u64).run().summary;
+            assert!(s
+                .iter()
+                .zip(&direct)
+                .all(|(x, y)| x.to_bits() == y.to_bits()));
+        }
+        // quantiles are ordered
+        for q in &a.quantiles {
+            for t in 0..24 {
+                let v: Vec<f64> = q.iter().map(|s| s[t]).collect();
+                assert!(v.windows(2).all(|w| w[0] <= w[1] || w[0].is_nan()), "{v:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_superseded_run_stops_at_the_next_replication() {
+        let cfg = small();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap();
+        let asked = AtomicUsize::new(0);
+        let ran = AtomicUsize::new(0);
+        // a newer request arrives after three replications
+        let cancelled = || {
+            let stop = asked.fetch_add(1, Ordering::SeqCst) >= 3;
+            if !stop {
+                ran.fetch_add(1, Ordering::SeqCst);
+            }
+            stop
+        };
+        assert!(run_arm(&cfg, 7, 50, &pool, &cancelled).is_none());
+        assert_eq!(
+            ran.load(Ordering::SeqCst),
+            3,
+            "replications ran after the cancellation"
+        );
+        let mut g = Generations::default();
+        let (c, first) = g.start("page-1");
+        let (_, second) = g.start("page-1");
+        assert_ne!(
+            c.load(Ordering::SeqCst),
+            first,
+            "the first request is superseded"
+        );
+        assert_eq!(c.load(Ordering::SeqCst), second);
+        let (other, g1) = g.start("page-2");
+        assert_eq!(
+            other.load(Ordering::SeqCst),
+            g1,
+            "other pages are not affected"
+        );
+    }
+
+    #[test]
+    fn the_cache_keeps_the_newest() {
+        let cfg = small();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap();
+        let a = Arc::new(run_arm(&cfg, 1, 2, &pool, &|| false).unwrap());
+        let mut c = Cache::default();
+        for k in 0..(CACHE_ENTRIES as u64 + 1) {
+            c.put(("h".into(), k, 2), a.clone());
+        }
+        assert!(c.get(&("h".into(), 0, 2)).is_none());
+        assert!(c.get(&("h".into(), CACHE_ENTRIES as u64, 2)).is_some());
+    }
+}

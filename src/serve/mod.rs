@@ -1,0 +1,715 @@
+//! `partnersim serve`: the classroom page, a local web server with live sliders.
+//!
+//! One page (HTML, CSS and JavaScript compiled into the binary; nothing is loaded from
+//! anywhere else) shows the classroom groups of a folder (`scenarios/classroom/` by default) as
+//! guided lessons: the question, what to try (each scenario with a "show me" button that sets
+//! the levers to it), what to watch, and sliders and switches for the levers of
+//! `src/serve/levers.toml` (compiled in; `--levers FILE` reads another). Every move asks the
+//! server for a fresh run of the lesson's scenario with the levers' parameters set, validated
+//! exactly as `--set` is; the server runs the replications
+//! on all cores, on the same seed and replication indices as the lesson's baseline (so the
+//! differences it reports are paired), and answers with per-month bands and summaries. The
+//! page draws them as inline SVG with the baseline always drawn beside.
+//!
+//! The HTTP server is `tiny_http` (small and synchronous: a few handler threads take requests
+//! from one listener). It binds to 127.0.0.1 unless told otherwise, refuses requests addressed to
+//! another host name then (DNS rebinding), answers bad requests with 400 and the command line's
+//! message, limits the work one request can ask for ([`api::MAX_WORK`]), cancels a page's
+//! older run when the page sends a newer one, and turns a failure of the model into a 500
+//! answer rather than a crash.
+//!
+//! [`serve`] is the entry point; [`App`] answers requests without any network, for tests.
+
+pub mod api;
+pub mod engine;
+pub mod levers;
+
+use crate::lesson::Lesson;
+use crate::metrics::{self, Better};
+use crate::model::Config;
+use crate::scenario::Scenario;
+use engine::{ArmStats, Cache, Generations};
+use levers::Levers;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// `partnersim serve` flags.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServeArgs {
+    /// Port to listen on (0: any free port; the address is printed).
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// Address to listen on. The default serves this computer only; another address (e.g.
+    /// 0.0.0.0 for a classroom network) lets other computers in.
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDRESS")]
+    pub host: String,
+    /// Open the page in the default browser.
+    #[arg(long)]
+    pub open: bool,
+    /// Folder of classroom groups (subfolders with an about.md and scenario files).
+    #[arg(long, default_value = "scenarios/classroom", value_name = "DIR")]
+    pub lessons: PathBuf,
+    /// Levers file (default: the built-in levers; the format is that of src/serve/levers.toml).
+    #[arg(long, value_name = "FILE")]
+    pub levers: Option<PathBuf>,
+    /// Replications per run (2 to 256): enough for stable bands, few enough to answer a slider
+    /// move in well under a second.
+    #[arg(long, default_value_t = 64, value_name = "N")]
+    pub reps: u64,
+    /// Master seed of every run (runs are paired with the baseline on it).
+    #[arg(long, default_value_t = 42, value_name = "S")]
+    pub seed: u64,
+    /// Worker threads for the model (default: all cores).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+/// A problem the user can fix (exit code 2): a missing lessons folder, a bad levers file, a
+/// port that cannot be opened, a flag out of range.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ServeError(pub String);
+
+/// An answer: status, content type, body.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    /// HTTP status
+    pub status: u16,
+    /// content type
+    pub content_type: &'static str,
+    /// body
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    fn json<T: Serialize>(status: u16, v: &T) -> Reply {
+        match serde_json::to_vec(v) {
+            Ok(body) => Reply {
+                status,
+                content_type: "application/json",
+                body,
+            },
+            Err(e) => Reply::error(500, &format!("cannot encode the answer: {e}")),
+        }
+    }
+    fn error(status: u16, msg: &str) -> Reply {
+        let body = serde_json::json!({ "error": msg }).to_string().into_bytes();
+        Reply {
+            status,
+            content_type: "application/json",
+            body,
+        }
+    }
+    fn text(content_type: &'static str, s: &'static str) -> Reply {
+        Reply {
+            status: 200,
+            content_type,
+            body: s.as_bytes().to_vec(),
+        }
+    }
+}
+
+/// The page, its style and its script, compiled in.
+const PAGE_HTML: &str = include_str!("page.html");
+const PAGE_CSS: &str = include_str!("page.css");
+const PAGE_JS: &str = include_str!("page.js");
+
+/// One lesson, loaded: the group, its scenarios (baseline first) and what the page shows of it.
+#[derive(Debug)]
+struct LessonData {
+    lesson: Lesson,
+    scenarios: Vec<Scenario>,
+    /// ids of the levers whose parameters the lesson's scenarios change
+    levers: Vec<String>,
+    /// metrics charted: the page's, then the watched ones
+    charts: Vec<String>,
+}
+
+/// Everything the server knows, and the state shared by its handler threads.
+pub struct App {
+    lessons: Vec<LessonData>,
+    levers: Levers,
+    reps: u64,
+    seed: u64,
+    pool: rayon::ThreadPool,
+    cache: Mutex<Cache>,
+    generations: Mutex<Generations>,
+    lessons_json: Vec<u8>,
+}
+
+#[derive(Serialize)]
+struct MetricJson {
+    label: &'static str,
+    unit: &'static str,
+    better: &'static str,
+    better_text: &'static str,
+    description: &'static str,
+}
+
+#[derive(Serialize)]
+struct ScenarioJson {
+    name: String,
+    description: String,
+    /// lever id -> value in this scenario
+    levers: BTreeMap<String, serde_json::Value>,
+    /// lever ids whose paths differ in this scenario
+    mixed: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct LessonJson {
+    slug: String,
+    title: String,
+    question: String,
+    explanation: String,
+    watch: Vec<String>,
+    baseline: String,
+    levers: Vec<String>,
+    charts: Vec<String>,
+    scenarios: Vec<ScenarioJson>,
+}
+
+#[derive(Serialize)]
+struct LessonsJson<'a> {
+    reps: u64,
+    seed: u64,
+    interval: &'static str,
+    levers: &'a [levers::Lever],
+    metrics: BTreeMap<&'static str, MetricJson>,
+    lessons: Vec<LessonJson>,
+}
+
+fn load_lesson(dir: &Path, levers: &Levers) -> Result<Option<LessonData>, ServeError> {
+    let Some(lesson) = crate::lesson::read(dir).map_err(|e| ServeError(e.to_string()))? else {
+        return Ok(None);
+    };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| ServeError(format!("{}: cannot read: {e}", dir.display())))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    let mut scenarios = Vec::new();
+    for f in &files {
+        scenarios.push(Scenario::load(f).map_err(|e| ServeError(e.to_string()))?);
+    }
+    if scenarios.is_empty() {
+        return Err(ServeError(format!("{}: no scenario files", dir.display())));
+    }
+    let base = match &lesson.baseline {
+        Some(b) => scenarios.iter().position(|s| &s.name == b).ok_or_else(|| {
+            ServeError(format!(
+                "{}/about.md: baseline `{b}` is not one of its scenarios",
+                dir.display()
+            ))
+        })?,
+        None => 0,
+    };
+    let b = scenarios.remove(base);
+    scenarios.insert(0, b);
+    // the levers whose parameters the lesson's scenarios change
+    let mut changed: Vec<String> = Vec::new();
+    for s in &scenarios[1..] {
+        for (path, _, _) in s.differences_from(&scenarios[0]) {
+            changed.push(path);
+        }
+    }
+    let lesson_levers = levers
+        .levers
+        .iter()
+        .filter(|l| l.paths.iter().any(|p| changed.contains(p)))
+        .map(|l| l.id.clone())
+        .collect();
+    let mut charts = levers.charts.clone();
+    for w in &lesson.watch {
+        if !charts.contains(w) {
+            charts.push(w.clone());
+        }
+    }
+    Ok(Some(LessonData {
+        lesson,
+        scenarios,
+        levers: lesson_levers,
+        charts,
+    }))
+}
+
+fn better_word(b: Better) -> &'static str {
+    match b {
+        Better::Higher => "higher",
+        Better::Lower => "lower",
+        Better::Neither => "neither",
+    }
+}
+
+impl App {
+    /// Loads the lessons of `dir` (every subfolder with an `about.md`) and the levers of
+    /// `levers_file` (the built-in ones when `None`).
+    pub fn load(
+        dir: &Path,
+        levers_file: Option<&Path>,
+        reps: u64,
+        seed: u64,
+        threads: Option<usize>,
+    ) -> Result<App, ServeError> {
+        let (lo, hi) = api::REPS_RANGE;
+        if !(lo..=hi).contains(&reps) {
+            return Err(ServeError(format!(
+                "--reps {reps}: must be between {lo} and {hi}"
+            )));
+        }
+        if !dir.is_dir() {
+            return Err(ServeError(format!(
+                "{}: no such folder; run partnersim serve in the partnersim folder or name the classroom folder with --lessons DIR",
+                dir.display()
+            )));
+        }
+        let levers = match levers_file {
+            Some(p) => levers::read(p),
+            None => levers::built_in(),
+        }
+        .map_err(ServeError)?;
+        let mut subdirs: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map_err(|e| ServeError(format!("{}: cannot read: {e}", dir.display())))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_dir())
+            .collect();
+        subdirs.sort();
+        let mut lessons = Vec::new();
+        for d in &subdirs {
+            if let Some(l) = load_lesson(d, &levers)? {
+                lessons.push(l);
+            }
+        }
+        if lessons.is_empty() {
+            return Err(ServeError(format!(
+                "{}: no classroom group (a folder with an about.md and scenario files)",
+                dir.display()
+            )));
+        }
+        let mut b = rayon::ThreadPoolBuilder::new();
+        if let Some(n) = threads {
+            if n == 0 {
+                return Err(ServeError("--threads 0: must be at least 1".into()));
+            }
+            b = b.num_threads(n);
+        }
+        let pool = b
+            .build()
+            .map_err(|e| ServeError(format!("cannot start worker threads: {e}")))?;
+        let mut app = App {
+            lessons,
+            levers,
+            reps,
+            seed,
+            pool,
+            cache: Mutex::new(Cache::default()),
+            generations: Mutex::new(Generations::default()),
+            lessons_json: Vec::new(),
+        };
+        app.lessons_json = app.describe();
+        Ok(app)
+    }
+
+    /// Replications per run unless a request asks otherwise.
+    pub fn reps(&self) -> u64 {
+        self.reps
+    }
+
+    fn describe(&self) -> Vec<u8> {
+        let mut used: Vec<&str> = Vec::new();
+        for l in &self.lessons {
+            for c in &l.charts {
+                if !used.contains(&c.as_str()) {
+                    used.push(c);
+                }
+            }
+        }
+        let metrics = metrics::METRICS
+            .iter()
+            .filter(|m| used.contains(&m.name))
+            .map(|m| {
+                (
+                    m.name,
+                    MetricJson {
+                        label: m.label,
+                        unit: m.unit,
+                        better: better_word(m.better),
+                        better_text: m.better_text(),
+                        description: m.description,
+                    },
+                )
+            })
+            .collect();
+        let lessons = self
+            .lessons
+            .iter()
+            .map(|l| LessonJson {
+                slug: l.lesson.slug.clone(),
+                title: l.lesson.title.clone(),
+                question: l.lesson.question.clone(),
+                explanation: l.lesson.explanation.clone(),
+                watch: l.lesson.watch.clone(),
+                baseline: l.scenarios[0].name.clone(),
+                levers: l.levers.clone(),
+                charts: l.charts.clone(),
+                scenarios: l
+                    .scenarios
+                    .iter()
+                    .map(|s| {
+                        let mut values = BTreeMap::new();
+                        let mut mixed = Vec::new();
+                        for lever in &self.levers.levers {
+                            let (v, m) = lever.value_in(s);
+                            values.insert(lever.id.clone(), v);
+                            if m {
+                                mixed.push(lever.id.clone());
+                            }
+                        }
+                        ScenarioJson {
+                            name: s.name.clone(),
+                            description: s.description.clone(),
+                            levers: values,
+                            mixed,
+                        }
+                    })
+                    .collect(),
+            })
+            .collect();
+        let doc = LessonsJson {
+            reps: self.reps,
+            seed: self.seed,
+            interval: crate::plot::INTERVAL_NOTE,
+            levers: &self.levers.levers,
+            metrics,
+            lessons,
+        };
+        serde_json::to_vec(&doc).unwrap_or_default()
+    }
+
+    /// Answers one request (the Host header is checked before, by the listener).
+    pub fn handle(&self, method: &str, url: &str, body: &[u8]) -> Reply {
+        let path = url.split(['?', '#']).next().unwrap_or("");
+        match (method, path) {
+            ("GET" | "HEAD", "/" | "/index.html") => {
+                Reply::text("text/html; charset=utf-8", PAGE_HTML)
+            }
+            ("GET" | "HEAD", "/app.css") => Reply::text("text/css; charset=utf-8", PAGE_CSS),
+            ("GET" | "HEAD", "/app.js") => Reply::text("text/javascript; charset=utf-8", PAGE_JS),
+            ("GET" | "HEAD", "/api/lessons") => Reply {
+                status: 200,
+                content_type: "application/json",
+                body: self.lessons_json.clone(),
+            },
+            ("POST", "/api/run") => self.run(body),
+            (_, "/" | "/index.html" | "/app.css" | "/app.js" | "/api/lessons") => {
+                Reply::error(405, &format!("{method} {path}: use GET"))
+            }
+            (_, "/api/run") => Reply::error(405, &format!("{method} {path}: use POST")),
+            _ => Reply::error(404, &format!("{path}: no such page")),
+        }
+    }
+
+    /// A finished run of `s` with `reps` replications: from the cache, or computed (then the
+    /// seconds it took); `None` when cancelled, an error when the model fails.
+    fn arm(
+        &self,
+        s: &Scenario,
+        reps: u64,
+        cancelled: &(dyn Fn() -> bool + Sync),
+    ) -> Result<Option<(Arc<ArmStats>, f64)>, String> {
+        let key = (s.content_hash(), self.seed, reps);
+        if let Some(hit) = self.cache.lock().ok().and_then(|mut c| c.get(&key)) {
+            return Ok(Some((hit, 0.0)));
+        }
+        let cfg = Config::from_values(&s.values);
+        let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            engine::run_arm(&cfg, self.seed, reps, &self.pool, cancelled)
+        }))
+        .map_err(|p| {
+            let what = p
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| p.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            format!("the model failed for these settings: {what}")
+        })?;
+        Ok(out.map(|a| {
+            let secs = a.seconds;
+            let a = Arc::new(a);
+            if let Ok(mut c) = self.cache.lock() {
+                c.put(key, a.clone());
+            }
+            (a, secs)
+        }))
+    }
+
+    fn run(&self, body: &[u8]) -> Reply {
+        if body.len() > api::MAX_BODY {
+            return Reply::error(
+                400,
+                &format!("request body larger than {} bytes", api::MAX_BODY),
+            );
+        }
+        let rq: api::RunRequest = match serde_json::from_slice(body) {
+            Ok(r) => r,
+            Err(e) => return Reply::error(400, &format!("request body: {e}")),
+        };
+        let Some(l) = self.lessons.iter().find(|l| l.lesson.slug == rq.lesson) else {
+            let have: Vec<&str> = self
+                .lessons
+                .iter()
+                .map(|l| l.lesson.slug.as_str())
+                .collect();
+            return Reply::error(
+                400,
+                &format!(
+                    "unknown lesson `{}` (lessons: {})",
+                    rq.lesson,
+                    have.join(", ")
+                ),
+            );
+        };
+        let Some(start) = l.scenarios.iter().find(|s| s.name == rq.scenario) else {
+            let have: Vec<&str> = l.scenarios.iter().map(|s| s.name.as_str()).collect();
+            return Reply::error(
+                400,
+                &format!(
+                    "lesson `{}` has no scenario `{}` (scenarios: {})",
+                    rq.lesson,
+                    rq.scenario,
+                    have.join(", ")
+                ),
+            );
+        };
+        let reps = rq.reps.unwrap_or(self.reps);
+        let (lo, hi) = api::REPS_RANGE;
+        if !(lo..=hi).contains(&reps) {
+            return Reply::error(400, &format!("reps {reps}: must be between {lo} and {hi}"));
+        }
+        let chart = rq.metrics.clone().unwrap_or_else(|| l.charts.clone());
+        if chart.is_empty() || chart.len() > api::MAX_METRICS {
+            return Reply::error(
+                400,
+                &format!("metrics: between 1 and {} metrics", api::MAX_METRICS),
+            );
+        }
+        if let Some(bad) = chart.iter().find(|m| metrics::spec(m).is_none()) {
+            return Reply::error(400, &format!("metrics: `{bad}` is not a metric"));
+        }
+        if let Some(c) = &rq.client {
+            if c.is_empty()
+                || c.len() > 64
+                || !c
+                    .chars()
+                    .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_')
+            {
+                return Reply::error(400, "client: 1 to 64 letters, digits, `-` or `_`");
+            }
+        }
+        let scenario = match api::apply_set(start, &rq.set) {
+            Ok(s) => s,
+            Err(e) => return Reply::error(400, &e),
+        };
+        if let Err(e) = api::check_work(&scenario, reps) {
+            return Reply::error(400, &e);
+        }
+        let generation = rq
+            .client
+            .as_deref()
+            .and_then(|c| self.generations.lock().ok().map(|mut g| g.start(c)));
+        let cancelled = || {
+            generation
+                .as_ref()
+                .is_some_and(|(counter, g)| counter.load(Ordering::SeqCst) != *g)
+        };
+        let superseded = || Reply::error(409, "superseded by a newer request of this page");
+        let base = match self.arm(&l.scenarios[0], reps, &cancelled) {
+            Ok(Some(b)) => b,
+            Ok(None) => return superseded(),
+            Err(e) => return Reply::error(500, &e),
+        };
+        let run = match self.arm(&scenario, reps, &cancelled) {
+            Ok(Some(r)) => r,
+            Ok(None) => return superseded(),
+            Err(e) => return Reply::error(500, &e),
+        };
+        Reply::json(
+            200,
+            &api::response(
+                &l.lesson.slug,
+                &start.name,
+                &l.scenarios[0].name,
+                self.seed,
+                &rq.set,
+                &chart,
+                &run.0,
+                &base.0,
+                run.1 + base.1,
+            ),
+        )
+    }
+}
+
+/// Whether a request's Host header names this computer (when the server listens on a loopback
+/// address, requests for any other name are refused: a web page elsewhere cannot drive it).
+fn host_allowed(host: Option<&str>, port: u16) -> bool {
+    let Some(h) = host else {
+        return false;
+    };
+    let h = h.trim().to_ascii_lowercase();
+    ["127.0.0.1", "localhost", "[::1]"]
+        .iter()
+        .any(|name| h == format!("{name}:{port}") || (port == 80 && h == *name))
+}
+
+fn respond(app: &App, mut rq: tiny_http::Request, loopback: bool, port: u16) {
+    use std::io::Read;
+    let host = rq
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("Host"))
+        .map(|h| h.value.as_str().to_string());
+    let reply = if loopback && !host_allowed(host.as_deref(), port) {
+        Reply::error(
+            403,
+            &format!("this server answers requests for 127.0.0.1:{port} or localhost:{port} only"),
+        )
+    } else {
+        let mut body = Vec::new();
+        let read = rq
+            .as_reader()
+            .take(api::MAX_BODY as u64 + 1)
+            .read_to_end(&mut body);
+        match read {
+            Err(e) => Reply::error(400, &format!("cannot read the request: {e}")),
+            Ok(_) => {
+                let method = rq.method().as_str().to_string();
+                let url = rq.url().to_string();
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    app.handle(&method, &url, &body)
+                }))
+                .unwrap_or_else(|_| Reply::error(500, "internal error"))
+            }
+        }
+    };
+    let head = rq.method() == &tiny_http::Method::Head;
+    let mut resp = tiny_http::Response::from_data(if head { Vec::new() } else { reply.body })
+        .with_status_code(reply.status);
+    for (k, v) in [
+        ("Content-Type", reply.content_type),
+        ("Cache-Control", "no-store"),
+        ("X-Content-Type-Options", "nosniff"),
+        (
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+        ),
+    ] {
+        if let Ok(h) = tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()) {
+            resp.add_header(h);
+        }
+    }
+    // a page that went away is not an error of the server
+    let _ = rq.respond(resp);
+}
+
+fn open_browser(url: &str) {
+    let (cmd, args): (&str, Vec<&str>) = if cfg!(target_os = "macos") {
+        ("open", vec![url])
+    } else if cfg!(windows) {
+        ("cmd", vec!["/C", "start", "", url])
+    } else {
+        ("xdg-open", vec![url])
+    };
+    match std::process::Command::new(cmd)
+        .args(&args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+    {
+        Ok(mut child) => {
+            std::thread::spawn(move || {
+                let _ = child.wait();
+            });
+        }
+        Err(e) => eprintln!("partnersim serve: cannot open a browser ({cmd}: {e}); open {url}"),
+    }
+}
+
+/// Handler threads: requests being answered at once (further ones wait in the listener).
+pub const HANDLERS: usize = 4;
+
+/// Runs the classroom server until Ctrl-C: prints its address on standard output, then
+/// answers requests.
+pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
+    let app = Arc::new(App::load(
+        &args.lessons,
+        args.levers.as_deref(),
+        args.reps,
+        args.seed,
+        args.threads,
+    )?);
+    let server = tiny_http::Server::http((args.host.as_str(), args.port))
+        .map_err(|e| ServeError(format!("cannot listen on {}:{}: {e}", args.host, args.port)))?;
+    let addr = server
+        .server_addr()
+        .to_ip()
+        .ok_or_else(|| ServeError("the server has no IP address".into()))?;
+    let loopback = addr.ip().is_loopback();
+    let url = format!("http://{addr}/");
+    println!("partnersim serve: {url} (Ctrl-C to stop)");
+    use std::io::Write;
+    let _ = std::io::stdout().flush();
+    if !loopback {
+        eprintln!(
+            "partnersim serve: listening on {addr}: other computers on the network can use this page"
+        );
+    }
+    if args.open {
+        open_browser(&url);
+    }
+    let server = Arc::new(server);
+    let port = addr.port();
+    let workers: Vec<_> = (0..HANDLERS)
+        .map(|_| {
+            let (server, app) = (server.clone(), app.clone());
+            std::thread::spawn(move || loop {
+                if crate::run::INTERRUPTED.load(Ordering::SeqCst) {
+                    break;
+                }
+                match server.recv_timeout(Duration::from_millis(250)) {
+                    Ok(Some(rq)) => respond(&app, rq, loopback, port),
+                    Ok(None) => {}
+                    Err(e) => {
+                        eprintln!("partnersim serve: {e}");
+                        break;
+                    }
+                }
+            })
+        })
+        .collect();
+    for w in workers {
+        let _ = w.join();
+    }
+    eprintln!("partnersim serve: stopped");
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_this_computer_may_ask() {
+        assert!(host_allowed(Some("127.0.0.1:8080"), 8080));
+        assert!(host_allowed(Some("localhost:8080"), 8080));
+        assert!(host_allowed(Some("[::1]:8080"), 8080));
+        assert!(!host_allowed(Some("evil.example:8080"), 8080));
+        assert!(!host_allowed(Some("127.0.0.1:9090"), 8080));
+        assert!(!host_allowed(None, 8080));
+    }
+}
