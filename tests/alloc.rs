@@ -1,5 +1,6 @@
 //! The hot loop allocates nothing: after warm-up, a month of the model makes no
-//! heap allocation, whatever the number of ISOs (checked with a counting allocator).
+//! heap allocation, whatever the number of ISOs (checked with a counting allocator). With
+//! local partnerships on, a month allocates only when a partnership forms or takes members.
 
 use partnersim::model::{Config, Model};
 use partnersim::scenario::Scenario;
@@ -54,4 +55,55 @@ fn months_allocate_nothing() {
         allocations_in_months(300, &["funders.federal.shock_probability_per_year=6"]),
         0
     );
+    // The count is global, and the test harness allocates when a test ends: every
+    // measurement runs inside this one test.
+    partnership_months_allocate_only_when_partnerships_grow();
+}
+
+fn partnership_months_allocate_only_when_partnerships_grow() {
+    // Every convener on: months in which no partnership forms and no member joins allocate
+    // nothing (forming or joining may grow a list).
+    let mut s = Scenario::default();
+    for o in [
+        "simulation.duration_months=60",
+        "partnerships.enabled=true",
+        "partnerships.call_interval_months=12",
+        "partnerships.facilitator_rate_per_year=1",
+        "partnerships.initial_alignment=\"operational\"",
+        "partnerships.sub_rate_per_year=2",
+    ] {
+        s.apply_override(o).unwrap();
+    }
+    let cfg = Config::from_values(&s.values);
+    let mut m = Model::new(&cfg, 3, 0);
+    // per partnership: members now and ever
+    let sizes = |m: &Model| -> Vec<(usize, usize)> {
+        m.partnerships()
+            .iter()
+            .map(|p| (p.members.len(), p.ever_members.len()))
+            .collect()
+    };
+    let (mut quiet, mut grew) = (0, 0);
+    for _ in 0..12 {
+        m.step();
+    }
+    for _ in 12..180 {
+        let before = sizes(&m);
+        let count = ALLOCS.load(Ordering::SeqCst);
+        m.step();
+        let allocs = ALLOCS.load(Ordering::SeqCst) - count;
+        let after = sizes(&m);
+        let growth = after.len() > before.len()
+            || after
+                .iter()
+                .zip(&before)
+                .any(|(a, b)| a.0 > b.0 || a.1 > b.1);
+        if growth {
+            grew += 1;
+        } else {
+            quiet += 1;
+            assert_eq!(allocs, 0, "month {} allocated {allocs}", m.t);
+        }
+    }
+    assert!(quiet > 0 && grew > 0, "quiet {quiet}, grew {grew}");
 }

@@ -344,10 +344,12 @@ pub fn allocate_into(
 /// catchments is served by members with hours left, restricted hours on eligible need only.
 /// Donors serve in proportion to their spare hours, at their own effectiveness; their served
 /// hours (`served_out`) and the region's totals (`tot`) grow by what they serve, never by more
-/// than their spare hours. Returns the hours referred.
+/// than their spare hours. The need served and the hours used are taken out of `allocs`, so a
+/// later referral (an ISO in a main and a sub-partnership) sees only what is left. Returns the
+/// hours referred.
 pub fn refer(
     offers: &[Offer],
-    allocs: &[Alloc],
+    allocs: &mut [Alloc],
     members: &[usize],
     intensity: f64,
     served_out: &mut [f64],
@@ -371,9 +373,16 @@ pub fn refer(
     let fr = if spare_r > 0.0 { xe_r / spare_r } else { 0.0 };
     let fu_e = if spare_u > 0.0 { xe_u / spare_u } else { 0.0 };
     let fu_b = if spare_u > 0.0 { xb / spare_u } else { 0.0 };
+    // share of each member's referred need that was served
+    let se = if need_e > 0.0 {
+        (xe_r + xe_u) / need_e
+    } else {
+        0.0
+    };
+    let sb = if need_b > 0.0 { xb / need_b } else { 0.0 };
     let mut moved = 0.0;
     for &i in members {
-        let a = &allocs[i];
+        let a = &mut allocs[i];
         let e = fr * a.restricted_left + fu_e * a.unrestricted_left;
         let b = fu_b * a.unrestricted_left;
         let eff = offers[i].effectiveness;
@@ -383,6 +392,10 @@ pub fn refer(
         tot.effective_beyond += b * eff;
         served_out[i] += e + b;
         moved += e + b;
+        a.need_eligible -= se * k * (a.need_eligible - a.eligible).max(0.0);
+        a.need_beyond -= sb * k * (a.need_beyond - a.beyond).max(0.0);
+        a.restricted_left = (a.restricted_left * (1.0 - fr)).max(0.0);
+        a.unrestricted_left = (a.unrestricted_left * (1.0 - fu_e - fu_b)).max(0.0);
     }
     moved
 }

@@ -2,45 +2,64 @@
 //!
 //! A partnership is a group of ISOs (agents) plus non-ISO local organizations
 //! counted by sector (city, health, education, police, employers, university;
-//! they are not agents). It is formal or informal, has a funded secretariat or
-//! not, an alignment of functions (consultative < contributory < operational <
+//! they are not agents). It has a convener, is formal (a written agreement with
+//! roles and structures) or informal, may have a secretariat a funder pays, has an
+//! alignment of functions (consultative < contributory < operational <
 //! collaborative, GA Table 1 typology 5), a cohesion state and an age.
 //!
-//! Each month, in [`Model::partnerships_stage`] (schedule step 3b, after officers
-//! and before calls):
+//! How a partnership forms decides its kind (GA: partnerships are generally informal,
+//! "few, if any" formal; the exceptions are those a government funds):
 //!
-//! 1. closed ISOs leave their partnership;
-//! 2. *operation* (GA's operation factors): a champion may leave or be found;
-//!    cohesion moves towards the mean of shared vision and leadership (a champion),
-//!    trust (members' mean familiarity), structures and roles (formal), resources
-//!    (a funded secretariat) and recognition (last month's benefits against meeting
-//!    hours), plus noise; alignment moves up or down a level with cohesion; a
-//!    partnership dissolves when cohesion falls below its kind's threshold (lower for
-//!    formal ones) or fewer than two members remain;
-//! 3. *creation* (GA's creation factors): with the rate at which champions appear, a
-//!    champion convenes ISOs outside any partnership; each joins with a probability
-//!    set by its willingness, the mean of recognition of need (perceived unmet need),
-//!    interpersonal relations (familiarity), capacity (spare administrative hours and
-//!    reserves) and the absence of risk (overdraft), less the expected meeting cost and,
-//!    for a formal agreement, a hurdle. Two or more joiners form a partnership. In other
-//!    months ISOs may join an open-membership partnership;
-//! 4. the month's effects per member are set: meeting hours (administration),
-//!    coordinated reporting and shared professional development (alignment at least
-//!    contributory), joint proposals (at least operational). Referrals act at service
-//!    (step 7) through [`super::newcomers::refer`].
+//! - a **champion** convenes an informal partnership (GA: champions and leaders);
+//! - a **funder's call** (the federal Local Immigration Partnership programme, GA's
+//!   Calgary case) invites the region's ISOs and pays a secretariat for what forms, which
+//!   is formal by construction; the funding is a reason to join (GA: capacity includes
+//!   resources other partners provide);
+//! - a **facilitator** without money (a university research institute, GA's Brandon case)
+//!   brings prospective partners together, which raises their familiarity, and leads the
+//!   informal partnership it convenes through its first months;
+//! - an informal partnership that has become operational or collaborative and cohesive may
+//!   spawn a formal **sub-partnership** among some of its members (Brandon).
+//!
+//! An ISO belongs to at most one main partnership (`member_of`) and at most one
+//! sub-partnership (`sub_of`). Each month, in [`Model::partnerships_stage`] (schedule step
+//! 3b, after officers and before calls):
+//!
+//! 1. closed ISOs leave their partnerships;
+//! 2. *operation* (GA's operation factors, each counted once): a funded partnership's
+//!    secretariat lasts until its funding ends (renewed at each call); a champion may leave
+//!    or be found; cohesion moves towards the mean of leadership (a champion, a secretariat or
+//!    the facilitator's early months), trust (members' familiarity), structures (a written
+//!    agreement), resources (the share a secretariat provides, and members' capacity for the
+//!    rest) and recognition (last month's benefits against meeting hours), plus noise;
+//!    alignment moves up or down a level with cohesion; a partnership dissolves when cohesion
+//!    falls below `dissolve_cohesion` (one threshold for every kind) or fewer than two members
+//!    remain; a cohesive operational informal partnership may spawn a sub-partnership;
+//! 3. *creation* (GA's creation factors): at most one convening a month, a funder's call
+//!    first, then a facilitator, then a champion; each invited ISO outside any partnership
+//!    joins with a probability set by its willingness, the mean of recognition of need
+//!    (perceived unmet need), interpersonal relations (familiarity), capacity (spare
+//!    administrative hours and reserves, plus resources a funder provides) and the absence of
+//!    risk (overdraft), less the expected meeting cost. Two or more joiners form a partnership.
+//!    In other months ISOs may join an open-membership partnership;
+//! 4. the month's effects per member are set: meeting hours (administration, summed over its
+//!    partnerships), coordinated reporting and shared professional development (alignment at
+//!    least contributory), joint proposals (at least operational). Referrals act at service
+//!    (step 7b) through [`super::newcomers::refer`].
 //!
 //! The stream (entity [`super::rng::ENTITY_PARTNERSHIPS`]) draws a fixed number of
 //! uniforms per month ([`Partnerships::draws_per_month`]) and nothing when the
 //! submodel is off, so other streams never shift.
 
-use super::config::{Config, PartnershipCfg};
+use super::config::{Config, IsoCfg, PartnershipCfg};
 use super::newcomers::{refer, Alloc, Served};
-use super::{rate_prob, ratio, rng, Model};
+use super::{rate_prob, ratio, rng, Iso, IsoMonth, Model};
 use crate::metrics::{MonthRecord, M};
 use crate::params::ALIGNMENTS;
 use rng::ChaCha8Rng;
 
-/// Most partnerships operating at once (each has its own slot of monthly uniforms).
+/// Most partnerships (main and sub) operating at once (each has its own slot of monthly
+/// uniforms).
 pub const MAX_ALIVE: usize = 16;
 
 /// Non-ISO sectors, in the order `partnerships.other_sectors` takes them.
@@ -56,21 +75,70 @@ pub const SECTORS: [&str; 6] = [
 /// Whether each sector of [`SECTORS`] is governmental (GA Table 1, typology 4).
 pub const GOVERNMENTAL: [bool; 6] = [true, true, true, true, false, false];
 
+/// Index of the university in [`SECTORS`]: a facilitator sits at the table of what it convenes.
+const UNIVERSITY: usize = 5;
+
+/// Alignment levels (GA Table 1, typology 5).
+const CONTRIBUTORY: u8 = 2;
+const OPERATIONAL: u8 = 3;
+
+/// Who convened a partnership, which decides its kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Convener {
+    /// a local champion: informal
+    #[default]
+    Champion,
+    /// a funder's call: formal, with a funded secretariat
+    Funder,
+    /// a facilitator without money (a university research institute): informal
+    Facilitator,
+    /// an informal partnership, among some of its members: a formal sub-partnership
+    Parent,
+}
+
+impl Convener {
+    /// Every convener, in the order of [`Partnerships::convenings`].
+    pub const ALL: [Convener; 4] = [
+        Convener::Champion,
+        Convener::Funder,
+        Convener::Facilitator,
+        Convener::Parent,
+    ];
+
+    /// The convener as a word.
+    pub fn name(self) -> &'static str {
+        match self {
+            Convener::Champion => "champion",
+            Convener::Funder => "funder_call",
+            Convener::Facilitator => "facilitator",
+            Convener::Parent => "sub_partnership",
+        }
+    }
+}
+
 /// One local partnership.
 #[derive(Debug, Clone, Default)]
 pub struct Partnership {
     /// index in formation order
     pub id: usize,
+    /// who convened it
+    pub convener: Convener,
+    /// the partnership it was spawned from (sub-partnerships only)
+    pub parent: Option<usize>,
     /// current member ISOs (indices)
     pub members: Vec<usize>,
     /// every ISO that was ever a member
     pub ever_members: Vec<usize>,
     /// non-ISO organizations at the table, per sector of [`SECTORS`]
     pub other_orgs: [u32; 6],
-    /// formal (written agreement, council, roles) rather than informal
+    /// formal (written agreement, roles and structures) rather than informal
     pub formal: bool,
-    /// funded secretariat
+    /// a secretariat a funder pays (now)
     pub secretariat: bool,
+    /// month (model clock) the secretariat's funding ends unless a call renews it
+    pub funded_until: u32,
+    /// month (model clock) the facilitator's support ends (0: never facilitated)
+    pub facilitated_until: u32,
     /// open membership
     pub open: bool,
     /// alignment of functions, 1 consultative … 4 collaborative
@@ -101,6 +169,8 @@ pub struct Partnership {
     pub meeting_hours: f64,
     /// member-months, cumulative
     pub member_months: f64,
+    /// meeting hours per member this month
+    pub meeting_per_member: f64,
     benefit_month: f64,
     meeting_month: f64,
 }
@@ -109,6 +179,11 @@ impl Partnership {
     /// Operating (not dissolved).
     pub fn alive(&self) -> bool {
         self.dissolved_month.is_none()
+    }
+
+    /// A sub-partnership of another partnership.
+    pub fn is_sub(&self) -> bool {
+        self.parent.is_some()
     }
 
     /// Alignment as a word (GA Table 1, typology 5).
@@ -170,12 +245,23 @@ pub fn meeting_hours(pc: &PartnershipCfg, formal: bool, alignment: u8, secretari
         pc.meeting_hours_informal
     };
     let step = 1.0 + pc.meeting_alignment_step_share * f64::from(alignment.max(1) - 1);
-    let sec = if secretariat {
-        1.0 - pc.secretariat_meeting_saving_share
+    base * step * (1.0 - provided_share(pc, secretariat))
+}
+
+/// Share of a partnership's work that others provide: a funded secretariat's share, else 0.
+pub fn provided_share(pc: &PartnershipCfg, secretariat: bool) -> f64 {
+    if secretariat {
+        pc.secretariat_meeting_saving_share.clamp(0.0, 1.0)
     } else {
-        1.0
-    };
-    base * step * sec
+        0.0
+    }
+}
+
+/// Resources (0-1) when others provide the share `provided` of the work and members' own
+/// capacity covers the rest (GA: capacity counts resources other partners provide).
+pub fn resources(provided: f64, capacity: f64) -> f64 {
+    let p = provided.clamp(0.0, 1.0);
+    p + (1.0 - p) * capacity.clamp(0.0, 1.0)
 }
 
 /// Creation factors of one ISO, each 0-1 (GA).
@@ -185,7 +271,7 @@ pub struct CreationFactors {
     pub recognition: f64,
     /// interpersonal relations
     pub relations: f64,
-    /// capacity (spare administrative hours, reserves)
+    /// capacity (spare administrative hours, reserves, resources others provide)
     pub capacity: f64,
     /// risk (financial stress)
     pub risk: f64,
@@ -194,37 +280,74 @@ pub struct CreationFactors {
 }
 
 /// An ISO's willingness to join (0-1): the organizational calculation of goals, capacity and
-/// risk against the expected meeting cost; formal agreements need `formal_hurdle` more.
-pub fn willingness(pc: &PartnershipCfg, f: CreationFactors, formal: bool) -> f64 {
+/// risk against the expected meeting cost. The kind of partnership enters only through the
+/// meeting hours and the resources it provides.
+pub fn willingness(pc: &PartnershipCfg, f: CreationFactors) -> f64 {
     let appeal = (f.recognition + f.relations + f.capacity + (1.0 - f.risk)) / 4.0;
     let cost = f.meeting_hours / pc.tolerable_meeting_hours.max(1e-9);
-    let hurdle = if formal { pc.formal_hurdle } else { 0.0 };
-    (appeal - cost - hurdle).clamp(0.0, 1.0)
+    (appeal - cost).clamp(0.0, 1.0)
 }
 
-/// Level cohesion moves towards, from the operation factors (each 0-1, equal weights):
-/// shared vision and leadership, trust, structures, roles, resources, recognition.
-pub fn cohesion_target(
-    champion: bool,
-    trust: f64,
-    formal: bool,
-    secretariat: bool,
-    recognition: f64,
-) -> f64 {
+/// Operation factors of one partnership (GA), each counted once.
+#[derive(Debug, Clone, Copy)]
+pub struct OperationFactors {
+    /// shared vision and leadership: a champion, a funded secretariat, or the facilitator in
+    /// its first months
+    pub leadership: bool,
+    /// trust and relations: members' mean familiarity
+    pub trust: f64,
+    /// structures, roles and documents: a written agreement
+    pub structures: bool,
+    /// resources ([`resources`])
+    pub resources: f64,
+    /// recognition of value: last month's benefits against meeting hours
+    pub recognition: f64,
+}
+
+/// Level cohesion moves towards: the mean of the operation factors, equal weights.
+pub fn cohesion_target(f: OperationFactors) -> f64 {
     let b = |x: bool| if x { 1.0 } else { 0.0 };
-    (b(champion) + trust + 2.0 * b(formal) + b(secretariat) + recognition.clamp(0.0, 1.0)) / 6.0
+    (b(f.leadership)
+        + f.trust.clamp(0.0, 1.0)
+        + b(f.structures)
+        + f.resources.clamp(0.0, 1.0)
+        + f.recognition.clamp(0.0, 1.0))
+        / 5.0
+}
+
+/// Capacity (0-1: spare administrative hours last month, reserves against the target) and risk
+/// (0-1: overdraft in months of cost) of one ISO.
+fn capacity_risk(ic: &IsoCfg, iso: &Iso, w: &IsoMonth, cost_per_staff: f64) -> (f64, f64) {
+    let cost = f64::from(iso.staff.max(1)) * cost_per_staff;
+    let spare = if w.admin_capacity > 0.0 {
+        ((w.admin_capacity - w.admin_hours) / w.admin_capacity).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let reserves = if ic.reserve_target_months > 0.0 {
+        (iso.cash.max(0.0) / (ic.reserve_target_months * cost)).min(1.0)
+    } else {
+        1.0
+    };
+    (0.5 * (spare + reserves), (-iso.cash / cost).clamp(0.0, 1.0))
 }
 
 /// Partnership state of one replication and the month's per-ISO effects.
 pub struct Partnerships {
     /// every partnership formed, in formation order (dissolved ones kept)
     pub list: Vec<Partnership>,
-    /// partnership each ISO belongs to
+    /// main partnership each ISO belongs to
     pub member_of: Vec<Option<usize>>,
+    /// sub-partnership each ISO belongs to
+    pub sub_of: Vec<Option<usize>>,
     /// each ISO's familiarity with its peers (interpersonal relations, 0-1)
     pub familiarity: Vec<f64>,
     /// perceived (smoothed) regional unmet-need share
     pub need_ema: f64,
+    /// convenings since month 0, by convener ([`Convener::ALL`] order): a champion or a
+    /// facilitator convening, a funder's call while no funded partnership operates, a
+    /// partnership about to spawn a sub-partnership (whether or not one formed)
+    pub convenings: [u32; 4],
     /// meeting hours of each ISO this month
     pub meeting: Vec<f64>,
     /// each ISO reports in coordination with its partners this month
@@ -247,6 +370,14 @@ pub struct Partnerships {
     saved_month: f64,
     /// members' meeting hours this month
     meeting_month: f64,
+    /// per ISO: (rank, partnership) whose coordination effects it gets and credits its savings
+    /// to, rank = 2 · alignment + 1 for a main partnership (0: none)
+    lead: Vec<(u8, usize)>,
+    /// per ISO this month: capacity and risk (scratch)
+    capacity: Vec<f64>,
+    risk: Vec<f64>,
+    /// joiners of a convening (scratch)
+    joiners: Vec<usize>,
     allocs: Vec<Alloc>,
     rng: ChaCha8Rng,
     u: Vec<f64>,
@@ -259,8 +390,10 @@ impl Partnerships {
         Partnerships {
             list: Vec::new(),
             member_of: vec![None; n],
+            sub_of: vec![None; n],
             familiarity: vec![pc.initial_familiarity; n],
             need_ema: (1.0 - cfg.newcomers.initial_met_share).clamp(0.0, 1.0),
+            convenings: [0; 4],
             meeting: vec![0.0; n],
             coordinated: vec![false; n],
             learning_factor: vec![1.0; n],
@@ -272,16 +405,21 @@ impl Partnerships {
             formed_before: 0,
             saved_month: 0.0,
             meeting_month: 0.0,
+            lead: vec![(0, 0); n],
+            capacity: vec![0.0; n],
+            risk: vec![0.0; n],
+            joiners: Vec::with_capacity(n),
             allocs: vec![Alloc::default(); n],
             rng: rng::stream(seed, replication, rng::ENTITY_PARTNERSHIPS),
             u: Vec::with_capacity(Self::draws_per_month(n)),
         }
     }
 
-    /// Uniforms drawn each month when the submodel is on: one for a champion convening,
-    /// one per ISO (joining), two per partnership slot (champion turnover, cohesion noise).
+    /// Uniforms drawn each month when the submodel is on: one for a champion convening, one for
+    /// a facilitator convening, one per ISO (joining), three per partnership slot (champion
+    /// turnover, cohesion noise, spawning a sub-partnership).
     pub const fn draws_per_month(n: usize) -> usize {
-        1 + n + 2 * MAX_ALIVE
+        2 + n + 3 * MAX_ALIVE
     }
 
     /// At the first reported month: formation counts and meeting totals restart.
@@ -299,11 +437,72 @@ impl Partnerships {
     pub fn allocs_mut(&mut self) -> &mut [Alloc] {
         &mut self.allocs
     }
+
+    /// A new partnership of the month's joiners; sets their membership.
+    fn form(
+        &mut self,
+        pc: &PartnershipCfg,
+        t: u32,
+        convener: Convener,
+        parent: Option<usize>,
+        alignment: u8,
+        other_orgs: [u32; 6],
+    ) {
+        let id = self.list.len();
+        let formal = matches!(convener, Convener::Funder | Convener::Parent);
+        for &i in &self.joiners {
+            if parent.is_some() {
+                self.sub_of[i] = Some(id);
+            } else {
+                self.member_of[i] = Some(id);
+            }
+        }
+        let funded = convener == Convener::Funder;
+        self.list.push(Partnership {
+            id,
+            convener,
+            parent,
+            ever_members: self.joiners.clone(),
+            members: self.joiners.clone(),
+            other_orgs,
+            formal,
+            secretariat: funded,
+            funded_until: if funded {
+                t + pc.call_interval_months
+            } else {
+                0
+            },
+            facilitated_until: if convener == Convener::Facilitator {
+                t + pc.facilitation_months
+            } else {
+                0
+            },
+            open: !formal && pc.open_membership,
+            alignment,
+            alignment_max_reached: alignment,
+            cohesion: pc.initial_cohesion,
+            champion: matches!(convener, Convener::Champion | Convener::Parent),
+            formed_month: t,
+            alignment_changed: t,
+            ..Partnership::default()
+        });
+    }
+
+    /// ISO `i` joins main partnership `k`.
+    fn join(&mut self, k: usize, i: usize) {
+        let p = &mut self.list[k];
+        p.members.push(i);
+        if !p.ever_members.contains(&i) {
+            p.ever_members.push(i);
+        }
+        self.member_of[i] = Some(k);
+    }
 }
 
 impl Model<'_> {
-    /// Step 3b: partnerships operate (cohesion, alignment, dissolution), form or grow, and set
-    /// the month's per-member effects. Does nothing (and draws nothing) when switched off.
+    /// Step 3b: partnerships operate (funding, champion, cohesion, alignment, dissolution,
+    /// sub-partnerships), form or grow, and set the month's per-member effects. Does nothing
+    /// (and draws nothing) when switched off.
     pub(super) fn partnerships_stage(&mut self) {
         let cfg = std::sync::Arc::clone(&self.cfg);
         let pc = &cfg.partnerships;
@@ -312,46 +511,74 @@ impl Model<'_> {
         }
         let t = self.t;
         let n = self.isos.len();
+        let interval = pc.call_interval_months;
+        let call_now = interval > 0
+            && (i64::from(t) - i64::from(self.warmup)).rem_euclid(i64::from(interval)) == 0;
         let ps = &mut self.partners;
         ps.u.clear();
         for _ in 0..Partnerships::draws_per_month(n) {
             let x = rng::uniform(&mut ps.rng);
             ps.u.push(x);
         }
-        let u_convene = ps.u[0];
-        let u_iso = 1;
-        let u_slot = 1 + n;
+        let (u_champion, u_facilitator) = (ps.u[0], ps.u[1]);
+        let u_iso = 2;
+        let u_slot = 2 + n;
 
         // 1. Closed ISOs leave.
         for p in ps.list.iter_mut().filter(|p| p.dissolved_month.is_none()) {
             p.members.retain(|&i| self.isos[i].alive);
         }
+        let ic = &cfg.iso;
+        let cost_per_staff = ic.wage_per_staff_month * (1.0 + ic.nonstaff_overhead_share);
         for i in 0..n {
-            if !self.isos[i].alive {
+            if self.isos[i].alive {
+                let (c, r) = capacity_risk(ic, &self.isos[i], &self.work[i], cost_per_staff);
+                ps.capacity[i] = c;
+                ps.risk[i] = r;
+            } else {
                 ps.member_of[i] = None;
+                ps.sub_of[i] = None;
+                ps.capacity[i] = 0.0;
+                ps.risk[i] = 1.0;
             }
         }
+        let need = (ps.need_ema / pc.need_recognition_share.max(1e-9)).min(1.0);
+        let max_alignment = pc.max_alignment.clamp(1, 4);
+        let informal_alignment = pc.initial_alignment.clamp(1, max_alignment);
+        let funded_alignment = pc.initial_alignment.max(CONTRIBUTORY).min(max_alignment);
+        let sub_alignment = pc.initial_alignment.max(OPERATIONAL).min(max_alignment);
 
         // 2. Operation.
         let p_gain = rate_prob(pc.champion_rate_per_year);
         let p_loss = rate_prob(pc.champion_loss_per_year);
+        let p_sub = rate_prob(pc.sub_rate_per_year);
+        let mut alive_n = ps.list.iter().filter(|p| p.alive()).count();
         let mut slot = 0;
         for k in 0..ps.list.len() {
             if !ps.list[k].alive() {
                 continue;
             }
-            let (ua, ub) = (ps.u[u_slot + 2 * slot], ps.u[u_slot + 2 * slot + 1]);
+            debug_assert!(slot < MAX_ALIVE);
+            let base = u_slot + 3 * slot;
+            let (ua, ub, uc) = (ps.u[base], ps.u[base + 1], ps.u[base + 2]);
             slot += 1;
-            let trust = {
+            let (trust, capacity) = {
                 let p = &ps.list[k];
-                if p.members.is_empty() {
-                    0.0
-                } else {
-                    p.members.iter().map(|&i| ps.familiarity[i]).sum::<f64>()
-                        / p.members.len() as f64
+                let (mut f, mut c) = (0.0, 0.0);
+                for &i in &p.members {
+                    f += ps.familiarity[i];
+                    c += ps.capacity[i];
                 }
+                let m = p.members.len() as f64;
+                (ratio(f, m), ratio(c, m))
             };
             let p = &mut ps.list[k];
+            if p.convener == Convener::Funder {
+                if call_now {
+                    p.funded_until = t + interval;
+                }
+                p.secretariat = t < p.funded_until;
+            }
             if p.champion {
                 if ua < p_loss {
                     p.champion = false;
@@ -364,13 +591,19 @@ impl Model<'_> {
             } else {
                 0.0
             };
-            let target = cohesion_target(p.champion, trust, p.formal, p.secretariat, recognition);
+            let target = cohesion_target(OperationFactors {
+                leadership: p.champion || p.secretariat || t < p.facilitated_until,
+                trust,
+                structures: p.formal,
+                resources: resources(provided_share(pc, p.secretariat), capacity),
+                recognition,
+            });
             let noise = pc.cohesion_noise_sd * (ub - 0.5) * 12f64.sqrt();
             p.cohesion =
                 (p.cohesion + pc.cohesion_adjust_per_month * (target - p.cohesion) + noise)
                     .clamp(0.0, 1.0);
             if t.saturating_sub(p.alignment_changed) >= pc.alignment_step_months {
-                if p.cohesion > pc.alignment_up_cohesion && p.alignment < pc.max_alignment {
+                if p.cohesion > pc.alignment_up_cohesion && p.alignment < max_alignment {
                     p.alignment += 1;
                     p.alignment_changed = t;
                 } else if p.cohesion < pc.alignment_down_cohesion && p.alignment > 1 {
@@ -379,113 +612,172 @@ impl Model<'_> {
                 }
                 p.alignment_max_reached = p.alignment_max_reached.max(p.alignment);
             }
-            let threshold = if p.formal {
-                pc.dissolve_cohesion_formal
-            } else {
-                pc.dissolve_cohesion_informal
-            };
-            if p.cohesion < threshold || p.members.len() < 2 {
+            if p.cohesion < pc.dissolve_cohesion || p.members.len() < 2 {
                 p.dissolved_month = Some(t);
+                p.secretariat = false;
+                let of = if p.is_sub() {
+                    &mut ps.sub_of
+                } else {
+                    &mut ps.member_of
+                };
                 for &i in &p.members {
-                    ps.member_of[i] = None;
+                    of[i] = None;
                 }
                 p.members.clear();
-            } else {
-                p.months += 1;
-                p.cohesion_sum += p.cohesion;
-                for &i in &p.members {
-                    ps.familiarity[i] += pc.familiarity_build_per_month * (1.0 - ps.familiarity[i]);
+                alive_n -= 1;
+                continue;
+            }
+            p.months += 1;
+            p.cohesion_sum += p.cohesion;
+            // A cohesive informal partnership working at the operational level or above may
+            // spawn a formal sub-partnership among some of its members (GA: Brandon). Not in a
+            // call month, whose ISO uniforms the call uses.
+            let spawn = !call_now
+                && !p.formal
+                && !p.is_sub()
+                && p.alignment >= OPERATIONAL
+                && p.cohesion > pc.alignment_up_cohesion
+                && uc < p_sub
+                && alive_n < MAX_ALIVE;
+            if spawn {
+                ps.convenings[Convener::Parent as usize] += 1;
+                let m = meeting_hours(pc, true, sub_alignment, false);
+                ps.joiners.clear();
+                for &i in &ps.list[k].members {
+                    if ps.sub_of[i].is_some() {
+                        continue;
+                    }
+                    let will = willingness(
+                        pc,
+                        CreationFactors {
+                            recognition: need,
+                            relations: ps.familiarity[i],
+                            capacity: ps.capacity[i],
+                            risk: ps.risk[i],
+                            meeting_hours: m,
+                        },
+                    );
+                    if ps.u[u_iso + i] < pc.convene_share * will {
+                        ps.joiners.push(i);
+                    }
+                }
+                if ps.joiners.len() >= 2 {
+                    ps.form(pc, t, Convener::Parent, Some(k), sub_alignment, [0; 6]);
+                    alive_n += 1;
                 }
             }
         }
+        // members' interpersonal relations grow, once a month whatever their partnerships
+        for i in 0..n {
+            if ps.member_of[i].is_some() || ps.sub_of[i].is_some() {
+                ps.familiarity[i] += pc.familiarity_build_per_month * (1.0 - ps.familiarity[i]);
+            }
+        }
 
-        // 3. Creation.
-        let ic = &cfg.iso;
-        let cost_per_staff = ic.wage_per_staff_month * (1.0 + ic.nonstaff_overhead_share);
-        let recognition = (ps.need_ema / pc.need_recognition_share.max(1e-9)).min(1.0);
-        let m0 = meeting_hours(pc, pc.formal, pc.initial_alignment, pc.secretariat_funded);
-        let alive_n = ps.list.iter().filter(|p| p.alive()).count();
-        let convene = u_convene < p_gain && alive_n < MAX_ALIVE;
-        // an open partnership to join: the most cohesive one
-        let open_target = if convene || !pc.open_membership {
-            None
-        } else {
-            ps.list
+        // 3. Creation: at most one convening a month.
+        let mut other_orgs = [0u32; 6];
+        for o in other_orgs.iter_mut().take(pc.other_sectors as usize) {
+            *o = pc.orgs_per_sector;
+        }
+        let factors = |ps: &Partnerships, i: usize, provided: f64, m: f64| CreationFactors {
+            recognition: need,
+            relations: ps.familiarity[i],
+            capacity: resources(provided, ps.capacity[i]),
+            risk: ps.risk[i],
+            meeting_hours: m,
+        };
+        let free = |ps: &Partnerships, i: usize| self.isos[i].alive && ps.member_of[i].is_none();
+        ps.joiners.clear();
+        if call_now {
+            // The funder invites every ISO outside a partnership; its funding is a reason to join.
+            let existing = ps
+                .list
+                .iter()
+                .rposition(|p| p.alive() && p.convener == Convener::Funder);
+            let alignment = existing.map_or(funded_alignment, |k| ps.list[k].alignment);
+            let provided = provided_share(pc, true);
+            let m = meeting_hours(pc, true, alignment, true);
+            for i in 0..n {
+                if free(ps, i) && ps.u[u_iso + i] < willingness(pc, factors(ps, i, provided, m)) {
+                    ps.joiners.push(i);
+                }
+            }
+            if let Some(k) = existing {
+                for j in 0..ps.joiners.len() {
+                    let i = ps.joiners[j];
+                    ps.join(k, i);
+                }
+            } else {
+                ps.convenings[Convener::Funder as usize] += 1;
+                if ps.joiners.len() >= 2 && alive_n < MAX_ALIVE {
+                    ps.form(pc, t, Convener::Funder, None, alignment, other_orgs);
+                }
+            }
+        } else if u_facilitator < rate_prob(pc.facilitator_rate_per_year) && alive_n < MAX_ALIVE {
+            // The facilitator brings the ISOs it approaches together to share information,
+            // then each decides.
+            ps.convenings[Convener::Facilitator as usize] += 1;
+            let m = meeting_hours(pc, false, informal_alignment, false);
+            for i in 0..n {
+                let u = ps.u[u_iso + i];
+                if !free(ps, i) || u >= pc.convene_share {
+                    continue;
+                }
+                ps.familiarity[i] += pc.facilitation_familiarity_share * (1.0 - ps.familiarity[i]);
+                if u < pc.convene_share * willingness(pc, factors(ps, i, 0.0, m)) {
+                    ps.joiners.push(i);
+                }
+            }
+            if ps.joiners.len() >= 2 {
+                let mut orgs = other_orgs;
+                orgs[UNIVERSITY] = orgs[UNIVERSITY].max(1);
+                ps.form(pc, t, Convener::Facilitator, None, informal_alignment, orgs);
+            }
+        } else if u_champion < p_gain && alive_n < MAX_ALIVE {
+            ps.convenings[Convener::Champion as usize] += 1;
+            let m = meeting_hours(pc, false, informal_alignment, false);
+            for i in 0..n {
+                if free(ps, i)
+                    && ps.u[u_iso + i] < pc.convene_share * willingness(pc, factors(ps, i, 0.0, m))
+                {
+                    ps.joiners.push(i);
+                }
+            }
+            if ps.joiners.len() >= 2 {
+                ps.form(
+                    pc,
+                    t,
+                    Convener::Champion,
+                    None,
+                    informal_alignment,
+                    other_orgs,
+                );
+            }
+        } else if pc.open_membership {
+            // an open partnership to join: the most cohesive one
+            let target = ps
+                .list
                 .iter()
                 .enumerate()
                 .filter(|(_, p)| p.alive() && p.open)
                 .max_by(|a, b| a.1.cohesion.total_cmp(&b.1.cohesion).then(b.0.cmp(&a.0)))
-                .map(|(k, _)| k)
-        };
-        let mut joiners: Vec<usize> = Vec::new();
-        for i in 0..n {
-            if !self.isos[i].alive || ps.member_of[i].is_some() {
-                continue;
-            }
-            let iso = &self.isos[i];
-            let w = &self.work[i];
-            let cost = f64::from(iso.staff.max(1)) * cost_per_staff;
-            let spare = if w.admin_capacity > 0.0 {
-                ((w.admin_capacity - w.admin_hours) / w.admin_capacity).clamp(0.0, 1.0)
-            } else {
-                0.0
-            };
-            let reserves = if ic.reserve_target_months > 0.0 {
-                (iso.cash.max(0.0) / (ic.reserve_target_months * cost)).min(1.0)
-            } else {
-                1.0
-            };
-            let f = CreationFactors {
-                recognition,
-                relations: ps.familiarity[i],
-                capacity: 0.5 * (spare + reserves),
-                risk: (-iso.cash / cost).clamp(0.0, 1.0),
-                meeting_hours: m0,
-            };
-            let will = willingness(pc, f, pc.formal);
-            let u = ps.u[u_iso + i];
-            if convene {
-                if u < pc.convene_share * will {
-                    joiners.push(i);
-                }
-            } else if let Some(k) = open_target {
-                if u < pc.open_join_share_per_month * will {
-                    ps.list[k].members.push(i);
-                    if !ps.list[k].ever_members.contains(&i) {
-                        ps.list[k].ever_members.push(i);
+                .map(|(k, _)| k);
+            if let Some(k) = target {
+                let m = meeting_hours(pc, false, ps.list[k].alignment, false);
+                for i in 0..n {
+                    if free(ps, i)
+                        && ps.u[u_iso + i]
+                            < pc.open_join_share_per_month * willingness(pc, factors(ps, i, 0.0, m))
+                    {
+                        ps.join(k, i);
                     }
-                    ps.member_of[i] = Some(k);
                 }
             }
-        }
-        if joiners.len() >= 2 {
-            let id = ps.list.len();
-            let mut other_orgs = [0u32; 6];
-            for o in other_orgs.iter_mut().take(pc.other_sectors as usize) {
-                *o = pc.orgs_per_sector;
-            }
-            for &i in &joiners {
-                ps.member_of[i] = Some(id);
-            }
-            ps.list.push(Partnership {
-                id,
-                ever_members: joiners.clone(),
-                members: joiners,
-                other_orgs,
-                formal: pc.formal,
-                secretariat: pc.secretariat_funded,
-                open: pc.open_membership,
-                alignment: pc.initial_alignment.clamp(1, 4),
-                alignment_max_reached: pc.initial_alignment.clamp(1, 4),
-                cohesion: pc.initial_cohesion,
-                champion: true,
-                formed_month: t,
-                alignment_changed: t,
-                ..Partnership::default()
-            });
         }
 
-        // 4. The month's effects per member.
+        // 4. The month's effects per member. An ISO in a main and a sub-partnership spends
+        // both partnerships' meeting hours and gets each coordination effect once, from its
+        // most aligned partnership (its main one on ties), to which its savings are credited.
         for i in 0..n {
             ps.meeting[i] = 0.0;
             ps.coordinated[i] = false;
@@ -493,35 +785,53 @@ impl Model<'_> {
             ps.proposal_factor[i] = 1.0;
             ps.reporting_saved[i] = 0.0;
             ps.proposal_saved[i] = 0.0;
+            ps.lead[i] = (0, 0);
         }
         ps.referral_month = 0.0;
-        for p in ps.list.iter_mut().filter(|p| p.dissolved_month.is_none()) {
+        for k in 0..ps.list.len() {
+            let p = &mut ps.list[k];
+            if !p.alive() {
+                continue;
+            }
             let m = meeting_hours(pc, p.formal, p.alignment, p.secretariat);
+            let a = p.alignment;
+            let rank = 2 * a + u8::from(!p.is_sub());
             for &i in &p.members {
-                ps.meeting[i] = m;
-                ps.coordinated[i] = p.alignment >= 2;
-                if p.alignment >= 2 {
+                ps.meeting[i] += m;
+                if a >= CONTRIBUTORY {
+                    ps.coordinated[i] = true;
                     ps.learning_factor[i] = 1.0 - pc.training_learning_share;
                 }
-                if p.alignment >= 3 {
+                if a >= OPERATIONAL {
                     ps.proposal_factor[i] = 1.0 - pc.joint_proposal_saving_share;
                 }
+                if rank > ps.lead[i].0 {
+                    ps.lead[i] = (rank, k);
+                }
             }
+            p.meeting_per_member = m;
             p.benefit_month = 0.0;
             p.meeting_month = m * p.members.len() as f64;
         }
     }
 
-    /// Step 7b: referrals within each operating partnership, after every ISO served its own
-    /// catchment. Adds to `served` (region totals) and to each donor's served hours.
+    /// Step 7b: referrals within each operating partnership, in formation order, after every
+    /// ISO served its own catchment. Adds to `served` (region totals) and to each donor's
+    /// served hours; each referral uses up the need and spare hours it moves, so an ISO in two
+    /// partnerships never serves more than its hours.
     pub(super) fn partnership_referrals(&mut self, served: &mut Served) {
         let pc = &self.cfg.partnerships;
-        let ps = &mut self.partners;
-        for p in ps.list.iter_mut().filter(|p| p.dissolved_month.is_none()) {
+        let Partnerships {
+            list,
+            allocs,
+            referral_month,
+            ..
+        } = &mut self.partners;
+        for p in list.iter_mut().filter(|p| p.dissolved_month.is_none()) {
             let intensity = pc.referral_share * f64::from(p.alignment) / 4.0;
             let h = refer(
                 &self.offers,
-                &ps.allocs,
+                allocs,
                 &p.members,
                 intensity,
                 &mut self.served,
@@ -529,7 +839,7 @@ impl Model<'_> {
             );
             p.referral_hours += h;
             p.benefit_month += h;
-            ps.referral_month += h;
+            *referral_month += h;
         }
     }
 
@@ -544,17 +854,24 @@ impl Model<'_> {
         ps.need_ema += pc.need_smoothing_per_month * (unmet - ps.need_ema);
         ps.saved_month = 0.0;
         ps.meeting_month = 0.0;
-        for p in ps.list.iter_mut().filter(|p| p.dissolved_month.is_none()) {
-            for &i in &p.members {
-                let (r, q, m) = (ps.reporting_saved[i], ps.proposal_saved[i], ps.meeting[i]);
-                p.reporting_hours_saved += r;
-                p.proposal_hours_saved += q;
-                p.meeting_hours += m;
-                p.benefit_month += r + q;
-                ps.saved_month += r;
-                ps.meeting_month += m;
+        for (k, p) in ps.list.iter_mut().enumerate() {
+            if !p.alive() {
+                continue;
             }
-            p.member_months += p.members.len() as f64;
+            let members = p.members.len() as f64;
+            let m = p.meeting_per_member * members;
+            p.meeting_hours += m;
+            p.member_months += members;
+            ps.meeting_month += m;
+            for &i in &p.members {
+                if ps.lead[i] != (0, 0) && ps.lead[i].1 == k {
+                    let (r, q) = (ps.reporting_saved[i], ps.proposal_saved[i]);
+                    p.reporting_hours_saved += r;
+                    p.proposal_hours_saved += q;
+                    p.benefit_month += r + q;
+                    ps.saved_month += r;
+                }
+            }
         }
     }
 
@@ -574,7 +891,12 @@ impl Model<'_> {
         }
         ps.meeting_total += ps.meeting_month;
         let alive_isos = self.isos.iter().filter(|x| x.alive).count();
-        let members = ps.member_of.iter().filter(|m| m.is_some()).count();
+        let members = ps
+            .member_of
+            .iter()
+            .zip(&ps.sub_of)
+            .filter(|(m, s)| m.is_some() || s.is_some())
+            .count();
         rec[M::PartnershipsFormed as usize] = (ps.list.len() - ps.formed_before) as f64;
         rec[M::PartnershipsAlive as usize] = n;
         rec[M::PartnershipMembers as usize] = if alive_isos > 0 {
@@ -599,6 +921,12 @@ impl Model<'_> {
     pub fn partnerships(&self) -> &[Partnership] {
         &self.partners.list
     }
+
+    /// Convenings since month 0 by convener, in [`Convener::ALL`] order (see
+    /// [`Partnerships::convenings`]).
+    pub fn partnership_convenings(&self) -> [u32; 4] {
+        self.partners.convenings
+    }
 }
 
 #[cfg(test)]
@@ -619,30 +947,59 @@ mod tests {
         }
     }
 
-    #[test]
-    fn willingness_rises_with_recognition_of_need_and_relations() {
-        let c = pc();
-        assert!(willingness(&c, factors(1.0), false) > willingness(&c, factors(0.2), false));
-        let mut f = factors(0.6);
-        let low = willingness(&c, f, false);
-        f.relations = 0.9;
-        assert!(willingness(&c, f, false) > low);
-        f.risk = 0.9;
-        assert!(willingness(&c, f, false) < willingness(&c, factors(0.6), false) + 0.3);
+    fn op(leadership: bool, structures: bool, resources: f64) -> OperationFactors {
+        OperationFactors {
+            leadership,
+            trust: 0.5,
+            structures,
+            resources,
+            recognition: 0.5,
+        }
     }
 
     #[test]
-    fn informal_is_more_willing_than_formal() {
+    fn willingness_rises_with_recognition_of_need_and_relations() {
         let c = pc();
-        let fi = CreationFactors {
-            meeting_hours: meeting_hours(&c, false, 1, false),
+        assert!(willingness(&c, factors(1.0)) > willingness(&c, factors(0.2)));
+        let mut f = factors(0.6);
+        let low = willingness(&c, f);
+        f.relations = 0.9;
+        assert!(willingness(&c, f) > low);
+        f.risk = 0.9;
+        assert!(willingness(&c, f) < willingness(&c, factors(0.6)) + 0.3);
+    }
+
+    #[test]
+    fn formal_meetings_deter_and_funded_resources_attract() {
+        // No hurdle: a formal partnership deters only through its meeting hours, and a funded
+        // secretariat attracts through the resources it provides and the hours it saves.
+        let c = pc();
+        let with = |formal: bool, sec: bool, capacity: f64| {
+            willingness(
+                &c,
+                CreationFactors {
+                    capacity: resources(provided_share(&c, sec), capacity),
+                    meeting_hours: meeting_hours(&c, formal, 2, sec),
+                    ..factors(0.8)
+                },
+            )
+        };
+        assert!(with(false, false, 0.5) > with(true, false, 0.5));
+        assert!(with(true, true, 0.5) > with(true, false, 0.5));
+        // the same meeting hours and capacity give the same willingness, whatever the kind
+        let c0 = PartnershipCfg {
+            meeting_hours_formal: c.meeting_hours_informal,
+            ..c.clone()
+        };
+        let f = CreationFactors {
+            meeting_hours: meeting_hours(&c0, true, 1, false),
             ..factors(0.8)
         };
-        let ff = CreationFactors {
-            meeting_hours: meeting_hours(&c, true, 1, false),
+        let g = CreationFactors {
+            meeting_hours: meeting_hours(&c0, false, 1, false),
             ..factors(0.8)
         };
-        assert!(willingness(&c, fi, false) > willingness(&c, ff, true));
+        assert_eq!(willingness(&c0, f), willingness(&c0, g));
     }
 
     #[test]
@@ -658,13 +1015,26 @@ mod tests {
     }
 
     #[test]
-    fn formal_structures_and_secretariat_raise_cohesion_target() {
-        let informal = cohesion_target(false, 0.5, false, false, 0.5);
-        let formal = cohesion_target(false, 0.5, true, false, 0.5);
-        let lip = cohesion_target(false, 0.5, true, true, 0.5);
-        assert!(informal < formal && formal < lip);
-        assert!(cohesion_target(true, 0.5, false, false, 0.5) > informal);
-        assert!((cohesion_target(true, 1.0, true, true, 1.0) - 1.0).abs() < 1e-12);
+    fn operation_factors_count_once_each() {
+        let none = cohesion_target(op(false, false, 0.0));
+        // each factor present adds a fifth; a written agreement counts once
+        assert!((cohesion_target(op(false, true, 0.0)) - none - 0.2).abs() < 1e-12);
+        assert!((cohesion_target(op(true, false, 0.0)) - none - 0.2).abs() < 1e-12);
+        assert!((cohesion_target(op(false, false, 1.0)) - none - 0.2).abs() < 1e-12);
+        let all = OperationFactors {
+            leadership: true,
+            trust: 1.0,
+            structures: true,
+            resources: 1.0,
+            recognition: 1.0,
+        };
+        assert!((cohesion_target(all) - 1.0).abs() < 1e-12);
+        // a funded secretariat provides resources whatever members' capacity
+        let c = pc();
+        let funded = resources(provided_share(&c, true), 0.2);
+        assert!(funded > resources(provided_share(&c, false), 0.2));
+        assert!((resources(provided_share(&c, false), 0.2) - 0.2).abs() < 1e-12);
+        assert!((resources(1.0, 0.0) - 1.0).abs() < 1e-12);
     }
 
     #[test]
@@ -707,5 +1077,131 @@ mod tests {
         }
         assert!(m.partnerships().is_empty());
         assert!(m.partners.u.is_empty());
+        assert_eq!(m.partnership_convenings(), [0; 4]);
+    }
+
+    fn enabled(pairs: &[(&str, f64)]) -> Config {
+        let mut v = crate::params::Values::default();
+        let set = |v: &mut crate::params::Values, p: &str, x: f64| {
+            v.set_index(crate::params::index_of(p).expect(p), x);
+        };
+        set(&mut v, "partnerships.enabled", 1.0);
+        for (p, x) in pairs {
+            set(&mut v, p, *x);
+        }
+        Config::from_values(&v)
+    }
+
+    /// Membership invariants: `member_of` and `sub_of` agree with the partnerships' member
+    /// lists (ISOs that closed this month leave at the next stage), and a partnership's kind
+    /// follows from its convener.
+    fn check_membership(m: &Model) {
+        let ps = &m.partners;
+        for i in 0..m.isos.len() {
+            for (of, sub) in [(ps.member_of[i], false), (ps.sub_of[i], true)] {
+                if let Some(k) = of {
+                    let p = &ps.list[k];
+                    assert!(p.alive() && p.members.contains(&i));
+                    assert_eq!(p.is_sub(), sub);
+                }
+            }
+        }
+        for (k, p) in ps.list.iter().enumerate() {
+            assert!(p.members.is_empty() || p.alive());
+            for &i in &p.members {
+                let of = if p.is_sub() {
+                    ps.sub_of[i]
+                } else {
+                    ps.member_of[i]
+                };
+                assert_eq!(of, Some(k));
+            }
+            assert_eq!(
+                p.formal,
+                matches!(p.convener, Convener::Funder | Convener::Parent)
+            );
+            assert_eq!(p.is_sub(), p.convener == Convener::Parent);
+            if p.secretariat {
+                assert_eq!(p.convener, Convener::Funder);
+            }
+        }
+        assert!(ps.alive().count() <= MAX_ALIVE);
+    }
+
+    #[test]
+    fn conveners_decide_the_kind_and_draws_are_fixed() {
+        let cfg = enabled(&[
+            ("partnerships.call_interval_months", 24.0),
+            ("partnerships.facilitator_rate_per_year", 1.0),
+            ("partnerships.initial_alignment", 2.0),
+            ("partnerships.sub_rate_per_year", 4.0),
+        ]);
+        let n = cfg.simulation.isos;
+        let mut kinds = [0usize; 4];
+        for r in 0..4 {
+            let mut m = Model::new(&cfg, 7, r);
+            for _ in 0..240 {
+                m.step();
+                assert_eq!(m.partners.u.len(), Partnerships::draws_per_month(n));
+                check_membership(&m);
+                // a funded partnership forms only in a call month
+                for p in m.partnerships() {
+                    if p.convener == Convener::Funder {
+                        assert_eq!((i64::from(p.formed_month) - 120).rem_euclid(24), 0);
+                    }
+                }
+            }
+            for p in m.partnerships() {
+                kinds[p.convener as usize] += 1;
+                if let Some(k) = p.parent {
+                    let parent = &m.partnerships()[k];
+                    assert!(!parent.formal && k < p.id);
+                    assert!(p
+                        .ever_members
+                        .iter()
+                        .all(|i| parent.ever_members.contains(i)));
+                }
+            }
+        }
+        assert!(
+            kinds.iter().all(|&k| k > 0),
+            "every convener formed one: {kinds:?}"
+        );
+    }
+
+    #[test]
+    fn calls_fund_a_secretariat_until_the_next_call() {
+        // Calls every 60 months from the first reported month (120): months 0, 60, 120, ...
+        let cfg = enabled(&[
+            ("partnerships.call_interval_months", 60.0),
+            ("partnerships.champion_rate_per_year", 0.0),
+        ]);
+        let mut m = Model::new(&cfg, 3, 0);
+        m.step();
+        let k = m
+            .partnerships()
+            .iter()
+            .position(|p| p.convener == Convener::Funder)
+            .expect("the call at month 0 formed a partnership");
+        let p = &m.partnerships()[k];
+        assert!(p.formal && p.secretariat && !p.open && !p.champion);
+        assert_eq!((p.formed_month, p.funded_until), (0, 60));
+        assert!(p.alignment >= CONTRIBUTORY);
+        for _ in 1..=60 {
+            m.step();
+        }
+        let p = &m.partnerships()[k];
+        assert!(
+            !p.alive() || (p.secretariat && p.funded_until == 120),
+            "renewed"
+        );
+        // the funder stops calling: the secretariat ends with its funding
+        std::sync::Arc::make_mut(&mut m.cfg)
+            .partnerships
+            .call_interval_months = 0;
+        for _ in 61..=120 {
+            m.step();
+        }
+        assert!(!m.partnerships()[k].secretariat);
     }
 }
