@@ -94,9 +94,13 @@ fn submodels(c: &mut Criterion) {
     g.bench_function("cohorts_advance", |b| {
         b.iter(|| black_box(co.advance(&cfg.newcomers, 900.0)))
     });
-    let mut r = rng::stream(1, 0, rng::entity_iso(0));
+    let key = rng::counter_key(1, 0, rng::entity_iso_monthly(0));
+    let mut t = 0u32;
     g.bench_function("iso_draws", |b| {
-        b.iter(|| black_box(IsoDraws::draw(&mut r)))
+        b.iter(|| {
+            t = t.wrapping_add(1);
+            black_box(IsoDraws::at(key, t))
+        })
     });
     g.finish();
 }

@@ -459,8 +459,8 @@ fn partnership_map_is_hubs_and_members_not_a_tangle() {
         .filter(|p| p["operation"]["operating"].as_bool() == Some(true))
         .collect();
     assert!(
-        operating.len() >= 2,
-        "calgary_lip should leave partnerships operating"
+        !operating.is_empty(),
+        "calgary_lip should leave a partnership operating"
     );
     let members: usize = operating
         .iter()

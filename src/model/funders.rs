@@ -215,6 +215,12 @@ impl Model<'_> {
             if fc.call_cycle == CallCycle::SectorWide && !call {
                 continue;
             }
+            // a rolling funder with no agreement ending and no annual intake has nothing to decide
+            if fc.call_cycle == CallCycle::Rolling && !fy_start && t < self.funders[f].next_renewal
+            {
+                continue;
+            }
+            let mut next_end = i32::MAX;
             // who decides now, and what the rest are committed to
             let (mut committed, mut alive) = (self.funders[f].other_total, 0.0);
             self.applicants.clear();
@@ -237,8 +243,14 @@ impl Model<'_> {
                     self.applicants.push(i);
                 } else {
                     committed += commitment(r);
+                    if r.has_contract {
+                        next_end = next_end.min(r.end_month);
+                    }
                 }
             }
+            // renewals decided now end a full term from now; first applications set their end
+            // when they are decided (and lower this bound then)
+            self.funders[f].next_renewal = next_end.min(t + fc.contract_months.max(1) as i32);
             if call {
                 self.funders[f].next_call = t + fc.contract_months.max(1) as i32;
             }
@@ -440,6 +452,8 @@ impl Model<'_> {
                                 CallCycle::SectorWide => next_call,
                                 CallCycle::Rolling => (t + fc.contract_months.max(1)) as i32,
                             };
+                            let fu = &mut self.funders[f];
+                            fu.next_renewal = fu.next_renewal.min(r.end_month);
                         }
                         r.has_contract = true;
                         r.monthly = r.award;

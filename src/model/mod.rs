@@ -212,6 +212,9 @@ pub struct Funder {
     pub budget: f64,
     /// month (model clock) of the next sector-wide call
     pub next_call: i32,
+    /// no agreement of a rolling funder ends before this month (a lower bound kept so that
+    /// months without renewals skip the search for them)
+    next_renewal: i32,
     /// monthly commitments to other providers (awards to alternative applicants), by the
     /// month they end (`OTHER_SLOTS` slots, indexed by month modulo the length)
     other: Vec<f64>,
@@ -305,7 +308,8 @@ pub struct Model<'a> {
     warmup: u32,
     env_rng: ChaCha8Rng,
     funder_rng: Vec<ChaCha8Rng>,
-    iso_rng: Vec<ChaCha8Rng>,
+    /// keys of the ISOs' counter-based monthly streams
+    iso_keys: Vec<u64>,
     /// cohorts of newcomers
     pub cohorts: Cohorts,
     /// funders
@@ -426,6 +430,7 @@ impl<'a> Model<'a> {
                     event_factor: 1.0,
                     budget,
                     next_call: start + fc.contract_months.max(1) as i32,
+                    next_renewal: i32::MIN,
                     other: vec![0.0; OTHER_SLOTS],
                     other_total: 0.0,
                 }
@@ -527,7 +532,9 @@ impl<'a> Model<'a> {
             warmup,
             env_rng,
             funder_rng,
-            iso_rng,
+            iso_keys: (0..n)
+                .map(|i| rng::counter_key(seed, replication, rng::entity_iso_monthly(i)))
+                .collect(),
             cohorts: Cohorts::new(&cfg.newcomers, a0),
             funders,
             isos,
@@ -626,8 +633,13 @@ impl<'a> Model<'a> {
         let fdraws: [FunderDraws; NF] =
             std::array::from_fn(|f| FunderDraws::draw(&mut self.funder_rng[f]));
         self.draws.clear();
-        for r in self.iso_rng.iter_mut() {
-            self.draws.push(IsoDraws::draw(r));
+        // closed ISOs draw nothing: the streams are positioned by month, so nothing shifts
+        for (iso, &key) in self.isos.iter().zip(&self.iso_keys) {
+            self.draws.push(if iso.alive {
+                IsoDraws::at(key, self.t)
+            } else {
+                IsoDraws::default()
+            });
         }
         let shock: [bool; NF] = std::array::from_fn(|f| {
             cfg.funders[f].enabled

@@ -33,6 +33,11 @@ pub const ENTITY_PARTNERSHIPS: u64 = 12;
 pub const fn entity_iso(i: usize) -> u64 {
     16 + 2 * i as u64
 }
+/// Entity id of ISO `i`'s monthly draws (a counter-based stream read at month-fixed positions).
+/// The ISO's ChaCha8 stream (`entity_iso`) draws only its initial state.
+pub const fn entity_iso_monthly(i: usize) -> u64 {
+    0x8_0000 + i as u64
+}
 /// Entity id of ISO `i`'s event stream (read at month-fixed positions).
 pub const fn entity_iso_events(i: usize) -> u64 {
     17 + 2 * i as u64
@@ -135,7 +140,11 @@ impl FunderDraws {
 #[inline]
 pub fn halves(x: u64) -> (f64, f64) {
     const SCALE: f64 = 1.0 / 4_294_967_296.0;
-    ((x >> 32) as f64 * SCALE, (x & 0xFFFF_FFFF) as f64 * SCALE)
+    // through u32: a one-instruction conversion (the values are the same)
+    (
+        f64::from((x >> 32) as u32) * SCALE,
+        f64::from(x as u32) * SCALE,
+    )
 }
 
 /// Uniforms an ISO draws every month from its monthly stream (always four 64-bit words).
@@ -153,18 +162,16 @@ pub struct IsoDraws {
     pub year: f64,
 }
 
+/// Words of an ISO's monthly stream for each month.
+pub const MONTHLY_WORDS: u64 = 4;
+
 impl IsoDraws {
-    /// Draws one month's uniforms.
+    /// The uniforms of month `t`: words `4 t … 4 t + 3` of the ISO's counter-based monthly
+    /// stream with key `key`, each split into two 32-bit uniforms.
     #[inline]
-    pub fn draw(r: &mut ChaCha8Rng) -> Self {
-        // one call for the month's four words: the same bytes as four `next_u64` calls
-        let mut b = [0u8; 32];
-        r.fill_bytes(&mut b);
-        let w = |k: usize| {
-            let mut x = [0u8; 8];
-            x.copy_from_slice(&b[8 * k..8 * k + 8]);
-            u64::from_le_bytes(x)
-        };
+    pub fn at(key: u64, t: u32) -> Self {
+        let base = u64::from(t) * MONTHLY_WORDS;
+        let w = |k: u64| counter_word(key, base + k);
         let (quit, hire) = halves(w(0));
         let (donations, r0) = halves(w(1));
         let (r1, r2) = halves(w(2));
@@ -296,14 +303,14 @@ mod tests {
 
     #[test]
     fn monthly_draw_equals_four_words() {
-        let mut a = stream(9, 1, entity_iso(2));
-        let mut b = stream(9, 1, entity_iso(2));
-        for _ in 0..5 {
-            let d = IsoDraws::draw(&mut a);
-            let (q, h) = halves(b.next_u64());
-            let (dn, r0) = halves(b.next_u64());
-            let (r1, r2) = halves(b.next_u64());
-            let (r3, y) = halves(b.next_u64());
+        let key = counter_key(9, 1, entity_iso_monthly(2));
+        for t in 0..5u32 {
+            let d = IsoDraws::at(key, t);
+            let w = |k: u64| counter_word(key, u64::from(t) * 4 + k);
+            let (q, h) = halves(w(0));
+            let (dn, r0) = halves(w(1));
+            let (r1, r2) = halves(w(2));
+            let (r3, y) = halves(w(3));
             assert_eq!([d.quit, d.hire, d.donations], [q, h, dn]);
             assert_eq!(d.rotation, [r0, r1, r2, r3]);
             assert_eq!(d.year, y);

@@ -270,7 +270,7 @@ fn answer_section(
     h.push_str("<section id=\"answer\">\n<h2>The answer</h2>\n<ul class=\"answer\">\n");
     // a classroom group's watched metrics all go into the sentences; of the catalogue's
     // headline metrics the first three (the plot shows every one)
-    let per_sentence = if from_watch { 4 } else { 3 };
+    let per_sentence = if from_watch { headline.len().max(1) } else { 3 };
     for (k, s) in answer::sentences(data, headline, per_sentence)
         .iter()
         .enumerate()
