@@ -223,6 +223,7 @@ fn render(data: &ComparisonData, input: &ReportInput, plots: &Path) -> anyhow::R
         h.push_str("</section>\n");
     }
     figures_section(&mut h, data, plots)?;
+    funders_section(&mut h, data);
     tables_section(&mut h, data);
     scenarios_section(&mut h, data);
 
@@ -465,6 +466,97 @@ fn scenarios_section(h: &mut String, data: &ComparisonData) {
         h.push_str("</table>\n");
     }
     h.push_str("</details>\n");
+}
+
+/// The funders' side next to the ISOs' side (MLH 5.1, 5.3: officials value annual agreements for
+/// the flexibility to reallocate and for accountability): for each regime, what the ISOs get,
+/// and what each funder pays per client, spends in oversight hours, re-decides each year and
+/// receives in reports. Means over replications, with the difference from the baseline.
+fn funders_section(h: &mut String, data: &ComparisonData) {
+    let runs = display_order(data);
+    let has = |m: &str| {
+        runs.iter().any(|r| r.summary.contains_key(m)) || data.rows.iter().any(|r| r.metric == m)
+    };
+    if !has("federal_cost_per_client") {
+        return;
+    }
+    let cell = |run: &RunData, k: usize, metric: &str| -> String {
+        let (mean, _, _) = run_mean(run, data, metric);
+        if k == 0 {
+            return format!("<td class=\"num\">{}</td>", fmt_num(mean));
+        }
+        let diff = data
+            .row(metric, &run.name)
+            .map(|r| {
+                diff_ci(
+                    r.paired.diff_mean,
+                    r.paired.diff_ci95_low,
+                    r.paired.diff_ci95_high,
+                )
+                .0
+            })
+            .unwrap_or_else(|| "n/a".into());
+        format!(
+            "<td class=\"num\">{} <span class=\"muted\">({diff})</span></td>",
+            fmt_num(mean)
+        )
+    };
+    let table = |h: &mut String, title: &str, metrics: &[&str]| {
+        let _ = writeln!(
+            h,
+            "<h3>{}</h3>\n<table>\n<tr><th>scenario</th>",
+            escape(title)
+        );
+        for m in metrics {
+            let head = metrics::spec(m).map_or_else(|| (*m).to_string(), metric_heading);
+            let _ = write!(h, "<th>{head}</th>");
+        }
+        h.push_str("</tr>\n");
+        for (k, run) in runs.iter().enumerate() {
+            let _ = write!(h, "<tr><td class=\"name\">{}</td>", escape(&run.name));
+            for m in metrics {
+                h.push_str(&cell(run, k, m));
+            }
+            h.push_str("</tr>\n");
+        }
+        h.push_str("</table>\n");
+    };
+    h.push_str("<section id=\"funders\">\n<h2>The funders' side</h2>\n");
+    let _ = writeln!(
+        h,
+        "<p>What each regime gives the ISOs and what it costs and buys each funder: its cost per \
+         client counted, the hours its staff spend carrying files, reading reports and reviewing \
+         proposals, how much of its budget it re-decides each year (its flexibility to \
+         reallocate) and the reports it receives (its accountability information). Means over \
+         replications; in brackets the paired difference from <strong>{}</strong> ({}).</p>",
+        escape(&data.manifest.baseline),
+        escape(INTERVAL_NOTE)
+    );
+    table(
+        h,
+        "The ISOs' side",
+        &[
+            "survival_rate",
+            "clients_served",
+            "integration_index",
+            "staff_turnover_annual",
+        ],
+    );
+    for f in crate::params::FUNDERS {
+        let cost = format!("{f}_cost_per_client");
+        if !has(&cost) {
+            continue;
+        }
+        let ms = [
+            cost,
+            format!("{f}_oversight_hours"),
+            format!("{f}_reallocated_per_year"),
+            format!("{f}_reports"),
+        ];
+        let refs: Vec<&str> = ms.iter().map(String::as_str).collect();
+        table(h, &format!("The {f} funder"), &refs);
+    }
+    h.push_str("</section>\n");
 }
 
 fn run_mean(run: &RunData, data: &ComparisonData, metric: &str) -> (f64, f64, f64) {
