@@ -50,17 +50,26 @@ pub struct QuantileSketch {
     levels: Vec<Vec<f64>>,
     flips: Vec<bool>,
     n: u64,
+    /// capacity of each level (they change only when a level is added)
+    caps: Vec<usize>,
+    /// a level may be over its capacity: the next push checks every level
+    unsettled: bool,
 }
 
 impl QuantileSketch {
     /// A sketch that is exact up to `k` values (k >= 8).
     pub fn new(k: usize) -> Self {
-        QuantileSketch {
-            k: k.max(8),
-            levels: vec![Vec::new()],
+        let k = k.max(8);
+        let mut s = QuantileSketch {
+            k,
+            levels: vec![Vec::with_capacity(k + 1)],
             flips: vec![false],
             n: 0,
-        }
+            caps: Vec::new(),
+            unsettled: false,
+        };
+        s.set_capacities();
+        s
     }
 
     fn capacity(&self, h: usize) -> usize {
@@ -70,18 +79,36 @@ impl QuantileSketch {
             .max(8.0) as usize
     }
 
+    fn set_capacities(&mut self) {
+        self.caps = (0..self.levels.len()).map(|h| self.capacity(h)).collect();
+    }
+
     /// Adds one value.
     pub fn push(&mut self, x: f64) {
         self.n += 1;
         self.levels[0].push(x);
+        // Fast path: while no level is over capacity, a push can overflow only level 0 (with a
+        // single level its capacity is k). Any compaction makes the next push check every level,
+        // exactly as checking every level on every push would.
+        if !self.unsettled && self.levels[0].len() <= self.caps[0] {
+            return;
+        }
+        let mut compacted = false;
         let mut h = 0;
         while h < self.levels.len() {
-            if self.levels[h].len() > self.capacity(h)
-                || (self.levels.len() == 1 && self.levels[0].len() > self.k)
-            {
+            if self.levels[h].len() > self.caps[h] {
                 self.compact(h);
+                compacted = true;
             }
             h += 1;
+        }
+        self.unsettled = compacted;
+    }
+
+    /// Adds values in order (the same as pushing them one by one).
+    pub fn extend(&mut self, xs: &[f64]) {
+        for &x in xs {
+            self.push(x);
         }
     }
 
@@ -89,6 +116,7 @@ impl QuantileSketch {
         if h + 1 == self.levels.len() {
             self.levels.push(Vec::new());
             self.flips.push(false);
+            self.set_capacities();
         }
         let mut buf = std::mem::take(&mut self.levels[h]);
         buf.sort_by(|a, b| a.total_cmp(b));
@@ -219,7 +247,8 @@ pub fn t_quantile(p: f64, df: f64) -> f64 {
             / (92160.0 * v.powi(4))
 }
 
-/// Mean, sd and 95% confidence interval of the mean of `v` (t-based).
+/// Mean, sd and 95% confidence interval of the mean of `v` (t-based). With fewer than two
+/// values the interval is undefined: NaN at both ends (shown as n/a, never as significant).
 pub fn mean_ci95(v: &[f64]) -> (f64, f64, f64, f64) {
     let mut w = Welford::default();
     for &x in v {
@@ -228,10 +257,39 @@ pub fn mean_ci95(v: &[f64]) -> (f64, f64, f64, f64) {
     let n = w.n() as f64;
     let (m, sd) = (w.mean(), w.sd());
     if n < 2.0 {
-        return (m, sd, m, m);
+        return (m, sd, f64::NAN, f64::NAN);
     }
     let h = t_quantile(0.975, n - 1.0) * sd / n.sqrt();
     (m, sd, m - h, m + h)
+}
+
+/// Mean, sd and 95% confidence interval of the mean of shares (values in [0, 1]): the t interval
+/// on the logit scale (delta method: half-width `t · se / (m (1 − m))`), mapped back, so both ends
+/// lie within [0, 1] and the interval is asymmetric near 0 and 1 as a share's uncertainty is.
+/// When every value is equal the interval is that value; with fewer than two values, NaN.
+pub fn share_ci95(v: &[f64]) -> (f64, f64, f64, f64) {
+    let (m, sd, lo, hi) = mean_ci95(v);
+    if lo.is_nan() {
+        return (m, sd, lo, hi);
+    }
+    if sd == 0.0 || !(m > 0.0 && m < 1.0) {
+        return (m, sd, lo.clamp(0.0, 1.0).min(m), hi.clamp(0.0, 1.0).max(m));
+    }
+    let n = v.len() as f64;
+    let se = sd / n.sqrt();
+    let h = t_quantile(0.975, n - 1.0) * se / (m * (1.0 - m));
+    let logit = (m / (1.0 - m)).ln();
+    let expit = |x: f64| 1.0 / (1.0 + (-x).exp());
+    (m, sd, expit(logit - h), expit(logit + h))
+}
+
+/// [`share_ci95`] when `share` (the metric is bounded in [0, 1]), else [`mean_ci95`].
+pub fn metric_ci95(v: &[f64], share: bool) -> (f64, f64, f64, f64) {
+    if share {
+        share_ci95(v)
+    } else {
+        mean_ci95(v)
+    }
 }
 
 /// Paired comparison of `a` (scenario) against `b` (baseline), replication by replication.
@@ -331,6 +389,67 @@ mod tests {
         assert!((t_quantile(0.975, 10.0) - 2.228).abs() < 1e-3);
         assert!((t_quantile(0.975, 100.0) - 1.984).abs() < 1e-3);
         assert!((normal_quantile(0.975) - 1.959964).abs() < 1e-6);
+    }
+
+    #[test]
+    fn sketch_fast_path_matches_checking_every_level() {
+        // the reference: every level checked on every push (the sketch before the fast path)
+        struct Reference(QuantileSketch);
+        impl Reference {
+            fn push(&mut self, x: f64) {
+                let s = &mut self.0;
+                s.n += 1;
+                s.levels[0].push(x);
+                let mut h = 0;
+                while h < s.levels.len() {
+                    if s.levels[h].len() > s.capacity(h)
+                        || (s.levels.len() == 1 && s.levels[0].len() > s.k)
+                    {
+                        s.compact(h);
+                    }
+                    h += 1;
+                }
+            }
+        }
+        let mut fast = QuantileSketch::new(16);
+        let mut slow = Reference(QuantileSketch::new(16));
+        let mut x = 0.5f64;
+        for i in 0..20_000 {
+            x = (x * 3.9 * (1.0 - x)).clamp(1e-9, 1.0 - 1e-9);
+            fast.push(x + f64::from(i % 7));
+            slow.push(x + f64::from(i % 7));
+            if i % 997 == 0 {
+                assert_eq!(fast.levels, slow.0.levels, "after {i} values");
+            }
+        }
+        for q in [0.0, 0.05, 0.5, 0.95, 1.0] {
+            assert_eq!(fast.quantile(q).to_bits(), slow.0.quantile(q).to_bits());
+        }
+    }
+
+    #[test]
+    fn undefined_and_share_intervals() {
+        let (m, _, lo, hi) = mean_ci95(&[0.3]);
+        assert_eq!(m, 0.3);
+        assert!(lo.is_nan() && hi.is_nan());
+        // a share with a t interval reaching below 0 stays within [0, 1] on the logit scale
+        let v = [0.0, 0.0, 0.05, 0.0, 0.6];
+        let (_, _, tlo, _) = mean_ci95(&v);
+        assert!(tlo < 0.0);
+        let (m, _, lo, hi) = share_ci95(&v);
+        assert!(lo > 0.0 && lo < m && m < hi && hi < 1.0, "{lo} {m} {hi}");
+        // all equal: the value itself; all zero: zero
+        assert_eq!(share_ci95(&[0.4, 0.4, 0.4]).2, 0.4);
+        let z = share_ci95(&[0.0, 0.0]);
+        assert_eq!((z.2, z.3), (0.0, 0.0));
+        // close to the t interval away from the bounds
+        let mid: Vec<f64> = (0..100)
+            .map(|i| 0.4 + 0.2 * f64::from(i % 10) / 9.0)
+            .collect();
+        let (_, _, a, b) = share_ci95(&mid);
+        let (_, _, c, d) = mean_ci95(&mid);
+        assert!((a - c).abs() < 1e-3 && (b - d).abs() < 1e-3);
+        assert!(share_ci95(&[0.5]).2.is_nan());
     }
 
     #[test]
