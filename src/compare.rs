@@ -18,7 +18,7 @@ use crate::export::write_atomic;
 use crate::job::exec::Status;
 use crate::job::manifest::{Clock, Manifest, Provenance};
 use crate::job::outdir::{self, JobFile, Policy};
-use crate::job::Identity;
+use crate::job::{Differences, Identity};
 use crate::metrics::{MonthRecord, METRICS};
 use crate::plot::data::ComparisonRow;
 use crate::run::{self, RunOptions};
@@ -53,32 +53,27 @@ pub struct CompareIdentity {
 
 impl Identity for CompareIdentity {
     fn differs(&self, old: &Self) -> Option<String> {
-        let mut d = Vec::new();
         let names = |v: &[ScenarioId]| v.iter().map(|s| s.name.clone()).collect::<Vec<_>>();
-        if self.scenarios != old.scenarios {
-            let (a, b) = (names(&old.scenarios), names(&self.scenarios));
-            if a == b {
-                d.push("a scenario's parameters".to_string());
-            } else {
-                d.push(format!(
+        let (a, b) = (names(&old.scenarios), names(&self.scenarios));
+        Differences::default()
+            .when(
+                a != b,
+                format!(
                     "{} scenarios ({}) vs {} ({})",
                     a.len(),
                     a.join(", "),
                     b.len(),
                     b.join(", ")
-                ));
-            }
-        }
-        if self.baseline != old.baseline {
-            d.push(format!("baseline {} vs {}", old.baseline, self.baseline));
-        }
-        if self.seed != old.seed {
-            d.push(format!("seed {} vs {}", old.seed, self.seed));
-        }
-        if self.reps != old.reps {
-            d.push(format!("reps {} vs {}", old.reps, self.reps));
-        }
-        (!d.is_empty()).then(|| d.join(", "))
+                ),
+            )
+            .when(
+                a == b && self.scenarios != old.scenarios,
+                "a scenario's parameters",
+            )
+            .value("baseline", &old.baseline, &self.baseline)
+            .value("seed", old.seed, self.seed)
+            .value("reps", old.reps, self.reps)
+            .finish()
     }
 }
 

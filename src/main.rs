@@ -2,7 +2,7 @@
 //!
 //! Exit codes: 0 success; 1 a run failed; 2 bad input (scenario or sweep file, flag, output
 //! directory); 130 interrupted by Ctrl-C or SIGTERM (finished chunks are kept: resume with
-//! `--resume`). The code of an error is decided in one place, [`partnersim::error::exit_code`].
+//! `--resume`). The code of an error is decided in one place, [`partnersim::commands::exit_code`].
 
 mod cli;
 
@@ -26,7 +26,7 @@ fn main() -> ExitCode {
         Err(e) if error::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("partnersim: {}", error::render(&e));
-            ExitCode::from(error::exit_code(&e))
+            ExitCode::from(commands::exit_code(&e))
         }
     }
 }

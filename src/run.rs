@@ -21,7 +21,7 @@ use crate::job::exec::{self, Merge, Options, Status};
 use crate::job::manifest::{Clock, Manifest, Provenance};
 use crate::job::shard::Shard;
 use crate::job::threads::Threads;
-use crate::job::{Identity, Job};
+use crate::job::{Differences, Identity, Job};
 use crate::metrics::{is_share, MonthRecord, METRICS, N_METRICS};
 use crate::model::{Config, Model};
 use crate::scenario::Scenario;
@@ -61,36 +61,20 @@ pub struct RunIdentity {
 
 impl Identity for RunIdentity {
     fn differs(&self, old: &RunIdentity) -> Option<String> {
-        let mut d = Vec::new();
-        if self.scenario_hash != old.scenario_hash {
-            d.push(format!(
-                "scenario {} ({}) vs {} ({})",
-                old.scenario_name,
-                short(&old.scenario_hash),
-                self.scenario_name,
-                short(&self.scenario_hash)
-            ));
-        } else if self.scenario_name != old.scenario_name {
-            d.push(format!(
-                "scenario name {} vs {}",
-                old.scenario_name, self.scenario_name
-            ));
-        }
-        if self.seed != old.seed {
-            d.push(format!("seed {} vs {}", old.seed, self.seed));
-        }
-        if self.reps != old.reps {
-            d.push(format!("reps {} vs {}", old.reps, self.reps));
-        }
-        if self.metrics != old.metrics || self.months != old.months {
-            d.push("output layout".into());
-        }
-        (!d.is_empty()).then(|| d.join(", "))
+        Differences::default()
+            .content(
+                "scenario",
+                (&old.scenario_name, &old.scenario_hash),
+                (&self.scenario_name, &self.scenario_hash),
+            )
+            .value("seed", old.seed, self.seed)
+            .value("reps", old.reps, self.reps)
+            .when(
+                self.metrics != old.metrics || self.months != old.months,
+                "output layout",
+            )
+            .finish()
     }
-}
-
-fn short(s: &str) -> &str {
-    &s[..12.min(s.len())]
 }
 
 /// A run as a job: item `i` is replication `i`; its record is the summary row, then each month.

@@ -14,11 +14,11 @@ pub struct Args {
 }
 
 /// Measures and prints.
-pub fn execute(a: &Args, out: &mut dyn Write) -> anyhow::Result<super::Outcome> {
+pub fn execute(a: &Args, out: &mut dyn Write) -> anyhow::Result<super::shared::Outcome> {
     let s = match &a.file {
         Some(f) => Scenario::load(f)?,
         None => Scenario::default(),
     };
     out.write_all(crate::bench::bench(&s, a.reps)?.as_bytes())?;
-    Ok(super::Outcome::Done)
+    Ok(super::shared::Outcome::Done)
 }

@@ -3,7 +3,7 @@
 
 use super::group::{group_info, GroupInfo};
 use super::run::{check_plots_writable, RunFlags, HEADLINE};
-use super::{interrupted_message, Context, Outcome};
+use super::shared::{interrupted_message, Context, Outcome};
 use crate::compare::{self, CompareStatus};
 use crate::error::BadInput;
 use crate::scenario::Scenario;

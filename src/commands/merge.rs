@@ -1,6 +1,6 @@
 //! `partnersim merge`: shard directories of one run or sweep into the single-machine result.
 
-use super::{Context, Outcome};
+use super::shared::{Context, Outcome};
 use crate::error::BadInput;
 use crate::job::exec::shard_kind;
 use crate::sweep::plots::PlotSpec;

@@ -1,7 +1,7 @@
 //! `partnersim metrics`: the metric catalogue (name, unit, summary rule, description), the names
 //! every output file and sweep file uses.
 
-use super::TableFormat;
+use super::shared::TableFormat;
 use crate::metrics::{Reduce, METRICS};
 use std::io::Write;
 
@@ -26,7 +26,7 @@ pub fn summary_rule(r: Reduce) -> &'static str {
 }
 
 /// Prints every metric.
-pub fn execute(a: &Args, out: &mut dyn Write) -> anyhow::Result<super::Outcome> {
+pub fn execute(a: &Args, out: &mut dyn Write) -> anyhow::Result<super::shared::Outcome> {
     match a.format {
         TableFormat::Markdown => out.write_all(crate::metrics::markdown_table().as_bytes())?,
         TableFormat::Csv => {
@@ -38,5 +38,5 @@ pub fn execute(a: &Args, out: &mut dyn Write) -> anyhow::Result<super::Outcome> 
             out.write_all(&w.into_inner()?)?;
         }
     }
-    Ok(super::Outcome::Done)
+    Ok(super::shared::Outcome::Done)
 }

@@ -14,44 +14,39 @@ pub mod metrics;
 pub mod params;
 pub mod plot;
 pub mod run;
+pub mod shared;
 pub mod sweep;
 pub mod validate;
 
+pub use shared::{interrupted_message, Context, Outcome, TableFormat};
+
+use crate::error::BadInput;
+use crate::job::outdir::OutputDirError;
+use crate::scenario::ScenarioError;
+use crate::sweep::SweepError;
+use crate::tomlfile::FileError;
 use std::io::Write;
 
-/// What every command gets besides its arguments.
-#[derive(Debug, Clone, Default)]
-pub struct Context {
-    /// the command line as typed, recorded in manifests
-    pub command_line: String,
+/// Whether any cause of `e` is bad input the user can fix (a flag, a scenario or sweep file, an
+/// output directory) rather than a failed run.
+pub fn is_bad_input(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.is::<BadInput>()
+            || c.is::<ScenarioError>()
+            || c.is::<SweepError>()
+            || c.is::<FileError>()
+            || c.is::<OutputDirError>()
+    })
 }
 
-/// How a command ended without error.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    /// done: exit code 0
-    Done,
-    /// stopped by Ctrl-C / SIGTERM with finished work saved: exit code 130
-    Interrupted,
-}
-
-impl Outcome {
-    /// The process exit code.
-    pub fn exit_code(self) -> u8 {
-        match self {
-            Outcome::Done => 0,
-            Outcome::Interrupted => 130,
-        }
+/// The exit code of an error (the same for every subcommand): 2 for bad input, 1 for a run
+/// that failed. Success is 0 and an interruption 130 ([`Outcome::exit_code`]).
+pub fn exit_code(e: &anyhow::Error) -> u8 {
+    if is_bad_input(e) {
+        2
+    } else {
+        1
     }
-}
-
-/// Formats of the catalogue commands (`params`, `metrics`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TableFormat {
-    /// Markdown table
-    Markdown,
-    /// CSV with a header row
-    Csv,
 }
 
 /// A subcommand with its arguments.
@@ -92,10 +87,14 @@ pub fn execute(cmd: &Command, ctx: &Context, out: &mut dyn Write) -> anyhow::Res
     }
 }
 
-/// The message of an interrupted job: what is saved and how to continue.
-pub fn interrupted_message(what: &str, dir: &std::path::Path) -> String {
-    format!(
-        "partnersim: interrupted: {what}; finished work is saved in {}. Run the same command with --resume to continue.",
-        dir.display()
-    )
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_input_is_found_anywhere_in_the_chain() {
+        let e = BadInput::err("--threads 0").context("run");
+        assert_eq!(exit_code(&e), 2);
+        assert_eq!(exit_code(&anyhow::anyhow!("a run failed")), 1);
+    }
 }

@@ -1,6 +1,6 @@
 //! `partnersim params`: the parameter registry (path, unit, default, range, description, source).
 
-use super::TableFormat;
+use super::shared::TableFormat;
 use std::io::Write;
 
 /// Arguments of `params`.
@@ -11,7 +11,7 @@ pub struct Args {
 }
 
 /// Prints every parameter.
-pub fn execute(a: &Args, out: &mut dyn Write) -> anyhow::Result<super::Outcome> {
+pub fn execute(a: &Args, out: &mut dyn Write) -> anyhow::Result<super::shared::Outcome> {
     match a.format {
         TableFormat::Markdown => out.write_all(crate::params::markdown_table().as_bytes())?,
         TableFormat::Csv => {
@@ -30,5 +30,5 @@ pub fn execute(a: &Args, out: &mut dyn Write) -> anyhow::Result<super::Outcome> 
             out.write_all(&w.into_inner()?)?;
         }
     }
-    Ok(super::Outcome::Done)
+    Ok(super::shared::Outcome::Done)
 }

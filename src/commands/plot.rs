@@ -3,7 +3,7 @@
 //! share.
 
 use super::group::GroupInfo;
-use super::Outcome;
+use super::shared::Outcome;
 use crate::error::BadInput;
 use crate::export::compare_json::CompareManifest;
 use crate::job::outdir;

@@ -1,6 +1,6 @@
 //! `partnersim run`: one scenario, N replications, into a run directory.
 
-use super::{interrupted_message, Context, Outcome};
+use super::shared::{interrupted_message, Context, Outcome};
 use crate::compare::dir_name;
 use crate::job::exec::Status;
 use crate::job::shard::Shard;

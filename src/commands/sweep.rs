@@ -1,6 +1,6 @@
 //! `partnersim sweep`: a sensitivity sweep described by a sweep file.
 
-use super::{interrupted_message, Context, Outcome};
+use super::shared::{interrupted_message, Context, Outcome};
 use crate::job::shard::Shard;
 use crate::job::threads::Threads;
 use crate::sweep::plots::PlotSpec;

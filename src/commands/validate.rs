@@ -14,7 +14,7 @@ pub struct Args {
 }
 
 /// Prints the resolved scenario (every parameter) with its content hash.
-pub fn execute(a: &Args, out: &mut dyn Write) -> anyhow::Result<super::Outcome> {
+pub fn execute(a: &Args, out: &mut dyn Write) -> anyhow::Result<super::shared::Outcome> {
     let mut s = Scenario::load(&a.file)?;
     for o in &a.set {
         s.apply_override(o)?;
@@ -26,5 +26,5 @@ pub fn execute(a: &Args, out: &mut dyn Write) -> anyhow::Result<super::Outcome> 
         s.content_hash()
     )?;
     out.write_all(s.resolved_toml().as_bytes())?;
-    Ok(super::Outcome::Done)
+    Ok(super::shared::Outcome::Done)
 }

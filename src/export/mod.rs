@@ -163,7 +163,7 @@ mod tests {
         std::fs::write(&j, "{ not json").unwrap();
         let e = read_json::<serde_json::Value>(&j).unwrap_err();
         assert!(crate::error::render(&e).contains("compare.json"));
-        assert_eq!(crate::error::exit_code(&e), 2);
+        assert!(e.is::<BadInput>());
     }
 
     #[test]

@@ -98,6 +98,57 @@ pub trait Identity: Serialize + DeserializeOwned + Clone + PartialEq + Send + Sy
     fn differs(&self, old: &Self) -> Option<String>;
 }
 
+/// Collects how two identities differ, in words, for [`Identity::differs`]:
+/// `scenario a (1f2e…) vs b (77c0…), seed 1 vs 2`.
+#[derive(Debug, Default)]
+pub struct Differences(Vec<String>);
+
+impl Differences {
+    /// `what old vs new` when the values differ.
+    pub fn value<T: PartialEq + std::fmt::Display>(
+        &mut self,
+        what: &str,
+        old: T,
+        new: T,
+    ) -> &mut Self {
+        if old != new {
+            self.0.push(format!("{what} {old} vs {new}"));
+        }
+        self
+    }
+
+    /// `what old (hash) vs new (hash)` when the content hashes differ, else `what name old vs
+    /// new` when only the names do.
+    pub fn content(&mut self, what: &str, old: (&str, &str), new: (&str, &str)) -> &mut Self {
+        let short = |h: &str| h.chars().take(12).collect::<String>();
+        if old.1 != new.1 {
+            self.0.push(format!(
+                "{what} {} ({}) vs {} ({})",
+                old.0,
+                short(old.1),
+                new.0,
+                short(new.1)
+            ));
+        } else if old.0 != new.0 {
+            self.0.push(format!("{what} name {} vs {}", old.0, new.0));
+        }
+        self
+    }
+
+    /// `text` when `differs`.
+    pub fn when(&mut self, differs: bool, text: impl Into<String>) -> &mut Self {
+        if differs {
+            self.0.push(text.into());
+        }
+        self
+    }
+
+    /// The differences joined, or None if there are none.
+    pub fn finish(&mut self) -> Option<String> {
+        (!self.0.is_empty()).then(|| self.0.join(", "))
+    }
+}
+
 /// A batch of items evaluated in chunks (see the module docs).
 pub trait Job: Sync {
     /// What determines the numbers.

@@ -29,6 +29,8 @@ pub const MARKER: &str = ".partnersim";
 pub const JOB_FILE: &str = "job.json";
 /// The manifest: written last, marks a finished result.
 pub const MANIFEST: &str = "manifest.json";
+/// The record a finished shard writes last.
+pub const SHARD_FILE: &str = "shard.json";
 
 /// What a job writes into its directory first, and every shard and chunk repeats (as a digest).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -317,7 +319,7 @@ pub fn prepare<I: Identity>(
             }
         }
     }
-    for f in [MANIFEST, super::shard::SHARD_FILE] {
+    for f in [MANIFEST, SHARD_FILE] {
         let p = dir.join(f);
         if p.exists() {
             std::fs::remove_file(&p).map_err(io(&p))?;

@@ -6,13 +6,13 @@
 //! [`SHARD_FILE`] last; a merge checks that the shards belong to one job and cover every item
 //! exactly once ([`coverage`]), then reads their chunks in item order.
 
+use super::outdir::JobFile;
 use crate::error::BadInput;
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
 use std::path::PathBuf;
 
-/// The record a finished shard writes last.
-pub const SHARD_FILE: &str = "shard.json";
+pub use super::outdir::SHARD_FILE;
 
 /// Shard `index` (1-based) of `count`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -129,7 +129,7 @@ pub struct ShardRecord<I> {
     /// the kind of job ("run", "sweep", …)
     pub kind: String,
     /// the job file of the job this shard belongs to
-    pub job: super::outdir::JobFile<I>,
+    pub job: JobFile<I>,
     /// which shard
     pub shard: Shard,
     /// items of the whole job

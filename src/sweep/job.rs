@@ -6,7 +6,7 @@
 
 use super::design::Design;
 use super::spec::{SweepSpec, Target};
-use crate::job::{Identity, Job};
+use crate::job::{Differences, Identity, Job};
 use crate::model::{Config, Model};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -62,50 +62,32 @@ impl SweepIdentity {
     }
 }
 
-fn short(s: &str) -> &str {
-    &s[..12.min(s.len())]
-}
-
 impl Identity for SweepIdentity {
     fn differs(&self, old: &SweepIdentity) -> Option<String> {
-        let mut d = Vec::new();
-        if self.sweep_file_sha256 != old.sweep_file_sha256 {
-            d.push(format!(
-                "sweep file {} ({}) vs {} ({})",
-                old.name,
-                short(&old.sweep_file_sha256),
-                self.name,
-                short(&self.sweep_file_sha256)
-            ));
-        }
-        if self.target != old.target || self.target_hash != old.target_hash {
-            d.push(format!(
-                "base {} ({}) vs {} ({})",
-                old.target,
-                short(&old.target_hash),
-                self.target,
-                short(&self.target_hash)
-            ));
-        }
-        if self.method != old.method {
-            d.push(format!("method {} vs {}", old.method, self.method));
-        }
-        if self.seed != old.seed {
-            d.push(format!("seed {} vs {}", old.seed, self.seed));
-        }
-        if self.points != old.points
-            || self.parameters != old.parameters
-            || self.reps_per_point != old.reps_per_point
-        {
-            d.push(format!(
-                "{} points x {} replications vs {} x {}",
-                old.points, old.reps_per_point, self.points, self.reps_per_point
-            ));
-        }
-        if self.outputs != old.outputs {
-            d.push("outputs".into());
-        }
-        (!d.is_empty()).then(|| d.join(", "))
+        Differences::default()
+            .content(
+                "sweep file",
+                (&old.name, &old.sweep_file_sha256),
+                (&self.name, &self.sweep_file_sha256),
+            )
+            .content(
+                "base",
+                (&old.target, &old.target_hash),
+                (&self.target, &self.target_hash),
+            )
+            .value("method", &old.method, &self.method)
+            .value("seed", old.seed, self.seed)
+            .when(
+                self.points != old.points
+                    || self.parameters != old.parameters
+                    || self.reps_per_point != old.reps_per_point,
+                format!(
+                    "{} points x {} replications vs {} x {}",
+                    old.points, old.reps_per_point, self.points, self.reps_per_point
+                ),
+            )
+            .when(self.outputs != old.outputs, "outputs")
+            .finish()
     }
 }
 
