@@ -98,11 +98,11 @@ pub fn headline(summaries: &[MonthRecord]) -> String {
         .join(", ")
 }
 
-/// Refuses up front a `plots/` folder that cannot be written (a re-run into a directory whose
-/// plots were made read-only), rather than after the computing.
+/// Refuses up front a `plots/` that cannot be written (a re-run into a directory whose plots
+/// were made read-only, or a file in its place), rather than after the computing.
 pub fn check_plots_writable(dir: &Path) -> anyhow::Result<()> {
     let plots = dir.join("plots");
-    if plots.is_dir() {
+    if plots.exists() {
         crate::export::ensure_writable(&plots)?;
     }
     Ok(())

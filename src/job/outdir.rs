@@ -156,10 +156,17 @@ pub enum OutputDirError {
     Io(PathBuf, std::io::Error),
 }
 
+/// The noun of a kind: "run", "sweep", "comparison".
+pub fn noun(kind: &str) -> &str {
+    match kind {
+        "compare" => "comparison",
+        k => k,
+    }
+}
+
 /// "a run", "a sweep", "a comparison".
 pub fn a_kind(kind: &str) -> String {
-    match kind {
-        "compare" => "a comparison".into(),
+    match noun(kind) {
         k if k.starts_with(['a', 'e', 'i', 'o', 'u']) => format!("an {k}"),
         k => format!("a {k}"),
     }
@@ -294,7 +301,7 @@ pub fn prepare<I: Identity>(
                 if !policy.force {
                     return Err(OutputDirError::OtherJob {
                         dir: dir.to_path_buf(),
-                        kind: job.kind.clone(),
+                        kind: noun(&job.kind).into(),
                         what,
                     });
                 }
@@ -308,7 +315,7 @@ pub fn prepare<I: Identity>(
                     if !(policy.resume || policy.shard) {
                         return Err(OutputDirError::Unfinished {
                             dir: dir.to_path_buf(),
-                            kind: job.kind.clone(),
+                            kind: noun(&job.kind).into(),
                         });
                     }
                     reuse = true;

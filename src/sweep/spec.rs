@@ -99,9 +99,14 @@ pub enum SweepError {
         /// the sizes and the limit
         reason: String,
     },
-    /// A sweep the output directory or the shards cannot accept (resume, force, shard, merge).
-    #[error("{0}")]
-    Refused(String),
+    /// A scenario file where a sweep file was expected.
+    #[error("{file}: this is a scenario file (it has `{key}`), not a sweep file; run it with `partnersim run {file}`, or name it as the `scenario` of a sweep file (docs/sensitivity.md)")]
+    ScenarioFile {
+        /// file
+        file: String,
+        /// the scenario key found
+        key: String,
+    },
     /// The base scenario could not be loaded.
     #[error("{file}:{line}:{col}: base scenario: {source}")]
     Scenario {
@@ -509,6 +514,26 @@ impl Ctx<'_> {
     }
 }
 
+/// A top-level key of a scenario file (`extends`, or the first part of a parameter path such as
+/// `funders`) where a sweep file has none: the file is a scenario file.
+fn refuse_scenario_file(file: &str, top: &DeTable<'_>) -> Result<(), SweepError> {
+    for (k, _) in top.iter() {
+        let key: &str = k.get_ref();
+        let scenario_key = key == "extends"
+            || (!TOP_KEYS.contains(&key)
+                && registry()
+                    .iter()
+                    .any(|p| p.path.split('.').next() == Some(key)));
+        if scenario_key {
+            return Err(SweepError::ScenarioFile {
+                file: file.into(),
+                key: key.into(),
+            });
+        }
+    }
+    Ok(())
+}
+
 fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
         .iter()
@@ -538,6 +563,7 @@ impl SweepSpec {
         let doc = ctx.parse()?;
         let top: &DeTable<'_> = doc.get_ref();
         let whole = 0..0;
+        refuse_scenario_file(file, top)?;
         ctx.check_keys(top, TOP_KEYS, "")?;
         let get = |k: &str| top.get(k);
 

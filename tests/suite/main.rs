@@ -4,4 +4,5 @@
 mod cli;
 mod invariants;
 mod patterns;
+mod safety;
 mod util;
