@@ -75,15 +75,18 @@ fn missing_run_files_are_reported_with_path() {
     assert!(format!("{err:#}").contains("replications.csv"), "{err:#}");
 }
 
-/// Writes a demo comparison to $PLOT_DEMO_DIR for eyeballing (ignored unless set).
+/// Writes a demo comparison for a person to look at, into `$PLOT_DEMO_DIR` (default
+/// `target/demo/plots`): `cargo test --release --test plots -- --ignored`.
 #[test]
+#[ignore = "writes a demo for eyeballing; run with -- --ignored"]
 fn demo_output_for_inspection() {
-    let Ok(dir) = std::env::var("PLOT_DEMO_DIR") else {
-        return;
-    };
+    let dir = std::env::var("PLOT_DEMO_DIR")
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/target/demo/plots").to_string());
     let dir = Path::new(&dir);
     write_synthetic_comparison(dir, &default_scenarios(), 120, 30, 5).unwrap();
-    comparison_plots(dir).unwrap();
+    let files = comparison_plots(dir).unwrap();
+    assert!(!files.is_empty());
+    eprintln!("demo plots in {}", dir.display());
 }
 
 /// The text elements of an SVG file, trimmed.
