@@ -1,5 +1,6 @@
-//! docs/ODD.md and the code must agree: the parameter table in the ODD is
-//! exactly what `partnersim params --format markdown` prints.
+//! The docs and the code must agree: the parameter table in docs/ODD.md is exactly what
+//! `partnersim params --format markdown` prints, and the sweep-file key reference in
+//! docs/sensitivity.md is generated from the table the sweep-file parser uses.
 
 #[test]
 fn odd_parameter_table_matches_registry() {
@@ -50,4 +51,27 @@ fn odd_names_every_metric() {
             m.name
         );
     }
+}
+
+#[test]
+fn sensitivity_key_reference_matches_the_parser() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/sensitivity.md");
+    let doc = std::fs::read_to_string(path).expect("docs/sensitivity.md exists");
+    let (begin, end) = partnersim::sweep::spec::keys::DOC_MARKERS;
+    let i = doc
+        .find(begin)
+        .expect("begin marker in docs/sensitivity.md")
+        + begin.len();
+    let j = doc.find(end).expect("end marker in docs/sensitivity.md");
+    let want = format!("\n{}", partnersim::sweep::spec::keys::markdown());
+    if std::env::var_os("PARTNERSIM_BLESS").is_some() {
+        std::fs::write(path, format!("{}{want}{}", &doc[..i], &doc[j..])).unwrap();
+        return;
+    }
+    assert_eq!(
+        &doc[i..j],
+        want,
+        "the sweep-file key reference in docs/sensitivity.md is out of date: \
+         `PARTNERSIM_BLESS=1 cargo test --release --test docs` rewrites it from src/sweep/spec/keys.rs"
+    );
 }
