@@ -119,7 +119,8 @@ impl QuantileSketch {
             self.set_capacities();
         }
         let mut buf = std::mem::take(&mut self.levels[h]);
-        buf.sort_by(|a, b| a.total_cmp(b));
+        // values equal under total_cmp are bit-identical: unstable sorting gives the same order
+        buf.sort_unstable_by(f64::total_cmp);
         // An odd leftover stays at this level.
         if buf.len() % 2 == 1 {
             if let Some(last) = buf.pop() {

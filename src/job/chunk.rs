@@ -66,9 +66,9 @@ fn checksum(values: &[f64]) -> u64 {
     h
 }
 
-/// The bytes of a chunk of `items` of the job whose digest is `digest`.
-pub fn encode(digest: &[u8; 32], items: &Range<u64>, record_len: usize, values: &[f64]) -> Vec<u8> {
-    let mut b = Vec::with_capacity(HEAD + values.len() * 8);
+/// The header of a chunk of `items` of the job whose digest is `digest`.
+fn header(digest: &[u8; 32], items: &Range<u64>, record_len: usize, values: &[f64]) -> Vec<u8> {
+    let mut b = Vec::with_capacity(HEAD);
     b.extend_from_slice(MAGIC);
     b.extend_from_slice(digest);
     for x in [
@@ -79,9 +79,29 @@ pub fn encode(digest: &[u8; 32], items: &Range<u64>, record_len: usize, values: 
     ] {
         b.extend_from_slice(&x.to_le_bytes());
     }
-    for v in values {
-        b.extend_from_slice(&v.to_le_bytes());
+    b
+}
+
+/// The values as little-endian bytes, without a copy where the machine is little-endian.
+fn value_bytes(values: &[f64]) -> std::borrow::Cow<'_, [u8]> {
+    #[cfg(target_endian = "little")]
+    {
+        // SAFETY: f64 has no padding and any byte is a valid u8; the slice covers exactly the
+        // memory of `values`, borrowed for as long as `values` is.
+        std::borrow::Cow::Borrowed(unsafe {
+            std::slice::from_raw_parts(values.as_ptr().cast::<u8>(), std::mem::size_of_val(values))
+        })
     }
+    #[cfg(not(target_endian = "little"))]
+    {
+        std::borrow::Cow::Owned(values.iter().flat_map(|v| v.to_le_bytes()).collect())
+    }
+}
+
+/// The bytes of a chunk of `items` of the job whose digest is `digest`.
+pub fn encode(digest: &[u8; 32], items: &Range<u64>, record_len: usize, values: &[f64]) -> Vec<u8> {
+    let mut b = header(digest, items, record_len, values);
+    b.extend_from_slice(&value_bytes(values));
     b
 }
 
@@ -147,9 +167,15 @@ pub fn write(
     let folder = dir.join(CHUNK_DIR);
     std::fs::create_dir_all(&folder).with_context(|| format!("creating {}", folder.display()))?;
     let tmp = folder.join(format!(".tmp-{}", std::process::id()));
-    std::fs::write(&tmp, encode(digest, items, record_len, values))
-        .and_then(|()| std::fs::rename(&tmp, &p))
-        .with_context(|| format!("writing {}", p.display()))
+    let write = || -> std::io::Result<()> {
+        use std::io::Write;
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(&header(digest, items, record_len, values))?;
+        f.write_all(&value_bytes(values))?;
+        drop(f);
+        std::fs::rename(&tmp, &p)
+    };
+    write().with_context(|| format!("writing {}", p.display()))
 }
 
 #[cfg(test)]
