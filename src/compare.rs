@@ -19,7 +19,7 @@ use crate::job::exec::Status;
 use crate::job::manifest::{Clock, Manifest, Provenance};
 use crate::job::outdir::{self, JobFile, Policy};
 use crate::job::{Differences, Identity};
-use crate::metrics::{MonthRecord, METRICS};
+use crate::metrics::{is_share, MonthRecord, METRICS};
 use crate::plot::data::ComparisonRow;
 use crate::run::{self, RunOptions};
 use crate::scenario::Scenario;
@@ -394,11 +394,17 @@ fn paired_rows(
                 continue;
             }
             let a: Vec<f64> = all[k].iter().map(|r| r[j]).collect();
+            let mut p = paired(&a, &b);
+            if is_share(j) {
+                // a difference of two shares lies within [-1, 1] (clamp keeps an undefined NaN)
+                p.diff_ci95_low = p.diff_ci95_low.clamp(-1.0, 1.0);
+                p.diff_ci95_high = p.diff_ci95_high.clamp(-1.0, 1.0);
+            }
             rows.push(ComparisonRow {
                 metric: m.name.to_string(),
                 scenario: s.name.clone(),
                 baseline: scenarios[base].name.clone(),
-                paired: paired(&a, &b),
+                paired: p,
             });
         }
     }

@@ -307,9 +307,20 @@ fn one_replication_reports_no_interval_and_shares_stay_within_0_and_1() {
         "one replication marked significant"
     );
 
-    // shares: 95% intervals within [0, 1], even with few, spread-out replications
+    // shares: 95% intervals within [0, 1], even with few, spread-out replications; their
+    // paired differences within [-1, 1]
     let few = d.path().join("few");
     ok(&run(&few, 3, &[]));
+    let cmp3 = d.path().join("cmp3");
+    ok(&compare(&["baseline", "core_on_time"], &cmp3, 3, &[]));
+    for line in read_text(&cmp3.join("comparison.csv")).lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        let j = partnersim::metrics::metric_index(cells[0]).unwrap();
+        if partnersim::metrics::is_share(j) {
+            let (lo, hi): (f64, f64) = (cells[6].parse().unwrap(), cells[7].parse().unwrap());
+            assert!(lo >= -1.0 && hi <= 1.0, "{line}");
+        }
+    }
     let metrics = partnersim::metrics::METRICS;
     for line in read_text(&few.join("summary.csv")).lines().skip(1) {
         let cells: Vec<&str> = line.split(',').collect();
