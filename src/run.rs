@@ -210,8 +210,8 @@ impl Aggregator {
                 let w = &self.moments[t * N_METRICS + j];
                 let s = &self.sketches[t * N_METRICS + j];
                 let _ = write!(ts, "{},{},{},{}", t + 1, m.name, w.mean(), w.sd());
-                for q in [0.05, 0.25, 0.5, 0.75, 0.95] {
-                    let _ = write!(ts, ",{}", s.quantile(q));
+                for v in s.quantiles(&[0.05, 0.25, 0.5, 0.75, 0.95]) {
+                    let _ = write!(ts, ",{v}");
                 }
                 ts.push('\n');
             }

@@ -47,7 +47,9 @@ impl Welford {
 #[derive(Debug, Clone)]
 pub struct QuantileSketch {
     k: usize,
-    levels: Vec<Vec<f64>>,
+    /// values as their total-order keys ([`order_key`]): sorting the keys as integers orders the
+    /// values as `f64::total_cmp` does, faster
+    levels: Vec<Vec<i64>>,
     flips: Vec<bool>,
     n: u64,
     /// capacity of each level (they change only when a level is added)
@@ -86,7 +88,7 @@ impl QuantileSketch {
     /// Adds one value.
     pub fn push(&mut self, x: f64) {
         self.n += 1;
-        self.levels[0].push(x);
+        self.levels[0].push(order_key(x));
         // Fast path: while no level is over capacity, a push can overflow only level 0 (with a
         // single level its capacity is k). Any compaction makes the next push check every level,
         // exactly as checking every level on every push would.
@@ -119,18 +121,17 @@ impl QuantileSketch {
             self.set_capacities();
         }
         let mut buf = std::mem::take(&mut self.levels[h]);
-        // values equal under total_cmp are bit-identical: unstable sorting gives the same order
-        buf.sort_unstable_by(f64::total_cmp);
+        // equal keys are bit-identical values: an unstable sort gives the same order
+        buf.sort_unstable();
         // An odd leftover stays at this level.
-        if buf.len() % 2 == 1 {
-            if let Some(last) = buf.pop() {
-                self.levels[h].push(last);
-            }
-        }
+        let leftover = if buf.len() % 2 == 1 { buf.pop() } else { None };
         let off = usize::from(self.flips[h]);
         self.flips[h] = !self.flips[h];
-        let promoted: Vec<f64> = buf.iter().skip(off).step_by(2).copied().collect();
-        self.levels[h + 1].extend(promoted);
+        self.levels[h + 1].extend(buf.iter().skip(off).step_by(2).copied());
+        // the level keeps its allocation
+        buf.clear();
+        buf.extend(leftover);
+        self.levels[h] = buf;
     }
 
     /// Number of values pushed.
@@ -140,31 +141,54 @@ impl QuantileSketch {
 
     /// The q-quantile (q in [0, 1]); NaN when empty.
     pub fn quantile(&self, q: f64) -> f64 {
+        self.quantiles(&[q])[0]
+    }
+
+    /// Several quantiles at once, from one sort (each the same as [`QuantileSketch::quantile`]).
+    pub fn quantiles(&self, qs: &[f64]) -> Vec<f64> {
         if self.n == 0 {
-            return f64::NAN;
+            return vec![f64::NAN; qs.len()];
         }
         if self.levels.len() == 1 {
-            let mut v = self.levels[0].clone();
-            v.sort_by(|a, b| a.total_cmp(b));
-            return quantile_sorted(&v, q);
+            let mut keys = self.levels[0].clone();
+            keys.sort_unstable();
+            let v: Vec<f64> = keys.into_iter().map(key_value).collect();
+            return qs.iter().map(|&q| quantile_sorted(&v, q)).collect();
         }
-        let mut items: Vec<(f64, f64)> = Vec::new();
+        let mut items: Vec<(i64, f64)> = Vec::new();
         for (h, lv) in self.levels.iter().enumerate() {
             let w = (1u64 << h) as f64;
             items.extend(lv.iter().map(|&x| (x, w)));
         }
-        items.sort_by(|a, b| a.0.total_cmp(&b.0));
+        items.sort_by_key(|x| x.0);
+        let items: Vec<(f64, f64)> = items.into_iter().map(|(k, w)| (key_value(k), w)).collect();
         let total: f64 = items.iter().map(|x| x.1).sum();
-        let target = q.clamp(0.0, 1.0) * total;
-        let mut acc = 0.0;
-        for (x, w) in &items {
-            acc += w;
-            if acc >= target {
-                return *x;
-            }
-        }
-        items.last().map_or(f64::NAN, |x| x.0)
+        qs.iter()
+            .map(|&q| {
+                let target = q.clamp(0.0, 1.0) * total;
+                let mut acc = 0.0;
+                for (x, w) in &items {
+                    acc += w;
+                    if acc >= target {
+                        return *x;
+                    }
+                }
+                items.last().map_or(f64::NAN, |x| x.0)
+            })
+            .collect()
     }
+}
+
+/// The key of `x` in the total order of `f64::total_cmp`: keys compare as integers exactly as
+/// the values compare under `total_cmp`.
+fn order_key(x: f64) -> i64 {
+    let b = x.to_bits() as i64;
+    b ^ ((((b >> 63) as u64) >> 1) as i64)
+}
+
+/// The value of a key ([`order_key`] is its own inverse).
+fn key_value(k: i64) -> f64 {
+    f64::from_bits((k ^ ((((k >> 63) as u64) >> 1) as i64)) as u64)
 }
 
 /// Type-7 quantile (linear interpolation, as R's default) of sorted values; NaN when empty.
@@ -400,7 +424,7 @@ mod tests {
             fn push(&mut self, x: f64) {
                 let s = &mut self.0;
                 s.n += 1;
-                s.levels[0].push(x);
+                s.levels[0].push(order_key(x));
                 let mut h = 0;
                 while h < s.levels.len() {
                     if s.levels[h].len() > s.capacity(h)
@@ -426,6 +450,27 @@ mod tests {
         for q in [0.0, 0.05, 0.5, 0.95, 1.0] {
             assert_eq!(fast.quantile(q).to_bits(), slow.0.quantile(q).to_bits());
         }
+    }
+
+    #[test]
+    fn order_keys_sort_as_total_cmp_and_invert() {
+        let mut v = vec![
+            1.5,
+            -0.0,
+            0.0,
+            -2.0,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            -f64::NAN,
+            1e-300,
+            -1e-300,
+        ];
+        let mut keys: Vec<i64> = v.iter().map(|&x| order_key(x)).collect();
+        keys.sort_unstable();
+        v.sort_by(f64::total_cmp);
+        let back: Vec<u64> = keys.into_iter().map(|k| key_value(k).to_bits()).collect();
+        assert_eq!(back, v.iter().map(|x| x.to_bits()).collect::<Vec<_>>());
     }
 
     #[test]
