@@ -64,7 +64,7 @@ impl QuantileSketch {
         let k = k.max(8);
         let mut s = QuantileSketch {
             k,
-            levels: vec![Vec::with_capacity(k + 1)],
+            levels: vec![Vec::new()],
             flips: vec![false],
             n: 0,
             caps: Vec::new(),
@@ -128,10 +128,12 @@ impl QuantileSketch {
         let off = usize::from(self.flips[h]);
         self.flips[h] = !self.flips[h];
         self.levels[h + 1].extend(buf.iter().skip(off).step_by(2).copied());
-        // the level keeps its allocation
-        buf.clear();
-        buf.extend(leftover);
-        self.levels[h] = buf;
+        // level 0, compacted most often, starts again with room for what it takes before its
+        // next compaction; the others grow as needed (memory stays close to what they hold)
+        if h == 0 {
+            self.levels[0].reserve_exact(self.caps[0] + 1);
+        }
+        self.levels[h].extend(leftover);
     }
 
     /// Number of values pushed.
