@@ -139,7 +139,12 @@ impl Job for RunJob {
 pub struct Aggregator {
     seed: u64,
     months: usize,
-    moments: Vec<Welford>,
+    /// replications aggregated so far
+    n: u64,
+    /// per (month, metric): running mean and sum of squared deviations (Welford), kept as two
+    /// arrays so that a month's 45 updates vectorise (the arithmetic of [`Welford::push`])
+    mean: Vec<f64>,
+    m2: Vec<f64>,
     sketches: Vec<QuantileSketch>,
     summaries: Vec<MonthRecord>,
     replications: CsvStream,
@@ -158,7 +163,9 @@ impl Aggregator {
         Ok(Aggregator {
             seed: id.seed,
             months,
-            moments: vec![Welford::default(); months * N_METRICS],
+            n: 0,
+            mean: vec![0.0; months * N_METRICS],
+            m2: vec![0.0; months * N_METRICS],
             sketches: (0..months * N_METRICS)
                 .map(|_| QuantileSketch::new(SKETCH_K))
                 .collect(),
@@ -187,15 +194,24 @@ impl Aggregator {
         // month by month: one month's statistics stay in cache for the whole chunk
         for t in 0..self.months {
             let cells = t * N_METRICS..(t + 1) * N_METRICS;
-            let (moments, sketches) = (&mut self.moments[cells.clone()], &mut self.sketches[cells]);
+            let mean = &mut self.mean[cells.clone()];
+            let m2 = &mut self.m2[cells.clone()];
+            let sketches = &mut self.sketches[cells];
             let at = (t + 1) * N_METRICS;
-            for r in &records {
-                for (j, &v) in r[at..at + N_METRICS].iter().enumerate() {
-                    moments[j].push(v);
-                    sketches[j].push(v);
+            for (i, r) in records.iter().enumerate() {
+                let row = &r[at..at + N_METRICS];
+                let n = (self.n + i as u64 + 1) as f64;
+                for ((x, mean), m2) in row.iter().zip(mean.iter_mut()).zip(m2.iter_mut()) {
+                    let d = x - *mean;
+                    *mean += d / n;
+                    *m2 += d * (x - *mean);
+                }
+                for (x, sketch) in row.iter().zip(sketches.iter_mut()) {
+                    sketch.push(*x);
                 }
             }
         }
+        self.n += records.len() as u64;
         Ok(())
     }
 
@@ -207,9 +223,10 @@ impl Aggregator {
         ts.push_str("month,metric,mean,sd,p05,p25,p50,p75,p95\n");
         for t in 0..self.months {
             for (j, m) in METRICS.iter().enumerate() {
-                let w = &self.moments[t * N_METRICS + j];
-                let s = &self.sketches[t * N_METRICS + j];
-                let _ = write!(ts, "{},{},{},{}", t + 1, m.name, w.mean(), w.sd());
+                let c = t * N_METRICS + j;
+                let s = &self.sketches[c];
+                let sd = Welford::sd_of(self.n, self.m2[c]);
+                let _ = write!(ts, "{},{},{},{sd}", t + 1, m.name, self.mean[c]);
                 for v in s.quantiles(&[0.05, 0.25, 0.5, 0.75, 0.95]) {
                     let _ = write!(ts, ",{v}");
                 }

@@ -30,10 +30,16 @@ impl Welford {
     }
     /// Sample standard deviation (0 with fewer than two values).
     pub fn sd(&self) -> f64 {
-        if self.n < 2 {
+        Self::sd_of(self.n, self.m2)
+    }
+
+    /// The sample standard deviation of `n` values whose squared deviations sum to `m2`, as
+    /// [`Welford::sd`] gives it (for callers that keep the moments of many series in arrays).
+    pub fn sd_of(n: u64, m2: f64) -> f64 {
+        if n < 2 {
             0.0
         } else {
-            (self.m2 / (self.n - 1) as f64).sqrt()
+            (m2 / (n - 1) as f64).sqrt()
         }
     }
 }
@@ -56,6 +62,11 @@ pub struct QuantileSketch {
     caps: Vec<usize>,
     /// a level may be over its capacity: the next push checks every level
     unsettled: bool,
+    /// while every value so far is the same finite value: its key and how many there were. The
+    /// levels stay empty meanwhile; the first other value replays them (so the sketch is the
+    /// same as if they had been pushed), and a series that never changes (a metric of a
+    /// mechanism the scenario switches off) costs nothing
+    constant: Option<(i64, u64)>,
 }
 
 impl QuantileSketch {
@@ -69,6 +80,7 @@ impl QuantileSketch {
             n: 0,
             caps: Vec::new(),
             unsettled: false,
+            constant: None,
         };
         s.set_capacities();
         s
@@ -87,8 +99,34 @@ impl QuantileSketch {
 
     /// Adds one value.
     pub fn push(&mut self, x: f64) {
+        let key = order_key(x);
+        match self.constant {
+            Some((c, ref mut count)) if c == key => {
+                *count += 1;
+                self.n += 1;
+                return;
+            }
+            Some((c, count)) => {
+                self.constant = None;
+                self.n = 0;
+                for _ in 0..count {
+                    self.push_key(c);
+                }
+            }
+            None if self.n == 0 && x.is_finite() => {
+                self.constant = Some((key, 1));
+                self.n = 1;
+                return;
+            }
+            None => {}
+        }
+        self.push_key(key);
+    }
+
+    /// Adds one value, as its key, to the levels.
+    fn push_key(&mut self, key: i64) {
         self.n += 1;
-        self.levels[0].push(order_key(x));
+        self.levels[0].push(key);
         // Fast path: while no level is over capacity, a push can overflow only level 0 (with a
         // single level its capacity is k). Any compaction makes the next push check every level,
         // exactly as checking every level on every push would.
@@ -150,6 +188,10 @@ impl QuantileSketch {
     pub fn quantiles(&self, qs: &[f64]) -> Vec<f64> {
         if self.n == 0 {
             return vec![f64::NAN; qs.len()];
+        }
+        if let Some((c, _)) = self.constant {
+            // every value is this finite one: every quantile (type-7 or weighted) is it
+            return vec![key_value(c); qs.len()];
         }
         if self.levels.len() == 1 {
             let mut keys = self.levels[0].clone();
@@ -445,12 +487,33 @@ mod tests {
             x = (x * 3.9 * (1.0 - x)).clamp(1e-9, 1.0 - 1e-9);
             fast.push(x + f64::from(i % 7));
             slow.push(x + f64::from(i % 7));
-            if i % 997 == 0 {
+            if i % 997 == 1 {
                 assert_eq!(fast.levels, slow.0.levels, "after {i} values");
             }
         }
         for q in [0.0, 0.05, 0.5, 0.95, 1.0] {
             assert_eq!(fast.quantile(q).to_bits(), slow.0.quantile(q).to_bits());
+        }
+        // a long constant stretch, then other values: the same sketch as pushing them all
+        for n_const in [1, 150, 201, 5000] {
+            let mut fast = QuantileSketch::new(16);
+            let mut slow = Reference(QuantileSketch::new(16));
+            for _ in 0..n_const {
+                fast.push(0.25);
+                slow.push(0.25);
+            }
+            for q in [0.0, 0.3, 1.0] {
+                assert_eq!(fast.quantile(q).to_bits(), slow.0.quantile(q).to_bits());
+            }
+            for i in 0..300 {
+                fast.push(f64::from(i % 13) / 13.0);
+                slow.push(f64::from(i % 13) / 13.0);
+            }
+            assert_eq!(fast.levels, slow.0.levels, "after {n_const} equal values");
+            assert_eq!(fast.count(), slow.0.count());
+            for q in [0.0, 0.05, 0.5, 0.95, 1.0] {
+                assert_eq!(fast.quantile(q).to_bits(), slow.0.quantile(q).to_bits());
+            }
         }
     }
 

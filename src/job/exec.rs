@@ -131,7 +131,7 @@ fn produce<J: Job>(
             });
         }
     }
-    values.clear();
+    // every value is written by `eval_item`: a reused buffer of the right size is not cleared
     values.resize(count as usize * record_len, 0.0);
     let first = items.start;
     values

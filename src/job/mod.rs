@@ -165,7 +165,8 @@ pub trait Job: Sync {
     fn record_len(&self) -> usize;
     /// Items per chunk: the unit saved to disk and redone after an interruption.
     fn chunk_items(&self) -> u64;
-    /// Evaluates item `item` into `record` (`record_len` values). Called from many threads at
-    /// once; the result must depend on the item alone.
+    /// Evaluates item `item` into `record` (`record_len` values), writing every value (the
+    /// buffer may hold another item's record). Called from many threads at once; the result must
+    /// depend on the item alone.
     fn eval_item(&self, item: u64, record: &mut [f64]) -> anyhow::Result<()>;
 }
