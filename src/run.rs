@@ -125,6 +125,13 @@ impl Job for RunJob {
     }
     fn eval_item(&self, item: u64, record: &mut [f64]) -> Result<()> {
         let out = Model::new(&self.cfg, self.id.seed, item).run();
+        if out.months.len() != self.id.months as usize {
+            anyhow::bail!(
+                "replication {item} recorded {} months, the run expects {}",
+                out.months.len(),
+                self.id.months
+            );
+        }
         let (summary, months) = record.split_at_mut(N_METRICS);
         summary.copy_from_slice(&out.summary);
         for (dst, m) in months.chunks_exact_mut(N_METRICS).zip(&out.months) {
