@@ -1,6 +1,6 @@
 //! Runs 50 replications of a scenario for profiling, e.g.
 //! `valgrind --tool=callgrind target/release/examples/probe simulation.isos=500`.
-use partnersim::model::{Config, Model};
+use partnersim::model::Model;
 use partnersim::scenario::Scenario;
 
 fn main() {
@@ -11,7 +11,7 @@ fn main() {
             std::process::exit(2);
         }
     }
-    let cfg = Config::from_values(&s.values);
+    let cfg = s.config();
     let mut acc = 0.0;
     for r in 0..50 {
         acc += Model::new(&cfg, 42, r).run().summary[0];

@@ -18,7 +18,7 @@ pub fn peak_rss_kib() -> Option<u64> {
 }
 
 fn time_reps(cfg: &Config, reps: u64, threads: usize) -> Result<f64> {
-    let pool = crate::run::thread_pool(Some(threads))?;
+    let pool = crate::job::threads::Threads::new(Some(threads))?.pool()?;
     let t = Instant::now();
     let n: usize = pool.install(|| {
         (0..reps)

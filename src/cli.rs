@@ -1,11 +1,14 @@
-//! The command-line surface: every subcommand and flag, with help and examples.
+//! The command-line surface (clap): every subcommand and flag with its help and an example, and
+//! the conversion into the library's plain [`partnersim::commands::Command`]. Part of the binary
+//! only: the library does not depend on clap.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use partnersim::commands::{self, run::RunFlags, Command as Cmd, TableFormat};
 use std::path::PathBuf;
 
 /// partnersim: agent-based simulation of government–nonprofit funding for immigrant-serving organizations.
 #[derive(Debug, Parser)]
-#[command(name = "partnersim", version, about, long_about = None, after_help = "Exit codes: 0 success, 1 run failed, 2 bad input (scenario, flags, output directory), 130 interrupted (resume with --resume).")]
+#[command(name = "partnersim", version, about, long_about = None, after_help = "Exit codes: 0 success, 1 a run failed, 2 bad input (scenario, flags, output directory), 130 interrupted (resume with --resume).")]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -17,12 +20,12 @@ pub struct Cli {
 pub enum Command {
     /// Run N replications of a scenario in parallel and write CSV results.
     #[command(
-        after_help = "Example:\n  partnersim run scenarios/baseline.toml --reps 200 --seed 42 --set funders.federal.contract_months=36\n\nOutputs in DIR (default output/<scenario name>/): replications.csv, timeseries.csv, summary.csv, scenario.resolved.toml, manifest.json (written last)."
+        after_help = "Example:\n  partnersim run scenarios/baseline.toml --reps 200 --seed 42 --set funders.federal.contract_months=36\n\nOutputs in DIR (default output/<scenario name>/; with --set the name says what was overridden): replications.csv, timeseries.csv, summary.csv, scenario.resolved.toml, manifest.json (written last), plots/."
     )]
     Run(RunArgs),
     /// Run several scenarios on common random numbers and compare them with the first (or --baseline).
     #[command(
-        after_help = "Example:\n  partnersim compare scenarios/baseline.toml scenarios/multi_year_core.toml --reps 200\n\nWrites DIR/comparison.csv, DIR/compare.json, one run directory per scenario, plots and report.html."
+        after_help = "Examples:\n  partnersim compare scenarios/baseline.toml scenarios/multi_year_core.toml --reps 200\n  partnersim compare scenarios/baseline.toml --variant federal36:funders.federal.contract_months=36\n\nWrites DIR/comparison.csv, DIR/compare.json, one run directory per scenario, plots, report.html and manifest.json."
     )]
     Compare(CompareArgs),
     /// Check a scenario file and print it fully resolved (defaults filled in).
@@ -38,13 +41,41 @@ pub enum Command {
     #[command(after_help = "Example:\n  partnersim params --format csv > params.csv")]
     Params {
         /// Output format.
-        #[arg(long, value_enum, default_value_t = ParamsFormat::Markdown)]
-        format: ParamsFormat,
+        #[arg(long, value_enum, default_value_t = Format::Markdown)]
+        format: Format,
     },
-    /// Re-render every plot (and report.html for comparisons) from saved CSVs, without re-running.
+    /// List every metric: name, unit, summary rule (how months reduce to a replication's value), description.
+    #[command(after_help = "Example:\n  partnersim metrics --format csv > metrics.csv")]
+    Metrics {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Markdown)]
+        format: Format,
+    },
+    /// Measure the effects quoted in docs/ODD.md §1.2 again from the shipped scenarios: paired differences with 95% intervals (Monte Carlo only).
+    #[command(
+        after_help = "Example:\n  partnersim patterns --reps 100 --seed 42\n\nThe ODD's table is this command's Markdown output at its defaults (`cargo run --release --example odd_tables` writes it into docs/ODD.md)."
+    )]
+    Patterns {
+        /// Folder holding the scenario files the effects name.
+        #[arg(long, default_value = "scenarios", value_name = "DIR")]
+        scenarios: PathBuf,
+        /// Replications per scenario.
+        #[arg(long, default_value_t = partnersim::patterns::ODD_REPS, value_name = "N")]
+        reps: u64,
+        /// Master seed.
+        #[arg(long, default_value_t = partnersim::patterns::ODD_SEED, value_name = "S")]
+        seed: u64,
+        /// Worker threads (default: all cores; at most 4 per core). Results do not depend on it.
+        #[arg(long, value_name = "N")]
+        threads: Option<usize>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Markdown)]
+        format: Format,
+    },
+    /// Re-draw every plot (and report.html of a comparison) of a finished run, comparison or sweep from its files, without re-running.
     #[command(after_help = "Example:\n  partnersim plot output/comparison")]
     Plot {
-        /// A run or comparison output directory.
+        /// A finished run, comparison or sweep directory.
         dir: PathBuf,
     },
     /// Run a sensitivity sweep (grid, lhs, morris, sobol) described by a sweep file.
@@ -63,12 +94,15 @@ pub enum Command {
         /// Output directory.
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
+        /// Replace whatever result DIR holds (everything in it is deleted).
+        #[arg(long)]
+        force: bool,
     },
     /// Serve the classroom page: lessons, sliders and live charts in a browser (local only by default).
     #[command(
         after_help = "Example:\n  partnersim serve --port 8080 --open\n\nPrints the page's address; Ctrl-C stops the server."
     )]
-    Serve(crate::serve::ServeArgs),
+    Serve(ServeCliArgs),
     /// Measure throughput: replications per second, ISO-months per second per core, parallel speedup, peak memory.
     #[command(after_help = "Example:\n  partnersim bench scenarios/baseline.toml --reps 64")]
     Bench {
@@ -80,13 +114,22 @@ pub enum Command {
     },
 }
 
-/// Formats for `params`.
+/// Formats for `params` and `metrics`.
 #[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum ParamsFormat {
-    /// Markdown table (as in docs/ODD.md)
+pub enum Format {
+    /// Markdown table
     Markdown,
     /// CSV with a header row
     Csv,
+}
+
+impl From<Format> for TableFormat {
+    fn from(f: Format) -> TableFormat {
+        match f {
+            Format::Markdown => TableFormat::Markdown,
+            Format::Csv => TableFormat::Csv,
+        }
+    }
 }
 
 /// Flags shared by `run` and `compare`.
@@ -98,7 +141,7 @@ pub struct CommonRunArgs {
     /// Master seed; replication i of every scenario uses streams derived from (seed, i).
     #[arg(long, default_value_t = 42, value_name = "S")]
     pub seed: u64,
-    /// Worker threads (default: all cores). Results do not depend on it.
+    /// Worker threads (default: all cores; at most 4 per core). Results do not depend on it.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
     /// Override a parameter by dotted path, validated like a value in the file (repeatable).
@@ -107,12 +150,26 @@ pub struct CommonRunArgs {
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
-    /// Continue an interrupted run in the same output directory.
+    /// Continue an interrupted run in the same output directory (finished chunks are reused).
     #[arg(long)]
     pub resume: bool,
-    /// Replace results of a different run in the output directory.
+    /// Replace whatever result the output directory holds (everything in it is deleted).
     #[arg(long)]
     pub force: bool,
+}
+
+impl From<CommonRunArgs> for RunFlags {
+    fn from(c: CommonRunArgs) -> RunFlags {
+        RunFlags {
+            reps: c.reps,
+            seed: c.seed,
+            threads: c.threads,
+            set: c.set,
+            quiet: c.quiet,
+            resume: c.resume,
+            force: c.force,
+        }
+    }
 }
 
 /// `run` flags.
@@ -123,6 +180,9 @@ pub struct RunArgs {
     /// Output directory (default: output/<scenario name>/).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Name of a run with --set overrides (default: the scenario's name and the overrides, e.g. baseline+federal.contract_months=36).
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
     /// Compute only a slice: `I/N` (1-based) or `auto` (from SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT, or JOB_COMPLETION_INDEX with PARTNERSIM_SHARDS).
     #[arg(long, value_name = "I/N|auto")]
     pub shard: Option<String>,
@@ -134,9 +194,12 @@ pub struct RunArgs {
 /// `compare` flags.
 #[derive(Debug, Args)]
 pub struct CompareArgs {
-    /// Scenario files (TOML); the first is the baseline unless --baseline names another.
-    #[arg(required = true, num_args = 2..)]
+    /// Scenario files (TOML); the first is the baseline unless --baseline names another. Other files (a group's about.md) are skipped.
+    #[arg(required = true, num_args = 1..)]
     pub files: Vec<PathBuf>,
+    /// A command-line variant of the baseline, compared as one more scenario: NAME:KEY=VALUE[,KEY=VALUE...] (repeatable).
+    #[arg(long = "variant", value_name = "NAME:KEY=VALUE,...")]
+    pub variants: Vec<String>,
     /// Name of the baseline scenario.
     #[arg(long, value_name = "NAME")]
     pub baseline: Option<String>,
@@ -146,6 +209,37 @@ pub struct CompareArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub common: CommonRunArgs,
+}
+
+/// `serve` flags.
+#[derive(Debug, Args)]
+pub struct ServeCliArgs {
+    /// Port to listen on (0: any free port; the address is printed).
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// Address to listen on. The default serves this computer only; another address (e.g.
+    /// 0.0.0.0 for a classroom network) lets other computers in.
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDRESS")]
+    pub host: String,
+    /// Open the page in the default browser.
+    #[arg(long)]
+    pub open: bool,
+    /// Folder of classroom groups (subfolders with an about.md and scenario files).
+    #[arg(long, default_value = "scenarios/classroom", value_name = "DIR")]
+    pub lessons: PathBuf,
+    /// Levers file (default: the built-in levers; the format is that of src/serve/levers.toml).
+    #[arg(long, value_name = "FILE")]
+    pub levers: Option<PathBuf>,
+    /// Replications per run (2 to 256): enough for stable bands, few enough to answer a slider
+    /// move in well under a second.
+    #[arg(long, default_value_t = 64, value_name = "N")]
+    pub reps: u64,
+    /// Master seed of every run (runs are paired with the baseline on it).
+    #[arg(long, default_value_t = 42, value_name = "S")]
+    pub seed: u64,
+    /// Worker threads for the model (default: all cores; at most 4 per core).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
 }
 
 /// `sweep` flags.
@@ -159,7 +253,7 @@ pub struct SweepCliArgs {
     /// Override the sweep file's seed.
     #[arg(long, value_name = "S")]
     pub seed: Option<u64>,
-    /// Worker threads (default: all cores).
+    /// Worker threads (default: all cores; at most 4 per core).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
     /// No progress bar.
@@ -168,50 +262,85 @@ pub struct SweepCliArgs {
     /// Continue an interrupted sweep in the same output directory (finished chunks are reused).
     #[arg(long)]
     pub resume: bool,
-    /// Discard whatever sweep the output directory holds and start over.
+    /// Replace whatever result the output directory holds (everything in it is deleted).
     #[arg(long)]
     pub force: bool,
     /// Compute only a slice of the points: `I/N` (1-based) or `auto` (from SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT, or JOB_COMPLETION_INDEX with PARTNERSIM_SHARDS); combine with `partnersim merge`.
     #[arg(long, value_name = "I/N|auto")]
     pub shard: Option<String>,
-    /// Points per chunk, the unit saved to disk and redone after an interruption (default: about 4096 model runs per chunk). Results do not depend on it, but a resume or merge needs the same value.
+    /// Points per chunk, the unit saved to disk and redone after an interruption (default: about 4096 model runs per chunk). Results do not depend on it, but a resume needs the same value.
     #[arg(long, value_name = "N")]
     pub chunk_points: Option<usize>,
 }
 
-/// Parses `--shard`: `I/N` or `auto`.
-pub fn parse_shard(s: &str) -> Result<(u64, u64), String> {
-    let env = |k: &str| {
-        std::env::var(k)
-            .ok()
-            .and_then(|v| v.trim().parse::<u64>().ok())
-    };
-    if s == "auto" {
-        if let (Some(id), Some(count)) = (env("SLURM_ARRAY_TASK_ID"), env("SLURM_ARRAY_TASK_COUNT"))
-        {
-            let min = env("SLURM_ARRAY_TASK_MIN").unwrap_or(0);
-            return Ok((id - min.min(id) + 1, count));
+impl Command {
+    /// The library's command.
+    pub fn into_command(self) -> Cmd {
+        match self {
+            Command::Run(a) => Cmd::Run(commands::run::Args {
+                file: a.file,
+                out: a.out,
+                name: a.name,
+                shard: a.shard,
+                flags: a.common.into(),
+            }),
+            Command::Compare(a) => Cmd::Compare(commands::compare::Args {
+                files: a.files,
+                variants: a.variants,
+                baseline: a.baseline,
+                out: a.out,
+                flags: a.common.into(),
+            }),
+            Command::Validate { file, set } => {
+                Cmd::Validate(commands::validate::Args { file, set })
+            }
+            Command::Params { format } => Cmd::Params(commands::params::Args {
+                format: format.into(),
+            }),
+            Command::Metrics { format } => Cmd::Metrics(commands::metrics::Args {
+                format: format.into(),
+            }),
+            Command::Patterns {
+                scenarios,
+                reps,
+                seed,
+                threads,
+                format,
+            } => Cmd::Patterns(commands::patterns::Args {
+                scenarios,
+                reps,
+                seed,
+                threads,
+                format: format.into(),
+            }),
+            Command::Plot { dir } => Cmd::Plot(commands::plot::Args { dir }),
+            Command::Sweep(a) => Cmd::Sweep(commands::sweep::Args {
+                file: a.file,
+                out: a.out,
+                seed: a.seed,
+                threads: a.threads,
+                quiet: a.quiet,
+                resume: a.resume,
+                force: a.force,
+                shard: a.shard,
+                chunk_points: a.chunk_points,
+            }),
+            Command::Merge { dirs, out, force } => {
+                Cmd::Merge(commands::merge::Args { dirs, out, force })
+            }
+            Command::Serve(a) => Cmd::Serve(commands::serve::Args {
+                port: a.port,
+                host: a.host,
+                open: a.open,
+                lessons: a.lessons,
+                levers: a.levers,
+                reps: a.reps,
+                seed: a.seed,
+                threads: a.threads,
+            }),
+            Command::Bench { file, reps } => Cmd::Bench(commands::bench::Args { file, reps }),
         }
-        if let (Some(idx), Some(count)) = (env("JOB_COMPLETION_INDEX"), env("PARTNERSIM_SHARDS")) {
-            return Ok((idx + 1, count));
-        }
-        return Err("--shard auto: set SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT (Slurm job array) or JOB_COMPLETION_INDEX and PARTNERSIM_SHARDS (Kubernetes Indexed Job)".into());
     }
-    let (i, n) = s
-        .split_once('/')
-        .ok_or_else(|| format!("--shard {s}: expected I/N, e.g. 2/8, or auto"))?;
-    let i: u64 = i
-        .trim()
-        .parse()
-        .map_err(|_| format!("--shard {s}: I is not a whole number"))?;
-    let n: u64 = n
-        .trim()
-        .parse()
-        .map_err(|_| format!("--shard {s}: N is not a whole number"))?;
-    if n == 0 || i == 0 || i > n {
-        return Err(format!("--shard {s}: need 1 <= I <= N"));
-    }
-    Ok((i, n))
 }
 
 #[cfg(test)]
@@ -222,13 +351,5 @@ mod tests {
     #[test]
     fn cli_definition_is_consistent() {
         Cli::command().debug_assert();
-    }
-
-    #[test]
-    fn shard_parsing() {
-        assert_eq!(parse_shard("2/8"), Ok((2, 8)));
-        assert!(parse_shard("0/8").is_err());
-        assert!(parse_shard("9/8").is_err());
-        assert!(parse_shard("x").is_err());
     }
 }

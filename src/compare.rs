@@ -5,61 +5,80 @@
 //! quits, rotations, late payments, proposal scores …) wherever its
 //! mechanisms allow (see `docs/ODD.md`, "Stochasticity"). Differences against
 //! the baseline are then paired replication by replication.
+//!
+//! A comparison directory holds one run directory per scenario (each a [`crate::run`] job, so
+//! each resumes on its own), `comparison.csv`, `compare.json` and `manifest.json`. Its identity
+//! is the set of scenarios (names and content hashes), the baseline, the seed and the number of
+//! replications: a directory holding another comparison, or any other kind of result, is refused
+//! without `--force`, and `--force` clears it (no stale scenario folders are left behind).
 
+use crate::error::BadInput;
+use crate::export::compare_json::{CompareEntry, CompareManifest, Difference};
 use crate::export::write_atomic;
-use crate::metrics::{MonthRecord, METRICS};
+use crate::job::exec::Status;
+use crate::job::manifest::{Clock, Manifest, Provenance};
+use crate::job::outdir::{self, JobFile, Policy};
+use crate::job::{Differences, Identity};
+use crate::metrics::{is_share, MonthRecord, METRICS};
 use crate::plot::data::ComparisonRow;
 use crate::run::{self, RunOptions};
 use crate::scenario::Scenario;
 use crate::stats::paired;
-use anyhow::{bail, Result};
-use serde::Serialize;
-use std::path::{Path, PathBuf};
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+use std::fmt::Write as _;
+use std::path::Path;
 
-/// One scenario's entry in `compare.json`.
-#[derive(Debug, Serialize)]
-pub struct CompareEntry {
-    /// scenario name
+/// One scenario of a comparison's identity.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScenarioId {
+    /// name
     pub name: String,
-    /// its run directory, relative to the comparison directory
-    pub dir: String,
-    /// its description
-    pub description: String,
-    /// source file
-    pub file: String,
-    /// keys that differ from the baseline
-    pub differences: Vec<Difference>,
+    /// SHA-256 of the resolved values
+    pub hash: String,
 }
 
-/// One key that differs from the baseline.
-#[derive(Debug, Serialize)]
-pub struct Difference {
-    /// parameter path
-    pub path: String,
-    /// baseline value
-    pub baseline: String,
-    /// this scenario's value
-    pub value: String,
-}
-
-/// `compare.json`.
-#[derive(Debug, Serialize)]
-pub struct CompareManifest {
-    /// tool
-    pub tool: String,
-    /// version
-    pub version: String,
+/// What determines a comparison's numbers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CompareIdentity {
     /// baseline scenario name
     pub baseline: String,
-    /// scenarios in the order given (baseline included)
-    pub scenarios: Vec<CompareEntry>,
-    /// seed
+    /// the scenarios, in the order given
+    pub scenarios: Vec<ScenarioId>,
+    /// master seed
     pub seed: u64,
     /// replications per scenario
     pub reps: u64,
-    /// command
-    pub command: String,
 }
+
+impl Identity for CompareIdentity {
+    fn differs(&self, old: &Self) -> Option<String> {
+        let names = |v: &[ScenarioId]| v.iter().map(|s| s.name.clone()).collect::<Vec<_>>();
+        let (a, b) = (names(&old.scenarios), names(&self.scenarios));
+        Differences::default()
+            .when(
+                a != b,
+                format!(
+                    "{} scenarios ({}) vs {} ({})",
+                    a.len(),
+                    a.join(", "),
+                    b.len(),
+                    b.join(", ")
+                ),
+            )
+            .when(
+                a == b && self.scenarios != old.scenarios,
+                "a scenario's parameters",
+            )
+            .value("baseline", &old.baseline, &self.baseline)
+            .value("seed", old.seed, self.seed)
+            .value("reps", old.reps, self.reps)
+            .finish()
+    }
+}
+
+/// `manifest.json` of a comparison.
+pub type CompareRunManifest = Manifest<CompareIdentity>;
 
 /// A directory-safe version of a scenario name.
 pub fn dir_name(name: &str) -> String {
@@ -111,6 +130,10 @@ impl Comparison {
                 .find(|r| r.scenario == scenario && r.metric == metric)
                 .map_or_else(String::new, |r| {
                     let p = &r.paired;
+                    if p.diff_ci95_low.is_nan() || p.diff_ci95_high.is_nan() {
+                        let d = crate::stats::decimals(p.baseline_mean.abs().max(p.mean.abs()));
+                        return format!("{:+.*} [CI n/a]", d, p.diff_mean);
+                    }
                     let mut digits =
                         crate::stats::decimals(p.baseline_mean.abs().max(p.mean.abs()));
                     // a narrow interval gets the decimals that keep its ends apart
@@ -154,8 +177,14 @@ impl Comparison {
             format!("{}\n", l.trim_end())
         };
         let mut t = format!(
-            "difference from {} (mean over {} paired replications, 95% CI)\n",
-            self.baseline, self.reps
+            "difference from {} (mean over {} paired replications, 95% CI{})\n",
+            self.baseline,
+            self.reps,
+            if self.reps < 2 {
+                "; n/a below two replications"
+            } else {
+                ""
+            }
         );
         t += &line(
             "scenario",
@@ -171,79 +200,129 @@ impl Comparison {
     }
 }
 
-/// Runs every scenario into `out/<name>/` and writes `comparison.csv` and `compare.json`.
-pub fn compare(
-    scenarios: &[Scenario],
-    baseline: Option<&str>,
-    opts: &RunOptions,
-    out: &Path,
-) -> Result<Comparison> {
+/// How [`compare`] ended.
+#[derive(Debug)]
+pub enum CompareStatus {
+    /// every scenario ran; the comparison's files are written
+    Finished(Comparison),
+    /// stopped by Ctrl-C / SIGTERM; what is saved
+    Interrupted {
+        /// scenarios finished
+        finished: usize,
+        /// scenarios in all
+        of: usize,
+        /// the scenario that was running
+        current: String,
+        /// its replications saved
+        saved: u64,
+        /// its replications in all
+        total: u64,
+    },
+}
+
+/// Checks a list of scenarios to compare; returns the index of the baseline (`baseline`, else
+/// the first).
+pub fn check(scenarios: &[Scenario], baseline: Option<&str>) -> Result<usize, BadInput> {
     if scenarios.len() < 2 {
-        bail!("compare needs at least two scenarios");
+        return Err(BadInput(
+            "compare needs at least two scenarios (files, or a file and --variant)".into(),
+        ));
     }
     let mut names: Vec<&str> = scenarios.iter().map(|s| s.name.as_str()).collect();
     names.sort_unstable();
     if let Some(w) = names.windows(2).find(|w| w[0] == w[1]) {
-        bail!(
-            "two scenarios are named `{}`; give each a distinct `name`",
-            w[0]
-        );
+        let files: Vec<String> = scenarios
+            .iter()
+            .filter(|s| s.name == w[0])
+            .map(|s| {
+                s.source
+                    .as_ref()
+                    .map_or_else(|| "a variant".into(), |p| p.display().to_string())
+            })
+            .collect();
+        return Err(BadInput(format!(
+            "two scenarios are named `{}` ({}); give each a distinct `name`",
+            w[0],
+            files.join(", ")
+        )));
     }
-    let base = match baseline {
+    let mut dirs: Vec<String> = scenarios.iter().map(|s| dir_name(&s.name)).collect();
+    dirs.sort_unstable();
+    if let Some(w) = dirs.windows(2).find(|w| w[0] == w[1]) {
+        return Err(BadInput(format!(
+            "two scenario names map to the directory `{}`; give them names that differ in letters or digits",
+            w[0]
+        )));
+    }
+    match baseline {
         Some(b) => scenarios.iter().position(|s| s.name == b).ok_or_else(|| {
-            anyhow::anyhow!(
+            BadInput(format!(
                 "--baseline {b}: no such scenario (have: {})",
                 scenarios
                     .iter()
                     .map(|s| s.name.as_str())
                     .collect::<Vec<_>>()
                     .join(", ")
-            )
-        })?,
-        None => 0,
-    };
-    crate::export::prepare_output_dir(out)?;
-    let mut all = Vec::with_capacity(scenarios.len());
-    for s in scenarios {
-        let o = run::run(s, opts, &out.join(dir_name(&s.name)))?;
-        if o.interrupted {
-            bail!("interrupted after {} of {} replications of {}; run the same command with --resume to continue", o.reps_done, opts.reps, s.name);
-        }
-        all.push(o.summaries);
+            ))
+        }),
+        None => Ok(0),
     }
-    let mut rows = Vec::new();
-    for (j, m) in METRICS.iter().enumerate() {
-        let b: Vec<f64> = all[base].iter().map(|r| r[j]).collect();
-        for (k, s) in scenarios.iter().enumerate() {
-            if k == base {
-                continue;
-            }
-            let a: Vec<f64> = all[k].iter().map(|r| r[j]).collect();
-            rows.push(ComparisonRow {
-                metric: m.name.to_string(),
-                scenario: s.name.clone(),
-                baseline: scenarios[base].name.clone(),
-                paired: paired(&a, &b),
+}
+
+/// Runs every scenario into `out/<name>/` on common random numbers and writes `comparison.csv`,
+/// `compare.json` and `manifest.json`.
+pub fn compare(
+    scenarios: &[Scenario],
+    baseline: Option<&str>,
+    opts: &RunOptions,
+    out: &Path,
+) -> Result<CompareStatus> {
+    let clock = Clock::start();
+    let base = check(scenarios, baseline)?;
+    for s in scenarios {
+        run::check_size(s, opts.reps)?;
+    }
+    let identity = CompareIdentity {
+        baseline: scenarios[base].name.clone(),
+        scenarios: scenarios
+            .iter()
+            .map(|s| ScenarioId {
+                name: s.name.clone(),
+                hash: s.content_hash(),
+            })
+            .collect(),
+        seed: opts.seed,
+        reps: opts.reps,
+    };
+    let jf = JobFile::new("compare", identity.clone(), 0, 0);
+    let policy = Policy {
+        resume: opts.resume,
+        force: opts.force,
+        shard: false,
+    };
+    outdir::prepare(out, &jf, policy)?;
+    let mut all = Vec::with_capacity(scenarios.len());
+    let mut computed = 0;
+    for (k, s) in scenarios.iter().enumerate() {
+        let o = run::run(s, opts, &out.join(dir_name(&s.name)))?;
+        if let Status::Interrupted { saved, total } = o.status {
+            return Ok(CompareStatus::Interrupted {
+                finished: k,
+                of: scenarios.len(),
+                current: s.name.clone(),
+                saved,
+                total,
             });
         }
+        computed += o.reps_computed();
+        all.push(o.summaries);
     }
-    let mut csv = String::from("metric,scenario,baseline,mean,baseline_mean,diff_mean,diff_ci95_low,diff_ci95_high,variance_ratio\n");
-    for r in &rows {
-        let p = &r.paired;
-        csv.push_str(&format!(
-            "{},{},{},{},{},{},{},{},{}\n",
-            r.metric,
-            r.scenario,
-            r.baseline,
-            p.mean,
-            p.baseline_mean,
-            p.diff_mean,
-            p.diff_ci95_low,
-            p.diff_ci95_high,
-            p.variance_ratio
-        ));
-    }
-    write_atomic(&out.join("comparison.csv"), csv.as_bytes())?;
+    let rows = paired_rows(scenarios, base, &all);
+    write_atomic(
+        &out.join("comparison.csv"),
+        comparison_csv(&rows).as_bytes(),
+    )
+    .with_context(|| format!("writing {}", out.join("comparison.csv").display()))?;
     let entries = scenarios
         .iter()
         .map(|s| CompareEntry {
@@ -275,27 +354,117 @@ pub fn compare(
         reps: opts.reps,
         command: opts.command.clone(),
     };
-    write_atomic(
-        &out.join("compare.json"),
-        serde_json::to_string_pretty(&man)?.as_bytes(),
-    )?;
-    Ok(Comparison {
+    crate::export::write_json(&out.join("compare.json"), &man)?;
+    let mut files = vec!["comparison.csv".to_string(), "compare.json".into()];
+    files.extend(scenarios.iter().map(|s| format!("{}/", dir_name(&s.name))));
+    Manifest::new(
+        "compare",
+        Provenance {
+            command: opts.command.clone(),
+            threads: opts.threads.count(),
+            items: opts.reps * scenarios.len() as u64,
+            items_computed: computed,
+            merged_from: Vec::new(),
+        },
+        clock,
+        files,
+        identity,
+    )
+    .write_last(out)?;
+    Ok(CompareStatus::Finished(Comparison {
         baseline: scenarios[base].name.clone(),
         reps: opts.reps,
         summaries: all,
         rows,
-    })
+    }))
 }
 
-/// Loads scenario files and applies `--set` overrides to each.
-pub fn load_all(files: &[PathBuf], sets: &[String]) -> Result<Vec<Scenario>> {
-    let mut v = Vec::new();
-    for f in files {
-        let mut s = Scenario::load(f)?;
-        for o in sets {
-            s.apply_override(o)?;
+/// Paired differences against the baseline, one per (metric, other scenario), metrics in
+/// catalogue order.
+fn paired_rows(
+    scenarios: &[Scenario],
+    base: usize,
+    all: &[Vec<MonthRecord>],
+) -> Vec<ComparisonRow> {
+    let mut rows = Vec::new();
+    for (j, m) in METRICS.iter().enumerate() {
+        let b: Vec<f64> = all[base].iter().map(|r| r[j]).collect();
+        for (k, s) in scenarios.iter().enumerate() {
+            if k == base {
+                continue;
+            }
+            let a: Vec<f64> = all[k].iter().map(|r| r[j]).collect();
+            let mut p = paired(&a, &b);
+            if is_share(j) {
+                // a difference of two shares lies within [-1, 1] (clamp keeps an undefined NaN)
+                p.diff_ci95_low = p.diff_ci95_low.clamp(-1.0, 1.0);
+                p.diff_ci95_high = p.diff_ci95_high.clamp(-1.0, 1.0);
+            }
+            rows.push(ComparisonRow {
+                metric: m.name.to_string(),
+                scenario: s.name.clone(),
+                baseline: scenarios[base].name.clone(),
+                paired: p,
+            });
         }
-        v.push(s);
     }
+    rows
+}
+
+/// `comparison.csv` text (undefined intervals, below two replications, are empty cells).
+pub fn comparison_csv(rows: &[ComparisonRow]) -> String {
+    use crate::export::cell;
+    let mut csv = String::from("metric,scenario,baseline,mean,baseline_mean,diff_mean,diff_ci95_low,diff_ci95_high,variance_ratio\n");
+    for r in rows {
+        let p = &r.paired;
+        let _ = write!(csv, "{},{},{},", r.metric, r.scenario, r.baseline);
+        for (i, v) in [
+            p.mean,
+            p.baseline_mean,
+            p.diff_mean,
+            p.diff_ci95_low,
+            p.diff_ci95_high,
+            p.variance_ratio,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            if i > 0 {
+                csv.push(',');
+            }
+            cell(&mut csv, v);
+        }
+        csv.push('\n');
+    }
+    csv
+}
+
+/// A command-line variant of `base`: `NAME:KEY=VALUE,KEY=VALUE,…` (`--variant`), named NAME, its
+/// description listing the overrides.
+pub fn variant(base: &Scenario, spec: &str) -> Result<Scenario> {
+    let (name, sets) = spec.split_once(':').ok_or_else(|| {
+        BadInput::err(format!(
+            "--variant {spec}: expected NAME:KEY=VALUE[,KEY=VALUE…], e.g. federal36:funders.federal.contract_months=36"
+        ))
+    })?;
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(BadInput::err(format!(
+            "--variant {spec}: the NAME before `:` is empty"
+        )));
+    }
+    let sets: Vec<String> = sets
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect();
+    if sets.is_empty() {
+        return Err(BadInput::err(format!(
+            "--variant {spec}: no KEY=VALUE after `:`"
+        )));
+    }
+    let mut v = base.clone().with_overrides(&sets, Some(name))?;
+    v.description = format!("Variant of {}: {}.", base.name, sets.join(", "));
     Ok(v)
 }

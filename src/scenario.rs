@@ -62,6 +62,14 @@ pub enum ScenarioError {
         /// message
         msg: String,
     },
+    /// A sweep file where a scenario file was expected.
+    #[error("{file}: this is a sweep file (it has `{key}`), not a scenario file; run it with `partnersim sweep {file}`")]
+    SweepFile {
+        /// file
+        file: String,
+        /// the sweep key found
+        key: String,
+    },
     /// Values that are each in range but contradict each other.
     #[error("{file}: {msg}")]
     Inconsistent {
@@ -166,6 +174,26 @@ fn problem_text(p: &ValueProblem) -> String {
 /// Header keys that are not parameters.
 const HEADER_KEYS: [&str; 4] = ["name", "description", "extends", "events"];
 
+/// Top-level keys only a sweep file has: a scenario file holding one is a sweep file.
+const SWEEP_KEYS: [&str; 6] = [
+    "method",
+    "parameters",
+    "samples",
+    "reps_per_point",
+    "outputs",
+    "model",
+];
+
+fn refuse_sweep_file(ctx: &Source<'_>, table: &DeTable<'_>) -> Result<(), ScenarioError> {
+    match SWEEP_KEYS.iter().find(|k| table.get(**k).is_some()) {
+        Some(k) => Err(ScenarioError::SweepFile {
+            file: ctx.file.into(),
+            key: (*k).into(),
+        }),
+        None => Ok(()),
+    }
+}
+
 fn walk(
     ctx: &Source<'_>,
     table: &DeTable<'_>,
@@ -268,6 +296,7 @@ impl Scenario {
         };
         let doc = ctx.parse()?;
         let table: &DeTable<'_> = doc.get_ref();
+        refuse_sweep_file(&ctx, table)?;
         let base = match header_str(&ctx, table, "extends")? {
             Some(rel) => {
                 let parent = path.parent().unwrap_or(Path::new("."));
@@ -303,6 +332,7 @@ impl Scenario {
         let ctx = Source { file, text };
         let doc = ctx.parse()?;
         let table: &DeTable<'_> = doc.get_ref();
+        refuse_sweep_file(&ctx, table)?;
         if let Some(v) = table.get("extends") {
             return Err(ctx
                 .syntax(v.span(), "`extends` needs a file on disk")
@@ -350,6 +380,77 @@ impl Scenario {
         })?;
         self.values.set_index(i, x);
         self.check_consistency()
+    }
+
+    /// Applies `--set` overrides. With any, the scenario is a variant and says so: it takes the
+    /// name `name` if given, else one derived from its base and the overrides
+    /// (`baseline+federal.contract_months=36`), and its description lists the overrides.
+    pub fn with_overrides(
+        mut self,
+        sets: &[String],
+        name: Option<&str>,
+    ) -> Result<Scenario, ScenarioError> {
+        let mut shown = Vec::new();
+        for o in sets {
+            self.apply_override(o)?;
+            if let Some(i) = o
+                .split_once('=')
+                .and_then(|(k, _)| params::index_of(k.trim()))
+            {
+                let spec = &registry()[i];
+                shown.push((spec.path.clone(), spec.value_text(self.values.0[i])));
+            }
+        }
+        if let Some(n) = name {
+            self.name = n.to_string();
+        } else if !shown.is_empty() {
+            let short: Vec<String> = shown
+                .iter()
+                .map(|(path, v)| {
+                    let tail: Vec<&str> = path.rsplitn(3, '.').take(2).collect();
+                    format!("{}.{}={v}", tail[tail.len() - 1], tail[0])
+                })
+                .collect();
+            let derived = format!("{}+{}", self.name, short.join("+"));
+            self.name = if derived.chars().count() <= 64 {
+                derived
+            } else {
+                format!(
+                    "{}+{}_overrides_{}",
+                    self.name,
+                    shown.len(),
+                    &self.content_hash()[..8]
+                )
+            };
+        }
+        if !shown.is_empty() {
+            let list: Vec<String> = shown.iter().map(|(p, v)| format!("{p}={v}")).collect();
+            let sep = if self.description.is_empty() { "" } else { " " };
+            self.description = format!(
+                "{}{sep}Overrides (--set): {}.",
+                self.description,
+                list.join(", ")
+            );
+        }
+        Ok(self)
+    }
+
+    /// Every parameter, resolved, as a JSON object keyed by path (for manifests).
+    pub fn resolved_json(&self) -> serde_json::Map<String, serde_json::Value> {
+        use params::Kind;
+        let mut m = serde_json::Map::new();
+        for (p, v) in registry().iter().zip(&self.values.0) {
+            let j = match p.kind {
+                Kind::Bool => serde_json::Value::Bool(*v != 0.0),
+                Kind::Choice(w) => serde_json::Value::String(
+                    w.get(*v as usize).copied().unwrap_or("?").to_string(),
+                ),
+                Kind::Int => serde_json::Value::from(*v as i64),
+                Kind::Float => serde_json::Value::from(*v),
+            };
+            m.insert(p.path.clone(), j);
+        }
+        m
     }
 
     /// Sets a value by path without the file context (used by sweeps); checks range.
@@ -931,6 +1032,55 @@ mod tests {
             .is_err());
         assert!(s.apply_override("funders.federal.measure=outcome").is_ok());
         assert!(s.apply_override("nope=1").is_err());
+    }
+
+    #[test]
+    fn overrides_make_a_named_variant() {
+        let base = Scenario::from_str("b.toml", "name = \"baseline\"\n# Today.\n").unwrap();
+        let v = base
+            .clone()
+            .with_overrides(&["funders.federal.contract_months=36".into()], None)
+            .unwrap();
+        assert_eq!(v.name, "baseline+federal.contract_months=36");
+        assert!(
+            v.description
+                .ends_with("Overrides (--set): funders.federal.contract_months=36."),
+            "{}",
+            v.description
+        );
+        let named = base
+            .clone()
+            .with_overrides(&["iso.holistic_share=0.5".into()], Some("holistic"))
+            .unwrap();
+        assert_eq!(named.name, "holistic");
+        let same = base.clone().with_overrides(&[], None).unwrap();
+        assert_eq!((same.name, same.description), (base.name, base.description));
+        let many: Vec<String> = [
+            "funders.federal.contract_months=36",
+            "funders.federal.core_share=0.3",
+            "funders.federal.late_payment_probability=0",
+            "funders.federal.decision_delay_months=0",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let long = Scenario::default().with_overrides(&many, None).unwrap();
+        assert!(
+            long.name.starts_with("defaults+4_overrides_"),
+            "{}",
+            long.name
+        );
+    }
+
+    #[test]
+    fn a_sweep_file_is_named_as_one() {
+        let e = Scenario::from_str("s.toml", "method = \"lhs\"\nsamples = 4\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("sweep file") && e.contains("partnersim sweep s.toml"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -30,10 +30,16 @@ impl Welford {
     }
     /// Sample standard deviation (0 with fewer than two values).
     pub fn sd(&self) -> f64 {
-        if self.n < 2 {
+        Self::sd_of(self.n, self.m2)
+    }
+
+    /// The sample standard deviation of `n` values whose squared deviations sum to `m2`, as
+    /// [`Welford::sd`] gives it (for callers that keep the moments of many series in arrays).
+    pub fn sd_of(n: u64, m2: f64) -> f64 {
+        if n < 2 {
             0.0
         } else {
-            (self.m2 / (self.n - 1) as f64).sqrt()
+            (m2 / (n - 1) as f64).sqrt()
         }
     }
 }
@@ -47,20 +53,37 @@ impl Welford {
 #[derive(Debug, Clone)]
 pub struct QuantileSketch {
     k: usize,
-    levels: Vec<Vec<f64>>,
+    /// values as their total-order keys ([`order_key`]): sorting the keys as integers orders the
+    /// values as `f64::total_cmp` does, faster
+    levels: Vec<Vec<i64>>,
     flips: Vec<bool>,
     n: u64,
+    /// capacity of each level (they change only when a level is added)
+    caps: Vec<usize>,
+    /// a level may be over its capacity: the next push checks every level
+    unsettled: bool,
+    /// while every value so far is the same finite value: its key and how many there were. The
+    /// levels stay empty meanwhile; the first other value replays them (so the sketch is the
+    /// same as if they had been pushed), and a series that never changes (a metric of a
+    /// mechanism the scenario switches off) costs nothing
+    constant: Option<(i64, u64)>,
 }
 
 impl QuantileSketch {
     /// A sketch that is exact up to `k` values (k >= 8).
     pub fn new(k: usize) -> Self {
-        QuantileSketch {
-            k: k.max(8),
+        let k = k.max(8);
+        let mut s = QuantileSketch {
+            k,
             levels: vec![Vec::new()],
             flips: vec![false],
             n: 0,
-        }
+            caps: Vec::new(),
+            unsettled: false,
+            constant: None,
+        };
+        s.set_capacities();
+        s
     }
 
     fn capacity(&self, h: usize) -> usize {
@@ -70,18 +93,62 @@ impl QuantileSketch {
             .max(8.0) as usize
     }
 
+    fn set_capacities(&mut self) {
+        self.caps = (0..self.levels.len()).map(|h| self.capacity(h)).collect();
+    }
+
     /// Adds one value.
     pub fn push(&mut self, x: f64) {
+        let key = order_key(x);
+        match self.constant {
+            Some((c, ref mut count)) if c == key => {
+                *count += 1;
+                self.n += 1;
+                return;
+            }
+            Some((c, count)) => {
+                self.constant = None;
+                self.n = 0;
+                for _ in 0..count {
+                    self.push_key(c);
+                }
+            }
+            None if self.n == 0 && x.is_finite() => {
+                self.constant = Some((key, 1));
+                self.n = 1;
+                return;
+            }
+            None => {}
+        }
+        self.push_key(key);
+    }
+
+    /// Adds one value, as its key, to the levels.
+    fn push_key(&mut self, key: i64) {
         self.n += 1;
-        self.levels[0].push(x);
+        self.levels[0].push(key);
+        // Fast path: while no level is over capacity, a push can overflow only level 0 (with a
+        // single level its capacity is k). Any compaction makes the next push check every level,
+        // exactly as checking every level on every push would.
+        if !self.unsettled && self.levels[0].len() <= self.caps[0] {
+            return;
+        }
+        let mut compacted = false;
         let mut h = 0;
         while h < self.levels.len() {
-            if self.levels[h].len() > self.capacity(h)
-                || (self.levels.len() == 1 && self.levels[0].len() > self.k)
-            {
+            if self.levels[h].len() > self.caps[h] {
                 self.compact(h);
+                compacted = true;
             }
             h += 1;
+        }
+        self.unsettled = compacted;
+    }
+
+    /// Adds values in order (the same as pushing them one by one).
+    pub fn extend(&mut self, xs: &[f64]) {
+        for &x in xs {
+            self.push(x);
         }
     }
 
@@ -89,19 +156,22 @@ impl QuantileSketch {
         if h + 1 == self.levels.len() {
             self.levels.push(Vec::new());
             self.flips.push(false);
+            self.set_capacities();
         }
         let mut buf = std::mem::take(&mut self.levels[h]);
-        buf.sort_by(|a, b| a.total_cmp(b));
+        // equal keys are bit-identical values: an unstable sort gives the same order
+        buf.sort_unstable();
         // An odd leftover stays at this level.
-        if buf.len() % 2 == 1 {
-            if let Some(last) = buf.pop() {
-                self.levels[h].push(last);
-            }
-        }
+        let leftover = if buf.len() % 2 == 1 { buf.pop() } else { None };
         let off = usize::from(self.flips[h]);
         self.flips[h] = !self.flips[h];
-        let promoted: Vec<f64> = buf.iter().skip(off).step_by(2).copied().collect();
-        self.levels[h + 1].extend(promoted);
+        self.levels[h + 1].extend(buf.iter().skip(off).step_by(2).copied());
+        // level 0, compacted most often, starts again with room for what it takes before its
+        // next compaction; the others grow as needed (memory stays close to what they hold)
+        if h == 0 {
+            self.levels[0].reserve_exact(self.caps[0] + 1);
+        }
+        self.levels[h].extend(leftover);
     }
 
     /// Number of values pushed.
@@ -111,31 +181,58 @@ impl QuantileSketch {
 
     /// The q-quantile (q in [0, 1]); NaN when empty.
     pub fn quantile(&self, q: f64) -> f64 {
+        self.quantiles(&[q])[0]
+    }
+
+    /// Several quantiles at once, from one sort (each the same as [`QuantileSketch::quantile`]).
+    pub fn quantiles(&self, qs: &[f64]) -> Vec<f64> {
         if self.n == 0 {
-            return f64::NAN;
+            return vec![f64::NAN; qs.len()];
+        }
+        if let Some((c, _)) = self.constant {
+            // every value is this finite one: every quantile (type-7 or weighted) is it
+            return vec![key_value(c); qs.len()];
         }
         if self.levels.len() == 1 {
-            let mut v = self.levels[0].clone();
-            v.sort_by(|a, b| a.total_cmp(b));
-            return quantile_sorted(&v, q);
+            let mut keys = self.levels[0].clone();
+            keys.sort_unstable();
+            let v: Vec<f64> = keys.into_iter().map(key_value).collect();
+            return qs.iter().map(|&q| quantile_sorted(&v, q)).collect();
         }
-        let mut items: Vec<(f64, f64)> = Vec::new();
+        let mut items: Vec<(i64, f64)> = Vec::new();
         for (h, lv) in self.levels.iter().enumerate() {
             let w = (1u64 << h) as f64;
             items.extend(lv.iter().map(|&x| (x, w)));
         }
-        items.sort_by(|a, b| a.0.total_cmp(&b.0));
+        items.sort_by_key(|x| x.0);
+        let items: Vec<(f64, f64)> = items.into_iter().map(|(k, w)| (key_value(k), w)).collect();
         let total: f64 = items.iter().map(|x| x.1).sum();
-        let target = q.clamp(0.0, 1.0) * total;
-        let mut acc = 0.0;
-        for (x, w) in &items {
-            acc += w;
-            if acc >= target {
-                return *x;
-            }
-        }
-        items.last().map_or(f64::NAN, |x| x.0)
+        qs.iter()
+            .map(|&q| {
+                let target = q.clamp(0.0, 1.0) * total;
+                let mut acc = 0.0;
+                for (x, w) in &items {
+                    acc += w;
+                    if acc >= target {
+                        return *x;
+                    }
+                }
+                items.last().map_or(f64::NAN, |x| x.0)
+            })
+            .collect()
     }
+}
+
+/// The key of `x` in the total order of `f64::total_cmp`: keys compare as integers exactly as
+/// the values compare under `total_cmp`.
+fn order_key(x: f64) -> i64 {
+    let b = x.to_bits() as i64;
+    b ^ ((((b >> 63) as u64) >> 1) as i64)
+}
+
+/// The value of a key ([`order_key`] is its own inverse).
+fn key_value(k: i64) -> f64 {
+    f64::from_bits((k ^ ((((k >> 63) as u64) >> 1) as i64)) as u64)
 }
 
 /// Type-7 quantile (linear interpolation, as R's default) of sorted values; NaN when empty.
@@ -219,7 +316,8 @@ pub fn t_quantile(p: f64, df: f64) -> f64 {
             / (92160.0 * v.powi(4))
 }
 
-/// Mean, sd and 95% confidence interval of the mean of `v` (t-based).
+/// Mean, sd and 95% confidence interval of the mean of `v` (t-based). With fewer than two
+/// values the interval is undefined: NaN at both ends (shown as n/a, never as significant).
 pub fn mean_ci95(v: &[f64]) -> (f64, f64, f64, f64) {
     let mut w = Welford::default();
     for &x in v {
@@ -228,10 +326,39 @@ pub fn mean_ci95(v: &[f64]) -> (f64, f64, f64, f64) {
     let n = w.n() as f64;
     let (m, sd) = (w.mean(), w.sd());
     if n < 2.0 {
-        return (m, sd, m, m);
+        return (m, sd, f64::NAN, f64::NAN);
     }
     let h = t_quantile(0.975, n - 1.0) * sd / n.sqrt();
     (m, sd, m - h, m + h)
+}
+
+/// Mean, sd and 95% confidence interval of the mean of shares (values in [0, 1]): the t interval
+/// on the logit scale (delta method: half-width `t · se / (m (1 − m))`), mapped back, so both ends
+/// lie within [0, 1] and the interval is asymmetric near 0 and 1 as a share's uncertainty is.
+/// When every value is equal the interval is that value; with fewer than two values, NaN.
+pub fn share_ci95(v: &[f64]) -> (f64, f64, f64, f64) {
+    let (m, sd, lo, hi) = mean_ci95(v);
+    if lo.is_nan() {
+        return (m, sd, lo, hi);
+    }
+    if sd == 0.0 || !(m > 0.0 && m < 1.0) {
+        return (m, sd, lo.clamp(0.0, 1.0).min(m), hi.clamp(0.0, 1.0).max(m));
+    }
+    let n = v.len() as f64;
+    let se = sd / n.sqrt();
+    let h = t_quantile(0.975, n - 1.0) * se / (m * (1.0 - m));
+    let logit = (m / (1.0 - m)).ln();
+    let expit = |x: f64| 1.0 / (1.0 + (-x).exp());
+    (m, sd, expit(logit - h), expit(logit + h))
+}
+
+/// [`share_ci95`] when `share` (the metric is bounded in [0, 1]), else [`mean_ci95`].
+pub fn metric_ci95(v: &[f64], share: bool) -> (f64, f64, f64, f64) {
+    if share {
+        share_ci95(v)
+    } else {
+        mean_ci95(v)
+    }
 }
 
 /// Paired comparison of `a` (scenario) against `b` (baseline), replication by replication.
@@ -331,6 +458,109 @@ mod tests {
         assert!((t_quantile(0.975, 10.0) - 2.228).abs() < 1e-3);
         assert!((t_quantile(0.975, 100.0) - 1.984).abs() < 1e-3);
         assert!((normal_quantile(0.975) - 1.959964).abs() < 1e-6);
+    }
+
+    #[test]
+    fn sketch_fast_path_matches_checking_every_level() {
+        // the reference: every level checked on every push (the sketch before the fast path)
+        struct Reference(QuantileSketch);
+        impl Reference {
+            fn push(&mut self, x: f64) {
+                let s = &mut self.0;
+                s.n += 1;
+                s.levels[0].push(order_key(x));
+                let mut h = 0;
+                while h < s.levels.len() {
+                    if s.levels[h].len() > s.capacity(h)
+                        || (s.levels.len() == 1 && s.levels[0].len() > s.k)
+                    {
+                        s.compact(h);
+                    }
+                    h += 1;
+                }
+            }
+        }
+        let mut fast = QuantileSketch::new(16);
+        let mut slow = Reference(QuantileSketch::new(16));
+        let mut x = 0.5f64;
+        for i in 0..20_000 {
+            x = (x * 3.9 * (1.0 - x)).clamp(1e-9, 1.0 - 1e-9);
+            fast.push(x + f64::from(i % 7));
+            slow.push(x + f64::from(i % 7));
+            if i % 997 == 1 {
+                assert_eq!(fast.levels, slow.0.levels, "after {i} values");
+            }
+        }
+        for q in [0.0, 0.05, 0.5, 0.95, 1.0] {
+            assert_eq!(fast.quantile(q).to_bits(), slow.0.quantile(q).to_bits());
+        }
+        // a long constant stretch, then other values: the same sketch as pushing them all
+        for n_const in [1, 150, 201, 5000] {
+            let mut fast = QuantileSketch::new(16);
+            let mut slow = Reference(QuantileSketch::new(16));
+            for _ in 0..n_const {
+                fast.push(0.25);
+                slow.push(0.25);
+            }
+            for q in [0.0, 0.3, 1.0] {
+                assert_eq!(fast.quantile(q).to_bits(), slow.0.quantile(q).to_bits());
+            }
+            for i in 0..300 {
+                fast.push(f64::from(i % 13) / 13.0);
+                slow.push(f64::from(i % 13) / 13.0);
+            }
+            assert_eq!(fast.levels, slow.0.levels, "after {n_const} equal values");
+            assert_eq!(fast.count(), slow.0.count());
+            for q in [0.0, 0.05, 0.5, 0.95, 1.0] {
+                assert_eq!(fast.quantile(q).to_bits(), slow.0.quantile(q).to_bits());
+            }
+        }
+    }
+
+    #[test]
+    fn order_keys_sort_as_total_cmp_and_invert() {
+        let mut v = vec![
+            1.5,
+            -0.0,
+            0.0,
+            -2.0,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            -f64::NAN,
+            1e-300,
+            -1e-300,
+        ];
+        let mut keys: Vec<i64> = v.iter().map(|&x| order_key(x)).collect();
+        keys.sort_unstable();
+        v.sort_by(f64::total_cmp);
+        let back: Vec<u64> = keys.into_iter().map(|k| key_value(k).to_bits()).collect();
+        assert_eq!(back, v.iter().map(|x| x.to_bits()).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn undefined_and_share_intervals() {
+        let (m, _, lo, hi) = mean_ci95(&[0.3]);
+        assert_eq!(m, 0.3);
+        assert!(lo.is_nan() && hi.is_nan());
+        // a share with a t interval reaching below 0 stays within [0, 1] on the logit scale
+        let v = [0.0, 0.0, 0.05, 0.0, 0.6];
+        let (_, _, tlo, _) = mean_ci95(&v);
+        assert!(tlo < 0.0);
+        let (m, _, lo, hi) = share_ci95(&v);
+        assert!(lo > 0.0 && lo < m && m < hi && hi < 1.0, "{lo} {m} {hi}");
+        // all equal: the value itself; all zero: zero
+        assert_eq!(share_ci95(&[0.4, 0.4, 0.4]).2, 0.4);
+        let z = share_ci95(&[0.0, 0.0]);
+        assert_eq!((z.2, z.3), (0.0, 0.0));
+        // close to the t interval away from the bounds
+        let mid: Vec<f64> = (0..100)
+            .map(|i| 0.4 + 0.2 * f64::from(i % 10) / 9.0)
+            .collect();
+        let (_, _, a, b) = share_ci95(&mid);
+        let (_, _, c, d) = mean_ci95(&mid);
+        assert!((a - c).abs() < 1e-3 && (b - d).abs() < 1e-3);
+        assert!(share_ci95(&[0.5]).2.is_nan());
     }
 
     #[test]

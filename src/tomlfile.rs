@@ -71,7 +71,16 @@ pub fn closest<'a>(
     candidates: impl IntoIterator<Item = &'a str>,
     min_similarity: f64,
 ) -> Option<&'a str> {
-    let all: Vec<&str> = candidates.into_iter().collect();
+    // a word is not a typo of one less than half or more than twice as long (`b` for
+    // `bootstrap_samples`)
+    let (n, comparable) = (word.chars().count(), |c: &str, n: usize| {
+        let m = c.chars().count();
+        2 * m >= n && m <= 2 * n
+    });
+    let all: Vec<&str> = candidates
+        .into_iter()
+        .filter(|c| comparable(c, n))
+        .collect();
     let mut best: Option<(&str, f64)> = None;
     for &c in &all {
         let s = strsim::jaro_winkler(word, c);
@@ -175,6 +184,15 @@ mod tests {
         assert_eq!(line_col(t, 7), (2, 2));
         assert_eq!(line_col(t, 8), (2, 2)); // inside the two bytes of é
         assert_eq!(line_col(t, 1000), (3, 1));
+    }
+
+    #[test]
+    fn suggestions_are_of_comparable_length() {
+        let keys = ["a", "b", "bootstrap", "samples", "seed"];
+        assert_eq!(closest("bootstrap_samples", ["a", "b"], 0.7), None);
+        assert_eq!(closest("bootstrap_samples", keys, 0.7), Some("bootstrap"));
+        assert_eq!(closest("sampels", keys, 0.7), Some("samples"));
+        assert_eq!(closest("bootstrp", keys, 0.7), Some("bootstrap"));
     }
 
     #[test]

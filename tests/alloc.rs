@@ -2,7 +2,7 @@
 //! heap allocation, whatever the number of ISOs (checked with a counting allocator). With
 //! local partnerships on, a month allocates only when a partnership forms or takes members.
 
-use partnersim::model::{Config, Model};
+use partnersim::model::Model;
 use partnersim::scenario::Scenario;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -35,7 +35,7 @@ fn allocations_in_months(isos: u32, overrides: &[&str]) -> usize {
     for o in overrides {
         s.apply_override(o).unwrap();
     }
-    let cfg = Config::from_values(&s.values);
+    let cfg = s.config();
     let mut m = Model::new(&cfg, 3, 0);
     for _ in 0..12 {
         m.step();
@@ -74,7 +74,7 @@ fn partnership_months_allocate_only_when_partnerships_grow() {
     ] {
         s.apply_override(o).unwrap();
     }
-    let cfg = Config::from_values(&s.values);
+    let cfg = s.config();
     let mut m = Model::new(&cfg, 3, 0);
     // per partnership: members now and ever
     let sizes = |m: &Model| -> Vec<(usize, usize)> {

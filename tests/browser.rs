@@ -8,7 +8,7 @@
 //! when `CI` is set: `.ci/run` installs all three, so there a missing tool is a failure.
 
 use partnersim::metrics::metric_index;
-use partnersim::model::{Config, Model};
+use partnersim::model::Model;
 use partnersim::scenario::Scenario;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -134,7 +134,7 @@ fn report_reads_at_1280_and_1024_and_prints_on_a4() {
 }
 
 fn summaries(s: &Scenario, reps: u64, seed: u64) -> Vec<partnersim::metrics::MonthRecord> {
-    let cfg = Config::from_values(&s.values);
+    let cfg = s.config();
     (0..reps)
         .map(|r| Model::new(&cfg, seed, r).run().summary)
         .collect()

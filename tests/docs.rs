@@ -1,6 +1,7 @@
 //! docs/ODD.md and the code must agree: every generated table in the ODD is exactly what the
 //! code produces now. A deliberate model change regenerates them in the same commit with
-//! `cargo run --release --example odd_tables`.
+//! `cargo run --release --example odd_tables`. The sweep-file key reference in
+//! docs/sensitivity.md is generated from the table the sweep-file parser uses.
 
 use partnersim::{metrics, params, patterns, scenario::Scenario};
 use std::path::Path;
@@ -149,4 +150,27 @@ fn sources_are_reachable() {
             "docs/sources.md has no entry `{name}`"
         );
     }
+}
+
+#[test]
+fn sensitivity_key_reference_matches_the_parser() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/sensitivity.md");
+    let doc = std::fs::read_to_string(path).expect("docs/sensitivity.md exists");
+    let (begin, end) = partnersim::sweep::spec::keys::DOC_MARKERS;
+    let i = doc
+        .find(begin)
+        .expect("begin marker in docs/sensitivity.md")
+        + begin.len();
+    let j = doc.find(end).expect("end marker in docs/sensitivity.md");
+    let want = format!("\n{}", partnersim::sweep::spec::keys::markdown());
+    if std::env::var_os("PARTNERSIM_BLESS").is_some() {
+        std::fs::write(path, format!("{}{want}{}", &doc[..i], &doc[j..])).unwrap();
+        return;
+    }
+    assert_eq!(
+        &doc[i..j],
+        want,
+        "the sweep-file key reference in docs/sensitivity.md is out of date: \
+         `PARTNERSIM_BLESS=1 cargo test --release --test docs` rewrites it from src/sweep/spec/keys.rs"
+    );
 }

@@ -75,15 +75,18 @@ fn missing_run_files_are_reported_with_path() {
     assert!(format!("{err:#}").contains("replications.csv"), "{err:#}");
 }
 
-/// Writes a demo comparison to $PLOT_DEMO_DIR for eyeballing (ignored unless set).
+/// Writes a demo comparison for a person to look at, into `$PLOT_DEMO_DIR` (default
+/// `target/demo/plots`): `cargo test --release --test plots -- --ignored`.
 #[test]
+#[ignore = "writes a demo for eyeballing; run with -- --ignored"]
 fn demo_output_for_inspection() {
-    let Ok(dir) = std::env::var("PLOT_DEMO_DIR") else {
-        return;
-    };
+    let dir = std::env::var("PLOT_DEMO_DIR")
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/target/demo/plots").to_string());
     let dir = Path::new(&dir);
     write_synthetic_comparison(dir, &default_scenarios(), 120, 30, 5).unwrap();
-    comparison_plots(dir).unwrap();
+    let files = comparison_plots(dir).unwrap();
+    assert!(!files.is_empty());
+    eprintln!("demo plots in {}", dir.display());
 }
 
 /// The text elements of an SVG file, trimmed.
@@ -352,7 +355,7 @@ fn no_plot_has_colliding_or_clipped_text() {
     // three scenarios, and fifteen with long names (small multiples, staggered names)
     let small = d.path().join("small");
     write_synthetic_comparison(&small, &default_scenarios(), 120, 20, 11).unwrap();
-    partnersim::present::write_comparison_report(&small, None).unwrap();
+    partnersim::commands::plot::comparison(&small, None).unwrap();
     bad.extend(problems_in(&small.join("plots")));
     bad.extend(problems_in(&small.join("baseline/plots")));
     let crowded = d.path().join("crowded");
@@ -368,7 +371,7 @@ fn no_plot_has_colliding_or_clipped_text() {
         scenarios.push(s);
     }
     write_synthetic_comparison(&crowded, &scenarios, 120, 20, 12).unwrap();
-    partnersim::present::write_comparison_report(&crowded, None).unwrap();
+    partnersim::commands::plot::comparison(&crowded, None).unwrap();
     bad.extend(problems_in(&crowded.join("plots")));
     // partnership maps of the formal and the informal partnership scenarios
     for s in ["calgary_lip", "brandon_informal"] {

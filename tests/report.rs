@@ -349,13 +349,16 @@ fn page_problem_filter_matches_chromium_output() {
     assert_eq!(page_problems(console, url).len(), 2);
 }
 
-/// Writes a demo report to $REPORT_DEMO_DIR for eyeballing (does nothing unless set).
+/// Writes a demo report for a person to look at, into `$REPORT_DEMO_DIR` (default
+/// `target/demo/report`): `cargo test --release --test report -- --ignored`.
 #[test]
+#[ignore = "writes a demo for eyeballing; run with -- --ignored"]
 fn demo_report_for_inspection() {
-    let Ok(dir) = std::env::var("REPORT_DEMO_DIR") else {
-        return;
-    };
-    make_report(Path::new(&dir));
+    let dir = std::env::var("REPORT_DEMO_DIR")
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/target/demo/report").to_string());
+    let report = make_report(Path::new(&dir));
+    assert!(report.exists());
+    eprintln!("demo report: {}", report.display());
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! over HTTP (the binary on a free port).
 
 use partnersim::metrics::metric_index;
-use partnersim::model::{Config, Model};
+use partnersim::model::Model;
 use partnersim::scenario::Scenario;
 use partnersim::serve::App;
 use std::io::{Read, Write};
@@ -134,7 +134,7 @@ fn bad_requests_get_400_with_the_command_lines_messages() {
 }
 
 fn summaries(s: &Scenario, reps: u64) -> Vec<partnersim::metrics::MonthRecord> {
-    let cfg = Config::from_values(&s.values);
+    let cfg = s.config();
     (0..reps)
         .map(|r| Model::new(&cfg, SEED, r).run().summary)
         .collect()

@@ -1,7 +1,8 @@
 //! Sensitivity-analysis layer: estimators against analytic test functions, designs, sweep-file
 //! errors, and a tiny real-model sweep that must be byte-identical at 1 and 2 threads.
 
-use partnersim::sweep::{self, Estimate, SweepArgs, SweepOutcome, SweepSpec, TestModel};
+use partnersim::commands::{self, sweep::Args as SweepArgs};
+use partnersim::sweep::{self, Estimate, SweepOutcome, SweepSpec, TestModel};
 use std::path::Path;
 
 fn spec(text: &str, dir: &Path) -> SweepSpec {
@@ -15,8 +16,20 @@ fn err(text: &str, dir: &Path) -> String {
     }
 }
 
+/// Runs a sweep and draws its plots, as `partnersim sweep` does.
 fn run(s: &SweepSpec, out: &Path, threads: usize) -> SweepOutcome {
-    sweep::run_spec(s, out, s.seed, Some(threads), true).unwrap_or_else(|e| panic!("{e:#}"))
+    let o =
+        sweep::run_spec(s, out, s.seed, Some(threads), true).unwrap_or_else(|e| panic!("{e:#}"));
+    commands::plot::draw_sweep(&sweep::plots::PlotSpec::from_spec(s), &o, out)
+        .unwrap_or_else(|e| panic!("{e:#}"));
+    o
+}
+
+/// `partnersim sweep` as the binary runs it (plots included), in-process.
+fn sweep_command(a: &SweepArgs) {
+    let mut printed = Vec::new();
+    commands::sweep::execute(a, &commands::Context::default(), &mut printed)
+        .unwrap_or_else(|e| panic!("{e:#}"));
 }
 
 fn params(names: &[&str], lo: f64, hi: f64) -> String {
@@ -490,8 +503,9 @@ fn assert_same(a: &[(String, Vec<u8>)], b: &[(String, Vec<u8>)]) {
             let strip = |b: &[u8]| {
                 let mut v: serde_json::Value = serde_json::from_slice(b).unwrap();
                 let m = v.as_object_mut().unwrap();
-                m.remove("wall_time_seconds");
-                m.remove("threads");
+                for timing in ["wall_seconds", "started_at", "finished_at", "threads"] {
+                    m.remove(timing);
+                }
                 v
             };
             assert_eq!(strip(b0), strip(b1));
@@ -523,14 +537,13 @@ fn tiny_model_sweep_is_identical_at_1_and_2_threads() {
         .into_iter()
         .map(|threads| {
             let out = d.path().join(format!("grid{threads}"));
-            sweep::run(&SweepArgs {
+            sweep_command(&SweepArgs {
                 file: d.path().join("sweeps/grid.toml"),
                 out: Some(out.clone()),
-                seed: None,
                 threads: Some(threads),
                 quiet: true,
-            })
-            .unwrap();
+                ..SweepArgs::default()
+            });
             files(&out)
         })
         .collect();
@@ -550,15 +563,13 @@ fn tiny_model_sweep_is_identical_at_1_and_2_threads() {
     let mut outs = Vec::new();
     for threads in [1, 2] {
         let out = d.path().join(format!("out{threads}"));
-        let dir = sweep::run(&SweepArgs {
+        sweep_command(&SweepArgs {
             file: sweep_file.clone(),
             out: Some(out.clone()),
-            seed: None,
             threads: Some(threads),
             quiet: true,
-        })
-        .unwrap();
-        assert_eq!(dir, out);
+            ..SweepArgs::default()
+        });
         outs.push(files(&out));
     }
     let names: Vec<&str> = outs[0].iter().map(|(n, _)| n.as_str()).collect();

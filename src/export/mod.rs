@@ -1,9 +1,15 @@
-//! Output files: atomic writes and the small writers every command shares.
+//! Output files: atomic writes, typed JSON reading, CSV numbers, and the file formats commands
+//! share (`compare.json`: [`compare_json`]; `partnerships.json`: [`partnerships`]).
 //!
-//! Every file is written to a temporary file in the same directory and then
-//! renamed over the destination, so a reader (or a resumed run) never sees a
-//! half-written file.
+//! Every file is written to a temporary file in the same directory and then renamed over the
+//! destination, so a reader (or a resumed run) never sees a half-written file.
 
+pub mod compare_json;
+pub mod partnerships;
+
+use crate::error::BadInput;
+use anyhow::Context;
+use serde::de::DeserializeOwned;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -14,17 +20,117 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out".into());
-    let tmp: PathBuf = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let tmp = temp_sibling(path);
     {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
         f.sync_all()?;
     }
     std::fs::rename(&tmp, path)
+}
+
+fn temp_sibling(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".into());
+    path.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
+}
+
+/// Reads a JSON file into its type; a missing file or one that is not that type is an error
+/// naming the file (bad input: exit code 2).
+pub fn read_json<T: DeserializeOwned>(path: &Path) -> anyhow::Result<T> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| BadInput::err(format!("{}: cannot read: {e}", path.display())))?;
+    serde_json::from_slice(&bytes).map_err(|e| {
+        BadInput::err(format!(
+            "{}: damaged or not the expected file: {e}",
+            path.display()
+        ))
+    })
+}
+
+/// Writes a value as pretty JSON (with a final newline), atomically.
+pub fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> anyhow::Result<()> {
+    let text = serde_json::to_string_pretty(value)? + "\n";
+    write_atomic(path, text.as_bytes()).with_context(|| format!("writing {}", path.display()))
+}
+
+/// Checks that files can be created in `dir` (creating it if needed), so that a read-only folder
+/// is reported with its path before anything is drawn into it (bad input: exit code 2).
+pub fn ensure_writable(dir: &Path) -> anyhow::Result<()> {
+    let probe = dir.join(format!(".write-test-{}", std::process::id()));
+    std::fs::create_dir_all(dir)
+        .and_then(|()| std::fs::File::create(&probe))
+        .and_then(|_| std::fs::remove_file(&probe))
+        .map_err(|e| BadInput::err(format!("{}: cannot write: {e}", dir.display())))
+}
+
+/// A number in a CSV cell: Rust's shortest round-trip text; an empty cell for an undefined value
+/// (NaN, an interval of fewer than two replications), which CSV readers take as missing.
+pub fn cell(out: &mut String, v: f64) {
+    use std::fmt::Write as _;
+    if !v.is_nan() {
+        let _ = write!(out, "{v}");
+    }
+}
+
+/// A CSV written in pieces to a temporary file and renamed into place by [`CsvStream::finish`];
+/// dropped unfinished (an error, an interruption), it removes its temporary file.
+pub struct CsvStream {
+    tmp: PathBuf,
+    dest: PathBuf,
+    w: Option<std::io::BufWriter<std::fs::File>>,
+}
+
+impl CsvStream {
+    /// Starts `dest` with a header line.
+    pub fn create(dest: PathBuf, header: &str) -> anyhow::Result<CsvStream> {
+        let tmp = temp_sibling(&dest);
+        let f =
+            std::fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
+        let mut s = CsvStream {
+            tmp,
+            dest,
+            w: Some(std::io::BufWriter::with_capacity(1 << 16, f)),
+        };
+        s.line(header)?;
+        Ok(s)
+    }
+
+    /// Appends one line (without its newline).
+    pub fn line(&mut self, s: &str) -> anyhow::Result<()> {
+        self.raw(s.as_bytes())?;
+        self.raw(b"\n")
+    }
+
+    /// Appends bytes as they are.
+    pub fn raw(&mut self, b: &[u8]) -> anyhow::Result<()> {
+        if let Some(w) = self.w.as_mut() {
+            w.write_all(b)
+                .with_context(|| format!("writing {}", self.dest.display()))?;
+        }
+        Ok(())
+    }
+
+    /// Flushes to disk and renames into place.
+    pub fn finish(mut self) -> anyhow::Result<()> {
+        let Some(w) = self.w.take() else {
+            return Ok(());
+        };
+        let f = w.into_inner().map_err(|e| e.into_error())?;
+        f.sync_all()?;
+        std::fs::rename(&self.tmp, &self.dest)
+            .with_context(|| format!("writing {}", self.dest.display()))
+    }
+}
+
+impl Drop for CsvStream {
+    fn drop(&mut self) {
+        if self.w.take().is_some() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -40,51 +146,32 @@ mod tests {
         let leftovers: Vec<_> = std::fs::read_dir(p.parent().unwrap()).unwrap().collect();
         assert_eq!(leftovers.len(), 1);
     }
-}
 
-/// Name of the marker file that identifies a directory written by partnersim.
-pub const MARKER: &str = ".partnersim";
-
-/// Errors preparing an output directory.
-#[derive(Debug, thiserror::Error)]
-pub enum OutputDirError {
-    /// The directory holds files that partnersim did not write.
-    #[error(
-        "{0}: exists and holds files partnersim did not write; choose another --out or empty it"
-    )]
-    Foreign(PathBuf),
-    /// The directory holds results of a different run.
-    #[error("{dir}: holds results of a different run ({what}); pass --force to replace them or --resume to continue")]
-    OtherRun {
-        /// directory
-        dir: PathBuf,
-        /// what differs
-        what: String,
-    },
-    /// The directory holds an unfinished run of the same scenario.
-    #[error("{0}: holds an interrupted run of this scenario; pass --resume to continue it or --force to start over")]
-    Unfinished(PathBuf),
-    /// I/O.
-    #[error("{0}: {1}")]
-    Io(PathBuf, std::io::Error),
-}
-
-/// Makes sure `dir` can receive partnersim output: creates it (and parents) if absent; accepts an
-/// empty directory or one that carries the partnersim marker; refuses anything else. Writes the marker.
-pub fn prepare_output_dir(dir: &Path) -> Result<(), OutputDirError> {
-    let io = |e| OutputDirError::Io(dir.to_path_buf(), e);
-    if dir.exists() {
-        let marker = dir.join(MARKER).exists();
-        let empty = std::fs::read_dir(dir).map_err(io)?.next().is_none();
-        if !marker && !empty {
-            return Err(OutputDirError::Foreign(dir.to_path_buf()));
+    #[test]
+    fn unfinished_streams_leave_nothing_and_damaged_json_names_its_file() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("a.csv");
+        {
+            let mut s = CsvStream::create(p.clone(), "x").unwrap();
+            s.line("1").unwrap();
         }
-    } else {
-        std::fs::create_dir_all(dir).map_err(io)?;
+        assert_eq!(std::fs::read_dir(d.path()).unwrap().count(), 0);
+        let s = CsvStream::create(p.clone(), "x").unwrap();
+        s.finish().unwrap();
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "x\n");
+        let j = d.path().join("compare.json");
+        std::fs::write(&j, "{ not json").unwrap();
+        let e = read_json::<serde_json::Value>(&j).unwrap_err();
+        assert!(crate::error::render(&e).contains("compare.json"));
+        assert!(e.is::<BadInput>());
     }
-    write_atomic(
-        &dir.join(MARKER),
-        b"written by partnersim; safe to delete with this directory\n",
-    )
-    .map_err(io)
+
+    #[test]
+    fn undefined_cells_are_empty() {
+        let mut s = String::new();
+        cell(&mut s, 0.25);
+        s.push(',');
+        cell(&mut s, f64::NAN);
+        assert_eq!(s, "0.25,");
+    }
 }

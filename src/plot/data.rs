@@ -73,8 +73,8 @@ pub struct RunData {
     pub dir: PathBuf,
     /// scenario name (`manifest.json` `scenario_name`, else the directory name)
     pub name: String,
-    /// `manifest.json` (Null if absent)
-    pub manifest: serde_json::Value,
+    /// `manifest.json` (None if absent)
+    pub manifest: Option<crate::run::RunManifest>,
     /// `replications.csv` metric columns (in file order) with one value per replication
     pub replications: Vec<(String, Vec<f64>)>,
     /// `timeseries.csv`
@@ -106,55 +106,7 @@ pub struct ComparisonRow {
     pub paired: crate::stats::Paired,
 }
 
-/// One key that differs from the baseline (`compare.json`).
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-pub struct Difference {
-    /// parameter path
-    #[serde(default)]
-    pub path: String,
-    /// baseline value, as text
-    #[serde(default, deserialize_with = "any_to_string")]
-    pub baseline: String,
-    /// scenario value, as text
-    #[serde(default, deserialize_with = "any_to_string")]
-    pub value: String,
-}
-
-/// A scenario entry of `compare.json`.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-pub struct ScenarioEntry {
-    /// scenario name
-    pub name: String,
-    /// run subdirectory
-    pub dir: String,
-    /// description
-    #[serde(default)]
-    pub description: String,
-    /// keys differing from the baseline
-    #[serde(default)]
-    pub differences: Vec<Difference>,
-}
-
-/// `compare.json`.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-pub struct CompareManifest {
-    /// baseline scenario name
-    pub baseline: String,
-    /// scenarios in the order given (baseline included)
-    pub scenarios: Vec<ScenarioEntry>,
-    /// master seed, as text
-    #[serde(default, deserialize_with = "any_to_string")]
-    pub seed: String,
-    /// replications, as text
-    #[serde(default, deserialize_with = "any_to_string")]
-    pub reps: String,
-    /// tool version
-    #[serde(default, deserialize_with = "any_to_string")]
-    pub version: String,
-    /// exact command line
-    #[serde(default, deserialize_with = "any_to_string")]
-    pub command: String,
-}
+pub use crate::export::compare_json::{CompareEntry as ScenarioEntry, CompareManifest, Difference};
 
 /// A comparison directory, read: every scenario's run plus the paired differences.
 #[derive(Debug, Clone)]
@@ -183,11 +135,6 @@ impl ComparisonData {
             .iter()
             .find(|r| r.metric == metric && r.scenario == scenario)
     }
-}
-
-fn any_to_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    let v: serde_json::Value = serde::Deserialize::deserialize(d)?;
-    Ok(value_text(&v))
 }
 
 /// A JSON value as plain text: strings unquoted, arrays joined with spaces, null empty.
@@ -384,18 +331,14 @@ pub fn read_comparison(path: &Path) -> anyhow::Result<Vec<ComparisonRow>> {
 /// `summary.csv` and `manifest.json` optional).
 pub fn read_run(dir: &Path) -> anyhow::Result<RunData> {
     let manifest_path = dir.join("manifest.json");
-    let manifest: serde_json::Value = if manifest_path.exists() {
-        let text = std::fs::read_to_string(&manifest_path)
-            .with_context(|| format!("{}: cannot read", manifest_path.display()))?;
-        serde_json::from_str(&text)
-            .with_context(|| format!("{}: not valid JSON", manifest_path.display()))?
+    let manifest: Option<crate::run::RunManifest> = if manifest_path.exists() {
+        Some(crate::export::read_json(&manifest_path)?)
     } else {
-        serde_json::Value::Null
+        None
     };
     let name = manifest
-        .get("scenario_name")
-        .and_then(|v| v.as_str())
-        .map(str::to_string)
+        .as_ref()
+        .map(|m| m.details.identity.scenario_name.clone())
         .or_else(|| dir.file_name().map(|n| n.to_string_lossy().into_owned()))
         .unwrap_or_else(|| "run".to_string());
     let summary_path = dir.join("summary.csv");
@@ -417,10 +360,7 @@ pub fn read_run(dir: &Path) -> anyhow::Result<RunData> {
 /// Reads a comparison directory: `compare.json`, `comparison.csv` and every scenario's run.
 pub fn read_comparison_dir(dir: &Path) -> anyhow::Result<ComparisonData> {
     let mpath = dir.join("compare.json");
-    let text = std::fs::read_to_string(&mpath)
-        .with_context(|| format!("{}: cannot read", mpath.display()))?;
-    let manifest: CompareManifest = serde_json::from_str(&text)
-        .with_context(|| format!("{}: not a compare manifest", mpath.display()))?;
+    let manifest: CompareManifest = crate::export::read_json(&mpath)?;
     if manifest.scenarios.is_empty() {
         bail!("{}: lists no scenarios", mpath.display());
     }

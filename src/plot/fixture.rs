@@ -168,19 +168,40 @@ pub fn write_synthetic_run(
     }
     write_atomic(&dir.join("summary.csv"), summary.as_bytes())?;
 
-    let manifest = serde_json::json!({
-        "tool": "partnersim",
-        "version": env!("CARGO_PKG_VERSION"),
-        "scenario_name": scenario.name,
-        "scenario_hash": format!("{:016x}", seed ^ 0xABCD),
-        "seed": seed,
-        "reps": reps,
-        "command": format!("partnersim run {}.toml --reps {reps} --seed {seed}", scenario.name),
-    });
-    write_atomic(
-        &dir.join("manifest.json"),
-        serde_json::to_string_pretty(&manifest)?.as_bytes(),
-    )?;
+    let details = crate::run::RunDetails {
+        identity: crate::run::RunIdentity {
+            scenario_name: scenario.name.clone(),
+            scenario_hash: format!("{:016x}", seed ^ 0xABCD),
+            seed,
+            reps: reps as u64,
+            months,
+            metrics: METRICS.iter().map(|m| m.name.to_string()).collect(),
+        },
+        scenario_description: scenario.description.clone(),
+        scenario: serde_json::Map::new(),
+    };
+    let provenance = crate::job::manifest::Provenance {
+        command: format!(
+            "partnersim run {}.toml --reps {reps} --seed {seed}",
+            scenario.name
+        ),
+        items: reps as u64,
+        items_computed: reps as u64,
+        ..Default::default()
+    };
+    let files = vec![
+        "replications.csv".into(),
+        "timeseries.csv".into(),
+        "summary.csv".into(),
+    ];
+    crate::job::manifest::Manifest::new(
+        "run",
+        provenance,
+        crate::job::manifest::Clock::start(),
+        files,
+        details,
+    )
+    .write_last(dir)?;
     Ok(values)
 }
 

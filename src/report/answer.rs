@@ -41,15 +41,15 @@ pub fn setting(data: &ComparisonData) -> Setting {
         .map(|v| v.iter().sum::<f64>() / v.len() as f64)
         .or_else(|| {
             base.manifest
-                .get("scenario")
-                .and_then(|s| s.get("simulation.isos"))
+                .as_ref()
+                .and_then(|m| m.details.scenario.get("simulation.isos"))
                 .and_then(serde_json::Value::as_f64)
         })
         .filter(|n| *n >= 1.0);
     let months = base
         .manifest
-        .get("months")
-        .and_then(serde_json::Value::as_u64);
+        .as_ref()
+        .map(|m| u64::from(m.details.identity.months));
     Setting { reps, isos, months }
 }
 

@@ -229,8 +229,8 @@ fn render(data: &ComparisonData, input: &ReportInput, plots: &Path) -> anyhow::R
 
     h.push_str("<h2 id=\"reproduce\">Reproducibility</h2>\n<table>\n");
     for (k, v) in [
-        ("seed", &m.seed),
-        ("replications", &m.reps),
+        ("seed", &m.seed.to_string()),
+        ("replications", &m.reps.to_string()),
         ("version", &m.version),
     ] {
         let _ = writeln!(
@@ -428,8 +428,8 @@ fn scenarios_section(h: &mut String, data: &ComparisonData) {
             .runs
             .iter()
             .find(|r| r.name == s.name)
-            .and_then(|r| r.manifest.get("scenario_hash"))
-            .map(crate::plot::data::value_text)
+            .and_then(|r| r.manifest.as_ref())
+            .map(|m| m.details.identity.scenario_hash.clone())
             .unwrap_or_default();
         let _ = write!(h, "<h3>{}", escape(&s.name));
         if s.name == m.baseline {

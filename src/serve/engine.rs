@@ -150,7 +150,7 @@ mod tests {
         let mut s = crate::scenario::Scenario::default();
         s.set_value("simulation.isos", 6.0).unwrap();
         s.set_value("simulation.duration_months", 24.0).unwrap();
-        Config::from_values(&s.values)
+        s.config()
     }
 
     #[test]

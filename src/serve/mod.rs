@@ -26,7 +26,6 @@ pub mod levers;
 
 use crate::lesson::Lesson;
 use crate::metrics::{self, Better};
-use crate::model::Config;
 use crate::scenario::Scenario;
 use engine::{ArmStats, Cache, Generations};
 use levers::Levers;
@@ -37,34 +36,26 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// `partnersim serve` flags.
-#[derive(Debug, Clone, clap::Args)]
+/// `partnersim serve` options (the binary's flags, parsed).
+#[derive(Debug, Clone)]
 pub struct ServeArgs {
     /// Port to listen on (0: any free port; the address is printed).
-    #[arg(long, default_value_t = 8080)]
     pub port: u16,
     /// Address to listen on. The default serves this computer only; another address (e.g.
     /// 0.0.0.0 for a classroom network) lets other computers in.
-    #[arg(long, default_value = "127.0.0.1", value_name = "ADDRESS")]
     pub host: String,
     /// Open the page in the default browser.
-    #[arg(long)]
     pub open: bool,
     /// Folder of classroom groups (subfolders with an about.md and scenario files).
-    #[arg(long, default_value = "scenarios/classroom", value_name = "DIR")]
     pub lessons: PathBuf,
     /// Levers file (default: the built-in levers; the format is that of src/serve/levers.toml).
-    #[arg(long, value_name = "FILE")]
     pub levers: Option<PathBuf>,
     /// Replications per run (2 to 256): enough for stable bands, few enough to answer a slider
     /// move in well under a second.
-    #[arg(long, default_value_t = 64, value_name = "N")]
     pub reps: u64,
     /// Master seed of every run (runs are paired with the baseline on it).
-    #[arg(long, default_value_t = 42, value_name = "S")]
     pub seed: u64,
     /// Worker threads for the model (default: all cores).
-    #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
 }
 
@@ -291,14 +282,10 @@ impl App {
                 dir.display()
             )));
         }
-        let mut b = rayon::ThreadPoolBuilder::new();
-        if let Some(n) = threads {
-            if n == 0 {
-                return Err(ServeError("--threads 0: must be at least 1".into()));
-            }
-            b = b.num_threads(n);
-        }
-        let pool = b
+        let threads =
+            crate::job::threads::Threads::new(threads).map_err(|e| ServeError(e.to_string()))?;
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads.count())
             .build()
             .map_err(|e| ServeError(format!("cannot start worker threads: {e}")))?;
         let mut app = App {
@@ -426,7 +413,7 @@ impl App {
         if let Some(hit) = self.cache.lock().ok().and_then(|mut c| c.get(&key)) {
             return Ok(Some((hit, 0.0)));
         }
-        let cfg = Config::from_values(&s.values);
+        let cfg = s.config();
         let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             engine::run_arm(&cfg, self.seed, reps, &self.pool, cancelled)
         }))
@@ -678,7 +665,7 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
         .map(|_| {
             let (server, app) = (server.clone(), app.clone());
             std::thread::spawn(move || loop {
-                if crate::run::INTERRUPTED.load(Ordering::SeqCst) {
+                if crate::job::interrupt::interrupted() {
                     break;
                 }
                 match server.recv_timeout(Duration::from_millis(250)) {

@@ -10,8 +10,9 @@
 //!
 //! Plots only draw what the sweep computed; they never run the model.
 
-use super::runner::SweepOutcome;
+use super::outcome::SweepOutcome;
 use super::spec::{Method, SweepSpec};
+use super::write::SweepDetails;
 use crate::plot::{colour, render_atomic, SIZE};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -66,10 +67,72 @@ fn finite_or(v: f64, d: f64) -> f64 {
     }
 }
 
+/// What the plots need to know of a sweep: from its spec, or from its manifest when re-drawn.
+#[derive(Debug, Clone)]
+pub struct PlotSpec {
+    /// the method
+    pub method: Method,
+    /// swept parameter paths, in design order
+    pub parameters: Vec<String>,
+    /// grid sweeps: the values each parameter takes
+    pub grid_levels: Vec<Vec<f64>>,
+    /// outputs, in column order
+    pub outputs: Vec<String>,
+    /// per output: a share, drawn within [0, 1]
+    pub shares: Vec<bool>,
+}
+
+impl PlotSpec {
+    /// From a validated sweep.
+    pub fn from_spec(spec: &SweepSpec) -> PlotSpec {
+        PlotSpec {
+            method: spec.method,
+            parameters: spec.parameters.iter().map(|p| p.path.clone()).collect(),
+            grid_levels: if spec.method == Method::Grid {
+                spec.grid_levels()
+            } else {
+                Vec::new()
+            },
+            outputs: spec.outputs.clone(),
+            shares: spec
+                .outputs
+                .iter()
+                .map(|o| crate::metrics::metric_index(o).is_some_and(crate::metrics::is_share))
+                .collect(),
+        }
+    }
+
+    /// From a finished sweep's manifest.
+    pub fn from_details(d: &SweepDetails) -> anyhow::Result<PlotSpec> {
+        let method = [Method::Grid, Method::Lhs, Method::Morris, Method::Sobol]
+            .into_iter()
+            .find(|m| m.name() == d.method)
+            .ok_or_else(|| anyhow::anyhow!("manifest.json: unknown method `{}`", d.method))?;
+        Ok(PlotSpec {
+            method,
+            parameters: d.parameters.iter().map(|p| p.path.clone()).collect(),
+            grid_levels: d
+                .parameters
+                .iter()
+                .map(|p| p.grid_values.clone().unwrap_or_default())
+                .collect(),
+            outputs: d.outputs.clone(),
+            shares: d
+                .outputs
+                .iter()
+                .map(|o| {
+                    d.target.kind == "scenario"
+                        && crate::metrics::metric_index(o).is_some_and(crate::metrics::is_share)
+                })
+                .collect(),
+        })
+    }
+}
+
 /// Renders every plot that fits the sweep into `dir`; returns the file names written.
-pub fn render_all(spec: &SweepSpec, o: &SweepOutcome, dir: &Path) -> anyhow::Result<Vec<String>> {
+pub fn render_all(spec: &PlotSpec, o: &SweepOutcome, dir: &Path) -> anyhow::Result<Vec<String>> {
     let mut files = Vec::new();
-    let names: Vec<&str> = spec.parameters.iter().map(|p| p.path.as_str()).collect();
+    let names: Vec<&str> = spec.parameters.iter().map(String::as_str).collect();
     for (oi, output) in spec.outputs.iter().enumerate() {
         let rows = |index: &str| -> Vec<(f64, f64, f64)> {
             o.sensitivity
@@ -103,7 +166,7 @@ pub fn render_all(spec: &SweepSpec, o: &SweepOutcome, dir: &Path) -> anyhow::Res
                 });
             }
             Method::Grid => {
-                let levels = spec.grid_levels();
+                let levels = &spec.grid_levels;
                 let varying: Vec<usize> =
                     (0..levels.len()).filter(|&i| levels[i].len() > 1).collect();
                 if let [xi, yi] = varying[..] {
@@ -121,10 +184,10 @@ pub fn render_all(spec: &SweepSpec, o: &SweepOutcome, dir: &Path) -> anyhow::Res
                     });
                 }
                 let bounds = spec
-                    .output_index
+                    .shares
                     .get(oi)
-                    .filter(|&&m| crate::metrics::is_share(m))
-                    .map(|_| (0.0, 1.0));
+                    .is_some_and(|&s| s)
+                    .then_some((0.0, 1.0));
                 for &pi in &varying {
                     let name = names[pi];
                     let curve = response_curve(o, oi, pi, &levels[pi]);

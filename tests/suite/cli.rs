@@ -78,7 +78,11 @@ fn run_writes_every_output_into_the_default_directory() {
         stderr.contains("baseline") && stderr.contains("replications"),
         "no summary line: {stderr}"
     );
-    let dir = d.path().join("output").join("baseline");
+    // a run with overrides is a variant: a derived name, its directory, a description of them
+    let dir = d
+        .path()
+        .join("output")
+        .join("baseline_simulation_duration_months_12_simulation_isos_5");
     let names = metric_names();
 
     let reps = read_text(&dir.join("replications.csv"));
@@ -136,6 +140,18 @@ fn run_writes_every_output_into_the_default_directory() {
     assert_eq!(m["seed"], 42);
     assert!(m["scenario"].is_object());
     assert_eq!(m["scenario"]["simulation.isos"], 5);
+    assert_eq!(
+        m["scenario_name"],
+        "baseline+simulation.duration_months=12+simulation.isos=5"
+    );
+    assert!(
+        m["scenario_description"]
+            .as_str()
+            .unwrap()
+            .ends_with("Overrides (--set): simulation.duration_months=12, simulation.isos=5."),
+        "{m}"
+    );
+    assert!(m["command"].as_str().unwrap().contains("--reps 8"), "{m}");
 
     let resolved = read_text(&dir.join("scenario.resolved.toml"));
     assert!(resolved.contains("[simulation]"), "{resolved}");
@@ -472,7 +488,11 @@ fn resume_completes_a_partial_run_identically() {
         .assert()
         .success();
     assert!(part.join("shard.json").exists());
-    assert!(part.join(".chunks").join("chunk-0000000.bin").exists());
+    // shard 1 of 2 holds replications 0..35 (shards are balanced to within one replication)
+    assert!(part
+        .join(".chunks")
+        .join("000000000000-000000000035.bin")
+        .exists());
     assert!(!part.join("manifest.json").exists());
     // without --resume (or --force) the unfinished directory is not silently restarted
     run_tiny(&part, 70, 42, &[])
@@ -484,8 +504,8 @@ fn resume_completes_a_partial_run_identically() {
     assert_same_data(&part, &full);
     let m = json(&part.join("manifest.json"));
     assert_eq!(
-        m["reps_computed"], 6,
-        "the finished chunk was recomputed: {m}"
+        m["items_computed"], 35,
+        "the shard's chunk was recomputed: {m}"
     );
 }
 
@@ -545,7 +565,10 @@ fn resume_slow(out: &Path) {
 #[test]
 fn interrupted_runs_resume_to_identical_results() {
     let d = tmp();
-    let chunks = |dir: &Path, c: u32| dir.join(".chunks").join(format!("chunk-{c:07}.bin"));
+    let chunks = |dir: &Path, c: u32| {
+        dir.join(".chunks")
+            .join(format!("{:012}-{:012}.bin", 64 * c, 64 * (c + 1)))
+    };
 
     // SIGTERM: stops after the current chunk, exit 130, tells how to resume
     let term = d.path().join("term");
@@ -613,7 +636,7 @@ fn interrupted_runs_resume_to_identical_results() {
 fn shards_merge_into_the_single_machine_result() {
     let d = tmp();
     let p = |n: &str| d.path().join(n);
-    let reps = 200; // four chunks: shards of 1, 1 and 2 chunks
+    let reps = 200; // shards of 66, 67 and 67 replications
     for i in 1..=3 {
         run_tiny(
             &p(&format!("s{i}")),
@@ -671,8 +694,11 @@ fn shards_merge_into_the_single_machine_result() {
             .assert()
             .success();
         let rec = json(&p(&format!("auto{id}")).join("shard.json"));
-        assert_eq!(rec["shard"], id + 1);
-        assert_eq!(rec["shards"], 3);
+        assert_eq!(rec["shard"]["index"], id + 1);
+        assert_eq!(rec["shard"]["count"], 3);
+        // balanced: 66, 67 and 67 of the 200 replications
+        let size = rec["end_item"].as_u64().unwrap() - rec["first_item"].as_u64().unwrap();
+        assert_eq!(size, [66, 67, 67][id as usize], "{rec}");
     }
     merge(&["auto0", "auto1", "auto2"], "auto_merged")
         .assert()

@@ -312,7 +312,7 @@ proptest! {
         rep in 0u64..1000,
     ) {
         let s = random_scenario(isos, months, &picks);
-        let cfg = Config::from_values(&s.values);
+        let cfg = s.config();
         if let Err(e) = check_replication(&cfg, seed, rep) {
             return Err(TestCaseError::fail(format!("{e}\n  scenario: {}", describe(&s))));
         }

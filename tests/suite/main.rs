@@ -6,5 +6,6 @@ mod integration;
 mod invariants;
 mod monotone;
 mod patterns;
+mod safety;
 mod timeline;
 mod util;

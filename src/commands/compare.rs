@@ -1,0 +1,139 @@
+//! `partnersim compare`: several scenarios (files, and command-line variants of the baseline) on
+//! common random numbers, paired differences against the baseline, plots and `report.html`.
+
+use super::group::{group_info, GroupInfo};
+use super::run::{check_plots_writable, RunFlags, HEADLINE};
+use super::shared::{interrupted_message, Context, Outcome};
+use crate::compare::{self, CompareStatus};
+use crate::error::BadInput;
+use crate::scenario::Scenario;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Arguments of `compare`.
+#[derive(Debug, Clone)]
+pub struct Args {
+    /// scenario files (non-`.toml` files, such as a group's `about.md`, are skipped)
+    pub files: Vec<PathBuf>,
+    /// `--variant NAME:KEY=VALUE,…`: the baseline with overrides, as one more scenario
+    pub variants: Vec<String>,
+    /// the baseline's name (default: the group's, else the first file's)
+    pub baseline: Option<String>,
+    /// output directory (default `output/comparison/`, or `output/<group>/`)
+    pub out: Option<PathBuf>,
+    /// the shared flags (`--set` applies to every scenario)
+    pub flags: RunFlags,
+}
+
+/// The scenario files among `files`: `.toml` files; the rest (a group's `about.md`) are named on
+/// stderr and skipped.
+pub fn scenario_files(files: &[PathBuf]) -> Vec<PathBuf> {
+    files
+        .iter()
+        .filter(|f| {
+            let toml = f.extension().is_some_and(|x| x == "toml");
+            if !toml {
+                eprintln!(
+                    "partnersim: skipping {}: not a scenario file (.toml)",
+                    f.display()
+                );
+            }
+            toml
+        })
+        .cloned()
+        .collect()
+}
+
+/// Loads the scenarios: every file (with the common overrides, names kept), then every variant of
+/// the baseline.
+pub fn load(
+    files: &[PathBuf],
+    sets: &[String],
+    variants: &[String],
+    baseline: Option<&str>,
+) -> anyhow::Result<Vec<Scenario>> {
+    let mut v = Vec::new();
+    for f in files {
+        let s = Scenario::load(f)?;
+        let name = s.name.clone();
+        v.push(s.with_overrides(sets, Some(&name))?);
+    }
+    if !variants.is_empty() {
+        let base = match baseline {
+            Some(b) => v.iter().find(|s| s.name == b),
+            None => v.first(),
+        }
+        .cloned()
+        .ok_or_else(|| {
+            BadInput::err(format!(
+                "--variant needs a base: give a scenario file{}",
+                baseline.map_or(String::new(), |b| format!(" named {b}"))
+            ))
+        })?;
+        for spec in variants {
+            v.push(compare::variant(&base, spec)?);
+        }
+    }
+    Ok(v)
+}
+
+/// Compares, draws, writes the report and prints the table of differences.
+pub fn execute(a: &Args, ctx: &Context, out: &mut dyn Write) -> anyhow::Result<Outcome> {
+    let opts = a.flags.options(None, ctx)?;
+    let files = scenario_files(&a.files);
+    let group = group_info(&files);
+    let baseline = a
+        .baseline
+        .clone()
+        .or_else(|| group.as_ref().and_then(|g| g.baseline.clone()));
+    let scenarios = load(&files, &a.flags.set, &a.variants, baseline.as_deref())?;
+    let dir = a.out.clone().unwrap_or_else(|| match &group {
+        Some(g) => PathBuf::from("output").join(&g.slug),
+        None => PathBuf::from("output/comparison"),
+    });
+    check_plots_writable(&dir)?;
+    let t0 = std::time::Instant::now();
+    let comparison = match compare::compare(&scenarios, baseline.as_deref(), &opts, &dir)? {
+        CompareStatus::Finished(c) => c,
+        CompareStatus::Interrupted {
+            finished,
+            of,
+            current,
+            saved,
+            total,
+        } => {
+            eprintln!(
+                "{}",
+                interrupted_message(
+                    &format!(
+                        "{finished} of {of} scenarios finished, {current} at {saved} of {total} replications"
+                    ),
+                    &dir
+                )
+            );
+            return Ok(Outcome::Interrupted);
+        }
+    };
+    let report = draw(&dir, group.as_ref())?;
+    eprintln!(
+        "compared {} scenarios x {} replications in {:.1} s -> {}",
+        scenarios.len(),
+        opts.reps,
+        t0.elapsed().as_secs_f64(),
+        report.display()
+    );
+    out.write_all(comparison.table(&HEADLINE).as_bytes())?;
+    Ok(Outcome::Done)
+}
+
+/// Saves the group's text and draws the plots and the report; returns the report's path.
+fn draw(dir: &Path, group: Option<&GroupInfo>) -> anyhow::Result<PathBuf> {
+    if let Some(g) = group {
+        g.save(dir)?;
+    }
+    let files = super::plot::comparison(dir, group)?;
+    Ok(files
+        .last()
+        .cloned()
+        .unwrap_or_else(|| dir.join("report.html")))
+}

@@ -1,0 +1,113 @@
+//! `partnersim plot`: re-draws the plots (and a comparison's report) of a finished run,
+//! comparison or sweep from its files, without re-running; and the drawing the other commands
+//! share.
+
+use super::group::GroupInfo;
+use super::shared::Outcome;
+use crate::error::BadInput;
+use crate::export::compare_json::CompareManifest;
+use crate::job::outdir;
+use crate::sweep::plots::{render_all, PlotSpec};
+use anyhow::Result;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Arguments of `plot`.
+#[derive(Debug, Clone)]
+pub struct Args {
+    /// a finished run, comparison or sweep directory
+    pub dir: PathBuf,
+}
+
+/// Plots of one run directory, and the partnership map when the run wrote `partnerships.json`.
+pub fn run_plots(dir: &Path) -> Result<Vec<PathBuf>> {
+    crate::export::ensure_writable(&dir.join("plots"))?;
+    let mut files = crate::plot::run_plots(dir)?;
+    files.extend(crate::plot::partnership_map::partnership_map(dir)?);
+    Ok(files)
+}
+
+/// Plots (across scenarios, and each scenario's own) and `report.html` of a comparison
+/// directory; returns every file written, `report.html` last.
+pub fn comparison(dir: &Path, group: Option<&GroupInfo>) -> Result<Vec<PathBuf>> {
+    let man: CompareManifest = crate::export::read_json(&dir.join("compare.json"))?;
+    let mut files = Vec::new();
+    for s in &man.scenarios {
+        files.extend(run_plots(&dir.join(&s.dir))?);
+    }
+    crate::export::ensure_writable(&dir.join("plots"))?;
+    files.extend(crate::plot::comparison_plots(dir)?);
+    let baseline = &man.baseline;
+    let others: Vec<&str> = man
+        .scenarios
+        .iter()
+        .map(|s| s.name.as_str())
+        .filter(|n| n != baseline)
+        .collect();
+    let input = match group {
+        Some(g) => crate::report::ReportInput {
+            title: g.title.clone(),
+            question: g.question.clone(),
+            explanation: (!g.explanation.is_empty()).then(|| g.explanation.clone()),
+            headline: g.watch.clone(),
+        },
+        None => crate::report::ReportInput {
+            title: format!("partnersim: {} funding regimes against {baseline}", others.len()),
+            question: format!(
+                "What changes for immigrant-serving organizations, their staff and the newcomers they serve if the funding regime of `{baseline}` is replaced by {}? Each scenario runs on the same random events as the baseline (common random numbers), so differences are paired replication by replication.",
+                if others.len() <= 4 {
+                    others.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                } else {
+                    format!("each of {} others (listed under Scenarios)", others.len())
+                }
+            ),
+            explanation: None,
+            headline: Vec::new(),
+        },
+    };
+    files.push(crate::report::write_report(dir, &input)?);
+    Ok(files)
+}
+
+/// Plots of a sweep directory, from its files alone.
+pub fn sweep(dir: &Path) -> Result<Vec<PathBuf>> {
+    let (details, outcome) = crate::sweep::write::read(dir)?;
+    let spec = PlotSpec::from_details(&details)?;
+    draw_sweep(&spec, &outcome, dir)
+}
+
+/// Draws a sweep's plots into `dir/plots`.
+pub fn draw_sweep(
+    spec: &PlotSpec,
+    outcome: &crate::sweep::SweepOutcome,
+    dir: &Path,
+) -> Result<Vec<PathBuf>> {
+    let plots = dir.join("plots");
+    crate::export::ensure_writable(&plots)?;
+    Ok(render_all(spec, outcome, &plots)?
+        .into_iter()
+        .map(|f| plots.join(f))
+        .collect())
+}
+
+/// Re-draws whatever the directory holds.
+pub fn replot(dir: &Path) -> Result<Vec<PathBuf>> {
+    let header = outdir::finished_kind(dir).map_err(BadInput)?;
+    match header.kind.as_str() {
+        "run" => run_plots(dir),
+        "compare" => comparison(dir, GroupInfo::load(dir)?.as_ref()),
+        "sweep" => sweep(dir),
+        other => Err(BadInput::err(format!(
+            "{}: holds {}, which has no plots",
+            dir.display(),
+            outdir::a_kind(other)
+        ))),
+    }
+}
+
+/// Re-draws and says how many files it wrote.
+pub fn execute(a: &Args, _out: &mut dyn Write) -> Result<Outcome> {
+    let files = replot(&a.dir)?;
+    eprintln!("{} files written under {}", files.len(), a.dir.display());
+    Ok(Outcome::Done)
+}

@@ -1,0 +1,45 @@
+//! What the commands share: their context, how they end, the catalogue formats, the message of
+//! an interrupted job.
+
+/// What every command gets besides its arguments.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    /// the command line as typed, recorded in manifests
+    pub command_line: String,
+}
+
+/// How a command ended without error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// done: exit code 0
+    Done,
+    /// stopped by Ctrl-C / SIGTERM with finished work saved: exit code 130
+    Interrupted,
+}
+
+impl Outcome {
+    /// The process exit code.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Outcome::Done => 0,
+            Outcome::Interrupted => 130,
+        }
+    }
+}
+
+/// Formats of the catalogue commands (`params`, `metrics`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableFormat {
+    /// Markdown table
+    Markdown,
+    /// CSV with a header row
+    Csv,
+}
+
+/// The message of an interrupted job: what is saved and how to continue.
+pub fn interrupted_message(what: &str, dir: &std::path::Path) -> String {
+    format!(
+        "partnersim: interrupted: {what}; finished work is saved in {}. Run the same command with --resume to continue.",
+        dir.display()
+    )
+}

@@ -1,0 +1,89 @@
+//! `partnersim sweep`: a sensitivity sweep described by a sweep file.
+
+use super::shared::{interrupted_message, Context, Outcome};
+use crate::job::shard::Shard;
+use crate::job::threads::Threads;
+use crate::sweep::plots::PlotSpec;
+use crate::sweep::{SweepOptions, SweepSpec, SweepStatus};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Arguments of `sweep`.
+#[derive(Debug, Clone, Default)]
+pub struct Args {
+    /// the sweep file
+    pub file: PathBuf,
+    /// output directory (default `output/sweeps/<file stem>/`)
+    pub out: Option<PathBuf>,
+    /// master seed, overriding the file's `seed`
+    pub seed: Option<u64>,
+    /// worker threads (None: one per core)
+    pub threads: Option<usize>,
+    /// no progress bar
+    pub quiet: bool,
+    /// continue an interrupted sweep
+    pub resume: bool,
+    /// replace whatever result the output directory holds
+    pub force: bool,
+    /// `--shard I/N` or `auto`
+    pub shard: Option<String>,
+    /// points per chunk
+    pub chunk_points: Option<usize>,
+}
+
+/// The default output directory of a sweep file.
+pub fn default_out(file: &Path) -> PathBuf {
+    let stem = file
+        .file_stem()
+        .map_or_else(|| "sweep".to_string(), |s| s.to_string_lossy().into_owned());
+    Path::new("output").join("sweeps").join(stem)
+}
+
+/// Runs the sweep; a finished one draws its plots and prints its ranking on `out`.
+pub fn execute(a: &Args, ctx: &Context, out: &mut dyn Write) -> anyhow::Result<Outcome> {
+    let shard = a.shard.as_deref().map(Shard::parse).transpose()?;
+    let threads = Threads::new(a.threads)?;
+    let spec = SweepSpec::load(&a.file)?;
+    let dir = a.out.clone().unwrap_or_else(|| default_out(&a.file));
+    let seed = a.seed.unwrap_or(spec.seed);
+    super::run::check_plots_writable(&dir)?;
+    let opts = SweepOptions {
+        quiet: a.quiet,
+        resume: a.resume,
+        force: a.force,
+        shard,
+        chunk_points: a.chunk_points,
+        command: ctx.command_line.clone(),
+        ..SweepOptions::new(threads)
+    };
+    match crate::sweep::run(&spec, &dir, seed, &opts)? {
+        SweepStatus::Finished(o) => {
+            super::plot::draw_sweep(&PlotSpec::from_spec(&spec), &o, &dir)?;
+            eprintln!(
+                "sweep done ({} points x {} replications, {:.1} s) -> {}",
+                o.design.n,
+                o.reps,
+                o.wall_seconds,
+                dir.display()
+            );
+            out.write_all(o.ranking(3).as_bytes())?;
+            Ok(Outcome::Done)
+        }
+        SweepStatus::Interrupted { saved, total } => {
+            eprintln!(
+                "{}",
+                interrupted_message(&format!("{saved} of {total} points saved"), &dir)
+            );
+            Ok(Outcome::Interrupted)
+        }
+        SweepStatus::Shard { shard, points } => {
+            eprintln!(
+                "sweep shard {shard}: points {}..{} -> {}; combine the shards with `partnersim merge DIR... --out DIR`",
+                points.start,
+                points.end,
+                dir.display()
+            );
+            Ok(Outcome::Done)
+        }
+    }
+}

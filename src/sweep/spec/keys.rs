@@ -1,0 +1,146 @@
+//! Every key of a sweep file with its type, default and meaning: one table that the parser's
+//! key checks and defaults use and that generates the key reference in `docs/sensitivity.md`
+//! (`tests/docs.rs` keeps the two the same).
+
+use super::{MAX_BOOTSTRAP, MAX_CANDIDATES, MAX_REPS, MAX_SOBOL_N};
+
+/// Replications per point of a sweep of the model.
+pub const DEFAULT_REPS_PER_POINT: usize = 10;
+/// Master seed.
+pub const DEFAULT_SEED: i64 = 1;
+/// Levels of a grid parameter that gives neither `values` nor `levels`.
+pub const DEFAULT_GRID_LEVELS: usize = 5;
+/// Morris grid levels p.
+pub const DEFAULT_MORRIS_LEVELS: usize = 4;
+/// Bootstrap resamples.
+pub const DEFAULT_BOOTSTRAP: usize = 1000;
+/// Ishigami constant a.
+pub const ISHIGAMI_A: f64 = 7.0;
+/// Ishigami constant b.
+pub const ISHIGAMI_B: f64 = 0.1;
+
+/// One key of a sweep file.
+#[derive(Debug, Clone)]
+pub struct Key {
+    /// the key
+    pub name: &'static str,
+    /// what it takes
+    pub kind: String,
+    /// its default ("required" when it has none and must be given, "—" when it is optional)
+    pub default: String,
+    /// what it means
+    pub meaning: String,
+}
+
+fn key(name: &'static str, kind: &str, default: &str, meaning: &str) -> Key {
+    Key {
+        name,
+        kind: kind.into(),
+        default: default.into(),
+        meaning: meaning.into(),
+    }
+}
+
+/// A whole number with thousands separators (`65,536`).
+fn thousands(n: i64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The top-level keys of a sweep file.
+pub fn top_keys() -> Vec<Key> {
+    vec![
+        key("name", "string", "file stem", "name recorded in the manifest"),
+        key("description", "string", "empty", "free text recorded in the manifest"),
+        key("scenario", "string", "—", "base scenario file, relative to the sweep file. Every parameter not swept keeps its value from this scenario. Exactly one of `scenario` and `model` is required."),
+        key("model", "string", "—", "an analytic test model instead of the simulation: `\"ishigami\"` or `\"sobol_g\"`"),
+        key("a", "number (ishigami) / array of numbers ≥ 0 (sobol_g)", &format!("ishigami: {ISHIGAMI_A}; sobol_g: required"), "model constants; `sobol_g` has one input per constant"),
+        key("b", "number", &ISHIGAMI_B.to_string(), "Ishigami constant"),
+        key("method", "string", "required", "`grid`, `lhs`, `morris` or `sobol`"),
+        key("samples", "integer", "required except for grid", &format!("sobol: base sample N, 2 to {} (the scrambled Sobol' generator supports 2^16 points; powers of two are best); lhs: points; morris: trajectories r. Not allowed for grid.", thousands(MAX_SOBOL_N))),
+        key("reps_per_point", &format!("integer 1–{}", thousands(MAX_REPS)), &format!("{DEFAULT_REPS_PER_POINT} (1 for test models)"), "replications per point; test models are deterministic and accept only 1"),
+        key("seed", "integer ≥ 0", &DEFAULT_SEED.to_string(), "master seed of the design, the model runs and the bootstrap; `--seed` overrides it"),
+        key("outputs", "array of strings", "the 16 required metrics (`y` for test models)", "metric names as `partnersim metrics` lists them (test models: `\"y\"`)"),
+        key("levels", "integer", &format!("grid: {DEFAULT_GRID_LEVELS}; morris: {DEFAULT_MORRIS_LEVELS}"), "grid: levels of parameters that give neither `values` nor `levels`; morris: number of grid levels p (even, ≥ 2)"),
+        key("second_order", "bool", "false", "sobol only: also estimate S2 (adds k rows per base row)"),
+        key("candidate_trajectories", &format!("integer, `samples` + 1 to {}", thousands(MAX_CANDIDATES)), "none", "morris only: draw this many trajectories and keep the `samples` that spread most (Campolongo et al. 2007)"),
+        key("bootstrap", &format!("integer 0–{}", thousands(MAX_BOOTSTRAP)), &DEFAULT_BOOTSTRAP.to_string(), "bootstrap resamples for the 95% intervals (0 = none)"),
+        key("parameters", "array of tables", "required", "one `[[parameters]]` table per swept parameter"),
+    ]
+}
+
+/// The keys of a `[[parameters]]` entry.
+pub fn parameter_keys() -> Vec<Key> {
+    vec![
+        key("path", "string", "required", "a parameter path from `partnersim params` (or `x1`…`xk` for a test model, each input once and all of them)"),
+        key("min", "number", "required unless `values`", "lower bound, inclusive, within the parameter's allowed range; a whole number for whole-number parameters"),
+        key("max", "number", "required unless `values`", "upper bound, inclusive, within the parameter's allowed range, larger than `min`; a whole number for whole-number parameters"),
+        key("distribution", "string", "`uniform`; `integer` for whole-number, boolean and choice parameters", "`uniform`: `min + u (max − min)`; `log_uniform`: `exp(ln min + u (ln max − ln min))`, needs `min > 0`; `integer` (required for whole-number, boolean and choice parameters): `min + floor(u (max − min + 1))`, so every whole number is equally likely"),
+        key("values", "array of numbers", "—", "grid only, instead of `min`/`max`: the exact values (each within range, distinct)"),
+        key("levels", "integer ≥ 2", "the top-level `levels`", "grid only: evenly spaced values from `min` to `max` (on the log scale for `log_uniform`; rounded and de-duplicated for `integer`)"),
+    ]
+}
+
+fn names(keys: &[Key]) -> Vec<&'static str> {
+    keys.iter().map(|k| k.name).collect()
+}
+
+/// The names of the top-level keys.
+pub fn top_key_names() -> Vec<&'static str> {
+    names(&top_keys())
+}
+
+/// The names of the keys of a `[[parameters]]` entry.
+pub fn parameter_key_names() -> Vec<&'static str> {
+    names(&parameter_keys())
+}
+
+/// The markers around the generated key reference in `docs/sensitivity.md`.
+pub const DOC_MARKERS: (&str, &str) = (
+    "<!-- sweep keys: generated from src/sweep/spec/keys.rs; PARTNERSIM_BLESS=1 cargo test --release --test docs rewrites it -->",
+    "<!-- end of sweep keys -->",
+);
+
+/// The key reference of `docs/sensitivity.md`: both tables in Markdown.
+pub fn markdown() -> String {
+    let table = |keys: &[Key]| {
+        let mut t = String::from("| key | type | default | meaning |\n|---|---|---|---|\n");
+        for k in keys {
+            t.push_str(&format!(
+                "| `{}` | {} | {} | {} |\n",
+                k.name, k.kind, k.default, k.meaning
+            ));
+        }
+        t
+    };
+    format!(
+        "### Top-level keys\n\n{}\n### `[[parameters]]` keys\n\n{}",
+        table(&top_keys()),
+        table(&parameter_keys())
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_unique_and_numbers_read_well() {
+        for keys in [top_key_names(), parameter_key_names()] {
+            let mut k = keys.clone();
+            k.sort_unstable();
+            k.dedup();
+            assert_eq!(k.len(), keys.len());
+        }
+        assert_eq!(thousands(65_536), "65,536");
+        assert_eq!(thousands(100), "100");
+        assert_eq!(thousands(1_000_000), "1,000,000");
+    }
+}

@@ -1,0 +1,379 @@
+//! A sweep's files: `points.csv`, `results.csv` (streamed as chunks arrive), `sensitivity.csv`,
+//! `variance.csv` and the sweep's part of `manifest.json`; and reading them back, so that
+//! `partnersim plot` re-draws a sweep from its directory alone.
+
+use super::design::Design;
+use super::estimators::{Estimate, NoiseDecomposition};
+use super::outcome::{PointStats, SensRow, SweepOutcome};
+use super::spec::{Method, SweepSpec, Target};
+use super::testmodels::TestModel;
+use crate::error::BadInput;
+use crate::export::{write_atomic, CsvStream};
+use crate::job::manifest::Manifest;
+use crate::params::{self, registry};
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+use std::fmt::Write as _;
+use std::ops::Range;
+use std::path::Path;
+
+/// Formats a number for CSV: shortest round-trip text, exponent form only for extreme sizes;
+/// empty for NaN and infinities.
+pub fn fmt_f64(v: f64) -> String {
+    if !v.is_finite() {
+        String::new()
+    } else if v == 0.0 || (1e-5..1e15).contains(&v.abs()) {
+        format!("{v}")
+    } else {
+        format!("{v:e}")
+    }
+}
+
+fn fmt_param(spec: &SweepSpec, i: usize, v: f64) -> String {
+    match spec.parameters[i].index.map(|r| registry()[r].kind) {
+        Some(params::Kind::Float) | None => fmt_f64(v),
+        Some(_) => params::fmt_num(v),
+    }
+}
+
+fn num(s: &str) -> f64 {
+    if s.is_empty() {
+        f64::NAN
+    } else {
+        s.parse().unwrap_or(f64::NAN)
+    }
+}
+
+/// Writes `points.csv`: the design, one row per point.
+pub fn write_points(spec: &SweepSpec, design: &Design, out: &Path) -> Result<()> {
+    let header = std::iter::once("point".to_string())
+        .chain(spec.parameters.iter().map(|p| p.path.clone()))
+        .collect::<Vec<_>>()
+        .join(",");
+    let mut pts = CsvStream::create(out.join("points.csv"), &header)?;
+    let mut line = String::new();
+    for p in 0..design.n {
+        line.clear();
+        let _ = write!(line, "{p}");
+        for (i, &v) in design.point(p).iter().enumerate() {
+            line.push(',');
+            line.push_str(&fmt_param(spec, i, v));
+        }
+        pts.line(&line)?;
+    }
+    pts.finish()
+}
+
+/// Takes point records in point order: streams `results.csv` and accumulates the point
+/// statistics (the sink of a sweep job).
+pub struct Results {
+    csv: CsvStream,
+    stats: PointStats,
+    reps: usize,
+    outputs: usize,
+}
+
+impl Results {
+    /// Starts `results.csv` in `out`.
+    pub fn new(spec: &SweepSpec, points: usize, out: &Path) -> Result<Results> {
+        let header = format!("point,replication,{}", spec.outputs.join(","));
+        Ok(Results {
+            csv: CsvStream::create(out.join("results.csv"), &header)?,
+            stats: PointStats::new(points, spec.reps_per_point, spec.outputs.len()),
+            reps: spec.reps_per_point,
+            outputs: spec.outputs.len(),
+        })
+    }
+
+    /// Takes the records of points `items`.
+    pub fn push(&mut self, items: Range<u64>, values: &[f64]) -> Result<()> {
+        let rl = self.reps * self.outputs;
+        let mut line = String::new();
+        for (p, record) in items.zip(values.chunks_exact(rl)) {
+            for r in 0..self.reps {
+                line.clear();
+                let _ = write!(line, "{p},{r}");
+                for v in &record[r * self.outputs..(r + 1) * self.outputs] {
+                    line.push(',');
+                    line.push_str(&fmt_f64(*v));
+                }
+                self.csv.line(&line)?;
+            }
+            self.stats.push(p as usize, record);
+        }
+        Ok(())
+    }
+
+    /// Finishes `results.csv`; returns the point statistics.
+    pub fn finish(self) -> Result<PointStats> {
+        self.csv.finish()?;
+        Ok(self.stats)
+    }
+}
+
+/// Writes `sensitivity.csv` and `variance.csv`.
+pub fn write_indices(spec: &SweepSpec, o: &SweepOutcome, out: &Path) -> Result<()> {
+    let mut text = String::from("output,parameter,index,value,ci95_low,ci95_high\n");
+    for r in &o.sensitivity {
+        let _ = writeln!(
+            text,
+            "{},{},{},{},{},{}",
+            r.output,
+            r.parameter,
+            r.index,
+            fmt_f64(r.estimate.value),
+            fmt_f64(r.estimate.low),
+            fmt_f64(r.estimate.high)
+        );
+    }
+    let p = out.join("sensitivity.csv");
+    write_atomic(&p, text.as_bytes()).with_context(|| format!("writing {}", p.display()))?;
+    let (n, reps) = (o.design.n, o.reps);
+    let mut text = String::from("output,points,reps_per_point,var_point_means,mean_within_var,noise_var_of_means,noise_share,param_share,single_run_noise_share\n");
+    for (name, d) in spec.outputs.iter().zip(&o.variance) {
+        let d: &NoiseDecomposition = d;
+        let _ = writeln!(
+            text,
+            "{name},{n},{reps},{},{},{},{},{},{}",
+            fmt_f64(d.var_point_means),
+            fmt_f64(d.mean_within_var),
+            fmt_f64(d.noise_var_of_means),
+            fmt_f64(d.noise_share),
+            fmt_f64(if d.noise_share.is_finite() {
+                d.param_share
+            } else {
+                f64::NAN
+            }),
+            fmt_f64(d.single_run_noise_share),
+        );
+    }
+    let p = out.join("variance.csv");
+    write_atomic(&p, text.as_bytes()).with_context(|| format!("writing {}", p.display()))
+}
+
+/// What a sweep ran: the base scenario, or a test model with its constants.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TargetRecord {
+    /// "scenario" or "test_model"
+    pub kind: String,
+    /// scenario name, or the test model's name
+    pub name: String,
+    /// the base scenario file (scenarios only)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// the base scenario's content hash (scenarios only)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_sha256: Option<String>,
+    /// the test model's constants (ishigami: a, b; sobol_g: a)
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub constants: Vec<f64>,
+}
+
+/// One swept parameter, as recorded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ParameterRecord {
+    /// parameter path
+    pub path: String,
+    /// lower bound
+    pub min: f64,
+    /// upper bound
+    pub max: f64,
+    /// uniform | log_uniform | integer
+    pub distribution: String,
+    /// grid sweeps: the values taken
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grid_values: Option<Vec<f64>>,
+}
+
+/// The sweep's part of `manifest.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweepDetails {
+    /// sweep name
+    pub name: String,
+    /// sweep description
+    pub description: String,
+    /// the sweep file, as given
+    pub sweep_file: String,
+    /// SHA-256 of the sweep file
+    pub sweep_file_sha256: String,
+    /// what was run
+    pub target: TargetRecord,
+    /// grid | lhs | morris | sobol
+    pub method: String,
+    /// master seed
+    pub seed: u64,
+    /// base sample size (sobol), points (lhs), trajectories (morris); 0 for a grid
+    pub samples: usize,
+    /// grid: default levels; morris: levels p
+    pub levels: usize,
+    /// sobol: second-order indices computed
+    pub second_order: bool,
+    /// morris: trajectories chosen among
+    pub candidate_trajectories: Option<usize>,
+    /// bootstrap resamples
+    pub bootstrap_resamples: usize,
+    /// replications per point
+    pub reps_per_point: usize,
+    /// points of the design
+    pub points: usize,
+    /// points × replications
+    pub model_runs: usize,
+    /// swept parameters, in design order
+    pub parameters: Vec<ParameterRecord>,
+    /// outputs, in column order
+    pub outputs: Vec<String>,
+    /// how replications share random numbers
+    pub common_random_numbers: String,
+    /// points per chunk
+    pub chunk_points: u64,
+}
+
+/// `manifest.json` of a sweep.
+pub type SweepManifest = Manifest<SweepDetails>;
+
+/// The sweep's manifest details.
+pub fn details(spec: &SweepSpec, seed: u64, points: usize, chunk_points: u64) -> SweepDetails {
+    let target = match &spec.target {
+        Target::Scenario { path, scenario } => TargetRecord {
+            kind: "scenario".into(),
+            name: scenario.name.clone(),
+            path: Some(path.display().to_string()),
+            content_sha256: Some(scenario.content_hash()),
+            constants: Vec::new(),
+        },
+        Target::Analytic(m) => TargetRecord {
+            kind: "test_model".into(),
+            name: m.name().into(),
+            path: None,
+            content_sha256: None,
+            constants: match m {
+                TestModel::Ishigami { a, b } => vec![*a, *b],
+                TestModel::SobolG { a } => a.clone(),
+            },
+        },
+    };
+    SweepDetails {
+        name: spec.name.clone(),
+        description: spec.description.clone(),
+        sweep_file: spec.file.display().to_string(),
+        sweep_file_sha256: spec.file_hash.clone(),
+        target,
+        method: spec.method.name().into(),
+        seed,
+        samples: spec.samples,
+        levels: spec.levels,
+        second_order: spec.second_order,
+        candidate_trajectories: spec.candidate_trajectories,
+        bootstrap_resamples: spec.bootstrap,
+        reps_per_point: spec.reps_per_point,
+        points,
+        model_runs: points * spec.reps_per_point,
+        parameters: spec
+            .parameters
+            .iter()
+            .map(|p| ParameterRecord {
+                path: p.path.clone(),
+                min: p.min,
+                max: p.max,
+                distribution: p.distribution.name().into(),
+                grid_values: (spec.method == Method::Grid).then(|| p.grid_values(spec.levels)),
+            })
+            .collect(),
+        outputs: spec.outputs.clone(),
+        common_random_numbers: "replication r of every point uses Model::new(cfg, seed, r)".into(),
+        chunk_points,
+    }
+}
+
+fn csv_rows(path: &Path) -> Result<(Vec<String>, Vec<Vec<String>>)> {
+    let bad = |m: String| BadInput::err(format!("{}: {m}", path.display()));
+    let text = std::fs::read_to_string(path).map_err(|e| bad(format!("cannot read: {e}")))?;
+    let mut lines = text.lines();
+    let header: Vec<String> = lines
+        .next()
+        .ok_or_else(|| bad("empty".into()))?
+        .split(',')
+        .map(String::from)
+        .collect();
+    let rows = lines
+        .enumerate()
+        .map(|(i, l)| {
+            let cells: Vec<String> = l.split(',').map(String::from).collect();
+            if cells.len() == header.len() {
+                Ok(cells)
+            } else {
+                Err(bad(format!(
+                    "line {}: {} cells, the header has {}",
+                    i + 2,
+                    cells.len(),
+                    header.len()
+                )))
+            }
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok((header, rows))
+}
+
+/// Reads a finished sweep directory back: its manifest details and what it computed (the design,
+/// point statistics from `results.csv`, the rows of `sensitivity.csv`).
+pub fn read(dir: &Path) -> Result<(SweepDetails, SweepOutcome)> {
+    let m = SweepManifest::read(dir)?;
+    let d = m.details;
+    let k = d.parameters.len();
+    let (_, rows) = csv_rows(&dir.join("points.csv"))?;
+    let mut values = Vec::with_capacity(rows.len() * k);
+    for r in &rows {
+        values.extend(r.iter().skip(1).map(|c| num(c)));
+    }
+    let n = rows.len();
+    let reps = d.reps_per_point;
+    let n_out = d.outputs.len();
+    let (_, results) = csv_rows(&dir.join("results.csv"))?;
+    if results.len() != n * reps {
+        return Err(BadInput::err(format!(
+            "{}: {} rows for {n} points x {reps} replications",
+            dir.join("results.csv").display(),
+            results.len()
+        )));
+    }
+    let mut stats = PointStats::new(n, reps, n_out);
+    let mut record = Vec::with_capacity(reps * n_out);
+    for (p, block) in results.chunks(reps.max(1)).enumerate() {
+        record.clear();
+        for r in block {
+            record.extend(r.iter().skip(2).map(|c| num(c)));
+        }
+        stats.push(p, &record);
+    }
+    let (_, sens) = csv_rows(&dir.join("sensitivity.csv"))?;
+    let sensitivity = sens
+        .iter()
+        .map(|r| SensRow {
+            output: r[0].clone(),
+            parameter: r[1].clone(),
+            index: r[2].clone(),
+            estimate: Estimate {
+                value: num(&r[3]),
+                low: num(&r[4]),
+                high: num(&r[5]),
+            },
+        })
+        .collect();
+    let variance = super::outcome::variance(&stats.means, &stats.within, reps);
+    let outcome = SweepOutcome {
+        dir: dir.to_path_buf(),
+        design: Design {
+            n,
+            k,
+            unit: None,
+            values,
+        },
+        reps,
+        means: stats.means,
+        within: stats.within,
+        sensitivity,
+        variance,
+        wall_seconds: m.wall_seconds,
+    };
+    Ok((d, outcome))
+}

@@ -1,0 +1,110 @@
+//! Golden files: the `summary.csv` of a short run of two shipped scenarios, pinned.
+//!
+//! Every other test checks properties (directions, invariants, reproducibility), so a silent
+//! change to the random streams or the model would pass them all. These compare the numbers a
+//! run writes with the files committed in `tests/golden/`. Numbers are compared to a relative
+//! 1e-9 (a C library's `exp` may round the last bit differently on another machine); anything
+//! larger is a change of the model's output.
+//!
+//! A deliberate change to the model or its streams updates the files in the same commit, with the
+//! reason in the commit message:
+//!
+//! ```sh
+//! PARTNERSIM_BLESS=1 cargo test --release --test golden
+//! ```
+
+use std::path::{Path, PathBuf};
+
+/// The command that regenerates the golden files.
+const BLESS: &str = "PARTNERSIM_BLESS=1 cargo test --release --test golden";
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `scenario` (20 replications, seed 42) and returns its `summary.csv`.
+fn summary(scenario: &str, dir: &Path) -> String {
+    let out = dir.join(scenario);
+    let o = assert_cmd::Command::cargo_bin("partnersim")
+        .unwrap()
+        .arg("run")
+        .arg(root().join("scenarios").join(format!("{scenario}.toml")))
+        .arg("--out")
+        .arg(&out)
+        .args(["--reps", "20", "--seed", "42", "--threads", "2", "--quiet"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    std::fs::read_to_string(out.join("summary.csv")).unwrap()
+}
+
+/// The cells of `got` that differ from `want` by more than a relative 1e-9.
+fn differences(got: &str, want: &str) -> Vec<String> {
+    let (g, w): (Vec<&str>, Vec<&str>) = (got.lines().collect(), want.lines().collect());
+    if g.len() != w.len() {
+        return vec![format!("{} lines, expected {}", g.len(), w.len())];
+    }
+    let mut d = Vec::new();
+    for (gl, wl) in g.iter().zip(&w) {
+        let (gc, wc): (Vec<&str>, Vec<&str>) = (gl.split(',').collect(), wl.split(',').collect());
+        if gc.len() != wc.len() || gc[0] != wc[0] {
+            d.push(format!("`{gl}` vs `{wl}`"));
+            continue;
+        }
+        for (k, (a, b)) in gc.iter().zip(&wc).enumerate().skip(1) {
+            let same = a == b
+                || matches!((a.parse::<f64>(), b.parse::<f64>()), (Ok(x), Ok(y))
+                    if (x - y).abs() <= 1e-9 * x.abs().max(y.abs()));
+            if !same {
+                d.push(format!("{} column {k}: {a} (expected {b})", gc[0]));
+            }
+        }
+    }
+    d
+}
+
+fn check(scenario: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let got = summary(scenario, dir.path());
+    let golden = root()
+        .join("tests/golden")
+        .join(format!("{scenario}.summary.csv"));
+    if std::env::var_os("PARTNERSIM_BLESS").is_some() {
+        std::fs::write(&golden, &got).unwrap();
+        eprintln!("wrote {}", golden.display());
+        return;
+    }
+    let want = std::fs::read_to_string(&golden)
+        .unwrap_or_else(|e| panic!("{}: {e}; create it with `{BLESS}`", golden.display()));
+    let d = differences(&got, &want);
+    assert!(
+        d.is_empty(),
+        "the summary of `partnersim run scenarios/{scenario}.toml --reps 20 --seed 42` differs from {}:\n  {}\n\
+         If the model or its random streams changed on purpose, regenerate the golden files with\n  {BLESS}\n\
+         and commit them in the same commit as the change, saying why the numbers moved.",
+        golden.display(),
+        d.iter().take(12).cloned().collect::<Vec<_>>().join("\n  ")
+    );
+}
+
+#[test]
+fn baseline_summary_matches_the_golden_file() {
+    check("baseline");
+}
+
+/// A second regime, with local partnerships (their submodels are off in the baseline).
+#[test]
+fn calgary_lip_summary_matches_the_golden_file() {
+    check("calgary_lip");
+}
+
+#[test]
+fn the_comparison_tolerates_only_the_last_bits() {
+    let want = "metric,mean\nx,0.30000000000000004\ny,2\n";
+    assert!(differences("metric,mean\nx,0.3\ny,2\n", want).is_empty());
+    assert_eq!(
+        differences("metric,mean\nx,0.3000001\ny,2\n", want).len(),
+        1
+    );
+    assert_eq!(differences("metric,mean\nx,0.3\n", want).len(), 1);
+}
