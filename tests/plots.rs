@@ -488,3 +488,46 @@ fn partnership_map_is_hubs_and_members_not_a_tangle() {
         .iter()
         .any(|t| t.starts_with("ISOs in no partnership")));
 }
+
+/// Timeline events are marked on every chart over months, once each, in the legend with their
+/// month and label (naming the scenario when not every scenario has the event), and the marks'
+/// legend leaves no text colliding; charts not over months carry no mark.
+#[test]
+fn timeline_events_are_marked_on_charts_over_months() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("events");
+    let o = out.to_string_lossy().into_owned();
+    partnersim(&[
+        "compare",
+        "scenarios/baseline.toml",
+        "scenarios/transition_core.toml",
+        "scenarios/provincial_cut.toml",
+        "--reps",
+        "3",
+        "-q",
+        "--out",
+        &o,
+    ]);
+    let texts = svg_texts(&out.join("plots/fan_unmet_need_share.svg")).join("\n");
+    for want in [
+        "month 24: provincial_cut: provincial budget -12%, contracts terminated",
+        "month 36: transition_core: federal: 3-year agreements, 30% core",
+    ] {
+        assert_eq!(texts.matches(want).count(), 1, "{want:?} in\n{texts}");
+    }
+    let survival = svg_texts(&out.join("plots/survival.svg")).join("\n");
+    assert!(survival.contains("month 36: "), "{survival}");
+    // a scenario's own plots name its event without the scenario
+    let own = svg_texts(&out.join("transition_core/plots/survival.svg")).join("\n");
+    assert!(
+        own.contains("month 36: federal: 3-year agreements, 30% core"),
+        "{own}"
+    );
+    let base = svg_texts(&out.join("baseline/plots/survival.svg")).join("\n");
+    assert!(!base.contains("month 36"), "{base}");
+    let boxes = svg_texts(&out.join("plots/box_survival_rate.svg")).join("\n");
+    assert!(!boxes.contains("month 36"), "{boxes}");
+    let mut bad = problems_in(&out.join("plots"));
+    bad.extend(problems_in(&out.join("transition_core/plots")));
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}

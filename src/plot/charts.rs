@@ -56,6 +56,8 @@ pub(crate) fn save_sized<F: Figure>(
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Swatch {
     Line,
+    /// a vertical dashed line: a timeline event
+    Mark,
     Fill,
     Diamond,
     Dot,
@@ -144,6 +146,15 @@ where
                     vec![(*x, y), (*x + 26, y)],
                     item.colour.stroke_width(3),
                 ))?,
+                Swatch::Mark => {
+                    for k in 0..3 {
+                        let y0 = y - 9 + 7 * k;
+                        strip.draw(&PathElement::new(
+                            vec![(*x + 13, y0), (*x + 13, y0 + 4)],
+                            item.colour.stroke_width(2),
+                        ))?;
+                    }
+                }
                 Swatch::Fill => strip.draw(&Rectangle::new(
                     [(*x, y - 7), (*x + 26, y + 7)],
                     item.colour.filled(),
@@ -288,11 +299,23 @@ pub(crate) struct BandFigure {
     /// value at month 0 prepended to every series (e.g. survival 1.0)
     pub anchor: Option<f64>,
     pub series: Vec<BandSeries>,
+    /// timeline events marked as dashed vertical lines at their month, listed in the legend
+    pub events: Vec<Event>,
     /// the series every other one is compared with (a comparison's baseline): with more than
     /// [`SMALL_MULTIPLES_ABOVE`] series, each other series gets its own panel with this one's
     /// median as a grey reference line
     pub reference: Option<String>,
 }
+
+/// A timeline event on a band chart: a dashed vertical line at `month`, named in the legend.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Event {
+    pub month: f64,
+    pub label: String,
+}
+
+/// The colour of event marks.
+const EVENT_COLOUR: RGBColor = RGBColor(70, 70, 70);
 
 /// More series than this are drawn as small multiples (one panel each): overlapping bands of many
 /// scenarios cannot be read, and the palette's colours repeat.
@@ -388,6 +411,43 @@ impl BandFigure {
         Ok(())
     }
 
+    /// Legend entries of the events: "month 36: label".
+    fn event_legend(&self) -> impl Iterator<Item = LegendItem> + '_ {
+        self.events.iter().map(|e| LegendItem {
+            label: format!("month {}: {}", e.month, e.label),
+            colour: EVENT_COLOUR,
+            swatch: Swatch::Mark,
+        })
+    }
+
+    /// Dashed vertical lines at the events' months (within the x range).
+    fn draw_events<DB: DrawingBackend>(
+        &self,
+        chart: &mut Chart2d<'_, '_, DB>,
+        x: (f64, f64),
+        y: (f64, f64),
+    ) -> anyhow::Result<()>
+    where
+        DB::ErrorType: 'static,
+    {
+        let dash = (y.1 - y.0) / 40.0;
+        for e in self
+            .events
+            .iter()
+            .filter(|e| e.month >= x.0 && e.month <= x.1)
+        {
+            let segments = (0..20).map(|k| {
+                let lo = y.0 + 2.0 * dash * f64::from(k);
+                PathElement::new(
+                    vec![(e.month, lo), (e.month, (lo + dash).min(y.1))],
+                    EVENT_COLOUR.stroke_width(2),
+                )
+            });
+            chart.draw_series(segments)?;
+        }
+        Ok(())
+    }
+
     fn band_label(&self) -> LegendItem {
         LegendItem {
             label: if self.inner {
@@ -423,6 +483,7 @@ impl BandFigure {
             },
             self.band_label(),
         ];
+        let legend: Vec<LegendItem> = legend.into_iter().chain(self.event_legend()).collect();
         let area = frame(root, &self.title, &legend)?;
         let panels = shared_axis_titles(&area, &self.y_label, "month")?;
         let others: Vec<usize> = (0..self.series.len()).filter(|&k| k != reference).collect();
@@ -458,6 +519,7 @@ impl BandFigure {
                 .bold_line_style(RGBColor(225, 225, 225))
                 .draw()?;
             self.draw_bands(&mut chart, &self.series[k], &all[k])?;
+            self.draw_events(&mut chart, x, y)?;
             self.draw_line(&mut chart, grey.stroke_width(1), &all[reference])?;
             self.draw_line(&mut chart, self.series[k].colour.stroke_width(2), &all[k])?;
         }
@@ -502,6 +564,7 @@ impl Figure for BandFigure {
             })
             .collect();
         legend.push(self.band_label());
+        legend.extend(self.event_legend());
         let area = frame(root, &self.title, &legend)?;
         let y_desc = first_fitting(
             &[&self.y_label, without_unit(&self.y_label)],
@@ -529,6 +592,7 @@ impl Figure for BandFigure {
         for (s, rows) in self.series.iter().zip(&all) {
             self.draw_bands(&mut chart, s, rows)?;
         }
+        self.draw_events(&mut chart, (x_min, x_max), (y0, y1))?;
         for (s, rows) in self.series.iter().zip(&all) {
             self.draw_line(&mut chart, s.colour.stroke_width(2), rows)?;
         }

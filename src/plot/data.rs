@@ -81,6 +81,35 @@ pub struct RunData {
     pub timeseries: TimeSeries,
     /// `summary.csv` by metric (empty if the file is absent)
     pub summary: BTreeMap<String, SummaryStats>,
+    /// the scenario's timeline events (from `scenario.resolved.toml`; empty without one)
+    pub events: Vec<EventMark>,
+}
+
+/// A timeline event as plots mark it: the reported month it takes effect from, and its label.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventMark {
+    /// reported month the event takes effect from (0 = first month after the warm-up); the
+    /// time series' month `m` is the end of month `m − 1`, so the mark sits at `x = month`
+    pub month: u32,
+    /// the event's label (`label` in the scenario file, else generated)
+    pub label: String,
+}
+
+/// The timeline events of a run directory's `scenario.resolved.toml` (none if the file is
+/// absent: results written before timelines existed).
+fn read_events(dir: &Path) -> anyhow::Result<Vec<EventMark>> {
+    let path = dir.join("scenario.resolved.toml");
+    if !path.exists() {
+        return Ok(Vec::new());
+    }
+    let s = crate::scenario::Scenario::load(&path)?;
+    Ok(s.timeline
+        .iter()
+        .map(|e| EventMark {
+            month: e.event.month,
+            label: e.label.clone(),
+        })
+        .collect())
 }
 
 impl RunData {
@@ -354,6 +383,7 @@ pub fn read_run(dir: &Path) -> anyhow::Result<RunData> {
         replications: read_replications(&dir.join("replications.csv"))?,
         timeseries: read_timeseries(&dir.join("timeseries.csv"))?,
         summary,
+        events: read_events(dir)?,
     })
 }
 

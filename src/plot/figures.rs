@@ -1,7 +1,7 @@
 //! The plots of a run directory and of a comparison directory.
 
 use super::charts::{
-    save, save_sized, BandFigure, BandSeries, BoxFigure, BoxItem, ForestFigure, ForestPanel,
+    save, save_sized, BandFigure, BandSeries, BoxFigure, BoxItem, Event, ForestFigure, ForestPanel,
     ForestRow, StackPanel, StackedFigure,
 };
 use super::data::{read_comparison_dir, read_run, sorted_finite, ComparisonData, RunData};
@@ -138,6 +138,37 @@ fn band_series(run: &RunData, metric: &str, c: RGBColor) -> Option<BandSeries> {
     })
 }
 
+/// The timeline events of the runs, once each, by month: an event not every run has is named
+/// with the runs that have it ("transition_core: federal: 3-year agreements").
+fn events(runs: &[&RunData]) -> Vec<Event> {
+    let mut marks: Vec<(u32, String)> = Vec::new();
+    for r in runs {
+        for e in &r.events {
+            let holders: Vec<&str> = runs
+                .iter()
+                .filter(|o| o.events.contains(e))
+                .map(|o| o.name.as_str())
+                .collect();
+            let label = if holders.len() == runs.len() {
+                e.label.clone()
+            } else {
+                format!("{}: {}", holders.join(", "), e.label)
+            };
+            if !marks.iter().any(|(m, l)| *m == e.month && *l == label) {
+                marks.push((e.month, label));
+            }
+        }
+    }
+    marks.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+    marks
+        .into_iter()
+        .map(|(month, label)| Event {
+            month: f64::from(month),
+            label,
+        })
+        .collect()
+}
+
 /// Plots shared by a single run and a comparison; `runs` in display order; `reference` names the
 /// comparison's baseline.
 fn common_plots(
@@ -169,6 +200,7 @@ fn common_plots(
             step: true,
             anchor: Some(1.0),
             series,
+            events: events(runs),
             reference: reference.map(String::from),
         };
         files.extend(save(&fig, out, SURVIVAL)?);
@@ -192,6 +224,7 @@ fn common_plots(
             step: false,
             anchor: None,
             series,
+            events: events(runs),
             reference: reference.map(String::from),
         };
         files.extend(save(&fig, out, &format!("fan_{metric}"))?);
