@@ -605,6 +605,13 @@ impl<'a> Model<'a> {
         &self.ledger
     }
 
+    /// Replaces the configuration (a timeline event that sets parameters) and the terms derived
+    /// from it.
+    fn reconfigure(&mut self, cfg: std::sync::Arc<Config>) {
+        self.cfg = cfg;
+        self.terms = isos::FunderTerms::new(&self.cfg);
+    }
+
     /// Runs the warm-up and every reported month, and returns the time series and summary.
     pub fn run(mut self) -> ReplicationOutput {
         for _ in 0..self.warmup + self.cfg.simulation.duration_months {

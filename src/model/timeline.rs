@@ -103,8 +103,7 @@ impl Model<'_> {
                     }
                     let mut cfg = super::Config::from_values(&values);
                     cfg.timeline = self.cfg.timeline.clone();
-                    self.cfg = Arc::new(cfg);
-                    self.terms = super::isos::FunderTerms::new(&self.cfg);
+                    self.reconfigure(Arc::new(cfg));
                 }
             }
         }
