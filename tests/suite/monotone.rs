@@ -35,6 +35,16 @@ fn monotone(path: &str, values: &[f64], metric: &str, dir: Dir, extra: &[&str]) 
             column(&summaries(&load_with("baseline", &refs), R), metric)
         })
         .collect();
+    // The grid's means, for a reader running `cargo test --test suite monotone -- --nocapture`.
+    let means: Vec<String> = values
+        .iter()
+        .zip(&cols)
+        .map(|(v, c)| format!("{v}: {:.4}", c.iter().sum::<f64>() / c.len() as f64))
+        .collect();
+    eprintln!(
+        "{metric} against {path} ({R} reps each): {}",
+        means.join(", ")
+    );
     let wrong = |lo: f64, hi: f64| match dir {
         Dir::Up => hi < 0.0,
         Dir::Down => lo > 0.0,
