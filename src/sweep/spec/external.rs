@@ -3,9 +3,9 @@
 //!
 //! The file's header names parameter paths (an optional first column `point`, as in a sweep's own
 //! `points.csv`, is ignored); each row is a point. A cell is read as `--set` reads a value
-//! ([`params::check_value_lenient`]): switches take `true`/`false` or `1`/`0`, whole numbers an
-//! integral value such as `24.0`, choices their word or index, and every value is checked against
-//! the parameter's range. [`check_columns`] and [`check_cell`] are the same checks for designs
+//! ([`params::check_value_lenient`]): switches take `true`/`false` (any case, as pandas writes
+//! them) or `1`/`0`, whole numbers an integral value such as `24.0`, choices their word or
+//! index, and every value is checked against the parameter's range. [`check_columns`] and [`check_cell`] are the same checks for designs
 //! that arrive by other ways (the Python package's `evaluate`).
 
 use super::ctx::Ctx;
@@ -292,7 +292,12 @@ pub(super) fn from_file(
             ));
         }
         for ((col, cell), p) in row.iter().zip(&parameters) {
-            let raw = RawValue::parse_cli(cell);
+            // pandas writes a boolean column as True/False
+            let raw = match cell.to_ascii_lowercase().as_str() {
+                "true" => RawValue::Bool(true),
+                "false" => RawValue::Bool(false),
+                _ => RawValue::parse_cli(cell),
+            };
             let v = match p.index {
                 Some(idx) => {
                     check_cell(idx, &raw).map_err(|(m, a)| bad(n, *col, &p.path, cell, m, a))
