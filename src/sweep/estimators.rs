@@ -785,4 +785,68 @@ mod tests {
     fn ranks_share_ties() {
         assert_eq!(ranks(&[3.0, 1.0, 3.0, 2.0]), vec![3.5, 1.0, 3.5, 2.0]);
     }
+
+    #[test]
+    fn morris_effects_divide_by_the_realised_step() {
+        // p = 4 levels: the nominal step is 2/3 of the range, but a switch rounds it to 0 -> 1;
+        // an output that moves by exactly 1 between the switch's two values has effect 1 per
+        // full range, not 1.5 (defect: division by the nominal step)
+        let unit = [0.0, 2.0 / 3.0, 1.0 / 3.0, 1.0];
+        let realised = [0.0, 1.0, 0.0, 1.0];
+        let y = [0.25, 1.25, 0.5, 1.5];
+        let ee = elementary_effects_realised(&unit, &realised, &y, 1);
+        assert_eq!(ee, vec![vec![1.0], vec![1.0]]);
+        let m = morris_indices(&ee, 1, &[]);
+        assert_eq!(m.mu_star[0].value, 1.0);
+        // a step that rounding made zero is no effect at all, not an effect of 0
+        let ee = elementary_effects_realised(&[0.0, 0.1], &[0.0, 0.0], &[1.0, 1.0], 1);
+        assert!(ee[0][0].is_nan());
+    }
+
+    #[test]
+    fn ranks_tie_values_equal_but_for_rounding() {
+        // point means equal in exact arithmetic differ by rounding: they share their rank
+        let r = ranks(&[0.3, 0.1 + 0.2, 0.5, 0.1]);
+        assert_eq!(r, vec![2.5, 2.5, 4.0, 1.0]);
+        // values that really differ keep their order
+        let r = ranks(&[0.3, 0.3 + 1e-9, 0.1]);
+        assert_eq!(r, vec![2.0, 3.0, 1.0]);
+    }
+
+    #[test]
+    fn crn_noise_variance_of_means_is_unbiased_with_and_without_shared_luck() {
+        // P points, R replications: y = f_p + c_r + e_pr, with c_r the luck every point shares
+        // (common random numbers) and e_pr independent noise of variance 0.04. The spread of
+        // the point means carries e's noise only: 0.04 / R. The mean within variance / R would
+        // also count c's variance (0.09 / R), which does not spread the means.
+        let (p, r) = (400, 8);
+        let mut rng = ChaCha8Rng::seed_from_u64(11);
+        let mut est = Vec::new();
+        for _ in 0..50 {
+            let c: Vec<f64> = (0..r).map(|_| 0.3 * normal(&mut rng)).collect();
+            let mut within = Vec::new();
+            let mut rep_sums = vec![0.0; r];
+            for q in 0..p {
+                let ys: Vec<f64> = (0..r)
+                    .map(|j| q as f64 * 0.01 + c[j] + 0.2 * normal(&mut rng))
+                    .collect();
+                for (s, y) in rep_sums.iter_mut().zip(&ys) {
+                    *s += y;
+                }
+                within.push(sample_variance(&ys));
+            }
+            let rep_means: Vec<f64> = rep_sums.iter().map(|s| s / p as f64).collect();
+            est.push(crn_noise_var_of_means(&within, &rep_means));
+        }
+        let m = mean(&est);
+        let truth = 0.04 / r as f64;
+        // 50 repetitions of 400 x 8 cells: the mean is within 2% of the truth
+        assert!((m - truth).abs() < 0.02 * truth, "{m} vs {truth}");
+    }
+
+    /// A standard normal draw (Box-Muller), for the tests.
+    fn normal(rng: &mut ChaCha8Rng) -> f64 {
+        let (u, v): (f64, f64) = (rng.random(), rng.random());
+        (-2.0 * (1.0 - u).ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
+    }
 }

@@ -423,3 +423,53 @@ impl SweepOutcome {
         t
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::rngs::ChaCha8Rng;
+    use rand::{RngExt, SeedableRng};
+
+    fn normal(rng: &mut ChaCha8Rng) -> f64 {
+        let (u, v): (f64, f64) = (rng.random(), rng.random());
+        (-2.0 * (1.0 - u).ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
+    }
+
+    #[test]
+    fn sobol_indices_of_noisy_point_means_are_corrected_for_the_noise() {
+        // y = x1 + e, x uniform on [0, 1]², e independent with Var(e) / R = Var(x1) = 1/12:
+        // the truth is S1 = ST = 1 for x1 and 0 for x2. On the point means, replication noise
+        // doubles V and gives x2 a total effect of 0.5 (defect: uncorrected ST).
+        let layout = SaltelliLayout {
+            k: 2,
+            second_order: false,
+        };
+        let (n, reps) = (4000, 4);
+        let sd = (reps as f64 / 12.0).sqrt();
+        let mut stats = PointStats::new(n * layout.stride(), reps, 1, Some(layout));
+        let mut rng = ChaCha8Rng::seed_from_u64(21);
+        let mut p = 0;
+        for _ in 0..n {
+            let a: [f64; 2] = [rng.random(), rng.random()];
+            let b: [f64; 2] = [rng.random(), rng.random()];
+            // A, B, AB_1 (A with B's x1), AB_2 (A with B's x2)
+            for x in [a, b, [b[0], a[1]], [a[0], b[1]]] {
+                let rec: Vec<f64> = (0..reps).map(|_| x[0] + sd * normal(&mut rng)).collect();
+                stats.push(p, &rec);
+                p += 1;
+            }
+        }
+        let raw = estimators::sobol_indices(&stats.means[0], layout, &[]);
+        assert!(raw.st[1].value > 0.4, "uncorrected ST of x2: {:?}", raw.st[1]);
+        let noise = stats.sobol_noise(0).expect("noise estimable with 4 replications");
+        let fixed = estimators::sobol_indices_noise(&stats.means[0], layout, &[], Some(&noise));
+        // tolerances: about four standard errors of the estimators at N = 4000
+        assert!(fixed.st[1].value.abs() < 0.05, "ST x2 {:?}", fixed.st[1]);
+        assert!((fixed.st[0].value - 1.0).abs() < 0.08, "ST x1 {:?}", fixed.st[0]);
+        assert!((fixed.s1[0].value - 1.0).abs() < 0.1, "S1 x1 {:?}", fixed.s1[0]);
+        assert!(fixed.s1[1].value.abs() < 0.05, "S1 x2 {:?}", fixed.s1[1]);
+        // the decomposition reports the same noise share: half the spread of the means
+        let d = variance(&stats);
+        assert!((d[0].crn_noise_share - 0.5).abs() < 0.05, "{:?}", d[0]);
+    }
+}
