@@ -650,5 +650,8 @@ fn ranking_of_undefined_indices_says_so() {
     let undefined = "  undefined: the output does not vary, or too few points\n";
     assert_eq!(ranking.matches(undefined).count(), 2, "{ranking}");
     assert!(ranking.contains("(by |SRC|, R² undefined"), "{ranking}");
-    assert!(ranking.contains("(by |PRCC|, rank R² undefined"), "{ranking}");
+    assert!(
+        ranking.contains("(by |PRCC|, rank R² undefined"),
+        "{ranking}"
+    );
 }
