@@ -460,13 +460,27 @@ mod tests {
             }
         }
         let raw = estimators::sobol_indices(&stats.means[0], layout, &[]);
-        assert!(raw.st[1].value > 0.4, "uncorrected ST of x2: {:?}", raw.st[1]);
-        let noise = stats.sobol_noise(0).expect("noise estimable with 4 replications");
+        assert!(
+            raw.st[1].value > 0.4,
+            "uncorrected ST of x2: {:?}",
+            raw.st[1]
+        );
+        let noise = stats
+            .sobol_noise(0)
+            .expect("noise estimable with 4 replications");
         let fixed = estimators::sobol_indices_noise(&stats.means[0], layout, &[], Some(&noise));
         // tolerances: about four standard errors of the estimators at N = 4000
         assert!(fixed.st[1].value.abs() < 0.05, "ST x2 {:?}", fixed.st[1]);
-        assert!((fixed.st[0].value - 1.0).abs() < 0.08, "ST x1 {:?}", fixed.st[0]);
-        assert!((fixed.s1[0].value - 1.0).abs() < 0.1, "S1 x1 {:?}", fixed.s1[0]);
+        assert!(
+            (fixed.st[0].value - 1.0).abs() < 0.08,
+            "ST x1 {:?}",
+            fixed.st[0]
+        );
+        assert!(
+            (fixed.s1[0].value - 1.0).abs() < 0.1,
+            "S1 x1 {:?}",
+            fixed.s1[0]
+        );
         assert!(fixed.s1[1].value.abs() < 0.05, "S1 x2 {:?}", fixed.s1[1]);
         // the decomposition reports the same noise share: half the spread of the means
         let d = variance(&stats);
