@@ -87,7 +87,7 @@ pub fn check_design(columns: &[String], cells: &[RawValue]) -> Result<Vec<f64>, 
     }
     let params = external::check_columns(columns).map_err(|(_, p)| BadInput(p.to_string()))?;
     let k = columns.len();
-    if cells.len() % k != 0 {
+    if !cells.len().is_multiple_of(k) {
         return Err(BadInput(format!(
             "{} values do not fill rows of {k} columns",
             cells.len()

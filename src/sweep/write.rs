@@ -355,7 +355,7 @@ pub fn read(dir: &Path) -> Result<(SweepDetails, SweepOutcome)> {
             results.len()
         )));
     }
-    let layout = (d.method == "sobol").then(|| super::estimators::SaltelliLayout {
+    let layout = (d.method == "sobol").then_some(super::estimators::SaltelliLayout {
         k,
         second_order: d.second_order,
     });
