@@ -268,8 +268,7 @@ fn evaluate_design(
     outputs: Vec<String>,
 ) -> PyResult<(Vec<String>, usize, usize, Vec<f64>)> {
     let raw: Vec<RawValue> = cells.iter().map(raw_value).collect::<PyResult<_>>()?;
-    let values =
-        evaluate::check_design(&columns, &raw).map_err(|e| PyValueError::new_err(e.0))?;
+    let values = evaluate::check_design(&columns, &raw).map_err(|e| PyValueError::new_err(e.0))?;
     let opts = EvalOptions {
         reps,
         seed,
