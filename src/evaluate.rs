@@ -187,6 +187,21 @@ pub fn design_spec(
     })
 }
 
+/// Refuses, before anything runs, a point whose values are each in range but inconsistent
+/// together (as a scenario file with those values would be), naming its row.
+fn check_points(scenario: &Scenario, columns: &[String], values: &[f64]) -> Result<(), BadInput> {
+    for (row, x) in values.chunks(columns.len().max(1)).enumerate() {
+        let mut s = scenario.clone();
+        for (path, &v) in columns.iter().zip(x) {
+            s.set_value(path, v)
+                .map_err(|e| BadInput(format!("design row {row}: {e}")))?;
+        }
+        s.check_consistency()
+            .map_err(|e| BadInput(format!("design row {row}: {e}")))?;
+    }
+    Ok(())
+}
+
 static SCRATCH: AtomicU64 = AtomicU64::new(0);
 
 /// Evaluates `values` (checked by [`check_design`], row-major over `columns`) over `scenario`
@@ -204,6 +219,7 @@ pub fn evaluate(
     let spec = design_spec(scenario, columns, values, opts)?;
     let k = columns.len();
     let points = values.len() / k.max(1);
+    check_points(scenario, columns, values)?;
     let n_out = spec.outputs.len();
     let design = Design {
         n: points,

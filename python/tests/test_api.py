@@ -174,6 +174,18 @@ def test_evaluate_bad_input_raises_with_row_and_column():
         ps.evaluate(BASELINE, pd.DataFrame({"funders.federal.late_payment_probability": [1.5]}), reps=2)
     with pytest.raises(ValueError, match="unknown output"):
         ps.evaluate(BASELINE, pd.DataFrame({"reporting.coordinated": [1]}), reps=2, outputs=["survival"])
+    # each value in range, together inconsistent: refused before anything runs
+    with pytest.raises(ValueError, match=r"design row 1: .*late_payment_days_min"):
+        ps.evaluate(
+            BASELINE,
+            pd.DataFrame(
+                {
+                    "funders.federal.late_payment_days_min": [10, 90],
+                    "funders.federal.late_payment_days_max": [60, 60],
+                }
+            ),
+            reps=2,
+        )
     with pytest.raises(ValueError, match="reps = 0"):
         ps.evaluate(BASELINE, pd.DataFrame({"reporting.coordinated": [1]}), reps=0)
 
