@@ -186,6 +186,9 @@ pub struct RunArgs {
     /// Compute only a slice: `I/N` (1-based) or `auto` (from SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT, or JOB_COMPLETION_INDEX with PARTNERSIM_SHARDS).
     #[arg(long, value_name = "I/N|auto")]
     pub shard: Option<String>,
+    /// Draw no plots (batch use: the CSV files and the manifest only).
+    #[arg(long)]
+    pub no_plots: bool,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub common: CommonRunArgs,
@@ -250,9 +253,12 @@ pub struct SweepCliArgs {
     /// Output directory (default: output/sweeps/<file stem>/).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Override the sweep file's seed.
+    /// Override the sweep file's seed (the replications, the bootstrap, and the design unless it has its own seed).
     #[arg(long, value_name = "S")]
     pub seed: Option<u64>,
+    /// Override the sweep file's design_seed: hold the design fixed while --seed changes only the replications' luck.
+    #[arg(long, value_name = "S")]
+    pub design_seed: Option<u64>,
     /// Worker threads (default: all cores; at most 4 per core).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
@@ -282,6 +288,7 @@ impl Command {
                 out: a.out,
                 name: a.name,
                 shard: a.shard,
+                no_plots: a.no_plots,
                 flags: a.common.into(),
             }),
             Command::Compare(a) => Cmd::Compare(commands::compare::Args {
@@ -318,6 +325,7 @@ impl Command {
                 file: a.file,
                 out: a.out,
                 seed: a.seed,
+                design_seed: a.design_seed,
                 threads: a.threads,
                 quiet: a.quiet,
                 resume: a.resume,

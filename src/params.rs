@@ -682,6 +682,48 @@ pub fn check_value(spec: &ParamSpec, raw: &RawValue) -> Result<f64, ValueProblem
     Ok(v)
 }
 
+/// Checks a value typed outside a scenario file (`--set`, a design's cell, a Python value) the
+/// way [`check_value`] does, with the spellings a design or a numerical tool produces also
+/// accepted: `0`/`1` (or `0.0`/`1.0`) for a switch, an integral float (`24.0`) for a whole
+/// number, and a choice's index (`0`, `1.0`) besides its word. Every value is still checked
+/// against the parameter's kind and range.
+///
+/// ```
+/// use partnersim::params::{check_value_lenient, index_of, registry, RawValue};
+/// let switch = &registry()[index_of("reporting.coordinated").unwrap()];
+/// assert_eq!(check_value_lenient(switch, &RawValue::Float(1.0)), Ok(1.0));
+/// assert!(check_value_lenient(switch, &RawValue::Int(2)).is_err());
+/// ```
+pub fn check_value_lenient(spec: &ParamSpec, raw: &RawValue) -> Result<f64, ValueProblem> {
+    let number = match raw {
+        RawValue::Int(i) => Some(*i as f64),
+        RawValue::Float(f) => Some(*f),
+        RawValue::Bool(_) | RawValue::Str(_) => None,
+    };
+    match (spec.kind, number) {
+        (Kind::Bool, Some(v)) if v == 0.0 || v == 1.0 => Ok(v),
+        (Kind::Bool, Some(v)) => Err(ValueProblem::WrongType {
+            expected: "a boolean (true or false, 1 or 0)",
+            found: format!("number {}", fmt_num(v)),
+        }),
+        (Kind::Choice(words), Some(v)) => {
+            if v.fract() == 0.0 && v >= 0.0 && (v as usize) < words.len() {
+                Ok(v)
+            } else {
+                Err(ValueProblem::OutOfRange { value: fmt_num(v) })
+            }
+        }
+        (Kind::Int, Some(v)) if v.is_finite() && v.fract() == 0.0 => {
+            check_value(spec, &RawValue::Float(v))
+        }
+        (Kind::Int, Some(v)) => Err(ValueProblem::WrongType {
+            expected: "a whole number",
+            found: format!("number {v}"),
+        }),
+        _ => check_value(spec, raw),
+    }
+}
+
 /// A full set of parameter values, indexed like [`registry`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Values(pub Vec<f64>);

@@ -13,7 +13,9 @@
 #![allow(clippy::result_large_err)]
 
 use crate::model::timeline::{fixed_during_run, Event, EventKind};
-use crate::params::{self, check_value, registry, RawValue, ValueProblem, Values};
+use crate::params::{
+    self, check_value, check_value_lenient, registry, RawValue, ValueProblem, Values,
+};
 use crate::tomlfile::{self, did_you_mean, Source};
 pub use crate::tomlfile::{line_col, FileError};
 use sha2::{Digest, Sha256};
@@ -355,7 +357,9 @@ impl Scenario {
         Ok(s)
     }
 
-    /// Applies a `--set path=value` override, validated like a value in a file.
+    /// Applies a `--set path=value` override, validated like a value in a file; a switch also
+    /// takes `1`/`0`, a whole number an integral float (`24.0`), a choice its index
+    /// ([`params::check_value_lenient`]).
     pub fn apply_override(&mut self, text: &str) -> Result<(), ScenarioError> {
         let err = |msg: String| ScenarioError::Override {
             text: text.into(),
@@ -370,7 +374,7 @@ impl Scenario {
             return Err(err(format!("unknown key `{path}`{hint}")));
         };
         let spec = &registry()[i];
-        let x = check_value(spec, &RawValue::parse_cli(value)).map_err(|p| {
+        let x = check_value_lenient(spec, &RawValue::parse_cli(value)).map_err(|p| {
             err(format!(
                 "{}; allowed: {} ({})",
                 problem_text(&p),

@@ -239,18 +239,20 @@ fn ishigami_lhs_regression_matches_analytic() {
         params(&["x1", "x2", "x3"], -PI, PI)
     );
     let o = run(&spec(&text, d.path()), &d.path().join("out"), 2);
-    // Ishigami is far from linear (R² about 0.2): the ranking uses PRCC, led by x1
+    // Ishigami is far from linear (R² about 0.2): the ranking prints both SRC (saying that R²
+    // is too low for SRC² to be a variance share) and PRCC (saying it is not a variance share),
+    // each led by x1, rather than switching between them at an R² threshold
     let ranking = o.ranking(3);
-    assert!(ranking.starts_with("y (by PRCC, R² 0."), "{ranking}");
-    assert!(
-        ranking
-            .lines()
-            .nth(1)
-            .unwrap()
-            .trim_start()
-            .starts_with("x1 "),
-        "{ranking}"
-    );
+    let lines: Vec<&str> = ranking.lines().collect();
+    assert!(lines[0].starts_with("y (by |SRC|, R² 0."), "{ranking}");
+    assert!(lines[0].contains("R² is low"), "{ranking}");
+    assert!(lines[1].trim_start().starts_with("x1 "), "{ranking}");
+    let prcc = lines
+        .iter()
+        .position(|l| l.starts_with("y (by |PRCC|"))
+        .unwrap_or_else(|| panic!("no PRCC ranking: {ranking}"));
+    assert!(lines[prcc].contains("not a variance share"), "{ranking}");
+    assert!(lines[prcc + 1].trim_start().starts_with("x1 "), "{ranking}");
     let (a, b) = (7.0, 0.1);
     let var_y = a * a / 8.0 + b * PI.powi(4) / 5.0 + b * b * PI.powi(8) / 18.0 + 0.5;
     let src1 = (1.0 + b * PI.powi(4) / 5.0) / ((PI / 3f64.sqrt()) * var_y.sqrt());
@@ -645,8 +647,11 @@ fn ranking_of_undefined_indices_says_so() {
     );
     let o = run(&spec(&text, d.path()), &d.path().join("out"), 1);
     let ranking = o.ranking(3);
-    assert_eq!(
-        ranking,
-        "y (by PRCC, 95% CI):\n  undefined: the output does not vary, or too few points\n"
+    let undefined = "  undefined: the output does not vary, or too few points\n";
+    assert_eq!(ranking.matches(undefined).count(), 2, "{ranking}");
+    assert!(ranking.contains("(by |SRC|, R² undefined"), "{ranking}");
+    assert!(
+        ranking.contains("(by |PRCC|, rank R² undefined"),
+        "{ranking}"
     );
 }

@@ -72,6 +72,8 @@ pub struct Args {
     pub name: Option<String>,
     /// `--shard I/N` or `auto`
     pub shard: Option<String>,
+    /// draw no plots (batch use)
+    pub no_plots: bool,
     /// the shared flags
     pub flags: RunFlags,
 }
@@ -142,7 +144,11 @@ pub fn execute(a: &Args, ctx: &Context, _out: &mut dyn Write) -> anyhow::Result<
             Ok(Outcome::Done)
         }
         Status::Complete { computed, .. } => {
-            let plots = super::plot::run_plots(&dir)?;
+            let plots = if a.no_plots {
+                Vec::new()
+            } else {
+                super::plot::run_plots(&dir)?
+            };
             let rate = if o.wall_seconds > 0.0 {
                 computed as f64 / o.wall_seconds
             } else {

@@ -4,7 +4,7 @@ use super::shared::{interrupted_message, Context, Outcome};
 use crate::job::shard::Shard;
 use crate::job::threads::Threads;
 use crate::sweep::plots::PlotSpec;
-use crate::sweep::{SweepOptions, SweepSpec, SweepStatus};
+use crate::sweep::{Method, SweepOptions, SweepSpec, SweepStatus};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -17,6 +17,8 @@ pub struct Args {
     pub out: Option<PathBuf>,
     /// master seed, overriding the file's `seed`
     pub seed: Option<u64>,
+    /// design seed, overriding the file's `design_seed`
+    pub design_seed: Option<u64>,
     /// worker threads (None: one per core)
     pub threads: Option<usize>,
     /// no progress bar
@@ -43,7 +45,19 @@ pub fn default_out(file: &Path) -> PathBuf {
 pub fn execute(a: &Args, ctx: &Context, out: &mut dyn Write) -> anyhow::Result<Outcome> {
     let shard = a.shard.as_deref().map(Shard::parse).transpose()?;
     let threads = Threads::new(a.threads)?;
-    let spec = SweepSpec::load(&a.file)?;
+    let mut spec = SweepSpec::load(&a.file)?;
+    if let Some(d) = a.design_seed {
+        if matches!(spec.method, Method::Grid | Method::Design) {
+            return Err(crate::error::BadInput::err(format!(
+                "--design-seed {d}: a {} design has no randomness",
+                spec.method.name()
+            )));
+        }
+        spec.design_seed = Some(d);
+    }
+    for w in &spec.warnings {
+        eprintln!("warning: {w}");
+    }
     let dir = a.out.clone().unwrap_or_else(|| default_out(&a.file));
     let seed = a.seed.unwrap_or(spec.seed);
     super::run::check_plots_writable(&dir)?;

@@ -168,10 +168,28 @@ pub fn morris_unit_spread(r: usize, candidates: usize, k: usize, p: usize, seed:
         .collect()
 }
 
+/// The 32-bit scrambling seed of the Sobol' generator (`sobol_burley` takes 32 bits) from all 64
+/// bits of a design seed: the low 32 bits, XOR-ed with a SplitMix64 hash of the high 32 bits
+/// when they are not zero. Seeds below 2^32 keep the scramble they always had; above, seeds that
+/// differ only in their high bits (`1` and `4294967297`, or `1` and `2^32`) no longer fold onto
+/// one design. With 2^32 scrambles, two arbitrary seeds still coincide with probability 2^-32.
+pub fn scramble_seed(seed: u64) -> u32 {
+    let (lo, hi) = (seed as u32, seed >> 32);
+    if hi == 0 {
+        return lo;
+    }
+    // SplitMix64 (Steele et al. 2014) of the high bits
+    let mut z = hi.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^= z >> 31;
+    lo ^ (z as u32) ^ ((z >> 32) as u32)
+}
+
 /// Saltelli design in unit coordinates for base sample `n` (≤ 2^16) and `k` parameters.
 pub fn saltelli_unit(n: usize, layout: SaltelliLayout, seed: u64) -> Vec<f64> {
     let k = layout.k;
-    let s = (seed ^ (seed >> 32)) as u32;
+    let s = scramble_seed(seed);
     let stride = layout.stride();
     let mut out = vec![0.0; n * stride * k];
     for j in 0..n {
@@ -227,10 +245,21 @@ pub fn layout(spec: &SweepSpec) -> SaltelliLayout {
     }
 }
 
-/// Builds the design of a validated sweep under `seed`.
+/// Builds the design of a validated sweep under master seed `seed` (its randomness comes from
+/// [`SweepSpec::design_seed_or`]: the file's `design_seed` when it has one).
 pub fn build(spec: &SweepSpec, seed: u64) -> Design {
     let k = spec.k();
+    let seed = spec.design_seed_or(seed);
     let unit = match spec.method {
+        Method::Design => {
+            let d = spec.external.as_ref();
+            return Design {
+                n: d.map_or(0, |d| d.points),
+                k,
+                unit: None,
+                values: d.map_or_else(Vec::new, |d| d.values.clone()),
+            };
+        }
         Method::Grid => {
             let levels = spec.grid_levels();
             let values = grid_values(&levels);
@@ -338,6 +367,23 @@ mod tests {
             }
             assert!(moved.iter().all(|&m| m));
         }
+    }
+
+    #[test]
+    fn sobol_designs_use_all_64_bits_of_the_seed() {
+        let layout = SaltelliLayout {
+            k: 2,
+            second_order: false,
+        };
+        let one = saltelli_unit(16, layout, 1);
+        // seeds that differ only in their high 32 bits used to fold onto one design
+        for other in [1u64 << 32, (1u64 << 32) + 1, u64::MAX] {
+            assert_ne!(saltelli_unit(16, layout, other), one, "seed {other}");
+        }
+        // seeds below 2^32 keep their scramble (designs of earlier versions unchanged)
+        assert_eq!(scramble_seed(7), 7);
+        assert_ne!(scramble_seed(1 << 32), scramble_seed(1));
+        assert_ne!(scramble_seed(1 << 32), scramble_seed(2 << 32));
     }
 
     #[test]

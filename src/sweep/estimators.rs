@@ -114,11 +114,30 @@ pub struct SobolIndices {
     pub s2: Vec<(usize, usize, Estimate)>,
 }
 
-/// Point estimates of the indices for the base rows `rows` (a bootstrap resample or all rows).
-fn sobol_point(
+/// What replication noise adds to the Sobol' estimators, estimated from the replications of
+/// each point (under common random numbers replication r of every point shares its streams, so
+/// differences are paired by replication).
+#[derive(Debug, Clone, Copy)]
+pub struct SobolNoise<'a> {
+    /// per point (indexed like `y`): sample variance over replications of `y_p − y_A`, with A
+    /// the point's base row's A (0 for A itself)
+    pub diff_var: &'a [f64],
+    /// per point: sample covariance over replications of `y_B` and `y_p − y_A`
+    pub diff_cov: &'a [f64],
+    /// replications per point
+    pub reps: usize,
+    /// noise variance of the spread of the A and B point means (the two-way interaction mean
+    /// square over replications, divided by `reps`; see [`crn_noise_var_of_means`])
+    pub var_of_means: f64,
+}
+
+/// Point estimates of the indices for the base rows `rows` (a bootstrap resample or all rows),
+/// without (`noise` None) or with the replication-noise correction.
+fn sobol_point_noise(
     y: &[f64],
     layout: SaltelliLayout,
     rows: &[usize],
+    noise: Option<&SobolNoise<'_>>,
 ) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
     let k = layout.k;
     let stride = layout.stride();
@@ -134,7 +153,14 @@ fn sobol_point(
     for &r in rows {
         ss += (at(r, SaltelliLayout::A) - m).powi(2) + (at(r, SaltelliLayout::B) - m).powi(2);
     }
-    let var = ss / (2.0 * n);
+    let mut var = ss / (2.0 * n);
+    if let Some(z) = noise {
+        var -= z.var_of_means;
+        if var <= 0.0 {
+            // the spread of the point means is all noise: nothing to apportion
+            var = f64::NAN;
+        }
+    }
     let mut s1 = vec![0.0; k];
     let mut st = vec![0.0; k];
     for i in 0..k {
@@ -147,6 +173,12 @@ fn sobol_point(
             let fab = at(r, layout.ab(i)) - m;
             a1 += fb * (fab - fa);
             at_ += (fa - fab).powi(2);
+            if let Some(z) = noise {
+                // E[(mean over R of d)²] = (E d)² + Var(d) / R: remove the noise term, row by row
+                let p = r * stride + layout.ab(i);
+                a1 -= z.diff_cov[p] / z.reps as f64;
+                at_ -= z.diff_var[p] / z.reps as f64;
+            }
         }
         s1[i] = a1 / n / var;
         st[i] = at_ / (2.0 * n) / var;
@@ -180,14 +212,29 @@ pub fn bootstrap_indices(n: usize, resamples: usize, seed: u64) -> Vec<Vec<usize
 /// indices from model values `y` in Saltelli design order, with bootstrap percentile intervals
 /// from resampling base rows (`resamples` as from [`bootstrap_indices`]; empty = no intervals).
 pub fn sobol_indices(y: &[f64], layout: SaltelliLayout, resamples: &[Vec<usize>]) -> SobolIndices {
+    sobol_indices_noise(y, layout, resamples, None)
+}
+
+/// [`sobol_indices`] of point means `y` with replication noise removed (`noise`; None: as
+/// [`sobol_indices`]). Replication noise in the point means inflates `V` and the squared
+/// differences of ST (by `Var(d)/R` per base row, `d = y_ABi − y_A` over the paired
+/// replications), and adds `Cov(y_B, d)/R` to the S1 numerator: each is subtracted, row by row,
+/// from unbiased estimates (`V` by the noise variance of the A and B point means). S2 shares the
+/// corrected `V` but its numerator is not corrected.
+pub fn sobol_indices_noise(
+    y: &[f64],
+    layout: SaltelliLayout,
+    resamples: &[Vec<usize>],
+    noise: Option<&SobolNoise<'_>>,
+) -> SobolIndices {
     let n = y.len() / layout.stride();
     let all: Vec<usize> = (0..n).collect();
-    let (s1, st, s2) = sobol_point(y, layout, &all);
+    let (s1, st, s2) = sobol_point_noise(y, layout, &all, noise);
     let mut b1: Vec<Vec<f64>> = vec![Vec::with_capacity(resamples.len()); s1.len()];
     let mut bt: Vec<Vec<f64>> = vec![Vec::with_capacity(resamples.len()); st.len()];
     let mut b2: Vec<Vec<f64>> = vec![Vec::with_capacity(resamples.len()); s2.len()];
     for rows in resamples {
-        let (r1, rt, r2) = sobol_point(y, layout, rows);
+        let (r1, rt, r2) = sobol_point_noise(y, layout, rows, noise);
         for (b, v) in b1.iter_mut().zip(r1) {
             b.push(v);
         }
@@ -235,15 +282,28 @@ pub struct RegressionIndices {
     pub r2_rank: Estimate,
 }
 
-/// Average ranks (1-based; ties share their mean rank) of `v`.
+/// Relative tolerance under which two values rank as tied: `TIE_TOLERANCE × max |v|` (point
+/// means that are equal in exact arithmetic differ by rounding, about 1e-16 relative).
+pub const TIE_TOLERANCE: f64 = 1e-12;
+
+/// Average ranks (1-based; ties share their mean rank) of `v`. Values within
+/// [`TIE_TOLERANCE`]` × max |v|` of their neighbour in sorted order are tied, so that rounding
+/// noise does not order values that are equal in exact arithmetic.
 fn ranks(v: &[f64]) -> Vec<f64> {
     let mut idx: Vec<usize> = (0..v.len()).collect();
     idx.sort_by(|&a, &b| v[a].total_cmp(&v[b]));
+    let scale = v
+        .iter()
+        .filter(|x| x.is_finite())
+        .fold(0.0f64, |m, x| m.max(x.abs()));
+    let tol = TIE_TOLERANCE * scale;
     let mut r = vec![0.0; v.len()];
     let mut i = 0;
     while i < idx.len() {
         let mut j = i;
-        while j + 1 < idx.len() && v[idx[j + 1]].total_cmp(&v[idx[i]]).is_eq() {
+        while j + 1 < idx.len()
+            && (v[idx[j + 1]].total_cmp(&v[idx[j]]).is_eq() || v[idx[j + 1]] - v[idx[j]] <= tol)
+        {
             j += 1;
         }
         let mean_rank = (i + j) as f64 / 2.0 + 1.0;
@@ -429,6 +489,21 @@ pub struct MorrisIndices {
 /// An effect is the output change divided by the step in unit scale, so it is in output units
 /// per full range of the parameter.
 pub fn elementary_effects(unit: &[f64], y: &[f64], k: usize) -> Vec<Vec<f64>> {
+    elementary_effects_realised(unit, unit, y, k)
+}
+
+/// [`elementary_effects`] divided by the step the parameter really took: `realised` holds the
+/// points' coordinates on the parameter's unit scale after mapping (for an `integer` parameter
+/// `(x − min)/(max − min)`, which rounding makes differ from the nominal grid: a switch always
+/// moves 0 → 1, a whole range, never the nominal `Δ = p / (2(p − 1))`). The moved parameter is
+/// found from `unit`; a step that rounding made zero gives no effect (NaN, left out of the
+/// measures).
+pub fn elementary_effects_realised(
+    unit: &[f64],
+    realised: &[f64],
+    y: &[f64],
+    k: usize,
+) -> Vec<Vec<f64>> {
     let r = y.len() / (k + 1);
     (0..r)
         .map(|t| {
@@ -437,9 +512,11 @@ pub fn elementary_effects(unit: &[f64], y: &[f64], k: usize) -> Vec<Vec<f64>> {
                 let p0 = t * (k + 1) + s;
                 let p1 = p0 + 1;
                 for i in 0..k {
-                    let d = unit[p1 * k + i] - unit[p0 * k + i];
-                    if d != 0.0 {
-                        ee[i] = (y[p1] - y[p0]) / d;
+                    if unit[p1 * k + i] != unit[p0 * k + i] {
+                        let d = realised[p1 * k + i] - realised[p0 * k + i];
+                        if d != 0.0 {
+                            ee[i] = (y[p1] - y[p0]) / d;
+                        }
                         break;
                     }
                 }
@@ -454,7 +531,11 @@ fn morris_point(ee: &[Vec<f64>], rows: &[usize], k: usize) -> (Vec<f64>, Vec<f64
     let mut mu_star = vec![0.0; k];
     let mut sigma = vec![0.0; k];
     for i in 0..k {
-        let v: Vec<f64> = rows.iter().map(|&t| ee[t][i]).collect();
+        let v: Vec<f64> = rows
+            .iter()
+            .map(|&t| ee[t][i])
+            .filter(|e| !e.is_nan())
+            .collect();
         mu[i] = mean(&v);
         mu_star[i] = v.iter().map(|x| x.abs()).sum::<f64>() / v.len() as f64;
         sigma[i] = sample_variance(&v).sqrt();
@@ -500,10 +581,43 @@ pub struct NoiseDecomposition {
     /// share of a single run's variance that is noise:
     /// `mean_within_var / (mean_within_var + max(0, var_point_means − noise_var_of_means))`
     pub single_run_noise_share: f64,
+    /// the noise variance that really spreads the point means under common random numbers: the
+    /// point × replication interaction mean square over `reps` ([`crn_noise_var_of_means`];
+    /// noise common to every point, the same luck everywhere, does not spread them)
+    pub crn_noise_var_of_means: f64,
+    /// `crn_noise_var_of_means / var_point_means`: the share of the spread of the point means
+    /// that is noise (what the Sobol' correction removes)
+    pub crn_noise_share: f64,
 }
 
-/// Noise decomposition from per-point means and within-point variances (`reps` per point).
-pub fn noise_decomposition(means: &[f64], within: &[f64], reps: usize) -> NoiseDecomposition {
+/// The noise variance of the spread of `P` point means over `R` paired replications (replication
+/// r of every point shares its random streams): the interaction mean square of the two-way
+/// layout, `(W − P Σ_r (ȳ_r − ȳ)²) / ((P − 1)(R − 1))`, divided by `R`. `W = Σ_p (R − 1) w_p`
+/// sums the points' within variances `w_p`, and `ȳ_r` is the mean over points of replication
+/// r. Its expectation is the noise part of the expected sample variance of the point means
+/// whatever the correlation of noise between points, as the mean within variance over R is only
+/// when the noise at different points is independent. NaN with fewer than two points or
+/// replications.
+pub fn crn_noise_var_of_means(within: &[f64], rep_means: &[f64]) -> f64 {
+    let (p, r) = (within.len(), rep_means.len());
+    if p < 2 || r < 2 {
+        return f64::NAN;
+    }
+    let w: f64 = within.iter().map(|v| v * (r - 1) as f64).sum();
+    let grand = mean(rep_means);
+    let between: f64 = rep_means.iter().map(|m| (m - grand).powi(2)).sum();
+    ((w - p as f64 * between) / ((p - 1) * (r - 1)) as f64 / r as f64).max(0.0)
+}
+
+/// Noise decomposition from per-point means and within-point variances (`reps` per point), and
+/// the common-random-numbers noise variance of the means ([`crn_noise_var_of_means`]; NaN if
+/// unknown).
+pub fn noise_decomposition(
+    means: &[f64],
+    within: &[f64],
+    reps: usize,
+    crn_noise_var: f64,
+) -> NoiseDecomposition {
     let vm = sample_variance(means);
     let w = if reps >= 2 { mean(within) } else { f64::NAN };
     let nv = w / reps as f64;
@@ -517,6 +631,12 @@ pub fn noise_decomposition(means: &[f64], within: &[f64], reps: usize) -> NoiseD
         param_share: (1.0 - share).max(0.0),
         single_run_noise_share: if w + signal > 0.0 {
             w / (w + signal)
+        } else {
+            f64::NAN
+        },
+        crn_noise_var_of_means: crn_noise_var,
+        crn_noise_share: if vm > 0.0 {
+            crn_noise_var / vm
         } else {
             f64::NAN
         },
@@ -578,8 +698,8 @@ mod tests {
             .collect();
         let shifted: Vec<f64> = y.iter().map(|v| v + 1000.0).collect();
         let (a, b) = (
-            sobol_point(&y, layout, &(0..600).collect::<Vec<_>>()),
-            sobol_point(&shifted, layout, &(0..600).collect::<Vec<_>>()),
+            sobol_point_noise(&y, layout, &(0..600).collect::<Vec<_>>(), None),
+            sobol_point_noise(&shifted, layout, &(0..600).collect::<Vec<_>>(), None),
         );
         for (x, z) in
             a.0.iter()
@@ -601,7 +721,7 @@ mod tests {
             means.push(mean(&x));
             within.push(sample_variance(&x));
         }
-        let d = noise_decomposition(&means, &within, reps);
+        let d = noise_decomposition(&means, &within, reps, f64::NAN);
         assert!((d.noise_share - 1.0).abs() < 0.2, "{d:?}");
         assert!(d.single_run_noise_share > 0.8, "{d:?}");
     }
@@ -664,5 +784,69 @@ mod tests {
     #[test]
     fn ranks_share_ties() {
         assert_eq!(ranks(&[3.0, 1.0, 3.0, 2.0]), vec![3.5, 1.0, 3.5, 2.0]);
+    }
+
+    #[test]
+    fn morris_effects_divide_by_the_realised_step() {
+        // p = 4 levels: the nominal step is 2/3 of the range, but a switch rounds it to 0 -> 1;
+        // an output that moves by exactly 1 between the switch's two values has effect 1 per
+        // full range, not 1.5 (defect: division by the nominal step)
+        let unit = [0.0, 2.0 / 3.0, 1.0 / 3.0, 1.0];
+        let realised = [0.0, 1.0, 0.0, 1.0];
+        let y = [0.25, 1.25, 0.5, 1.5];
+        let ee = elementary_effects_realised(&unit, &realised, &y, 1);
+        assert_eq!(ee, vec![vec![1.0], vec![1.0]]);
+        let m = morris_indices(&ee, 1, &[]);
+        assert_eq!(m.mu_star[0].value, 1.0);
+        // a step that rounding made zero is no effect at all, not an effect of 0
+        let ee = elementary_effects_realised(&[0.0, 0.1], &[0.0, 0.0], &[1.0, 1.0], 1);
+        assert!(ee[0][0].is_nan());
+    }
+
+    #[test]
+    fn ranks_tie_values_equal_but_for_rounding() {
+        // point means equal in exact arithmetic differ by rounding: they share their rank
+        let r = ranks(&[0.3, 0.1 + 0.2, 0.5, 0.1]);
+        assert_eq!(r, vec![2.5, 2.5, 4.0, 1.0]);
+        // values that really differ keep their order
+        let r = ranks(&[0.3, 0.3 + 1e-9, 0.1]);
+        assert_eq!(r, vec![2.0, 3.0, 1.0]);
+    }
+
+    #[test]
+    fn crn_noise_variance_of_means_is_unbiased_with_and_without_shared_luck() {
+        // P points, R replications: y = f_p + c_r + e_pr, with c_r the luck every point shares
+        // (common random numbers) and e_pr independent noise of variance 0.04. The spread of
+        // the point means carries e's noise only: 0.04 / R. The mean within variance / R would
+        // also count c's variance (0.09 / R), which does not spread the means.
+        let (p, r) = (400, 8);
+        let mut rng = ChaCha8Rng::seed_from_u64(11);
+        let mut est = Vec::new();
+        for _ in 0..50 {
+            let c: Vec<f64> = (0..r).map(|_| 0.3 * normal(&mut rng)).collect();
+            let mut within = Vec::new();
+            let mut rep_sums = vec![0.0; r];
+            for q in 0..p {
+                let ys: Vec<f64> = (0..r)
+                    .map(|j| q as f64 * 0.01 + c[j] + 0.2 * normal(&mut rng))
+                    .collect();
+                for (s, y) in rep_sums.iter_mut().zip(&ys) {
+                    *s += y;
+                }
+                within.push(sample_variance(&ys));
+            }
+            let rep_means: Vec<f64> = rep_sums.iter().map(|s| s / p as f64).collect();
+            est.push(crn_noise_var_of_means(&within, &rep_means));
+        }
+        let m = mean(&est);
+        let truth = 0.04 / r as f64;
+        // 50 repetitions of 400 x 8 cells: the mean is within 2% of the truth
+        assert!((m - truth).abs() < 0.02 * truth, "{m} vs {truth}");
+    }
+
+    /// A standard normal draw (Box-Muller), for the tests.
+    fn normal(rng: &mut ChaCha8Rng) -> f64 {
+        let (u, v): (f64, f64) = (rng.random(), rng.random());
+        (-2.0 * (1.0 - u).ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
     }
 }

@@ -28,8 +28,14 @@ pub struct SweepIdentity {
     pub target_hash: String,
     /// grid | lhs | morris | sobol
     pub method: String,
-    /// master seed (after `--seed`)
+    /// master seed (after `--seed`): the replications and the bootstrap
     pub seed: u64,
+    /// seed of the design (`design_seed`, else `seed`)
+    #[serde(default)]
+    pub design_seed: u64,
+    /// SHA-256 of an external design's file (empty for the designs partnersim builds)
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub design_sha256: String,
     /// number of points of the design
     pub points: u64,
     /// swept parameter paths, in design order
@@ -54,6 +60,11 @@ impl SweepIdentity {
             target_hash,
             method: spec.method.name().into(),
             seed,
+            design_seed: spec.design_seed_or(seed),
+            design_sha256: spec
+                .external
+                .as_ref()
+                .map_or_else(String::new, |d| d.sha256.clone()),
             points: points as u64,
             parameters: spec.parameters.iter().map(|p| p.path.clone()).collect(),
             reps_per_point: spec.reps_per_point as u64,
@@ -77,6 +88,11 @@ impl Identity for SweepIdentity {
             )
             .value("method", &old.method, &self.method)
             .value("seed", old.seed, self.seed)
+            .value("design seed", old.design_seed, self.design_seed)
+            .when(
+                self.design_sha256 != old.design_sha256,
+                "the design file's contents",
+            )
             .when(
                 self.points != old.points
                     || self.parameters != old.parameters

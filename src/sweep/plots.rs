@@ -104,10 +104,16 @@ impl PlotSpec {
 
     /// From a finished sweep's manifest.
     pub fn from_details(d: &SweepDetails) -> anyhow::Result<PlotSpec> {
-        let method = [Method::Grid, Method::Lhs, Method::Morris, Method::Sobol]
-            .into_iter()
-            .find(|m| m.name() == d.method)
-            .ok_or_else(|| anyhow::anyhow!("manifest.json: unknown method `{}`", d.method))?;
+        let method = [
+            Method::Grid,
+            Method::Lhs,
+            Method::Morris,
+            Method::Sobol,
+            Method::Design,
+        ]
+        .into_iter()
+        .find(|m| m.name() == d.method)
+        .ok_or_else(|| anyhow::anyhow!("manifest.json: unknown method `{}`", d.method))?;
         Ok(PlotSpec {
             method,
             parameters: d.parameters.iter().map(|p| p.path.clone()).collect(),
@@ -226,6 +232,8 @@ pub fn render_all(spec: &PlotSpec, o: &SweepOutcome, dir: &Path) -> anyhow::Resu
                     draw_sobol(&root, &bars)
                 });
             }
+            // an external design's points have no structure to plot indices from
+            Method::Design => {}
         }
     }
     Ok(files)

@@ -79,7 +79,12 @@ impl Results {
         let header = format!("point,replication,{}", spec.outputs.join(","));
         Ok(Results {
             csv: CsvStream::create(out.join("results.csv"), &header)?,
-            stats: PointStats::new(points, spec.reps_per_point, spec.outputs.len()),
+            stats: PointStats::new(
+                points,
+                spec.reps_per_point,
+                spec.outputs.len(),
+                (spec.method == Method::Sobol).then(|| super::design::layout(spec)),
+            ),
             reps: spec.reps_per_point,
             outputs: spec.outputs.len(),
         })
@@ -129,12 +134,12 @@ pub fn write_indices(spec: &SweepSpec, o: &SweepOutcome, out: &Path) -> Result<(
     let p = out.join("sensitivity.csv");
     write_atomic(&p, text.as_bytes()).with_context(|| format!("writing {}", p.display()))?;
     let (n, reps) = (o.design.n, o.reps);
-    let mut text = String::from("output,points,reps_per_point,var_point_means,mean_within_var,noise_var_of_means,noise_share,param_share,single_run_noise_share\n");
+    let mut text = String::from("output,points,reps_per_point,var_point_means,mean_within_var,noise_var_of_means,noise_share,param_share,single_run_noise_share,crn_noise_var_of_means,crn_noise_share\n");
     for (name, d) in spec.outputs.iter().zip(&o.variance) {
         let d: &NoiseDecomposition = d;
         let _ = writeln!(
             text,
-            "{name},{n},{reps},{},{},{},{},{},{}",
+            "{name},{n},{reps},{},{},{},{},{},{},{},{}",
             fmt_f64(d.var_point_means),
             fmt_f64(d.mean_within_var),
             fmt_f64(d.noise_var_of_means),
@@ -145,6 +150,8 @@ pub fn write_indices(spec: &SweepSpec, o: &SweepOutcome, out: &Path) -> Result<(
                 f64::NAN
             }),
             fmt_f64(d.single_run_noise_share),
+            fmt_f64(d.crn_noise_var_of_means),
+            fmt_f64(d.crn_noise_share),
         );
     }
     let p = out.join("variance.csv");
@@ -200,8 +207,17 @@ pub struct SweepDetails {
     pub target: TargetRecord,
     /// grid | lhs | morris | sobol
     pub method: String,
-    /// master seed
+    /// master seed (replications, bootstrap)
     pub seed: u64,
+    /// seed of the design (`design_seed`, else `seed`)
+    #[serde(default)]
+    pub design_seed: u64,
+    /// an external design's file, as resolved against the sweep file
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub design_file: Option<String>,
+    /// SHA-256 of the external design's file
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub design_sha256: Option<String>,
     /// base sample size (sobol), points (lhs), trajectories (morris); 0 for a grid
     pub samples: usize,
     /// grid: default levels; morris: levels p
@@ -260,6 +276,9 @@ pub fn details(spec: &SweepSpec, seed: u64, points: usize, chunk_points: u64) ->
         target,
         method: spec.method.name().into(),
         seed,
+        design_seed: spec.design_seed_or(seed),
+        design_file: spec.external.as_ref().map(|d| d.path.display().to_string()),
+        design_sha256: spec.external.as_ref().map(|d| d.sha256.clone()),
         samples: spec.samples,
         levels: spec.levels,
         second_order: spec.second_order,
@@ -336,7 +355,11 @@ pub fn read(dir: &Path) -> Result<(SweepDetails, SweepOutcome)> {
             results.len()
         )));
     }
-    let mut stats = PointStats::new(n, reps, n_out);
+    let layout = (d.method == "sobol").then_some(super::estimators::SaltelliLayout {
+        k,
+        second_order: d.second_order,
+    });
+    let mut stats = PointStats::new(n, reps, n_out, layout);
     let mut record = Vec::with_capacity(reps * n_out);
     for (p, block) in results.chunks(reps.max(1)).enumerate() {
         record.clear();
@@ -359,7 +382,7 @@ pub fn read(dir: &Path) -> Result<(SweepDetails, SweepOutcome)> {
             },
         })
         .collect();
-    let variance = super::outcome::variance(&stats.means, &stats.within, reps);
+    let variance = super::outcome::variance(&stats);
     let outcome = SweepOutcome {
         dir: dir.to_path_buf(),
         design: Design {

@@ -63,16 +63,18 @@ pub fn top_keys() -> Vec<Key> {
         key("model", "string", "—", "an analytic test model instead of the simulation: `\"ishigami\"` or `\"sobol_g\"`"),
         key("a", "number (ishigami) / array of numbers ≥ 0 (sobol_g)", &format!("ishigami: {ISHIGAMI_A}; sobol_g: required"), "model constants; `sobol_g` has one input per constant"),
         key("b", "number", &ISHIGAMI_B.to_string(), "Ishigami constant"),
-        key("method", "string", "required", "`grid`, `lhs`, `morris` or `sobol`"),
-        key("samples", "integer", "required except for grid", &format!("sobol: base sample N, 2 to {} (the scrambled Sobol' generator supports 2^16 points; powers of two are best); lhs: points; morris: trajectories r. Not allowed for grid.", thousands(MAX_SOBOL_N))),
+        key("method", "string", "required unless `design`", "`grid`, `lhs`, `morris`, `sobol`, or `design` (optional with `design`)"),
+        key("design", "string", "—", "an external design: a CSV file, relative to the sweep file, whose header names parameter paths (an optional first column `point` is ignored) and whose rows are the points, evaluated exactly as given (no indices). Switches take `true`/`false` (any case) or `1`/`0`, whole numbers integral values such as `24.0`, choices their word or index; every value is checked against the parameter's range. Not with `[[parameters]]`, `samples` or another `method`."),
+        key("samples", "integer", "required except for grid", &format!("sobol: base sample N, 2 to {} (the scrambled Sobol' generator supports 2^16 points; a sample that is not a power of two is run with a warning); lhs: points; morris: trajectories r. Not allowed for grid or design.", thousands(MAX_SOBOL_N))),
         key("reps_per_point", &format!("integer 1–{}", thousands(MAX_REPS)), &format!("{DEFAULT_REPS_PER_POINT} (1 for test models)"), "replications per point; test models are deterministic and accept only 1"),
-        key("seed", "integer ≥ 0", &DEFAULT_SEED.to_string(), "master seed of the design, the model runs and the bootstrap; `--seed` overrides it"),
+        key("seed", "integer ≥ 0", &DEFAULT_SEED.to_string(), "master seed of the model runs, the bootstrap and (unless `design_seed`) the design; `--seed` overrides it"),
+        key("design_seed", "integer ≥ 0", "`seed`", "seed of the design alone (Latin hypercube, Morris trajectories, Sobol' scrambling): hold it fixed and change `seed` to change only the replications' luck; `--design-seed` overrides it. Not for grid or design."),
         key("outputs", "array of strings", "the 16 required metrics (`y` for test models)", "metric names as `partnersim metrics` lists them (test models: `\"y\"`)"),
         key("levels", "integer", &format!("grid: {DEFAULT_GRID_LEVELS}; morris: {DEFAULT_MORRIS_LEVELS}"), "grid: levels of parameters that give neither `values` nor `levels`; morris: number of grid levels p (even, ≥ 2)"),
         key("second_order", "bool", "false", "sobol only: also estimate S2 (adds k rows per base row)"),
         key("candidate_trajectories", &format!("integer, `samples` + 1 to {}", thousands(MAX_CANDIDATES)), "none", "morris only: draw this many trajectories and keep the `samples` that spread most (Campolongo et al. 2007)"),
         key("bootstrap", &format!("integer 0–{}", thousands(MAX_BOOTSTRAP)), &DEFAULT_BOOTSTRAP.to_string(), "bootstrap resamples for the 95% intervals (0 = none)"),
-        key("parameters", "array of tables", "required", "one `[[parameters]]` table per swept parameter"),
+        key("parameters", "array of tables", "required unless `design`", "one `[[parameters]]` table per swept parameter"),
     ]
 }
 

@@ -8,6 +8,7 @@
 #![allow(clippy::result_large_err)]
 
 mod ctx;
+pub mod external;
 pub mod keys;
 mod outputs;
 mod parameters;
@@ -138,6 +139,9 @@ pub enum Method {
     Morris,
     /// Saltelli (2010) design for Sobol' indices.
     Sobol,
+    /// An external design: the points of a CSV file (`design = "points.csv"`), evaluated as
+    /// given, without indices.
+    Design,
 }
 
 impl Method {
@@ -148,6 +152,7 @@ impl Method {
             Method::Lhs => "lhs",
             Method::Morris => "morris",
             Method::Sobol => "sobol",
+            Method::Design => "design",
         }
     }
 }
@@ -284,6 +289,14 @@ pub struct SweepSpec {
     pub candidate_trajectories: Option<usize>,
     /// bootstrap resamples for confidence intervals (0 = none)
     pub bootstrap: usize,
+    /// seed of the design's randomness (Latin hypercube, Morris trajectories, Sobol'
+    /// scrambling); `seed` when not given, so that by default one seed fixes everything
+    pub design_seed: Option<u64>,
+    /// the points of an external design (`design = "points.csv"`)
+    pub external: Option<external::ExternalDesign>,
+    /// what is worth saying but not an error (a Sobol' base sample that is not a power of two),
+    /// each naming the file, line and column
+    pub warnings: Vec<String>,
 }
 
 impl SweepSpec {
@@ -310,6 +323,11 @@ impl SweepSpec {
     pub fn runs(&self) -> usize {
         self.points() * self.reps_per_point
     }
+
+    /// The seed of the design under master seed `seed`: `design_seed` if given, else `seed`.
+    pub fn design_seed_or(&self, seed: u64) -> u64 {
+        self.design_seed.unwrap_or(seed)
+    }
 }
 
 fn points_of(s: &SweepSpec) -> u128 {
@@ -330,6 +348,7 @@ fn points_of(s: &SweepSpec) -> u128 {
                 n * (k + 2)
             }
         }
+        Method::Design => s.external.as_ref().map_or(0, |d| d.points as u128),
     }
 }
 
@@ -398,7 +417,13 @@ impl SweepSpec {
         let analytic = matches!(target, Target::Analytic(_));
         let sizes = sizes::sizes(&ctx, top, analytic)?;
         let (outputs, output_index) = outputs::outputs(&ctx, top, analytic)?;
-        let parameters = parameters::parameters(&ctx, top, &target, sizes.method)?;
+        let (parameters, external) = if sizes.method == Method::Design {
+            let (p, d) = external::from_file(&ctx, top, &target, dir)?;
+            (p, Some(d))
+        } else {
+            let p = parameters::parameters(&ctx, top, &target, sizes.method)?;
+            (p, None)
+        };
         let spec = SweepSpec {
             file: PathBuf::from(file),
             name,
@@ -416,6 +441,9 @@ impl SweepSpec {
             second_order: sizes.second_order,
             candidate_trajectories: sizes.candidate_trajectories,
             bootstrap: sizes.bootstrap,
+            design_seed: sizes.design_seed,
+            external,
+            warnings: sizes.warnings,
         };
         let points = points_of(&spec);
         let runs = points.saturating_mul(spec.reps_per_point as u128);
@@ -457,5 +485,6 @@ fn describe_size(s: &SweepSpec) -> String {
         Method::Morris => "samples x (k + 1)".into(),
         Method::Sobol if s.second_order => "samples x (2k + 2)".into(),
         Method::Sobol => "samples x (k + 2)".into(),
+        Method::Design => "rows of the design file".into(),
     }
 }

@@ -23,36 +23,68 @@ pub(super) struct Sizes {
     pub second_order: bool,
     pub candidate_trajectories: Option<usize>,
     pub bootstrap: usize,
+    pub design_seed: Option<u64>,
+    pub warnings: Vec<String>,
 }
 
 /// The method and sizes of a sweep file whose top-level table is `top`.
 pub(super) fn sizes(ctx: &Ctx<'_>, top: &DeTable<'_>, analytic: bool) -> Result<Sizes, SweepError> {
     let whole = 0..0;
     let get = |k: &str| top.get(k);
-    let methods = ["grid", "lhs", "morris", "sobol"];
-    let Some(mv) = get("method") else {
-        return Err(ctx.missing(
-            whole.clone(),
-            "method",
-            "one of grid | lhs | morris | sobol",
-        ));
-    };
-    let mw = ctx.string("method", mv, "grid | lhs | morris | sobol")?;
-    let method = match mw.as_str() {
-        "grid" => Method::Grid,
-        "lhs" => Method::Lhs,
-        "morris" => Method::Morris,
-        "sobol" => Method::Sobol,
-        other => {
-            return Err(ctx.bad(
+    let methods = ["grid", "lhs", "morris", "sobol", "design"];
+    let allowed_methods = "grid | lhs | morris | sobol | design";
+    let (method, mv) = match (get("method"), get("design")) {
+        (None, None) => {
+            return Err(ctx.missing(
+                whole.clone(),
                 "method",
-                mv,
-                format!("unknown method \"{other}\"{}", hint(other, &methods)),
-                "grid | lhs | morris | sobol",
+                "one of grid | lhs | morris | sobol, or `design = \"points.csv\"` (an external design)",
             ));
+        }
+        (None, Some(d)) => (Method::Design, d),
+        (Some(mv), d) => {
+            let mw = ctx.string("method", mv, allowed_methods)?;
+            let method = match mw.as_str() {
+                "grid" => Method::Grid,
+                "lhs" => Method::Lhs,
+                "morris" => Method::Morris,
+                "sobol" => Method::Sobol,
+                "design" => Method::Design,
+                other => {
+                    return Err(ctx.bad(
+                        "method",
+                        mv,
+                        format!("unknown method \"{other}\"{}", hint(other, &methods)),
+                        allowed_methods,
+                    ));
+                }
+            };
+            match (method, d) {
+                (Method::Design, None) => {
+                    return Err(ctx.missing(
+                        mv.span(),
+                        "design",
+                        "method = \"design\" evaluates the points of a CSV file: `design = \"points.csv\"`",
+                    ));
+                }
+                (Method::Design, Some(_)) | (_, None) => {}
+                (_, Some(d)) => {
+                    return Err(ctx.bad(
+                        "design",
+                        d,
+                        format!(
+                            "an external design is evaluated as given; method = \"{}\" builds its own",
+                            method.name()
+                        ),
+                        "remove `method` (or `design`)",
+                    ));
+                }
+            }
+            (method, mv)
         }
     };
 
+    let mut warnings = Vec::new();
     let samples = match (method, get("samples")) {
         (Method::Grid, Some(v)) => {
             return Err(ctx.bad(
@@ -62,7 +94,15 @@ pub(super) fn sizes(ctx: &Ctx<'_>, top: &DeTable<'_>, analytic: bool) -> Result<
                 "remove it",
             ));
         }
-        (Method::Grid, None) => 0,
+        (Method::Design, Some(v)) => {
+            return Err(ctx.bad(
+                "samples",
+                v,
+                "an external design has as many points as its file has rows",
+                "remove it",
+            ));
+        }
+        (Method::Grid | Method::Design, None) => 0,
         (m, None) => {
             return Err(ctx.missing(
                 mv.span(),
@@ -74,7 +114,21 @@ pub(super) fn sizes(ctx: &Ctx<'_>, top: &DeTable<'_>, analytic: bool) -> Result<
                 },
             ));
         }
-        (Method::Sobol, Some(v)) => ctx.integer("samples", v, 2, MAX_SOBOL_N)? as usize,
+        (Method::Sobol, Some(v)) => {
+            let n = ctx.integer("samples", v, 2, MAX_SOBOL_N)? as usize;
+            if !n.is_power_of_two() {
+                let (line, col) = ctx.at(v.span());
+                let below = 1usize << (usize::BITS - 1 - n.leading_zeros());
+                warnings.push(format!(
+                    "{}:{line}:{col}: `samples` = {n} is not a power of two: the balance of the \
+                     Sobol' sequence, and with it the convergence of the indices, holds for \
+                     powers of two (SALib warns likewise); {below} or {} is better",
+                    ctx.file,
+                    below * 2
+                ));
+            }
+            n
+        }
         (_, Some(v)) => ctx.integer("samples", v, 2, MAX_POINTS as i64)? as usize,
     };
 
@@ -163,6 +217,18 @@ pub(super) fn sizes(ctx: &Ctx<'_>, top: &DeTable<'_>, analytic: bool) -> Result<
         }
         None => None,
     };
+    let design_seed = match get("design_seed") {
+        Some(v) if matches!(method, Method::Grid | Method::Design) => {
+            return Err(ctx.bad(
+                "design_seed",
+                v,
+                format!("a {} design has no randomness", method.name()),
+                "remove it",
+            ));
+        }
+        Some(v) => Some(ctx.integer("design_seed", v, 0, i64::MAX)? as u64),
+        None => None,
+    };
     let bootstrap = match get("bootstrap") {
         Some(v) => ctx.integer("bootstrap", v, 0, MAX_BOOTSTRAP)? as usize,
         None => DEFAULT_BOOTSTRAP,
@@ -177,5 +243,7 @@ pub(super) fn sizes(ctx: &Ctx<'_>, top: &DeTable<'_>, analytic: bool) -> Result<
         second_order,
         candidate_trajectories,
         bootstrap,
+        design_seed,
+        warnings,
     })
 }
