@@ -10,6 +10,7 @@ pub mod bench;
 pub mod commands;
 pub mod compare;
 pub mod error;
+pub mod explore;
 pub mod export;
 pub mod job;
 pub mod lesson;
