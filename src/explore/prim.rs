@@ -475,11 +475,10 @@ impl Data<'_> {
         let mut dropped = Vec::new();
         let limits = loop {
             let limits = self.limits(y, &bounds, &stats);
-            let worst =
-                limits
-                    .iter()
-                    .copied()
-                    .reduce(|a, l| if l.quasi_p > a.quasi_p { l } else { a });
+            let worst = limits
+                .iter()
+                .copied()
+                .reduce(|a, l| if l.quasi_p > a.quasi_p { l } else { a });
             match worst {
                 Some(w) if w.quasi_p > s.significance => {
                     bounds.relax(self.dims, w.dim, w.side);
