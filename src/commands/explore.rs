@@ -41,14 +41,18 @@ pub fn default_out(file: &Path) -> PathBuf {
     Path::new("output").join("explore").join(stem)
 }
 
-/// Prints a finished exploration's headline on `out` and a summary on stderr.
+/// Draws a finished exploration's plots and `report.html`, prints its headline on `out` and a
+/// summary on stderr.
 pub fn report(o: &ExploreOutcome, dir: &Path, out: &mut dyn Write) -> anyhow::Result<()> {
+    let plots = crate::explore::plots::draw_all(o, dir)?;
+    crate::explore::report::write_report(o, dir)?;
     eprintln!(
-        "explore done ({} states x {} regimes x {} replications, {:.1} s) -> {}",
+        "explore done ({} states x {} regimes x {} replications, {:.1} s), {} plots, report.html -> {}",
         o.states.n,
         o.spec.regimes.len(),
         o.spec.reps_per_state,
         o.wall_seconds,
+        plots.len(),
         dir.display()
     );
     for line in o.headline() {
@@ -73,6 +77,7 @@ pub fn execute(a: &Args, ctx: &Context, out: &mut dyn Write) -> anyhow::Result<O
         command: ctx.command_line.clone(),
         ..ExploreOptions::new(threads)
     };
+    super::run::check_plots_writable(&dir)?;
     let states = lhs_states(&spec, seed);
     match crate::explore::run(&spec, &states, &dir, seed, &opts)? {
         ExploreStatus::Finished(o) => {

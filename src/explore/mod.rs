@@ -12,7 +12,9 @@
 //! * [`run`]: the driver, the output files and the headline.
 
 pub mod job;
+pub mod plots;
 pub mod prim;
+pub mod report;
 pub mod robust;
 pub mod run;
 pub mod spec;

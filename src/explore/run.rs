@@ -601,7 +601,8 @@ fn peeling_csv(o: &ExploreOutcome) -> String {
     s
 }
 
-fn num(v: f64) -> String {
+/// A number for a sentence or a label: at least two decimals, more for small magnitudes.
+pub fn num(v: f64) -> String {
     if v == 0.0 || !v.is_finite() {
         return format!("{v}");
     }
