@@ -87,10 +87,16 @@ pub fn draw_all(o: &ExploreOutcome, dir: &Path) -> anyhow::Result<Vec<String>> {
     for d in &o.discoveries {
         let Some(f) = &d.found else { continue };
         let name = safe(&d.discover.name);
-        both!(pdir, format!("prim_tradeoff_{name}"), files, |root| tradeoff(d, &root));
+        both!(pdir, format!("prim_tradeoff_{name}"), files, |root| {
+            tradeoff(d, &root)
+        });
         if !f.limits.is_empty() {
-            both!(pdir, format!("prim_box_{name}"), files, |root| box_bars(o, d, &root));
-            both!(pdir, format!("prim_scatter_{name}"), files, |root| scatter(o, d, &root));
+            both!(pdir, format!("prim_box_{name}"), files, |root| box_bars(
+                o, d, &root
+            ));
+            both!(pdir, format!("prim_scatter_{name}"), files, |root| scatter(
+                o, d, &root
+            ));
         }
     }
     Ok(files)
@@ -117,7 +123,8 @@ where
         .filter_map(|v| v.last().copied())
         .fold(0.0f64, f64::max)
         .max(1e-12);
-    let label = crate::metrics::spec(&out.metric).map_or(out.metric.clone(), |m| m.label.to_string());
+    let label =
+        crate::metrics::spec(&out.metric).map_or(out.metric.clone(), |m| m.label.to_string());
     let mut chart = ChartBuilder::on(root)
         .caption(
             format!("Regret on {label}: how much worse than the best regime of each state"),
@@ -142,7 +149,7 @@ where
             }
         })
         .x_desc(format!(
-            "regret ({}; bar: 10th–90th percentile of {} states, dot: median, ◆ mean, | maximum)",
+            "regret ({}; bar: 10th–90th percentile of {} states, dot: median, triangle: mean, tick: maximum)",
             out.direction.name(),
             o.table.n
         ))
@@ -169,7 +176,11 @@ where
             .map_err(err)?;
         let mean = v.iter().sum::<f64>() / v.len().max(1) as f64;
         chart
-            .draw_series(std::iter::once(TriangleMarker::new((mean, y), 6, BLACK.filled())))
+            .draw_series(std::iter::once(TriangleMarker::new(
+                (mean, y),
+                6,
+                BLACK.filled(),
+            )))
             .map_err(err)?;
         chart
             .draw_series(std::iter::once(PathElement::new(
@@ -223,7 +234,9 @@ where
                 f.trajectory
                     .iter()
                     .filter(|s| s.stats.restricted == r)
-                    .map(|s| Circle::new((s.stats.coverage, s.stats.density), 4, colour(r).filled())),
+                    .map(|s| {
+                        Circle::new((s.stats.coverage, s.stats.density), 4, colour(r).filled())
+                    }),
             )
             .map_err(err)?
             .label(format!("{r} restricted"))
@@ -239,6 +252,21 @@ where
         .map_err(err)?
         .label("chosen box")
         .legend(|(x, y)| Circle::new((x, y), 6, BLACK.stroke_width(2)));
+    if f.stats != *sel {
+        chart
+            .draw_series(std::iter::once(Rectangle::new(
+                [
+                    (f.stats.coverage - 0.008, f.stats.density - 0.012),
+                    (f.stats.coverage + 0.008, f.stats.density + 0.012),
+                ],
+                BLACK.stroke_width(2),
+            )))
+            .map_err(err)?
+            .label("reported box (insignificant edges dropped)")
+            .legend(|(x, y)| {
+                Rectangle::new([(x - 5, y - 5), (x + 5, y + 5)], BLACK.stroke_width(2))
+            });
+    }
     chart
         .configure_series_labels()
         .position(SeriesLabelPosition::LowerLeft)
@@ -249,7 +277,11 @@ where
     Ok(())
 }
 
-fn box_bars<DB: DrawingBackend>(o: &ExploreOutcome, d: &Discovery, root: &DrawingArea<DB, Shift>) -> Res
+fn box_bars<DB: DrawingBackend>(
+    o: &ExploreOutcome,
+    d: &Discovery,
+    root: &DrawingArea<DB, Shift>,
+) -> Res
 where
     DB::ErrorType: 'static,
 {
@@ -284,7 +316,10 @@ where
         let y = (n - 1 - i) as f64;
         let dim = &dims[k];
         let w = dim.max - dim.min;
-        let (a, b) = ((f.bounds.lo[k] - dim.min) / w, (f.bounds.hi[k] - dim.min) / w);
+        let (a, b) = (
+            (f.bounds.lo[k] - dim.min) / w,
+            (f.bounds.hi[k] - dim.min) / w,
+        );
         chart
             .draw_series(std::iter::once(Rectangle::new(
                 [(0.0, y - 0.15), (1.0, y + 0.15)],
@@ -325,7 +360,11 @@ where
     Ok(())
 }
 
-fn scatter<DB: DrawingBackend>(o: &ExploreOutcome, d: &Discovery, root: &DrawingArea<DB, Shift>) -> Res
+fn scatter<DB: DrawingBackend>(
+    o: &ExploreOutcome,
+    d: &Discovery,
+    root: &DrawingArea<DB, Shift>,
+) -> Res
 where
     DB::ErrorType: 'static,
 {
@@ -342,7 +381,10 @@ where
     let (dx, dy) = (&dims[kx], &dims[ky]);
     let mut chart = ChartBuilder::on(root)
         .caption(
-            format!("{}: cases on the two most restricted parameters", d.discover.name),
+            format!(
+                "{}: cases on the two most restricted parameters",
+                d.discover.name
+            ),
             ("sans-serif", 20),
         )
         .margin(16)
@@ -356,16 +398,15 @@ where
         .y_desc(dy.name.as_str())
         .draw()
         .map_err(err)?;
-    for (case, c, label) in [(false, BLACK.mix(0.35), "other states"), (true, colour(5).mix(0.9), "cases")] {
+    for (case, c, label) in [
+        (false, BLACK.mix(0.35), "other states"),
+        (true, colour(5).mix(0.9), "cases"),
+    ] {
         chart
-            .draw_series(
-                (0..o.states.n)
-                    .filter(|&s| d.cases[s] == case)
-                    .map(|s| {
-                        let p = o.states.point(s);
-                        Circle::new((p[kx], p[ky]), 3, c.filled())
-                    }),
-            )
+            .draw_series((0..o.states.n).filter(|&s| d.cases[s] == case).map(|s| {
+                let p = o.states.point(s);
+                Circle::new((p[kx], p[ky]), 3, c.filled())
+            }))
             .map_err(err)?
             .label(label)
             .legend(move |(x, y)| Circle::new((x, y), 4, c.filled()));
@@ -380,7 +421,9 @@ where
         )))
         .map_err(err)?
         .label("PRIM box")
-        .legend(|(x, y)| Rectangle::new([(x - 6, y - 4), (x + 6, y + 4)], colour(0).stroke_width(2)));
+        .legend(|(x, y)| {
+            Rectangle::new([(x - 6, y - 4), (x + 6, y + 4)], colour(0).stroke_width(2))
+        });
     chart
         .configure_series_labels()
         .position(SeriesLabelPosition::UpperRight)

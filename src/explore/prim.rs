@@ -590,7 +590,7 @@ impl Data<'_> {
                 }
                 // the points just outside this edge: inside the box on every other dimension
                 slab.clear();
-                for i in 0..self.n {
+                for (i, &yi) in y.iter().enumerate().take(self.n) {
                     let row = self.row(i);
                     let v = row[d];
                     let outside = match side {
@@ -601,7 +601,7 @@ impl Data<'_> {
                         .filter(|&e| e != d)
                         .all(|e| b.lo[e] <= row[e] && row[e] <= b.hi[e]);
                     if outside && others {
-                        slab.push((v, y[i]));
+                        slab.push((v, yi));
                     }
                 }
                 if slab.is_empty() {
@@ -745,7 +745,7 @@ mod tests {
 
     #[test]
     fn binomial_tail_matches_the_sum_of_probabilities() {
-        for (n, p) in [(10usize, 0.3), (25, 0.5), (40, 0.05), (7, 0.9)] {
+        for (n, p) in [(10usize, 0.3f64), (25, 0.5), (40, 0.05), (7, 0.9)] {
             for h in 0..=n {
                 let exact: f64 = (h..=n)
                     .map(|k| {

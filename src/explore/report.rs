@@ -133,7 +133,11 @@ fn render(o: &ExploreOutcome, plots: &Path) -> String {
         );
     }
     if r.satisficing.iter().any(|v| v.is_finite()) {
-        let th: Vec<String> = spec.outcomes.iter().filter_map(|o| o.threshold_text()).collect();
+        let th: Vec<String> = spec
+            .outcomes
+            .iter()
+            .filter_map(|o| o.threshold_text())
+            .collect();
         let _ = writeln!(
             h,
             "<h3 class=\"metric\">Satisficing <span class=\"unit\">(share of states meeting every threshold: {})</span></h3>",
@@ -162,9 +166,9 @@ fn render(o: &ExploreOutcome, plots: &Path) -> String {
     // ranking
     h.push_str("<h2>Ranking by each robustness metric</h2>\n<table><tr><th>outcome</th><th>metric</th><th>most robust</th><th>best in (bootstrap)</th><th>order, best first</th></tr>\n");
     for rank in &r.ranking {
-        let outcome = rank
-            .outcome
-            .map_or("all thresholds".to_string(), |k| spec.outcomes[k].metric.clone());
+        let outcome = rank.outcome.map_or("all thresholds".to_string(), |k| {
+            spec.outcomes[k].metric.clone()
+        });
         let order: Vec<&str> = rank.order.iter().map(|&g| names[g]).collect();
         let _ = writeln!(
             h,
@@ -255,8 +259,13 @@ fn render(o: &ExploreOutcome, plots: &Path) -> String {
             h.push_str("</table>\n");
         }
         let name = safe(&d.discover.name);
-        figure(&mut h, plots, &format!("prim_tradeoff_{name}"), "PRIM's peeling and pasting trajectory: density against coverage; the chosen box circled.");
-        figure(&mut h, plots, &format!("prim_box_{name}"), "The chosen box's restricted parameters: the part of each range inside the box.");
+        figure(&mut h, plots, &format!("prim_tradeoff_{name}"), "PRIM's peeling and pasting trajectory: density against coverage; the chosen box circled (a square marks the reported box when insignificant edges were dropped from it).");
+        figure(
+            &mut h,
+            plots,
+            &format!("prim_box_{name}"),
+            "The chosen box's restricted parameters: the part of each range inside the box.",
+        );
         figure(&mut h, plots, &format!("prim_scatter_{name}"), "The states on the two most restricted parameters: cases and other states, with the box.");
     }
 

@@ -371,7 +371,9 @@ impl Robustness {
     /// Where the criteria disagree: per outcome (and for satisficing), the distinct winners with
     /// the criteria each wins; empty when one regime wins everything.
     pub fn disagreements(&self, regimes: &[String], outcomes: &[Outcome]) -> Vec<String> {
-        let mut groups: Vec<(Option<usize>, Vec<(usize, Vec<&'static str>)>)> = Vec::new();
+        // per outcome (None: satisficing), each winning regime with the criteria it wins
+        type Winners = Vec<(usize, Vec<&'static str>)>;
+        let mut groups: Vec<(Option<usize>, Winners)> = Vec::new();
         for r in &self.ranking {
             let key = r.outcome;
             let entry = match groups.iter_mut().find(|(k, _)| *k == key) {
