@@ -13,7 +13,8 @@
 //! 2. **pastes**: widens the last box by `paste_alpha` of the points just outside one of its
 //!    restricted edges while that raises the share of cases;
 //! 3. **selects** from this peeling and pasting trajectory the box with the largest coverage
-//!    whose density reaches `min_density` (else the densest);
+//!    whose density reaches `min_density` (ties: the denser, then the one restricting fewer
+//!    dimensions; if no box reaches it, the densest);
 //! 4. **drops** the restrictions that are not significant: each restricted edge gets a
 //!    quasi-p-value (the one-sided binomial test of the EMA Workbench and sdtoolkit: how likely
 //!    the box's cases are if that edge were removed), and the edge with the largest one is
@@ -462,7 +463,10 @@ impl Data<'_> {
                 reaching(a)
                     && (!reaching(c)
                         || a.coverage > c.coverage
-                        || (a.coverage == c.coverage && a.restricted < c.restricted))
+                        || (a.coverage == c.coverage && a.density > c.density)
+                        || (a.coverage == c.coverage
+                            && a.density == c.density
+                            && a.restricted < c.restricted))
             } else {
                 a.density > c.density || (a.density == c.density && a.coverage > c.coverage)
             };
