@@ -239,6 +239,14 @@ fn results_are_identical_at_any_thread_count_after_resume_and_merge() {
     let exp = std::fs::read_to_string(one.join("experiments.csv")).unwrap();
     assert!(exp.starts_with("state,regime,iso.reserve_months_median,funders.federal.alternatives,survival_rate,trust_mean\n"));
     assert_eq!(exp.lines().count(), 1 + 24 * 2);
+    // plots and a self-contained report that answers first and says what its intervals cover
+    for f in ["regret_survival_rate.svg", "regret_trust_mean.png"] {
+        assert!(one.join("plots").join(f).exists(), "{f}");
+    }
+    let html = std::fs::read_to_string(one.join("report.html")).unwrap();
+    assert!(html.find("<h2>Answer</h2>") < html.find("<h2>Robustness</h2>"));
+    assert!(html.contains("percentile bootstrap over the states of the world"));
+    assert!(!html.contains("NaN") && !html.contains("http://") && !html.contains("<script"));
 
     let two = d.path().join("two");
     ok(&explore(
