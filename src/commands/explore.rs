@@ -78,6 +78,9 @@ pub fn execute(a: &Args, ctx: &Context, out: &mut dyn Write) -> anyhow::Result<O
         ..ExploreOptions::new(threads)
     };
     super::run::check_plots_writable(&dir)?;
+    // The states of the world. `--posterior FILE` (calibration draws) plugs in here: read the
+    // draws into rows of parameter values and use `States::from_draws(paths, &rows, FILE)`
+    // instead; everything after takes any `States`.
     let states = lhs_states(&spec, seed);
     match crate::explore::run(&spec, &states, &dir, seed, &opts)? {
         ExploreStatus::Finished(o) => {

@@ -601,12 +601,15 @@ fn peeling_csv(o: &ExploreOutcome) -> String {
     s
 }
 
-/// A number for a sentence or a label: at least two decimals, more for small magnitudes.
+/// A number for a sentence or a label: 3 decimals below 10, 1 below 100, none from 100 up, and
+/// two significant digits below 0.001.
 pub fn num(v: f64) -> String {
     if v == 0.0 || !v.is_finite() {
         return format!("{v}");
     }
-    let d = crate::stats::decimals(v.abs()).max(2);
+    // the terminal tables' decimals, and two significant digits for values below 0.001
+    let small = (-v.abs().log10()).ceil() as usize + 1;
+    let d = crate::stats::decimals(v.abs()).max(if v.abs() < 0.001 { small } else { 0 });
     format!("{v:.d$}")
 }
 
