@@ -21,7 +21,7 @@ pub fn top() -> Vec<Key> {
         key("states", &format!("integer {MIN_STATES}–{MAX_STATES}"), &DEFAULT_STATES.to_string(), "states of the world, sampled by Latin hypercube from `[[uncertainties]]`"),
         key("reps_per_state", &format!("integer 1–{MAX_REPS}"), &DEFAULT_REPS.to_string(), "replications of every regime in every state; replication r uses the streams (seed, r) everywhere (common random numbers)"),
         key("seed", "integer ≥ 0", &DEFAULT_SEED.to_string(), "master seed of the states, the model runs, the bootstrap and the permutations; `--seed` overrides it"),
-        key("bootstrap", &format!("integer 0–{MAX_BOOTSTRAP}"), &DEFAULT_BOOTSTRAP.to_string(), "resamples (of states and replications together) for the 95% intervals and the ranking's confidence (0 = none)"),
+        key("bootstrap", &format!("integer 0–{MAX_BOOTSTRAP}"), &DEFAULT_BOOTSTRAP.to_string(), "resamples of the states (with replacement) for the 95% intervals and the ranking's confidence (0 = none)"),
         key("regimes", "array of tables", "required", &format!("{MIN_REGIMES} to {MAX_REGIMES} `[[regimes]]` tables: the policies compared")),
         key("uncertainties", "array of tables", "required", &format!("1 to {MAX_UNCERTAINTIES} `[[uncertainties]]` tables: what is deeply uncertain")),
         key("outcomes", "array of tables", "required", &format!("1 to {MAX_OUTCOMES} `[[outcomes]]` tables: what is judged")),
