@@ -83,12 +83,17 @@ pub enum Command {
         after_help = "Example:\n  partnersim sweep scenarios/sweeps/funding_regime_morris.toml --threads 2"
     )]
     Sweep(SweepCliArgs),
-    /// Merge shard directories of one run or sweep into the single-machine result.
+    /// Run every regime in every sampled state of the world: robustness, regret, satisficing and PRIM scenario discovery.
+    #[command(
+        after_help = "Example:\n  partnersim explore scenarios/explore/funding_regimes.toml --threads 2"
+    )]
+    Explore(ExploreCliArgs),
+    /// Merge shard directories of one run, sweep or exploration into the single-machine result.
     #[command(
         after_help = "Example:\n  partnersim merge output/shards/1 output/shards/2 --out output/baseline"
     )]
     Merge {
-        /// Shard directories (each written by `run --shard I/N` or `sweep --shard I/N`).
+        /// Shard directories (each written by `run`, `sweep` or `explore` with `--shard I/N`).
         #[arg(required = true)]
         dirs: Vec<PathBuf>,
         /// Output directory.
@@ -279,6 +284,37 @@ pub struct SweepCliArgs {
     pub chunk_points: Option<usize>,
 }
 
+/// `explore` flags.
+#[derive(Debug, Args)]
+pub struct ExploreCliArgs {
+    /// Explore file (TOML).
+    pub file: PathBuf,
+    /// Output directory (default: output/explore/<file stem>/).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Override the explore file's seed.
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores; at most 4 per core). Results do not depend on it.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Continue an interrupted exploration in the same output directory (finished chunks are reused).
+    #[arg(long)]
+    pub resume: bool,
+    /// Replace whatever result the output directory holds (everything in it is deleted).
+    #[arg(long)]
+    pub force: bool,
+    /// Compute only a slice of the states: `I/N` (1-based) or `auto` (as for `sweep`); combine with `partnersim merge`.
+    #[arg(long, value_name = "I/N|auto")]
+    pub shard: Option<String>,
+    /// States per chunk, the unit saved to disk and redone after an interruption (default: about 2048 model runs per chunk). Results do not depend on it, but a resume needs the same value.
+    #[arg(long, value_name = "N")]
+    pub chunk_states: Option<usize>,
+}
+
 impl Command {
     /// The library's command.
     pub fn into_command(self) -> Cmd {
@@ -332,6 +368,17 @@ impl Command {
                 force: a.force,
                 shard: a.shard,
                 chunk_points: a.chunk_points,
+            }),
+            Command::Explore(a) => Cmd::Explore(commands::explore::Args {
+                file: a.file,
+                out: a.out,
+                seed: a.seed,
+                threads: a.threads,
+                quiet: a.quiet,
+                resume: a.resume,
+                force: a.force,
+                shard: a.shard,
+                chunk_states: a.chunk_states,
             }),
             Command::Merge { dirs, out, force } => {
                 Cmd::Merge(commands::merge::Args { dirs, out, force })

@@ -11,6 +11,7 @@ pub mod commands;
 pub mod compare;
 pub mod error;
 pub mod evaluate;
+pub mod explore;
 pub mod export;
 pub mod job;
 pub mod lesson;

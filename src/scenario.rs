@@ -136,7 +136,9 @@ fn leading_comment(text: &str) -> String {
     out.join(" ").trim().to_string()
 }
 
-fn raw_of(v: &DeValue<'_>) -> Option<RawValue> {
+/// A TOML value as a raw parameter value (None for arrays, tables and dates), for checking with
+/// [`check_value`]; an integer literal too large for `i64` becomes an infinite float (out of range).
+pub fn raw_of(v: &DeValue<'_>) -> Option<RawValue> {
     match v {
         DeValue::Integer(i) => {
             let digits = i.as_str().replace('_', "");
@@ -163,7 +165,8 @@ fn raw_of(v: &DeValue<'_>) -> Option<RawValue> {
     }
 }
 
-fn problem_text(p: &ValueProblem) -> String {
+/// What is wrong with a value, in words (`0.5 is out of range`).
+pub fn problem_text(p: &ValueProblem) -> String {
     match p {
         ValueProblem::WrongType { expected, found } => {
             format!("expected {expected}, found {found}")

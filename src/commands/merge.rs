@@ -1,4 +1,4 @@
-//! `partnersim merge`: shard directories of one run or sweep into the single-machine result.
+//! `partnersim merge`: shard directories of one run, sweep or exploration into the single-machine result.
 
 use super::shared::{Context, Outcome};
 use crate::error::BadInput;
@@ -48,6 +48,11 @@ pub fn execute(a: &Args, ctx: &Context, out: &mut dyn Write) -> anyhow::Result<O
                 a.out.display()
             );
             out.write_all(o.ranking(3).as_bytes())?;
+        }
+        "explore" => {
+            let o = crate::explore::merge(&a.dirs, &a.out, a.force, &ctx.command_line)?;
+            eprintln!("merged {} explore shards", a.dirs.len());
+            super::explore::report(&o, &a.out, out)?;
         }
         other => {
             return Err(BadInput::err(format!(

@@ -8,6 +8,7 @@
 
 pub mod bench;
 pub mod compare;
+pub mod explore;
 pub mod group;
 pub mod merge;
 pub mod metrics;
@@ -40,6 +41,7 @@ pub fn is_bad_input(e: &anyhow::Error) -> bool {
             || c.is::<FileError>()
             || c.is::<OutputDirError>()
             || c.is::<ServeError>()
+            || c.is::<crate::explore::ExploreError>()
     })
 }
 
@@ -64,6 +66,8 @@ pub enum Command {
     Sweep(sweep::Args),
     /// `merge`
     Merge(merge::Args),
+    /// `explore`
+    Explore(explore::Args),
     /// `plot`
     Plot(plot::Args),
     /// `validate`
@@ -87,6 +91,7 @@ pub fn execute(cmd: &Command, ctx: &Context, out: &mut dyn Write) -> anyhow::Res
         Command::Compare(a) => compare::execute(a, ctx, out),
         Command::Sweep(a) => sweep::execute(a, ctx, out),
         Command::Merge(a) => merge::execute(a, ctx, out),
+        Command::Explore(a) => explore::execute(a, ctx, out),
         Command::Plot(a) => plot::execute(a, out),
         Command::Validate(a) => validate::execute(a, out),
         Command::Params(a) => params::execute(a, out),

@@ -137,7 +137,8 @@ fn fmt_pct(v: f64) -> String {
     percent(v)
 }
 
-const CSS: &str = "
+/// The style sheet of every partnersim report (embedded in the page).
+pub const CSS: &str = "
 body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; max-width: 1000px;
   margin: 1.5em auto; padding: 0 1em; color: #1a1a1a; line-height: 1.45; }
 h1 { margin: 0 0 0.3em 0; font-size: 1.7em; line-height: 1.2; }

@@ -870,7 +870,7 @@ fn compare_writes_paired_differences_and_one_directory_per_scenario() {
 #[test]
 fn every_subcommand_has_help_with_an_example() {
     for sub in [
-        "run", "compare", "validate", "params", "plot", "sweep", "merge", "bench",
+        "run", "compare", "validate", "params", "plot", "sweep", "merge", "bench", "explore",
     ] {
         bin()
             .args([sub, "--help"])

@@ -1,0 +1,24 @@
+//! `partnersim explore`: exploratory modelling under deep uncertainty (Bankes 1993; Lempert et
+//! al. 2003). Every regime (policy) is run in every sampled state of the world on common random
+//! numbers; the regimes are judged by robustness metrics (quantiles across states, regret against
+//! the best regime of each state, satisficing), and PRIM (Friedman & Fisher 1999) finds the
+//! region of the uncertainties where a regime fails (scenario discovery, Bryant & Lempert 2010).
+//!
+//! * [`spec`]: the explore file;
+//! * [`states`]: the states of the world (a Latin hypercube, or any list of parameter vectors);
+//! * [`job`]: the runs as a [`crate::job`] job (item = state; record = every regime's outcomes);
+//! * [`robust`]: robustness metrics and the ranking;
+//! * [`prim`]: PRIM with peeling, pasting and significance tests;
+//! * [`run`]: the driver, the output files and the headline.
+
+pub mod job;
+pub mod plots;
+pub mod prim;
+pub mod report;
+pub mod robust;
+pub mod run;
+pub mod spec;
+pub mod states;
+
+pub use run::{merge, run, ExploreOptions, ExploreOutcome, ExploreStatus};
+pub use spec::{ExploreError, ExploreSpec};
