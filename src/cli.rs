@@ -83,6 +83,11 @@ pub enum Command {
         after_help = "Example:\n  partnersim sweep scenarios/sweeps/funding_regime_morris.toml --threads 2"
     )]
     Sweep(SweepCliArgs),
+    /// Fit parameters to sourced figures by approximate Bayesian computation (ABC-SMC); writes a weighted posterior.
+    #[command(
+        after_help = "Example:\n  partnersim calibrate scenarios/calibration/canada.toml --threads 2\n\nOutputs in DIR (default output/calibration/<name>/): posterior.csv, generations.csv, targets.csv, plots/, manifest.json (written last). Use the posterior with `partnersim compare ... --posterior DIR/posterior.csv`."
+    )]
+    Calibrate(CalibrateCliArgs),
     /// Merge shard directories of one run or sweep into the single-machine result.
     #[command(
         after_help = "Example:\n  partnersim merge output/shards/1 output/shards/2 --out output/baseline"
@@ -273,6 +278,31 @@ pub struct SweepCliArgs {
     pub chunk_points: Option<usize>,
 }
 
+/// `calibrate` flags.
+#[derive(Debug, Args)]
+pub struct CalibrateCliArgs {
+    /// Calibration file (TOML).
+    pub file: PathBuf,
+    /// Output directory (default: output/calibration/<name>/).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Override the calibration file's seed.
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores; at most 4 per core). Results do not depend on it.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Continue an interrupted calibration in the same output directory (finished generations and chunks are reused).
+    #[arg(long)]
+    pub resume: bool,
+    /// Replace whatever result the output directory holds (everything in it is deleted).
+    #[arg(long)]
+    pub force: bool,
+}
+
 impl Command {
     /// The library's command.
     pub fn into_command(self) -> Cmd {
@@ -324,6 +354,15 @@ impl Command {
                 force: a.force,
                 shard: a.shard,
                 chunk_points: a.chunk_points,
+            }),
+            Command::Calibrate(a) => Cmd::Calibrate(commands::calibrate::Args {
+                file: a.file,
+                out: a.out,
+                seed: a.seed,
+                threads: a.threads,
+                quiet: a.quiet,
+                resume: a.resume,
+                force: a.force,
             }),
             Command::Merge { dirs, out, force } => {
                 Cmd::Merge(commands::merge::Args { dirs, out, force })
