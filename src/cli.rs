@@ -211,6 +211,12 @@ pub struct CompareArgs {
     /// Output directory (default: output/comparison/, or output/<group>/ for a classroom group).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// A calibration's posterior.csv (from `partnersim calibrate` on the baseline scenario): report each effect at the posterior mean (Monte Carlo interval) and over posterior draws (parameter and Monte Carlo interval).
+    #[arg(long, value_name = "FILE")]
+    pub posterior: Option<PathBuf>,
+    /// Posterior draws with --posterior (default 20); each runs every regime for --reps replications.
+    #[arg(long, value_name = "K")]
+    pub draws: Option<usize>,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub common: CommonRunArgs,
@@ -320,6 +326,8 @@ impl Command {
                 baseline: a.baseline,
                 out: a.out,
                 flags: a.common.into(),
+                posterior: a.posterior,
+                draws: a.draws,
             }),
             Command::Validate { file, set } => {
                 Cmd::Validate(commands::validate::Args { file, set })

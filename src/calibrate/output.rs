@@ -138,7 +138,8 @@ pub fn write(
             .zip(&w)
             .filter(|(x, _)| target.met(**x, r.scales[k]))
             .map(|(_, w)| w)
-            .sum();
+            .sum::<f64>()
+            + 0.0; // an empty sum is -0
         let stat = match target.stat {
             Stat::Mean => "mean".to_string(),
             Stat::Quantile(q) => format!("quantile {q}"),

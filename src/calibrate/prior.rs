@@ -161,7 +161,7 @@ impl Prior {
         let z = normal(uniform(rng), uniform(rng));
         let u = from + sd * z;
         if self.is_integer() {
-            u.round()
+            u.round() + 0.0 // no negative zero
         } else {
             u
         }
