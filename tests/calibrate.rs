@@ -346,3 +346,116 @@ fn a_posterior_of_another_scenario_is_refused() {
     let e = Posterior::read(&dir.path().join("nothing.csv")).unwrap_err();
     assert!(partnersim::commands::is_bad_input(&e), "{e:#}");
 }
+
+/// A tiny calibration of the baseline (short runs) for the comparison tests.
+fn tiny_baseline_posterior(dir: &Path) -> std::path::PathBuf {
+    let f = dir.join("cal.toml");
+    let base = std::fs::canonicalize("scenarios/baseline.toml").unwrap();
+    std::fs::write(
+        &f,
+        format!(
+            "scenario = {:?}\nparticles = 6\nreps_per_particle = 2\nmax_generations = 2\n\
+             [[target]]\nmetric = \"reserves_under_3_months_share\"\nvalue = 0.5\nscale = 0.05\nsource = \"s\"\n\
+             [[prior]]\npath = \"iso.reserve_target_months\"\nmin = 1.0\nmax = 4.0\n",
+            base.display().to_string()
+        ),
+    )
+    .unwrap();
+    let out = dir.join("cal");
+    let o = partnersim()
+        .args([
+            "calibrate",
+            f.to_str().unwrap(),
+            "-q",
+            "--threads",
+            "2",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    out.join("posterior.csv")
+}
+
+#[test]
+fn compare_with_a_posterior_reports_both_intervals() {
+    let dir = tempfile::tempdir().unwrap();
+    let post = tiny_baseline_posterior(dir.path());
+    let cmp = |files: &[&str], extra: &[&str]| {
+        partnersim()
+            .arg("compare")
+            .args(files)
+            .args(["--reps", "4", "-q", "--threads", "2", "--out"])
+            .arg(dir.path().join("cmp"))
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let o = cmp(
+        &["scenarios/baseline.toml", "scenarios/prompt_payment.toml"],
+        &[
+            "--posterior",
+            post.to_str().unwrap(),
+            "--draws",
+            "3",
+            "--force",
+        ],
+    );
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(text.contains("at the posterior mean"), "{text}");
+    assert!(
+        text.contains("95% CI, Monte Carlo, parameters fixed"),
+        "{text}"
+    );
+    assert!(
+        text.contains("parameters and Monte Carlo: 3 draws"),
+        "{text}"
+    );
+    let csv = std::fs::read_to_string(dir.path().join("cmp/comparison.csv")).unwrap();
+    let header = csv.lines().next().unwrap();
+    assert!(
+        header.ends_with(
+            "posterior_diff_mean,posterior_ci95_low,posterior_ci95_high,posterior_draws"
+        ),
+        "{header}"
+    );
+    let row = csv
+        .lines()
+        .find(|l| l.starts_with("survival_rate,"))
+        .unwrap();
+    let cells: Vec<f64> = row
+        .split(',')
+        .skip(9)
+        .take(3)
+        .map(|c| c.parse().unwrap())
+        .collect();
+    assert!(cells[1] <= cells[0] && cells[0] <= cells[2], "{row}");
+    // without --posterior the table still says what its interval covers
+    let o = cmp(
+        &["scenarios/baseline.toml", "scenarios/prompt_payment.toml"],
+        &["--force"],
+    );
+    assert!(String::from_utf8_lossy(&o.stdout).contains("[95% CI, Monte Carlo, parameters fixed]"));
+    // a posterior of another baseline, and --draws alone, are bad input
+    let o = cmp(
+        &[
+            "scenarios/funding_cuts.toml",
+            "scenarios/prompt_payment.toml",
+        ],
+        &["--posterior", post.to_str().unwrap(), "--force"],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(String::from_utf8_lossy(&o.stderr).contains("calibrated on scenario `baseline`"));
+    let o = cmp(
+        &["scenarios/baseline.toml", "scenarios/prompt_payment.toml"],
+        &["--draws", "3"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+}
