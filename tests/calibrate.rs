@@ -459,3 +459,12 @@ fn compare_with_a_posterior_reports_both_intervals() {
     );
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn the_docs_page_lists_every_key() {
+    let doc = std::fs::read_to_string("docs/calibration.md").unwrap();
+    assert!(
+        doc.contains(&calibrate::spec::keys_markdown()),
+        "docs/calibration.md's key tables are out of date: paste partnersim::calibrate::spec::keys_markdown()"
+    );
+}

@@ -769,3 +769,21 @@ impl Cx<'_> {
         })
     }
 }
+
+/// The key reference of a calibration file as Markdown tables (docs/calibration.md holds it; a
+/// test checks they agree).
+pub fn keys_markdown() -> String {
+    let mut s = String::new();
+    for (title, keys) in [
+        ("top level", TOP_KEYS),
+        ("`[[target]]`", TARGET_KEYS),
+        ("`[[prior]]`", PRIOR_KEYS),
+    ] {
+        s.push_str(&format!("| key ({title}) | meaning |\n|---|---|\n"));
+        for (k, m) in keys {
+            s.push_str(&format!("| `{k}` | {m} |\n"));
+        }
+        s.push('\n');
+    }
+    s
+}
