@@ -47,7 +47,8 @@ fn normal_file(seed: u64, particles: usize, ybar: f64, gens: usize) -> String {
 
 /// The exact posterior of the normal model: mean and sd.
 fn normal_truth(ybar: f64) -> (f64, f64) {
-    let prec = 1.0 / 1.0 + 10.0 / 1.0;
+    // precision 1/tau0^2 + n/sigma^2 with tau0 = sigma = 1, n = 10
+    let prec = 11.0;
     (10.0 * ybar / prec, (1.0 / prec).sqrt())
 }
 
