@@ -433,6 +433,9 @@ fn compare_with_a_posterior_reports_both_intervals() {
         .map(|c| c.parse().unwrap())
         .collect();
     assert!(cells[1] <= cells[0] && cells[0] <= cells[2], "{row}");
+    let report = std::fs::read_to_string(dir.path().join("cmp/report.html")).unwrap();
+    assert!(report.contains("With parameter uncertainty"));
+    assert!(report.contains("95% interval over posterior draws, parameters and Monte Carlo"));
     // without --posterior the table still says what its interval covers
     let o = cmp(
         &["scenarios/baseline.toml", "scenarios/prompt_payment.toml"],
