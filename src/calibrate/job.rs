@@ -11,7 +11,7 @@
 //! particle see the same data noise and collapse the posterior).
 
 use super::spec::{Base, CalibrationSpec, Stat};
-use super::Particle;
+use super::{CalibrationIdentity, Particle};
 use crate::job::{Differences, Identity, Job};
 use crate::model::rng::{uniform, ChaCha8Rng};
 use crate::model::Model;
@@ -21,19 +21,12 @@ use serde::{Deserialize, Serialize};
 /// The high bit that separates proposal streams from the model's streams.
 pub const PROPOSAL_STREAM: u64 = 1 << 63;
 
-/// What determines a generation's numbers.
+/// What determines a generation's numbers: the calibration's identity, the generation, and the
+/// parent population it perturbs (by the SHA-256 of its saved state).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GenerationIdentity {
-    /// calibration name
-    pub name: String,
-    /// SHA-256 of the calibration file
-    pub calibration_file_sha256: String,
-    /// base scenario name or test model
-    pub base: String,
-    /// its content hash or constants
-    pub base_hash: String,
-    /// master seed
-    pub seed: u64,
+    /// the calibration (name, file, base, seed)
+    pub calibration: CalibrationIdentity,
     /// generation (0: from the prior)
     pub generation: u64,
     /// new particles in the generation
@@ -46,19 +39,11 @@ pub struct GenerationIdentity {
 
 impl Identity for GenerationIdentity {
     fn differs(&self, old: &Self) -> Option<String> {
-        Differences::default()
-            .content(
-                "calibration file",
-                (&old.name, &old.calibration_file_sha256),
-                (&self.name, &self.calibration_file_sha256),
-            )
-            .content(
-                "base",
-                (&old.base, &old.base_hash),
-                (&self.base, &self.base_hash),
-            )
-            .value("seed", old.seed, self.seed)
-            .value("generation", old.generation, self.generation)
+        let mut d = Differences::default();
+        if let Some(w) = self.calibration.differs(&old.calibration) {
+            d.when(true, w);
+        }
+        d.value("generation", old.generation, self.generation)
             .value("proposals", old.proposals, self.proposals)
             .value(
                 "replications",
@@ -188,7 +173,7 @@ impl GenerationJob<'_> {
                     .map_err(|e| anyhow::anyhow!("particle {values:?}: {e}"))?;
                 let cfg = s.config();
                 for r in 0..reps {
-                    let run = Model::new(&cfg, self.id.seed, r as u64).run();
+                    let run = Model::new(&cfg, self.id.calibration.seed, r as u64).run();
                     for (t, target) in spec.targets.iter().enumerate() {
                         per_rep[t * reps + r] = run.summary[target.index];
                     }
@@ -246,7 +231,7 @@ impl Job for GenerationJob<'_> {
     }
     fn eval_item(&self, item: u64, record: &mut [f64]) -> anyhow::Result<()> {
         let k = self.spec.priors.len();
-        let mut rng = ChaCha8Rng::seed_from_u64(self.id.seed);
+        let mut rng = ChaCha8Rng::seed_from_u64(self.id.calibration.seed);
         rng.set_stream(PROPOSAL_STREAM | (self.id.generation << 32) | (item & 0xFFFF_FFFF));
         let (work, rest) = record.split_at_mut(k);
         self.propose(&mut rng, work)?;

@@ -484,7 +484,6 @@ pub fn run(
     let mut evaluations = 0u64;
     let mut computed = 0u64;
     let mut threads_used = opts.threads.count();
-    let (base, base_hash) = spec.base_identity();
     let stop;
     let mut g = 0usize;
     loop {
@@ -494,11 +493,7 @@ pub fn run(
             spec.particles - kept_n
         } as u64;
         let id = GenerationIdentity {
-            name: spec.name.clone(),
-            calibration_file_sha256: spec.file_hash.clone(),
-            base: base.clone(),
-            base_hash: base_hash.clone(),
-            seed,
+            calibration: identity.clone(),
             generation: g as u64,
             proposals,
             reps_per_particle: spec.reps_per_particle as u64,
