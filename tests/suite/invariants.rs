@@ -442,8 +442,9 @@ fn toml_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for e in std::fs::read_dir(dir).unwrap() {
         let p = e.unwrap().path();
         if p.is_dir() {
-            // sweep files describe sweeps, not scenarios (tests/sweep.rs covers them)
-            if p.file_name().is_some_and(|n| n == "sweeps") {
+            // sweep and calibration files are not scenarios (tests/sweep.rs and
+            // tests/calibrate.rs cover them)
+            if p.file_name().is_some_and(|n| n == "sweeps" || n == "calibration") {
                 continue;
             }
             toml_files(&p, out);
