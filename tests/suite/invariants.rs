@@ -444,7 +444,9 @@ fn toml_files(dir: &Path, out: &mut Vec<PathBuf>) {
         if p.is_dir() {
             // sweep and calibration files are not scenarios (tests/sweep.rs and
             // tests/calibrate.rs cover them)
-            if p.file_name().is_some_and(|n| n == "sweeps" || n == "calibration") {
+            if p.file_name()
+                .is_some_and(|n| n == "sweeps" || n == "calibration")
+            {
                 continue;
             }
             toml_files(&p, out);
