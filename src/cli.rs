@@ -88,6 +88,11 @@ pub enum Command {
         after_help = "Example:\n  partnersim explore scenarios/explore/funding_regimes.toml --threads 2"
     )]
     Explore(ExploreCliArgs),
+    /// Fit parameters to sourced figures by approximate Bayesian computation (ABC-SMC); writes a weighted posterior.
+    #[command(
+        after_help = "Example:\n  partnersim calibrate scenarios/calibration/canada.toml --threads 2\n\nOutputs in DIR (default output/calibration/<name>/): posterior.csv, generations.csv, targets.csv, plots/, manifest.json (written last). Use the posterior with `partnersim compare ... --posterior DIR/posterior.csv`."
+    )]
+    Calibrate(CalibrateCliArgs),
     /// Merge shard directories of one run, sweep or exploration into the single-machine result.
     #[command(
         after_help = "Example:\n  partnersim merge output/shards/1 output/shards/2 --out output/baseline"
@@ -214,6 +219,12 @@ pub struct CompareArgs {
     /// Output directory (default: output/comparison/, or output/<group>/ for a classroom group).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// A calibration's posterior.csv (from `partnersim calibrate` on the baseline scenario): report each effect at the posterior mean (Monte Carlo interval) and over posterior draws (parameter and Monte Carlo interval).
+    #[arg(long, value_name = "FILE")]
+    pub posterior: Option<PathBuf>,
+    /// Posterior draws with --posterior (default 20); each runs every regime for --reps replications.
+    #[arg(long, value_name = "K")]
+    pub draws: Option<usize>,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub common: CommonRunArgs,
@@ -315,6 +326,31 @@ pub struct ExploreCliArgs {
     pub chunk_states: Option<usize>,
 }
 
+/// `calibrate` flags.
+#[derive(Debug, Args)]
+pub struct CalibrateCliArgs {
+    /// Calibration file (TOML).
+    pub file: PathBuf,
+    /// Output directory (default: output/calibration/<name>/).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Override the calibration file's seed.
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores; at most 4 per core). Results do not depend on it.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Continue an interrupted calibration in the same output directory (finished generations and chunks are reused).
+    #[arg(long)]
+    pub resume: bool,
+    /// Replace whatever result the output directory holds (everything in it is deleted).
+    #[arg(long)]
+    pub force: bool,
+}
+
 impl Command {
     /// The library's command.
     pub fn into_command(self) -> Cmd {
@@ -333,6 +369,8 @@ impl Command {
                 baseline: a.baseline,
                 out: a.out,
                 flags: a.common.into(),
+                posterior: a.posterior,
+                draws: a.draws,
             }),
             Command::Validate { file, set } => {
                 Cmd::Validate(commands::validate::Args { file, set })
@@ -379,6 +417,15 @@ impl Command {
                 force: a.force,
                 shard: a.shard,
                 chunk_states: a.chunk_states,
+            }),
+            Command::Calibrate(a) => Cmd::Calibrate(commands::calibrate::Args {
+                file: a.file,
+                out: a.out,
+                seed: a.seed,
+                threads: a.threads,
+                quiet: a.quiet,
+                resume: a.resume,
+                force: a.force,
             }),
             Command::Merge { dirs, out, force } => {
                 Cmd::Merge(commands::merge::Args { dirs, out, force })

@@ -49,6 +49,9 @@ pub struct CompareIdentity {
     pub seed: u64,
     /// replications per scenario
     pub reps: u64,
+    /// with `--posterior`: the posterior file's SHA-256 and the number of draws
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub posterior: Option<(String, u64)>,
 }
 
 impl Identity for CompareIdentity {
@@ -73,6 +76,7 @@ impl Identity for CompareIdentity {
             .value("baseline", &old.baseline, &self.baseline)
             .value("seed", old.seed, self.seed)
             .value("reps", old.reps, self.reps)
+            .when(self.posterior != old.posterior, "posterior or draws")
             .finish()
     }
 }
@@ -112,7 +116,28 @@ pub struct Comparison {
     /// catalogue order: the rows of `comparison.csv`, as [`crate::plot::data::read_comparison`]
     /// reads them back
     pub rows: Vec<ComparisonRow>,
+    /// with `--posterior`: the effect over parameter and Monte Carlo uncertainty, one per row
+    pub posterior: Option<Vec<PosteriorEffect>>,
 }
+
+/// A paired effect over posterior draws: for each draw, the mean paired difference over the
+/// replications (common random numbers within the draw); their mean and 2.5% / 97.5% quantiles.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PosteriorEffect {
+    /// mean over draws of the per-draw mean paired difference
+    pub diff_mean: f64,
+    /// 2.5% quantile of the per-draw mean differences
+    pub low: f64,
+    /// 97.5% quantile of the per-draw mean differences
+    pub high: f64,
+    /// draws
+    pub draws: u64,
+}
+
+/// The label of an interval over replications with parameters fixed.
+pub const MC_LABEL: &str = "95% CI, Monte Carlo, parameters fixed";
+/// The label of an interval over posterior draws.
+pub const POSTERIOR_LABEL: &str = "95% interval over posterior draws, parameters and Monte Carlo";
 
 impl Comparison {
     /// A plain-text table of the paired differences from the baseline in `metrics` (one line a
@@ -127,8 +152,10 @@ impl Comparison {
         let cell = |scenario: &str, metric: &str| {
             self.rows
                 .iter()
-                .find(|r| r.scenario == scenario && r.metric == metric)
-                .map_or_else(String::new, |r| {
+                .enumerate()
+                .find(|(_, r)| r.scenario == scenario && r.metric == metric)
+                .map_or_else(String::new, |(i, r)| {
+                    let both = self.posterior.as_ref().and_then(|p| p.get(i));
                     let p = &r.paired;
                     if p.diff_ci95_low.is_nan() || p.diff_ci95_high.is_nan() {
                         let d = crate::stats::decimals(p.baseline_mean.abs().max(p.mean.abs()));
@@ -141,10 +168,16 @@ impl Comparison {
                     while digits < 6 && width > 0.0 && width < 2.0 * 10f64.powi(-(digits as i32)) {
                         digits += 1;
                     }
-                    format!(
+                    let mc = format!(
                         "{:+.*} [{:+.*}, {:+.*}]",
                         digits, p.diff_mean, digits, p.diff_ci95_low, digits, p.diff_ci95_high
-                    )
+                    );
+                    match both {
+                        Some(e) => {
+                            format!("{mc} {{{:+.*}, {:+.*}}}", digits, e.low, digits, e.high)
+                        }
+                        None => mc,
+                    }
                 })
         };
         let name_w = scenarios
@@ -176,16 +209,24 @@ impl Comparison {
             }
             format!("{}\n", l.trim_end())
         };
-        let mut t = format!(
-            "difference from {} (mean over {} paired replications, 95% CI{})\n",
-            self.baseline,
-            self.reps,
-            if self.reps < 2 {
-                "; n/a below two replications"
-            } else {
-                ""
-            }
-        );
+        let below = if self.reps < 2 {
+            "; n/a below two replications"
+        } else {
+            ""
+        };
+        let mut t = match &self.posterior {
+            None => format!(
+                "difference from {} (mean over {} paired replications, [{MC_LABEL}]{below})\n",
+                self.baseline, self.reps
+            ),
+            Some(p) => format!(
+                "difference from {} at the posterior mean (mean over {} paired replications, [{MC_LABEL}]{below}); {{{POSTERIOR_LABEL}: {} draws x {} replications}}\n",
+                self.baseline,
+                self.reps,
+                p.first().map_or(0, |e| e.draws),
+                self.reps
+            ),
+        };
         t += &line(
             "scenario",
             &mut metrics.iter().copied().zip(widths.iter().copied()),
@@ -277,6 +318,19 @@ pub fn compare(
     opts: &RunOptions,
     out: &Path,
 ) -> Result<CompareStatus> {
+    compare_with(scenarios, baseline, opts, out, None)
+}
+
+/// [`compare`], and with a [`PosteriorPlan`] the same regimes under posterior draws too (in
+/// `out/posterior_draws/`, a job of its own): `comparison.csv` then gains the effect over
+/// parameter and Monte Carlo uncertainty. `scenarios` are the regimes at the posterior mean.
+pub fn compare_with(
+    scenarios: &[Scenario],
+    baseline: Option<&str>,
+    opts: &RunOptions,
+    out: &Path,
+    plan: Option<&PosteriorPlan>,
+) -> Result<CompareStatus> {
     let clock = Clock::start();
     let base = check(scenarios, baseline)?;
     for s in scenarios {
@@ -293,6 +347,7 @@ pub fn compare(
             .collect(),
         seed: opts.seed,
         reps: opts.reps,
+        posterior: plan.map(|p| (p.posterior_sha256.clone(), p.draws as u64)),
     };
     let jf = JobFile::new("compare", identity.clone(), 0, 0);
     let policy = Policy {
@@ -318,9 +373,27 @@ pub fn compare(
         all.push(o.summaries);
     }
     let rows = paired_rows(scenarios, base, &all);
+    let posterior = match plan {
+        None => None,
+        Some(p) => match posterior_effects(p, base, opts, &out.join(POSTERIOR_DIR), &rows)? {
+            Some((effects, c)) => {
+                computed += c;
+                Some(effects)
+            }
+            None => {
+                return Ok(CompareStatus::Interrupted {
+                    finished: scenarios.len(),
+                    of: scenarios.len(),
+                    current: "posterior draws".into(),
+                    saved: 0,
+                    total: (p.draws * scenarios.len()) as u64 * opts.reps,
+                })
+            }
+        },
+    };
     write_atomic(
         &out.join("comparison.csv"),
-        comparison_csv(&rows).as_bytes(),
+        comparison_csv_with(&rows, posterior.as_deref()).as_bytes(),
     )
     .with_context(|| format!("writing {}", out.join("comparison.csv").display()))?;
     let entries = scenarios
@@ -356,6 +429,9 @@ pub fn compare(
     };
     crate::export::write_json(&out.join("compare.json"), &man)?;
     let mut files = vec!["comparison.csv".to_string(), "compare.json".into()];
+    if plan.is_some() {
+        files.push(format!("{POSTERIOR_DIR}/"));
+    }
     files.extend(scenarios.iter().map(|s| format!("{}/", dir_name(&s.name))));
     Manifest::new(
         "compare",
@@ -376,6 +452,7 @@ pub fn compare(
         reps: opts.reps,
         summaries: all,
         rows,
+        posterior,
     }))
 }
 
@@ -413,9 +490,22 @@ fn paired_rows(
 
 /// `comparison.csv` text (undefined intervals, below two replications, are empty cells).
 pub fn comparison_csv(rows: &[ComparisonRow]) -> String {
+    comparison_csv_with(rows, None)
+}
+
+/// `comparison.csv` text, with the posterior columns when there are posterior effects
+/// (`posterior_diff_mean`, `posterior_ci95_low`, `posterior_ci95_high`, `posterior_draws`).
+pub fn comparison_csv_with(
+    rows: &[ComparisonRow],
+    posterior: Option<&[PosteriorEffect]>,
+) -> String {
     use crate::export::cell;
-    let mut csv = String::from("metric,scenario,baseline,mean,baseline_mean,diff_mean,diff_ci95_low,diff_ci95_high,variance_ratio\n");
-    for r in rows {
+    let mut csv = String::from("metric,scenario,baseline,mean,baseline_mean,diff_mean,diff_ci95_low,diff_ci95_high,variance_ratio");
+    if posterior.is_some() {
+        csv.push_str(",posterior_diff_mean,posterior_ci95_low,posterior_ci95_high,posterior_draws");
+    }
+    csv.push('\n');
+    for (i, r) in rows.iter().enumerate() {
         let p = &r.paired;
         let _ = write!(csv, "{},{},{},", r.metric, r.scenario, r.baseline);
         for (i, v) in [
@@ -434,9 +524,166 @@ pub fn comparison_csv(rows: &[ComparisonRow]) -> String {
             }
             cell(&mut csv, v);
         }
+        if let Some(e) = posterior.and_then(|p| p.get(i)) {
+            for v in [e.diff_mean, e.low, e.high] {
+                csv.push(',');
+                cell(&mut csv, v);
+            }
+            let _ = write!(csv, ",{}", e.draws);
+        }
         csv.push('\n');
     }
     csv
+}
+
+/// The folder of a comparison's posterior draws.
+pub const POSTERIOR_DIR: &str = "posterior_draws";
+
+/// The regimes under `draws` posterior draws: `scenarios[d * S + s]` is regime `s` with draw
+/// `d`'s parameters.
+#[derive(Debug, Clone)]
+pub struct PosteriorPlan {
+    /// SHA-256 of the posterior file
+    pub posterior_sha256: String,
+    /// number of draws
+    pub draws: usize,
+    /// regimes per draw
+    pub regimes: usize,
+    /// the engine configurations, draw-major
+    pub configs: Vec<crate::model::Config>,
+    /// content hashes of the scenarios, draw-major (the job's identity)
+    pub hashes: Vec<String>,
+}
+
+/// What determines the posterior draws' numbers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DrawsIdentity {
+    /// SHA-256 of the posterior file
+    pub posterior_sha256: String,
+    /// draws
+    pub draws: u64,
+    /// regimes
+    pub regimes: u64,
+    /// replications per regime and draw
+    pub reps: u64,
+    /// master seed
+    pub seed: u64,
+    /// SHA-256 of the configurations' content hashes
+    pub scenarios_sha256: String,
+}
+
+impl Identity for DrawsIdentity {
+    fn differs(&self, old: &Self) -> Option<String> {
+        Differences::default()
+            .when(
+                self.posterior_sha256 != old.posterior_sha256,
+                "posterior file",
+            )
+            .value("draws", old.draws, self.draws)
+            .value("regimes", old.regimes, self.regimes)
+            .value("reps", old.reps, self.reps)
+            .value("seed", old.seed, self.seed)
+            .when(self.scenarios_sha256 != old.scenarios_sha256, "scenarios")
+            .finish()
+    }
+}
+
+/// Item `(d * S + s) * R + r`: regime `s` under draw `d`, replication `r` (the same `r` in every
+/// regime and draw: common random numbers); its record is the replication's summary.
+struct DrawsJob<'a> {
+    plan: &'a PosteriorPlan,
+    id: DrawsIdentity,
+}
+
+impl crate::job::Job for DrawsJob<'_> {
+    type Identity = DrawsIdentity;
+    const KIND: &'static str = "posterior-draws";
+    const ITEM: &'static str = "replications";
+    fn identity(&self) -> &DrawsIdentity {
+        &self.id
+    }
+    fn items(&self) -> u64 {
+        self.plan.configs.len() as u64 * self.id.reps
+    }
+    fn record_len(&self) -> usize {
+        crate::metrics::N_METRICS
+    }
+    fn chunk_items(&self) -> u64 {
+        256
+    }
+    fn eval_item(&self, item: u64, record: &mut [f64]) -> Result<()> {
+        let (k, r) = (item / self.id.reps, item % self.id.reps);
+        let run = crate::model::Model::new(&self.plan.configs[k as usize], self.id.seed, r).run();
+        record.copy_from_slice(&run.summary);
+        Ok(())
+    }
+}
+
+/// Runs the plan's draws and returns, per row of `rows`, the effect over draws and the runs
+/// computed; None if interrupted.
+fn posterior_effects(
+    plan: &PosteriorPlan,
+    base: usize,
+    opts: &RunOptions,
+    dir: &Path,
+    rows: &[ComparisonRow],
+) -> Result<Option<(Vec<PosteriorEffect>, u64)>> {
+    use sha2::{Digest, Sha256};
+    let n = crate::metrics::N_METRICS;
+    let (s_n, r_n) = (plan.regimes, opts.reps as usize);
+    let id = DrawsIdentity {
+        posterior_sha256: plan.posterior_sha256.clone(),
+        draws: plan.draws as u64,
+        regimes: s_n as u64,
+        reps: opts.reps,
+        seed: opts.seed,
+        scenarios_sha256: crate::calibrate::spec::hex(&Sha256::digest(
+            plan.hashes.join(",").as_bytes(),
+        )),
+    };
+    let job = DrawsJob { plan, id };
+    let mut values: Vec<f64> = Vec::with_capacity(plan.configs.len() * r_n * n);
+    let mut sink = |_items: std::ops::Range<u64>, v: &[f64]| {
+        values.extend_from_slice(v);
+        Ok(())
+    };
+    let eopts = crate::job::exec::Options {
+        resume: true,
+        quiet: opts.quiet,
+        label: "posterior draws".into(),
+        ..crate::job::exec::Options::new(opts.threads)
+    };
+    let computed = match crate::job::exec::execute(&job, dir, &eopts, Some(&mut sink))? {
+        Status::Complete { computed, .. } => computed,
+        Status::Interrupted { .. } => return Ok(None),
+        Status::ShardDone { .. } => anyhow::bail!("posterior draws have no shards"),
+    };
+    outdir::remove_chunks(dir)?;
+    let at = |d: usize, s: usize, r: usize, j: usize| values[((d * s_n + s) * r_n + r) * n + j];
+    let mut effects = Vec::with_capacity(rows.len());
+    // rows are (metric in catalogue order) x (other regimes in order)
+    let others: Vec<usize> = (0..s_n).filter(|&s| s != base).collect();
+    for (i, _row) in rows.iter().enumerate() {
+        let (j, s) = (i / others.len(), others[i % others.len()]);
+        let mut per_draw: Vec<f64> = (0..plan.draws)
+            .map(|d| {
+                (0..r_n)
+                    .map(|r| at(d, s, r, j) - at(d, base, r, j))
+                    .sum::<f64>()
+                    / r_n as f64
+            })
+            .collect();
+        let diff_mean = per_draw.iter().sum::<f64>() / plan.draws as f64;
+        let low = crate::calibrate::job::quantile(&mut per_draw, 0.025);
+        let high = crate::calibrate::job::quantile(&mut per_draw, 0.975);
+        effects.push(PosteriorEffect {
+            diff_mean,
+            low,
+            high,
+            draws: plan.draws as u64,
+        });
+    }
+    Ok(Some((effects, computed)))
 }
 
 /// A command-line variant of `base`: `NAME:KEY=VALUE,KEY=VALUE,…` (`--variant`), named NAME, its

@@ -7,6 +7,7 @@
 //! [`compare`] and [`sweep`] are written on it. [`commands`] holds one module per subcommand on
 //! plain typed arguments; the binary only parses the command line into them.
 pub mod bench;
+pub mod calibrate;
 pub mod commands;
 pub mod compare;
 pub mod error;
@@ -20,6 +21,7 @@ pub mod model;
 pub mod params;
 pub mod patterns;
 pub mod plot;
+pub mod posterior;
 pub mod progress;
 pub mod report;
 pub mod run;

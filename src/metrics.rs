@@ -263,6 +263,14 @@ metrics! {
         => "ISOs at the start of the run", Neither, Amount, Detail;
     FundraisingCostRatio: "fundraising_cost_ratio", "CAD per CAD raised", Total, "Fundraising cost (staff hours at full cost plus direct expense) per dollar of donations and fees raised (summary: over the run; CRA CG-013: under 0.35 unlikely to raise concern)."
         => "Fundraising cost per dollar raised", Lower, Amount, Detail;
+    ReservesUnder3MonthsShare: "reserves_under_3_months_share", "share", Mean, "Operating ISOs whose cash is under three months of their operating cost (the reserve figure of the sector surveys; summary: mean over months)."
+        => "ISOs with under three months of reserves", Lower, Points, Detail;
+    GovAgreementYears: "gov_agreement_years", "agreement years per month", Mean, "Agreement years with the federal, provincial and municipal funders that started in the month: agreements and renewals awarded at a call or intake, and anniversaries of agreements in force (refused applications not counted)."
+        => "Government agreement years started", Neither, Amount, Detail;
+    LatePaymentShare: "late_payment_share", "share", Total, "Government agreement years whose first payments came late / government agreement years started (summary: over the run; the unit of the late-payment draw, one per agreement year)."
+        => "Government agreement years paid late", Lower, Points, Detail;
+    Late61To90DaysShare: "late_61_90_days_share", "share", Total, "Late government agreement years whose payments came more than 60 and at most 90 days late / late government agreement years (summary: over the run)."
+        => "Late payments 61 to 90 days late", Lower, Points, Detail;
 }
 
 /// Number of metrics in a record.

@@ -6,6 +6,7 @@ use super::run::{check_plots_writable, RunFlags, HEADLINE};
 use super::shared::{interrupted_message, Context, Outcome};
 use crate::compare::{self, CompareStatus};
 use crate::error::BadInput;
+use crate::posterior::Posterior;
 use crate::scenario::Scenario;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -23,6 +24,10 @@ pub struct Args {
     pub out: Option<PathBuf>,
     /// the shared flags (`--set` applies to every scenario)
     pub flags: RunFlags,
+    /// `--posterior FILE`: a calibration's posterior.csv; every regime is also run under draws
+    pub posterior: Option<PathBuf>,
+    /// `--draws K`: posterior draws (default 20)
+    pub draws: Option<usize>,
 }
 
 /// The scenario files among `files`: `.toml` files; the rest (a group's `about.md`) are named on
@@ -86,14 +91,37 @@ pub fn execute(a: &Args, ctx: &Context, out: &mut dyn Write) -> anyhow::Result<O
         .baseline
         .clone()
         .or_else(|| group.as_ref().and_then(|g| g.baseline.clone()));
-    let scenarios = load(&files, &a.flags.set, &a.variants, baseline.as_deref())?;
+    let mut scenarios = load(&files, &a.flags.set, &a.variants, baseline.as_deref())?;
+    if a.draws.is_some() && a.posterior.is_none() {
+        return Err(BadInput::err("--draws needs --posterior FILE"));
+    }
+    let plan = match &a.posterior {
+        Some(p) => {
+            let (at_mean, plan) = posterior_plan(
+                p,
+                &scenarios,
+                baseline.as_deref(),
+                a.draws.unwrap_or(20),
+                opts.seed,
+            )?;
+            scenarios = at_mean;
+            Some(plan)
+        }
+        None => None,
+    };
     let dir = a.out.clone().unwrap_or_else(|| match &group {
         Some(g) => PathBuf::from("output").join(&g.slug),
         None => PathBuf::from("output/comparison"),
     });
     check_plots_writable(&dir)?;
     let t0 = std::time::Instant::now();
-    let comparison = match compare::compare(&scenarios, baseline.as_deref(), &opts, &dir)? {
+    let comparison = match compare::compare_with(
+        &scenarios,
+        baseline.as_deref(),
+        &opts,
+        &dir,
+        plan.as_ref(),
+    )? {
         CompareStatus::Finished(c) => c,
         CompareStatus::Interrupted {
             finished,
@@ -124,6 +152,94 @@ pub fn execute(a: &Args, ctx: &Context, out: &mut dyn Write) -> anyhow::Result<O
     );
     out.write_all(comparison.table(&HEADLINE).as_bytes())?;
     Ok(Outcome::Done)
+}
+
+/// The regimes at the posterior mean, and the plan of running them under `draws` posterior
+/// draws (drawn by weight from the comparison's seed). The posterior must come from the
+/// baseline scenario; a calibrated parameter a regime sets itself keeps the regime's value.
+pub fn posterior_plan(
+    file: &Path,
+    scenarios: &[Scenario],
+    baseline: Option<&str>,
+    draws: usize,
+    seed: u64,
+) -> anyhow::Result<(Vec<Scenario>, compare::PosteriorPlan)> {
+    use sha2::{Digest, Sha256};
+    if draws < 2 {
+        return Err(BadInput::err(format!(
+            "--draws {draws}: at least 2 (an interval over draws needs several)"
+        )));
+    }
+    let post = Posterior::read(file)?;
+    let base = compare::check(scenarios, baseline)?;
+    post.check_scenario(&scenarios[base])?;
+    let bytes = std::fs::read(&post.path)?;
+    let reg = crate::params::registry();
+    // which calibrated parameters each regime leaves at the baseline's value
+    let mut follows: Vec<Vec<bool>> = Vec::new();
+    for s in scenarios {
+        let mut f = Vec::new();
+        for p in &post.parameters {
+            let i = crate::params::index_of(p).ok_or_else(|| {
+                BadInput::err(format!("{}: unknown parameter `{p}`", file.display()))
+            })?;
+            let same = s.values.0[i] == scenarios[base].values.0[i];
+            if !same {
+                eprintln!(
+                    "partnersim: `{}` sets calibrated parameter {p} itself ({}); it keeps that value under every draw",
+                    s.name,
+                    reg[i].value_text(s.values.0[i])
+                );
+            }
+            f.push(same);
+        }
+        follows.push(f);
+    }
+    let with = |s: &Scenario, f: &[bool], values: &[f64]| -> anyhow::Result<Scenario> {
+        let mut t = s.clone();
+        let mut sub = post.clone();
+        sub.parameters = post
+            .parameters
+            .iter()
+            .zip(f)
+            .filter(|(_, &k)| k)
+            .map(|(p, _)| p.clone())
+            .collect();
+        let vals: Vec<f64> = values
+            .iter()
+            .zip(f)
+            .filter(|(_, &k)| k)
+            .map(|(v, _)| *v)
+            .collect();
+        sub.apply(&mut t, &vals)?;
+        t.check_consistency()?;
+        Ok(t)
+    };
+    let mean = post.mean();
+    let at_mean = scenarios
+        .iter()
+        .zip(&follows)
+        .map(|(s, f)| with(s, f, &mean))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let mut configs = Vec::new();
+    let mut hashes = Vec::new();
+    for d in post.draw(draws, seed) {
+        for (s, f) in scenarios.iter().zip(&follows) {
+            let t = with(s, f, &d)?;
+            hashes.push(t.content_hash());
+            configs.push(t.config());
+        }
+    }
+    Ok((
+        at_mean,
+        compare::PosteriorPlan {
+            posterior_sha256: crate::calibrate::spec::hex(&Sha256::digest(&bytes)),
+            draws,
+            regimes: scenarios.len(),
+            configs,
+            hashes,
+        },
+    ))
 }
 
 /// Saves the group's text and draws the plots and the report; returns the report's path.

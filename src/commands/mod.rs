@@ -7,6 +7,7 @@
 //! to `out` (stdout); progress and one-line summaries go to stderr.
 
 pub mod bench;
+pub mod calibrate;
 pub mod compare;
 pub mod explore;
 pub mod group;
@@ -64,6 +65,8 @@ pub enum Command {
     Compare(compare::Args),
     /// `sweep`
     Sweep(sweep::Args),
+    /// `calibrate`
+    Calibrate(calibrate::Args),
     /// `merge`
     Merge(merge::Args),
     /// `explore`
@@ -90,6 +93,7 @@ pub fn execute(cmd: &Command, ctx: &Context, out: &mut dyn Write) -> anyhow::Res
         Command::Run(a) => run::execute(a, ctx, out),
         Command::Compare(a) => compare::execute(a, ctx, out),
         Command::Sweep(a) => sweep::execute(a, ctx, out),
+        Command::Calibrate(a) => calibrate::execute(a, ctx, out),
         Command::Merge(a) => merge::execute(a, ctx, out),
         Command::Explore(a) => explore::execute(a, ctx, out),
         Command::Plot(a) => plot::execute(a, out),

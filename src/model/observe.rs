@@ -2,7 +2,7 @@
 //! to its summary (ODD §4.12, §7.24). Reads the model's state and the month's facts; changes no
 //! dynamics.
 
-use super::{classify, ratio, Class, Model, ReplicationOutput, NF, SOURCES};
+use super::{classify, ratio, Class, Model, ReplicationOutput, DAYS_PER_MONTH, NF, SOURCES};
 use crate::metrics::{MonthRecord, Reduce, M, METRICS, N_METRICS};
 
 impl Model<'_> {
@@ -174,6 +174,16 @@ impl Model<'_> {
         }
         rec[M::FundraisingCostRatio as usize] = ratio(f.fundraising.0, f.fundraising.1);
         rec[M::ServiceDepthHours as usize] = ratio(f.service_hours, clients);
+        rec[M::ReservesUnder3MonthsShare as usize] = if self.reserve_scratch.is_empty() {
+            0.0
+        } else {
+            let thin = self.reserve_scratch.iter().filter(|&&m| m < 3.0).count();
+            thin as f64 / self.reserve_scratch.len() as f64
+        };
+        let (years, late, late_61_90) = self.government_agreement_years();
+        rec[M::GovAgreementYears as usize] = years;
+        rec[M::LatePaymentShare as usize] = ratio(late, years);
+        rec[M::Late61To90DaysShare as usize] = ratio(late_61_90, late);
         if self.reporting() {
             self.totals.fundraising_cost += f.fundraising.0;
             self.totals.fundraising_raised += f.fundraising.1;
@@ -185,6 +195,53 @@ impl Model<'_> {
         self.partnership_metrics(&mut rec);
         self.check_invariants(&rec);
         rec
+    }
+
+    /// Government agreement years (federal, provincial, municipal) that started this month, how
+    /// many of them drew a late first payment (§7.8), and how many of those came more than 60
+    /// and at most 90 days late. An agreement year starts with an agreement or renewal awarded
+    /// at this month's call or intake (still pending or already announced), or on an
+    /// anniversary of an agreement in force (step 5 moved its next anniversary a year on).
+    /// Reads the state steps 4 and 5 left; changes nothing.
+    fn government_agreement_years(&self) -> (f64, f64, f64) {
+        const GOVERNMENTS: usize = 3;
+        let t = self.t as i32;
+        let (mut years, mut late, mut late_61_90) = (0.0, 0.0, 0.0);
+        for (i, iso) in self.isos.iter().enumerate() {
+            if !iso.alive {
+                continue;
+            }
+            for f in 0..GOVERNMENTS {
+                let r = &self.rels[i][f];
+                let started = if self.starting[i][f] {
+                    if r.pending {
+                        r.award > 0.0
+                    } else {
+                        r.has_contract
+                    }
+                } else {
+                    r.has_contract && !r.pending && r.next_year == t + 12 && r.period_start < t
+                };
+                if !started {
+                    continue;
+                }
+                years += 1.0;
+                if self.late_event[i][f] {
+                    late += 1.0;
+                    // a pending decision keeps its delay until it is announced; otherwise the
+                    // payments are held until `release_at`
+                    let days = if r.pending {
+                        r.late_days
+                    } else {
+                        (r.release_at - f64::from(self.t)) * DAYS_PER_MONTH
+                    };
+                    if days > 60.0 && days <= 90.0 {
+                        late_61_90 += 1.0;
+                    }
+                }
+            }
+        }
+        (years, late, late_61_90)
     }
 
     /// Invariants checked every month in builds with debug assertions (tests).
@@ -275,6 +332,19 @@ impl Model<'_> {
         } else {
             0.0
         };
+        // late payment over the run: each month's shares weighted by its agreement years
+        let (mut years, mut late, mut late_61_90) = (0.0, 0.0, 0.0);
+        for r in reported {
+            let (n, l) = (
+                r[M::GovAgreementYears as usize],
+                r[M::LatePaymentShare as usize],
+            );
+            years += n;
+            late += l * n;
+            late_61_90 += r[M::Late61To90DaysShare as usize] * l * n;
+        }
+        summary[M::LatePaymentShare as usize] = ratio(late, years);
+        summary[M::Late61To90DaysShare as usize] = ratio(late_61_90, late);
         summary[M::UnmetNeedShare as usize] = if tot.need > 0.0 {
             (1.0 - tot.served / tot.need).clamp(0.0, 1.0)
         } else {

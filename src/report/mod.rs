@@ -204,6 +204,9 @@ fn render(data: &ComparisonData, input: &ReportInput, plots: &Path) -> anyhow::R
     let headline = answer_metrics(data, input);
     let from_watch = !input.headline.is_empty();
     answer_section(&mut h, data, &headline, from_watch, plots)?;
+    if let Some(dir) = plots.parent() {
+        posterior_section(&mut h, dir, &headline)?;
+    }
     if let Some(text) = input
         .explanation
         .as_deref()
@@ -318,6 +321,74 @@ fn answer_section(
          are. A difference is called clear when its 95% CI excludes zero, and never from fewer \
          than two replications.</p>\n</section>",
         escape(INTERVAL_NOTE)
+    );
+    Ok(())
+}
+
+/// With `compare --posterior`: each headline effect at the posterior mean (Monte Carlo interval,
+/// parameters fixed there) beside its interval over the posterior draws (parameters and Monte
+/// Carlo), read from `comparison.csv`'s posterior columns; nothing without them.
+fn posterior_section(h: &mut String, dir: &Path, headline: &[&str]) -> anyhow::Result<()> {
+    let path = dir.join("comparison.csv");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Ok(());
+    };
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap_or("").split(',').collect();
+    let col = |n: &str| header.iter().position(|h| *h == n);
+    let (Some(m), Some(sc), Some(d), Some(lo), Some(hi), Some(pd), Some(plo), Some(phi), Some(k)) = (
+        col("metric"),
+        col("scenario"),
+        col("diff_mean"),
+        col("diff_ci95_low"),
+        col("diff_ci95_high"),
+        col("posterior_diff_mean"),
+        col("posterior_ci95_low"),
+        col("posterior_ci95_high"),
+        col("posterior_draws"),
+    ) else {
+        return Ok(());
+    };
+    let num = |c: Option<&&str>| c.and_then(|s| s.parse::<f64>().ok()).unwrap_or(f64::NAN);
+    let mut rows = String::new();
+    let mut draws = String::new();
+    for line in lines {
+        let c: Vec<&str> = line.split(',').collect();
+        let Some(metric) = c.get(m).copied() else {
+            continue;
+        };
+        if !headline.contains(&metric) {
+            continue;
+        }
+        let label = metrics::spec(metric).map_or(metric, |s| s.label);
+        let digits = crate::stats::decimals(num(c.get(d)).abs());
+        let f = |x: f64| format!("{x:+.digits$}");
+        draws = c.get(k).copied().unwrap_or("").to_string();
+        let _ = writeln!(
+            rows,
+            "<tr><td>{}</td><td>{}</td><td>{} [{}, {}]</td><td>{} {{{}, {}}}</td></tr>",
+            escape(c.get(sc).copied().unwrap_or("")),
+            escape(label),
+            f(num(c.get(d))),
+            f(num(c.get(lo))),
+            f(num(c.get(hi))),
+            f(num(c.get(pd))),
+            f(num(c.get(plo))),
+            f(num(c.get(phi)))
+        );
+    }
+    let _ = writeln!(
+        h,
+        "<section id=\"posterior\">\n<h2>With parameter uncertainty</h2>\n<p>Every regime was also \
+         run under {draws} draws from a calibration's posterior (<code>--posterior</code>). Left: the \
+         difference at the posterior mean with its {} (the intervals everywhere else in this \
+         report). Right: the mean over draws and the {} (2.5% to 97.5% of the draws' mean \
+         differences; see docs/calibration.md).</p>\n<table>\n<tr><th>scenario</th><th>metric</th>\
+         <th>at the posterior mean [{}]</th><th>over the posterior {{{}}}</th></tr>\n{rows}</table>\n</section>",
+        escape(crate::compare::MC_LABEL),
+        escape(crate::compare::POSTERIOR_LABEL),
+        escape(crate::compare::MC_LABEL),
+        escape(crate::compare::POSTERIOR_LABEL),
     );
     Ok(())
 }

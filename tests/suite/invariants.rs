@@ -442,10 +442,10 @@ fn toml_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for e in std::fs::read_dir(dir).unwrap() {
         let p = e.unwrap().path();
         if p.is_dir() {
-            // sweep and explore files are not scenarios (tests/sweep.rs and tests/explore.rs
-            // cover them)
+            // sweep, explore and calibration files are not scenarios (tests/sweep.rs,
+            // tests/explore.rs and tests/calibrate.rs cover them)
             if p.file_name()
-                .is_some_and(|n| n == "sweeps" || n == "explore")
+                .is_some_and(|n| n == "sweeps" || n == "explore" || n == "calibration")
             {
                 continue;
             }

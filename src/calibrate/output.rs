@@ -1,0 +1,241 @@
+//! A finished calibration's files: `posterior.csv`, `generations.csv`, `targets.csv` and the
+//! manifest (written last). Every number is Rust's shortest round-trip text.
+
+use super::job::quantile;
+use super::spec::{Base, CalibrationSpec, Goal, Stat};
+use super::{weighted_quantile, CalibrationIdentity, CalibrationResult, KIND};
+use crate::export::{cell, write_atomic};
+use crate::job::manifest::{Clock, Manifest, Provenance};
+use crate::model::Model;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// The posterior file's name.
+pub const POSTERIOR_FILE: &str = "posterior.csv";
+
+/// A prior as recorded in the manifest.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PriorRecord {
+    /// dotted path
+    pub path: String,
+    /// uniform | log_uniform | integer | normal | beta
+    pub kind: String,
+    /// lower bound
+    pub min: f64,
+    /// upper bound
+    pub max: f64,
+}
+
+/// A target as recorded in the manifest.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct TargetRecord {
+    /// column name in posterior.csv
+    pub label: String,
+    /// the goal in words
+    pub goal: String,
+    /// where the figure comes from
+    pub source: String,
+    /// weight in the distance
+    pub weight: f64,
+    /// scale of a deviation
+    pub scale: f64,
+}
+
+/// The calibration's own part of `manifest.json`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CalibrationDetails {
+    /// what determines the numbers (name, file hash, base scenario and its hash, seed)
+    pub identity: CalibrationIdentity,
+    /// the base scenario file as resolved from the calibration file (none for a test model)
+    #[serde(default)]
+    pub scenario_file: Option<String>,
+    /// particles in the first generation
+    pub particles: usize,
+    /// particles kept per generation (rows of posterior.csv)
+    pub kept: usize,
+    /// replications per particle
+    pub reps_per_particle: usize,
+    /// the priors, in column order
+    pub priors: Vec<PriorRecord>,
+    /// the targets, in column order
+    pub targets: Vec<TargetRecord>,
+    /// generations run
+    pub generations: usize,
+    /// particles simulated
+    pub evaluations: u64,
+    /// why the calibration stopped
+    pub stop: String,
+    /// targets no posterior particle meets, with the closest summary reached
+    pub unreached: Vec<(String, f64)>,
+}
+
+/// Writes the outputs and then the manifest.
+pub fn write(
+    spec: &CalibrationSpec,
+    r: &CalibrationResult,
+    dir: &Path,
+    command: &str,
+    clock: Clock,
+) -> anyhow::Result<CalibrationDetails> {
+    let w = r.weights();
+    // posterior.csv
+    let mut s = String::from("particle,weight");
+    for p in &spec.priors {
+        s.push(',');
+        s.push_str(&p.path);
+    }
+    s.push_str(",distance");
+    for t in &spec.targets {
+        s.push(',');
+        s.push_str(&t.label());
+    }
+    s.push('\n');
+    for (i, (p, wi)) in r.population.iter().zip(&w).enumerate() {
+        s.push_str(&i.to_string());
+        s.push(',');
+        cell(&mut s, *wi);
+        for v in &p.value {
+            s.push(',');
+            cell(&mut s, *v);
+        }
+        s.push(',');
+        cell(&mut s, p.distance);
+        for v in &p.summaries {
+            s.push(',');
+            cell(&mut s, *v);
+        }
+        s.push('\n');
+    }
+    write_atomic(&dir.join(POSTERIOR_FILE), s.as_bytes())?;
+
+    // generations.csv
+    let mut g = String::from("generation,tolerance,acceptance_rate,ess,proposals,evaluations\n");
+    for st in &r.generations {
+        g.push_str(&st.generation.to_string());
+        for v in [st.tolerance, st.acceptance, st.ess] {
+            g.push(',');
+            cell(&mut g, v);
+        }
+        g.push_str(&format!(",{},{}\n", st.proposals, st.evaluations));
+    }
+    write_atomic(&dir.join("generations.csv"), g.as_bytes())?;
+
+    // targets.csv: goal, default (base scenario as it stands), posterior summary
+    let defaults = default_summaries(spec, r.seed);
+    let mut t = String::from(
+        "target,metric,stat,low,high,weight,scale,source,base_value,posterior_mean,posterior_p05,posterior_p95,posterior_share_meeting\n",
+    );
+    for (k, target) in spec.targets.iter().enumerate() {
+        let (low, high) = match target.goal {
+            Goal::Value { value, .. } => (value, value),
+            Goal::Interval { low, high } => (low, high),
+        };
+        let xs: Vec<f64> = r.population.iter().map(|p| p.summaries[k]).collect();
+        let mean: f64 = xs.iter().zip(&w).map(|(x, w)| x * w).sum();
+        let meeting: f64 = xs
+            .iter()
+            .zip(&w)
+            .filter(|(x, _)| target.met(**x, r.scales[k]))
+            .map(|(_, w)| w)
+            .sum::<f64>()
+            + 0.0; // an empty sum is -0
+        let stat = match target.stat {
+            Stat::Mean => "mean".to_string(),
+            Stat::Quantile(q) => format!("quantile {q}"),
+        };
+        t.push_str(&format!("{},{},{stat},", target.label(), target.metric));
+        for v in [low, high, target.weight, r.scales[k]] {
+            cell(&mut t, v);
+            t.push(',');
+        }
+        t.push_str(&format!("\"{}\",", target.source.replace('"', "'")));
+        for v in [
+            defaults.get(k).copied().unwrap_or(f64::NAN),
+            mean,
+            weighted_quantile(&xs, &w, 0.05),
+            weighted_quantile(&xs, &w, 0.95),
+        ] {
+            cell(&mut t, v);
+            t.push(',');
+        }
+        cell(&mut t, meeting);
+        t.push('\n');
+    }
+    write_atomic(&dir.join("targets.csv"), t.as_bytes())?;
+
+    let details = CalibrationDetails {
+        identity: CalibrationIdentity::new(spec, r.seed),
+        scenario_file: match &spec.base {
+            Base::Scenario { path, .. } => Some(path.display().to_string()),
+            Base::Analytic(_) => None,
+        },
+        particles: spec.particles,
+        kept: spec.kept(),
+        reps_per_particle: spec.reps_per_particle,
+        priors: spec
+            .priors
+            .iter()
+            .map(|p| PriorRecord {
+                path: p.path.clone(),
+                kind: p.kind.name().into(),
+                min: p.min,
+                max: p.max,
+            })
+            .collect(),
+        targets: spec
+            .targets
+            .iter()
+            .zip(&r.scales)
+            .map(|(t, &scale)| TargetRecord {
+                label: t.label(),
+                goal: t.goal_text(),
+                source: t.source.clone(),
+                weight: t.weight,
+                scale,
+            })
+            .collect(),
+        generations: r.generations.len(),
+        evaluations: r.evaluations,
+        stop: r.stop.clone(),
+        unreached: r.unreached(&spec.targets),
+    };
+    let mut files: Vec<String> = ["posterior.csv", "generations.csv", "targets.csv"]
+        .map(String::from)
+        .to_vec();
+    if dir.join("plots").is_dir() {
+        files.push("plots/".into());
+    }
+    let provenance = Provenance {
+        command: command.into(),
+        threads: r.threads,
+        items: r.evaluations,
+        items_computed: r.computed,
+        merged_from: Vec::new(),
+    };
+    Manifest::new(KIND, provenance, clock, files, details.clone()).write_last(dir)?;
+    Ok(details)
+}
+
+/// Each target's summary for the base scenario as it stands (its defaults), on the same
+/// replications as every particle; empty for a test model.
+pub fn default_summaries(spec: &CalibrationSpec, seed: u64) -> Vec<f64> {
+    let Base::Scenario { scenario, .. } = &spec.base else {
+        return Vec::new();
+    };
+    let cfg = scenario.config();
+    let runs: Vec<_> = (0..spec.reps_per_particle as u64)
+        .into_par_iter()
+        .map(|r| Model::new(&cfg, seed, r).run().summary)
+        .collect();
+    spec.targets
+        .iter()
+        .map(|t| {
+            let mut xs: Vec<f64> = runs.iter().map(|s| s[t.index]).collect();
+            match t.stat {
+                Stat::Mean => xs.iter().sum::<f64>() / xs.len() as f64,
+                Stat::Quantile(q) => quantile(&mut xs, q),
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,211 @@
+//! Reading a calibration's posterior (`posterior.csv` beside its `manifest.json`), checking it
+//! against a scenario, and drawing particles from it reproducibly: what `compare --posterior`
+//! (and later `explore --posterior`) build on.
+//!
+//! # Example
+//!
+//! ```no_run
+//! use partnersim::posterior::Posterior;
+//! use partnersim::scenario::Scenario;
+//! # fn main() -> anyhow::Result<()> {
+//! let post = Posterior::read("output/calibration/canada/posterior.csv".as_ref())?;
+//! let base = Scenario::load("scenarios/baseline.toml".as_ref())?;
+//! post.check_scenario(&base)?; // same base scenario as the calibration, else bad input
+//! for draw in post.draw(20, 42) {
+//!     let mut s = base.clone();
+//!     post.apply(&mut s, &draw)?; // sets every calibrated parameter
+//! }
+//! # Ok(())
+//! # }
+//! ```
+
+use crate::calibrate::output::{CalibrationDetails, POSTERIOR_FILE};
+use crate::error::BadInput;
+use crate::job::manifest::Manifest;
+use crate::model::rng::{uniform, ChaCha8Rng};
+use crate::scenario::Scenario;
+use rand::SeedableRng;
+use std::path::{Path, PathBuf};
+
+/// The stream posterior draws use (apart from every model and proposal stream).
+pub const DRAW_STREAM: u64 = (1 << 63) | (1 << 62);
+
+/// A weighted posterior sample.
+#[derive(Debug, Clone)]
+pub struct Posterior {
+    /// the file read
+    pub path: PathBuf,
+    /// calibrated parameters, by dotted path, in column order
+    pub parameters: Vec<String>,
+    /// normalised weights, one per particle
+    pub weights: Vec<f64>,
+    /// parameter values, one row per particle
+    pub values: Vec<Vec<f64>>,
+    /// the base scenario's name
+    pub scenario_name: String,
+    /// the base scenario's content hash
+    pub scenario_hash: String,
+    /// the calibration's seed
+    pub seed: u64,
+}
+
+impl Posterior {
+    /// Reads `posterior.csv` and the `manifest.json` beside it (which names the base scenario).
+    /// A missing, damaged or unfinished file is bad input (exit code 2).
+    pub fn read(path: &Path) -> anyhow::Result<Posterior> {
+        let shown = path.display();
+        let path = if path.is_dir() {
+            path.join(POSTERIOR_FILE)
+        } else {
+            path.to_path_buf()
+        };
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let manifest: Manifest<CalibrationDetails> = Manifest::read(dir).map_err(|e| {
+            BadInput::err(format!(
+                "{shown}: not a finished calibration (no readable manifest.json beside it: {e:#})"
+            ))
+        })?;
+        if manifest.kind != crate::calibrate::KIND {
+            return Err(BadInput::err(format!(
+                "{shown}: the directory holds a {} result, not a calibration",
+                manifest.kind
+            )));
+        }
+        let d = manifest.details;
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| BadInput::err(format!("{shown}: cannot read: {e}")))?;
+        let mut lines = text.lines();
+        let header: Vec<&str> = lines.next().unwrap_or("").split(',').collect();
+        let parameters: Vec<String> = d.priors.iter().map(|p| p.path.clone()).collect();
+        let col = |name: &str| header.iter().position(|h| *h == name);
+        let weight_col =
+            col("weight").ok_or_else(|| BadInput::err(format!("{shown}: no `weight` column")))?;
+        let cols: Vec<usize> = parameters
+            .iter()
+            .map(|p| {
+                col(p).ok_or_else(|| {
+                    BadInput::err(format!("{shown}: no column `{p}` (the manifest's prior)"))
+                })
+            })
+            .collect::<anyhow::Result<_>>()?;
+        let (mut weights, mut values) = (Vec::new(), Vec::new());
+        for (i, line) in lines.enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let cells: Vec<&str> = line.split(',').collect();
+            let num = |c: usize| -> anyhow::Result<f64> {
+                cells
+                    .get(c)
+                    .and_then(|s| s.parse::<f64>().ok())
+                    .filter(|x| x.is_finite())
+                    .ok_or_else(|| {
+                        BadInput::err(format!(
+                            "{shown}:{}: column {} is not a number",
+                            i + 2,
+                            header.get(c).unwrap_or(&"?")
+                        ))
+                    })
+            };
+            let w = num(weight_col)?;
+            if w < 0.0 {
+                return Err(BadInput::err(format!("{shown}:{}: negative weight", i + 2)));
+            }
+            weights.push(w);
+            values.push(
+                cols.iter()
+                    .map(|&c| num(c))
+                    .collect::<anyhow::Result<Vec<_>>>()?,
+            );
+        }
+        let total: f64 = weights.iter().sum();
+        if values.is_empty() || total <= 0.0 {
+            return Err(BadInput::err(format!(
+                "{shown}: no particle with a positive weight"
+            )));
+        }
+        for w in &mut weights {
+            *w /= total;
+        }
+        Ok(Posterior {
+            path,
+            parameters,
+            weights,
+            values,
+            scenario_name: d.identity.base,
+            scenario_hash: d.identity.base_hash,
+            seed: d.identity.seed,
+        })
+    }
+
+    /// Checks that `s` is the scenario the posterior was calibrated on (same resolved values and
+    /// timeline): a posterior of another scenario is bad input.
+    pub fn check_scenario(&self, s: &Scenario) -> anyhow::Result<()> {
+        let hash = s.content_hash();
+        if hash != self.scenario_hash {
+            return Err(BadInput::err(format!(
+                "{}: calibrated on scenario `{}` ({}), not on `{}` ({}); calibrate on this scenario or compare against `{}`",
+                self.path.display(),
+                self.scenario_name,
+                &self.scenario_hash[..self.scenario_hash.len().min(12)],
+                s.name,
+                &hash[..hash.len().min(12)],
+                self.scenario_name
+            )));
+        }
+        Ok(())
+    }
+
+    /// `k` particles drawn by weight, reproducibly from `seed` (systematic resampling: one
+    /// uniform from the posterior's own stream places `k` evenly spaced points on the
+    /// cumulative weights, so every particle appears `floor` or `ceil` of `k * weight` times).
+    pub fn draw(&self, k: usize, seed: u64) -> Vec<Vec<f64>> {
+        self.draw_indices(k, seed)
+            .into_iter()
+            .map(|i| self.values[i].clone())
+            .collect()
+    }
+
+    /// The particle indices of [`Posterior::draw`].
+    pub fn draw_indices(&self, k: usize, seed: u64) -> Vec<usize> {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        rng.set_stream(DRAW_STREAM);
+        let u0 = uniform(&mut rng);
+        let mut out = Vec::with_capacity(k);
+        let (mut acc, mut i) = (self.weights[0], 0);
+        for j in 0..k {
+            let u = (u0 + j as f64) / k as f64;
+            while u > acc && i + 1 < self.weights.len() {
+                i += 1;
+                acc += self.weights[i];
+            }
+            out.push(i);
+        }
+        out
+    }
+
+    /// The weighted mean of every parameter.
+    pub fn mean(&self) -> Vec<f64> {
+        (0..self.parameters.len())
+            .map(|k| {
+                self.values
+                    .iter()
+                    .zip(&self.weights)
+                    .map(|(v, w)| v[k] * w)
+                    .sum()
+            })
+            .collect()
+    }
+
+    /// Sets the calibrated parameters of `s` to `values` (whole-number parameters rounded).
+    pub fn apply(&self, s: &mut Scenario, values: &[f64]) -> anyhow::Result<()> {
+        for (p, &v) in self.parameters.iter().zip(values) {
+            let v = match crate::params::index_of(p).map(|i| crate::params::registry()[i].kind) {
+                Some(crate::params::Kind::Float) => v,
+                _ => v.round(),
+            };
+            s.set_value(p, v)?;
+        }
+        Ok(())
+    }
+}
