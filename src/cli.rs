@@ -261,6 +261,26 @@ pub struct ServeCliArgs {
     pub threads: Option<usize>,
 }
 
+/// The flags every batch job from a file shares (`sweep`, `explore`, `calibrate`).
+#[derive(Debug, Args)]
+pub struct JobCliArgs {
+    /// Override the file's master seed (for a sweep: the replications, the bootstrap, and the design unless it has its own design_seed).
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores; at most 4 per core). Results do not depend on it.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Continue an interrupted job in the same output directory (finished chunks, and for a calibration finished generations, are reused).
+    #[arg(long)]
+    pub resume: bool,
+    /// Replace whatever result the output directory holds (everything in it is deleted).
+    #[arg(long)]
+    pub force: bool,
+}
+
 /// `sweep` flags.
 #[derive(Debug, Args)]
 pub struct SweepCliArgs {
@@ -269,24 +289,11 @@ pub struct SweepCliArgs {
     /// Output directory (default: output/sweeps/<file stem>/).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Override the sweep file's seed (the replications, the bootstrap, and the design unless it has its own seed).
-    #[arg(long, value_name = "S")]
-    pub seed: Option<u64>,
     /// Override the sweep file's design_seed: hold the design fixed while --seed changes only the replications' luck.
     #[arg(long, value_name = "S")]
     pub design_seed: Option<u64>,
-    /// Worker threads (default: all cores; at most 4 per core).
-    #[arg(long, value_name = "N")]
-    pub threads: Option<usize>,
-    /// No progress bar.
-    #[arg(long, short)]
-    pub quiet: bool,
-    /// Continue an interrupted sweep in the same output directory (finished chunks are reused).
-    #[arg(long)]
-    pub resume: bool,
-    /// Replace whatever result the output directory holds (everything in it is deleted).
-    #[arg(long)]
-    pub force: bool,
+    #[command(flatten)]
+    pub job: JobCliArgs,
     /// Compute only a slice of the points: `I/N` (1-based) or `auto` (from SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT, or JOB_COMPLETION_INDEX with PARTNERSIM_SHARDS); combine with `partnersim merge`.
     #[arg(long, value_name = "I/N|auto")]
     pub shard: Option<String>,
@@ -303,21 +310,8 @@ pub struct ExploreCliArgs {
     /// Output directory (default: output/explore/<file stem>/).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Override the explore file's seed.
-    #[arg(long, value_name = "S")]
-    pub seed: Option<u64>,
-    /// Worker threads (default: all cores; at most 4 per core). Results do not depend on it.
-    #[arg(long, value_name = "N")]
-    pub threads: Option<usize>,
-    /// No progress bar.
-    #[arg(long, short)]
-    pub quiet: bool,
-    /// Continue an interrupted exploration in the same output directory (finished chunks are reused).
-    #[arg(long)]
-    pub resume: bool,
-    /// Replace whatever result the output directory holds (everything in it is deleted).
-    #[arg(long)]
-    pub force: bool,
+    #[command(flatten)]
+    pub job: JobCliArgs,
     /// Compute only a slice of the states: `I/N` (1-based) or `auto` (as for `sweep`); combine with `partnersim merge`.
     #[arg(long, value_name = "I/N|auto")]
     pub shard: Option<String>,
@@ -334,21 +328,8 @@ pub struct CalibrateCliArgs {
     /// Output directory (default: output/calibration/<name>/).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Override the calibration file's seed.
-    #[arg(long, value_name = "S")]
-    pub seed: Option<u64>,
-    /// Worker threads (default: all cores; at most 4 per core). Results do not depend on it.
-    #[arg(long, value_name = "N")]
-    pub threads: Option<usize>,
-    /// No progress bar.
-    #[arg(long, short)]
-    pub quiet: bool,
-    /// Continue an interrupted calibration in the same output directory (finished generations and chunks are reused).
-    #[arg(long)]
-    pub resume: bool,
-    /// Replace whatever result the output directory holds (everything in it is deleted).
-    #[arg(long)]
-    pub force: bool,
+    #[command(flatten)]
+    pub job: JobCliArgs,
 }
 
 impl Command {
@@ -398,34 +379,34 @@ impl Command {
             Command::Sweep(a) => Cmd::Sweep(commands::sweep::Args {
                 file: a.file,
                 out: a.out,
-                seed: a.seed,
+                seed: a.job.seed,
                 design_seed: a.design_seed,
-                threads: a.threads,
-                quiet: a.quiet,
-                resume: a.resume,
-                force: a.force,
+                threads: a.job.threads,
+                quiet: a.job.quiet,
+                resume: a.job.resume,
+                force: a.job.force,
                 shard: a.shard,
                 chunk_points: a.chunk_points,
             }),
             Command::Explore(a) => Cmd::Explore(commands::explore::Args {
                 file: a.file,
                 out: a.out,
-                seed: a.seed,
-                threads: a.threads,
-                quiet: a.quiet,
-                resume: a.resume,
-                force: a.force,
+                seed: a.job.seed,
+                threads: a.job.threads,
+                quiet: a.job.quiet,
+                resume: a.job.resume,
+                force: a.job.force,
                 shard: a.shard,
                 chunk_states: a.chunk_states,
             }),
             Command::Calibrate(a) => Cmd::Calibrate(commands::calibrate::Args {
                 file: a.file,
                 out: a.out,
-                seed: a.seed,
-                threads: a.threads,
-                quiet: a.quiet,
-                resume: a.resume,
-                force: a.force,
+                seed: a.job.seed,
+                threads: a.job.threads,
+                quiet: a.job.quiet,
+                resume: a.job.resume,
+                force: a.job.force,
             }),
             Command::Merge { dirs, out, force } => {
                 Cmd::Merge(commands::merge::Args { dirs, out, force })

@@ -2,7 +2,7 @@
 //! syntax errors, unknown keys, line and column of a span, the value as written).
 use std::ops::Range;
 use std::path::Path;
-use toml::de::DeTable;
+use toml::de::{DeTable, DeValue};
 
 /// A problem with an input file as a TOML file, pointing at where it is.
 #[derive(Debug, thiserror::Error)]
@@ -110,6 +110,76 @@ pub fn did_you_mean(suggestion: Option<&str>) -> String {
 /// [`did_you_mean`] the closest of a short list of words (similarity above 0.7).
 pub fn hint(word: &str, candidates: &[&str]) -> String {
     did_you_mean(closest(word, candidates.iter().copied(), 0.7))
+}
+
+/// The two errors every reader of a typed input file (a sweep, explore or calibration file)
+/// raises: a value that is wrong, and a required key that is absent. Each file kind's error type
+/// implements it, so [`Reader`] can build them.
+pub trait FileErrors: Sized {
+    /// A value of the wrong type, out of range or contradicting another.
+    #[allow(clippy::too_many_arguments)]
+    fn bad_value(
+        file: String,
+        line: usize,
+        col: usize,
+        key: String,
+        value: String,
+        problem: String,
+        allowed: String,
+    ) -> Self;
+    /// A required key absent from the table whose span starts at `line:col`.
+    fn missing(file: String, line: usize, col: usize, key: String, msg: String) -> Self;
+}
+
+/// An input file's text and the errors of its kind `E`: the shared part of the typed readers of
+/// sweep and explore files (each adds its own checks in an `impl Reader<'_, ItsError>`).
+pub struct Reader<'a, E>(pub Source<'a>, std::marker::PhantomData<fn() -> E>);
+
+impl<E> Clone for Reader<'_, E> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<E> Copy for Reader<'_, E> {}
+
+impl<'a, E> std::ops::Deref for Reader<'a, E> {
+    type Target = Source<'a>;
+    fn deref(&self) -> &Source<'a> {
+        &self.0
+    }
+}
+
+impl<'a, E: FileErrors> Reader<'a, E> {
+    /// A reader of `source`.
+    pub fn new(source: Source<'a>) -> Self {
+        Reader(source, std::marker::PhantomData)
+    }
+
+    /// A value that is wrong: what is wrong and what is allowed.
+    pub fn bad(
+        &self,
+        key: &str,
+        v: &toml::Spanned<DeValue<'_>>,
+        problem: impl Into<String>,
+        allowed: impl Into<String>,
+    ) -> E {
+        let (line, col) = self.at(v.span());
+        E::bad_value(
+            self.file.into(),
+            line,
+            col,
+            key.into(),
+            self.written(v.span()),
+            problem.into(),
+            allowed.into(),
+        )
+    }
+
+    /// A key that is required but absent from the table at `span`.
+    pub fn missing(&self, span: Range<usize>, key: &str, msg: impl Into<String>) -> E {
+        let (line, col) = self.at(span);
+        E::missing(self.file.into(), line, col, key.into(), msg.into())
+    }
 }
 
 /// The text of an input file and the name its errors give it.

@@ -73,7 +73,7 @@ pub fn execute(a: &Args, ctx: &Context, out: &mut dyn Write) -> anyhow::Result<O
         resume: a.resume,
         force: a.force,
         shard,
-        chunk_states: a.chunk_states,
+        chunk_items: a.chunk_states,
         command: ctx.command_line.clone(),
         ..ExploreOptions::new(threads)
     };

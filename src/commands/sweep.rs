@@ -66,7 +66,7 @@ pub fn execute(a: &Args, ctx: &Context, out: &mut dyn Write) -> anyhow::Result<O
         resume: a.resume,
         force: a.force,
         shard,
-        chunk_points: a.chunk_points,
+        chunk_items: a.chunk_points,
         command: ctx.command_line.clone(),
         ..SweepOptions::new(threads)
     };

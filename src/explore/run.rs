@@ -19,39 +19,8 @@ use serde::{Deserialize, Serialize};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-/// How to run an exploration.
-#[derive(Debug, Clone)]
-pub struct ExploreOptions {
-    /// worker threads
-    pub threads: Threads,
-    /// no progress bar
-    pub quiet: bool,
-    /// continue an unfinished exploration of the same identity
-    pub resume: bool,
-    /// replace whatever result the directory holds
-    pub force: bool,
-    /// compute only this shard: its states, no final outputs
-    pub shard: Option<Shard>,
-    /// states per chunk (default: about [`super::job::CHUNK_RUNS`] model runs)
-    pub chunk_states: Option<usize>,
-    /// the command line, recorded in the manifest
-    pub command: String,
-}
-
-impl ExploreOptions {
-    /// Defaults: quiet, no resume, no force, no shard, the default chunk size.
-    pub fn new(threads: Threads) -> ExploreOptions {
-        ExploreOptions {
-            threads,
-            quiet: true,
-            resume: false,
-            force: false,
-            shard: None,
-            chunk_states: None,
-            command: String::new(),
-        }
-    }
-}
+/// How to run an exploration (the shared batch options of the job core).
+pub type ExploreOptions = crate::job::exec::BatchOptions;
 
 /// One scenario-discovery result.
 #[derive(Debug, Clone)]
@@ -123,10 +92,10 @@ pub fn run(
     opts: &ExploreOptions,
 ) -> Result<ExploreStatus> {
     let clock = Clock::start();
-    if opts.chunk_states == Some(0) {
+    if opts.chunk_items == Some(0) {
         return Err(BadInput::err("--chunk-states 0: must be at least 1"));
     }
-    let job = ExploreJob::new(spec, states, seed, opts.chunk_states);
+    let job = ExploreJob::new(spec, states, seed, opts.chunk_items);
     job.check_states()
         .map_err(|e| BadInput::err(e.to_string()))?;
     let inputs = vec![

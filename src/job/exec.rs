@@ -50,6 +50,42 @@ impl Options {
     }
 }
 
+/// How a command runs a batch job from a file (`sweep`, `explore`): what the user chose on the
+/// command line. The command turns it into [`Options`] for [`execute`].
+#[derive(Debug, Clone)]
+pub struct BatchOptions {
+    /// worker threads
+    pub threads: Threads,
+    /// no progress bar
+    pub quiet: bool,
+    /// continue an unfinished job of the same identity, reusing its finished chunks
+    pub resume: bool,
+    /// replace whatever result the directory holds
+    pub force: bool,
+    /// compute only this shard: its items, no final outputs
+    pub shard: Option<Shard>,
+    /// items (points, states) per chunk (default: each job's own, a few thousand model runs
+    /// per chunk)
+    pub chunk_items: Option<usize>,
+    /// the command line, recorded in the manifest
+    pub command: String,
+}
+
+impl BatchOptions {
+    /// Defaults: quiet, no resume, no force, no shard, the default chunk size.
+    pub fn new(threads: Threads) -> BatchOptions {
+        BatchOptions {
+            threads,
+            quiet: true,
+            resume: false,
+            force: false,
+            shard: None,
+            chunk_items: None,
+            command: String::new(),
+        }
+    }
+}
+
 /// How an invocation of [`execute`] ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Status {

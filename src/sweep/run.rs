@@ -17,39 +17,8 @@ use anyhow::Result;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-/// How to run a sweep.
-#[derive(Debug, Clone)]
-pub struct SweepOptions {
-    /// worker threads
-    pub threads: Threads,
-    /// no progress bar
-    pub quiet: bool,
-    /// continue an unfinished sweep of the same identity, reusing its finished chunks
-    pub resume: bool,
-    /// replace whatever result the directory holds
-    pub force: bool,
-    /// compute only this shard: its points, no final outputs
-    pub shard: Option<Shard>,
-    /// points per chunk (default: enough points for about [`super::job::CHUNK_RUNS`] model runs)
-    pub chunk_points: Option<usize>,
-    /// the command line, recorded in the manifest
-    pub command: String,
-}
-
-impl SweepOptions {
-    /// Defaults: quiet, no resume, no force, no shard, the default chunk size.
-    pub fn new(threads: Threads) -> SweepOptions {
-        SweepOptions {
-            threads,
-            quiet: true,
-            resume: false,
-            force: false,
-            shard: None,
-            chunk_points: None,
-            command: String::new(),
-        }
-    }
-}
+/// How to run a sweep (the shared batch options of the job core).
+pub type SweepOptions = crate::job::exec::BatchOptions;
 
 /// How a sweep invocation ended.
 #[derive(Debug, Clone)]
@@ -75,11 +44,11 @@ pub enum SweepStatus {
 /// Runs a validated sweep into `out` with `seed`.
 pub fn run(spec: &SweepSpec, out: &Path, seed: u64, opts: &SweepOptions) -> Result<SweepStatus> {
     let clock = Clock::start();
-    if opts.chunk_points == Some(0) {
+    if opts.chunk_items == Some(0) {
         return Err(BadInput::err("--chunk-points 0: must be at least 1"));
     }
     let design = design::build(spec, seed);
-    let job = SweepJob::new(spec, &design, seed, opts.chunk_points);
+    let job = SweepJob::new(spec, &design, seed, opts.chunk_items);
     let inputs = vec![
         spec.file.display().to_string(),
         spec.file

@@ -352,7 +352,7 @@ impl ExploreSpec {
 
     /// Parses an explore file from text as if from a file named `file` in directory `dir`.
     pub fn parse(file: &str, text: &str, dir: &Path) -> Result<ExploreSpec, ExploreError> {
-        let r = Reader(Source { file, text });
+        let r = Reader::new(Source { file, text });
         let doc = r.parse()?;
         let top: &DeTable<'_> = doc.get_ref();
         other_kind(file, top)?;

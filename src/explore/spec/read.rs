@@ -3,7 +3,7 @@
 
 use super::ExploreError;
 use crate::params::RawValue;
-use crate::tomlfile::{closest, did_you_mean, Source};
+use crate::tomlfile::{closest, did_you_mean};
 use std::ops::Range;
 use toml::de::{DeTable, DeValue};
 
@@ -11,54 +11,40 @@ use toml::de::{DeTable, DeValue};
 pub(super) type Sv<'i> = toml::Spanned<DeValue<'i>>;
 
 /// An explore file's text and the checks its values go through.
-#[derive(Clone, Copy)]
-pub(super) struct Reader<'a>(pub(super) Source<'a>);
+pub(super) type Reader<'a> = crate::tomlfile::Reader<'a, ExploreError>;
 
-impl<'a> std::ops::Deref for Reader<'a> {
-    type Target = Source<'a>;
-    fn deref(&self) -> &Source<'a> {
-        &self.0
+impl crate::tomlfile::FileErrors for ExploreError {
+    fn bad_value(
+        file: String,
+        line: usize,
+        col: usize,
+        key: String,
+        value: String,
+        problem: String,
+        allowed: String,
+    ) -> Self {
+        ExploreError::BadValue {
+            file,
+            line,
+            col,
+            key,
+            value,
+            problem,
+            allowed,
+        }
+    }
+    fn missing(file: String, line: usize, col: usize, key: String, msg: String) -> Self {
+        ExploreError::Missing {
+            file,
+            line,
+            col,
+            key,
+            msg,
+        }
     }
 }
 
 impl Reader<'_> {
-    /// A value that is wrong: what is wrong and what is allowed.
-    pub(super) fn bad(
-        &self,
-        key: &str,
-        v: &Sv<'_>,
-        problem: impl Into<String>,
-        allowed: impl Into<String>,
-    ) -> ExploreError {
-        let (line, col) = self.at(v.span());
-        ExploreError::BadValue {
-            file: self.file.into(),
-            line,
-            col,
-            key: key.into(),
-            value: self.written(v.span()),
-            problem: problem.into(),
-            allowed: allowed.into(),
-        }
-    }
-
-    /// A key that is required but absent from the table at `span`.
-    pub(super) fn missing(
-        &self,
-        span: Range<usize>,
-        key: &str,
-        msg: impl Into<String>,
-    ) -> ExploreError {
-        let (line, col) = self.at(span);
-        ExploreError::Missing {
-            file: self.file.into(),
-            line,
-            col,
-            key: key.into(),
-            msg: msg.into(),
-        }
-    }
-
     /// A text value.
     pub(super) fn text(&self, key: &str, v: &Sv<'_>) -> Result<String, ExploreError> {
         match v.get_ref() {

@@ -2,58 +2,47 @@
 //! what is allowed in every error.
 
 use super::SweepError;
-use crate::tomlfile::{hint, Source};
+use crate::tomlfile::hint;
 use std::ops::Range;
 use toml::de::{DeArray, DeTable, DeValue};
 
 pub(super) type Sv<'i> = toml::Spanned<DeValue<'i>>;
 
 /// A sweep file's text: the shared TOML-file reading plus the sweep file's checks.
-pub(super) struct Ctx<'a>(pub(super) Source<'a>);
+pub(super) type Ctx<'a> = crate::tomlfile::Reader<'a, SweepError>;
 
-impl<'a> std::ops::Deref for Ctx<'a> {
-    type Target = Source<'a>;
-    fn deref(&self) -> &Source<'a> {
-        &self.0
+impl crate::tomlfile::FileErrors for SweepError {
+    fn bad_value(
+        file: String,
+        line: usize,
+        col: usize,
+        key: String,
+        value: String,
+        problem: String,
+        allowed: String,
+    ) -> Self {
+        SweepError::BadValue {
+            file,
+            line,
+            col,
+            key,
+            value,
+            problem,
+            allowed,
+        }
+    }
+    fn missing(file: String, line: usize, col: usize, key: String, msg: String) -> Self {
+        SweepError::Missing {
+            file,
+            line,
+            col,
+            key,
+            msg,
+        }
     }
 }
 
 impl Ctx<'_> {
-    pub(super) fn bad(
-        &self,
-        key: &str,
-        v: &Sv<'_>,
-        problem: impl Into<String>,
-        allowed: impl Into<String>,
-    ) -> SweepError {
-        let (line, col) = self.at(v.span());
-        SweepError::BadValue {
-            file: self.file.into(),
-            line,
-            col,
-            key: key.into(),
-            value: self.written(v.span()),
-            problem: problem.into(),
-            allowed: allowed.into(),
-        }
-    }
-
-    pub(super) fn missing(
-        &self,
-        span: Range<usize>,
-        key: &str,
-        msg: impl Into<String>,
-    ) -> SweepError {
-        let (line, col) = self.at(span);
-        SweepError::Missing {
-            file: self.file.into(),
-            line,
-            col,
-            key: key.into(),
-            msg: msg.into(),
-        }
-    }
-
     pub(super) fn too_large(&self, span: Range<usize>, reason: String) -> SweepError {
         let (line, col) = self.at(span);
         SweepError::TooLarge {

@@ -397,7 +397,7 @@ impl SweepSpec {
 
     /// Parses a sweep from text as if from a file named `file` in directory `dir`.
     pub fn parse(file: &str, text: &str, dir: &Path) -> Result<SweepSpec, SweepError> {
-        let ctx = Ctx(Source { file, text });
+        let ctx = Ctx::new(Source { file, text });
         let doc = ctx.parse()?;
         let top: &DeTable<'_> = doc.get_ref();
         refuse_scenario_file(file, top)?;
