@@ -5,21 +5,36 @@
 use partnersim::model::Model;
 use partnersim::scenario::Scenario;
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::cell::Cell;
 
 struct Counting;
-static ALLOCS: AtomicUsize = AtomicUsize::new(0);
+
+thread_local! {
+    /// Allocations made by this thread. Only the thread that steps the model is measured: the
+    /// test harness's other threads (its timer, output capture) may allocate at any moment on a
+    /// loaded machine, which a process-wide count would blame on the model.
+    static ALLOCS: Cell<usize> = const { Cell::new(0) };
+}
+
+fn count() {
+    // `try_with`: a thread being torn down has no counter left, and is not the model's.
+    let _ = ALLOCS.try_with(|c| c.set(c.get() + 1));
+}
+
+fn allocs() -> usize {
+    ALLOCS.with(Cell::get)
+}
 
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, l: Layout) -> *mut u8 {
-        ALLOCS.fetch_add(1, Ordering::SeqCst);
+        count();
         unsafe { System.alloc(l) }
     }
     unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
         unsafe { System.dealloc(p, l) }
     }
     unsafe fn realloc(&self, p: *mut u8, l: Layout, n: usize) -> *mut u8 {
-        ALLOCS.fetch_add(1, Ordering::SeqCst);
+        count();
         unsafe { System.realloc(p, l, n) }
     }
 }
@@ -40,11 +55,11 @@ fn allocations_in_months(isos: u32, overrides: &[&str]) -> usize {
     for _ in 0..12 {
         m.step();
     }
-    let before = ALLOCS.load(Ordering::SeqCst);
+    let before = allocs();
     for _ in 12..48 {
         m.step();
     }
-    ALLOCS.load(Ordering::SeqCst) - before
+    allocs() - before
 }
 
 #[test]
@@ -89,9 +104,9 @@ fn partnership_months_allocate_only_when_partnerships_grow() {
     }
     for _ in 12..180 {
         let before = sizes(&m);
-        let count = ALLOCS.load(Ordering::SeqCst);
+        let count = allocs();
         m.step();
-        let allocs = ALLOCS.load(Ordering::SeqCst) - count;
+        let allocs = allocs() - count;
         let after = sizes(&m);
         let growth = after.len() > before.len()
             || after
