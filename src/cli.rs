@@ -199,6 +199,9 @@ pub struct RunArgs {
     /// Draw no plots (batch use: the CSV files and the manifest only).
     #[arg(long)]
     pub no_plots: bool,
+    /// Write no timeseries.csv and keep no month-by-month statistics (batch use: replications.csv and summary.csv only); implies --no-plots.
+    #[arg(long)]
+    pub no_timeseries: bool,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub common: CommonRunArgs,
@@ -342,6 +345,7 @@ impl Command {
                 name: a.name,
                 shard: a.shard,
                 no_plots: a.no_plots,
+                no_timeseries: a.no_timeseries,
                 flags: a.common.into(),
             }),
             Command::Compare(a) => Cmd::Compare(commands::compare::Args {

@@ -145,7 +145,10 @@ impl Job for RunJob {
 /// `timeseries.csv` and `summary.csv`.
 pub struct Aggregator {
     seed: u64,
+    /// months aggregated into `timeseries.csv` (0 when it is not written)
     months: usize,
+    /// the months of the run's records, whatever is aggregated
+    record_months: usize,
     /// replications aggregated so far
     n: u64,
     /// per (month, metric): running mean and sum of squared deviations (Welford), kept as two
@@ -161,7 +164,14 @@ pub struct Aggregator {
 impl Aggregator {
     /// Starts aggregating a run into `dir`.
     pub fn new(id: &RunIdentity, dir: &Path) -> Result<Aggregator> {
-        let months = id.months as usize;
+        Aggregator::with_timeseries(id, dir, true)
+    }
+
+    /// Starts aggregating a run into `dir`, with or without `timeseries.csv` (without it, the
+    /// month-by-month statistics are not kept at all).
+    pub fn with_timeseries(id: &RunIdentity, dir: &Path, timeseries: bool) -> Result<Aggregator> {
+        let record_months = id.months as usize;
+        let months = if timeseries { record_months } else { 0 };
         let mut header = String::from("replication,seed");
         for m in METRICS {
             header.push(',');
@@ -170,6 +180,7 @@ impl Aggregator {
         Ok(Aggregator {
             seed: id.seed,
             months,
+            record_months,
             n: 0,
             mean: vec![0.0; months * N_METRICS],
             m2: vec![0.0; months * N_METRICS],
@@ -184,7 +195,7 @@ impl Aggregator {
 
     /// Takes the records of replications `items` (consecutive, in order).
     pub fn push(&mut self, items: Range<u64>, values: &[f64]) -> Result<()> {
-        let rl = (self.months + 1) * N_METRICS;
+        let rl = (self.record_months + 1) * N_METRICS;
         let records: Vec<&[f64]> = values.chunks_exact(rl).collect();
         for (rep, r) in items.zip(&records) {
             let mut summary = [0.0; N_METRICS];
@@ -222,10 +233,27 @@ impl Aggregator {
         Ok(())
     }
 
-    /// Writes `timeseries.csv` and `summary.csv` and finishes `replications.csv`; returns the
-    /// per-replication summaries.
+    /// Writes `timeseries.csv` (unless made without it) and `summary.csv` and finishes
+    /// `replications.csv`; returns the per-replication summaries.
     pub fn finish(self, dir: &Path) -> Result<Vec<MonthRecord>> {
+        if self.months > 0 {
+            self.write_timeseries(dir)?;
+        }
         self.replications.finish()?;
+        write_atomic(
+            &dir.join("summary.csv"),
+            summary_csv(&self.summaries).as_bytes(),
+        )
+        .with_context(|| format!("writing {}", dir.join("summary.csv").display()))?;
+        Ok(self.summaries)
+    }
+
+    /// Whether `timeseries.csv` is written.
+    pub fn has_timeseries(&self) -> bool {
+        self.months > 0
+    }
+
+    fn write_timeseries(&self, dir: &Path) -> Result<()> {
         let mut ts = String::with_capacity(self.months * N_METRICS * 120);
         ts.push_str("month,metric,mean,sd,p05,p25,p50,p75,p95\n");
         for t in 0..self.months {
@@ -241,13 +269,7 @@ impl Aggregator {
             }
         }
         write_atomic(&dir.join("timeseries.csv"), ts.as_bytes())
-            .with_context(|| format!("writing {}", dir.join("timeseries.csv").display()))?;
-        write_atomic(
-            &dir.join("summary.csv"),
-            summary_csv(&self.summaries).as_bytes(),
-        )
-        .with_context(|| format!("writing {}", dir.join("summary.csv").display()))?;
-        Ok(self.summaries)
+            .with_context(|| format!("writing {}", dir.join("timeseries.csv").display()))
     }
 }
 
@@ -306,6 +328,9 @@ pub struct RunOptions {
     pub force: bool,
     /// compute only this shard
     pub shard: Option<Shard>,
+    /// write `timeseries.csv` (the month-by-month statistics, which the plots need); `false`
+    /// skips its aggregation too, for batch use that wants the per-replication summaries only
+    pub timeseries: bool,
     /// the command line, recorded in the manifest
     pub command: String,
 }
@@ -320,6 +345,7 @@ impl Default for RunOptions {
             resume: false,
             force: false,
             shard: None,
+            timeseries: true,
             command: String::new(),
         }
     }
@@ -406,7 +432,7 @@ pub fn run(scenario: &Scenario, opts: &RunOptions, dir: &Path) -> Result<RunOutc
     .with_context(|| format!("writing {}", dir.join("scenario.resolved.toml").display()))?;
     let mut agg = match opts.shard {
         Some(_) => None,
-        None => Some(Aggregator::new(&job.id, dir)?),
+        None => Some(Aggregator::with_timeseries(&job.id, dir, opts.timeseries)?),
     };
     let status = match agg.as_mut() {
         Some(a) => execution.run(Some(&mut |items, v: &[f64]| a.push(items, v)))?,
@@ -454,6 +480,7 @@ fn finish(
     provenance: Provenance,
     clock: Clock,
 ) -> Result<Vec<MonthRecord>> {
+    let timeseries = agg.has_timeseries();
     let summaries = agg.finish(dir)?;
     write_atomic(
         &dir.join("scenario.resolved.toml"),
@@ -468,6 +495,9 @@ fn finish(
     ]
     .map(String::from)
     .to_vec();
+    if !timeseries {
+        files.retain(|f| f != "timeseries.csv");
+    }
     if export::partnerships::write_partnership_map(&job.cfg, job.id.seed, dir)? {
         files.push("partnerships.json".into());
     }

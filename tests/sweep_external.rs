@@ -83,6 +83,7 @@ fn an_external_design_is_evaluated_as_given_on_common_random_numbers() {
         resume: false,
         force: false,
         shard: None,
+        timeseries: true,
         command: String::new(),
     };
     let r = run::run(&s, &opts, &d.path().join("run")).unwrap();

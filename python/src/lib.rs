@@ -84,6 +84,7 @@ fn run_options(reps: u64, seed: u64, threads: Option<usize>) -> anyhow::Result<R
         resume: false,
         force: false,
         shard: None,
+        timeseries: true,
         command: "python: partnersim".into(),
     })
 }
@@ -217,7 +218,11 @@ fn run_scenario(
     timeseries: bool,
 ) -> PyResult<(Vec<Vec<f64>>, Option<String>)> {
     let s = scenario.inner.clone();
-    let opts = run_options(reps, seed, threads).map_err(py_err)?;
+    // without the time series the run keeps no month-by-month statistics at all
+    let opts = RunOptions {
+        timeseries,
+        ..run_options(reps, seed, threads).map_err(py_err)?
+    };
     let dir = scratch();
     let result = interruptible(py, || {
         let o = run::run(&s, &opts, &dir)?;

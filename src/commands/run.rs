@@ -56,6 +56,7 @@ impl RunFlags {
             resume: self.resume,
             force: self.force,
             shard,
+            timeseries: true,
             command: ctx.command_line.clone(),
         })
     }
@@ -74,6 +75,8 @@ pub struct Args {
     pub shard: Option<String>,
     /// draw no plots (batch use)
     pub no_plots: bool,
+    /// write no `timeseries.csv` (and so no plots): summaries only
+    pub no_timeseries: bool,
     /// the shared flags
     pub flags: RunFlags,
 }
@@ -113,7 +116,10 @@ pub fn check_plots_writable(dir: &Path) -> anyhow::Result<()> {
 /// Runs the scenario; draws the plots of a complete run.
 pub fn execute(a: &Args, ctx: &Context, _out: &mut dyn Write) -> anyhow::Result<Outcome> {
     let shard = a.shard.as_deref().map(Shard::parse).transpose()?;
-    let opts = a.flags.options(shard, ctx)?;
+    let opts = RunOptions {
+        timeseries: !a.no_timeseries,
+        ..a.flags.options(shard, ctx)?
+    };
     let s = Scenario::load(&a.file)?.with_overrides(&a.flags.set, a.name.as_deref())?;
     let dir = a
         .out
@@ -144,7 +150,7 @@ pub fn execute(a: &Args, ctx: &Context, _out: &mut dyn Write) -> anyhow::Result<
             Ok(Outcome::Done)
         }
         Status::Complete { computed, .. } => {
-            let plots = if a.no_plots {
+            let plots = if a.no_plots || a.no_timeseries {
                 Vec::new()
             } else {
                 super::plot::run_plots(&dir)?

@@ -880,3 +880,24 @@ fn every_subcommand_has_help_with_an_example() {
     }
     bin().arg("--help").assert().success();
 }
+
+#[test]
+fn no_timeseries_writes_the_same_summaries_without_the_month_statistics() {
+    let d = tmp();
+    let (full, lean) = (d.path().join("full"), d.path().join("lean"));
+    run_tiny(&full, 6, 5, &["--no-plots"]).assert().success();
+    run_tiny(&lean, 6, 5, &["--no-timeseries"])
+        .assert()
+        .success();
+    assert!(full.join("timeseries.csv").exists());
+    assert!(!lean.join("timeseries.csv").exists());
+    assert!(
+        !lean.join("plots").exists(),
+        "--no-timeseries implies --no-plots"
+    );
+    for f in ["replications.csv", "summary.csv"] {
+        assert_eq!(read(&full.join(f)), read(&lean.join(f)), "{f} differs");
+    }
+    let manifest = read_text(&lean.join("manifest.json"));
+    assert!(!manifest.contains("timeseries.csv"), "{manifest}");
+}
