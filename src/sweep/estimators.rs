@@ -133,10 +133,17 @@ pub struct SobolNoise<'a> {
 
 /// Point estimates of the indices for the base rows `rows` (a bootstrap resample or all rows),
 /// without (`noise` None) or with the replication-noise correction.
+///
+/// The products of S1 and S2 are centred on `centre`, the mean of every value of the design
+/// (A, B, AB and BA rows), as SALib's `sobol.analyze` standardises its outputs once before it
+/// estimates and resamples: the same expectation as any other centre, far less variance than
+/// none when the output's mean is large against its spread, and SALib's numbers exactly. The
+/// variance `V` is over the rows' A and B values about their own mean, as SALib's `var`.
 fn sobol_point_noise(
     y: &[f64],
     layout: SaltelliLayout,
     rows: &[usize],
+    centre: f64,
     noise: Option<&SobolNoise<'_>>,
 ) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
     let k = layout.k;
@@ -166,11 +173,9 @@ fn sobol_point_noise(
     for i in 0..k {
         let (mut a1, mut at_) = (0.0, 0.0);
         for &r in rows {
-            // centred on the mean of A and B: same expectation, far less variance when the
-            // output's mean is large against its spread (SALib standardises likewise)
-            let fa = at(r, SaltelliLayout::A) - m;
-            let fb = at(r, SaltelliLayout::B) - m;
-            let fab = at(r, layout.ab(i)) - m;
+            let fa = at(r, SaltelliLayout::A) - centre;
+            let fb = at(r, SaltelliLayout::B) - centre;
+            let fab = at(r, layout.ab(i)) - centre;
             a1 += fb * (fab - fa);
             at_ += (fa - fab).powi(2);
             if let Some(z) = noise {
@@ -189,8 +194,8 @@ fn sobol_point_noise(
             for j in i + 1..k {
                 let mut acc = 0.0;
                 for &r in rows {
-                    acc += (at(r, layout.ba(i)) - m) * (at(r, layout.ab(j)) - m)
-                        - (at(r, SaltelliLayout::A) - m) * (at(r, SaltelliLayout::B) - m);
+                    acc += (at(r, layout.ba(i)) - centre) * (at(r, layout.ab(j)) - centre)
+                        - (at(r, SaltelliLayout::A) - centre) * (at(r, SaltelliLayout::B) - centre);
                 }
                 s2.push(acc / n / var - s1[i] - s1[j]);
             }
@@ -229,12 +234,13 @@ pub fn sobol_indices_noise(
 ) -> SobolIndices {
     let n = y.len() / layout.stride();
     let all: Vec<usize> = (0..n).collect();
-    let (s1, st, s2) = sobol_point_noise(y, layout, &all, noise);
+    let centre = y[..n * layout.stride()].iter().sum::<f64>() / (n * layout.stride()) as f64;
+    let (s1, st, s2) = sobol_point_noise(y, layout, &all, centre, noise);
     let mut b1: Vec<Vec<f64>> = vec![Vec::with_capacity(resamples.len()); s1.len()];
     let mut bt: Vec<Vec<f64>> = vec![Vec::with_capacity(resamples.len()); st.len()];
     let mut b2: Vec<Vec<f64>> = vec![Vec::with_capacity(resamples.len()); s2.len()];
     for rows in resamples {
-        let (r1, rt, r2) = sobol_point_noise(y, layout, rows, noise);
+        let (r1, rt, r2) = sobol_point_noise(y, layout, rows, centre, noise);
         for (b, v) in b1.iter_mut().zip(r1) {
             b.push(v);
         }
@@ -697,16 +703,13 @@ mod tests {
             .map(|_| rng.random::<f64>())
             .collect();
         let shifted: Vec<f64> = y.iter().map(|v| v + 1000.0).collect();
-        let (a, b) = (
-            sobol_point_noise(&y, layout, &(0..600).collect::<Vec<_>>(), None),
-            sobol_point_noise(&shifted, layout, &(0..600).collect::<Vec<_>>(), None),
-        );
-        for (x, z) in
-            a.0.iter()
-                .chain(&a.1)
-                .chain(&a.2)
-                .zip(b.0.iter().chain(&b.1).chain(&b.2))
-        {
+        let values = |y: &[f64]| {
+            let r = sobol_indices(y, layout, &[]);
+            let mut v: Vec<f64> = r.s1.iter().chain(&r.st).map(|e| e.value).collect();
+            v.extend(r.s2.iter().map(|(_, _, e)| e.value));
+            v
+        };
+        for (x, z) in values(&y).iter().zip(values(&shifted)) {
             assert!((x - z).abs() < 1e-6, "{x} {z}");
         }
     }
