@@ -321,6 +321,9 @@ pub struct ExploreCliArgs {
     /// States per chunk, the unit saved to disk and redone after an interruption (default: about 2048 model runs per chunk). Results do not depend on it, but a resume needs the same value.
     #[arg(long, value_name = "N")]
     pub chunk_states: Option<usize>,
+    /// A calibration's posterior.csv: its calibrated parameters are drawn by weight into the states, beside the file's uncertainties (regimes that set one themselves keep their value).
+    #[arg(long, value_name = "FILE")]
+    pub posterior: Option<PathBuf>,
 }
 
 /// `calibrate` flags.
@@ -402,6 +405,7 @@ impl Command {
                 force: a.job.force,
                 shard: a.shard,
                 chunk_states: a.chunk_states,
+                posterior: a.posterior,
             }),
             Command::Calibrate(a) => Cmd::Calibrate(commands::calibrate::Args {
                 file: a.file,

@@ -508,3 +508,98 @@ fn docs_key_reference_is_current() {
         "docs/explore.md key reference is stale: run PARTNERSIM_BLESS=1 cargo test --release --test explore"
     );
 }
+
+/// A tiny calibration of `tiny.toml` (in `d`) over the federal core share: a posterior to draw
+/// states from.
+fn tiny_posterior(d: &Path) -> PathBuf {
+    let f = d.join("cal.toml");
+    std::fs::write(
+        &f,
+        "scenario = \"tiny.toml\"\nparticles = 8\nreps_per_particle = 2\nmax_generations = 2\n\
+         [[target]]\nmetric = \"reserves_under_3_months_share\"\nvalue = 0.5\nscale = 0.05\nsource = \"s\"\n\
+         [[prior]]\npath = \"funders.federal.core_share\"\nmin = 0.0\nmax = 0.2\n",
+    )
+    .unwrap();
+    let out = d.join("cal");
+    let o = Command::cargo_bin("partnersim")
+        .unwrap()
+        .args(["calibrate", f.to_str().unwrap(), "-q", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    ok(&o);
+    out.join("posterior.csv")
+}
+
+#[test]
+fn posterior_draws_join_the_states_and_regimes_keep_what_they_set() {
+    let d = setup();
+    let post = tiny_posterior(d.path());
+    let file = d.path().join("ex.toml");
+    // the states: the file's two uncertainties, then the calibrated parameter; the `core` regime
+    // sets the core share itself (0.3) and keeps it, `annual` takes the draws
+    let spec = ExploreSpec::load(&file).unwrap();
+    let lhs = partnersim::explore::run::lhs_states(&spec, 5);
+    let states =
+        partnersim::commands::explore::with_posterior(&spec, lhs.clone(), &post, 5).unwrap();
+    assert_eq!(states.k(), lhs.k() + 1);
+    assert_eq!(states.paths.last().unwrap(), "funders.federal.core_share");
+    assert_eq!(states.held, vec![vec![false; 3], vec![false, false, true]]);
+    for s in 0..states.n {
+        assert_eq!(&states.point(s)[..2], lhs.point(s), "the hypercube is kept");
+        assert!((0.0..=0.2).contains(&states.point(s)[2]));
+    }
+    // end to end: reproducible, the report names the posterior, shards are refused
+    let (a, b) = (d.path().join("pa"), d.path().join("pb"));
+    let post_arg = post.to_str().unwrap();
+    let o = explore(&file, &a, &["--posterior", post_arg]);
+    ok(&o);
+    assert!(
+        stderr(&o).contains("regime `core` sets calibrated parameter funders.federal.core_share"),
+        "{}",
+        stderr(&o)
+    );
+    ok(&explore(
+        &file,
+        &b,
+        &["--posterior", post_arg, "--threads", "1"],
+    ));
+    assert_same(&a, &b);
+    let experiments = std::fs::read_to_string(a.join("experiments.csv")).unwrap();
+    assert!(experiments
+        .lines()
+        .next()
+        .unwrap()
+        .contains("funders.federal.core_share"));
+    let report = std::fs::read_to_string(a.join("report.html")).unwrap();
+    assert!(
+        report.contains("drawn by weight from the posterior"),
+        "report"
+    );
+    let o = explore(
+        &file,
+        &d.path().join("ps"),
+        &["--posterior", post_arg, "--shard", "1/2"],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    // a posterior of another scenario
+    std::fs::write(
+        d.path().join("other.toml"),
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .replace("scenario = \"tiny.toml\"", "scenario = \"tiny2.toml\""),
+    )
+    .unwrap();
+    std::fs::write(
+        d.path().join("tiny2.toml"),
+        "name = \"tiny2\"\n[simulation]\nduration_months = 12\nwarmup_months = 6\nisos = 5\n",
+    )
+    .unwrap();
+    let o = explore(
+        &d.path().join("other.toml"),
+        &d.path().join("po"),
+        &["--posterior", post_arg],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("no regime"), "{}", stderr(&o));
+}

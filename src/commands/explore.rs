@@ -2,10 +2,13 @@
 //! robustness, regret, satisficing and PRIM scenario discovery (`docs/explore.md`).
 
 use super::shared::{interrupted_message, Context, Outcome};
+use crate::error::BadInput;
 use crate::explore::run::{lhs_states, ExploreOutcome};
+use crate::explore::states::States;
 use crate::explore::{ExploreOptions, ExploreSpec, ExploreStatus};
 use crate::job::shard::Shard;
 use crate::job::threads::Threads;
+use crate::posterior::Posterior;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -30,6 +33,9 @@ pub struct Args {
     pub shard: Option<String>,
     /// states per chunk
     pub chunk_states: Option<usize>,
+    /// `--posterior FILE`: a calibration's posterior.csv; its calibrated parameters are drawn
+    /// (by weight) into the states, beside the file's uncertainties
+    pub posterior: Option<PathBuf>,
 }
 
 /// The default output directory of an explore file.
@@ -61,6 +67,66 @@ pub fn report(o: &ExploreOutcome, dir: &Path, out: &mut dyn Write) -> anyhow::Re
     Ok(())
 }
 
+/// `states` joined with `spec.states` draws (by weight, from `seed`) of the calibrated
+/// parameters of the posterior in `file`. The posterior must come from the scenario of one of
+/// the regimes (the base); a regime that sets a calibrated parameter itself (to another value
+/// than the base's) keeps its own value in every state, as under `compare --posterior`.
+pub fn with_posterior(
+    spec: &ExploreSpec,
+    states: States,
+    file: &Path,
+    seed: u64,
+) -> anyhow::Result<States> {
+    let post = Posterior::read(file)?;
+    let base = spec
+        .regimes
+        .iter()
+        .position(|g| post.check_scenario(&g.scenario).is_ok())
+        .ok_or_else(|| {
+            BadInput::err(format!(
+                "{}: calibrated on scenario `{}`, and no regime of {} is that scenario (as it was calibrated)",
+                file.display(),
+                post.scenario_name,
+                spec.file.display()
+            ))
+        })?;
+    let rows = post.draw(spec.states, seed);
+    let drawn = States::from_draws(
+        post.parameters.clone(),
+        &rows,
+        &format!("posterior {}", file.display()),
+    )
+    .map_err(|e| BadInput::err(e.to_string()))?;
+    let first = states.k();
+    let mut joined = states
+        .join(drawn)
+        .map_err(|e| BadInput::err(e.to_string()))?;
+    let reg = crate::params::registry();
+    let base_values = &spec.regimes[base].scenario.values.0;
+    joined.held = spec
+        .regimes
+        .iter()
+        .map(|g| {
+            (0..joined.k())
+                .map(|d| {
+                    let i = joined.index[d];
+                    let own = d >= first && g.scenario.values.0[i] != base_values[i];
+                    if own {
+                        eprintln!(
+                            "partnersim: regime `{}` sets calibrated parameter {} itself ({}); it keeps that value in every state",
+                            g.name,
+                            joined.paths[d],
+                            reg[i].value_text(g.scenario.values.0[i])
+                        );
+                    }
+                    own
+                })
+                .collect()
+        })
+        .collect();
+    Ok(joined)
+}
+
 /// Runs the exploration; a finished one prints its headline on `out`.
 pub fn execute(a: &Args, ctx: &Context, out: &mut dyn Write) -> anyhow::Result<Outcome> {
     let shard = a.shard.as_deref().map(Shard::parse).transpose()?;
@@ -78,10 +144,17 @@ pub fn execute(a: &Args, ctx: &Context, out: &mut dyn Write) -> anyhow::Result<O
         ..ExploreOptions::new(threads)
     };
     super::run::check_plots_writable(&dir)?;
-    // The states of the world. `--posterior FILE` (calibration draws) plugs in here: read the
-    // draws into rows of parameter values and use `States::from_draws(paths, &rows, FILE)`
-    // instead; everything after takes any `States`.
-    let states = lhs_states(&spec, seed);
+    // The states of the world: a Latin hypercube of the file's uncertainties, joined with draws
+    // of a calibration's posterior when one is given.
+    let mut states = lhs_states(&spec, seed);
+    if let Some(file) = &a.posterior {
+        if a.shard.is_some() {
+            return Err(BadInput::err(
+                "--shard with --posterior: explore shards can be merged only for states of a Latin hypercube; run the exploration whole",
+            ));
+        }
+        states = with_posterior(&spec, states, file, seed)?;
+    }
     match crate::explore::run(&spec, &states, &dir, seed, &opts)? {
         ExploreStatus::Finished(o) => {
             report(&o, &dir, out)?;

@@ -159,8 +159,10 @@ impl<'a> ExploreJob<'a> {
             regime: regime.name.clone(),
             msg,
         };
-        for (p, &v) in self.states.paths.iter().zip(x) {
-            sc.set_value(p, v).map_err(|e| err(e.to_string()))?;
+        for (d, (p, &v)) in self.states.paths.iter().zip(x).enumerate() {
+            if !self.states.is_held(g, d) {
+                sc.set_value(p, v).map_err(|e| err(e.to_string()))?;
+            }
         }
         sc.check_consistency().map_err(|e| err(e.to_string()))?;
         Ok(sc)

@@ -6,7 +6,7 @@
 use super::plots::{most_restricted, safe};
 use super::prim::Side;
 use super::run::{case_text, num, ExploreOutcome};
-use super::states::Distribution;
+use super::states::{Distribution, Origin};
 use crate::report::{escape, inline_svg, CSS};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -300,15 +300,46 @@ fn render(o: &ExploreOutcome, plots: &Path) -> String {
             escape(&dist)
         );
     }
+    // parameters drawn from a calibration's posterior (`--posterior`), after the file's own
+    let drawn = match &o.states.origin {
+        Origin::Draws(source) => Some(source.clone()),
+        Origin::Lhs => None,
+    };
+    for d in spec.uncertainties.len()..o.states.k() {
+        let (lo, hi) = o.states.ranges[d];
+        let _ = writeln!(
+            h,
+            "<tr><td class=\"name\"><code>{}</code></td><td class=\"num\">{} to {}</td><td>{}</td></tr>",
+            escape(&o.states.paths[d]),
+            num(lo),
+            num(hi),
+            escape(&format!(
+                "drawn by weight from the {}",
+                drawn.as_deref().unwrap_or("draws")
+            ))
+        );
+    }
     h.push_str("</table>\n");
+    let (design, posterior_arg) = match &drawn {
+        Some(source) => (
+            format!("Latin hypercube of the uncertainties, joined with draws from the {source}"),
+            format!(
+                " --posterior {}",
+                source.strip_prefix("posterior ").unwrap_or(source)
+            ),
+        ),
+        None => ("Latin hypercube".to_string(), String::new()),
+    };
     let _ = writeln!(
         h,
-        "<p class=\"muted\">{} states of the world (Latin hypercube), {} replications per regime and state, seed {}. Reproduce with <code class=\"cmd\">partnersim explore {} --seed {}</code>. Files: experiments.csv, robustness.csv, ranking.csv, boxes.csv, peeling.csv, manifest.json (version, seed and every regime's scenario hash).</p>",
+        "<p class=\"muted\">{} states of the world ({}), {} replications per regime and state, seed {}. Reproduce with <code class=\"cmd\">partnersim explore {} --seed {}{}</code>. Files: experiments.csv, robustness.csv, ranking.csv, boxes.csv, peeling.csv, manifest.json (version, seed and every regime's scenario hash).</p>",
         o.states.n,
+        escape(&design),
         spec.reps_per_state,
         o.seed,
         escape(&spec.file.display().to_string()),
-        o.seed
+        o.seed,
+        escape(&posterior_arg)
     );
     h.push_str("</body>\n</html>\n");
     h

@@ -120,6 +120,10 @@ pub struct States {
     pub values: Vec<f64>,
     /// where they came from
     pub origin: Origin,
+    /// per regime, per path: the regime sets that parameter itself and keeps its own value in
+    /// every state (calibrated parameters under `--posterior`, as `compare --posterior` does);
+    /// empty: every regime takes every state's values
+    pub held: Vec<Vec<bool>>,
 }
 
 impl States {
@@ -139,6 +143,7 @@ impl States {
             n,
             values,
             origin: Origin::Lhs,
+            held: Vec::new(),
         }
     }
 
@@ -198,7 +203,57 @@ impl States {
             n: rows.len(),
             values,
             origin: Origin::Draws(source.to_string()),
+            held: Vec::new(),
         })
+    }
+
+    /// These states with the columns of `other` (as many states, other parameters) added; the
+    /// origin is `other`'s when it is given draws (a Latin hypercube joined with posterior
+    /// draws is no longer a Latin hypercube).
+    pub fn join(self, other: States) -> Result<States, ExploreError> {
+        let bad = |msg: String| ExploreError::States {
+            origin: match &other.origin {
+                Origin::Lhs => "lhs".into(),
+                Origin::Draws(f) => f.clone(),
+            },
+            msg,
+        };
+        if self.n != other.n {
+            return Err(bad(format!("{} states against {}", other.n, self.n)));
+        }
+        if let Some(p) = other.paths.iter().find(|p| self.paths.contains(p)) {
+            return Err(bad(format!(
+                "`{p}` is both an uncertainty of the explore file and a drawn parameter: give it one source"
+            )));
+        }
+        let (k1, k2) = (self.k(), other.k());
+        let mut values = Vec::with_capacity(self.n * (k1 + k2));
+        for s in 0..self.n {
+            values.extend_from_slice(self.point(s));
+            values.extend_from_slice(other.point(s));
+        }
+        let origin = match other.origin {
+            Origin::Draws(f) => Origin::Draws(f),
+            Origin::Lhs => self.origin,
+        };
+        Ok(States {
+            paths: self.paths.into_iter().chain(other.paths).collect(),
+            index: self.index.into_iter().chain(other.index).collect(),
+            ranges: self.ranges.into_iter().chain(other.ranges).collect(),
+            n: self.n,
+            values,
+            origin,
+            held: Vec::new(),
+        })
+    }
+
+    /// Whether regime `g` keeps its own value of parameter `d` (see [`States::held`]).
+    pub fn is_held(&self, g: usize, d: usize) -> bool {
+        self.held
+            .get(g)
+            .and_then(|h| h.get(d))
+            .copied()
+            .unwrap_or(false)
     }
 
     /// Number of parameters.
@@ -227,6 +282,11 @@ impl States {
         }
         for v in &self.values {
             h.update(v.to_bits().to_le_bytes());
+        }
+        // which regimes keep their own values (only under draws; Latin hypercube digests are
+        // unchanged by it)
+        for row in &self.held {
+            h.update(row.iter().map(|&b| u8::from(b)).collect::<Vec<u8>>());
         }
         h.finalize().iter().map(|b| format!("{b:02x}")).collect()
     }
