@@ -537,13 +537,7 @@ pub fn merge(shard_dirs: &[PathBuf], out: &Path, force: bool, command: &str) -> 
         &job,
         agg,
         out,
-        Provenance {
-            command: command.to_string(),
-            threads: 0,
-            items: id.reps,
-            items_computed: 0,
-            merged_from: m.dirs(),
-        },
+        m.provenance(command, id.reps),
         clock,
     )?;
     Ok(RunOutcome {

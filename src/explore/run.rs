@@ -346,18 +346,10 @@ pub fn merge(
     let clock = Clock::start();
     let m = Merge::<ExploreIdentity>::read(ExploreJob::KIND, ExploreJob::ITEM, shard_dirs)?;
     let id = &m.job.identity;
-    let inputs = &m.shards[0].1.inputs;
-    let as_given = inputs.first().cloned().unwrap_or_default();
-    let file = inputs
-        .iter()
-        .rev()
-        .map(PathBuf::from)
-        .find(|p| p.is_file())
-        .ok_or_else(|| {
-            BadInput::err(format!(
-                "cannot find the explore file {as_given} the shards were computed from; run merge where it and its scenarios are at the same paths"
-            ))
-        })?;
+    let (file, as_given) = m.input_file(
+        "the explore file",
+        "; run merge where it and its scenarios are at the same paths",
+    )?;
     let mut spec = ExploreSpec::load(&file)?;
     spec.file = PathBuf::from(&as_given);
     if id.states_origin != "lhs" {
@@ -377,13 +369,7 @@ pub fn merge(
     m.prepare(out, force)?;
     let mut table = empty_table(&spec, &states);
     m.fold(&mut |items, v: &[f64]| fill(&mut table, items, v))?;
-    let provenance = Provenance {
-        command: command.to_string(),
-        threads: 0,
-        items: states.n as u64,
-        items_computed: 0,
-        merged_from: m.dirs(),
-    };
+    let provenance = m.provenance(command, states.n as u64);
     finish(&job, table, out, provenance, clock)
 }
 

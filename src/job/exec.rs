@@ -435,6 +435,37 @@ impl<I: Identity> Merge<I> {
         })
     }
 
+    /// The input file the shards recorded (`Options::inputs`: the path as the user gave it, then
+    /// its canonical path), found where it is now: returns the path to read and the path as
+    /// given. `what` names the file in the error ("the sweep file"), `why` says what it is needed
+    /// for and where to run the merge.
+    pub fn input_file(&self, what: &str, why: &str) -> Result<(PathBuf, String)> {
+        let inputs = self.shards.first().map_or(&[][..], |(_, r)| &r.inputs[..]);
+        let as_given = inputs.first().cloned().unwrap_or_default();
+        let file = inputs
+            .iter()
+            .rev()
+            .map(PathBuf::from)
+            .find(|p| p.is_file())
+            .ok_or_else(|| {
+                BadInput::err(format!(
+                    "cannot find {what} {as_given} the shards were computed from{why}"
+                ))
+            })?;
+        Ok((file, as_given))
+    }
+
+    /// The provenance of the merged result of `items` items.
+    pub fn provenance(&self, command: &str, items: u64) -> super::manifest::Provenance {
+        super::manifest::Provenance {
+            command: command.to_string(),
+            threads: 0,
+            items,
+            items_computed: 0,
+            merged_from: self.dirs(),
+        }
+    }
+
     /// The shard directories, as given.
     pub fn dirs(&self) -> Vec<String> {
         self.shards

@@ -165,18 +165,10 @@ pub fn merge(
     let m = Merge::<SweepIdentity>::read(SweepJob::KIND, SweepJob::ITEM, shard_dirs)?;
     let id = &m.job.identity;
     // The estimators and plots need the sweep itself: reload it and check it is unchanged.
-    let inputs = &m.shards[0].1.inputs;
-    let as_given = inputs.first().cloned().unwrap_or_default();
-    let file = inputs
-        .iter()
-        .rev()
-        .map(PathBuf::from)
-        .find(|p| p.is_file())
-        .ok_or_else(|| {
-            BadInput::err(format!(
-                "cannot find the sweep file {as_given} the shards were computed from (needed for the indices and plots); run merge where it and its base scenario are at the same paths"
-            ))
-        })?;
+    let (file, as_given) = m.input_file(
+        "the sweep file",
+        " (needed for the indices and plots); run merge where it and its base scenario are at the same paths",
+    )?;
     let mut spec = SweepSpec::load(&file)?;
     spec.file = PathBuf::from(&as_given);
     let design = design::build(&spec, id.seed);
@@ -190,13 +182,7 @@ pub fn merge(
     m.prepare(out, force)?;
     let mut results = Results::new(&spec, design.n, out)?;
     m.fold(&mut |items, v: &[f64]| results.push(items, v))?;
-    let provenance = Provenance {
-        command: command.to_string(),
-        threads: 0,
-        items: design.n as u64,
-        items_computed: 0,
-        merged_from: m.dirs(),
-    };
+    let provenance = m.provenance(command, design.n as u64);
     let o = finish(&spec, &job, results, out, provenance, clock)?;
     Ok((o, spec))
 }
