@@ -13,52 +13,13 @@
 
 use super::prim::{Dim, Side};
 use super::run::{Discovery, ExploreOutcome};
-use crate::plot::{colour, render_atomic, SIZE};
+pub use crate::plot::safe_name as safe;
+use crate::plot::{colour, plot_err as err, render_both};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::path::Path;
 
 type Res = anyhow::Result<()>;
-
-fn err<E: std::fmt::Debug>(e: E) -> anyhow::Error {
-    anyhow::anyhow!("plot: {e:?}")
-}
-
-/// Draws `$body` (with the drawing area bound to `$root`) into `<dir>/<stem>.png` and `.svg`,
-/// adding both names to `files`.
-macro_rules! both {
-    ($dir:expr, $stem:expr, $files:expr, |$root:ident| $body:expr) => {{
-        let png = $dir.join(format!("{}.png", $stem));
-        render_atomic(&png, |p| {
-            let $root = BitMapBackend::new(p, SIZE).into_drawing_area();
-            $body?;
-            $root.present().map_err(err)?;
-            Ok(())
-        })?;
-        let svg = $dir.join(format!("{}.svg", $stem));
-        render_atomic(&svg, |p| {
-            let $root = SVGBackend::new(p, SIZE).into_drawing_area();
-            $body?;
-            $root.present().map_err(err)?;
-            Ok(())
-        })?;
-        $files.push(format!("{}.png", $stem));
-        $files.push(format!("{}.svg", $stem));
-    }};
-}
-
-/// A file-name-safe version of a name.
-pub fn safe(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
-}
 
 /// The dimension indices of a discovery's box, most restricted first (the smallest share of its
 /// range kept).
@@ -82,19 +43,19 @@ pub fn draw_all(o: &ExploreOutcome, dir: &Path) -> anyhow::Result<Vec<String>> {
     let mut files = Vec::new();
     for (k, out) in o.spec.outcomes.iter().enumerate() {
         let stem = format!("regret_{}", safe(&out.metric));
-        both!(pdir, stem, files, |root| regret(o, k, &root));
+        render_both!(pdir, stem, files, |root| regret(o, k, &root));
     }
     for d in &o.discoveries {
         let Some(f) = &d.found else { continue };
         let name = safe(&d.discover.name);
-        both!(pdir, format!("prim_tradeoff_{name}"), files, |root| {
+        render_both!(pdir, format!("prim_tradeoff_{name}"), files, |root| {
             tradeoff(d, &root)
         });
         if !f.limits.is_empty() {
-            both!(pdir, format!("prim_box_{name}"), files, |root| box_bars(
+            render_both!(pdir, format!("prim_box_{name}"), files, |root| box_bars(
                 o, d, &root
             ));
-            both!(pdir, format!("prim_scatter_{name}"), files, |root| scatter(
+            render_both!(pdir, format!("prim_scatter_{name}"), files, |root| scatter(
                 o, d, &root
             ));
         }

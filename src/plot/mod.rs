@@ -85,6 +85,50 @@ pub fn scenario_colours(n: usize, reference: Option<usize>) -> Vec<RGBColor> {
         .collect()
 }
 
+/// A plotters error as an error of the caller.
+pub fn plot_err<E: std::fmt::Debug>(e: E) -> anyhow::Error {
+    anyhow::anyhow!("plot: {e:?}")
+}
+
+/// A file-name-safe version of a name (letters, digits, `.`, `_` and `-` kept, the rest `_`).
+pub fn safe_name(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// Draws `$body` (with the drawing area bound to `$root`; it returns `anyhow::Result<()>`)
+/// into `<dir>/<stem>.png` and `.svg`, each atomically, adding both file names to `files`.
+macro_rules! render_both {
+    ($dir:expr, $stem:expr, $files:expr, |$root:ident| $body:expr) => {{
+        let png = $dir.join(format!("{}.png", $stem));
+        $crate::plot::render_atomic(&png, |p| {
+            let $root =
+                plotters::prelude::BitMapBackend::new(p, $crate::plot::SIZE).into_drawing_area();
+            $body?;
+            $root.present().map_err($crate::plot::plot_err)?;
+            Ok(())
+        })?;
+        let svg = $dir.join(format!("{}.svg", $stem));
+        $crate::plot::render_atomic(&svg, |p| {
+            let $root =
+                plotters::prelude::SVGBackend::new(p, $crate::plot::SIZE).into_drawing_area();
+            $body?;
+            $root.present().map_err($crate::plot::plot_err)?;
+            Ok(())
+        })?;
+        $files.push(format!("{}.png", $stem));
+        $files.push(format!("{}.svg", $stem));
+    }};
+}
+pub(crate) use render_both;
+
 /// Pixel size of every plot.
 pub const SIZE: (u32, u32) = (960, 600);
 

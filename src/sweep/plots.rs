@@ -13,51 +13,14 @@
 use super::outcome::SweepOutcome;
 use super::spec::{Method, SweepSpec};
 use super::write::SweepDetails;
-use crate::plot::{colour, render_atomic, SIZE};
+use crate::plot::safe_name as safe;
+use crate::plot::{colour, plot_err as err, render_both, SIZE};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::path::Path;
 
 type Res = anyhow::Result<()>;
-
-fn err<E: std::fmt::Debug>(e: E) -> anyhow::Error {
-    anyhow::anyhow!("plot: {e:?}")
-}
-
-macro_rules! render_both {
-    ($dir:expr, $stem:expr, $files:expr, |$root:ident| $body:expr) => {{
-        let png = $dir.join(format!("{}.png", $stem));
-        render_atomic(&png, |p| {
-            let $root = BitMapBackend::new(p, SIZE).into_drawing_area();
-            $body?;
-            $root.present().map_err(err)?;
-            Ok(())
-        })?;
-        let svg = $dir.join(format!("{}.svg", $stem));
-        render_atomic(&svg, |p| {
-            let $root = SVGBackend::new(p, SIZE).into_drawing_area();
-            $body?;
-            $root.present().map_err(err)?;
-            Ok(())
-        })?;
-        $files.push(format!("{}.png", $stem));
-        $files.push(format!("{}.svg", $stem));
-    }};
-}
-
-/// A file-name-safe version of a name.
-fn safe(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
-}
 
 fn finite_or(v: f64, d: f64) -> f64 {
     if v.is_finite() {
