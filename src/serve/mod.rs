@@ -22,6 +22,7 @@
 
 pub mod api;
 pub mod engine;
+pub mod http;
 pub mod levers;
 
 use crate::lesson::Lesson;
@@ -380,6 +381,18 @@ impl App {
 
     /// Answers one request (the Host header is checked before, by the listener).
     pub fn handle(&self, method: &str, url: &str, body: &[u8]) -> Reply {
+        self.handle_until(method, url, body, &|| false)
+    }
+
+    /// Answers one request; a run stops (answered 409) as soon as `gone` says that its client
+    /// has gone.
+    pub fn handle_until(
+        &self,
+        method: &str,
+        url: &str,
+        body: &[u8],
+        gone: &(dyn Fn() -> bool + Sync),
+    ) -> Reply {
         let path = url.split(['?', '#']).next().unwrap_or("");
         match (method, path) {
             ("GET" | "HEAD", "/" | "/index.html") => {
@@ -392,7 +405,7 @@ impl App {
                 content_type: "application/json",
                 body: self.lessons_json.clone(),
             },
-            ("POST", "/api/run") => self.run(body),
+            ("POST", "/api/run") => self.run(body, gone),
             (_, "/" | "/index.html" | "/app.css" | "/app.js" | "/api/lessons") => {
                 Reply::error(405, &format!("{method} {path}: use GET"))
             }
@@ -435,7 +448,7 @@ impl App {
         }))
     }
 
-    fn run(&self, body: &[u8]) -> Reply {
+    fn run(&self, body: &[u8], gone: &(dyn Fn() -> bool + Sync)) -> Reply {
         if body.len() > api::MAX_BODY {
             return Reply::error(
                 400,
@@ -513,6 +526,7 @@ impl App {
             generation
                 .as_ref()
                 .is_some_and(|(counter, g)| counter.load(Ordering::SeqCst) != *g)
+                || gone()
         };
         let superseded = || Reply::error(409, "superseded by a newer request of this page");
         let base = match self.arm(&l.scenarios[0], reps, &cancelled) {
@@ -554,54 +568,160 @@ fn host_allowed(host: Option<&str>, port: u16) -> bool {
         .any(|name| h == format!("{name}:{port}") || (port == 80 && h == *name))
 }
 
-fn respond(app: &App, mut rq: tiny_http::Request, loopback: bool, port: u16) {
-    use std::io::Read;
-    let host = rq
-        .headers()
-        .iter()
-        .find(|h| h.field.equiv("Host"))
-        .map(|h| h.value.as_str().to_string());
-    let reply = if loopback && !host_allowed(host.as_deref(), port) {
-        Reply::error(
-            403,
-            &format!("this server answers requests for 127.0.0.1:{port} or localhost:{port} only"),
-        )
-    } else {
-        let mut body = Vec::new();
-        let read = rq
-            .as_reader()
-            .take(api::MAX_BODY as u64 + 1)
-            .read_to_end(&mut body);
-        match read {
-            Err(e) => Reply::error(400, &format!("cannot read the request: {e}")),
-            Ok(_) => {
-                let method = rq.method().as_str().to_string();
-                let url = rq.url().to_string();
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    app.handle(&method, &url, &body)
-                }))
-                .unwrap_or_else(|_| Reply::error(500, "internal error"))
+/// Runs computed at once; further runs wait their turn (reads never wait: each connection has
+/// its own thread, and only runs take a turn here).
+pub const RUNS_AT_ONCE: usize = 2;
+/// Runs waiting for their turn; a run beyond these is answered 503 (try again).
+pub const RUNS_WAITING: usize = 32;
+
+/// The turns of runs: at most [`RUNS_AT_ONCE`] computing, [`RUNS_WAITING`] waiting.
+#[derive(Default)]
+struct RunTurns {
+    /// (computing, waiting)
+    counts: Mutex<(usize, usize)>,
+    done: std::sync::Condvar,
+}
+
+/// A run's turn, given back when dropped.
+struct Turn<'a>(&'a RunTurns);
+
+impl Drop for Turn<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut c) = self.0.counts.lock() {
+            c.0 -= 1;
+        }
+        self.0.done.notify_all();
+    }
+}
+
+impl RunTurns {
+    /// Waits for a turn; `Err` with the answer when the queue is full, the server stops or the
+    /// client has gone.
+    fn take(&self, gone: &dyn Fn() -> bool) -> Result<Turn<'_>, Reply> {
+        let busy = || {
+            Reply::error(
+                503,
+                &format!(
+                    "the server is busy with {} runs; try again in a moment",
+                    RUNS_AT_ONCE + RUNS_WAITING
+                ),
+            )
+        };
+        let mut c = self.counts.lock().map_err(|_| busy())?;
+        if c.0 < RUNS_AT_ONCE {
+            c.0 += 1;
+            return Ok(Turn(self));
+        }
+        if c.1 >= RUNS_WAITING {
+            return Err(busy());
+        }
+        c.1 += 1;
+        loop {
+            c = match self.done.wait_timeout(c, Duration::from_millis(50)) {
+                Ok((c, _)) => c,
+                Err(_) => return Err(busy()),
+            };
+            if c.0 < RUNS_AT_ONCE {
+                c.1 -= 1;
+                c.0 += 1;
+                return Ok(Turn(self));
+            }
+            if gone() || crate::job::interrupt::interrupted() {
+                c.1 -= 1;
+                return Err(Reply::error(409, "the client has gone"));
             }
         }
-    };
-    let head = rq.method() == &tiny_http::Method::Head;
-    let mut resp = tiny_http::Response::from_data(if head { Vec::new() } else { reply.body })
-        .with_status_code(reply.status);
-    for (k, v) in [
-        ("Content-Type", reply.content_type),
-        ("Cache-Control", "no-store"),
-        ("X-Content-Type-Options", "nosniff"),
-        (
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-        ),
-    ] {
-        if let Ok(h) = tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()) {
-            resp.add_header(h);
+    }
+}
+
+/// The server's answers over HTTP: the checks of the network (host, origin, content type), the
+/// turns of runs, then [`App`].
+struct Site {
+    app: Arc<App>,
+    /// listening on a loopback address (then only requests for this computer's names)
+    loopback: bool,
+    port: u16,
+    runs: RunTurns,
+}
+
+/// Whether a request's `Origin` (when it has one) is the server's own: the page this server
+/// sent, as the browser names it (`http://` and the request's Host). A page of another site
+/// (or a sandboxed one, `null`) is refused, so it cannot make this server compute.
+fn origin_allowed(origin: Option<&str>, host: Option<&str>) -> bool {
+    match (origin, host) {
+        (None, _) => true,
+        (Some(o), Some(h)) => o.eq_ignore_ascii_case(&format!("http://{h}")),
+        (Some(_), None) => false,
+    }
+}
+
+/// Whether a `Content-Type` is JSON (`application/json`, parameters allowed).
+fn is_json(content_type: Option<&str>) -> bool {
+    content_type.is_some_and(|t| {
+        t.split(';')
+            .next()
+            .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+    })
+}
+
+impl Site {
+    fn reply(&self, x: &http::Exchange) -> Reply {
+        let rq = x.request;
+        let host = rq.header("Host");
+        if self.loopback && !host_allowed(host, self.port) {
+            let port = self.port;
+            return Reply::error(
+                403,
+                &format!(
+                    "this server answers requests for 127.0.0.1:{port} or localhost:{port} only"
+                ),
+            );
+        }
+        if !origin_allowed(rq.header("Origin"), host) {
+            return Reply::error(
+                403,
+                "this server answers its own page only (the request came from another site)",
+            );
+        }
+        let path = rq.target.split(['?', '#']).next().unwrap_or("");
+        if rq.method == "POST" && path == "/api/run" {
+            if !is_json(rq.header("Content-Type")) {
+                return Reply::error(415, "POST /api/run: send Content-Type: application/json");
+            }
+            let gone = || x.client_gone();
+            let _turn = match self.runs.take(&gone) {
+                Ok(t) => t,
+                Err(r) => return r,
+            };
+            return self
+                .app
+                .handle_until(&rq.method, &rq.target, &rq.body, &gone);
+        }
+        self.app.handle(&rq.method, &rq.target, &rq.body)
+    }
+}
+
+impl http::Handler for Site {
+    fn answer(&self, x: &http::Exchange) -> http::Response {
+        let reply = self.reply(x);
+        let mut headers: Vec<(&'static str, String)> = vec![
+            ("Content-Type", reply.content_type.into()),
+            ("Cache-Control", "no-store".into()),
+            ("X-Content-Type-Options", "nosniff".into()),
+            (
+                "Content-Security-Policy",
+                "default-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'".into(),
+            ),
+        ];
+        if reply.status == 503 {
+            headers.push(("Retry-After", "1".into()));
+        }
+        http::Response {
+            status: reply.status,
+            headers,
+            body: reply.body,
         }
     }
-    // a page that went away is not an error of the server
-    let _ = rq.respond(resp);
 }
 
 fn open_browser(url: &str) {
@@ -627,11 +747,8 @@ fn open_browser(url: &str) {
     }
 }
 
-/// Handler threads: requests being answered at once (further ones wait in the listener).
-pub const HANDLERS: usize = 4;
-
 /// Runs the classroom server until Ctrl-C: prints its address on standard output, then
-/// answers requests.
+/// answers requests. Returns when interrupted (the command then exits with code 130).
 pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
     let app = Arc::new(App::load(
         &args.lessons,
@@ -640,12 +757,15 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
         args.seed,
         args.threads,
     )?);
-    let server = tiny_http::Server::http((args.host.as_str(), args.port))
+    let limits = http::Limits {
+        max_body: api::MAX_BODY,
+        ..http::LIMITS
+    };
+    let server = http::Server::bind((args.host.as_str(), args.port), limits)
         .map_err(|e| ServeError(format!("cannot listen on {}:{}: {e}", args.host, args.port)))?;
     let addr = server
-        .server_addr()
-        .to_ip()
-        .ok_or_else(|| ServeError("the server has no IP address".into()))?;
+        .local_addr()
+        .map_err(|e| ServeError(format!("the server has no address: {e}")))?;
     let loopback = addr.ip().is_loopback();
     let url = format!("http://{addr}/");
     println!("partnersim serve: {url} (Ctrl-C to stop)");
@@ -659,29 +779,21 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
     if args.open {
         open_browser(&url);
     }
-    let server = Arc::new(server);
-    let port = addr.port();
-    let workers: Vec<_> = (0..HANDLERS)
-        .map(|_| {
-            let (server, app) = (server.clone(), app.clone());
-            std::thread::spawn(move || loop {
-                if crate::job::interrupt::interrupted() {
-                    break;
-                }
-                match server.recv_timeout(Duration::from_millis(250)) {
-                    Ok(Some(rq)) => respond(&app, rq, loopback, port),
-                    Ok(None) => {}
-                    Err(e) => {
-                        eprintln!("partnersim serve: {e}");
-                        break;
-                    }
-                }
-            })
-        })
-        .collect();
-    for w in workers {
-        let _ = w.join();
-    }
+    let site = Arc::new(Site {
+        app,
+        loopback,
+        port: addr.port(),
+        runs: RunTurns::default(),
+    });
+    // Ctrl-C sets a flag; this thread sees it and wakes the listener
+    std::thread::spawn(move || loop {
+        if crate::job::interrupt::interrupted() {
+            http::wake(addr);
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    });
+    server.run(site, &crate::job::interrupt::interrupted);
     eprintln!("partnersim serve: stopped");
     Ok(())
 }
