@@ -323,7 +323,7 @@ fn evict_idlest(slots: &[Arc<Slot>], limits: &Limits, peer: Option<IpAddr>) -> b
         .iter()
         .filter(|s| peer.is_none_or(|p| s.peer == p))
         .filter_map(|s| s.idle_for().map(|d| (d, s)))
-        .filter(|(d, _)| *d >= limits.evict_after)
+        .filter(|(d, s)| *d >= limits.evict_after && !has_pending(&s.stream))
         .max_by_key(|(d, _)| *d);
     let Some((_, s)) = idlest else {
         return false;
@@ -337,6 +337,32 @@ fn evict_idlest(slots: &[Arc<Slot>], limits: &Limits, peer: Option<IpAddr>) -> b
     } else {
         false
     }
+}
+
+/// Whether bytes of a request wait in the socket (unread yet by its connection thread, which
+/// may just not have been scheduled): such a connection is not idle and is never evicted.
+#[cfg(unix)]
+fn has_pending(stream: &TcpStream) -> bool {
+    use std::os::fd::AsRawFd;
+    let mut b = [0u8; 1];
+    // SAFETY: `recv` writes at most one byte into `b`, which lives across the call; the file
+    // descriptor is open for as long as `stream` is borrowed. MSG_PEEK leaves the byte in the
+    // socket and MSG_DONTWAIT never blocks, whatever the socket's mode.
+    let n = unsafe {
+        libc::recv(
+            stream.as_raw_fd(),
+            b.as_mut_ptr().cast(),
+            1,
+            libc::MSG_PEEK | libc::MSG_DONTWAIT,
+        )
+    };
+    n > 0
+}
+
+/// Elsewhere, an idle connection is taken to be idle.
+#[cfg(not(unix))]
+fn has_pending(_stream: &TcpStream) -> bool {
+    false
 }
 
 /// A running server: its address, and a way to know how many connections it holds.
@@ -836,6 +862,88 @@ mod tests {
             Err(ReadError::Answer(431, _)) => {}
             other => panic!("{other:?}"),
         }
+    }
+
+    /// A connected pair: (the server's end, the client's end).
+    fn pair(l: &TcpListener) -> (TcpStream, TcpStream) {
+        let c = TcpStream::connect(l.local_addr().unwrap()).unwrap();
+        let (s, _) = l.accept().unwrap();
+        (s, c)
+    }
+
+    #[test]
+    fn one_address_other_than_this_computer_holds_few_connections() {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let limits = Limits {
+            max_connections: 8,
+            max_per_peer: 2,
+            evict_after: Duration::from_secs(3600),
+            admit_wait: Duration::ZERO,
+            ..LIMITS
+        };
+        let r = Registry::default();
+        let laptop: IpAddr = [10, 0, 0, 7].into();
+        let here: IpAddr = [127, 0, 0, 1].into();
+        let conns: Vec<_> = (0..6).map(|_| pair(&l)).collect();
+        assert!(r.admit(&conns[0].0, laptop, &limits, &|| false).is_ok());
+        assert!(r.admit(&conns[1].0, laptop, &limits, &|| false).is_ok());
+        match r.admit(&conns[2].0, laptop, &limits, &|| false) {
+            Err(Refused::Busy(m)) => {
+                assert!(m.contains("too many connections from 10.0.0.7"), "{m}")
+            }
+            _ => panic!("a third connection from one address is admitted"),
+        }
+        for c in &conns[3..] {
+            assert!(r.admit(&c.0, here, &limits, &|| false).is_ok());
+        }
+        assert_eq!(r.count(), 5);
+    }
+
+    #[test]
+    fn a_full_server_closes_its_longest_idle_connection_for_a_new_one() {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let limits = Limits {
+            max_connections: 2,
+            evict_after: Duration::ZERO,
+            admit_wait: Duration::from_secs(5),
+            ..LIMITS
+        };
+        let r = Arc::new(Registry::default());
+        let here: IpAddr = [127, 0, 0, 1].into();
+        let (a, mut a_client) = pair(&l);
+        let (b, mut b_client) = pair(&l);
+        let (c, _c_client) = pair(&l);
+        let sa = r.admit(&a, here, &limits, &|| false).ok().unwrap();
+        std::thread::sleep(Duration::from_millis(20));
+        let sb = r.admit(&b, here, &limits, &|| false).ok().unwrap();
+        // the longest idle has a request waiting (its thread has not read it yet): not idle
+        a_client.write_all(b"GET / HTTP/1.1\r\n").unwrap();
+        std::thread::sleep(Duration::from_millis(50));
+        // the connection threads, played here: leave when evicted
+        let watcher = {
+            let (r, sa, sb) = (r.clone(), sa.clone(), sb.clone());
+            std::thread::spawn(move || {
+                for _ in 0..500 {
+                    for s in [&sa, &sb] {
+                        if s.state.load(Ordering::SeqCst) == EVICTED {
+                            r.release(s);
+                            return Some(Arc::ptr_eq(s, &sb));
+                        }
+                    }
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                None
+            })
+        };
+        assert!(r.admit(&c, here, &limits, &|| false).is_ok());
+        assert_eq!(watcher.join().unwrap(), Some(true), "b is the one evicted");
+        // b's client sees its connection closed
+        b_client
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .unwrap();
+        assert_eq!(b_client.read(&mut [0u8; 8]).unwrap(), 0);
+        assert_eq!(sa.state.load(Ordering::SeqCst), IDLE);
+        assert_eq!(r.count(), 2);
     }
 
     #[test]
