@@ -383,7 +383,8 @@ fn reads_do_not_wait_for_runs() {
     // waiting (nothing to read yet)
     let mut busy = 0;
     for mut s in runs {
-        s.set_read_timeout(Some(Duration::from_millis(200))).unwrap();
+        s.set_read_timeout(Some(Duration::from_millis(200)))
+            .unwrap();
         let mut out = Vec::new();
         let _ = s.read_to_end(&mut out);
         let out = String::from_utf8_lossy(&out);

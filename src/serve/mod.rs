@@ -11,14 +11,20 @@
 //! differences it reports are paired), and answers with per-month bands and summaries. The
 //! page draws them as inline SVG with the baseline always drawn beside.
 //!
-//! The HTTP server is `tiny_http` (small and synchronous: a few handler threads take requests
-//! from one listener). It binds to 127.0.0.1 unless told otherwise, refuses requests addressed to
-//! another host name then (DNS rebinding), answers bad requests with 400 and the command line's
-//! message, limits the work one request can ask for ([`api::MAX_WORK`]), cancels a page's
-//! older run when the page sends a newer one, and turns a failure of the model into a 500
-//! answer rather than a crash.
+//! The HTTP layer is [`http`], a small HTTP/1.1 server on `std::net` that bounds what any client
+//! can hold (connections, threads, time, header and body bytes: [`http::LIMITS`]). Over it, this
+//! module binds to 127.0.0.1 unless told otherwise and then refuses requests addressed to
+//! another host name (DNS rebinding); refuses a request whose `Origin` is not the server's own
+//! (403: another site's page cannot make it compute) and a run not sent as
+//! `application/json` (415); gives runs their turns ([`RUNS_AT_ONCE`] computing,
+//! [`RUNS_WAITING`] waiting, then 503) while reads (the page, its files, the lessons) are
+//! answered at once on their own connection threads; stops a run when its client has gone (or
+//! when the page sends a newer one); answers bad requests with 400 and the command line's
+//! message; limits the work one request can ask for ([`api::MAX_WORK`]); and turns a failure of
+//! the model into a 500 answer rather than a crash. Ctrl-C stops it (exit code 130).
 //!
-//! [`serve`] is the entry point; [`App`] answers requests without any network, for tests.
+//! [`serve`] is the entry point; [`App`] answers requests without any network, for tests
+//! ([`App::handle_until`] is the same with a way to learn that the client has gone).
 
 pub mod api;
 pub mod engine;
