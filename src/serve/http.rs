@@ -311,6 +311,7 @@ impl Registry {
         self.freed.notify_all();
     }
 
+    #[cfg(test)]
     fn count(&self) -> usize {
         self.slots.lock().map(|s| s.len()).unwrap_or(0)
     }
@@ -365,7 +366,7 @@ fn has_pending(_stream: &TcpStream) -> bool {
     false
 }
 
-/// A running server: its address, and a way to know how many connections it holds.
+/// A server: its listener, its limits and the connections it holds.
 pub struct Server {
     listener: TcpListener,
     limits: Limits,
@@ -385,11 +386,6 @@ impl Server {
     /// The address listened on.
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
         self.listener.local_addr()
-    }
-
-    /// Connections held now.
-    pub fn connections(&self) -> usize {
-        self.registry.count()
     }
 
     /// Accepts and answers connections until `stop` says so (it is asked after every
