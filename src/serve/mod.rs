@@ -817,4 +817,25 @@ mod tests {
         assert!(!host_allowed(Some("127.0.0.1:9090"), 8080));
         assert!(!host_allowed(None, 8080));
     }
+
+    #[test]
+    fn only_this_servers_page_and_json_may_ask_for_runs() {
+        let host = Some("127.0.0.1:8080");
+        assert!(origin_allowed(None, host));
+        assert!(origin_allowed(Some("http://127.0.0.1:8080"), host));
+        assert!(origin_allowed(
+            Some("HTTP://LocalHost:8080"),
+            Some("localhost:8080")
+        ));
+        assert!(!origin_allowed(Some("http://evil.example"), host));
+        assert!(!origin_allowed(Some("http://127.0.0.1:9090"), host));
+        assert!(!origin_allowed(Some("https://127.0.0.1:8080"), host));
+        assert!(!origin_allowed(Some("null"), host));
+        assert!(!origin_allowed(Some("http://127.0.0.1:8080"), None));
+        assert!(is_json(Some("application/json")));
+        assert!(is_json(Some("Application/JSON; charset=utf-8")));
+        assert!(!is_json(Some("text/plain")));
+        assert!(!is_json(Some("application/jsonp")));
+        assert!(!is_json(None));
+    }
 }
