@@ -154,9 +154,9 @@ fn build_registry() -> Vec<ParamSpec> {
           "Teaching calendar: every funder on the April fiscal year with sector-wide calls, so all renewals fall in the same months.",
           "assumption (for teaching; real fiscal years differ by level, see funders.*.fiscal_year_start_month)"),
         // ---------------------------------------------------------------- newcomers
-        p("newcomers.arrivals_per_month", Float, "persons per month", 900.0, 0.0, 1.0e6,
+        p("newcomers.arrivals_per_month", Float, "persons per month", 2000.0, 0.0, 1.0e6,
           "Newcomer arrivals in the region in month 0, before trend, noise and surges.",
-          "assumption: ~10.8k a year, about 2% of Canada's 472k (2023) admissions"),
+          "CIMM 43-1: IRCC funds about 500 organizations for about 300k admissions outside Quebec (2019), 600 arrivals per organization-year; 40 ISOs x 600 = 24k a year (the region's size is an assumption; ISOs scale with it)"),
         p("newcomers.arrival_trend_per_year", Float, "share per year", 0.04, -0.5, 1.0,
           "Compound growth of arrivals per year.",
           "IRCC annual reports: 341k (2019) to 484k (2024), +7%/yr with the 2020 dip; 4% assumed for the long run"),

@@ -627,7 +627,10 @@ mod tests {
         assert!((p.cumulative(d) - 1.0).abs() < 1e-12);
         let h = c.need_halflife_months;
         assert!((p.ratio.powf(h) - 0.5).abs() < 1e-12);
-        assert!(p.cumulative(12) > 12.0 / d as f64, "need must be front-loaded");
+        assert!(
+            p.cumulative(12) > 12.0 / d as f64,
+            "need must be front-loaded"
+        );
     }
 
     #[test]
@@ -652,7 +655,10 @@ mod tests {
         let (few, _) = reached(1000.0);
         let (many, _) = reached(100_000.0);
         assert_eq!(none, 0.0);
-        assert!(0.0 < few && few < many && many <= users + 1e-9, "{few} {many} {users}");
+        assert!(
+            0.0 < few && few < many && many <= users + 1e-9,
+            "{few} {many} {users}"
+        );
     }
 
     #[test]
