@@ -149,8 +149,8 @@ metrics! {
         => "Staff time on administration", Lower, Points, Detail;
     ReportingShare: "reporting_share", "share of staff hours", Total, "Funder reporting alone / staff hours (summary: over all hours of the run)."
         => "Staff time on funder reporting", Lower, Points, Detail;
-    ClientsServed: "clients_served", "client-months per month", Mean, "Clients counted (service hours / depth), the output funders see."
-        => "Clients served", Higher, Amount, Headline;
+    ClientsServed: "clients_served", "client-months per month", Mean, "Client-months counted (service hours / depth), the output funders see: deeper service counts fewer client-months for the same hours, so this measures contacts, not people (see unique_clients)."
+        => "Client-months counted", Higher, Amount, Detail;
     UnmetNeedShare: "unmet_need_share", "share", Total, "Need not met: 1 - hours served / new need in the month, floored at 0 (summary: 1 - served / (waiting at month 0 + need arisen) over the run)."
         => "Newcomer need left unmet", Lower, Points, Headline;
     IntegrationIndex: "integration_index", "index 0-1", Mean, "Long-term integration of the cohort leaving the followed window this month: 1 - exp(-(effective hours inside the eligibility window + weight x effective hours after it) per person / scale)."
@@ -176,7 +176,7 @@ metrics! {
     WaitingNeedHours: "waiting_need_hours", "hours", Mean, "Need waiting for service at the end of the month."
         => "Need waiting for service", Lower, Amount, Detail;
     ServiceHours: "service_hours", "hours per month", Mean, "Frontline service hours delivered, adjusted for productivity."
-        => "Service hours delivered", Higher, Amount, Detail;
+        => "Service hours delivered", Higher, Amount, Headline;
     StaffTotal: "staff_total", "staff", Mean, "Staff employed by operating ISOs."
         => "Staff employed", Neither, Amount, Detail;
     RevenueFederal: "revenue_federal", "CAD per month", Mean, "Payments received from the federal funder."
@@ -229,7 +229,7 @@ metrics! {
         => "Federal cost per client", Neither, Amount, Detail;
     FederalOversightHours: "federal_oversight_hours", "hours per month", Mean, "Hours the federal funder's staff spend carrying files (more with micromanagement), reading formal reports and reviewing proposals."
         => "Federal oversight hours", Neither, Amount, Detail;
-    FederalReallocatedShare: "federal_reallocated_per_year", "budgets per year", Total, "Money the federal funder put to a decision at calls and intakes, as a share of its budget (summary: per year; 1 = the whole budget re-decided every year)."
+    FederalReallocatedShare: "federal_reallocated_per_year", "budgets per year", Total, "Monthly value of the agreements the federal funder awarded at calls and intakes (renewals and first awards, to ISOs and alternative applicants) x 12 / its monthly budget: the share of its budget re-decided per year (summary: over the run; 1 = every agreement decided anew each year, 0.2 = five-year agreements)."
         => "Federal budget re-decided per year", Neither, Amount, Detail;
     FederalReports: "federal_reports", "reports per month", Mean, "Formal reports the federal funder receives from ISOs."
         => "Federal reports received", Neither, Amount, Detail;
@@ -237,7 +237,7 @@ metrics! {
         => "Provincial cost per client", Neither, Amount, Detail;
     ProvincialOversightHours: "provincial_oversight_hours", "hours per month", Mean, "Hours the provincial funder's staff spend carrying files (more with micromanagement), reading formal reports and reviewing proposals."
         => "Provincial oversight hours", Neither, Amount, Detail;
-    ProvincialReallocatedShare: "provincial_reallocated_per_year", "budgets per year", Total, "Money the provincial funder put to a decision at calls and intakes, as a share of its budget (summary: per year; 1 = the whole budget re-decided every year)."
+    ProvincialReallocatedShare: "provincial_reallocated_per_year", "budgets per year", Total, "Monthly value of the agreements the provincial funder awarded at calls and intakes (renewals and first awards, to ISOs and alternative applicants) x 12 / its monthly budget: the share of its budget re-decided per year (summary: over the run; 1 = every agreement decided anew each year, 0.2 = five-year agreements)."
         => "Provincial budget re-decided per year", Neither, Amount, Detail;
     ProvincialReports: "provincial_reports", "reports per month", Mean, "Formal reports the provincial funder receives from ISOs."
         => "Provincial reports received", Neither, Amount, Detail;
@@ -245,7 +245,7 @@ metrics! {
         => "Municipal cost per client", Neither, Amount, Detail;
     MunicipalOversightHours: "municipal_oversight_hours", "hours per month", Mean, "Hours the municipal funder's staff spend carrying files (more with micromanagement), reading formal reports and reviewing proposals."
         => "Municipal oversight hours", Neither, Amount, Detail;
-    MunicipalReallocatedShare: "municipal_reallocated_per_year", "budgets per year", Total, "Money the municipal funder put to a decision at calls and intakes, as a share of its budget (summary: per year; 1 = the whole budget re-decided every year)."
+    MunicipalReallocatedShare: "municipal_reallocated_per_year", "budgets per year", Total, "Monthly value of the agreements the municipal funder awarded at calls and intakes (renewals and first awards, to ISOs and alternative applicants) x 12 / its monthly budget: the share of its budget re-decided per year (summary: over the run; 1 = every agreement decided anew each year, 0.2 = five-year agreements)."
         => "Municipal budget re-decided per year", Neither, Amount, Detail;
     MunicipalReports: "municipal_reports", "reports per month", Mean, "Formal reports the municipal funder receives from ISOs."
         => "Municipal reports received", Neither, Amount, Detail;
@@ -253,7 +253,7 @@ metrics! {
         => "Foundation cost per client", Neither, Amount, Detail;
     FoundationOversightHours: "foundation_oversight_hours", "hours per month", Mean, "Hours the foundation funder's staff spend carrying files (more with micromanagement), reading formal reports and reviewing proposals."
         => "Foundation oversight hours", Neither, Amount, Detail;
-    FoundationReallocatedShare: "foundation_reallocated_per_year", "budgets per year", Total, "Money the foundation funder put to a decision at calls and intakes, as a share of its budget (summary: per year; 1 = the whole budget re-decided every year)."
+    FoundationReallocatedShare: "foundation_reallocated_per_year", "budgets per year", Total, "Monthly value of the agreements the foundation funder awarded at calls and intakes (renewals and first awards, to ISOs and alternative applicants) x 12 / its monthly budget: the share of its budget re-decided per year (summary: over the run; 1 = every agreement decided anew each year, 0.2 = five-year agreements)."
         => "Foundation budget re-decided per year", Neither, Amount, Detail;
     FoundationReports: "foundation_reports", "reports per month", Mean, "Formal reports the foundation funder receives from ISOs."
         => "Foundation reports received", Neither, Amount, Detail;
@@ -271,6 +271,8 @@ metrics! {
         => "Government agreement years paid late", Lower, Points, Detail;
     Late61To90DaysShare: "late_61_90_days_share", "share", Total, "Late government agreement years whose payments came more than 60 and at most 90 days late / late government agreement years (summary: over the run)."
         => "Late payments 61 to 90 days late", Lower, Points, Detail;
+    UniqueClients: "unique_clients", "clients per year", Mean, "Newcomers served by an ISO at least once in the last twelve months (unique clients, as IRCC counts them; ODD 7.2): per cohort, clients x (1 - product over the months of (1 - client-months / clients)) (summary: mean over months)."
+        => "Newcomers served in a year", Higher, Amount, Headline;
 }
 
 /// Number of metrics in a record.

@@ -278,7 +278,6 @@ impl Model<'_> {
         let n = self.isos.len();
         let budget = self.funders[f].budget;
         let available = (budget - committed).max(0.0);
-        self.facts.decided[f] += available;
         let perf_mean = self.perf_mean(f);
         let markup = 1.0 + cfg.iso.ask_markup_share;
         // A renewal asks for the agreement's value grown by the markup for each year it ran;
@@ -382,6 +381,8 @@ impl Model<'_> {
             r.applied = t;
             r.decision_month = t + delay;
         }
+        // money put to a decision: the monthly value of every agreement awarded
+        self.facts.decided[f] += available - remaining;
         (approved, applicants)
     }
 

@@ -700,7 +700,16 @@ impl<'a> Model<'a> {
         }
         // 7c. Other providers serve what need remains.
         self.facts.other_hours = self.other_provider_service(pools, &mut served);
-        self.cohorts.serve(&cfg.newcomers, pools, served);
+        // client-months ISOs count this month (hours / depth), spread over the cohorts served
+        let clients: f64 = self
+            .isos
+            .iter()
+            .zip(&self.served)
+            .filter(|(iso, _)| iso.alive)
+            .map(|(iso, &h)| ratio(h, iso.depth))
+            .sum();
+        self.cohorts
+            .serve(&cfg.newcomers, pools, served, clients, self.t);
         let served_hours = served.eligible + served.beyond;
         self.facts.unmet_need = if pools.new_need > 0.0 {
             (1.0 - served_hours / pools.new_need).clamp(0.0, 1.0)

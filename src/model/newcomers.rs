@@ -2,23 +2,45 @@
 //! the integration outcome; and the allocation of ISO service hours to need.
 //!
 //! Cohorts are kept by month of arrival in a ring of `need_duration_months`
-//! slots. The allocation in [`allocate_service`] serves each ISO's own
+//! slots. A share `uptake_share` of each cohort are clients: only they have need, which is
+//! highest on arrival and halves every `need_halflife_months` ([`need_profile`]). Each cohort
+//! also keeps, for the last twelve months, how likely one of its clients was to be reached in
+//! each month, from which [`Cohorts::unique_clients`] counts the clients reached in a year. The allocation in [`allocate_service`] serves each ISO's own
 //! catchment; [`refer`] then lets members of a local partnership route unmet
 //! need to members with spare capacity.
 
 use super::config::{Config, NewcomersCfg};
 
 /// One arrival cohort.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct Cohort {
     /// persons in the cohort
     pub persons: f64,
+    /// clients in the cohort: persons who use settlement services (`uptake_share` at arrival)
+    pub users: f64,
+    /// probability that one client was not reached, for each of the last twelve months (slot:
+    /// model month modulo 12; 1 = nobody reached)
+    pub missed: [f64; 12],
     /// need hours waiting for service
     pub waiting: f64,
     /// effective service hours received inside the eligibility window (settlement)
     pub effective: f64,
     /// effective service hours received after the eligibility window (long-term integration)
     pub effective_late: f64,
+}
+
+impl Default for Cohort {
+    /// An empty cohort: nobody in it, nobody reached.
+    fn default() -> Cohort {
+        Cohort {
+            persons: 0.0,
+            users: 0.0,
+            missed: [1.0; 12],
+            waiting: 0.0,
+            effective: 0.0,
+            effective_late: 0.0,
+        }
+    }
 }
 
 /// All cohorts followed, newest first by age.
@@ -56,27 +78,35 @@ impl Cohorts {
     /// first month's trend level), with `initial_met_share` of their past need met.
     pub fn new(c: &NewcomersCfg, arrivals: f64) -> Cohorts {
         let d = c.need_duration_months.max(1) as usize;
-        let per_month_need = c.need_hours_per_person / d as f64;
+        let profile = NeedProfile::new(c);
         let mut ring = vec![Cohort::default(); d];
         let mut persons_in = 0.0;
         let mut need_total = 0.0;
         let growth = (1.0 + c.arrival_trend_per_year).max(1e-9).powf(1.0 / 12.0);
-        let window = c.eligibility_window_months as f64;
+        let window = (c.eligibility_window_months as usize).min(d);
+        let stock_months = if c.abandonment_share_per_month > 0.0 {
+            1.0 / c.abandonment_share_per_month
+        } else {
+            f64::INFINITY
+        };
         for (age, slot) in ring.iter_mut().enumerate() {
             // age 0 is the head (index 0 at start): arrived `age + 1` months before month 0
             let persons = arrivals / growth.powi(age as i32 + 1);
-            let months_of_need = (age + 1) as f64;
-            // need that arose inside the window and after it
-            let early = persons * per_month_need * months_of_need.min(window);
-            let late = persons * per_month_need * (months_of_need - window).max(0.0);
-            let stock_months = months_of_need.min(if c.abandonment_share_per_month > 0.0 {
-                1.0 / c.abandonment_share_per_month
-            } else {
-                months_of_need
-            });
-            let waiting = persons * per_month_need * (1.0 - c.initial_met_share) * stock_months;
+            let users = persons * c.uptake_share;
+            let need = users * c.need_hours_per_client;
+            // need that arose inside the window and after it, over the ages already lived
+            let lived = age + 1;
+            let early = need * profile.cumulative(lived.min(window));
+            let late = need * (profile.cumulative(lived) - profile.cumulative(window)).max(0.0);
+            // waiting: the need of the last months lived, as many as need waits on average
+            let recent = (lived as f64).min(stock_months);
+            let waiting = need
+                * (profile.cumulative(lived) - profile.cumulative_f(lived as f64 - recent))
+                * (1.0 - c.initial_met_share);
             *slot = Cohort {
                 persons,
+                users,
+                missed: [1.0; 12],
                 waiting,
                 effective: early * c.initial_met_share,
                 effective_late: late * c.initial_met_share,
@@ -137,22 +167,23 @@ impl Cohorts {
         self.exit_integration = long_term_integration(&old, c);
         self.ring[self.head] = Cohort {
             persons: arrivals,
-            waiting: 0.0,
-            effective: 0.0,
-            effective_late: 0.0,
+            users: arrivals * c.uptake_share,
+            ..Cohort::default()
         };
         self.persons_in += arrivals;
-        let per_month = c.need_hours_per_person / d as f64;
+        let profile = NeedProfile::new(c);
         let keep = 1.0 - c.abandonment_share_per_month;
         let window = c.eligibility_window_months as usize;
         let mut pools = NeedPools::default();
         let mut i = self.head;
+        let mut w = profile.first;
         for age in 0..d {
             let co = &mut self.ring[i];
             i = if i == 0 { d - 1 } else { i - 1 };
             let lost = co.waiting * (1.0 - keep);
             self.abandoned_total += lost;
-            let new = co.persons * per_month;
+            let new = co.users * c.need_hours_per_client * w;
+            w *= profile.ratio;
             self.need_total += new;
             pools.new_need += new;
             co.waiting = co.waiting * keep + new;
@@ -167,8 +198,23 @@ impl Cohorts {
 
     /// Applies the month's service: `served_*` hours leave the waiting stocks in proportion,
     /// and `effective_*` hours are credited to the same cohorts.
-    pub fn serve(&mut self, c: &NewcomersCfg, pools: NeedPools, served: Served) {
+    ///
+    /// `clients` is the month's client-months counted by ISOs and `month` the model month: a
+    /// cohort served `s` of the month's `h` hours had `clients * s / h` client-months, spread
+    /// over its clients at random (each of its clients reached with probability
+    /// `min(1, client-months / clients)`), which [`Cohorts::unique_clients`] accumulates.
+    pub fn serve(
+        &mut self,
+        c: &NewcomersCfg,
+        pools: NeedPools,
+        served: Served,
+        clients: f64,
+        month: u32,
+    ) {
         let d = self.ring.len();
+        let slot = (month % 12) as usize;
+        let hours = served.eligible + served.beyond;
+        let per_hour = if hours > 0.0 { clients / hours } else { 0.0 };
         let window = c.eligibility_window_months as usize;
         let fe = if pools.eligible > 0.0 {
             (served.eligible / pools.eligible).min(1.0)
@@ -194,18 +240,34 @@ impl Cohorts {
         for age in 0..d {
             let co = &mut self.ring[i];
             i = if i == 0 { d - 1 } else { i - 1 };
-            if age < window {
+            let s = if age < window {
                 let s = co.waiting * fe;
-                co.waiting -= s;
                 co.effective += s * qe;
-                self.served_total += s;
+                s
             } else {
                 let s = co.waiting * fb;
-                co.waiting -= s;
                 co.effective_late += s * qb;
-                self.served_total += s;
-            }
+                s
+            };
+            co.waiting -= s;
+            self.served_total += s;
+            let reach = if co.users > 0.0 {
+                (s * per_hour / co.users).min(1.0)
+            } else {
+                0.0
+            };
+            co.missed[slot] = 1.0 - reach;
         }
+    }
+
+    /// Clients reached at least once in the last twelve months (unique clients in a year, as
+    /// IRCC counts them): over cohorts, clients × (1 − ∏ months (1 − reach)). Cohorts that left
+    /// the followed window are no longer counted.
+    pub fn unique_clients(&self) -> f64 {
+        self.ring
+            .iter()
+            .map(|co| co.users * (1.0 - co.missed.iter().product::<f64>()))
+            .sum()
     }
 
     /// Long-term integration of the cohort that left the followed window this month (§7.2):
@@ -220,15 +282,60 @@ impl Cohorts {
     }
 }
 
+/// A client's need by month since arrival: a share `first` of it in the arrival month, each
+/// later month `ratio` times the one before (`ratio` = 2^(−1 / need_halflife_months)), over
+/// `need_duration_months` months; the shares sum to 1.
+#[derive(Debug, Clone, Copy)]
+pub struct NeedProfile {
+    /// share of the need that arises in the arrival month
+    pub first: f64,
+    /// ratio of one month's share to the previous month's
+    pub ratio: f64,
+    months: usize,
+}
+
+impl NeedProfile {
+    /// The profile of `c`.
+    pub fn new(c: &NewcomersCfg) -> NeedProfile {
+        let d = c.need_duration_months.max(1) as usize;
+        let ratio = 0.5f64.powf(1.0 / c.need_halflife_months.max(1e-9));
+        let total = if ratio < 1.0 {
+            (1.0 - ratio.powi(d as i32)) / (1.0 - ratio)
+        } else {
+            d as f64
+        };
+        NeedProfile {
+            first: 1.0 / total,
+            ratio,
+            months: d,
+        }
+    }
+
+    /// Share of the need that arises in the first `months` months (ages 0 to months − 1).
+    pub fn cumulative(&self, months: usize) -> f64 {
+        self.cumulative_f(months.min(self.months) as f64)
+    }
+
+    /// [`NeedProfile::cumulative`] for a fractional number of months (0 below 0).
+    pub fn cumulative_f(&self, months: f64) -> f64 {
+        let m = months.clamp(0.0, self.months as f64);
+        if self.ratio < 1.0 {
+            self.first * (1.0 - self.ratio.powf(m)) / (1.0 - self.ratio)
+        } else {
+            self.first * m
+        }
+    }
+}
+
 /// Long-term integration of a cohort that has been followed for its whole need: saturating in
 /// the effective hours it received per person, with hours after the eligibility window
 /// weighted by `long_term_service_weight` (integration is a long-term process, MLH 6.1, 6.3).
 pub fn long_term_integration(co: &Cohort, c: &NewcomersCfg) -> f64 {
-    if co.persons <= 0.0 {
+    if co.users <= 0.0 {
         return 0.0;
     }
     let hours = co.effective + c.long_term_service_weight * co.effective_late;
-    1.0 - (-hours / (co.persons * c.integration_hours_scale)).exp()
+    1.0 - (-hours / (co.users * c.integration_hours_scale)).exp()
 }
 
 /// One ISO's service offer for the month.
@@ -435,7 +542,7 @@ mod tests {
         let mut co = Cohorts::new(&c, c.arrivals_per_month);
         for _ in 0..100 {
             let p = co.advance(&c, 500.0);
-            co.serve(&c, p, Served::default());
+            co.serve(&c, p, Served::default(), 0.0, 0);
         }
         assert_eq!(co.served_total, 0.0);
         let balance = co.need_total - co.abandoned_total - co.waiting();
@@ -503,6 +610,55 @@ mod tests {
         );
         assert!((s.eligible - 50.0).abs() < 1e-9 && (s.beyond - 50.0).abs() < 1e-9);
         assert!((s.effective_eligible - 25.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn the_need_profile_sums_to_one_and_halves_every_half_life() {
+        let c = cfg();
+        let p = NeedProfile::new(&c);
+        let d = c.need_duration_months as usize;
+        let mut w = p.first;
+        let mut sum = 0.0;
+        for _ in 0..d {
+            sum += w;
+            w *= p.ratio;
+        }
+        assert!((sum - 1.0).abs() < 1e-12, "{sum}");
+        assert!((p.cumulative(d) - 1.0).abs() < 1e-12);
+        let h = c.need_halflife_months;
+        assert!((p.ratio.powf(h) - 0.5).abs() < 1e-12);
+        assert!(
+            p.cumulative(12) > 12.0 / d as f64,
+            "need must be front-loaded"
+        );
+    }
+
+    #[test]
+    fn unique_clients_never_exceed_clients_and_grow_with_client_months() {
+        let c = cfg();
+        let reached = |clients: f64| {
+            let mut co = Cohorts::new(&c, c.arrivals_per_month);
+            for t in 0..24 {
+                let p = co.advance(&c, c.arrivals_per_month);
+                let served = Served {
+                    eligible: 0.5 * p.eligible,
+                    beyond: 0.5 * p.beyond,
+                    effective_eligible: 0.5 * p.eligible,
+                    effective_beyond: 0.5 * p.beyond,
+                };
+                co.serve(&c, p, served, clients, t);
+            }
+            let users: f64 = (0..co.len()).map(|a| co.at(a).users).sum();
+            (co.unique_clients(), users)
+        };
+        let (none, users) = reached(0.0);
+        let (few, _) = reached(1000.0);
+        let (many, _) = reached(100_000.0);
+        assert_eq!(none, 0.0);
+        assert!(
+            0.0 < few && few < many && many <= users + 1e-9,
+            "{few} {many} {users}"
+        );
     }
 
     #[test]

@@ -90,6 +90,7 @@ impl Model<'_> {
         rec[M::Arrivals as usize] = f.arrivals;
         rec[M::WaitingNeedHours as usize] = self.cohorts.waiting();
         rec[M::ServiceHours as usize] = f.service_hours;
+        rec[M::UniqueClients as usize] = self.cohorts.unique_clients();
         rec[M::StaffTotal as usize] = staff;
         rec[M::RevenueFederal as usize] = revenue[0];
         rec[M::RevenueProvincial as usize] = revenue[1];

@@ -88,6 +88,8 @@ fn the_same_hours_later_in_life_integrate_at_least_as_well() {
                     effective_eligible: early,
                     effective_beyond: late,
                 },
+                early + late,
+                t,
             );
             if t >= 120 {
                 sum += co.integration_index();

@@ -348,7 +348,7 @@ fn no_arrivals_and_no_need_serves_nobody() {
     // Without arrivals budgets are zero and ISOs close from month 4: closures included.
     let s = baseline_with(&[
         "newcomers.arrivals_per_month=0".into(),
-        "newcomers.need_hours_per_person=0".into(),
+        "newcomers.need_hours_per_client=0".into(),
         "simulation.duration_months=60".into(),
     ]);
     let (cs, sh, arr) = (idx("clients_served"), idx("service_hours"), idx("arrivals"));
