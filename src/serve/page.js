@@ -512,7 +512,7 @@ function renderOrganizations(resp) {
     const x = (k) => (W * (k + 0.5)) / n;
     const ys = (v) => MID - 3 - (MID - 3 - T) * (v / maxStaff);
     const yr = (v) => Bot - (Bot - MID - 3) * (Math.min(Math.max(v, 0), cap) / cap);
-    const s = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': 'Organization ' + (t.index + 1) + ': staff and reserves by month' });
+    const s = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': 'ISO ' + (t.index + 1) + ': staff and reserves by month' });
     s.append(svg('line', { x1: 0, x2: W, y1: MID, y2: MID, stroke: '#ddd' }));
     s.append(svg('line', { x1: 0, x2: W, y1: Bot, y2: Bot, stroke: '#ccc' }));
     const alive = (k) => t.closed === null || (k + 1) * o.every < t.closed;
@@ -538,12 +538,12 @@ function renderOrganizations(resp) {
     const fate = t.closed !== null ? el('b', { class: 'worse' }, 'closed month ' + t.closed) : el('span', {}, 'open');
     const base = t.base_closed !== null ? 'baseline: closed month ' + t.base_closed : 'baseline: open';
     return el('div', { class: 'strip' + (t.closed !== null ? ' closed' : ''), 'data-iso': String(t.index), 'data-closed': t.closed === null ? '' : String(t.closed) },
-      el('div', { class: 'strip-head' }, el('b', {}, 'Organization ' + (t.index + 1)), el('span', { title: 'most staff over the run' }, '≤' + maxStaff + ' staff')),
+      el('div', { class: 'strip-head' }, el('b', {}, 'ISO ' + (t.index + 1)), el('span', { title: 'most staff over the run' }, 'up to ' + maxStaff + ' staff')),
       s,
       el('div', { class: 'strip-foot' }, fate, ' · ' + base));
   });
   box.replaceChildren(
-    el('h3', {}, 'Individual organizations in one run'),
+    el('h3', {}, 'Individual organizations (ISOs) in one run'),
     el('p', { class: 'hint' },
       'Replication ' + (o.replication + 1) + ' of ' + resp.reps + ', ' + scenarioTitle(l, resp.scenario) + (Object.keys(resp.set).length ? ' with levers moved' : '') +
       ': ' + o.isos.length + ' of the ' + o.operating_at_start + ' organizations operating at the start, those that closed first; ' +

@@ -156,6 +156,7 @@ try {
     };
   });
   result.print.overflow = await overflow(page);
+  await page.screenshot({ path: path.join(outDir, 'serve-handout.png'), fullPage: true });
   result.print.pdf = path.join(outDir, 'serve-handout.pdf');
   await page.pdf({ path: result.print.pdf, format: 'A4' });
   await page.emulateMedia({ media: 'screen' });
