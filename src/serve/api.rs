@@ -231,7 +231,7 @@ pub fn organizations(
     let r = trace_isos(run, seed, 0, MAX_TRACE_ISOS);
     let b = trace_isos(base, seed, 0, usize::MAX);
     let every = r.months.div_ceil(MAX_TRACE_POINTS).max(1);
-    let pick = |k: usize| (k as u32 + 1) % every == 0;
+    let pick = |k: usize| (k as u32 + 1).is_multiple_of(every);
     let isos = r
         .isos
         .into_iter()
