@@ -314,6 +314,23 @@ fn classroom_page_answers_a_slider_move_with_the_engines_numbers() {
         assert_eq!(f["overflow"]["count"], 0, "{k}: {}", f["overflow"]);
     }
 
+    // every other lesson, opened with its prediction form showing: a chart's drawing on the
+    // first screen too
+    let others = v["lessons"].as_object().unwrap();
+    assert!(others.len() >= 3, "{} other lessons", others.len());
+    for (slug, f) in others {
+        assert_eq!(f["predicted"], "no", "{slug}");
+        let (top, bottom) = (
+            f["chartTop"].as_f64().unwrap(),
+            f["svgBottom"].as_f64().unwrap(),
+        );
+        assert!(
+            top >= 0.0 && bottom <= 768.0,
+            "{slug}: the first chart's drawing spans {top}..{bottom} of 768 px"
+        );
+        assert_eq!(f["overflow"]["count"], 0, "{slug}: {}", f["overflow"]);
+    }
+
     // the individual organizations: one strip per ISO of the run's first replication, closed
     // where and when the model closes them
     let tr = partnersim::model::trace::trace_isos(

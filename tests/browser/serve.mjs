@@ -181,6 +181,17 @@ try {
     times.push({ responseMs: s.responseMs, wallMs: Date.now() - t });
   }
   result.times = times;
+
+  // every lesson, freshly opened (its prediction form showing): a chart on the first screen
+  result.lessons = {};
+  const slugs = await page.$$eval('nav#lessons button', (bs) => bs.map((e) => e.dataset.lesson));
+  for (const slug of slugs) {
+    if (slug === lesson) continue;
+    await page.click(`nav#lessons button[data-lesson="${slug}"]`);
+    gen = await rendered(page, gen);
+    result.lessons[slug] = await firstScreen(page);
+    result.lessons[slug].predicted = await page.evaluate(() => document.body.dataset.predicted);
+  }
 } finally {
   result.problems = b.problems;
   await b.close();
