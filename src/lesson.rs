@@ -16,6 +16,22 @@
 //! `baseline` names the scenario the others are compared with, and `watch` the metrics (catalogue
 //! names) students are asked to watch. A comparison of the group leads its report with the
 //! watched metrics, and `partnersim serve` charts them.
+//!
+//! Two optional sections serve the classroom page and its hand-out:
+//!
+//! ```text
+//! ## Predict
+//! <!-- predict: survival_rate -->
+//! If every funder paid on time, would survival go up, down or stay the same? By how much?
+//!
+//! ## What to notice
+//! - Survival falls in the months right after a late fiscal-year start.
+//! - Ample reserves carry most organizations through.
+//! ```
+//!
+//! `## Predict` holds the prompt students answer before they move a lever, and its `predict`
+//! line the metric the prediction is about (default: the first watched one); `## What to
+//! notice` a bullet list for the hand-out. Neither is part of the explanation.
 
 use crate::metrics;
 use std::path::Path;
@@ -35,6 +51,84 @@ pub struct Lesson {
     pub baseline: Option<String>,
     /// the metrics named by a `<!-- watch: a, b -->` line, in its order
     pub watch: Vec<String>,
+    /// the prediction prompt (the `## Predict` section), empty when there is none
+    pub predict: String,
+    /// the metric the prediction is about (`<!-- predict: NAME -->`), if named
+    pub predict_metric: Option<String>,
+    /// the items of the `## What to notice` list, in order
+    pub notice: Vec<String>,
+}
+
+/// Which part of about.md a line belongs to.
+#[derive(Clone, Copy, PartialEq)]
+enum Part {
+    Body,
+    Predict,
+    Notice,
+}
+
+impl Lesson {
+    /// The prediction prompt: the `## Predict` section, or a question about the predicted metric.
+    pub fn prediction_prompt(&self) -> String {
+        if !self.predict.is_empty() {
+            return self.predict.clone();
+        }
+        let label = self
+            .prediction_metric()
+            .and_then(metrics::spec)
+            .map_or_else(|| "the result".to_string(), |m| m.label_in_sentence());
+        format!(
+            "When you move a lever or show another scenario, will {label} go up, go down or stay about the same? By how much?"
+        )
+    }
+
+    /// The metric a prediction is about: the one named, else the first watched one.
+    pub fn prediction_metric(&self) -> Option<&str> {
+        self.predict_metric
+            .as_deref()
+            .or(self.watch.first().map(String::as_str))
+    }
+}
+
+/// A scenario's human title and the rest of its description: the description's text before its
+/// first `: ` when that is short (`Thin reserves, late pay: today's conditions` gives `Thin
+/// reserves, late pay`), else the name with spaces for underscores.
+pub fn scenario_title(name: &str, description: &str) -> (String, String) {
+    if let Some((head, rest)) = description.split_once(": ") {
+        let head = head.trim();
+        if !head.is_empty() && head.chars().count() <= 60 && !head.contains('\n') {
+            let rest = rest.trim();
+            let mut c = rest.chars();
+            let rest = match c.next() {
+                Some(a) => a.to_uppercase().chain(c).collect(),
+                None => String::new(),
+            };
+            return (head.to_string(), rest);
+        }
+    }
+    let spaced = name.replace(['_', '-'], " ");
+    let mut c = spaced.chars();
+    let title = match c.next() {
+        Some(a) => a.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    };
+    (title, description.trim().to_string())
+}
+
+/// A metric named in an about.md comment line, checked against the catalogue.
+fn known_metric(file: &str, key: &str, name: &str) -> Result<(), LessonError> {
+    if metrics::spec(name).is_some() {
+        return Ok(());
+    }
+    let hint = crate::tomlfile::did_you_mean(crate::tomlfile::closest(
+        name,
+        metrics::METRICS.iter().map(|m| m.name),
+        0.7,
+    ));
+    Err(LessonError {
+        file: file.to_string(),
+        msg: format!("{key}: `{name}` is not a metric{hint}"),
+    })
 }
 
 /// A problem with an `about.md`.
@@ -66,25 +160,38 @@ pub fn parse(slug: &str, file: &str, text: &str) -> Result<Lesson, LessonError> 
         ..Lesson::default()
     };
     let mut paras: Vec<String> = Vec::new();
+    let mut predict: Vec<String> = Vec::new();
     let mut cur = String::new();
+    let mut part = Part::Body;
+    // ends the paragraph (or list item) being read
+    let flush = |cur: &mut String,
+                 part: Part,
+                 paras: &mut Vec<String>,
+                 predict: &mut Vec<String>,
+                 notice: &mut Vec<String>| {
+        if cur.is_empty() {
+            return;
+        }
+        let p = std::mem::take(cur);
+        match part {
+            Part::Body => paras.push(p),
+            Part::Predict => predict.push(p),
+            Part::Notice => notice.push(p),
+        }
+    };
     for line in text.lines() {
         if let Some(b) = comment(line, "baseline") {
             l.baseline = Some(b.to_string());
             continue;
         }
+        if let Some(p) = comment(line, "predict") {
+            known_metric(file, "predict", p)?;
+            l.predict_metric = Some(p.to_string());
+            continue;
+        }
         if let Some(w) = comment(line, "watch") {
             for name in w.split(',').map(str::trim).filter(|n| !n.is_empty()) {
-                if metrics::spec(name).is_none() {
-                    let hint = crate::tomlfile::did_you_mean(crate::tomlfile::closest(
-                        name,
-                        metrics::METRICS.iter().map(|m| m.name),
-                        0.7,
-                    ));
-                    return Err(LessonError {
-                        file: file.to_string(),
-                        msg: format!("watch: `{name}` is not a metric{hint}"),
-                    });
-                }
+                known_metric(file, "watch", name)?;
                 if !l.watch.iter().any(|x| x == name) {
                     l.watch.push(name.to_string());
                 }
@@ -97,20 +204,43 @@ pub fn parse(slug: &str, file: &str, text: &str) -> Result<Lesson, LessonError> 
                 continue;
             }
         }
-        if line.trim().is_empty() {
-            if !cur.is_empty() {
-                paras.push(std::mem::take(&mut cur));
+        if let Some(h) = line.strip_prefix("## ") {
+            let name = h.trim().to_lowercase();
+            let next = match name.as_str() {
+                "predict" | "prediction" => Some(Part::Predict),
+                "what to notice" | "notice" => Some(Part::Notice),
+                _ => None,
+            };
+            if let Some(next) = next {
+                flush(&mut cur, part, &mut paras, &mut predict, &mut l.notice);
+                part = next;
+                continue;
             }
+            // any other section is explanation again
+            if part != Part::Body {
+                flush(&mut cur, part, &mut paras, &mut predict, &mut l.notice);
+                part = Part::Body;
+            }
+        }
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            flush(&mut cur, part, &mut paras, &mut predict, &mut l.notice);
+        } else if let Some(item) = trimmed
+            .strip_prefix("- ")
+            .or_else(|| trimmed.strip_prefix("* "))
+            .filter(|_| part == Part::Notice)
+        {
+            flush(&mut cur, part, &mut paras, &mut predict, &mut l.notice);
+            cur.push_str(item.trim());
         } else {
             if !cur.is_empty() {
                 cur.push(' ');
             }
-            cur.push_str(line.trim());
+            cur.push_str(trimmed);
         }
     }
-    if !cur.is_empty() {
-        paras.push(cur);
-    }
+    flush(&mut cur, part, &mut paras, &mut predict, &mut l.notice);
+    l.predict = predict.join(" ");
     l.question = paras.first().cloned().unwrap_or_default();
     l.explanation = paras
         .iter()
@@ -165,6 +295,47 @@ mod tests {
         assert!(e.msg.contains("survival_rate"), "{e}");
     }
 
+    #[test]
+    fn predict_and_notice_sections_are_read_apart_from_the_explanation() {
+        let text = "# T\n<!-- watch: clients_served -->\n\nQ?\n\nBody.\n\n## Predict\n<!-- predict: survival_rate -->\nWill it go\nup?\n\n## What to notice\n- one\n  continued\n- two\n\n## More\n\nTail.\n";
+        let l = parse("g", "g/about.md", text).unwrap();
+        assert_eq!(l.question, "Q?");
+        assert_eq!(l.predict, "Will it go up?");
+        assert_eq!(l.prediction_prompt(), "Will it go up?");
+        assert_eq!(l.prediction_metric(), Some("survival_rate"));
+        assert_eq!(l.notice, ["one continued", "two"]);
+        assert_eq!(l.explanation, "Body.\n\n## More\n\nTail.");
+        // without the section: a prompt about the first watched metric
+        let l = parse("g", "g/about.md", ABOUT).unwrap();
+        assert!(l.notice.is_empty());
+        assert_eq!(l.prediction_metric(), Some("survival_rate"));
+        let p = l.prediction_prompt();
+        assert!(
+            p.contains("will ISOs still operating go up, go down or stay about the same"),
+            "{p}"
+        );
+        let e = parse("g", "g/about.md", "<!-- predict: survival -->\n").unwrap_err();
+        assert!(
+            e.msg.starts_with("predict: `survival` is not a metric"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn scenario_titles_come_from_the_description() {
+        let (t, rest) = scenario_title(
+            "thin_reserves_late_pay",
+            "Thin reserves, late pay: today's conditions (the baseline).",
+        );
+        assert_eq!(t, "Thin reserves, late pay");
+        assert_eq!(rest, "Today's conditions (the baseline).");
+        let (t, rest) = scenario_title("fast_rotation", "Officers change often.");
+        assert_eq!(t, "Fast rotation");
+        assert_eq!(rest, "Officers change often.");
+        let long = format!("{}: x", "a".repeat(61));
+        assert_eq!(scenario_title("a_b", &long).0, "A b");
+    }
+
     /// Every shipped classroom group names a baseline among its scenarios and the metrics to
     /// watch, and its text asks students to watch something.
     #[test]
@@ -187,6 +358,14 @@ mod tests {
             );
             assert!(!l.watch.is_empty(), "{}: no watch line", dir.display());
             assert!(l.explanation.contains("Watch"), "{}", dir.display());
+            assert!(!l.predict.is_empty(), "{}: no ## Predict", dir.display());
+            let m = l.prediction_metric().unwrap_or_default().to_string();
+            assert!(
+                l.watch.contains(&m),
+                "{}: predicts {m}, not watched",
+                dir.display()
+            );
+            assert!(l.notice.len() >= 2, "{}: ## What to notice", dir.display());
             n += 1;
         }
         assert!(n >= 4, "{n} groups");

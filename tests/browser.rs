@@ -140,15 +140,40 @@ fn summaries(s: &Scenario, reps: u64, seed: u64) -> Vec<partnersim::metrics::Mon
         .collect()
 }
 
+/// The cells of one CSV line (quoted cells may hold commas and doubled quotes).
+fn csv_cells(line: &str) -> Vec<String> {
+    let mut out = vec![String::new()];
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                chars.next();
+                out.last_mut().unwrap().push('"');
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => out.push(String::new()),
+            (c, _) => out.last_mut().unwrap().push(c),
+        }
+    }
+    out
+}
+
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-12 * a.abs().max(b.abs()).max(1e-300)
 }
 
-/// The classroom page in Chromium: choose the late-payment lesson, move its late-payment slider
-/// five steps with the keyboard, wait for the charts; every number they show is the engine's
-/// for the same settings (the lesson's scenario file with the same `--set` values, seed and
-/// replications), paired with the baseline. "Show me" sets the slider to the scenario's value.
-/// Then ten single moves are timed: the median answer must come in under a second.
+/// The classroom page in Chromium at 1024x768: choose the late-payment lesson; its levers stay
+/// locked (a forced slider event runs nothing) until a prediction is recorded; record one, move
+/// the late-payment slider five steps with the keyboard, wait for the charts; every number they
+/// show is the engine's for the same settings (the lesson's scenario file with the same `--set`
+/// values, seed and replications), paired with the baseline, and the prediction stands beside
+/// the direction the engine's interval gives. A chart's drawing is on the first screen; the
+/// view of individual organizations draws one strip per ISO of the first replication, closed
+/// when the model closes it; the summary CSV export holds the engine's numbers, the chart PNG
+/// export is a PNG; the printed hand-out shows question, prediction boxes, charts and what to
+/// notice without controls. "Show me" sets the slider to the scenario's value. Then ten single
+/// moves are timed: the median answer must come in under a second.
 #[test]
 fn classroom_page_answers_a_slider_move_with_the_engines_numbers() {
     if !tools_present("classroom_page_answers_a_slider_move_with_the_engines_numbers") {
@@ -174,8 +199,8 @@ fn classroom_page_answers_a_slider_move_with_the_engines_numbers() {
     let seed = 42;
     let base = Scenario::load(&lessons.join("thin_reserves_late_pay.toml")).unwrap();
     let base_sum = summaries(&base, reps, seed);
-    let check = |shown: &serde_json::Value, what: &str| {
-        let rq = &shown["request"];
+    // the scenario a request ran: the lesson's file with the request's `set` applied
+    let scenario_of = |rq: &serde_json::Value| {
         let mut s =
             Scenario::load(&lessons.join(format!("{}.toml", rq["scenario"].as_str().unwrap())))
                 .unwrap();
@@ -186,6 +211,10 @@ fn classroom_page_answers_a_slider_move_with_the_engines_numbers() {
             ))
             .unwrap();
         }
+        s
+    };
+    let check = |shown: &serde_json::Value, what: &str| {
+        let s = scenario_of(&shown["request"]);
         let run = summaries(&s, reps, seed);
         let charts = shown["charts"].as_object().unwrap();
         assert!(charts.len() >= 4, "{what}: {} charts", charts.len());
@@ -216,6 +245,181 @@ fn classroom_page_answers_a_slider_move_with_the_engines_numbers() {
     }
     check(&v["before"], "before the move");
     check(after, "after the move");
+
+    // before a prediction is recorded the levers are locked: a forced slider event runs
+    // nothing, and no result stands beside a prediction
+    let locked = &v["locked"];
+    assert_eq!(locked["predicted"], "no");
+    assert_eq!(locked["sliderDisabled"], true);
+    assert_eq!(locked["showMeDisabled"], true);
+    assert_eq!(locked["comparison"], "");
+    assert!(locked["prompt"]
+        .as_str()
+        .is_some_and(|p| p.contains("go up, go down or stay about the same")));
+    assert_eq!(
+        locked["generationAfterForcedMove"], locked["generationBefore"],
+        "a run started before the prediction"
+    );
+    assert!(locked["requestAfterForcedMove"]["set"]
+        .as_object()
+        .unwrap()
+        .is_empty());
+    let recorded = &v["recorded"];
+    assert_eq!(recorded["predicted"], "yes");
+    assert_eq!(recorded["sliderDisabled"], false);
+    assert!(recorded["text"]
+        .as_str()
+        .unwrap()
+        .contains("will go up by about 5 percentage points"));
+    // after the move, the prediction and the model's paired difference side by side; the
+    // direction shown is the one the engine's 95% CI gives
+    let cmp = &after["comparison"];
+    let text = cmp["text"].as_str().unwrap();
+    assert!(
+        text.contains("You predicted") && text.contains("The model"),
+        "{text}"
+    );
+    let j = metric_index("survival_rate").unwrap();
+    let a: Vec<f64> = summaries(&scenario_of(&after["request"]), reps, seed)
+        .iter()
+        .map(|r| r[j])
+        .collect();
+    let b: Vec<f64> = base_sum.iter().map(|r| r[j]).collect();
+    let p = partnersim::stats::paired(&a, &b);
+    let want = if p.diff_ci95_low > 0.0 {
+        "up"
+    } else if p.diff_ci95_high < 0.0 {
+        "down"
+    } else {
+        "same"
+    };
+    assert_eq!(cmp["direction"], want, "{text}");
+    assert_eq!(
+        cmp["className"],
+        if want == "up" { "match" } else { "nomatch" }
+    );
+
+    // a chart on the first screen at 1024x768, before and after the prediction, and no
+    // sideways scrolling
+    for k in ["firstScreenBefore", "firstScreenAfter"] {
+        let f = &v[k];
+        let (top, bottom) = (
+            f["chartTop"].as_f64().unwrap(),
+            f["svgBottom"].as_f64().unwrap(),
+        );
+        assert!(
+            top >= 0.0 && bottom <= 768.0,
+            "{k}: the first chart's drawing spans {top}..{bottom} of 768 px"
+        );
+        assert_eq!(f["overflow"]["count"], 0, "{k}: {}", f["overflow"]);
+    }
+
+    // every other lesson, opened with its prediction form showing: a chart's drawing on the
+    // first screen too
+    let others = v["lessons"].as_object().unwrap();
+    assert!(others.len() >= 3, "{} other lessons", others.len());
+    for (slug, f) in others {
+        assert_eq!(f["predicted"], "no", "{slug}");
+        let (top, bottom) = (
+            f["chartTop"].as_f64().unwrap(),
+            f["svgBottom"].as_f64().unwrap(),
+        );
+        assert!(
+            top >= 0.0 && bottom <= 768.0,
+            "{slug}: the first chart's drawing spans {top}..{bottom} of 768 px"
+        );
+        assert_eq!(f["overflow"]["count"], 0, "{slug}: {}", f["overflow"]);
+    }
+
+    // the individual organizations: one strip per ISO of the run's first replication, closed
+    // where and when the model closes them
+    let tr = partnersim::model::trace::trace_isos(
+        &scenario_of(&after["request"]).config(),
+        seed,
+        0,
+        partnersim::serve::api::MAX_TRACE_ISOS,
+    );
+    let orgs = &v["organizations"];
+    assert_eq!(orgs["strips"].as_u64().unwrap() as usize, tr.isos.len());
+    assert_eq!(orgs["drawn"], orgs["strips"]);
+    assert!(tr.isos.len() >= 10, "{} strips", tr.isos.len());
+    let mut shown_closed: Vec<(u64, Option<u64>)> = orgs["closed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["iso"].as_u64().unwrap(), c["closed"].as_u64()))
+        .collect();
+    shown_closed.sort();
+    let engine_closed: Vec<(u64, Option<u64>)> = tr
+        .isos
+        .iter()
+        .map(|t| (t.index as u64, t.closed.map(u64::from)))
+        .collect();
+    assert_eq!(shown_closed, engine_closed);
+
+    // exports: the summary CSV holds the engine's numbers, one row per chart; the bands CSV a
+    // row per month, arm and chart; the chart PNG is a PNG at twice the drawing's size
+    let ex = &v["exports"];
+    let csv = ex["summary"]["text"].as_str().unwrap();
+    let mut lines = csv.lines();
+    let head: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |n: &str| head.iter().position(|h| *h == n).unwrap();
+    let rows: Vec<Vec<String>> = lines.map(csv_cells).collect();
+    let charts = after["charts"].as_object().unwrap();
+    assert_eq!(rows.len(), charts.len());
+    for r in &rows {
+        let m = &r[col("metric")];
+        let now: f64 = r[col("now_mean")].parse().unwrap();
+        let diff: f64 = r[col("difference")].parse().unwrap();
+        assert!(close(now, charts[m]["now"].as_f64().unwrap()), "{m}: {now}");
+        assert!(
+            close(diff, charts[m]["diff"].as_f64().unwrap()),
+            "{m}: {diff}"
+        );
+        if m == "survival_rate" {
+            assert_eq!(r[col("predicted_direction")], "up");
+            assert_eq!(r[col("predicted_amount")], "5");
+        }
+    }
+    let months = scenario_of(&after["request"])
+        .values
+        .get("simulation.duration_months") as usize;
+    assert_eq!(
+        ex["bands"]["lines"].as_u64().unwrap() as usize,
+        1 + 2 * months * charts.len()
+    );
+    assert_eq!(
+        ex["orgs"]["lines"].as_u64().unwrap() as usize,
+        1 + months * tr.isos.len()
+    );
+    assert_eq!(ex["png"]["magic"], "89504e470d0a1a0a");
+    assert_eq!(ex["png"]["width"], 920);
+    assert!(ex["svg"]["start"].as_str().unwrap().starts_with("<svg"));
+
+    // the hand-out prints the question, three prediction boxes, the charts and what to
+    // notice, in that order, and no controls
+    let pr = &v["print"];
+    assert_eq!(pr["question"], true);
+    assert_eq!(pr["predictionBoxes"], 3);
+    assert_eq!(pr["predictionBoxesShown"], true);
+    assert_eq!(pr["charts"].as_u64().unwrap() as usize, charts.len());
+    assert!(pr["notice"].as_u64().unwrap() >= 2);
+    assert_eq!(pr["levers"], false);
+    assert_eq!(pr["buttons"], false);
+    let order: Vec<f64> = pr["order"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+    assert_eq!(pr["overflow"]["count"], 0, "{}", pr["overflow"]);
+    assert!(
+        std::fs::metadata(pr["pdf"].as_str().unwrap())
+            .unwrap()
+            .len()
+            > 10_000
+    );
     // "show me" runs the scenario itself, with the slider at its value
     let show = &v["showMe"];
     assert!(show["request"]["set"].as_object().unwrap().is_empty());
@@ -246,5 +450,12 @@ fn classroom_page_answers_a_slider_move_with_the_engines_numbers() {
     eprint!("{report}");
     std::fs::write(shots.join("serve-times.txt"), &report).unwrap();
     assert!(median < 1000.0, "{report}");
-    assert!(shots.join("serve-before.png").exists() && shots.join("serve-after.png").exists());
+    for f in [
+        "serve-predict-1024.png",
+        "serve-lesson-1024.png",
+        "serve-organizations-1024.png",
+        "serve-after.png",
+    ] {
+        assert!(shots.join(f).exists(), "{f}");
+    }
 }

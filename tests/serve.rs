@@ -207,6 +207,39 @@ fn a_run_answers_with_the_engines_numbers() {
     );
     assert_eq!(again["engine_seconds"], 0.0);
     assert_eq!(again["run"], v["run"]);
+    // the individual organizations: the first replication's ISOs as the model traces them,
+    // with the baseline's closures of the same ISOs
+    let o = &v["organizations"];
+    let tr = partnersim::model::trace::trace_isos(&s.config(), SEED, 0, usize::MAX);
+    let tb = partnersim::model::trace::trace_isos(&b.config(), SEED, 0, usize::MAX);
+    assert_eq!(o["operating_at_start"], tr.operating_at_start);
+    let isos = o["isos"].as_array().unwrap();
+    assert_eq!(
+        isos.len(),
+        tr.isos.len().min(partnersim::serve::api::MAX_TRACE_ISOS)
+    );
+    for (x, t) in isos.iter().zip(&tr.isos) {
+        assert_eq!(x["index"], t.index);
+        assert_eq!(x["closed"].as_u64(), t.closed.map(u64::from));
+        let base_closed = tb
+            .isos
+            .iter()
+            .find(|b| b.index == t.index)
+            .and_then(|b| b.closed);
+        assert_eq!(x["base_closed"].as_u64(), base_closed.map(u64::from));
+        let staff: Vec<u64> = x["staff"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_u64().unwrap())
+            .collect();
+        assert_eq!(
+            staff,
+            t.staff.iter().map(|&v| u64::from(v)).collect::<Vec<_>>()
+        );
+        assert_eq!(x["reserves"].as_array().unwrap().len(), 120);
+    }
+    assert_eq!(again["organizations"], v["organizations"]);
 }
 
 /// The lessons the page shows come from the classroom folder: every group, its question, its
@@ -224,7 +257,7 @@ fn lessons_describe_every_group_and_its_levers() {
             .join(l["slug"].as_str().unwrap());
         let about = partnersim::lesson::read(&dir).unwrap().unwrap();
         assert_eq!(l["question"], about.question.as_str());
-        assert_eq!(l["baseline"], about.baseline.unwrap().as_str());
+        assert_eq!(l["baseline"], about.baseline.as_deref().unwrap());
         assert_eq!(
             l["scenarios"][0]["name"], l["baseline"],
             "the baseline comes first"
@@ -245,7 +278,32 @@ fn lessons_describe_every_group_and_its_levers() {
             "{}: no lever of its own",
             l["slug"]
         );
+        // the prediction prompt, its metric (charted) and what to notice, from about.md
+        assert_eq!(l["predict"], about.prediction_prompt().as_str());
+        let pm = about.prediction_metric().unwrap();
+        assert_eq!(l["predict_metric"], pm);
+        assert!(l["charts"].as_array().unwrap().iter().any(|c| c == pm));
+        assert_eq!(l["notice"].as_array().unwrap().len(), about.notice.len());
+        // scenarios carry human titles, not their identifiers
+        for sc in l["scenarios"].as_array().unwrap() {
+            let t = sc["title"].as_str().unwrap();
+            assert!(
+                !t.is_empty() && !t.contains('_'),
+                "{}: title `{t}`",
+                sc["name"]
+            );
+        }
     }
+    let titles: Vec<&str> = lessons
+        .iter()
+        .find(|l| l["slug"] == "late_payment")
+        .unwrap()["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles[0], "Thin reserves, late pay");
     let late = lessons
         .iter()
         .find(|l| l["slug"] == "late_payment")

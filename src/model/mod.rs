@@ -48,6 +48,7 @@ mod observe;
 pub mod partnership;
 pub mod rng;
 pub mod timeline;
+pub mod trace;
 
 pub use config::{CallCycle, Config, Measure};
 pub use isos::IsoMonth;

@@ -12,6 +12,10 @@
 //! carries the command line's message); `reps` (optional) and `metrics` (optional) ask for
 //! other replication counts and charts within limits; `client` names the page, whose older
 //! requests are cancelled by a newer one.
+//!
+//! The answer carries, besides the charts' bands and summaries, the `organizations` of the
+//! first replication (a view of individual ISOs: staff, reserves and closure by month), at most
+//! [`MAX_TRACE_ISOS`] ISOs and [`MAX_TRACE_POINTS`] points each.
 
 use crate::metrics::{self, MonthRecord};
 use crate::report::{verdict, Verdict};
@@ -33,6 +37,11 @@ pub const REPS_RANGE: (u64, u64) = (2, 256);
 /// Most work one request may ask for, in ISO-months (replications x ISOs x months): about a
 /// second on two cores at the development machine's speed.
 pub const MAX_WORK: f64 = 2.0e6;
+
+/// Most ISOs in the view of individual organizations.
+pub const MAX_TRACE_ISOS: usize = 40;
+/// Most points per ISO in that view (longer runs are sampled every few months).
+pub const MAX_TRACE_POINTS: u32 = 240;
 
 /// `POST /api/run`, as sent.
 #[derive(Debug, Deserialize)]
@@ -178,6 +187,85 @@ pub struct RunResponse {
     pub base: BTreeMap<String, Series>,
     /// per metric, run - baseline, paired
     pub diff: BTreeMap<String, Difference>,
+    /// individual ISOs of the first replication of the run
+    pub organizations: Option<Organizations>,
+}
+
+/// One ISO of the view of individual organizations.
+#[derive(Debug, Serialize)]
+pub struct IsoStrip {
+    /// the ISO's number in the model (0-based)
+    pub index: usize,
+    /// staff, one value per point
+    pub staff: Vec<u32>,
+    /// reserves in months of cost (cash / monthly cost), rounded to 0.01, one value per point
+    pub reserves: Vec<f64>,
+    /// the month (1-based) it closed in this run, if it did
+    pub closed: Option<u32>,
+    /// the month it closed in the baseline's same replication, if it did
+    pub base_closed: Option<u32>,
+}
+
+/// The view of individual organizations: one replication, paired with the baseline's.
+#[derive(Debug, Serialize)]
+pub struct Organizations {
+    /// the replication shown (0: the first)
+    pub replication: u64,
+    /// months of the run
+    pub months: u32,
+    /// months between points (1 unless the run is longer than [`MAX_TRACE_POINTS`] months)
+    pub every: u32,
+    /// ISOs operating at the first month (the survival rate's denominator)
+    pub operating_at_start: usize,
+    /// the first of them, by number, at most [`MAX_TRACE_ISOS`]
+    pub isos: Vec<IsoStrip>,
+}
+
+/// The ISOs of replication 0 of `run`, with their closures in replication 0 of `base`.
+pub fn organizations(
+    run: &crate::model::Config,
+    base: &crate::model::Config,
+    seed: u64,
+) -> Organizations {
+    use crate::model::trace::trace_isos;
+    let r = trace_isos(run, seed, 0, MAX_TRACE_ISOS);
+    let b = trace_isos(base, seed, 0, usize::MAX);
+    let every = r.months.div_ceil(MAX_TRACE_POINTS).max(1);
+    let pick = |k: usize| (k as u32 + 1).is_multiple_of(every);
+    let isos = r
+        .isos
+        .into_iter()
+        .map(|t| IsoStrip {
+            index: t.index,
+            staff: t
+                .staff
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| pick(*k))
+                .map(|(_, v)| *v)
+                .collect(),
+            reserves: t
+                .reserves
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| pick(*k))
+                .map(|(_, v)| (v * 100.0).round() / 100.0)
+                .collect(),
+            closed: t.closed,
+            base_closed: b
+                .isos
+                .iter()
+                .find(|x| x.index == t.index)
+                .and_then(|x| x.closed),
+        })
+        .collect();
+    Organizations {
+        replication: 0,
+        months: r.months,
+        every,
+        operating_at_start: r.operating_at_start,
+        isos,
+    }
 }
 
 fn column(s: &[MonthRecord], j: usize) -> Vec<f64> {
@@ -228,6 +316,7 @@ pub fn response(
         run: BTreeMap::new(),
         base: BTreeMap::new(),
         diff: BTreeMap::new(),
+        organizations: None,
     };
     for m in chart {
         let Some(j) = metrics::metric_index(m) else {
@@ -276,6 +365,25 @@ mod tests {
         let ok = apply_set(&base, &set("reporting.coordinated", true.into())).unwrap();
         assert_eq!(ok.values.get("reporting.coordinated"), 1.0);
         assert!(apply_set(&base, &set("reporting.coordinated", serde_json::json!([1]))).is_err());
+    }
+
+    #[test]
+    fn organizations_are_bounded_and_paired_with_the_baseline() {
+        let mut s = Scenario::default();
+        s.set_value("simulation.isos", 50.0).unwrap();
+        s.set_value("simulation.duration_months", 300.0).unwrap();
+        s.set_value("simulation.warmup_months", 0.0).unwrap();
+        let o = organizations(&s.config(), &s.config(), 3);
+        assert_eq!(o.isos.len(), MAX_TRACE_ISOS);
+        assert_eq!(o.every, 2);
+        for t in &o.isos {
+            assert_eq!(t.staff.len(), 150);
+            assert_eq!(t.reserves.len(), 150);
+            assert_eq!(
+                t.closed, t.base_closed,
+                "the same settings close the same ISOs"
+            );
+        }
     }
 
     #[test]

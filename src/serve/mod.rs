@@ -151,6 +151,8 @@ struct MetricJson {
 #[derive(Serialize)]
 struct ScenarioJson {
     name: String,
+    /// a human title (the description's head, else the name spelled out)
+    title: String,
     description: String,
     /// lever id -> value in this scenario
     levers: BTreeMap<String, serde_json::Value>,
@@ -164,6 +166,11 @@ struct LessonJson {
     title: String,
     question: String,
     explanation: String,
+    /// the prediction prompt and the metric it is about
+    predict: String,
+    predict_metric: Option<String>,
+    /// what to notice (the hand-out's list)
+    notice: Vec<String>,
     watch: Vec<String>,
     baseline: String,
     levers: Vec<String>,
@@ -223,7 +230,11 @@ fn load_lesson(dir: &Path, levers: &Levers) -> Result<Option<LessonData>, ServeE
         .map(|l| l.id.clone())
         .collect();
     let mut charts = levers.charts.clone();
-    for w in &lesson.watch {
+    for w in lesson
+        .watch
+        .iter()
+        .chain(lesson.prediction_metric().map(String::from).as_ref())
+    {
         if !charts.contains(w) {
             charts.push(w.clone());
         }
@@ -347,6 +358,9 @@ impl App {
                 title: l.lesson.title.clone(),
                 question: l.lesson.question.clone(),
                 explanation: l.lesson.explanation.clone(),
+                predict: l.lesson.prediction_prompt(),
+                predict_metric: l.lesson.prediction_metric().map(String::from),
+                notice: l.lesson.notice.clone(),
                 watch: l.lesson.watch.clone(),
                 baseline: l.scenarios[0].name.clone(),
                 levers: l.levers.clone(),
@@ -364,9 +378,12 @@ impl App {
                                 mixed.push(lever.id.clone());
                             }
                         }
+                        let (title, description) =
+                            crate::lesson::scenario_title(&s.name, &s.description);
                         ScenarioJson {
                             name: s.name.clone(),
-                            description: s.description.clone(),
+                            title,
+                            description,
                             levers: values,
                             mixed,
                         }
@@ -545,20 +562,23 @@ impl App {
             Ok(None) => return superseded(),
             Err(e) => return Reply::error(500, &e),
         };
-        Reply::json(
-            200,
-            &api::response(
-                &l.lesson.slug,
-                &start.name,
-                &l.scenarios[0].name,
-                self.seed,
-                &rq.set,
-                &chart,
-                &run.0,
-                &base.0,
-                run.1 + base.1,
-            ),
-        )
+        let mut answer = api::response(
+            &l.lesson.slug,
+            &start.name,
+            &l.scenarios[0].name,
+            self.seed,
+            &rq.set,
+            &chart,
+            &run.0,
+            &base.0,
+            run.1 + base.1,
+        );
+        answer.organizations = Some(api::organizations(
+            &scenario.config(),
+            &l.scenarios[0].config(),
+            self.seed,
+        ));
+        Reply::json(200, &answer)
     }
 }
 

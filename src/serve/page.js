@@ -1,5 +1,6 @@
-// partnersim classroom page: lessons, levers and live charts. Everything it shows comes from
-// this server (GET /api/lessons, POST /api/run); nothing is loaded from anywhere else.
+// partnersim classroom page: lessons, a prediction recorded before the levers open, live charts,
+// a view of individual organizations, exports and a printable hand-out. Everything it shows
+// comes from this server (GET /api/lessons, POST /api/run); nothing is loaded from elsewhere.
 'use strict';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -12,8 +13,17 @@ const state = {
   controller: null,
   timer: null,
   rendered: 0,
+  last: null, // the last answer drawn, with its request: what the exports write
+  predictions: loadPredictions(),
 };
 
+// Predictions, per lesson, kept in this browser (localStorage) so a reload keeps them.
+function loadPredictions() {
+  try { return JSON.parse(localStorage.getItem('partnersim-predictions') || '{}') || {}; } catch (e) { return {}; }
+}
+function savePredictions() {
+  try { localStorage.setItem('partnersim-predictions', JSON.stringify(state.predictions)); } catch (e) { /* private mode: kept for this visit */ }
+}
 function el(tag, attrs, ...children) {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) {
@@ -103,6 +113,16 @@ function showError(msg) {
   e.textContent = msg || '';
 }
 
+function scenarioTitle(l, name) {
+  const s = scenarioByName(l, name);
+  return s ? s.title : name;
+}
+
+// How a difference of metric `spec` reads to a student: shares in percentage points.
+function isShare(spec) { return /^share/.test(spec.unit); }
+function amountUnit(spec) { return isShare(spec) ? 'percentage points' : spec.unit; }
+function toAmount(spec, v) { return isShare(spec) ? 100 * v : v; }
+
 function renderLessonTabs() {
   const nav = document.getElementById('lessons');
   nav.replaceChildren(...state.info.lessons.map((l) =>
@@ -114,22 +134,88 @@ function renderLesson() {
   for (const b of document.querySelectorAll('nav#lessons button')) {
     b.setAttribute('aria-pressed', b.dataset.lesson === l.slug ? 'true' : 'false');
   }
-  const box = document.getElementById('lesson');
   const paras = l.explanation.split('\n\n').filter((p) => p.trim());
-  const tries = l.scenarios.map((s, i) => el('li', { 'data-scenario': s.name, class: s.name === state.scenario ? 'current' : '' },
-    el('span', { class: 'what' }, el('strong', {}, i === 0 ? s.name + ' (baseline)' : s.name), ' — ', s.description),
-    el('button', { type: 'button', class: 'show', 'data-show': s.name, onclick: () => showMe(s.name) }, i === 0 ? 'Baseline' : 'Show me')));
   const watch = l.watch.map((m) => {
     const spec = state.info.metrics[m];
     return el('li', {}, spec.label, ' ', el('span', { class: 'hint' }, '(' + spec.better_text + ')'));
   });
-  box.replaceChildren(
+  document.getElementById('lesson').replaceChildren(
     el('h2', {}, l.title),
     el('p', { class: 'question' }, ...richText(l.question)),
-    el('div', { class: 'cols' },
-      el('div', {}, el('h3', {}, 'What to try'), el('ul', { class: 'try' }, ...tries)),
-      el('div', {}, el('h3', {}, 'What to watch'), el('ul', { class: 'watch' }, ...watch))),
-    el('details', {}, el('summary', {}, 'Background'), ...paras.map((p) => el('p', {}, ...richText(p)))));
+    el('details', {}, el('summary', {}, 'About this lesson: background and what to watch'),
+      ...paras.map((p) => el('p', {}, ...richText(p))),
+      el('h3', {}, 'What to watch'), el('ul', { class: 'watch' }, ...watch)));
+  renderTry();
+}
+
+// The lesson's scenarios by title, each with its "show me" button.
+function renderTry() {
+  const l = state.lesson;
+  const locked = !state.predictions[l.slug];
+  document.getElementById('try').replaceChildren(...l.scenarios.map((s, i) => el('li', { 'data-scenario': s.name, class: s.name === state.scenario ? 'current' : '' },
+    el('span', { class: 'what', title: s.description }, el('strong', {}, s.title), i === 0 ? ' (baseline)' : ''),
+    el('button', { type: 'button', class: 'show', 'data-show': s.name, onclick: () => showMe(s.name), ...(locked && i > 0 ? { disabled: '' } : {}) }, i === 0 ? 'Baseline' : 'Show me'))));
+}
+
+function predictedMetric() {
+  const l = state.lesson;
+  return l.predict_metric || l.watch[0] || (state.last && state.last.resp.metrics[0]);
+}
+
+const DIRECTIONS = { up: 'go up', same: 'stay about the same', down: 'go down' };
+
+function predictionSentence(p, spec) {
+  const amount = p.direction !== 'same' && p.amount !== '' && p.amount !== undefined
+    ? ' by about ' + p.amount + ' ' + amountUnit(spec) : '';
+  return spec.label + ' will ' + DIRECTIONS[p.direction] + amount;
+}
+
+// The prediction: a form until it is recorded (the levers stay locked), then one line.
+function renderPredict() {
+  const l = state.lesson;
+  const box = document.getElementById('predict');
+  const p = state.predictions[l.slug];
+  const m = predictedMetric();
+  const spec = state.info.metrics[m] || { label: m, unit: '' };
+  document.body.dataset.predicted = p ? 'yes' : 'no';
+  document.getElementById('lever-set').disabled = !p;
+  document.getElementById('lever-hint').textContent = p
+    ? 'Move a lever: the charts answer from a fresh run.'
+    : 'The levers open once your prediction is recorded.';
+  if (p) {
+    box.className = 'recorded';
+    box.replaceChildren(
+      el('span', { class: 'label' }, 'Your prediction: '),
+      el('span', { id: 'prediction-text' }, predictionSentence(p, spec) + '.'),
+      el('button', { type: 'button', id: 'change-prediction', class: 'show', onclick: () => {
+        delete state.predictions[l.slug];
+        savePredictions();
+        showMe(l.baseline);
+      } }, 'Change'));
+    return;
+  }
+  box.className = 'asking';
+  const radios = Object.entries(DIRECTIONS).map(([k, t]) => el('label', { class: 'dir' },
+    el('input', { type: 'radio', name: 'direction', value: k, required: '' }), ' ' + t[0].toUpperCase() + t.slice(1)));
+  const form = el('form', { id: 'prediction-form' },
+    el('p', { class: 'prompt' }, el('span', { class: 'label' }, 'Predict first. '), ...richText(l.predict)),
+    el('div', { class: 'answer' },
+      el('span', {}, spec.label + ' will:'), ...radios,
+      el('label', { class: 'amount' }, 'By about ',
+        el('input', { type: 'number', name: 'amount', id: 'prediction-amount', step: 'any', min: '0', inputmode: 'decimal' }),
+        ' ' + amountUnit(spec)),
+      el('button', { type: 'submit', id: 'record-prediction' }, 'Record my prediction')));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const f = new FormData(form);
+    if (!f.get('direction')) return;
+    state.predictions[l.slug] = { metric: m, direction: f.get('direction'), amount: String(f.get('amount') || '').trim(), at: new Date().toISOString() };
+    savePredictions();
+    renderPredict();
+    renderTry();
+    renderComparison();
+  });
+  box.replaceChildren(form);
 }
 
 function renderLevers() {
@@ -163,14 +249,14 @@ function renderLevers() {
   };
   const parts = [];
   if (mine.length) parts.push(el('div', { class: 'group-title' }, "This lesson's levers"), ...mine.map(block));
-  parts.push(el('details', { open: mine.length ? null : '' }, el('summary', { class: 'group-title' }, 'More levers'), ...rest.map(block)));
-  const det = parts[parts.length - 1];
+  const det = el('details', {}, el('summary', { class: 'group-title' }, 'More levers'), ...rest.map(block));
   if (!mine.length) det.setAttribute('open', '');
-  else det.removeAttribute('open');
+  parts.push(det);
   list.replaceChildren(...parts);
 }
 
 function moveLever(lever, input) {
+  if (!state.predictions[state.lesson.slug]) return; // locked until the prediction is recorded
   let v;
   if (lever.kind === 'switch') v = input.checked;
   else if (lever.kind === 'choice') v = input.value;
@@ -184,7 +270,8 @@ function moveLever(lever, input) {
 function showMe(name) {
   state.scenario = name;
   state.overrides = {};
-  renderLesson();
+  renderTry();
+  renderPredict();
   renderLevers();
   schedule(0);
 }
@@ -193,15 +280,24 @@ function selectLesson(slug) {
   state.lesson = lessonBySlug(slug);
   state.scenario = state.lesson.baseline;
   state.overrides = {};
+  state.last = null;
   renderLesson();
+  renderPredict();
   renderLevers();
   document.getElementById('charts').replaceChildren();
+  document.getElementById('comparison').replaceChildren();
+  document.getElementById('organizations').replaceChildren();
   schedule(0);
 }
 
 function schedule(ms) {
   clearTimeout(state.timer);
   state.timer = setTimeout(run, ms);
+}
+
+// Whether a request runs something other than the baseline itself.
+function isChange(request) {
+  return request.scenario !== state.lesson.baseline || Object.keys(request.set).length > 0;
 }
 
 async function run() {
@@ -231,9 +327,9 @@ async function run() {
   showError('');
   const elapsed = (performance.now() - t0) / 1000;
   render(body, request);
-  const what = body.scenario + (Object.keys(body.set).length ? ' with levers moved' : '');
-  const against = body.scenario === body.baseline && !Object.keys(body.set).length
-    ? 'the baseline itself' : 'the baseline ' + body.baseline;
+  const l = state.lesson;
+  const what = scenarioTitle(l, body.scenario) + (Object.keys(body.set).length ? ' with levers moved' : '');
+  const against = !isChange(request) ? 'the baseline itself' : 'the baseline (' + scenarioTitle(l, body.baseline) + ')';
   setStatus(body.reps + ' paired replications of ' + what + ' against ' + against + ': answered in ' +
     ms(elapsed) + (body.engine_seconds > 0 ? ' (model ' + ms(body.engine_seconds) + ')' : ' (from memory)') + '.', 'ready');
   document.body.dataset.responseMs = String(Math.round(1000 * elapsed));
@@ -272,11 +368,13 @@ function chart(metric, spec, now, base, months, baseName) {
     s.append(svg('line', { x1: L, x2: W - R, y1: y(t), y2: y(t), stroke: '#e3e3e3' }));
     s.append(svg('text', { x: L - 5, y: y(t) + 4, 'text-anchor': 'end' }, axisText(t)));
   }
-  for (let m = 0; m <= m1; m += (m1 > 60 ? 24 : 12)) {
+  // months on the axis in years (fiscal years from the first reported month)
+  const every = m1 > 72 ? 24 : 12;
+  for (let m = 0; m <= m1; m += every) {
     if (m < m0) continue;
-    s.append(svg('text', { x: x(m), y: H - B + 15, 'text-anchor': 'middle' }, String(m)));
+    s.append(svg('text', { x: x(m), y: H - B + 15, 'text-anchor': 'middle' }, String(m / 12)));
   }
-  s.append(svg('text', { x: (L + W - R) / 2, y: H - 3, 'text-anchor': 'middle' }, 'month'));
+  s.append(svg('text', { x: (L + W - R) / 2, y: H - 3, 'text-anchor': 'middle' }, 'years'));
   s.append(svg('line', { x1: L, x2: W - R, y1: H - B, y2: H - B, stroke: '#999' }));
   s.append(svg('line', { x1: L, x2: L, y1: T, y2: H - B, stroke: '#999' }));
   const band = (a, b, fill, opacity) => {
@@ -296,23 +394,41 @@ function chart(metric, spec, now, base, months, baseName) {
   return s;
 }
 
+
+// Charts in the lesson's order of interest: the predicted metric, the watched ones, the rest.
+function chartOrder(metrics) {
+  const l = state.lesson;
+  const first = [predictedMetric(), ...l.watch];
+  return [...metrics].sort((a, b) => {
+    const ia = first.indexOf(a), ib = first.indexOf(b);
+    return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib);
+  });
+}
+
 function render(resp, request) {
+  state.last = { resp, request };
   const box = document.getElementById('charts');
   const watched = new Set(state.lesson.watch);
-  const cards = resp.metrics.map((m) => {
+  const l = state.lesson;
+  const cards = chartOrder(resp.metrics).map((m) => {
     const spec = state.info.metrics[m] || { label: m, unit: '', better_text: '' };
     const now = resp.run[m], base = resp.base[m], d = resp.diff[m];
     const [dm, dl, dh] = fmtCI(d.mean, d.low, d.high);
     const [, nl, nh] = fmtCI(now.summary.mean, now.summary.low, now.summary.high);
     const reading = d.reading === 'better' || d.reading === 'worse'
       ? el('span', { class: d.reading }, d.reading) : el('span', {}, d.reading);
+    const pic = chart(m, spec, now, base, resp.months);
     return el('div', { class: 'chart' + (watched.has(m) ? ' watched' : ''), 'data-metric': m, id: 'chart-' + m },
-      el('h3', {}, spec.label),
-      el('p', { class: 'sub' }, spec.unit + ' · ' + spec.better_text + (watched.has(m) ? ' · watch this' : '')),
-      chart(m, spec, now, base, resp.months, resp.baseline),
+      el('div', { class: 'chart-head' },
+        el('h3', {}, spec.label),
+        el('span', { class: 'dl' },
+          el('button', { type: 'button', class: 'png', title: 'Download this chart as a PNG picture', onclick: () => exportChart(m, 'png') }, 'PNG'),
+          el('button', { type: 'button', class: 'svg', title: 'Download this chart as an SVG drawing', onclick: () => exportChart(m, 'svg') }, 'SVG'))),
+      el('p', { class: 'sub' }, spec.unit + ' · ' + spec.better_text + (m === predictedMetric() ? ' · your prediction' : watched.has(m) ? ' · watch this' : '')),
+      pic,
       el('div', { class: 'legend' },
         el('span', {}, el('span', { class: 'swatch now' }), 'now: median, 50% and 90% bands'),
-        el('span', {}, el('span', { class: 'swatch base' }), 'baseline ' + resp.baseline)),
+        el('span', {}, el('span', { class: 'swatch base' }), 'baseline: ' + scenarioTitle(l, resp.baseline))),
       el('p', { class: 'sum' },
         'Run summary now ', el('b', { class: 'now-mean', 'data-value': String(now.summary.mean) }, fmt(now.summary.mean)),
         ' (95% CI ' + nl.replace(/^\+/, '') + ' to ' + nh.replace(/^\+/, '') + '), baseline ' + fmt(base.summary.mean) + '; difference ',
@@ -321,15 +437,280 @@ function render(resp, request) {
   });
   box.replaceChildren(...cards);
   document.getElementById('interval-note').textContent =
-    'Bands: spread over ' + resp.reps + ' replications. Intervals: ' + resp.interval +
+    'Bands: spread over ' + resp.reps + ' replications; x axis in years from the first reported month. Intervals: ' + resp.interval +
     '. Both runs use seed ' + resp.seed + ' and the same replications, so the difference is paired.';
+  renderComparison();
+  renderOrganizations(resp);
+  renderHandout();
   state.rendered += 1;
   document.body.dataset.request = JSON.stringify(request);
   document.body.dataset.generation = String(state.rendered);
 }
 
+// What the model says about the predicted metric, beside the prediction.
+function modelDirection(d) {
+  if (!(isFinite(d.low) && isFinite(d.high))) return 'same';
+  if (d.low > 0) return 'up';
+  if (d.high < 0) return 'down';
+  return 'same';
+}
+
+function renderComparison() {
+  const box = document.getElementById('comparison');
+  const l = state.lesson;
+  const p = state.predictions[l.slug];
+  if (!p || !state.last) { box.replaceChildren(); box.className = ''; return; }
+  const { resp, request } = state.last;
+  const m = p.metric in resp.diff ? p.metric : predictedMetric();
+  const spec = state.info.metrics[m] || { label: m, unit: '' };
+  const d = resp.diff[m];
+  if (!d) { box.replaceChildren(); return; }
+  if (!isChange(request)) {
+    box.className = 'waiting';
+    box.replaceChildren(el('p', {}, 'Now test your prediction: move a lever or press “Show me” beside a scenario.'));
+    return;
+  }
+  const k = Math.max(decimals(toAmount(spec, d.mean)), 1);
+  const [dm, dl, dh] = fmtCI(toAmount(spec, d.mean), toAmount(spec, d.low), toAmount(spec, d.high));
+  const got = modelDirection(d);
+  const match = got === p.direction;
+  const words = { up: 'went up', same: 'did not change clearly', down: 'went down' };
+  let amountNote = '';
+  const amt = Number(p.amount);
+  if (p.amount !== '' && isFinite(amt) && p.direction !== 'same' && match) {
+    const actual = Math.abs(toAmount(spec, d.mean));
+    amountNote = actual > 0 ? ' You guessed ' + p.amount + '; the model moved ' + fixed(actual, k) + ' ' + amountUnit(spec) +
+      (amt > 2 * actual ? ' (less than you thought).' : amt < actual / 2 ? ' (more than you thought).' : ' (close).') : '';
+  }
+  box.className = match ? 'match' : 'nomatch';
+  box.replaceChildren(
+    el('p', { class: 'side mine' }, el('span', { class: 'label' }, 'You predicted: '), predictionSentence(p, spec) + '.'),
+    el('p', { class: 'side model', 'data-direction': got, title: scenarioTitle(l, request.scenario) + (Object.keys(request.set).length ? ' with levers moved' : '') },
+      el('span', { class: 'label' }, 'The model: '), spec.label + ' ' + words[got] + ', ', el('b', {}, dm + (isShare(spec) ? ' pp' : '')),
+      ' (95% CI ' + dl + ' to ' + dh + ').'),
+    el('p', { class: 'verdict' }, match ? '✔ Your direction matches.' + amountNote : '✘ Not what you predicted: what could explain the difference?'));
+}
+
+// The view of individual organizations: one strip per ISO of the first replication.
+function renderOrganizations(resp) {
+  const box = document.getElementById('organizations');
+  const o = resp.organizations;
+  if (!o || !o.isos.length) { box.replaceChildren(); return; }
+  const l = state.lesson;
+  // reserves drawn up to their 95th percentile over the strips (2 to 12 months of cost)
+  const all = o.isos.flatMap((t) => t.reserves).filter((v) => v > 0).sort((a, b) => a - b);
+  const cap = Math.min(12, Math.max(2, Math.ceil(all.length ? all[Math.floor(0.95 * (all.length - 1))] : 2)));
+  const closed = o.isos.filter((t) => t.closed !== null).length;
+  const baseClosed = o.isos.filter((t) => t.base_closed !== null).length;
+  // the organizations that closed first (in this run, then in the baseline), then the others
+  const rank = (t) => (t.closed !== null ? t.closed : t.base_closed !== null ? 1e6 + t.base_closed : 2e6 + t.index);
+  const ordered = [...o.isos].sort((a, b) => rank(a) - rank(b));
+  const W = 200, H = 58, T = 3, MID = 30, Bot = 55;
+  const strips = ordered.map((t) => {
+    const n = t.staff.length;
+    const maxStaff = Math.max(1, ...t.staff);
+    const x = (k) => (W * (k + 0.5)) / n;
+    const ys = (v) => MID - 3 - (MID - 3 - T) * (v / maxStaff);
+    const yr = (v) => Bot - (Bot - MID - 3) * (Math.min(Math.max(v, 0), cap) / cap);
+    const s = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': 'ISO ' + (t.index + 1) + ': staff and reserves by month' });
+    s.append(svg('line', { x1: 0, x2: W, y1: MID, y2: MID, stroke: '#ddd' }));
+    s.append(svg('line', { x1: 0, x2: W, y1: Bot, y2: Bot, stroke: '#ccc' }));
+    const alive = (k) => t.closed === null || (k + 1) * o.every < t.closed;
+    const pts = [];
+    const area = [`${x(0)},${Bot}`];
+    let lastK = 0;
+    for (let k = 0; k < n; k++) {
+      if (!alive(k)) continue;
+      pts.push(`${x(k)},${ys(t.staff[k])}`);
+      area.push(`${x(k)},${yr(t.reserves[k])}`);
+      lastK = k;
+      // no reserves left: payroll at risk
+      if (t.reserves[k] <= 0) s.append(svg('rect', { x: x(k) - 0.8, y: Bot - 4, width: 1.6, height: 4, fill: '#b2182b' }));
+    }
+    area.push(`${x(lastK)},${Bot}`);
+    s.prepend(svg('polygon', { points: area.join(' '), fill: '#009e73', 'fill-opacity': 0.4, stroke: 'none', class: 'reserves' }));
+    s.append(svg('polyline', { points: pts.join(' '), fill: 'none', stroke: '#0b3d5c', 'stroke-width': 1.6, class: 'staff' }));
+    if (t.closed !== null) {
+      const cx = (W * (t.closed - 0.5)) / o.months;
+      s.append(svg('rect', { x: cx, y: 0, width: Math.max(0, W - cx), height: H, fill: '#999', 'fill-opacity': 0.3 }));
+      s.append(svg('line', { x1: cx, x2: cx, y1: 0, y2: H, stroke: '#b2182b', 'stroke-width': 2 }));
+    }
+    const fate = t.closed !== null ? el('b', { class: 'worse' }, 'closed month ' + t.closed) : el('span', {}, 'open');
+    const base = t.base_closed !== null ? 'baseline: closed month ' + t.base_closed : 'baseline: open';
+    return el('div', { class: 'strip' + (t.closed !== null ? ' closed' : ''), 'data-iso': String(t.index), 'data-closed': t.closed === null ? '' : String(t.closed) },
+      el('div', { class: 'strip-head' }, el('b', {}, 'ISO ' + (t.index + 1)), el('span', { title: 'most staff over the run' }, 'up to ' + maxStaff + ' staff')),
+      s,
+      el('div', { class: 'strip-foot' }, fate, ' · ' + base));
+  });
+  box.replaceChildren(
+    el('h3', {}, 'Individual organizations (ISOs) in one run'),
+    el('p', { class: 'hint' },
+      'Replication ' + (o.replication + 1) + ' of ' + resp.reps + ', ' + scenarioTitle(l, resp.scenario) + (Object.keys(resp.set).length ? ' with levers moved' : '') +
+      ': ' + o.isos.length + ' of the ' + o.operating_at_start + ' organizations operating at the start, those that closed first; ' +
+      closed + ' closed (baseline, same run: ' + baseClosed + '). Each strip covers ' + fixed(o.months / 12, 0) + ' years: staff (dark line, from 0 to the organization’s most) above; ' +
+      'reserves in months of cost (green, up to ' + cap + ') below, red ticks when none are left; grey once closed.'),
+    el('div', { class: 'strips' }, ...strips));
+}
+
+// ---- exports (made in the browser from the answer shown) ----
+
+function download(name, type, data) {
+  const blob = data instanceof Blob ? data : new Blob([data], { type });
+  const a = el('a', { href: URL.createObjectURL(blob), download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+}
+
+function csvCell(v) {
+  if (v === null || v === undefined) return '';
+  const s = String(v);
+  return /[",\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+}
+function csv(rows) { return rows.map((r) => r.map(csvCell).join(',')).join('\n') + '\n'; }
+
+function fileStem() {
+  const { resp } = state.last;
+  return 'partnersim-' + resp.lesson + '-' + resp.scenario + (Object.keys(resp.set).length ? '-levers' : '');
+}
+function settingsText(resp) {
+  return Object.entries(resp.set).map(([k, v]) => k + '=' + v).join('; ');
+}
+// The levers moved, by their labels ("Chance that payments start late 10%").
+function leversText(resp) {
+  const out = [];
+  for (const lever of state.info.levers) {
+    const p = lever.paths.find((x) => x in resp.set);
+    if (p === undefined) continue;
+    const raw = resp.set[p];
+    const v = lever.kind === 'switch' ? raw === 'true' : lever.kind === 'choice' ? raw : Number(raw);
+    out.push(lever.label + ' ' + leverText(lever, v));
+  }
+  return out.join(', ');
+}
+
+function exportSummary() {
+  if (!state.last) return;
+  const { resp } = state.last;
+  const p = state.predictions[state.lesson.slug];
+  const rows = [['lesson', 'scenario', 'levers_set', 'baseline', 'seed', 'reps', 'metric', 'label', 'unit',
+    'now_mean', 'now_ci95_low', 'now_ci95_high', 'baseline_mean', 'baseline_ci95_low', 'baseline_ci95_high',
+    'difference', 'difference_ci95_low', 'difference_ci95_high', 'reading', 'predicted_direction', 'predicted_amount']];
+  for (const m of resp.metrics) {
+    const spec = state.info.metrics[m] || { label: m, unit: '' };
+    const n = resp.run[m].summary, b = resp.base[m].summary, d = resp.diff[m];
+    const mine = p && p.metric === m;
+    rows.push([resp.lesson, resp.scenario, settingsText(resp), resp.baseline, resp.seed, resp.reps, m, spec.label, spec.unit,
+      n.mean, n.low, n.high, b.mean, b.low, b.high, d.mean, d.low, d.high, d.reading,
+      mine ? p.direction : '', mine ? p.amount : '']);
+  }
+  download(fileStem() + '-summary.csv', 'text/csv', csv(rows));
+}
+
+function exportBands() {
+  if (!state.last) return;
+  const { resp } = state.last;
+  const rows = [['lesson', 'scenario', 'levers_set', 'metric', 'arm', 'month', 'p05', 'p25', 'p50', 'p75', 'p95']];
+  for (const m of resp.metrics) {
+    for (const [arm, s] of [['now', resp.run[m]], ['baseline', resp.base[m]]]) {
+      resp.months.forEach((mo, i) => rows.push([resp.lesson, resp.scenario, settingsText(resp), m, arm, mo, s.p05[i], s.p25[i], s.p50[i], s.p75[i], s.p95[i]]));
+    }
+  }
+  download(fileStem() + '-bands.csv', 'text/csv', csv(rows));
+}
+
+function exportOrganizations() {
+  if (!state.last || !state.last.resp.organizations) return;
+  const { resp } = state.last;
+  const o = resp.organizations;
+  const rows = [['lesson', 'scenario', 'levers_set', 'replication', 'organization', 'month', 'operating', 'staff', 'reserve_months']];
+  for (const t of o.isos) {
+    t.staff.forEach((v, k) => {
+      const mo = (k + 1) * o.every;
+      const on = t.closed === null || mo < t.closed;
+      rows.push([resp.lesson, resp.scenario, settingsText(resp), o.replication + 1, t.index + 1, mo, on ? 1 : 0, v, t.reserves[k]]);
+    });
+  }
+  download(fileStem() + '-organizations.csv', 'text/csv', csv(rows));
+}
+
+// A chart as a stand-alone SVG: the drawing with its title, the settings and its legend.
+function standaloneSvg(m) {
+  const { resp } = state.last;
+  const spec = state.info.metrics[m] || { label: m, unit: '' };
+  const l = state.lesson;
+  const src = document.querySelector(`#chart-${CSS.escape(m)} svg`);
+  const [W, H] = src.getAttribute('viewBox').split(' ').slice(2).map(Number);
+  const moved = leversText(resp);
+  const top = moved ? 54 : 40, bottom = 36;
+  const out = svg('svg', { xmlns: SVG, viewBox: `0 0 ${W} ${H + top + bottom}`, width: 2 * W, height: 2 * (H + top + bottom) });
+  out.append(svg('style', {}, 'text{font-family:sans-serif;font-size:11px;fill:#333}.t{font-size:14px;font-weight:bold;fill:#111}'));
+  out.append(svg('rect', { x: 0, y: 0, width: W, height: H + top + bottom, fill: '#fff' }));
+  out.append(svg('text', { x: 8, y: 16, class: 't' }, spec.label + ' (' + spec.unit + ')'));
+  const cut = (t) => (t.length > 88 ? t.slice(0, 87) + '…' : t);
+  out.append(svg('text', { x: 8, y: 32 }, cut(l.title + ': ' + scenarioTitle(l, resp.scenario))));
+  if (moved) out.append(svg('text', { x: 8, y: 46 }, cut('Levers moved: ' + moved)));
+  const g = svg('g', { transform: `translate(0,${top})` });
+  for (const c of src.childNodes) g.append(c.cloneNode(true));
+  out.append(g);
+  const ly = H + top + 14;
+  out.append(svg('line', { x1: 8, x2: 26, y1: ly - 4, y2: ly - 4, stroke: '#0072b2', 'stroke-width': 2.5 }));
+  out.append(svg('text', { x: 30, y: ly }, 'now: median, 50% and 90% bands'));
+  out.append(svg('line', { x1: 8, x2: 26, y1: ly + 10, y2: ly + 10, stroke: '#333', 'stroke-width': 1.5, 'stroke-dasharray': '5 3' }));
+  out.append(svg('text', { x: 30, y: ly + 14 }, cut('baseline: ' + scenarioTitle(l, resp.baseline) + ' · ' + resp.reps + ' paired replications, seed ' + resp.seed)));
+  return new XMLSerializer().serializeToString(out);
+}
+
+function exportChart(m, kind) {
+  if (!state.last) return;
+  const text = standaloneSvg(m);
+  const name = fileStem() + '-' + m;
+  if (kind === 'svg') { download(name + '.svg', 'image/svg+xml', text); return; }
+  const img = new Image();
+  img.onload = () => {
+    const c = document.createElement('canvas');
+    c.width = img.width; c.height = img.height;
+    const g = c.getContext('2d');
+    g.fillStyle = '#fff';
+    g.fillRect(0, 0, c.width, c.height);
+    g.drawImage(img, 0, 0);
+    c.toBlob((b) => { if (b) download(name + '.png', 'image/png', b); }, 'image/png');
+  };
+  img.onerror = () => showError('This browser could not draw the chart as a PNG; try SVG.');
+  img.src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(text);
+}
+
+// ---- the printed hand-out: what prints besides the question and the charts ----
+
+function renderHandout() {
+  const l = state.lesson;
+  const m = predictedMetric();
+  const spec = state.info.metrics[m] || { label: m, unit: '' };
+  const box = (t) => el('span', { class: 'box' }, el('span', { class: 'tick' }), t);
+  const notice = l.notice.length ? l.notice : l.watch.map((w) => 'Watch ' + (state.info.metrics[w] || { label: w }).label.toLowerCase() + '.');
+  const tries = l.scenarios.map((s, i) => el('li', {}, el('b', {}, s.title), i === 0 ? ' (baseline)' : '', ': ' + s.description));
+  document.getElementById('handout-pre').replaceChildren(
+    el('div', { class: 'ho-predict' },
+      el('h3', {}, 'Before you move anything: predict'),
+      el('p', {}, ...richText(l.predict)),
+      el('p', { class: 'boxes' }, spec.label + ' will: ', box('go up'), box('stay about the same'), box('go down')),
+      el('p', {}, 'By about ', el('span', { class: 'blank' }), ' ' + amountUnit(spec) + '.   Why? ', el('span', { class: 'blank wide' }))),
+    el('div', { class: 'ho-try' }, el('h3', {}, 'Scenarios to try'), el('ul', {}, ...tries)),
+    el('h3', {}, 'What the model shows: ' + scenarioTitle(l, state.last ? state.last.resp.scenario : l.baseline) +
+      (state.last && Object.keys(state.last.resp.set).length ? ' with ' + leversText(state.last.resp) : '') + ', against the baseline'));
+  document.getElementById('handout').replaceChildren(
+    el('div', { class: 'ho-notice' }, el('h3', {}, 'What to notice'), el('ol', {}, ...notice.map((n) => el('li', {}, ...richText(n), el('span', { class: 'blank line' }))))),
+    el('div', { class: 'ho-found' }, el('h3', {}, 'What the model showed, and what surprised you'), ...[1, 2, 3, 4].map(() => el('span', { class: 'blank line' }))));
+}
+
 async function main() {
   document.getElementById('reset').addEventListener('click', () => showMe(state.lesson.baseline));
+  document.getElementById('export-summary').addEventListener('click', exportSummary);
+  document.getElementById('export-bands').addEventListener('click', exportBands);
+  document.getElementById('export-orgs').addEventListener('click', exportOrganizations);
+  document.getElementById('print').addEventListener('click', () => { renderHandout(); window.print(); });
+  window.addEventListener('beforeprint', () => { if (state.lesson) renderHandout(); });
   try {
     const r = await fetch('/api/lessons');
     state.info = await r.json();
@@ -338,7 +719,8 @@ async function main() {
     return;
   }
   renderLessonTabs();
-  selectLesson(state.info.lessons[0].slug);
+  const wanted = new URLSearchParams(location.search).get('lesson');
+  selectLesson(lessonBySlug(wanted) ? wanted : state.info.lessons[0].slug);
 }
 
 main();
