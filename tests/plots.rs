@@ -531,3 +531,92 @@ fn timeline_events_are_marked_on_charts_over_months() {
     bad.extend(problems_in(&out.join("transition_core/plots")));
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
+
+/// Rows (top to bottom) holding ink darker than half of black, of `text` drawn with the PNG
+/// backend at `size`, left-top anchored at (4, 4) in a 120×48 white bitmap; and the columns.
+fn ink(text: &str, size: f64, plain: bool) -> Vec<(u32, u32)> {
+    use plotters::prelude::*;
+    partnersim::plot::init_fonts();
+    let (w, h) = (120u32, 48u32);
+    let mut buf = vec![255u8; (w * h * 3) as usize];
+    {
+        let style = ("sans-serif", size).into_font().color(&BLACK);
+        if plain {
+            let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
+            root.draw_text(text, &style, (4, 4)).unwrap();
+            root.present().unwrap();
+        } else {
+            let root = partnersim::plot::Png(BitMapBackend::with_buffer(&mut buf, (w, h)))
+                .into_drawing_area();
+            root.draw_text(text, &style, (4, 4)).unwrap();
+            root.present().unwrap();
+        }
+    }
+    let mut out = Vec::new();
+    for y in 0..h {
+        for x in 0..w {
+            if buf[((y * w + x) * 3) as usize] < 128 {
+                out.push((x, y));
+            }
+        }
+    }
+    out
+}
+
+/// Where the full stop of "22." sits against the digits: (its top and bottom ink rows, the
+/// digits' top and bottom ink rows). The dot's pixels are those inked in "22." and not in "22".
+fn dot_and_digits(size: f64, plain: bool) -> ((u32, u32), (u32, u32)) {
+    let digits = ink("22", size, plain);
+    let with_dot = ink("22.", size, plain);
+    let dot: Vec<u32> = with_dot
+        .iter()
+        .filter(|p| !digits.contains(p))
+        .map(|p| p.1)
+        .collect();
+    assert!(!dot.is_empty(), "size {size}: no ink for the full stop");
+    let rows = |v: &mut dyn Iterator<Item = u32>| {
+        let v: Vec<u32> = v.collect();
+        (
+            v.iter().copied().min().unwrap_or(0),
+            v.iter().copied().max().unwrap_or(0),
+        )
+    };
+    (
+        rows(&mut dot.iter().copied()),
+        rows(&mut digits.iter().map(|p| p.1)),
+    )
+}
+
+#[test]
+fn png_text_puts_the_decimal_point_on_the_baseline() {
+    // the sizes the plots use, odd and fractional ones included
+    for size in [10.0, 11.0, 12.0, 12.4, 13.0, 14.0, 15.0, 16.5, 19.0, 24.0] {
+        let ((dot_top, dot_bottom), (top, bottom)) = dot_and_digits(size, false);
+        // the dot ends on the row the digits' flat bottom ends on …
+        assert_eq!(
+            dot_bottom, bottom,
+            "size {size}: full stop ends on row {dot_bottom}, the digits on row {bottom}"
+        );
+        // … and all its ink is in the bottom quarter of the digits' height
+        assert!(
+            4 * (dot_top - top) >= 3 * (bottom - top),
+            "size {size}: full stop from row {dot_top}, digits rows {top}–{bottom}"
+        );
+        // and text anchored at the top starts below the anchor, not above it
+        assert!(top >= 4, "size {size}: ink from row {top}, anchored at row 4");
+    }
+}
+
+#[test]
+fn the_pixel_check_finds_the_misplaced_point_of_plain_plotters() {
+    // plotters' own bitmap text (which Png replaces) lifts the point at some plot sizes; the check
+    // above must be able to see that
+    let lifted = [11.0, 12.4, 13.0, 15.0]
+        .iter()
+        .filter(|&&size| {
+            let ((_, dot_bottom), (_, bottom)) = dot_and_digits(size, true);
+            dot_bottom != bottom
+        })
+        .count();
+    assert!(lifted > 0, "plain plotters put every point on the baseline");
+}

@@ -37,7 +37,7 @@ pub(crate) fn save_sized<F: Figure>(
 ) -> anyhow::Result<Vec<PathBuf>> {
     let png = dir.join(format!("{stem}.png"));
     render_atomic(&png, |tmp| {
-        let root = BitMapBackend::new(tmp, size).into_drawing_area();
+        let root = super::Png::new(tmp, size).into_drawing_area();
         fig.draw(&root)?;
         root.present()?;
         Ok(())

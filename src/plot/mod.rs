@@ -13,6 +13,8 @@ mod figures;
 #[doc(hidden)]
 pub mod fixture;
 pub mod partnership_map;
+pub mod png;
+pub use png::Png;
 pub mod text;
 
 pub use figures::{
@@ -110,7 +112,7 @@ macro_rules! render_both {
         let png = $dir.join(format!("{}.png", $stem));
         $crate::plot::render_atomic(&png, |p| {
             let $root =
-                plotters::prelude::BitMapBackend::new(p, $crate::plot::SIZE).into_drawing_area();
+                $crate::plot::Png::new(p, $crate::plot::SIZE).into_drawing_area();
             $body?;
             $root.present().map_err($crate::plot::plot_err)?;
             Ok(())
