@@ -603,7 +603,10 @@ fn png_text_puts_the_decimal_point_on_the_baseline() {
             "size {size}: full stop from row {dot_top}, digits rows {top}–{bottom}"
         );
         // and text anchored at the top starts below the anchor, not above it
-        assert!(top >= 4, "size {size}: ink from row {top}, anchored at row 4");
+        assert!(
+            top >= 4,
+            "size {size}: ink from row {top}, anchored at row 4"
+        );
     }
 }
 
