@@ -58,6 +58,8 @@ pub(crate) enum Swatch {
     Line,
     /// a vertical dashed line: a timeline event
     Mark,
+    /// a thin line with tall end ticks: an interval over the posterior
+    Thin,
     Fill,
     Diamond,
     Dot,
@@ -245,6 +247,15 @@ where
                             vec![(*x + 13, y0), (*x + 13, y0 + 4)],
                             item.colour.stroke_width(2),
                         ))?;
+                    }
+                }
+                Swatch::Thin => {
+                    for seg in [
+                        vec![(*x, y), (*x + 26, y)],
+                        vec![(*x, y - 6), (*x, y + 6)],
+                        vec![(*x + 26, y - 6), (*x + 26, y + 6)],
+                    ] {
+                        strip.draw(&PathElement::new(seg, item.colour.stroke_width(1)))?;
                     }
                 }
                 Swatch::Fill => strip.draw(&Rectangle::new(
@@ -1263,5 +1274,68 @@ impl Figure for ForestFigure {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use plotters::coord::ranged1d::Ranged;
+    use plotters::coord::types::RangedCoordf64;
+
+    #[test]
+    fn tick_labels_are_distinct_and_never_a_negative_zero() {
+        let ranges = [
+            (-0.004, 0.003),
+            (-0.05, 0.08),
+            (0.0, 1.0),
+            (-15000.0, 2000.0),
+            (0.75, 1.015),
+            (-1e-5, 2e-5),
+            (123.0, 129.0),
+            (-0.0031, 0.0026),
+        ];
+        for (lo, hi) in ranges {
+            for n in [3usize, 4, 6, 10] {
+                // the ticks plotters draws for this range and count
+                let ticks = RangedCoordf64::from(lo..hi).key_points(n);
+                let f = axis_fmt(lo, hi, n);
+                let labels: Vec<String> = ticks.iter().map(|t| f(t)).collect();
+                for l in &labels {
+                    let negative_zero =
+                        l.starts_with('-') && !l.chars().any(|c| c.is_ascii_digit() && c != '0');
+                    assert!(!negative_zero, "{lo}..{hi} n {n}: {labels:?}");
+                }
+                let mut u = labels.clone();
+                u.sort();
+                u.dedup();
+                assert_eq!(u.len(), labels.len(), "{lo}..{hi} n {n}: {labels:?}");
+            }
+        }
+        assert_eq!(axis_fmt(-0.05, 0.08, 6)(&0.05), "0.05");
+        assert_eq!(axis_fmt(-15000.0, 2000.0, 4)(&-10000.0), "-10k");
+        assert_eq!(axis_fmt(0.0, 1.0, 6)(&0.5), "0.5");
+    }
+
+    #[test]
+    fn year_axes_tick_every_one_or_two_years() {
+        use plotters::coord::ranged1d::KeyPointWeight;
+        struct Bold;
+        impl plotters::coord::ranged1d::KeyPointHint for Bold {
+            fn max_num_points(&self) -> usize {
+                10
+            }
+            fn weight(&self) -> KeyPointWeight {
+                KeyPointWeight::Bold
+            }
+        }
+        assert_eq!(
+            year_axis(1.0 / 12.0, 10.0).key_points(Bold),
+            vec![2.0, 4.0, 6.0, 8.0, 10.0]
+        );
+        assert_eq!(
+            year_axis(0.0, 3.0).key_points(Bold),
+            vec![0.0, 1.0, 2.0, 3.0]
+        );
     }
 }

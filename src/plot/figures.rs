@@ -449,7 +449,7 @@ fn forest(
         legend.push(item(
             "thin: 95% interval over posterior draws (colour judged on it)",
             RGBColor(90, 90, 90),
-            Swatch::Mark,
+            Swatch::Thin,
         ));
     }
     let title = if post {
