@@ -1300,7 +1300,7 @@ mod tests {
                 // the ticks plotters draws for this range and count
                 let ticks = RangedCoordf64::from(lo..hi).key_points(n);
                 let f = axis_fmt(lo, hi, n);
-                let labels: Vec<String> = ticks.iter().map(|t| f(t)).collect();
+                let labels: Vec<String> = ticks.iter().map(&f).collect();
                 for l in &labels {
                     let negative_zero =
                         l.starts_with('-') && !l.chars().any(|c| c.is_ascii_digit() && c != '0');
