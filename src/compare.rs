@@ -157,9 +157,10 @@ impl Comparison {
                 .map_or_else(String::new, |(i, r)| {
                     let both = self.posterior.as_ref().and_then(|p| p.get(i));
                     let p = &r.paired;
+                    let sg = crate::report::signed;
                     if p.diff_ci95_low.is_nan() || p.diff_ci95_high.is_nan() {
                         let d = crate::stats::decimals(p.baseline_mean.abs().max(p.mean.abs()));
-                        return format!("{:+.*} [CI n/a]", d, p.diff_mean);
+                        return format!("{} [CI n/a]", sg(p.diff_mean, d));
                     }
                     let mut digits =
                         crate::stats::decimals(p.baseline_mean.abs().max(p.mean.abs()));
@@ -169,12 +170,14 @@ impl Comparison {
                         digits += 1;
                     }
                     let mc = format!(
-                        "{:+.*} [{:+.*}, {:+.*}]",
-                        digits, p.diff_mean, digits, p.diff_ci95_low, digits, p.diff_ci95_high
+                        "{} [{}, {}]",
+                        sg(p.diff_mean, digits),
+                        sg(p.diff_ci95_low, digits),
+                        sg(p.diff_ci95_high, digits)
                     );
                     match both {
                         Some(e) => {
-                            format!("{mc} {{{:+.*}, {:+.*}}}", digits, e.low, digits, e.high)
+                            format!("{mc} {{{}, {}}}", sg(e.low, digits), sg(e.high, digits))
                         }
                         None => mc,
                     }
@@ -236,6 +239,51 @@ impl Comparison {
                 s,
                 &mut row.iter().map(String::as_str).zip(widths.iter().copied()),
             );
+        }
+        t += &self.verdicts(metrics, &scenarios);
+        t
+    }
+
+    /// Which scenarios are better, worse or unclear on each of `metrics`, by name, judged on the
+    /// widest interval there is (over the posterior draws with `--posterior`).
+    fn verdicts(&self, metrics: &[&str], scenarios: &[&str]) -> String {
+        use crate::report::Verdict;
+        let over = if self.posterior.is_some() {
+            "the interval over posterior draws"
+        } else {
+            "the Monte Carlo 95% CI"
+        };
+        let mut t = format!("verdicts (judged on {over}):\n");
+        for m in metrics {
+            let spec = crate::metrics::spec(m);
+            let mut groups: Vec<(Verdict, Vec<&str>)> = Vec::new();
+            for s in scenarios {
+                let Some((i, r)) = self
+                    .rows
+                    .iter()
+                    .enumerate()
+                    .find(|(_, r)| r.scenario == *s && r.metric == *m)
+                else {
+                    continue;
+                };
+                let mut p = r.paired;
+                if let Some(e) = self.posterior.as_ref().and_then(|p| p.get(i)) {
+                    p.diff_mean = e.diff_mean;
+                    p.diff_ci95_low = e.low;
+                    p.diff_ci95_high = e.high;
+                }
+                let v = crate::report::verdict(spec, &p, self.reps as usize);
+                match groups.iter_mut().find(|g| g.0 == v) {
+                    Some(g) => g.1.push(s),
+                    None => groups.push((v, vec![s])),
+                }
+            }
+            groups.sort_by_key(|g| g.0 as usize);
+            let parts: Vec<String> = groups
+                .iter()
+                .map(|(v, names)| format!("{}: {}", v.text(), names.join(", ")))
+                .collect();
+            t += &format!("  {m}: {}\n", parts.join("; "));
         }
         t
     }
@@ -482,6 +530,7 @@ fn paired_rows(
                 scenario: s.name.clone(),
                 baseline: scenarios[base].name.clone(),
                 paired: p,
+                posterior: None,
             });
         }
     }

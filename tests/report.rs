@@ -464,3 +464,228 @@ fn every_watched_metric_is_in_its_groups_report() {
     }
     assert!(n >= 4, "{n} classroom groups");
 }
+
+/// The verdict table (`table#verdicts`): (regime, [(cell class, cell text)]) per row, in order.
+fn verdict_rows(html: &str) -> Vec<(String, Vec<(String, String)>)> {
+    let doc = roxmltree::Document::parse(body_after_doctype(html)).unwrap();
+    let table = doc
+        .descendants()
+        .find(|n| n.attribute("id") == Some("verdicts"))
+        .expect("a verdict table");
+    let text = |n: roxmltree::Node| {
+        n.descendants()
+            .filter(|t| t.is_text())
+            .filter_map(|t| t.text())
+            .collect::<String>()
+    };
+    table
+        .children()
+        .filter(|n| n.has_tag_name("tr"))
+        .skip(1)
+        .map(|tr| {
+            let mut cells = tr.children().filter(|n| n.has_tag_name("td"));
+            let name = text(cells.next().unwrap());
+            let rest = cells
+                .map(|c| (c.attribute("class").unwrap_or("").to_string(), text(c)))
+                .collect();
+            (name, rest)
+        })
+        .collect()
+}
+
+/// The verdict class a difference's interval gives, computed here from `comparison.csv`'s
+/// columns (`lo`, `hi` and the metric's better direction), independently of the report code.
+fn expected_class(metric: &str, d: f64, lo: f64, hi: f64) -> &'static str {
+    use partnersim::metrics::Better;
+    if !(lo > 0.0 || hi < 0.0) {
+        return "v-unclear";
+    }
+    match (partnersim::metrics::spec(metric).unwrap().better, d > 0.0) {
+        (Better::Higher, true) | (Better::Lower, false) => "v-better",
+        (Better::Higher, false) | (Better::Lower, true) => "v-worse",
+        (Better::Neither, true) => "v-higher",
+        (Better::Neither, false) => "v-lower",
+    }
+}
+
+/// `comparison.csv` rows as (metric, scenario) → (diff, lo, hi), from the columns named.
+fn csv_intervals(
+    dir: &Path,
+    cols: [&str; 3],
+) -> std::collections::BTreeMap<(String, String), (f64, f64, f64)> {
+    let text = std::fs::read_to_string(dir.join("comparison.csv")).unwrap();
+    let mut lines = text.lines();
+    let head: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let at = |n: &str| head.iter().position(|h| *h == n).unwrap();
+    let (m, s) = (at("metric"), at("scenario"));
+    let c = cols.map(at);
+    lines
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            let v = |k: usize| f[k].parse::<f64>().unwrap_or(f64::NAN);
+            (
+                (f[m].to_string(), f[s].to_string()),
+                (v(c[0]), v(c[1]), v(c[2])),
+            )
+        })
+        .collect()
+}
+
+fn check_first_screen(dir: &Path, html: &str, cols: [&str; 3]) -> usize {
+    let rows = verdict_rows(html);
+    let names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| {
+            let e = e.unwrap();
+            e.path()
+                .join("replications.csv")
+                .exists()
+                .then(|| e.file_name().to_string_lossy().into_owned())
+        })
+        .filter(|n| n != "baseline")
+        .collect();
+    // every regime named once, before any plot and before the sentences
+    assert_eq!(rows.len(), names.len(), "{rows:?}");
+    for n in &names {
+        assert_eq!(rows.iter().filter(|r| &r.0 == n).count(), 1, "{n}");
+    }
+    let table_at = html.find("id=\"verdicts\"").unwrap();
+    assert!(table_at < html.find("<figure").unwrap());
+    assert!(table_at < html.find("<ul class=\"answer\"").unwrap());
+    // one verdict per headline metric, matching the interval in comparison.csv
+    let metrics = partnersim::metrics::headline();
+    let want = csv_intervals(dir, cols);
+    let mut clear = 0;
+    for (name, cells) in &rows {
+        assert_eq!(cells.len(), metrics.len(), "{name}");
+        for (m, (class, text)) in metrics.iter().zip(cells) {
+            let (d, lo, hi) = want[&(m.to_string(), name.clone())];
+            assert_eq!(
+                class,
+                expected_class(m, d, lo, hi),
+                "{name} {m}: {text} ({d} [{lo}, {hi}])"
+            );
+            clear += usize::from(class != "v-unclear");
+        }
+    }
+    clear
+}
+
+#[test]
+fn first_screen_names_every_regime_with_a_verdict_per_metric() {
+    let d = tempfile::tempdir().unwrap();
+    let mut scenarios = default_scenarios();
+    for k in 0..9 {
+        let mut s = default_scenarios()[1 + k % 2].clone();
+        s.name = format!("regime_{k}");
+        s.effect = 0.15 * k as f64 - 0.6;
+        scenarios.push(s);
+    }
+    write_synthetic_comparison(d.path(), &scenarios, 60, 12, 5).unwrap();
+    let html = std::fs::read_to_string(write_report(d.path(), &input()).unwrap()).unwrap();
+    let clear = check_first_screen(
+        d.path(),
+        &html,
+        ["diff_mean", "diff_ci95_low", "diff_ci95_high"],
+    );
+    assert!(clear > 0, "no clear difference to check the colours with");
+    let answer = section(&html, "answer");
+    assert!(answer.contains("95% CI, Monte Carlo only; parameters fixed"));
+    // the regimes not given a sentence are named, not counted
+    assert!(!answer.contains(" are better"), "{answer}");
+}
+
+#[test]
+fn the_title_agrees_with_the_number_of_regimes() {
+    use partnersim::report::default_title;
+    assert_eq!(
+        default_title(1, "baseline"),
+        "partnersim: 1 funding regime against baseline"
+    );
+    assert_eq!(
+        default_title(16, "baseline"),
+        "partnersim: 16 funding regimes against baseline"
+    );
+}
+
+/// No number reads as a negative zero, in the page or in any plot it inlines.
+#[test]
+fn no_negative_zero_in_the_report() {
+    let d = tempfile::tempdir().unwrap();
+    let html = std::fs::read_to_string(make_report(d.path())).unwrap();
+    let doc = roxmltree::Document::parse(body_after_doctype(&html)).unwrap();
+    let bad: Vec<String> = visible_text(&doc)
+        .into_iter()
+        .filter(|t| {
+            let b: Vec<char> = t.chars().collect();
+            (0..b.len()).any(|i| {
+                matches!(b[i], '-' | '−')
+                    && (i == 0 || !(b[i - 1].is_ascii_digit() || b[i - 1] == '.'))
+                    && {
+                        let rest: String = b[i + 1..]
+                            .iter()
+                            .take_while(|c| c.is_ascii_digit() || **c == '.' || **c == ',')
+                            .collect();
+                        rest.starts_with('0') && rest.chars().all(|c| matches!(c, '0' | '.' | ','))
+                    }
+            })
+        })
+        .collect();
+    assert!(bad.is_empty(), "{bad:?}");
+}
+
+/// With `compare --posterior`'s columns the first screen, the sentences and the forest plot judge
+/// and show the interval over the posterior, labelled as such.
+#[test]
+fn posterior_intervals_lead_the_first_screen_and_the_forest_plot() {
+    let d = tempfile::tempdir().unwrap();
+    write_synthetic_comparison(d.path(), &default_scenarios(), 60, 12, 5).unwrap();
+    // add posterior columns: three times as wide as the Monte Carlo interval, about the same mean
+    let path = d.path().join("comparison.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut out = String::new();
+    for (i, line) in text.lines().enumerate() {
+        if i == 0 {
+            out += &format!(
+                "{line},posterior_diff_mean,posterior_ci95_low,posterior_ci95_high,posterior_draws\n"
+            );
+            continue;
+        }
+        let f: Vec<f64> = line
+            .split(',')
+            .map(|v| v.parse().unwrap_or(f64::NAN))
+            .collect();
+        let (dm, lo, hi) = (f[5], f[6], f[7]);
+        let w = hi - lo;
+        out += &format!("{line},{dm},{},{},8\n", lo - w, hi + w);
+    }
+    std::fs::write(&path, out).unwrap();
+    let html = std::fs::read_to_string(write_report(d.path(), &input()).unwrap()).unwrap();
+    check_first_screen(
+        d.path(),
+        &html,
+        [
+            "posterior_diff_mean",
+            "posterior_ci95_low",
+            "posterior_ci95_high",
+        ],
+    );
+    let answer = section(&html, "answer");
+    assert!(
+        answer.contains(partnersim::compare::POSTERIOR_LABEL),
+        "{answer}"
+    );
+    assert!(answer.contains("95% over the posterior"), "{answer}");
+    let rows = verdict_rows(&html);
+    assert!(rows.iter().all(|r| r.1.iter().all(|c| c.1.contains('{'))));
+    // the forest plot draws both intervals and says which is which
+    let svg = std::fs::read_to_string(d.path().join("plots/forest_headline.svg")).unwrap();
+    assert!(
+        svg.contains("thin: 95% interval over posterior draws"),
+        "legend"
+    );
+    assert!(svg.contains("thick: 95% CI, Monte Carlo"), "legend");
+    let thin = svg.matches("stroke-width=\"1\"").count();
+    let n = 2 * partnersim::metrics::headline().len();
+    assert!(thin >= 3 * n, "{thin} thin strokes for {n} rows");
+}

@@ -52,7 +52,7 @@ pub fn comparison(dir: &Path, group: Option<&GroupInfo>) -> Result<Vec<PathBuf>>
             headline: g.watch.clone(),
         },
         None => crate::report::ReportInput {
-            title: format!("partnersim: {} funding regimes against {baseline}", others.len()),
+            title: crate::report::default_title(others.len(), baseline),
             question: format!(
                 "What changes for immigrant-serving organizations, their staff and the newcomers they serve if the funding regime of `{baseline}` is replaced by {}? Each scenario runs on the same random events as the baseline (common random numbers), so differences are paired replication by replication.",
                 if others.len() <= 4 {

@@ -37,7 +37,7 @@ pub(crate) fn save_sized<F: Figure>(
 ) -> anyhow::Result<Vec<PathBuf>> {
     let png = dir.join(format!("{stem}.png"));
     render_atomic(&png, |tmp| {
-        let root = BitMapBackend::new(tmp, size).into_drawing_area();
+        let root = super::Png::new(tmp, size).into_drawing_area();
         fig.draw(&root)?;
         root.present()?;
         Ok(())
@@ -58,6 +58,8 @@ pub(crate) enum Swatch {
     Line,
     /// a vertical dashed line: a timeline event
     Mark,
+    /// a thin line with tall end ticks: an interval over the posterior
+    Thin,
     Fill,
     Diamond,
     Dot,
@@ -75,23 +77,115 @@ fn font(size: f64) -> TextStyle<'static> {
     ("sans-serif", size).into_font().color(&BLACK)
 }
 
-/// Axis tick text: compact, with k/M for large values.
-pub(crate) fn fmt_axis(v: &f64) -> String {
-    let v = *v;
-    let a = v.abs();
-    if a < 1e-12 {
-        "0".to_string()
-    } else if a >= 1e6 {
-        format!("{:.1}M", v / 1e6)
-    } else if a >= 1e4 {
-        format!("{:.0}k", v / 1e3)
-    } else if a >= 10.0 {
-        format!("{v:.0}")
-    } else if a >= 1.0 {
-        format!("{v:.1}")
-    } else {
-        format!("{v:.2}")
+/// The step plotters puts between at most `n` tick labels over `lo..hi`: 1, 2 or 5 times a power
+/// of ten, the smallest that gives at most `n` ticks.
+pub(crate) fn tick_step(lo: f64, hi: f64, n: usize) -> f64 {
+    let span = (hi - lo).abs();
+    if !span.is_finite() || span <= 0.0 {
+        return 1.0;
     }
+    let raw = span / (n.max(2) - 1) as f64;
+    let k = 10f64.powf(raw.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * k)
+        .find(|s| *s >= raw * (1.0 - 1e-9))
+        .unwrap_or(10.0 * k)
+}
+
+/// Tick labels for an axis over `lo..hi` with at most `n` ticks: decimals chosen from the step
+/// between ticks (`0.05, 0.10, 0.15`; `-10k, -5k, 0`), thousands grouped, never `-0`. A tick
+/// that the step's decimals cannot show exactly gets one more decimal.
+pub(crate) fn axis_fmt(lo: f64, hi: f64, n: usize) -> impl Fn(&f64) -> String {
+    let step = tick_step(lo, hi, n);
+    let big = lo.abs().max(hi.abs());
+    let (div, suffix) = if big >= 1e6 {
+        (1e6, "M")
+    } else if big >= 1e4 {
+        (1e3, "k")
+    } else {
+        (1.0, "")
+    };
+    let s = step / div;
+    let dec = if s >= 1.0 {
+        0
+    } else {
+        (-s.log10()).ceil().max(0.0) as usize
+    };
+    move |v: &f64| {
+        let x = *v / div;
+        if !x.is_finite() {
+            return String::new();
+        }
+        let mut d = dec;
+        while d < 9
+            && ((x * 10f64.powi(d as i32)).round() / 10f64.powi(d as i32) - x).abs() > s * 1e-6
+        {
+            d += 1;
+        }
+        let t = crate::report::fixed(x, d);
+        if t.chars().all(|c| matches!(c, '0' | '.' | '-')) {
+            // zero, whatever the rounding left of its sign
+            return crate::report::fixed(0.0, d) + if d == 0 { "" } else { suffix };
+        }
+        t + suffix
+    }
+}
+
+/// The title of a month axis drawn in years.
+pub(crate) const YEARS_DESC: &str = "years from the start (12 months each)";
+
+/// A month axis in years (`x0..x1` in years): a tick every year up to 6 years, every 2 years up
+/// to 16, then every 5 or 10, on whole years (plotters' own steps would give 2.5 years).
+pub(crate) struct YearAxis {
+    inner: plotters::coord::types::RangedCoordf64,
+    ticks: Vec<f64>,
+}
+
+impl plotters::coord::ranged1d::Ranged for YearAxis {
+    type FormatOption = plotters::coord::ranged1d::DefaultFormatting;
+    type ValueType = f64;
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        self.inner.map(value, limit)
+    }
+    fn key_points<H: plotters::coord::ranged1d::KeyPointHint>(&self, hint: H) -> Vec<f64> {
+        if hint.max_num_points() == 0 || hint.weight().allow_light_points() {
+            Vec::new()
+        } else {
+            self.ticks.clone()
+        }
+    }
+    fn range(&self) -> std::ops::Range<f64> {
+        self.inner.range()
+    }
+}
+
+/// See [`YearAxis`].
+pub(crate) fn year_axis(x0: f64, x1: f64) -> YearAxis {
+    let span = x1 - x0;
+    let step = if span <= 6.0 {
+        1.0
+    } else if span <= 16.0 {
+        2.0
+    } else if span <= 40.0 {
+        5.0
+    } else {
+        10.0
+    };
+    let first = (x0 / step - 1e-9).ceil() * step;
+    let ticks: Vec<f64> = (0..1000)
+        .map(|k| first + step * f64::from(k))
+        .take_while(|t| *t <= x1 + 1e-9)
+        .collect();
+    YearAxis {
+        inner: (x0..x1).into(),
+        ticks,
+    }
+}
+
+/// Year tick labels (whole years).
+fn year_label(v: &f64) -> String {
+    crate::report::fixed(*v, 0)
 }
 
 /// Draws background, title and legend strip; returns the area left for panels.
@@ -153,6 +247,15 @@ where
                             vec![(*x + 13, y0), (*x + 13, y0 + 4)],
                             item.colour.stroke_width(2),
                         ))?;
+                    }
+                }
+                Swatch::Thin => {
+                    for seg in [
+                        vec![(*x, y), (*x + 26, y)],
+                        vec![(*x, y - 6), (*x, y + 6)],
+                        vec![(*x + 26, y - 6), (*x + 26, y + 6)],
+                    ] {
+                        strip.draw(&PathElement::new(seg, item.colour.stroke_width(1)))?;
                     }
                 }
                 Swatch::Fill => strip.draw(&Rectangle::new(
@@ -260,9 +363,12 @@ where
 
 /// Width of the y tick labels of values in `lo..hi` at `size`, plus room for the tick marks.
 fn y_tick_width(lo: f64, hi: f64, size: f64) -> u32 {
+    let f = axis_fmt(lo, hi, 6);
+    let step = tick_step(lo, hi, 6);
     let w = (0..=8)
         .map(|k| lo + (hi - lo) * f64::from(k) / 8.0)
-        .map(|v| text::width(&fmt_axis(&v), size))
+        .map(|v| (v / step).round() * step)
+        .map(|v| text::width(&f(&v), size))
         .fold(0.0, f64::max);
     (w + 12.0).ceil() as u32
 }
@@ -298,6 +404,9 @@ pub(crate) struct BandFigure {
     pub step: bool,
     /// value at month 0 prepended to every series (e.g. survival 1.0)
     pub anchor: Option<f64>,
+    /// the value axis includes the anchor (survival's 1.0 at the start) and starts at a round
+    /// number written in the axis title ("axis from 0.80"), so a zoomed axis says it is zoomed
+    pub say_start: bool,
     pub series: Vec<BandSeries>,
     /// timeline events marked as dashed vertical lines at their month, listed in the legend
     pub events: Vec<Event>,
@@ -312,6 +421,8 @@ pub(crate) struct BandFigure {
 pub(crate) struct Event {
     pub month: f64,
     pub label: String,
+    /// the series whose timeline holds the event: in small multiples only their panels mark it
+    pub holders: Vec<String>,
 }
 
 /// The colour of event marks.
@@ -321,11 +432,8 @@ const EVENT_COLOUR: RGBColor = RGBColor(70, 70, 70);
 /// scenarios cannot be read, and the palette's colours repeat.
 pub const SMALL_MULTIPLES_ABOVE: usize = 5;
 
-type Chart2d<'a, 'b, DB> = ChartContext<
-    'a,
-    DB,
-    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
->;
+type Chart2d<'a, 'b, DB> =
+    ChartContext<'a, DB, Cartesian2d<YearAxis, plotters::coord::types::RangedCoordf64>>;
 
 fn steps(points: &[(f64, f64)]) -> Vec<(f64, f64)> {
     let mut out = Vec::with_capacity(points.len() * 2);
@@ -353,6 +461,10 @@ impl BandFigure {
             if first.0 > 0.0 {
                 rows.insert(0, (0.0, a, a, a, a, a));
             }
+        }
+        // months drawn in years
+        for r in &mut rows {
+            r.0 /= 12.0;
         }
         rows
     }
@@ -426,20 +538,22 @@ impl BandFigure {
         chart: &mut Chart2d<'_, '_, DB>,
         x: (f64, f64),
         y: (f64, f64),
+        panel: Option<&str>,
     ) -> anyhow::Result<()>
     where
         DB::ErrorType: 'static,
     {
         let dash = (y.1 - y.0) / 40.0;
-        for e in self
-            .events
-            .iter()
-            .filter(|e| e.month >= x.0 && e.month <= x.1)
-        {
+        for e in self.events.iter().filter(|e| {
+            e.month / 12.0 >= x.0
+                && e.month / 12.0 <= x.1
+                && panel.is_none_or(|p| e.holders.iter().any(|h| h == p))
+        }) {
+            let at = e.month / 12.0;
             let segments = (0..20).map(|k| {
                 let lo = y.0 + 2.0 * dash * f64::from(k);
                 PathElement::new(
-                    vec![(e.month, lo), (e.month, (lo + dash).min(y.1))],
+                    vec![(at, lo), (at, (lo + dash).min(y.1))],
                     EVENT_COLOUR.stroke_width(2),
                 )
             });
@@ -470,6 +584,7 @@ impl BandFigure {
         all: &[Vec<BandRow>],
         x: (f64, f64),
         y: (f64, f64),
+        y_label: &str,
     ) -> anyhow::Result<()>
     where
         DB::ErrorType: 'static,
@@ -485,7 +600,7 @@ impl BandFigure {
         ];
         let legend: Vec<LegendItem> = legend.into_iter().chain(self.event_legend()).collect();
         let area = frame(root, &self.title, &legend)?;
-        let panels = shared_axis_titles(&area, &self.y_label, "month")?;
+        let panels = shared_axis_titles(&area, y_label, YEARS_DESC)?;
         let others: Vec<usize> = (0..self.series.len()).filter(|&k| k != reference).collect();
         let (rows, cols) = grid(others.len());
         let (pw, ph) = panels.dim_in_pixel();
@@ -507,19 +622,25 @@ impl BandFigure {
                 .caption(caption, font(13.0))
                 .x_label_area_size(if last_row { 22 } else { 4 })
                 .y_label_area_size(if first_col { y_area } else { 4 })
-                .build_cartesian_2d(x.0..x.1, y.0..y.1)?;
+                .build_cartesian_2d(year_axis(x.0, x.1), y.0..y.1)?;
             chart
                 .configure_mesh()
                 .x_labels(if last_row { x_ticks } else { 0 })
                 .y_labels(if first_col { y_ticks } else { 0 })
                 .label_style(font(PANEL_TICK_SIZE))
-                .y_label_formatter(&fmt_axis)
-                .x_label_formatter(&|v| format!("{v:.0}"))
+                .y_label_formatter(&axis_fmt(y.0, y.1, y_ticks))
+                .x_label_formatter(&|v| {
+                    if last_row {
+                        year_label(v)
+                    } else {
+                        String::new()
+                    }
+                })
                 .light_line_style(TRANSPARENT)
                 .bold_line_style(RGBColor(225, 225, 225))
                 .draw()?;
             self.draw_bands(&mut chart, &self.series[k], &all[k])?;
-            self.draw_events(&mut chart, x, y)?;
+            self.draw_events(&mut chart, x, y, Some(&self.series[k].name))?;
             self.draw_line(&mut chart, grey.stroke_width(1), &all[reference])?;
             self.draw_line(&mut chart, self.series[k].colour.stroke_width(2), &all[k])?;
         }
@@ -536,23 +657,32 @@ impl Figure for BandFigure {
         let x_max = all
             .iter()
             .flat_map(|r| r.iter().map(|r| r.0))
-            .fold(1.0_f64, f64::max);
+            .fold(1.0 / 12.0, f64::max);
         let x_min = all
             .iter()
             .flat_map(|r| r.iter().map(|r| r.0))
             .fold(x_max, f64::min)
-            .min(x_max - 1.0);
-        let (y0, y1) = value_range(
+            .min(x_max - 1.0 / 12.0);
+        let (mut y0, y1) = value_range(
             all.iter()
                 .flat_map(|r| r.iter().flat_map(|r| [r.1, r.3, r.5])),
             self.share,
         );
+        let mut y_label = self.y_label.clone();
+        if self.say_start {
+            if let Some(a) = self.anchor {
+                y0 = y0.min(a);
+            }
+            let step = tick_step(y0, y1, 6);
+            y0 = ((y0 / step).floor() * step).max(if self.share { 0.0 } else { f64::MIN });
+            y_label = format!("{} – axis from {}", y_label, axis_fmt(y0, y1, 6)(&y0));
+        }
         let reference = self
             .reference
             .as_ref()
             .and_then(|name| self.series.iter().position(|s| &s.name == name));
         if let (true, Some(r)) = (self.series.len() > SMALL_MULTIPLES_ABOVE, reference) {
-            return self.draw_small_multiples(root, r, &all, (x_min, x_max), (y0, y1));
+            return self.draw_small_multiples(root, r, &all, (x_min, x_max), (y0, y1), &y_label);
         }
         let mut legend: Vec<LegendItem> = self
             .series
@@ -567,7 +697,7 @@ impl Figure for BandFigure {
         legend.extend(self.event_legend());
         let area = frame(root, &self.title, &legend)?;
         let y_desc = first_fitting(
-            &[&self.y_label, without_unit(&self.y_label)],
+            &[&y_label, without_unit(&self.y_label)],
             LABEL_SIZE,
             f64::from(area.dim_in_pixel().1) - 70.0,
         );
@@ -576,15 +706,17 @@ impl Figure for BandFigure {
             .margin_right(18)
             .x_label_area_size(44)
             .y_label_area_size(78)
-            .build_cartesian_2d(x_min..x_max, y0..y1)?;
+            .build_cartesian_2d(year_axis(x_min, x_max), y0..y1)?;
         chart
             .configure_mesh()
-            .x_desc("month")
+            .x_desc(YEARS_DESC)
             .y_desc(y_desc)
             .axis_desc_style(font(LABEL_SIZE))
             .label_style(font(TICK_SIZE))
-            .y_label_formatter(&fmt_axis)
-            .x_label_formatter(&|v| format!("{v:.0}"))
+            .x_labels(10)
+            .y_labels(10)
+            .y_label_formatter(&axis_fmt(y0, y1, 10))
+            .x_label_formatter(&year_label)
             .light_line_style(RGBColor(235, 235, 235))
             .bold_line_style(RGBColor(215, 215, 215))
             .draw()?;
@@ -592,7 +724,7 @@ impl Figure for BandFigure {
         for (s, rows) in self.series.iter().zip(&all) {
             self.draw_bands(&mut chart, s, rows)?;
         }
-        self.draw_events(&mut chart, (x_min, x_max), (y0, y1))?;
+        self.draw_events(&mut chart, (x_min, x_max), (y0, y1), None)?;
         for (s, rows) in self.series.iter().zip(&all) {
             self.draw_line(&mut chart, s.colour.stroke_width(2), rows)?;
         }
@@ -681,7 +813,8 @@ impl Figure for BoxFigure {
             .y_desc(y_desc)
             .axis_desc_style(font(LABEL_SIZE))
             .label_style(font(TICK_SIZE))
-            .y_label_formatter(&fmt_axis)
+            .y_labels(10)
+            .y_label_formatter(&axis_fmt(y0, y1, 10))
             .light_line_style(TRANSPARENT)
             .bold_line_style(RGBColor(225, 225, 225))
             .draw()?;
@@ -842,7 +975,7 @@ impl Figure for StackedFigure {
         let small = self.panels.len() > 1;
         // small multiples: axis titles once for the grid, tick labels on the outer panels
         let panels_area = if small {
-            shared_axis_titles(&area, &self.y_label, "month")?
+            shared_axis_titles(&area, &self.y_label, YEARS_DESC)?
         } else {
             area.clone()
         };
@@ -864,8 +997,10 @@ impl Figure for StackedFigure {
         {
             let first_col = j % cols == 0;
             let last_row = j + cols >= n_panels;
-            let x_min = panel.months.first().copied().unwrap_or(0.0);
-            let x_max = panel.months.last().copied().unwrap_or(1.0).max(x_min + 1.0);
+            // months drawn in years
+            let x_min = panel.months.first().copied().unwrap_or(0.0) / 12.0;
+            let x_max =
+                (panel.months.last().copied().unwrap_or(1.0) / 12.0).max(x_min + 1.0 / 12.0);
             let caption = fit(&panel.caption, LABEL_SIZE, f64::from(cw) - 16.0);
             let mut chart = ChartBuilder::on(&cell)
                 .margin(8)
@@ -881,7 +1016,7 @@ impl Figure for StackedFigure {
                     (true, true) => y_area,
                     (true, false) => 4,
                 })
-                .build_cartesian_2d(x_min..x_max, 0.0..y_max)?;
+                .build_cartesian_2d(year_axis(x_min, x_max), 0.0..y_max)?;
             let y_desc = if small {
                 String::new()
             } else {
@@ -893,12 +1028,18 @@ impl Figure for StackedFigure {
             };
             chart
                 .configure_mesh()
-                .x_desc(if small { "" } else { "month" })
+                .x_desc(if small { "" } else { YEARS_DESC })
                 .y_desc(y_desc)
                 .axis_desc_style(font(LABEL_SIZE))
                 .label_style(font(tick))
-                .y_label_formatter(&fmt_axis)
-                .x_label_formatter(&|v| format!("{v:.0}"))
+                .y_label_formatter(&axis_fmt(0.0, y_max, y_ticks))
+                .x_label_formatter(&|v| {
+                    if !small || last_row {
+                        year_label(v)
+                    } else {
+                        String::new()
+                    }
+                })
                 .x_labels(if !small || last_row { x_ticks } else { 0 })
                 .y_labels(if !small || first_col { y_ticks } else { 0 })
                 .light_line_style(TRANSPARENT)
@@ -907,13 +1048,9 @@ impl Figure for StackedFigure {
             let mut base = vec![0.0; panel.months.len()];
             for (layer, colour) in panel.layers.iter().zip(&self.colours) {
                 let top: Vec<f64> = base.iter().zip(layer).map(|(b, v)| b + clean(*v)).collect();
-                let mut poly: Vec<(f64, f64)> = panel
-                    .months
-                    .iter()
-                    .copied()
-                    .zip(top.iter().copied())
-                    .collect();
-                poly.extend(panel.months.iter().copied().zip(base.iter().copied()).rev());
+                let years = panel.months.iter().map(|m| m / 12.0);
+                let mut poly: Vec<(f64, f64)> = years.clone().zip(top.iter().copied()).collect();
+                poly.extend(years.zip(base.iter().copied()).rev());
                 if poly.len() >= 3 {
                     chart.draw_series(std::iter::once(Polygon::new(
                         poly,
@@ -936,6 +1073,9 @@ pub(crate) struct ForestRow {
     pub diff: f64,
     pub low: f64,
     pub high: f64,
+    /// the interval over posterior draws (`compare --posterior`), drawn thin around the Monte
+    /// Carlo one
+    pub outer: Option<(f64, f64)>,
 }
 
 /// One panel (metric) of a forest plot.
@@ -957,6 +1097,8 @@ pub(crate) struct ForestFigure {
     pub panels: Vec<ForestPanel>,
     /// all panels side by side in one row (a compact headline figure)
     pub one_row: bool,
+    /// what the colours and bars mean
+    pub legend: Vec<LegendItem>,
 }
 
 impl ForestFigure {
@@ -971,7 +1113,7 @@ impl Figure for ForestFigure {
     where
         DB::ErrorType: 'static,
     {
-        let area = frame(root, &self.title, &[])?;
+        let area = frame(root, &self.title, &self.legend)?;
         let (rows, cols) = if self.one_row {
             (1, self.panels.len().max(1))
         } else {
@@ -1026,7 +1168,10 @@ impl Figure for ForestFigure {
                 panel
                     .rows
                     .iter()
-                    .flat_map(|r| [r.diff, r.low, r.high])
+                    .flat_map(|r| {
+                        let (a, b) = r.outer.unwrap_or((r.low, r.high));
+                        [r.diff, r.low, r.high, a, b]
+                    })
                     .chain([0.0]),
                 false,
             );
@@ -1076,7 +1221,7 @@ impl Figure for ForestFigure {
                 .x_desc(x_desc)
                 .axis_desc_style(font(12.0))
                 .label_style(font(11.0))
-                .x_label_formatter(&fmt_axis)
+                .x_label_formatter(&axis_fmt(x0, x1, x_ticks))
                 .light_line_style(TRANSPARENT)
                 .bold_line_style(RGBColor(225, 225, 225))
                 .draw()?;
@@ -1095,10 +1240,20 @@ impl Figure for ForestFigure {
                         name_style.pos(Pos::new(HPos::Right, VPos::Center)),
                     ))?;
                 }
+                if let Some((a, b)) = r.outer.filter(|o| o.0.is_finite() && o.1.is_finite()) {
+                    // the interval over the posterior: a thin line with tall end ticks
+                    let t = 0.26;
+                    let c = r.colour.mix(0.75);
+                    chart.draw_series([
+                        PathElement::new(vec![(a, y), (b, y)], c.stroke_width(1)),
+                        PathElement::new(vec![(a, y - t), (a, y + t)], c.stroke_width(1)),
+                        PathElement::new(vec![(b, y - t), (b, y + t)], c.stroke_width(1)),
+                    ])?;
+                }
                 if r.low.is_finite() && r.high.is_finite() {
                     let t = 0.12;
                     chart.draw_series([
-                        PathElement::new(vec![(r.low, y), (r.high, y)], r.colour.stroke_width(2)),
+                        PathElement::new(vec![(r.low, y), (r.high, y)], r.colour.stroke_width(3)),
                         PathElement::new(
                             vec![(r.low, y - t), (r.low, y + t)],
                             r.colour.stroke_width(2),
@@ -1119,5 +1274,68 @@ impl Figure for ForestFigure {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use plotters::coord::ranged1d::Ranged;
+    use plotters::coord::types::RangedCoordf64;
+
+    #[test]
+    fn tick_labels_are_distinct_and_never_a_negative_zero() {
+        let ranges = [
+            (-0.004, 0.003),
+            (-0.05, 0.08),
+            (0.0, 1.0),
+            (-15000.0, 2000.0),
+            (0.75, 1.015),
+            (-1e-5, 2e-5),
+            (123.0, 129.0),
+            (-0.0031, 0.0026),
+        ];
+        for (lo, hi) in ranges {
+            for n in [3usize, 4, 6, 10] {
+                // the ticks plotters draws for this range and count
+                let ticks = RangedCoordf64::from(lo..hi).key_points(n);
+                let f = axis_fmt(lo, hi, n);
+                let labels: Vec<String> = ticks.iter().map(&f).collect();
+                for l in &labels {
+                    let negative_zero =
+                        l.starts_with('-') && !l.chars().any(|c| c.is_ascii_digit() && c != '0');
+                    assert!(!negative_zero, "{lo}..{hi} n {n}: {labels:?}");
+                }
+                let mut u = labels.clone();
+                u.sort();
+                u.dedup();
+                assert_eq!(u.len(), labels.len(), "{lo}..{hi} n {n}: {labels:?}");
+            }
+        }
+        assert_eq!(axis_fmt(-0.05, 0.08, 6)(&0.05), "0.05");
+        assert_eq!(axis_fmt(-15000.0, 2000.0, 4)(&-10000.0), "-10k");
+        assert_eq!(axis_fmt(0.0, 1.0, 6)(&0.5), "0.5");
+    }
+
+    #[test]
+    fn year_axes_tick_every_one_or_two_years() {
+        use plotters::coord::ranged1d::KeyPointWeight;
+        struct Bold;
+        impl plotters::coord::ranged1d::KeyPointHint for Bold {
+            fn max_num_points(&self) -> usize {
+                10
+            }
+            fn weight(&self) -> KeyPointWeight {
+                KeyPointWeight::Bold
+            }
+        }
+        assert_eq!(
+            year_axis(1.0 / 12.0, 10.0).key_points(Bold),
+            vec![2.0, 4.0, 6.0, 8.0, 10.0]
+        );
+        assert_eq!(
+            year_axis(0.0, 3.0).key_points(Bold),
+            vec![0.0, 1.0, 2.0, 3.0]
+        );
     }
 }

@@ -133,6 +133,28 @@ pub struct ComparisonRow {
     pub baseline: String,
     /// the paired statistics, as `compare` computed them
     pub paired: crate::stats::Paired,
+    /// with `compare --posterior`: the effect over posterior draws (its `posterior_*` columns)
+    pub posterior: Option<crate::compare::PosteriorEffect>,
+}
+
+impl ComparisonRow {
+    /// The paired statistics with the widest interval the comparison has: over the posterior
+    /// draws when `compare --posterior` gave them (their mean difference and 2.5–97.5%
+    /// interval), else the Monte Carlo interval with parameters fixed.
+    pub fn widest(&self) -> crate::stats::Paired {
+        match self.posterior {
+            Some(e) if e.low.is_finite() && e.high.is_finite() && e.diff_mean.is_finite() => {
+                crate::stats::Paired {
+                    mean: self.paired.baseline_mean + e.diff_mean,
+                    diff_mean: e.diff_mean,
+                    diff_ci95_low: e.low,
+                    diff_ci95_high: e.high,
+                    ..self.paired
+                }
+            }
+            _ => self.paired,
+        }
+    }
 }
 
 pub use crate::export::compare_json::{CompareEntry as ScenarioEntry, CompareManifest, Difference};
@@ -334,12 +356,37 @@ pub fn read_comparison(path: &Path) -> anyhow::Result<Vec<ComparisonRow>> {
         ],
         path,
     )?;
+    // the posterior columns, when `compare --posterior` wrote them
+    let post: Option<Vec<usize>> = columns(
+        &h,
+        &[
+            "posterior_diff_mean",
+            "posterior_ci95_low",
+            "posterior_ci95_high",
+            "posterior_draws",
+        ],
+        path,
+    )
+    .ok();
     let mut out = Vec::new();
     for rec in records(&mut rdr, path) {
         let rec = rec?;
         let s = |k: usize| rec.get(idx[k]).unwrap_or("").to_string();
         let f = |k: usize| rec.get(idx[k]).map(num).unwrap_or(f64::NAN);
+        let posterior = post.as_ref().map(|c| {
+            let g = |k: usize| rec.get(c[k]).map(num).unwrap_or(f64::NAN);
+            crate::compare::PosteriorEffect {
+                diff_mean: g(0),
+                low: g(1),
+                high: g(2),
+                draws: rec
+                    .get(c[3])
+                    .and_then(|v| v.trim().parse().ok())
+                    .unwrap_or(0),
+            }
+        });
         out.push(ComparisonRow {
+            posterior,
             metric: s(0),
             scenario: s(1),
             baseline: s(2),

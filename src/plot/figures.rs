@@ -2,7 +2,7 @@
 
 use super::charts::{
     save, save_sized, BandFigure, BandSeries, BoxFigure, BoxItem, Event, ForestFigure, ForestPanel,
-    ForestRow, StackPanel, StackedFigure,
+    ForestRow, LegendItem, StackPanel, StackedFigure, Swatch,
 };
 use super::data::{read_comparison_dir, read_run, sorted_finite, ComparisonData, RunData};
 use super::{colour, scenario_colours};
@@ -141,7 +141,7 @@ fn band_series(run: &RunData, metric: &str, c: RGBColor) -> Option<BandSeries> {
 /// The timeline events of the runs, once each, by month: an event not every run has is named
 /// with the runs that have it ("transition_core: federal: 3-year agreements").
 fn events(runs: &[&RunData]) -> Vec<Event> {
-    let mut marks: Vec<(u32, String)> = Vec::new();
+    let mut marks: Vec<(u32, String, Vec<String>)> = Vec::new();
     for r in runs {
         for e in &r.events {
             let holders: Vec<&str> = runs
@@ -154,17 +154,19 @@ fn events(runs: &[&RunData]) -> Vec<Event> {
             } else {
                 format!("{}: {}", holders.join(", "), e.label)
             };
-            if !marks.iter().any(|(m, l)| *m == e.month && *l == label) {
-                marks.push((e.month, label));
+            if !marks.iter().any(|(m, l, _)| *m == e.month && *l == label) {
+                let holders = holders.iter().map(|h| h.to_string()).collect();
+                marks.push((e.month, label, holders));
             }
         }
     }
     marks.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
     marks
         .into_iter()
-        .map(|(month, label)| Event {
+        .map(|(month, label, holders)| Event {
             month: f64::from(month),
             label,
+            holders,
         })
         .collect()
 }
@@ -199,6 +201,7 @@ fn common_plots(
             inner: false,
             step: true,
             anchor: Some(1.0),
+            say_start: true,
             series,
             events: events(runs),
             reference: reference.map(String::from),
@@ -223,6 +226,7 @@ fn common_plots(
             inner: true,
             step: false,
             anchor: None,
+            say_start: false,
             series,
             events: events(runs),
             reference: reference.map(String::from),
@@ -349,12 +353,33 @@ pub fn display_order(data: &ComparisonData) -> Vec<&RunData> {
 }
 
 /// The forest panel of one metric: a row per scenario other than the baseline.
-fn forest_panel(
-    data: &ComparisonData,
-    metric: &str,
-    others: &[&RunData],
-    colours: &[RGBColor],
-) -> ForestPanel {
+/// The colour of a verdict in forest plots: green better, vermillion worse, blue a clear change
+/// where neither direction is better, grey no clear difference.
+pub fn verdict_colour(v: crate::report::Verdict) -> RGBColor {
+    use crate::report::Verdict;
+    match v {
+        Verdict::Better => RGBColor(0, 140, 100),
+        Verdict::Worse => RGBColor(213, 94, 0),
+        Verdict::Higher | Verdict::Lower => RGBColor(0, 114, 178),
+        Verdict::Unclear | Verdict::Untested => RGBColor(150, 150, 150),
+    }
+}
+
+/// Paired replications per scenario (the fewest any scenario has).
+fn reps(data: &ComparisonData) -> usize {
+    data.runs
+        .iter()
+        .map(|r| r.replications.first().map_or(0, |c| c.1.len()))
+        .min()
+        .unwrap_or(0)
+}
+
+/// Whether the comparison carries effects over posterior draws (`compare --posterior`).
+pub fn has_posterior(data: &ComparisonData) -> bool {
+    data.rows.iter().any(|r| r.posterior.is_some())
+}
+
+fn forest_panel(data: &ComparisonData, metric: &str, others: &[&RunData]) -> ForestPanel {
     let spec = metrics::spec(metric);
     let better = spec.map_or(Better::Neither, |m| m.better);
     let direction = spec.map_or("", |m| m.better_text());
@@ -371,14 +396,18 @@ fn forest_panel(
         },
         rows: others
             .iter()
-            .zip(colours)
-            .map(|(r, c)| {
+            .map(|r| {
                 let row = data.row(metric, &r.name);
+                // coloured by the verdict on the widest interval there is
+                let v = row.map_or(crate::report::Verdict::Untested, |x| {
+                    crate::report::verdict(spec, &x.widest(), reps(data))
+                });
                 ForestRow {
-                    colour: *c,
+                    colour: verdict_colour(v),
                     diff: row.map_or(f64::NAN, |x| x.paired.diff_mean),
                     low: row.map_or(f64::NAN, |x| x.paired.diff_ci95_low),
                     high: row.map_or(f64::NAN, |x| x.paired.diff_ci95_high),
+                    outer: row.and_then(|x| x.posterior).map(|e| (e.low, e.high)),
                 }
             })
             .collect(),
@@ -395,15 +424,56 @@ fn forest(
 ) -> anyhow::Result<Vec<PathBuf>> {
     let runs = display_order(data);
     let others = &runs[1..];
-    let colours = scenario_colours(runs.len(), Some(0));
+    let post = has_posterior(data);
+    let item = |label: &str, colour, swatch| LegendItem {
+        label: label.to_string(),
+        colour,
+        swatch,
+    };
+    use crate::report::Verdict;
+    let mut legend = vec![
+        item("better", verdict_colour(Verdict::Better), Swatch::Dot),
+        item("worse", verdict_colour(Verdict::Worse), Swatch::Dot),
+        item(
+            "no clear difference",
+            verdict_colour(Verdict::Unclear),
+            Swatch::Dot,
+        ),
+    ];
+    if post {
+        legend.push(item(
+            "thick: 95% CI, Monte Carlo (at the posterior mean)",
+            RGBColor(90, 90, 90),
+            Swatch::Line,
+        ));
+        legend.push(item(
+            "thin: 95% interval over posterior draws (colour judged on it)",
+            RGBColor(90, 90, 90),
+            Swatch::Thin,
+        ));
+    }
+    let title = if post {
+        title
+            .replace(
+                INTERVAL_NOTE,
+                "95% CI (Monte Carlo) and 95% interval over the posterior",
+            )
+            .replace(
+                "(Monte Carlo only; parameters fixed)",
+                "(Monte Carlo) and 95% interval over the posterior",
+            )
+    } else {
+        title.to_string()
+    };
     let fig = ForestFigure {
         title: title.replace("vs baseline", &format!("vs {}", data.manifest.baseline)),
         labels: others.iter().map(|r| r.name.clone()).collect(),
         panels: metrics
             .iter()
-            .map(|m| forest_panel(data, m, others, &colours[1..]))
+            .map(|m| forest_panel(data, m, others))
             .collect(),
         one_row,
+        legend,
     };
     if one_row {
         save_sized(&fig, out, stem, ForestFigure::one_row_size(others.len()))

@@ -13,13 +13,15 @@ mod figures;
 #[doc(hidden)]
 pub mod fixture;
 pub mod partnership_map;
+pub mod png;
+pub use png::Png;
 pub mod text;
 
 pub use figures::{
     axis_label, comparison_plot_stems, comparison_plots, comparison_plots_from, display_order,
-    headline_forest, run_plot_stems, run_plots, BOX_METRICS, BRINKERHOFF, BRINKERHOFF_METRICS,
-    FAN_METRICS, FOREST_GROUPS, HEADLINE_FOREST, INTERVAL_NOTE, REVENUE_METRICS, REVENUE_MIX,
-    SURVIVAL,
+    has_posterior, headline_forest, run_plot_stems, run_plots, verdict_colour, BOX_METRICS,
+    BRINKERHOFF, BRINKERHOFF_METRICS, FAN_METRICS, FOREST_GROUPS, HEADLINE_FOREST, INTERVAL_NOTE,
+    REVENUE_METRICS, REVENUE_MIX, SURVIVAL,
 };
 
 use plotters::style::{register_font, FontStyle, RGBColor};
@@ -66,12 +68,25 @@ pub fn colour(i: usize) -> RGBColor {
 /// Colour of the reference series (a comparison's baseline): black, which no other scenario gets.
 pub const REFERENCE: RGBColor = RGBColor(0, 0, 0);
 
-/// Colours of `n` scenarios in display order: the one at `reference` (if any) in [`REFERENCE`],
-/// the others from the palette without black, in order. With more than seven others the colours
-/// repeat, so every plot that can show that many scenarios names them (small multiples, named
-/// rows or named boxes).
+/// Colours of `n` scenarios in display order, the same in every plot of a comparison: the one at
+/// `reference` (if any) in [`REFERENCE`], the others from the palette without black, in order.
+/// With more than seven others a colour could not tell them apart, so every other scenario is
+/// drawn in the palette's first colour (blue) and named instead (small multiples, named rows or
+/// named boxes). Forest plots colour by verdict instead (`figures::verdict_colour`).
 pub fn scenario_colours(n: usize, reference: Option<usize>) -> Vec<RGBColor> {
     let others = &PALETTE[..PALETTE.len() - 1];
+    let count = n - usize::from(reference.is_some_and(|r| r < n));
+    if count > others.len() {
+        return (0..n)
+            .map(|i| {
+                if Some(i) == reference {
+                    REFERENCE
+                } else {
+                    PALETTE[0]
+                }
+            })
+            .collect();
+    }
     let mut k = 0;
     (0..n)
         .map(|i| {
@@ -109,8 +124,7 @@ macro_rules! render_both {
     ($dir:expr, $stem:expr, $files:expr, |$root:ident| $body:expr) => {{
         let png = $dir.join(format!("{}.png", $stem));
         $crate::plot::render_atomic(&png, |p| {
-            let $root =
-                plotters::prelude::BitMapBackend::new(p, $crate::plot::SIZE).into_drawing_area();
+            let $root = $crate::plot::Png::new(p, $crate::plot::SIZE).into_drawing_area();
             $body?;
             $root.present().map_err($crate::plot::plot_err)?;
             Ok(())

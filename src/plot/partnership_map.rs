@@ -296,7 +296,7 @@ pub fn partnership_map(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let out = dir.join("plots");
     let png = out.join(format!("{STEM}.png"));
     render_atomic(&png, |tmp| {
-        let root = BitMapBackend::new(tmp, SIZE).into_drawing_area();
+        let root = super::Png::new(tmp, SIZE).into_drawing_area();
         draw(&root, &d)?;
         root.present()?;
         Ok(())

@@ -22,6 +22,9 @@ pub struct Setting {
     pub isos: Option<f64>,
     /// months per replication, if the manifest says
     pub months: Option<u64>,
+    /// the differences carry an interval over posterior draws (`compare --posterior`), the
+    /// widest there is: sentences and verdicts use it
+    pub posterior: bool,
 }
 
 /// The setting of a comparison.
@@ -50,7 +53,22 @@ pub fn setting(data: &ComparisonData) -> Setting {
         .manifest
         .as_ref()
         .map(|m| u64::from(m.details.identity.months));
-    Setting { reps, isos, months }
+    Setting {
+        reps,
+        isos,
+        months,
+        posterior: crate::plot::has_posterior(data),
+    }
+}
+
+/// The label of the interval the answer judges by: over posterior draws when there are some,
+/// else the Monte Carlo interval with parameters fixed.
+pub fn interval_label(set: &Setting) -> &'static str {
+    if set.posterior {
+        crate::compare::POSTERIOR_LABEL
+    } else {
+        INTERVAL_NOTE
+    }
 }
 
 /// Whether a paired difference is clear: its 95% CI excludes zero, from two or more replications.
@@ -137,7 +155,12 @@ pub fn clause(spec: &MetricSpec, p: &Paired, set: &Setting) -> String {
     };
     let (_, lo_t, hi_t) = diff_ci_sig(d * scale, lo * scale, hi * scale, 2);
     let ci = format!(
-        "<span class=\"ci\">95% CI {lo_t} to {hi_t}{}</span>",
+        "<span class=\"ci\">{} {lo_t} to {hi_t}{}</span>",
+        if set.posterior {
+            "95% over the posterior"
+        } else {
+            "95% CI"
+        },
         escape(&unit)
     );
     if !clear(p, set.reps) {
@@ -260,7 +283,7 @@ pub fn sentences(data: &ComparisonData, metrics: &[&str], per_sentence: usize) -
         "Against <strong>{}</strong>{horizon}{isos}, with {} paired replications per scenario ({}):{}",
         escape(&base.name),
         set.reps,
-        escape(INTERVAL_NOTE),
+        escape(interval_label(&set)),
         description_line(description(data, &base.name))
     ));
     if others.is_empty() || specs.is_empty() {
@@ -275,8 +298,9 @@ pub fn sentences(data: &ComparisonData, metrics: &[&str], per_sentence: usize) -
         );
     }
     let first = specs[0];
+    // the widest interval there is: over the posterior with `compare --posterior`
     let paired =
-        |run: &RunData, spec: &MetricSpec| data.row(spec.name, &run.name).map(|r| r.paired);
+        |run: &RunData, spec: &MetricSpec| data.row(spec.name, &run.name).map(|r| r.widest());
     let mut chosen: Vec<&RunData> = others.clone();
     if others.len() > 4 {
         let mut ranked: Vec<(&RunData, f64)> = others
@@ -323,39 +347,26 @@ pub fn sentences(data: &ComparisonData, metrics: &[&str], per_sentence: usize) -
         .copied()
         .collect();
     if !rest.is_empty() {
-        let mut counts = [0usize; 6];
+        let mut groups: Vec<(Verdict, Vec<String>)> = Vec::new();
         for r in &rest {
             let v =
                 paired(r, first).map_or(Verdict::Untested, |p| verdict(Some(first), &p, set.reps));
-            counts[v as usize] += 1;
+            let name = format!("<strong>{}</strong>", escape(&r.name));
+            match groups.iter_mut().find(|g| g.0 == v) {
+                Some(g) => g.1.push(name),
+                None => groups.push((v, vec![name])),
+            }
         }
-        let names = [
-            Verdict::Better,
-            Verdict::Worse,
-            Verdict::Higher,
-            Verdict::Lower,
-            Verdict::Unclear,
-            Verdict::Untested,
-        ];
-        let parts: Vec<String> = names
+        groups.sort_by_key(|g| g.0 as usize);
+        let parts: Vec<String> = groups
             .iter()
-            .filter(|v| counts[**v as usize] > 0)
-            .map(|v| {
-                let n = counts[*v as usize];
-                match v {
-                    Verdict::Unclear => format!("{n} show no clear difference"),
-                    Verdict::Untested => format!("{n} cannot be told apart (one replication)"),
-                    other => format!("{n} are {}", other.text()),
-                }
-            })
+            .map(|(v, names)| format!("{} {}", v.text(), names.join(", ")))
             .collect();
         out.push(format!(
-            "Of the other {} scenarios, on {}: {}. Each is in the plot and the tables below.",
+            "The other {} regimes on {}: {}. Every regime on every headline metric is in the table above.",
             rest.len(),
             escape(&first.label_in_sentence()),
-            join_clauses(&parts)
-                .replace("; and", " and")
-                .replace("; ", ", ")
+            parts.join("; ")
         ));
     }
     out
@@ -381,6 +392,7 @@ mod tests {
             reps,
             isos: Some(40.0),
             months: Some(120),
+            posterior: false,
         }
     }
 

@@ -64,6 +64,13 @@ pub fn answer_metrics<'a>(data: &ComparisonData, input: &'a ReportInput) -> Vec<
     }
 }
 
+/// The title of a comparison's report: `partnersim: 3 funding regimes against baseline` (one
+/// regime in the singular).
+pub fn default_title(others: usize, baseline: &str) -> String {
+    let noun = if others == 1 { "regime" } else { "regimes" };
+    format!("partnersim: {others} funding {noun} against {baseline}")
+}
+
 /// Writes `cmp_dir/report.html` (atomically) and returns its path.
 ///
 /// Uses the SVGs in `cmp_dir/plots/`; if any expected plot is missing, runs
@@ -143,7 +150,7 @@ body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; max-width:
   margin: 1.5em auto; padding: 0 1em; color: #1a1a1a; line-height: 1.45; }
 h1 { margin: 0 0 0.3em 0; font-size: 1.7em; line-height: 1.2; }
 h2 { margin: 1.4em 0 0.5em 0; }
-.question { font-size: 1.1em; border-left: 4px solid #0072b2; padding: 0.3em 0.8em;
+.question { font-size: 1em; border-left: 4px solid #0072b2; padding: 0.3em 0.8em;
   background: #f3f8fc; margin: 0.5em 0 0.8em 0; }
 ul.answer { padding-left: 1.2em; margin: 0.4em 0; }
 ul.answer li { margin: 0.25em 0; }
@@ -164,6 +171,26 @@ th { background: #f0f0f0; }
 td.name { overflow-wrap: anywhere; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.sig { font-weight: bold; }
+p.lead-table { margin: 0.3em 0; }
+.key { padding: 0 0.3em; white-space: nowrap; }
+.key.v-better { background: #e3f3ea; color: #00704f; font-weight: bold; }
+.key.v-worse { background: #fbe6da; color: #b3470a; font-weight: bold; }
+.key.v-unclear { color: #777; }
+table.verdicts { font-size: 0.8em; width: 100%; table-layout: fixed; margin-top: 0.2em; }
+table.verdicts td { white-space: nowrap; overflow: hidden; text-overflow: ellipsis;
+  font-variant-numeric: tabular-nums; }
+table.verdicts th { font-weight: normal; vertical-align: bottom; }
+table.verdicts th .m { font-weight: bold; display: block; }
+table.verdicts th .dir, table.verdicts th .tally { display: block; color: #555; font-size: 0.9em; }
+table.verdicts th.name { width: 10.5em; }
+table.verdicts td.name { overflow-wrap: normal; }
+table.verdicts td { padding: 0.05em 0.3em; line-height: 1.2; }
+table.verdicts td .n { display: block; color: #444; font-size: 0.92em; }
+td.v-better { background: #e3f3ea; } td.v-better .w { color: #00704f; font-weight: bold; }
+td.v-worse { background: #fbe6da; } td.v-worse .w { color: #b3470a; font-weight: bold; }
+td.v-higher, td.v-lower { background: #e3eef7; } td.v-higher .w, td.v-lower .w { color: #005a8c; font-weight: bold; }
+td.v-unclear .w, td.v-untested .w { color: #777; }
+td.v-unclear .n, td.v-untested .n { color: #777; }
 figure { margin: 1.2em 0; }
 figure svg { display: block; box-sizing: border-box; width: 100%; height: auto; border: 1px solid #e5e5e5; }
 svg text { font-family: 'DejaVu Sans', 'Bitstream Vera Sans', Verdana, sans-serif; }
@@ -272,7 +299,9 @@ fn answer_section(
     from_watch: bool,
     plots: &Path,
 ) -> anyhow::Result<()> {
-    h.push_str("<section id=\"answer\">\n<h2>The answer</h2>\n<ul class=\"answer\">\n");
+    h.push_str("<section id=\"answer\">\n<h2>The answer</h2>\n");
+    verdict_table(h, data, headline);
+    h.push_str("<ul class=\"answer\">\n");
     // a classroom group's watched metrics all go into the sentences; of the catalogue's
     // headline metrics the first three (the plot shows every one)
     let per_sentence = if from_watch { headline.len().max(1) } else { 3 };
@@ -289,11 +318,24 @@ fn answer_section(
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("{}: cannot read", path.display()))?;
         let set = answer::setting(data);
-        let cap = format!(
-            "Difference from {} per scenario: dot the mean over {} paired replications, bar its \
-             95% CI (Monte Carlo only; parameters fixed); the better side of zero is shaded green.",
-            data.manifest.baseline, set.reps
-        );
+        let cap = if set.posterior {
+            format!(
+                "Difference from {} per scenario: dot the mean over {} paired replications at the \
+                 posterior mean, thick bar its 95% CI (Monte Carlo), thin bar with tall ends the 95% \
+                 interval over posterior draws (parameters and Monte Carlo); colour the verdict on \
+                 the interval over the posterior (green better, vermillion worse, grey no clear \
+                 difference); the better side of zero is shaded green.",
+                data.manifest.baseline, set.reps
+            )
+        } else {
+            format!(
+                "Difference from {} per scenario: dot the mean over {} paired replications, bar its \
+                 95% CI (Monte Carlo only; parameters fixed); colour the verdict (green better, \
+                 vermillion worse, grey no clear difference); the better side of zero is shaded \
+                 green.",
+                data.manifest.baseline, set.reps
+            )
+        };
         let _ = writeln!(
             h,
             "<figure id=\"fig-{HEADLINE_FOREST}\">\n{}\n<figcaption>{}</figcaption>\n</figure>",
@@ -314,15 +356,167 @@ fn answer_section(
         );
     }
     h.push_str("</dl>\n");
+    if answer::setting(data).posterior {
+        let _ = writeln!(
+            h,
+            "<p class=\"note\">The table, the sentences and the colours judge each difference by \
+             its {}: it covers how uncertain the calibrated parameters are as well as the Monte \
+             Carlo error. The forest plot also shows the {} at the posterior mean (thick bars), as \
+             do the plots and tables below. A difference is called clear when its interval \
+             excludes zero, and never from fewer than two replications.</p>",
+            escape(crate::compare::POSTERIOR_LABEL),
+            escape(crate::compare::MC_LABEL)
+        );
+    } else {
+        let _ = writeln!(
+            h,
+            "<p class=\"note\">Every interval is a {}: it shows how precisely the replications pin \
+             down each number for the parameters as set, not how uncertain the parameters themselves \
+             are (<code>compare --posterior</code> adds that). A difference is called clear when its \
+             95% CI excludes zero, and never from fewer than two replications.</p>",
+            escape(INTERVAL_NOTE)
+        );
+    }
     let _ = writeln!(
         h,
-        "<p class=\"note\">Every interval is a {}: it shows how precisely the replications pin \
-         down each number for the parameters as set, not how uncertain the parameters themselves \
-         are. A difference is called clear when its 95% CI excludes zero, and never from fewer \
-         than two replications.</p>\n</section>",
-        escape(INTERVAL_NOTE)
+        "<p class=\"note\">Colours: in the table and the forest plots colour is the verdict \
+         (green better, vermillion worse, grey no clear difference, blue a clear change where \
+         neither direction is better). In the other plots each regime keeps one colour in every \
+         plot and the baseline is black{}.</p>\n</section>",
+        if data.runs.len() > 8 {
+            "; with this many regimes every other regime is blue and each is named in its own \
+             panel or under its box"
+        } else {
+            ""
+        }
     );
     Ok(())
+}
+
+/// The first screen's answer for every regime by name: one row per regime (the most often better
+/// first), one column per headline metric, each cell the verdict with the mean difference and the
+/// widest interval there is (over the posterior with `compare --posterior`, else Monte Carlo),
+/// each column headed by its count of better and worse regimes.
+fn verdict_table(h: &mut String, data: &ComparisonData, headline: &[&str]) {
+    let set = answer::setting(data);
+    let specs: Vec<&MetricSpec> = headline.iter().filter_map(|m| metrics::spec(m)).collect();
+    let others: Vec<&RunData> = display_order(data).into_iter().skip(1).collect();
+    if others.is_empty() || specs.is_empty() {
+        return;
+    }
+    let cell = |run: &RunData, spec: &MetricSpec| -> (Verdict, (String, String)) {
+        match data.row(spec.name, &run.name) {
+            Some(r) => {
+                let p = r.widest();
+                let v = verdict(Some(spec), &p, set.reps);
+                let (d, lo, hi) =
+                    numbers::diff_ci_sig(p.diff_mean, p.diff_ci95_low, p.diff_ci95_high, 2);
+                let n = if v == Verdict::Untested {
+                    (d, String::new())
+                } else if set.posterior {
+                    (d, format!("{{{lo}, {hi}}}"))
+                } else {
+                    (d, format!("[{lo}, {hi}]"))
+                };
+                (v, n)
+            }
+            None => (Verdict::Untested, ("n/a".into(), String::new())),
+        }
+    };
+    let cells: Vec<Vec<(Verdict, (String, String))>> = others
+        .iter()
+        .map(|r| specs.iter().map(|s| cell(r, s)).collect())
+        .collect();
+    // the regimes better on the most metrics (net of worse) first; ties in display order
+    let net = |row: &Vec<(Verdict, (String, String))>| {
+        row.iter()
+            .map(|c| match c.0 {
+                Verdict::Better => 1i64,
+                Verdict::Worse => -1,
+                _ => 0,
+            })
+            .sum::<i64>()
+    };
+    let mut order: Vec<usize> = (0..others.len()).collect();
+    order.sort_by_key(|&i| -net(&cells[i]));
+    let bracket = if set.posterior {
+        "{braces}"
+    } else {
+        "[brackets]"
+    };
+    let _ = writeln!(
+        h,
+        "<p class=\"lead-table\">Each regime against <strong>{}</strong> on the headline metrics: \
+         <span class=\"key v-better\">✔ better</span> <span class=\"key v-worse\">✘ worse</span> \
+         <span class=\"key v-unclear\">· no clear difference</span>, with the mean difference and \
+         in {bracket} its {} ({} paired replications{}); the regimes better on most metrics first.</p>",
+        escape(&data.manifest.baseline),
+        escape(answer::interval_label(&set)),
+        set.reps,
+        if set.posterior {
+            " under each posterior draw"
+        } else {
+            " per regime"
+        }
+    );
+    h.push_str("<table class=\"verdicts\" id=\"verdicts\">\n<tr><th class=\"name\">regime</th>");
+    for (j, spec) in specs.iter().enumerate() {
+        let count = |v: Verdict| cells.iter().filter(|r| r[j].0 == v).count();
+        let tally = match spec.better {
+            metrics::Better::Neither => format!(
+                "{} higher · {} lower",
+                count(Verdict::Higher),
+                count(Verdict::Lower)
+            ),
+            _ => format!(
+                "{} better · {} worse",
+                count(Verdict::Better),
+                count(Verdict::Worse)
+            ),
+        };
+        let _ = write!(
+            h,
+            "<th><a class=\"m\" href=\"#m-{}\">{}</a><span class=\"dir\">{}; {}</span><span class=\"tally\">{tally}</span></th>",
+            spec.name,
+            escape(spec.label),
+            escape(spec.unit),
+            spec.better_text()
+        );
+    }
+    h.push_str("</tr>\n");
+    for i in order {
+        let _ = write!(
+            h,
+            "<tr><td class=\"name\"><strong>{}</strong></td>",
+            escape(&others[i].name)
+        );
+        for (v, (d, ci)) in &cells[i] {
+            let cls = match v {
+                Verdict::Better => "v-better",
+                Verdict::Worse => "v-worse",
+                Verdict::Higher => "v-higher",
+                Verdict::Lower => "v-lower",
+                Verdict::Unclear => "v-unclear",
+                Verdict::Untested => "v-untested",
+            };
+            let mark = match v {
+                Verdict::Better => "✔",
+                Verdict::Worse => "✘",
+                Verdict::Higher => "▲",
+                Verdict::Lower => "▼",
+                Verdict::Unclear | Verdict::Untested => "·",
+            };
+            let _ = write!(
+                h,
+                "<td class=\"{cls}\" title=\"{}\"><span class=\"w\">{mark}</span> {}<span class=\"n\">{}</span></td>",
+                v.text(),
+                escape(d),
+                escape(ci)
+            );
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str("</table>\n");
 }
 
 /// With `compare --posterior`: each headline effect at the posterior mean (Monte Carlo interval,
@@ -361,8 +555,17 @@ fn posterior_section(h: &mut String, dir: &Path, headline: &[&str]) -> anyhow::R
             continue;
         }
         let label = metrics::spec(metric).map_or(metric, |s| s.label);
-        let digits = crate::stats::decimals(num(c.get(d)).abs());
-        let f = |x: f64| format!("{x:+.digits$}");
+        let (dd, dl, dh) = (num(c.get(d)), num(c.get(lo)), num(c.get(hi)));
+        let (pd_, pl, ph) = (num(c.get(pd)), num(c.get(plo)), num(c.get(phi)));
+        let widest = [dd, dl, dh, pd_, pl, ph]
+            .iter()
+            .filter(|v| v.is_finite())
+            .fold(0.0f64, |m, v| m.max(v.abs()));
+        let mut digits = numbers::decimals_for(widest);
+        while digits < 9 && dl != dh && fixed(dl, digits) == fixed(dh, digits) {
+            digits += 1;
+        }
+        let f = |x: f64| signed(x, digits);
         draws = c.get(k).copied().unwrap_or("").to_string();
         let _ = writeln!(
             rows,

@@ -88,7 +88,15 @@ pub fn diff_ci_sig(d: f64, lo: f64, hi: f64, sig: usize) -> (String, String, Str
         .filter(|v| v.is_finite())
         .fold(0.0f64, |m, v| m.max(v.abs()));
     let mut k = decimals_sig(a, sig);
-    while k < 9 && lo.is_finite() && hi.is_finite() && lo != hi && fixed(lo, k) == fixed(hi, k) {
+    // a bound that is not zero never reads as zero (an interval that excludes zero says so)
+    let hidden = |v: f64, k: usize| {
+        v.is_finite() && v != 0.0 && fixed(v, k).chars().all(|c| matches!(c, '0' | '.' | ','))
+    };
+    while k < 9
+        && ((lo.is_finite() && hi.is_finite() && lo != hi && fixed(lo, k) == fixed(hi, k))
+            || hidden(lo, k)
+            || hidden(hi, k))
+    {
         k += 1;
     }
     (signed(d, k), signed(lo, k), signed(hi, k))
@@ -143,6 +151,14 @@ mod tests {
             diff_ci(1597.0, 1518.2, 1676.0),
             ("+1,597".into(), "+1,518".into(), "+1,676".into())
         );
+    }
+
+    #[test]
+    fn a_bound_that_is_not_zero_never_reads_as_zero() {
+        let (_, lo, hi) = diff_ci_sig(-0.018, -0.028, -0.0004, 2);
+        assert_eq!((lo.as_str(), hi.as_str()), ("-0.0280", "-0.0004"));
+        let (_, _, hi) = diff_ci_sig(-0.018, -0.028, 0.0, 2);
+        assert_eq!(hi, "0.000");
     }
 
     #[test]
