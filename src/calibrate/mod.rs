@@ -1,18 +1,20 @@
 //! `partnersim calibrate`: approximate Bayesian computation by sequential Monte Carlo (ABC-SMC).
 //!
-//! The algorithm is the adaptive population Monte Carlo ABC of Lenormand, Jabot & Deffuant (2013,
-//! "APMC"), a version of Beaumont et al. (2009)'s ABC-PMC with the tolerance schedule chosen
-//! from the distances themselves:
+//! The algorithm follows the adaptive population Monte Carlo ABC of Lenormand, Jabot & Deffuant
+//! (2013, "APMC"), a version of Beaumont et al. (2009)'s ABC-PMC with the tolerance schedule
+//! chosen from the distances themselves, but weighs every particle against the mixture of all
+//! proposals so far (APMC lets a kept particle keep its old weight; [`weights`] says why not):
 //!
 //! 1. Generation 0 draws `N` particles from the priors and simulates each; the tolerance
 //!    `eps_0` is the `alpha`-quantile of their distances and the `floor(alpha N)` closest are
 //!    kept with equal weights.
 //! 2. Generation `t` draws `N - floor(alpha N)` new particles: a kept particle picked by weight,
 //!    moved by a normal kernel per parameter with variance twice the population's weighted
-//!    variance (redrawn until inside the priors). A new particle's weight is
-//!    `prior(theta) / sum_j w_j K(theta | theta_j)`. The acceptance rate is the share of new
-//!    particles within `eps_{t-1}`; the kept and the new are pooled, `eps_t` is the
-//!    `alpha`-quantile of the pool's distances, and the `floor(alpha N)` closest are kept.
+//!    variance (redrawn until inside the priors). The acceptance rate is the share of new
+//!    particles within `eps_{t-1}`; the kept and the new are pooled and every one weighted
+//!    `prior(theta) / sum_s n_s q_s(theta)` over every proposal `q_s` so far (generation 0's
+//!    is the prior), `eps_t` is the `alpha`-quantile of the pool's distances, and the
+//!    `floor(alpha N)` closest are kept.
 //! 3. It stops when the acceptance rate falls to `min_acceptance`, the tolerance to `tolerance`,
 //!    or a budget (generations, evaluations) is spent; the last kept population, with its
 //!    weights, is the posterior.
