@@ -187,3 +187,64 @@ pub fn low_ess_warning(ess: f64, kept: usize) -> Option<String> {
         )
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn particle(work: f64, weight: f64) -> Particle {
+        Particle {
+            work: vec![work],
+            value: vec![work],
+            summaries: vec![0.0],
+            distance: 0.0,
+            weight,
+            mixture: 0.0,
+            tie: 0.0,
+        }
+    }
+
+    #[test]
+    fn a_proposal_is_a_density_on_the_priors_support() {
+        // parents near both edges: a good part of each kernel falls outside 0..1, so the
+        // truncation's constant matters
+        let spec = CalibrationSpec::parse(
+            "t.toml",
+            "[model]\nname = \"normal\"\nsigma = 1.0\nn = 10\n\
+             [[target]]\nmetric = \"mean_y\"\nvalue = 0.5\n\
+             [[prior]]\npath = \"theta\"\nkind = \"uniform\"\nmin = 0.0\nmax = 1.0\n",
+            Path::new("."),
+            "t",
+        )
+        .unwrap_or_else(|e| panic!("{e:#}"));
+        let parent = [particle(0.05, 1.0), particle(0.2, 2.0), particle(0.9, 1.0)];
+        let q = Proposal::new(&spec, &parent, 10);
+        let n = 100_000;
+        let h = 1.0 / n as f64;
+        let total: f64 = (0..n)
+            .map(|i| q.density(&spec.priors, &[(i as f64 + 0.5) * h]) * h)
+            .sum();
+        assert!((total - 1.0).abs() < 1e-6, "{total}");
+        assert_eq!(q.density(&spec.priors, &[1.01]), 0.0);
+        // the prior's density is normalised too, and a particle drawn from it alone gets 1/n0
+        let mut p = particle(0.3, 0.0);
+        weigh_new(&spec.priors, 4.0, &[], &mut p);
+        assert_eq!((p.mixture, p.weight), (4.0, 0.25));
+        // a kept particle's mixture gains the new proposal's term; a new one computes it whole
+        weigh_kept(&spec.priors, &q, &mut p);
+        let mut fresh = particle(0.3, 0.0);
+        weigh_new(&spec.priors, 4.0, std::slice::from_ref(&q), &mut fresh);
+        assert_eq!(p.mixture.to_bits(), fresh.mixture.to_bits());
+        assert_eq!(p.weight.to_bits(), fresh.weight.to_bits());
+    }
+
+    #[test]
+    fn the_threshold_is_fifty_a_tenth_or_half() {
+        assert_eq!(ess_threshold(200), 50.0);
+        assert_eq!(ess_threshold(1000), 100.0);
+        assert_eq!(ess_threshold(40), 20.0);
+        assert!(low_ess_warning(49.9, 200).is_some_and(|w| w.contains("more particles")));
+        assert!(low_ess_warning(50.0, 200).is_none());
+    }
+}
