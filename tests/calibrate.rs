@@ -720,8 +720,9 @@ fn validate_on_model(s: &CalibrationSpec, dir: &Path, min_accepted: usize) -> St
 /// The two-parameter, two-target calibration on the model (`iso.ask_markup_share`,
 /// `funders.foundation.budget_per_newcomer`; call approval, government share) on a small
 /// scenario (10 ISOs, 5 + 5 years), 400 particles (200 kept) for up to 12 generations. Over
-/// seeds 1-5 the posterior means were within 0.17 posterior sd of the exact ones (0.25 at 200
-/// particles); the ESS 198-199 of 200.
+/// seeds 1-5 and 42 the posterior means were within 0.17 posterior sd of the exact ones and
+/// the ESS 198-199 of 200; at 200 particles seed 42 missed by 0.245 sd (two Monte Carlo
+/// standard errors), so 100 kept particles are too few for this tolerance.
 #[test]
 fn the_posterior_on_a_small_model_matches_the_exact_one_by_rejection() {
     let dir = tempfile::tempdir().unwrap();
