@@ -267,7 +267,7 @@ pub struct ServeCliArgs {
 /// The flags every batch job from a file shares (`sweep`, `explore`, `calibrate`).
 #[derive(Debug, Args)]
 pub struct JobCliArgs {
-    /// Override the file's master seed (for a sweep: the replications, the bootstrap, and the design unless it has its own design_seed).
+    /// Override the file's master seed, from which every random stream of the job derives.
     #[arg(long, value_name = "S")]
     pub seed: Option<u64>,
     /// Worker threads (default: all cores; at most 4 per core). Results do not depend on it.
@@ -276,7 +276,7 @@ pub struct JobCliArgs {
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
-    /// Continue an interrupted job in the same output directory (finished chunks, and for a calibration finished generations, are reused).
+    /// Continue an interrupted job in the same output directory (the work it saved is reused).
     #[arg(long)]
     pub resume: bool,
     /// Replace whatever result the output directory holds (everything in it is deleted).

@@ -184,6 +184,23 @@ impl Posterior {
         out
     }
 
+    /// The effective sample size of the weights, `(sum w)^2 / sum w^2`.
+    pub fn ess(&self) -> f64 {
+        // weights are normalised
+        1.0 / self.weights.iter().map(|w| w * w).sum::<f64>()
+    }
+
+    /// A warning when the posterior rests on too few particles (effective sample size below
+    /// [`crate::calibrate::ess_threshold`]), naming the file and what to do; `None` otherwise.
+    pub fn ess_warning(&self) -> Option<String> {
+        crate::calibrate::low_ess_warning(self.ess(), self.weights.len()).map(|w| {
+            format!(
+                "{}: {w}; draws from it repeat those few particles",
+                self.path.display()
+            )
+        })
+    }
+
     /// The weighted mean of every parameter.
     pub fn mean(&self) -> Vec<f64> {
         (0..self.parameters.len())

@@ -216,6 +216,60 @@ fn posterior_draws_are_reproducible_and_follow_the_weights() {
     }
     let (m, _) = r.moments(0);
     assert!((p.mean()[0] - m).abs() < 1e-12);
+    // the effective sample size: the same from the file, and in the manifest
+    assert!(
+        (p.ess() - r.ess()).abs() < 1e-9 * r.ess(),
+        "{} {}",
+        p.ess(),
+        r.ess()
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    let d = &manifest; // the details are flattened into the manifest
+    assert_eq!(d["ess"].as_f64(), Some(r.ess()), "{d}");
+    assert_eq!(d["ess_threshold"].as_f64(), Some(50.0), "{d}");
+    assert_eq!(
+        d["ess_by_generation"].as_array().map(|a| a.len()),
+        Some(r.generations.len())
+    );
+    assert_eq!(
+        d["warnings"].as_array().map(|a| a.is_empty()),
+        Some(r.ess() >= 50.0)
+    );
+}
+
+#[test]
+fn the_unreached_warning_names_the_rule_that_stopped_the_run() {
+    use calibrate::StopReason;
+    let acc = StopReason::Acceptance.unreached_reason();
+    assert!(
+        acc.contains("acceptance rate") && !acc.contains("budget"),
+        "{acc}"
+    );
+    for s in [StopReason::Generations, StopReason::Evaluations] {
+        assert!(s.unreached_reason().contains("budget ran out"));
+    }
+    assert!(StopReason::Tolerance
+        .unreached_reason()
+        .contains("tolerance floor"));
+}
+
+#[test]
+fn shared_job_flags_do_not_describe_another_command() {
+    for cmd in ["sweep", "explore", "calibrate"] {
+        let o = partnersim().args([cmd, "--help"]).output().unwrap();
+        let help = String::from_utf8_lossy(&o.stdout);
+        let seed = help
+            .lines()
+            .skip_while(|l| !l.trim_start().starts_with("--seed"))
+            .take(2)
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(!seed.is_empty(), "{cmd}: {help}");
+        for other in ["sweep", "explore", "calibrat"] {
+            assert!(!seed.contains(other), "{cmd} --seed: {seed}");
+        }
+    }
 }
 
 fn partnersim() -> Command {
@@ -437,6 +491,39 @@ fn compare_with_a_posterior_reports_both_intervals() {
     let report = std::fs::read_to_string(dir.path().join("cmp/report.html")).unwrap();
     assert!(report.contains("With parameter uncertainty"));
     assert!(report.contains("95% interval over posterior draws, parameters and Monte Carlo"));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!err.contains("effective sample size"), "{err}");
+    // a posterior whose weight sits on one particle is flagged, with what to do
+    let text = std::fs::read_to_string(&post).unwrap();
+    let skewed: Vec<String> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            let mut cells: Vec<&str> = l.split(',').collect();
+            if i > 0 {
+                cells[1] = if i == 1 { "1" } else { "0.000001" };
+            }
+            cells.join(",")
+        })
+        .collect();
+    std::fs::write(&post, skewed.join("\n") + "\n").unwrap();
+    let o = cmp(
+        &["scenarios/baseline.toml", "scenarios/prompt_payment.toml"],
+        &[
+            "--posterior",
+            post.to_str().unwrap(),
+            "--draws",
+            "3",
+            "--force",
+        ],
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("warning") && err.contains("effective sample size is 1.0 of 3"),
+        "{err}"
+    );
+    assert!(err.contains("Run more particles"), "{err}");
     // without --posterior the table still says what its interval covers
     let o = cmp(
         &["scenarios/baseline.toml", "scenarios/prompt_payment.toml"],
@@ -472,4 +559,197 @@ fn the_docs_page_lists_every_key() {
         doc.contains(&calibrate::spec::keys_markdown()),
         "docs/calibration.md's key tables are out of date: paste partnersim::calibrate::spec::keys_markdown()"
     );
+}
+
+/// The exact ABC posterior of a calibration on the model at its final tolerance, by rejection
+/// through `evaluate`, compared with the calibration's weighted posterior.
+///
+/// Every particle runs replications `0..reps` with the calibration's seed (common random
+/// numbers), so a particle's distance is a function of its parameters alone and the ABC
+/// posterior at tolerance `eps` is the prior restricted to `{theta : d(theta) <= eps}`. Both
+/// priors are uniform in the working space (uniform, log-uniform), so rejection from a uniform
+/// draw over a box of the working space samples it exactly, provided the box holds the whole
+/// region: the box is the final population's range widened by half of it on each side (within
+/// the priors), and the test fails if an accepted point lies in the outer half of that margin
+/// (the region would then reach past the box). `evaluate` reproduces the summaries of
+/// `posterior.csv` bit for bit (checked first), so both sides see the same distances.
+fn validate_on_model(s: &CalibrationSpec, dir: &Path, min_accepted: usize) -> String {
+    use partnersim::evaluate::{evaluate, EvalOptions};
+    let calibrate::spec::Base::Scenario { scenario, .. } = &s.base else {
+        panic!("a scenario calibration")
+    };
+    for p in &s.priors {
+        assert!(
+            matches!(
+                p.kind,
+                calibrate::prior::PriorKind::Uniform | calibrate::prior::PriorKind::LogUniform
+            ),
+            "the rejection below assumes priors uniform in the working space"
+        );
+    }
+    let r = run(s, &dir.join("cal"), 2);
+    let eps = r.generations.last().unwrap().tolerance;
+    let kept = r.population.len();
+    let cols: Vec<String> = s.priors.iter().map(|p| p.path.clone()).collect();
+    let mut opts = EvalOptions::new(s.reps_per_particle, r.seed);
+    opts.outputs = s.targets.iter().map(|t| t.metric.clone()).collect();
+    opts.threads = Some(2);
+    let summaries = |points: &[f64]| -> Vec<Vec<f64>> {
+        let e = evaluate(scenario, &cols, points, &opts, dir).unwrap_or_else(|e| panic!("{e:#}"));
+        let (reps, nt) = (e.reps, e.outputs.len());
+        (0..e.points)
+            .map(|p| {
+                (0..nt)
+                    .map(|t| {
+                        (0..reps)
+                            .map(|k| e.values[(p * reps + k) * nt + t])
+                            .sum::<f64>()
+                            / reps as f64
+                    })
+                    .collect()
+            })
+            .collect()
+    };
+    // evaluate gives the calibration's summaries, bit for bit
+    let some: Vec<f64> = r.population[..5]
+        .iter()
+        .flat_map(|p| p.value.clone())
+        .collect();
+    for (p, got) in r.population[..5].iter().zip(summaries(&some)) {
+        assert_eq!(
+            p.summaries.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+            got.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+            "evaluate differs from the calibration at {:?}",
+            p.value
+        );
+    }
+    // the box, in the working space
+    let k = s.priors.len();
+    let mut bounds = Vec::new();
+    for (j, pr) in s.priors.iter().enumerate() {
+        let lo = r
+            .population
+            .iter()
+            .map(|p| p.work[j])
+            .fold(f64::INFINITY, f64::min);
+        let hi = r
+            .population
+            .iter()
+            .map(|p| p.work[j])
+            .fold(f64::NEG_INFINITY, f64::max);
+        let m = 0.5 * (hi - lo);
+        let (plo, phi) = (pr.to_work(pr.min), pr.to_work(pr.max));
+        bounds.push((
+            (lo - m).max(plo),
+            (hi + m).min(phi),
+            lo - m / 2.0,
+            hi + m / 2.0,
+        ));
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(2026);
+    let mut accepted: Vec<Vec<f64>> = Vec::new();
+    let mut drawn = 0;
+    while accepted.len() < min_accepted && drawn < 40 * min_accepted {
+        let works: Vec<Vec<f64>> = (0..1000)
+            .map(|_| {
+                bounds
+                    .iter()
+                    .map(|&(lo, hi, _, _)| lo + (hi - lo) * uniform(&mut rng))
+                    .collect()
+            })
+            .collect();
+        let values: Vec<f64> = works
+            .iter()
+            .flat_map(|w| {
+                w.iter()
+                    .zip(&s.priors)
+                    .map(|(&u, p)| p.to_natural(u))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        for (w, sm) in works.iter().zip(summaries(&values)) {
+            if calibrate::distance(&s.targets, &r.scales, &sm) <= eps {
+                accepted.push(w.clone());
+            }
+        }
+        drawn += 1000;
+    }
+    assert!(
+        accepted.len() >= min_accepted,
+        "{} of {drawn} draws within {eps}",
+        accepted.len()
+    );
+    let mut report = format!(
+        "final tolerance {eps}, {} generations; exact posterior: {} of {drawn} box draws accepted; ESS {:.1} of {kept}\n",
+        r.generations.len(),
+        accepted.len(),
+        r.ess()
+    );
+    for j in 0..k {
+        let (plo, phi, inner_lo, inner_hi) = bounds[j];
+        let pr = &s.priors[j];
+        for w in &accepted {
+            assert!(
+                (w[j] >= inner_lo || inner_lo <= plo) && (w[j] <= inner_hi || inner_hi >= phi),
+                "{}: an accepted point at {} lies near the box's edge ({plo}..{phi}): the region reaches past it",
+                pr.path,
+                pr.to_natural(w[j])
+            );
+        }
+        let xs: Vec<f64> = accepted.iter().map(|w| pr.to_natural(w[j])).collect();
+        let n = xs.len() as f64;
+        let m = xs.iter().sum::<f64>() / n;
+        let sd = (xs.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+        let (am, asd) = r.moments(j);
+        let err = (am - m) / sd;
+        report.push_str(&format!(
+            "{}: ABC mean {am:.6} sd {asd:.6}; exact mean {m:.6} sd {sd:.6}; error {err:+.3} sd\n",
+            pr.path
+        ));
+        assert!(err.abs() < 0.2, "{report}");
+    }
+    assert!(
+        r.ess() >= calibrate::ess_threshold(kept),
+        "ESS {} below {}: {report}",
+        r.ess(),
+        calibrate::ess_threshold(kept)
+    );
+    report
+}
+
+/// The two-parameter, two-target calibration on the model (`iso.ask_markup_share`,
+/// `funders.foundation.budget_per_newcomer`; call approval, government share) on a small
+/// scenario (10 ISOs, 5 + 5 years), 400 particles (200 kept) for up to 12 generations. Over
+/// seeds 1-5 and 42 the posterior means were within 0.17 posterior sd of the exact ones and
+/// the ESS 198-199 of 200; at 200 particles seed 42 missed by 0.245 sd (two Monte Carlo
+/// standard errors), so 100 kept particles are too few for this tolerance.
+#[test]
+fn the_posterior_on_a_small_model_matches_the_exact_one_by_rejection() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("small.toml"),
+        "name = \"small\"\n[simulation]\nduration_months = 60\nwarmup_months = 60\nisos = 10\n",
+    )
+    .unwrap();
+    let text = std::fs::read_to_string("scenarios/calibration/two_params.toml")
+        .unwrap()
+        .replace("\"../baseline.toml\"", "\"small.toml\"")
+        .replace("max_generations = 30", "max_generations = 12");
+    let s = CalibrationSpec::parse("two_params.toml", &text, dir.path(), "two_params")
+        .unwrap_or_else(|e| panic!("{e:#}"));
+    assert_eq!((s.particles, s.kept(), s.max_generations), (400, 200, 12));
+    let report = validate_on_model(&s, dir.path(), 300);
+    eprintln!("{report}");
+}
+
+/// The same on the shipped baseline with the file as it is (400 particles, 200 kept, up to 30
+/// generations): the problem on which the weights collapsed before (docs/calibration.md).
+#[test]
+#[ignore = "6,200 particles and up to 16,000 rejection draws x 5 replications of the baseline: 3-4 min of CPU"]
+fn the_posterior_on_the_baseline_matches_the_exact_one_by_rejection() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = CalibrationSpec::load(Path::new("scenarios/calibration/two_params.toml"))
+        .unwrap_or_else(|e| panic!("{e:#}"));
+    let report = validate_on_model(&s, dir.path(), 400);
+    eprintln!("{report}");
 }

@@ -35,7 +35,14 @@ pub struct GenerationIdentity {
     pub reps_per_particle: u64,
     /// SHA-256 of the parent population's state file ("" for generation 0)
     pub parent_sha256: String,
+    /// the importance-weight scheme ([`WEIGHTS`]); a generation saved under another scheme
+    /// (an earlier version: empty) is recomputed
+    #[serde(default)]
+    pub weights: String,
 }
+
+/// The importance-weight scheme of this version ([`super::weights`]).
+pub const WEIGHTS: &str = "deterministic mixture of every proposal";
 
 impl Identity for GenerationIdentity {
     fn differs(&self, old: &Self) -> Option<String> {
@@ -51,6 +58,7 @@ impl Identity for GenerationIdentity {
                 self.reps_per_particle,
             )
             .when(old.parent_sha256 != self.parent_sha256, "parent population")
+            .when(old.weights != self.weights, "importance-weight scheme")
             .finish()
     }
 }

@@ -1,18 +1,20 @@
 //! `partnersim calibrate`: approximate Bayesian computation by sequential Monte Carlo (ABC-SMC).
 //!
-//! The algorithm is the adaptive population Monte Carlo ABC of Lenormand, Jabot & Deffuant (2013,
-//! "APMC"), a version of Beaumont et al. (2009)'s ABC-PMC with the tolerance schedule chosen
-//! from the distances themselves:
+//! The algorithm follows the adaptive population Monte Carlo ABC of Lenormand, Jabot & Deffuant
+//! (2013, "APMC"), a version of Beaumont et al. (2009)'s ABC-PMC with the tolerance schedule
+//! chosen from the distances themselves, but weighs every particle against the mixture of all
+//! proposals so far (APMC lets a kept particle keep its old weight; [`weights`] says why not):
 //!
 //! 1. Generation 0 draws `N` particles from the priors and simulates each; the tolerance
 //!    `eps_0` is the `alpha`-quantile of their distances and the `floor(alpha N)` closest are
 //!    kept with equal weights.
 //! 2. Generation `t` draws `N - floor(alpha N)` new particles: a kept particle picked by weight,
 //!    moved by a normal kernel per parameter with variance twice the population's weighted
-//!    variance (redrawn until inside the priors). A new particle's weight is
-//!    `prior(theta) / sum_j w_j K(theta | theta_j)`. The acceptance rate is the share of new
-//!    particles within `eps_{t-1}`; the kept and the new are pooled, `eps_t` is the
-//!    `alpha`-quantile of the pool's distances, and the `floor(alpha N)` closest are kept.
+//!    variance (redrawn until inside the priors). The acceptance rate is the share of new
+//!    particles within `eps_{t-1}`; the kept and the new are pooled and every one weighted
+//!    `prior(theta) / sum_s n_s q_s(theta)` over every proposal `q_s` so far (generation 0's
+//!    is the prior), `eps_t` is the `alpha`-quantile of the pool's distances, and the
+//!    `floor(alpha N)` closest are kept.
 //! 3. It stops when the acceptance rate falls to `min_acceptance`, the tolerance to `tolerance`,
 //!    or a budget (generations, evaluations) is spent; the last kept population, with its
 //!    weights, is the posterior.
@@ -33,8 +35,10 @@ pub mod output;
 pub mod plots;
 pub mod prior;
 pub mod spec;
+pub mod weights;
 
 pub use spec::CalibrationSpec;
+pub use weights::{ess_threshold, low_ess_warning};
 
 use crate::job::exec::{self, Options, Status};
 use crate::job::outdir::{self, JobFile, OutputDirError};
@@ -45,6 +49,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use spec::{Goal, TargetSpec};
 use std::path::{Path, PathBuf};
+use weights::{ess, Proposal};
 
 /// One weighted particle.
 #[derive(Debug, Clone, PartialEq)]
@@ -57,8 +62,11 @@ pub struct Particle {
     pub summaries: Vec<f64>,
     /// distance to the targets
     pub distance: f64,
-    /// importance weight (unnormalised)
+    /// importance weight (unnormalised): `prior / mixture` ([`weights`])
     pub weight: f64,
+    /// the density of every proposal so far at the particle, each times its draws:
+    /// `sum_s n_s q_s(theta)` ([`weights`])
+    pub mixture: f64,
     /// uniform tie-breaker among equal distances
     pub tie: f64,
 }
@@ -81,6 +89,36 @@ pub struct GenerationStats {
     pub evaluations: u64,
 }
 
+/// Which stopping rule ended a calibration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StopReason {
+    /// the acceptance rate fell to `min_acceptance`: new particles rarely came closer
+    Acceptance,
+    /// the tolerance reached the `tolerance` floor
+    Tolerance,
+    /// `max_generations` reached
+    Generations,
+    /// another generation would have exceeded `max_evaluations`
+    Evaluations,
+}
+
+impl StopReason {
+    /// Why a target no particle met stayed out of reach, given this stop.
+    pub fn unreached_reason(&self) -> &'static str {
+        match self {
+            StopReason::Acceptance => {
+                "the calibration stopped on its acceptance rate, so new particles had stopped coming closer: the target is likely beyond what the priors' parameters can reach (widen a prior, add a parameter, or check the figure)"
+            }
+            StopReason::Tolerance => {
+                "the calibration stopped at its tolerance floor (`tolerance`): a lower floor may reach it"
+            }
+            StopReason::Generations | StopReason::Evaluations => {
+                "the budget ran out (`max_generations`, `max_evaluations`) while the tolerance was still falling: a larger budget may reach it"
+            }
+        }
+    }
+}
+
 /// A finished calibration.
 #[derive(Debug, Clone)]
 pub struct CalibrationResult {
@@ -92,6 +130,8 @@ pub struct CalibrationResult {
     pub scales: Vec<f64>,
     /// why it stopped, in words
     pub stop: String,
+    /// which rule stopped it
+    pub stopped_by: StopReason,
     /// particles simulated in all
     pub evaluations: u64,
     /// particles simulated by this invocation
@@ -103,6 +143,11 @@ pub struct CalibrationResult {
 }
 
 impl CalibrationResult {
+    /// The posterior's effective sample size, `(sum w)^2 / sum w^2`.
+    pub fn ess(&self) -> f64 {
+        weights::ess(&self.population)
+    }
+
     /// Normalised weights of the posterior.
     pub fn weights(&self) -> Vec<f64> {
         let total: f64 = self.population.iter().map(|p| p.weight).sum();
@@ -225,6 +270,12 @@ pub fn summary_table(spec: &CalibrationSpec, r: &CalibrationResult) -> String {
             f(weighted_quantile(&xs, &w, 0.95))
         ));
     }
+    let kept = r.population.len();
+    s.push_str(&format!(
+        "\neffective sample size {:.1} of {kept} particles (warning below {:.0})\n",
+        r.ess(),
+        ess_threshold(kept)
+    ));
     let mut cors: Vec<(f64, usize, usize)> = (0..spec.priors.len())
         .flat_map(|i| (i + 1..spec.priors.len()).map(move |j| (i, j)))
         .map(|(i, j)| (r.correlation(i, j), i, j))
@@ -353,7 +404,7 @@ struct State {
     proposals: u64,
     evaluations: u64,
     scales: Vec<u64>,
-    /// per particle: work, value, summaries, distance, weight, tie
+    /// per particle: work, value, summaries, distance, weight, tie, mixture
     particles: Vec<Vec<u64>>,
 }
 
@@ -421,12 +472,6 @@ fn scales(targets: &[TargetSpec], summaries: &[Vec<f64>]) -> Vec<f64> {
         .collect()
 }
 
-fn ess(ps: &[Particle]) -> f64 {
-    let s: f64 = ps.iter().map(|p| p.weight).sum();
-    let s2: f64 = ps.iter().map(|p| p.weight * p.weight).sum();
-    s * s / s2
-}
-
 /// Keeps the `n` particles closest to the targets (ties broken by their uniform), returning the
 /// tolerance: the largest kept distance.
 fn keep_closest(mut all: Vec<Particle>, n: usize) -> (Vec<Particle>, f64) {
@@ -478,6 +523,8 @@ pub fn run(
     let n_par = spec.priors.len();
     let n_tar = spec.targets.len();
     let mut population: Vec<Particle> = Vec::new();
+    // the proposal of every generation from 1 on, as densities (the importance weights' mixture)
+    let mut proposals_so_far: Vec<Proposal> = Vec::new();
     let mut parent_sha = String::new();
     let mut stats: Vec<GenerationStats> = Vec::new();
     let mut scales_v: Vec<f64> = Vec::new();
@@ -485,6 +532,7 @@ pub fn run(
     let mut computed = 0u64;
     let mut threads_used = opts.threads.count();
     let stop;
+    let stopped_by;
     let mut g = 0usize;
     loop {
         let proposals = if g == 0 {
@@ -492,12 +540,16 @@ pub fn run(
         } else {
             spec.particles - kept_n
         } as u64;
+        if g > 0 {
+            proposals_so_far.push(Proposal::new(spec, &population, proposals));
+        }
         let id = GenerationIdentity {
             calibration: identity.clone(),
             generation: g as u64,
             proposals,
             reps_per_particle: spec.reps_per_particle as u64,
             parent_sha256: parent_sha.clone(),
+            weights: job::WEIGHTS.into(),
         };
         let id_sha = spec::hex(&Sha256::digest(serde_json::to_vec(&id)?));
         let gdir = gens_dir.join(format!("{g:03}"));
@@ -505,7 +557,10 @@ pub fn run(
         let saved: Option<State> = std::fs::read(&state_path)
             .ok()
             .and_then(|b| serde_json::from_slice::<State>(&b).ok())
-            .filter(|s| s.identity_sha256 == id_sha);
+            .filter(|s| {
+                s.identity_sha256 == id_sha
+                    && s.particles.iter().all(|p| p.len() == 2 * n_par + n_tar + 4)
+            });
         let state = match saved {
             Some(s) => s,
             None => {
@@ -569,6 +624,7 @@ pub fn run(
                         summaries: r[2 * n_par..2 * n_par + n_tar].to_vec(),
                         distance: 0.0,
                         weight: 1.0,
+                        mixture: 0.0,
                         tie: r[rec - 1],
                     })
                     .collect();
@@ -578,6 +634,7 @@ pub fn run(
                     &population,
                     &stats,
                     &scales_v,
+                    &proposals_so_far,
                     news,
                     evaluations,
                     id_sha,
@@ -603,6 +660,7 @@ pub fn run(
                     distance: v[2 * n_par + n_tar],
                     weight: v[2 * n_par + n_tar + 1],
                     tie: v[2 * n_par + n_tar + 2],
+                    mixture: v[2 * n_par + n_tar + 3],
                 }
             })
             .collect();
@@ -614,6 +672,12 @@ pub fn run(
             proposals: state.proposals,
             evaluations: state.evaluations,
         };
+        if !opts.quiet {
+            eprintln!(
+                "partnersim: generation {g}: tolerance {:.4}, acceptance {:.3}, effective sample size {:.1} of {kept_n}, {} particles simulated",
+                st.tolerance, st.acceptance, st.ess, st.evaluations
+            );
+        }
         stats.push(st.clone());
         // stopping rules, in order
         let next = (spec.particles - kept_n) as u64;
@@ -622,14 +686,17 @@ pub fn run(
                 "acceptance rate {:.3} at or below min_acceptance {}",
                 st.acceptance, spec.min_acceptance
             );
+            stopped_by = StopReason::Acceptance;
             break;
         }
         if g > 0 && st.tolerance <= spec.tolerance {
             stop = format!("tolerance {} at or below {}", st.tolerance, spec.tolerance);
+            stopped_by = StopReason::Tolerance;
             break;
         }
         if g + 1 >= spec.max_generations {
             stop = format!("max_generations {} reached", spec.max_generations);
+            stopped_by = StopReason::Generations;
             break;
         }
         if evaluations.saturating_add(next) > spec.max_evaluations {
@@ -637,6 +704,7 @@ pub fn run(
                 "max_evaluations {} would be exceeded by another generation ({} evaluated)",
                 spec.max_evaluations, evaluations
             );
+            stopped_by = StopReason::Evaluations;
             break;
         }
         g += 1;
@@ -646,6 +714,7 @@ pub fn run(
         generations: stats,
         scales: scales_v,
         stop,
+        stopped_by,
         evaluations,
         computed,
         threads: threads_used,
@@ -669,7 +738,9 @@ fn run_generation(
     Ok((status, records))
 }
 
-/// The state after generation `g` from its new particles.
+/// The state after generation `g` from its new particles: distances, the whole pool re-weighted
+/// against the mixture of every proposal so far ([`weights`]), the `floor(alpha N)` closest
+/// kept.
 #[allow(clippy::too_many_arguments)]
 fn next_state(
     spec: &CalibrationSpec,
@@ -677,6 +748,7 @@ fn next_state(
     parent: &[Particle],
     stats: &[GenerationStats],
     scales_before: &[f64],
+    proposals_so_far: &[Proposal],
     mut news: Vec<Particle>,
     evaluations: u64,
     identity_sha256: String,
@@ -694,37 +766,24 @@ fn next_state(
         p.distance = distance(&spec.targets, &scales_v, &p.summaries);
     }
     let proposals = news.len() as u64;
+    // generation 0's draws from the prior: n_0 in every particle's mixture
+    let n0 = stats.first().map_or(proposals, |s| s.proposals) as f64;
+    for p in &mut news {
+        weights::weigh_new(&spec.priors, n0, proposals_so_far, p);
+    }
     let (kept, tolerance, acceptance) = if g == 0 {
         let (kept, eps) = keep_closest(news, kept_n);
         (kept, eps, kept_n as f64 / spec.particles as f64)
     } else {
         let prev = stats.last().map_or(f64::INFINITY, |s| s.tolerance);
-        let w = Parent::new(spec, parent);
-        let total: f64 = parent.iter().map(|p| p.weight).sum();
-        for p in &mut news {
-            let prior: f64 = spec
-                .priors
-                .iter()
-                .zip(&p.work)
-                .map(|(pr, &u)| pr.density_work(u))
-                .product();
-            let mix: f64 = parent
-                .iter()
-                .map(|q| {
-                    let k: f64 = spec
-                        .priors
-                        .iter()
-                        .enumerate()
-                        .map(|(k, pr)| pr.kernel(q.work[k], p.work[k], w.widths[k]))
-                        .product();
-                    q.weight / total * k
-                })
-                .sum();
-            p.weight = if mix > 0.0 { prior / mix } else { 0.0 };
-        }
         let accepted = news.iter().filter(|p| p.distance <= prev).count();
         let acceptance = accepted as f64 / news.len() as f64;
         let mut all = parent.to_vec();
+        if let Some(latest) = proposals_so_far.last() {
+            for p in &mut all {
+                weights::weigh_kept(&spec.priors, latest, p);
+            }
+        }
         all.extend(news);
         let (kept, eps) = keep_closest(all, kept_n);
         (kept, eps, acceptance)
@@ -747,7 +806,7 @@ fn next_state(
                 let mut v = p.work.clone();
                 v.extend(&p.value);
                 v.extend(&p.summaries);
-                v.extend([p.distance, p.weight, p.tie]);
+                v.extend([p.distance, p.weight, p.tie, p.mixture]);
                 bits(&v)
             })
             .collect(),

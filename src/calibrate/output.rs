@@ -68,6 +68,20 @@ pub struct CalibrationDetails {
     pub stop: String,
     /// targets no posterior particle meets, with the closest summary reached
     pub unreached: Vec<(String, f64)>,
+    /// the posterior's effective sample size, `(sum w)^2 / sum w^2` (absent before it was
+    /// recorded here)
+    #[serde(default)]
+    pub ess: Option<f64>,
+    /// the effective sample size below which the posterior is flagged
+    /// ([`super::ess_threshold`])
+    #[serde(default)]
+    pub ess_threshold: Option<f64>,
+    /// each generation's effective sample size, generation 0 first
+    #[serde(default)]
+    pub ess_by_generation: Vec<f64>,
+    /// the warning given when the effective sample size is below the threshold
+    #[serde(default)]
+    pub warnings: Vec<String>,
 }
 
 /// Writes the outputs and then the manifest.
@@ -199,6 +213,12 @@ pub fn write(
         evaluations: r.evaluations,
         stop: r.stop.clone(),
         unreached: r.unreached(&spec.targets),
+        ess: Some(r.ess()),
+        ess_threshold: Some(super::ess_threshold(r.population.len())),
+        ess_by_generation: r.generations.iter().map(|g| g.ess).collect(),
+        warnings: super::low_ess_warning(r.ess(), r.population.len())
+            .into_iter()
+            .collect(),
     };
     let mut files: Vec<String> = ["posterior.csv", "generations.csv", "targets.csv"]
         .map(String::from)

@@ -2,8 +2,9 @@
 //!
 //! Particles move in a *working space*: the natural value for `uniform`, `integer`, `normal` and
 //! `beta` priors, its logarithm for `log_uniform` ones (so a log-uniform prior is uniform there
-//! and a step is a ratio). Densities are unnormalised (a constant factor cancels in the
-//! importance weights) and zero outside `min..max`.
+//! and a step is a ratio). [`Prior::density_work`] is unnormalised and zero outside
+//! `min..max`; [`Prior::density_norm_work`] is normalised (the importance weights compare it
+//! with the kernels' densities).
 
 use crate::model::rng::{normal, uniform, ChaCha8Rng};
 use rand_distr::Distribution;
@@ -145,6 +146,40 @@ impl Prior {
         }
     }
 
+    /// The prior's normalised density (mass, for an integer parameter) at a working-space value:
+    /// [`Prior::density_work`] times the constant that makes it integrate (sum) to one over
+    /// `min..max`. The importance weights need it where the prior is one component of the
+    /// mixture the particles were drawn from (generation 0's draws).
+    pub fn density_norm_work(&self, u: f64) -> f64 {
+        let d = self.density_work(u);
+        if d == 0.0 {
+            return 0.0;
+        }
+        let (lo, hi) = self.work_bounds();
+        d / match self.kind {
+            PriorKind::Uniform | PriorKind::LogUniform => hi - lo,
+            PriorKind::Integer => (hi - lo + 1.0).floor(),
+            PriorKind::Normal { mean, sd } => {
+                sd * (2.0 * std::f64::consts::PI).sqrt()
+                    * (phi((hi - mean) / sd) - phi((lo - mean) / sd))
+            }
+            PriorKind::Beta { a, b } => {
+                (ln_gamma(a) + ln_gamma(b) - ln_gamma(a + b)).exp() * (hi - lo)
+            }
+        }
+    }
+
+    /// The probability that the kernel's step from `from` with width `sd` lands inside
+    /// `min..max` (for an integer parameter, that the rounded step does).
+    pub fn kernel_inside(&self, from: f64, sd: f64) -> f64 {
+        let (lo, hi) = self.work_bounds();
+        if self.is_integer() {
+            phi((hi + 0.5 - from) / sd) - phi((lo - 0.5 - from) / sd)
+        } else {
+            phi((hi - from) / sd) - phi((lo - from) / sd)
+        }
+    }
+
     /// The smallest kernel width allowed in the working space (a population that has collapsed
     /// onto one value still moves).
     pub fn min_width(&self) -> f64 {
@@ -176,6 +211,34 @@ impl Prior {
             (-0.5 * z * z).exp() / sd
         }
     }
+}
+
+/// The logarithm of the gamma function for `x > 0` (Lanczos, g = 7, nine coefficients:
+/// relative error near 1e-15).
+pub fn ln_gamma(x: f64) -> f64 {
+    const G: [f64; 9] = [
+        0.999_999_999_999_809_9,
+        676.520_368_121_885_1,
+        -1_259.139_216_722_402_8,
+        771.323_428_777_653_1,
+        -176.615_029_162_140_6,
+        12.507_343_278_686_905,
+        -0.138_571_095_265_720_12,
+        9.984_369_578_019_572e-6,
+        1.505_632_735_149_311_6e-7,
+    ];
+    if x < 0.5 {
+        // reflection
+        let pi = std::f64::consts::PI;
+        return (pi / (pi * x).sin()).ln() - ln_gamma(1.0 - x);
+    }
+    let x = x - 1.0;
+    let t = x + 7.5;
+    let mut a = G[0];
+    for (i, g) in G.iter().enumerate().skip(1) {
+        a += g / (x + i as f64);
+    }
+    0.5 * (2.0 * std::f64::consts::PI).ln() + (x + 0.5) * t.ln() - t + a.ln()
 }
 
 /// The standard normal distribution function (via erfc, relative error below 1.2e-7).
@@ -214,6 +277,49 @@ mod tests {
         assert!((phi(0.0) - 0.5).abs() < 1e-7);
         assert!((phi(1.959_963_985) - 0.975).abs() < 1e-6);
         assert!((phi(-1.0) - 0.158_655_254).abs() < 1e-6);
+    }
+
+    #[test]
+    fn ln_gamma_matches_known_values() {
+        assert!(ln_gamma(1.0).abs() < 1e-13);
+        assert!((ln_gamma(5.0) - 24f64.ln()).abs() < 1e-12);
+        assert!((ln_gamma(0.5) - std::f64::consts::PI.sqrt().ln()).abs() < 1e-12);
+        assert!((ln_gamma(0.25) - 1.288_022_524_698_077_5).abs() < 1e-12);
+    }
+
+    #[test]
+    fn normalised_prior_densities_integrate_to_one() {
+        let priors = [
+            PriorKind::Uniform,
+            PriorKind::LogUniform,
+            PriorKind::Normal { mean: 1.0, sd: 2.0 },
+            PriorKind::Beta { a: 2.0, b: 3.0 },
+            PriorKind::Beta { a: 0.7, b: 1.5 },
+        ];
+        for kind in priors {
+            let p = Prior {
+                path: "x".into(),
+                kind,
+                min: 0.5,
+                max: 4.0,
+            };
+            let (lo, hi) = p.work_bounds();
+            // midpoint rule
+            let n = 200_000;
+            let h = (hi - lo) / n as f64;
+            let s: f64 = (0..n)
+                .map(|i| p.density_norm_work(lo + (i as f64 + 0.5) * h) * h)
+                .sum();
+            assert!((s - 1.0).abs() < 2e-3, "{kind:?}: {s}");
+        }
+        let p = Prior {
+            path: "x".into(),
+            kind: PriorKind::Integer,
+            min: 2.0,
+            max: 6.0,
+        };
+        let s: f64 = (0..10).map(|k| p.density_norm_work(f64::from(k))).sum();
+        assert!((s - 1.0).abs() < 1e-12, "{s}");
     }
 
     #[test]

@@ -75,8 +75,12 @@ pub fn execute(a: &Args, ctx: &Context, out: &mut dyn Write) -> anyhow::Result<O
     out.write_all(calibrate::summary_table(&spec, &r).as_bytes())?;
     for (label, closest) in &details.unreached {
         eprintln!(
-            "partnersim: warning: no posterior particle meets target `{label}` (closest: {closest}); the budget ran out before the model reached it — see targets.csv"
+            "partnersim: warning: no posterior particle meets target `{label}` (closest: {closest}); {} — see targets.csv",
+            r.stopped_by.unreached_reason()
         );
+    }
+    for w in &details.warnings {
+        eprintln!("partnersim: warning: {w} (generations.csv lists each generation's)");
     }
     Ok(Outcome::Done)
 }

@@ -171,6 +171,9 @@ pub fn posterior_plan(
         )));
     }
     let post = Posterior::read(file)?;
+    if let Some(w) = post.ess_warning() {
+        eprintln!("partnersim: warning: {w}");
+    }
     let base = compare::check(scenarios, baseline)?;
     post.check_scenario(&scenarios[base])?;
     let bytes = std::fs::read(&post.path)?;

@@ -78,6 +78,9 @@ pub fn with_posterior(
     seed: u64,
 ) -> anyhow::Result<States> {
     let post = Posterior::read(file)?;
+    if let Some(w) = post.ess_warning() {
+        eprintln!("partnersim: warning: {w}");
+    }
     let base = spec
         .regimes
         .iter()
