@@ -67,7 +67,7 @@ pub fn draw(spec: &CalibrationSpec, r: &CalibrationResult, dir: &Path) -> anyhow
 
     // marginals: weighted histogram (density) against the prior's density
     render_atomic(&plots.join("marginals.png"), |tmp| {
-        let root = BitMapBackend::new(tmp, size).into_drawing_area();
+        let root = crate::plot::Png::new(tmp, size).into_drawing_area();
         let areas = panels(
             &root,
             "Marginal posteriors (bars) against priors (grey line)",
@@ -138,7 +138,7 @@ pub fn draw(spec: &CalibrationSpec, r: &CalibrationResult, dir: &Path) -> anyhow
     if !pairs.is_empty() {
         let wmax = w.iter().fold(0.0f64, |a, &b| a.max(b));
         render_atomic(&plots.join("pairs.png"), |tmp| {
-            let root = BitMapBackend::new(tmp, (1000, 1000)).into_drawing_area();
+            let root = crate::plot::Png::new(tmp, (1000, 1000)).into_drawing_area();
             let areas = panels(&root, "Posterior pairs (darker: more weight)", pairs.len())?;
             for (area, &(i, j)) in areas.iter().zip(&pairs) {
                 let (pi, pj) = (&spec.priors[i], &spec.priors[j]);
@@ -172,7 +172,7 @@ pub fn draw(spec: &CalibrationSpec, r: &CalibrationResult, dir: &Path) -> anyhow
 
     // posterior predictive: each target's summaries (5-95% bar, mean) against its goal
     render_atomic(&plots.join("predictive.png"), |tmp| {
-        let root = BitMapBackend::new(tmp, size).into_drawing_area();
+        let root = crate::plot::Png::new(tmp, size).into_drawing_area();
         let areas = panels(
             &root,
             "Posterior predictive (blue: 5-95% and mean) against each target (grey band or line)",
@@ -229,7 +229,7 @@ pub fn draw(spec: &CalibrationSpec, r: &CalibrationResult, dir: &Path) -> anyhow
 
     // tolerance schedule
     render_atomic(&plots.join("tolerance.png"), |tmp| {
-        let root = BitMapBackend::new(tmp, (900, 500)).into_drawing_area();
+        let root = crate::plot::Png::new(tmp, (900, 500)).into_drawing_area();
         root.fill(&WHITE)?;
         let g = &r.generations;
         let finite: Vec<f64> = g
