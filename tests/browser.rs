@@ -53,7 +53,9 @@ fn tools_present(test: &str) -> bool {
     }
     let missing = missing.join(", ");
     if std::env::var_os("CI").is_some() {
-        panic!("{test}: CI is set but {missing} is missing; a browser test may not be skipped in CI");
+        panic!(
+            "{test}: CI is set but {missing} is missing; a browser test may not be skipped in CI"
+        );
     }
     if std::env::var(SKIP_VAR).as_deref() != Ok("1") {
         panic!(
