@@ -14,14 +14,15 @@
 //!
 //! At most one line every [`interval`] (10 s by default; the environment variable
 //! `PARTNERSIM_PROGRESS_SECONDS` sets another, e.g. 60 for a long cluster job), counted across
-//! the jobs of one process, so a calibration's many short generations print one line now and
-//! then rather than one each; a job whose progress was shown ends with a `done` line, so a log
-//! never stops at 50%. A job shorter than the interval prints nothing.
+//! the jobs of one process: a job whose progress was shown ends with a `done` line, so a log
+//! never stops at 50%, and a series of short jobs (a calibration's generations, a comparison's
+//! scenarios) prints the closing line of one of them every interval rather than one each. A
+//! process that ends within the interval prints nothing.
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{IsTerminal, Write};
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -44,11 +45,18 @@ pub fn interval() -> Duration {
 /// When the process last printed a progress line (shared by its jobs).
 static LAST_LINE: Mutex<Option<Instant>> = Mutex::new(None);
 
-/// Whether a line is due (none printed for `every`, or none yet and the job has run that
-/// long); if so, records that one is printed now.
-fn line_due(every: Duration, job_start: Instant) -> bool {
+/// When the process's first job with progress lines started.
+static FIRST_JOB: OnceLock<Instant> = OnceLock::new();
+
+/// Whether a line is due (none printed for `every`, or none yet and the first job started that
+/// long ago); if so, records that one is printed now. Counting from the first job, not this
+/// one, lets a run of short jobs (a calibration's generations) print their closing lines now
+/// and then.
+fn line_due(every: Duration) -> bool {
     let mut last = LAST_LINE.lock().unwrap_or_else(|e| e.into_inner());
-    let since = last.map_or(job_start.elapsed(), |t| t.elapsed());
+    let since = last
+        .unwrap_or_else(|| *FIRST_JOB.get_or_init(Instant::now))
+        .elapsed();
     if since >= every {
         *last = Some(Instant::now());
         true
@@ -139,6 +147,7 @@ pub fn bar(len: u64, what: &str, quiet: bool) -> Progress {
 fn spawn_log(bar: ProgressBar, what: String, every: Duration) -> Option<LogThread> {
     let (stop, rx) = mpsc::channel::<()>();
     let start = Instant::now();
+    FIRST_JOB.get_or_init(|| start);
     let handle = std::thread::Builder::new()
         .name("progress".into())
         .spawn(move || {
@@ -151,7 +160,7 @@ fn spawn_log(bar: ProgressBar, what: String, every: Duration) -> Option<LogThrea
                 match rx.recv_timeout(wait) {
                     Err(RecvTimeoutError::Timeout) => {
                         wait = tick;
-                        if line_due(every, start) {
+                        if line_due(every) {
                             shown = true;
                             print_line(&running_line(
                                 &what,
@@ -162,7 +171,7 @@ fn spawn_log(bar: ProgressBar, what: String, every: Duration) -> Option<LogThrea
                         }
                     }
                     Ok(()) => {
-                        if shown || line_due(every, start) {
+                        if shown || line_due(every) {
                             print_line(&done_line(&what, bar.position(), start.elapsed()));
                         }
                         return;
