@@ -65,6 +65,11 @@ fn line_due(every: Duration) -> bool {
     }
 }
 
+/// Records that a line is printed now.
+fn mark_line() {
+    *LAST_LINE.lock().unwrap_or_else(|e| e.into_inner()) = Some(Instant::now());
+}
+
 /// Progress of one job: a bar (terminal), a thread writing log lines (no terminal) or nothing
 /// (`--quiet`). Dereferences to the bar, which counts the items in every case.
 pub struct Progress {
@@ -171,7 +176,8 @@ fn spawn_log(bar: ProgressBar, what: String, every: Duration) -> Option<LogThrea
                         }
                     }
                     Ok(()) => {
-                        if shown || line_due(every) {
+                        if line_due(every) || shown {
+                            mark_line();
                             print_line(&done_line(&what, bar.position(), start.elapsed()));
                         }
                         return;
