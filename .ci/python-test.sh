@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The Python package in a fresh virtual environment: build and install it the documented way
-# (`pip install ./python`), run its pytest suite against the CLI, then the examples under
+# (`pip install -v ./python`), run its pytest suite against the CLI, then the examples under
 # examples/python (SALib, EMA Workbench, the what-if notebook). Under CI=1 a missing Python or
 # package is a failure, not a skip. Needs target/release/partnersim (built by the caller).
 set -euo pipefail
@@ -17,7 +17,14 @@ rm -rf "$VENV"
 # shellcheck disable=SC1091
 source "$VENV/bin/activate"
 start=$(date +%s)
-pip install -q ./python || fail_or_skip "pip install ./python failed"
+# the documented install line (README.md, docs/python.md); its full output goes to a log, and
+# cargo's progress lines are shown
+log="$VENV.install.log"
+if ! pip install -v ./python >"$log" 2>&1; then
+  tail -n 60 "$log" >&2
+  fail_or_skip "pip install -v ./python failed (log: $log)"
+fi
+grep -E '^[[:space:]]*(Compiling|Finished|Blocking|Built wheel|Successfully installed)' "$log" || true
 echo "installed partnersim $(python -c 'import partnersim; print(partnersim.__version__)') in $(( $(date +%s) - start )) s"
 pip install -q pytest SALib ema_workbench matplotlib nbclient nbformat ipykernel \
   || fail_or_skip "cannot install the test and example dependencies"

@@ -28,18 +28,30 @@ pub enum Command {
         after_help = "Examples:\n  partnersim compare scenarios/baseline.toml scenarios/multi_year_core.toml --reps 200\n  partnersim compare scenarios/baseline.toml --variant federal36:funders.federal.contract_months=36\n\nWrites DIR/comparison.csv, DIR/compare.json, one run directory per scenario, plots, report.html and manifest.json."
     )]
     Compare(CompareArgs),
-    /// Check a scenario file and print it fully resolved (defaults filled in).
-    #[command(after_help = "Example:\n  partnersim validate scenarios/prompt_payment.toml")]
+    /// Check a scenario file and print it fully resolved (defaults filled in), or with --diff only what it changes.
+    #[command(
+        after_help = "Examples:\n  partnersim validate scenarios/prompt_payment.toml\n  partnersim validate --diff scenarios/core_on_time.toml"
+    )]
     Validate {
         /// Scenario file (TOML).
         file: PathBuf,
         /// Override a parameter, as in `run`.
         #[arg(long = "set", value_name = "KEY=VALUE")]
         set: Vec<String>,
+        /// Print only the parameters that differ from the defaults, each with the default and
+        /// the file:line that sets it (following `extends`), and the timeline's events.
+        #[arg(long)]
+        diff: bool,
     },
-    /// List every parameter: path, unit, default, allowed range, description, source.
-    #[command(after_help = "Example:\n  partnersim params --format csv > params.csv")]
+    /// List the parameters: path, unit, default, allowed range, description, source.
+    #[command(
+        after_help = "Examples:\n  partnersim params --format csv > params.csv\n  partnersim params federal          # every path containing `federal`\n  partnersim params 'funders.*.core_share'"
+    )]
     Params {
+        /// Only the parameters whose dotted path contains PATTERN (case-insensitive), or matches
+        /// it as a glob when it has `*`, `?` or `[` (`*` also crosses dots).
+        #[arg(value_name = "PATTERN")]
+        pattern: Option<String>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Markdown)]
         format: Format,
@@ -122,6 +134,64 @@ pub enum Command {
         #[arg(long, default_value_t = 64)]
         reps: u64,
     },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to stdout.
+    #[command(
+        after_help = "Examples:\n  partnersim completions bash > ~/.local/share/bash-completion/completions/partnersim\n  partnersim completions zsh > ~/.zfunc/_partnersim     # with fpath+=(~/.zfunc) in .zshrc\n  partnersim completions fish > ~/.config/fish/completions/partnersim.fish"
+    )]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) to stdout, or with --dir write one page per subcommand.
+    #[command(
+        after_help = "Examples:\n  partnersim man | man -l -\n  partnersim man --dir ~/.local/share/man/man1     # partnersim.1, partnersim-run.1, ..."
+    )]
+    Man {
+        /// Write partnersim.1 and one partnersim-<command>.1 per subcommand into DIR (created if missing).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+}
+
+/// What the binary does: a library command, or a text generated from these definitions.
+#[derive(Debug)]
+pub enum Action {
+    /// a subcommand of the library
+    Library(Cmd),
+    /// `completions SHELL`
+    Completions(clap_complete::Shell),
+    /// `man [--dir DIR]`
+    Man(Option<PathBuf>),
+}
+
+/// Writes the completion script of `shell` for the whole command line.
+pub fn completions(shell: clap_complete::Shell, out: &mut dyn std::io::Write) {
+    let mut cmd = <Cli as clap::CommandFactory>::command();
+    clap_complete::generate(shell, &mut cmd, "partnersim", out);
+}
+
+/// The manual pages: `partnersim.1` (every subcommand listed) and, with `all`, one page per
+/// subcommand (`partnersim-run.1`, ...), as (file name, roff text).
+pub fn man_pages(all: bool) -> std::io::Result<Vec<(String, Vec<u8>)>> {
+    let mut cmd = <Cli as clap::CommandFactory>::command().disable_help_subcommand(true);
+    cmd.build();
+    let mut pages = Vec::new();
+    let mut render = |c: clap::Command| -> std::io::Result<()> {
+        let man = clap_mangen::Man::new(c);
+        let mut text = Vec::new();
+        man.render(&mut text)?;
+        pages.push((man.get_filename(), text));
+        Ok(())
+    };
+    render(cmd.clone())?;
+    if all {
+        // after `build`, a subcommand's display name is `partnersim-<name>`
+        for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+            render(sub.clone())?;
+        }
+    }
+    Ok(pages)
 }
 
 /// Formats for `params` and `metrics`.
@@ -339,9 +409,11 @@ pub struct CalibrateCliArgs {
 }
 
 impl Command {
-    /// The library's command.
-    pub fn into_command(self) -> Cmd {
-        match self {
+    /// What to do: the library's command, or a text generated from these definitions.
+    pub fn into_action(self) -> Action {
+        Action::Library(match self {
+            Command::Completions { shell } => return Action::Completions(shell),
+            Command::Man { dir } => return Action::Man(dir),
             Command::Run(a) => Cmd::Run(commands::run::Args {
                 file: a.file,
                 out: a.out,
@@ -360,10 +432,11 @@ impl Command {
                 posterior: a.posterior,
                 draws: a.draws,
             }),
-            Command::Validate { file, set } => {
-                Cmd::Validate(commands::validate::Args { file, set })
+            Command::Validate { file, set, diff } => {
+                Cmd::Validate(commands::validate::Args { file, set, diff })
             }
-            Command::Params { format } => Cmd::Params(commands::params::Args {
+            Command::Params { pattern, format } => Cmd::Params(commands::params::Args {
+                pattern,
                 format: format.into(),
             }),
             Command::Metrics { format } => Cmd::Metrics(commands::metrics::Args {
@@ -430,7 +503,7 @@ impl Command {
                 threads: a.threads,
             }),
             Command::Bench { file, reps } => Cmd::Bench(commands::bench::Args { file, reps }),
-        }
+        })
     }
 }
 

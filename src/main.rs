@@ -10,7 +10,31 @@ use clap::Parser;
 use partnersim::commands::{self, Context};
 use partnersim::error;
 use std::io::Write;
+use std::path::Path;
 use std::process::ExitCode;
+
+/// `partnersim man`: the top page to `out`, or every page into `dir`.
+fn man(dir: Option<&Path>, out: &mut dyn Write) -> anyhow::Result<commands::Outcome> {
+    let pages = cli::man_pages(dir.is_some())?;
+    match dir {
+        None => {
+            for (_, text) in &pages {
+                out.write_all(text)?;
+            }
+        }
+        Some(d) => {
+            std::fs::create_dir_all(d)
+                .map_err(|e| anyhow::anyhow!("creating {}: {e}", d.display()))?;
+            for (name, text) in &pages {
+                let p = d.join(name);
+                partnersim::export::write_atomic(&p, text)
+                    .map_err(|e| anyhow::anyhow!("writing {}: {e}", p.display()))?;
+            }
+            eprintln!("wrote {} manual pages to {}", pages.len(), d.display());
+        }
+    }
+    Ok(commands::Outcome::Done)
+}
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
@@ -19,8 +43,15 @@ fn main() -> ExitCode {
         command_line: partnersim::job::manifest::command_line(),
     };
     let mut out = std::io::stdout().lock();
-    let result = commands::execute(&cli.command.into_command(), &ctx, &mut out)
-        .and_then(|o| out.flush().map(|()| o).map_err(Into::into));
+    let result = match cli.command.into_action() {
+        cli::Action::Library(cmd) => commands::execute(&cmd, &ctx, &mut out),
+        cli::Action::Completions(shell) => {
+            cli::completions(shell, &mut out);
+            Ok(commands::Outcome::Done)
+        }
+        cli::Action::Man(dir) => man(dir.as_deref(), &mut out),
+    }
+    .and_then(|o| out.flush().map(|()| o).map_err(Into::into));
     match result {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),
         Err(e) if error::is_broken_pipe(&e) => ExitCode::SUCCESS,

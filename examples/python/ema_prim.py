@@ -2,7 +2,7 @@
 small Latin hypercube over four federal levers, then PRIM to find where federally funded ISOs
 fail (survival below 95%).
 
-Run from the repository root after `pip install ./python ema_workbench`:
+Run from the repository root after `pip install -v ./python` (README.md) and `pip install ema_workbench`:
     python examples/python/ema_prim.py
 """
 

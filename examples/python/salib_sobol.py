@@ -8,7 +8,7 @@
    sobol.analyze. Its S1 and ST must equal the sweep's S1_uncorrected / ST_uncorrected to 1e-9
    (the sweep's S1 / ST are the same estimators with replication noise removed, shown beside).
 
-Run from the repository root after `cargo build --release` and `pip install ./python SALib`:
+Run from the repository root after `cargo build --release`, `pip install -v ./python` (README.md) and `pip install SALib`:
     python examples/python/salib_sobol.py
 """
 

@@ -10,6 +10,12 @@ use serde::{Deserialize, Serialize};
 use std::path::Path;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
+/// The version of the output schema: the layout of `manifest.json` and of the files it lists.
+/// It increments when a change would break a reader of the previous layout (a field, column or
+/// file removed or renamed, or its meaning, unit or type changed); adding one does not.
+/// `docs/schema.md` gives the policy and the history.
+pub const SCHEMA_VERSION: u32 = 1;
+
 /// `manifest.json` of a finished result of any kind.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Manifest<D> {
@@ -17,6 +23,9 @@ pub struct Manifest<D> {
     pub tool: String,
     /// crate version
     pub version: String,
+    /// [`SCHEMA_VERSION`] of the writer (0: written before the field existed)
+    #[serde(default)]
+    pub schema_version: u32,
     /// "run", "sweep", …
     pub kind: String,
     /// the command line, as typed
@@ -85,6 +94,7 @@ impl<D: Serialize + DeserializeOwned> Manifest<D> {
         Manifest {
             tool: "partnersim".into(),
             version: env!("CARGO_PKG_VERSION").into(),
+            schema_version: SCHEMA_VERSION,
             kind: kind.into(),
             command: p.command,
             threads: p.threads,
@@ -110,9 +120,20 @@ impl<D: Serialize + DeserializeOwned> Manifest<D> {
         Ok(())
     }
 
-    /// Reads the manifest of `dir`.
+    /// Reads the manifest of `dir`; refuses one of a newer schema than this build reads.
     pub fn read(dir: &Path) -> anyhow::Result<Self> {
-        crate::export::read_json(&dir.join(super::outdir::MANIFEST))
+        let p = dir.join(super::outdir::MANIFEST);
+        let m: Self = crate::export::read_json(&p)?;
+        if m.schema_version > SCHEMA_VERSION {
+            return Err(crate::error::BadInput::err(format!(
+                "{}: written by partnersim {} with output schema {}; this partnersim ({}) reads schema {SCHEMA_VERSION} and older: use a newer partnersim",
+                p.display(),
+                m.version,
+                m.schema_version,
+                env!("CARGO_PKG_VERSION")
+            )));
+        }
+        Ok(m)
     }
 }
 
@@ -195,8 +216,31 @@ mod tests {
                 .unwrap();
         assert_eq!(v["scenario_name"], "x");
         assert!(v.get("merged_from").is_none());
+        assert_eq!(v["schema_version"], SCHEMA_VERSION);
         let back = Manifest::<Details>::read(d.path()).unwrap();
         assert_eq!(back.details, m.details);
         assert_eq!(back.command, "partnersim run x.toml");
+    }
+
+    #[test]
+    fn a_newer_schema_is_refused_and_a_missing_one_reads_as_zero() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("manifest.json");
+        let text = r#"{"tool":"partnersim","version":"0.0.9","kind":"run","command":"","threads":1,
+            "started_at":"","finished_at":"","wall_seconds":0,"items":1,"items_computed":1,
+            "files":[],"scenario_name":"x"}"#;
+        std::fs::write(&p, text).unwrap();
+        assert_eq!(
+            Manifest::<Details>::read(d.path()).unwrap().schema_version,
+            0
+        );
+        let newer = text.replace(
+            r#""kind""#,
+            &format!(r#""schema_version":{},"kind""#, SCHEMA_VERSION + 1),
+        );
+        std::fs::write(&p, newer).unwrap();
+        let e = Manifest::<Details>::read(d.path()).unwrap_err();
+        assert_eq!(crate::commands::exit_code(&e), 2);
+        assert!(e.to_string().contains("use a newer partnersim"), "{e}");
     }
 }

@@ -124,6 +124,7 @@ fn run_writes_every_output_into_the_default_directory() {
     for key in [
         "tool",
         "version",
+        "schema_version",
         "scenario_hash",
         "seed",
         "reps",

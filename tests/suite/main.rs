@@ -2,6 +2,7 @@
 //! model patterns, invariants and extreme cases, and the command line.
 
 mod cli;
+mod conventions;
 mod integration;
 mod invariants;
 mod monotone;
