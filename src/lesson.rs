@@ -15,7 +15,10 @@
 //! The first heading is the title, the first paragraph the question, the rest the explanation;
 //! `baseline` names the scenario the others are compared with, and `watch` the metrics (catalogue
 //! names) students are asked to watch. A comparison of the group leads its report with the
-//! watched metrics, and `partnersim serve` charts them.
+//! watched metrics, and `partnersim serve` charts them. An optional `<!-- start: steady -->` line
+//! makes the group's comparisons and page start every scenario from its own warm-up, for a group
+//! whose scenarios differ in what cannot change during a run (initial reserves, say); without it
+//! they start from the baseline's present ([`crate::start`]).
 
 use crate::metrics;
 use std::path::Path;
@@ -35,6 +38,8 @@ pub struct Lesson {
     pub baseline: Option<String>,
     /// the metrics named by a `<!-- watch: a, b -->` line, in its order
     pub watch: Vec<String>,
+    /// the start named by a `<!-- start: present|steady -->` line, if any
+    pub start: Option<crate::start::Start>,
 }
 
 /// A problem with an `about.md`.
@@ -70,6 +75,15 @@ pub fn parse(slug: &str, file: &str, text: &str) -> Result<Lesson, LessonError> 
     for line in text.lines() {
         if let Some(b) = comment(line, "baseline") {
             l.baseline = Some(b.to_string());
+            continue;
+        }
+        if let Some(w) = comment(line, "start") {
+            l.start = Some(
+                crate::start::Start::parse(w, "start").map_err(|e| LessonError {
+                    file: file.to_string(),
+                    msg: e.0,
+                })?,
+            );
             continue;
         }
         if let Some(w) = comment(line, "watch") {
