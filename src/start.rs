@@ -219,8 +219,9 @@ impl Job for PresentJob {
         self.configs.len() * self.regime_len()
     }
     fn chunk_items(&self) -> u64 {
-        // about as many model runs per chunk as a run's chunk
-        (CHUNK_REPS / self.configs.len() as u64).max(1)
+        // a run's chunk of replications, fewer with many regimes (at most about 512 model runs
+        // of records in memory): the aggregation takes many replications of one month at a time
+        (512 / self.configs.len() as u64).clamp(1, CHUNK_REPS)
     }
     fn eval_item(&self, item: u64, record: &mut [f64]) -> Result<()> {
         let rl = self.regime_len();

@@ -88,12 +88,7 @@ fn read(p: &Path) -> String {
 fn replications(dir: &Path) -> Vec<Vec<(String, f64)>> {
     let text = read(&dir.join("replications.csv"));
     let mut lines = text.lines();
-    let header: Vec<String> = lines
-        .next()
-        .unwrap()
-        .split(',')
-        .map(String::from)
-        .collect();
+    let header: Vec<String> = lines.next().unwrap().split(',').map(String::from).collect();
     lines
         .map(|l| {
             header
@@ -130,7 +125,10 @@ fn a_regime_identical_to_the_baseline_differs_by_exactly_zero() {
     assert!(cj.contains("\"start\": \"present\""), "{cj}");
     assert!(cj.contains("organizations operating today"), "{cj}");
     let run_man = read(&out.join("same").join("manifest.json"));
-    assert!(run_man.contains("\"start_from\": \"baseline\""), "{run_man}");
+    assert!(
+        run_man.contains("\"start_from\": \"baseline\""),
+        "{run_man}"
+    );
 }
 
 #[test]
@@ -376,8 +374,7 @@ fn byte_identical_at_one_and_two_threads_and_after_an_interruption() {
     resume.push("--resume".into());
     bin().args(resume).assert().success();
     same_outputs(&one, &cut);
-    let man: serde_json::Value =
-        serde_json::from_str(&read(&cut.join("manifest.json"))).unwrap();
+    let man: serde_json::Value = serde_json::from_str(&read(&cut.join("manifest.json"))).unwrap();
     let computed = man["items_computed"].as_u64().unwrap();
     assert!(
         computed < 320,

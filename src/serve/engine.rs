@@ -170,10 +170,11 @@ pub struct Presents {
     entries: Vec<((String, u64), Arc<Present>)>,
 }
 
-/// States the page keeps at most: a state is one replication at month 0, about 60 kB with 38
-/// ISOs and 120 reported months (its records are allocated with it), so at most about 60 MB, and
-/// 4 MB for a lesson's baseline at the default 64 replications.
-pub const PRESENT_STATES: usize = 1024;
+/// States the page keeps at most: a state is one replication at month 0 (every ISO, agreement,
+/// cohort and stream, and room for its 120 months of records), about 135 kB at the shipped sizes
+/// (the server's resident memory grew by 8.6 MB with one lesson's 64 states), so at most about
+/// 70 MB: eight lesson baselines at the default 64 replications, two at 256.
+pub const PRESENT_STATES: usize = 512;
 
 impl Presents {
     /// The present of `key` with at least `reps` states, if kept (it becomes the newest).
