@@ -126,7 +126,7 @@ pub fn fork_replication(
     present.warm_up();
     for (k, cfg) in regimes.iter().enumerate() {
         let mut m = present.clone();
-        m.switch_to(cfg).map_err(|e| BadInput::err(e))?;
+        m.switch_to(cfg).map_err(BadInput::err)?;
         each(k, m.run_rest())?;
     }
     Ok(())
