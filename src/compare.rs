@@ -221,27 +221,23 @@ impl Comparison {
         } else {
             ""
         };
+        let start = match self.start {
+            Start::Present => "--start present: every regime from the baseline's state at month 0",
+            Start::Steady => "--start steady: every regime from its own warm-up",
+        };
         let mut t = match &self.posterior {
             None => format!(
-                "difference from {} (mean over {} paired replications, [{MC_LABEL}]{below})\n",
+                "difference from {} (mean over {} paired replications, [{MC_LABEL}]{below}; {start})\n",
                 self.baseline, self.reps
             ),
             Some(p) => format!(
-                "difference from {} at the posterior mean (mean over {} paired replications, [{MC_LABEL}]{below}); {{{POSTERIOR_LABEL}: {} draws x {} replications}}\n",
+                "difference from {} at the posterior mean (mean over {} paired replications, [{MC_LABEL}]{below}); {{{POSTERIOR_LABEL}: {} draws x {} replications}}; {start}\n",
                 self.baseline,
                 self.reps,
                 p.first().map_or(0, |e| e.draws),
                 self.reps
             ),
         };
-        t += &format!(
-            "start: {} ({})\n",
-            self.start.as_str(),
-            match self.start {
-                Start::Present => "every regime from the baseline's state at month 0",
-                Start::Steady => "every regime from its own warm-up",
-            }
-        );
         t += &line(
             "scenario",
             &mut metrics.iter().copied().zip(widths.iter().copied()),
@@ -477,9 +473,6 @@ pub fn compare_with(
     let mut files = vec!["comparison.csv".to_string(), "compare.json".into()];
     if plan.is_some() {
         files.push(format!("{POSTERIOR_DIR}/"));
-    }
-    if start == Start::Present {
-        files.push(format!("{}/", crate::start::PRESENT_DIR));
     }
     files.extend(scenarios.iter().map(|s| format!("{}/", dir_name(&s.name))));
     Manifest::new(

@@ -380,7 +380,8 @@ pub fn compare_present(
         )
         .write_last(&dir)?;
     }
-    crate::job::outdir::remove_chunks(&jobdir)?;
+    // the job's folder held its chunks only: the regimes' folders hold the results
+    std::fs::remove_dir_all(&jobdir).with_context(|| format!("removing {}", jobdir.display()))?;
     Ok(PresentStatus::Done {
         summaries,
         computed,

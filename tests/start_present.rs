@@ -362,7 +362,12 @@ fn byte_identical_at_one_and_two_threads_and_after_an_interruption() {
     let chunks = cut.join("present_start").join(".chunks");
     let t0 = Instant::now();
     while t0.elapsed() < Duration::from_secs(120) {
-        let n = std::fs::read_dir(&chunks).map_or(0, |r| r.count());
+        // a finished chunk (not one being written)
+        let n = std::fs::read_dir(&chunks).map_or(0, |r| {
+            r.filter_map(Result::ok)
+                .filter(|e| e.file_name().to_string_lossy().ends_with(".bin"))
+                .count()
+        });
         if n > 0 || child.try_wait().unwrap().is_some() {
             break;
         }
