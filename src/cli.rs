@@ -298,6 +298,9 @@ pub struct CompareArgs {
     /// Posterior draws with --posterior (default 20); each runs every regime for --reps replications.
     #[arg(long, value_name = "K")]
     pub draws: Option<usize>,
+    /// Where the regimes start: `present` (default, unless a classroom group's about.md says `<!-- start: steady -->`: the baseline warms up once and every regime switches on at month 0 from its state, "a policy changed today") or `steady` (every regime warms up under its own rules, "a world that always had it").
+    #[arg(long, value_name = "present|steady")]
+    pub start: Option<String>,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub common: CommonRunArgs,
@@ -394,6 +397,9 @@ pub struct ExploreCliArgs {
     /// A calibration's posterior.csv: its calibrated parameters are drawn by weight into the states, beside the file's uncertainties (regimes that set one themselves keep their value).
     #[arg(long, value_name = "FILE")]
     pub posterior: Option<PathBuf>,
+    /// Where the regimes start, overriding the file's `start`: `present` (default: in each state the first regime warms up once and every regime switches on at month 0 from its state) or `steady` (every regime warms up under its own rules).
+    #[arg(long, value_name = "present|steady")]
+    pub start: Option<String>,
 }
 
 /// `calibrate` flags.
@@ -431,6 +437,7 @@ impl Command {
                 flags: a.common.into(),
                 posterior: a.posterior,
                 draws: a.draws,
+                start: a.start,
             }),
             Command::Validate { file, set, diff } => {
                 Cmd::Validate(commands::validate::Args { file, set, diff })
@@ -479,6 +486,7 @@ impl Command {
                 shard: a.shard,
                 chunk_states: a.chunk_states,
                 posterior: a.posterior,
+                start: a.start,
             }),
             Command::Calibrate(a) => Cmd::Calibrate(commands::calibrate::Args {
                 file: a.file,

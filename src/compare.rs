@@ -23,6 +23,7 @@ use crate::metrics::{is_share, MonthRecord, METRICS};
 use crate::plot::data::ComparisonRow;
 use crate::run::{self, RunOptions};
 use crate::scenario::Scenario;
+use crate::start::{PresentStatus, Start};
 use crate::stats::paired;
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
@@ -52,6 +53,9 @@ pub struct CompareIdentity {
     /// with `--posterior`: the posterior file's SHA-256 and the number of draws
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub posterior: Option<(String, u64)>,
+    /// where the regimes start (comparisons written before starts existed: `steady`)
+    #[serde(default = "crate::start::steady")]
+    pub start: Start,
 }
 
 impl Identity for CompareIdentity {
@@ -77,6 +81,7 @@ impl Identity for CompareIdentity {
             .value("seed", old.seed, self.seed)
             .value("reps", old.reps, self.reps)
             .when(self.posterior != old.posterior, "posterior or draws")
+            .value("start", old.start.as_str(), self.start.as_str())
             .finish()
     }
 }
@@ -118,6 +123,8 @@ pub struct Comparison {
     pub rows: Vec<ComparisonRow>,
     /// with `--posterior`: the effect over parameter and Monte Carlo uncertainty, one per row
     pub posterior: Option<Vec<PosteriorEffect>>,
+    /// where the regimes started
+    pub start: Start,
 }
 
 /// A paired effect over posterior draws: for each draw, the mean paired difference over the
@@ -217,13 +224,17 @@ impl Comparison {
         } else {
             ""
         };
+        let start = match self.start {
+            Start::Present => "--start present: every regime from the baseline's state at month 0",
+            Start::Steady => "--start steady: every regime from its own warm-up",
+        };
         let mut t = match &self.posterior {
             None => format!(
-                "difference from {} (mean over {} paired replications, [{MC_LABEL}]{below})\n",
+                "difference from {} (mean over {} paired replications, [{MC_LABEL}]{below}; {start})\n",
                 self.baseline, self.reps
             ),
             Some(p) => format!(
-                "difference from {} at the posterior mean (mean over {} paired replications, [{MC_LABEL}]{below}); {{{POSTERIOR_LABEL}: {} draws x {} replications}}\n",
+                "difference from {} at the posterior mean (mean over {} paired replications, [{MC_LABEL}]{below}); {{{POSTERIOR_LABEL}: {} draws x {} replications}}; {start}\n",
                 self.baseline,
                 self.reps,
                 p.first().map_or(0, |e| e.draws),
@@ -366,11 +377,11 @@ pub fn compare(
     opts: &RunOptions,
     out: &Path,
 ) -> Result<CompareStatus> {
-    compare_with(scenarios, baseline, opts, out, None)
+    compare_with(scenarios, baseline, opts, out, None, Start::Present)
 }
 
-/// [`compare`], and with a [`PosteriorPlan`] the same regimes under posterior draws too (in
-/// `out/posterior_draws/`, a job of its own): `comparison.csv` then gains the effect over
+/// [`compare`] from `start`, and with a [`PosteriorPlan`] the same regimes under posterior draws
+/// too (in `out/posterior_draws/`, a job of its own): `comparison.csv` then gains the effect over
 /// parameter and Monte Carlo uncertainty. `scenarios` are the regimes at the posterior mean.
 pub fn compare_with(
     scenarios: &[Scenario],
@@ -378,11 +389,15 @@ pub fn compare_with(
     opts: &RunOptions,
     out: &Path,
     plan: Option<&PosteriorPlan>,
+    start: Start,
 ) -> Result<CompareStatus> {
     let clock = Clock::start();
     let base = check(scenarios, baseline)?;
     for s in scenarios {
         run::check_size(s, opts.reps)?;
+    }
+    if start == Start::Present {
+        crate::start::check_regimes(&scenarios[base], scenarios)?;
     }
     let identity = CompareIdentity {
         baseline: scenarios[base].name.clone(),
@@ -396,6 +411,7 @@ pub fn compare_with(
         seed: opts.seed,
         reps: opts.reps,
         posterior: plan.map(|p| (p.posterior_sha256.clone(), p.draws as u64)),
+        start,
     };
     let jf = JobFile::new("compare", identity.clone(), 0, 0);
     let policy = Policy {
@@ -406,38 +422,62 @@ pub fn compare_with(
     outdir::prepare(out, &jf, policy)?;
     let mut all = Vec::with_capacity(scenarios.len());
     let mut computed = 0;
-    for (k, s) in scenarios.iter().enumerate() {
-        let o = run::run(s, opts, &out.join(dir_name(&s.name)))?;
-        if let Status::Interrupted { saved, total } = o.status {
-            return Ok(CompareStatus::Interrupted {
-                finished: k,
-                of: scenarios.len(),
-                current: s.name.clone(),
-                saved,
-                total,
-            });
+    match start {
+        Start::Steady => {
+            for (k, s) in scenarios.iter().enumerate() {
+                let o = run::run(s, opts, &out.join(dir_name(&s.name)))?;
+                if let Status::Interrupted { saved, total } = o.status {
+                    return Ok(CompareStatus::Interrupted {
+                        finished: k,
+                        of: scenarios.len(),
+                        current: s.name.clone(),
+                        saved,
+                        total,
+                    });
+                }
+                computed += o.reps_computed();
+                all.push(o.summaries);
+            }
         }
-        computed += o.reps_computed();
-        all.push(o.summaries);
+        Start::Present => match crate::start::compare_present(scenarios, base, opts, out)? {
+            PresentStatus::Done {
+                summaries,
+                computed: c,
+            } => {
+                computed += c;
+                all = summaries;
+            }
+            PresentStatus::Interrupted { saved, total } => {
+                return Ok(CompareStatus::Interrupted {
+                    finished: 0,
+                    of: scenarios.len(),
+                    current: "every regime from the present".into(),
+                    saved,
+                    total,
+                })
+            }
+        },
     }
     let rows = paired_rows(scenarios, base, &all);
     let posterior = match plan {
         None => None,
-        Some(p) => match posterior_effects(p, base, opts, &out.join(POSTERIOR_DIR), &rows)? {
-            Some((effects, c)) => {
-                computed += c;
-                Some(effects)
+        Some(p) => {
+            match posterior_effects(p, base, opts, &out.join(POSTERIOR_DIR), &rows, start)? {
+                Some((effects, c)) => {
+                    computed += c;
+                    Some(effects)
+                }
+                None => {
+                    return Ok(CompareStatus::Interrupted {
+                        finished: scenarios.len(),
+                        of: scenarios.len(),
+                        current: "posterior draws".into(),
+                        saved: 0,
+                        total: (p.draws * scenarios.len()) as u64 * opts.reps,
+                    })
+                }
             }
-            None => {
-                return Ok(CompareStatus::Interrupted {
-                    finished: scenarios.len(),
-                    of: scenarios.len(),
-                    current: "posterior draws".into(),
-                    saved: 0,
-                    total: (p.draws * scenarios.len()) as u64 * opts.reps,
-                })
-            }
-        },
+        }
     };
     write_atomic(
         &out.join("comparison.csv"),
@@ -474,6 +514,8 @@ pub fn compare_with(
         seed: opts.seed,
         reps: opts.reps,
         command: opts.command.clone(),
+        start,
+        question: start.question().to_string(),
     };
     crate::export::write_json(&out.join("compare.json"), &man)?;
     let mut files = vec!["comparison.csv".to_string(), "compare.json".into()];
@@ -501,6 +543,7 @@ pub fn compare_with(
         summaries: all,
         rows,
         posterior,
+        start,
     }))
 }
 
@@ -619,6 +662,9 @@ pub struct DrawsIdentity {
     pub seed: u64,
     /// SHA-256 of the configurations' content hashes
     pub scenarios_sha256: String,
+    /// where the regimes of each draw start
+    #[serde(default = "crate::start::steady")]
+    pub start: Start,
 }
 
 impl Identity for DrawsIdentity {
@@ -633,6 +679,7 @@ impl Identity for DrawsIdentity {
             .value("reps", old.reps, self.reps)
             .value("seed", old.seed, self.seed)
             .when(self.scenarios_sha256 != old.scenarios_sha256, "scenarios")
+            .value("start", old.start.as_str(), self.start.as_str())
             .finish()
     }
 }
@@ -642,6 +689,10 @@ impl Identity for DrawsIdentity {
 struct DrawsJob<'a> {
     plan: &'a PosteriorPlan,
     id: DrawsIdentity,
+    /// the baseline regime (with the present start, every regime of a draw starts from its
+    /// present)
+    base: usize,
+    start: Start,
 }
 
 impl crate::job::Job for DrawsJob<'_> {
@@ -662,8 +713,21 @@ impl crate::job::Job for DrawsJob<'_> {
     }
     fn eval_item(&self, item: u64, record: &mut [f64]) -> Result<()> {
         let (k, r) = (item / self.id.reps, item % self.id.reps);
-        let run = crate::model::Model::new(&self.plan.configs[k as usize], self.id.seed, r).run();
-        record.copy_from_slice(&run.summary);
+        let k = k as usize;
+        let cfg = &self.plan.configs[k];
+        match self.start {
+            Start::Steady => {
+                let run = crate::model::Model::new(cfg, self.id.seed, r).run();
+                record.copy_from_slice(&run.summary);
+            }
+            Start::Present => {
+                let base = &self.plan.configs[k - k % self.plan.regimes + self.base];
+                crate::start::fork_replication(base, &[cfg], self.id.seed, r, |_, run| {
+                    record.copy_from_slice(&run.summary);
+                    Ok(())
+                })?;
+            }
+        }
         Ok(())
     }
 }
@@ -676,6 +740,7 @@ fn posterior_effects(
     opts: &RunOptions,
     dir: &Path,
     rows: &[ComparisonRow],
+    start: Start,
 ) -> Result<Option<(Vec<PosteriorEffect>, u64)>> {
     use sha2::{Digest, Sha256};
     let n = crate::metrics::N_METRICS;
@@ -689,8 +754,14 @@ fn posterior_effects(
         scenarios_sha256: crate::calibrate::spec::hex(&Sha256::digest(
             plan.hashes.join(",").as_bytes(),
         )),
+        start,
     };
-    let job = DrawsJob { plan, id };
+    let job = DrawsJob {
+        plan,
+        id,
+        base,
+        start,
+    };
     let mut values: Vec<f64> = Vec::with_capacity(plan.configs.len() * r_n * n);
     let mut sink = |_items: std::ops::Range<u64>, v: &[f64]| {
         values.extend_from_slice(v);

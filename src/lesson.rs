@@ -15,7 +15,10 @@
 //! The first heading is the title, the first paragraph the question, the rest the explanation;
 //! `baseline` names the scenario the others are compared with, and `watch` the metrics (catalogue
 //! names) students are asked to watch. A comparison of the group leads its report with the
-//! watched metrics, and `partnersim serve` charts them.
+//! watched metrics, and `partnersim serve` charts them. An optional `<!-- start: steady -->` line
+//! makes the group's comparisons and page start every scenario from its own warm-up, for a group
+//! whose scenarios differ in what cannot change during a run (initial reserves, say); without it
+//! they start from the baseline's present ([`crate::start`]).
 //!
 //! Two optional sections serve the classroom page and its hand-out:
 //!
@@ -57,6 +60,8 @@ pub struct Lesson {
     pub predict_metric: Option<String>,
     /// the items of the `## What to notice` list, in order
     pub notice: Vec<String>,
+    /// the start named by a `<!-- start: present|steady -->` line, if any
+    pub start: Option<crate::start::Start>,
 }
 
 /// Which part of about.md a line belongs to.
@@ -187,6 +192,15 @@ pub fn parse(slug: &str, file: &str, text: &str) -> Result<Lesson, LessonError> 
         if let Some(p) = comment(line, "predict") {
             known_metric(file, "predict", p)?;
             l.predict_metric = Some(p.to_string());
+            continue;
+        }
+        if let Some(w) = comment(line, "start") {
+            l.start = Some(
+                crate::start::Start::parse(w, "start").map_err(|e| LessonError {
+                    file: file.to_string(),
+                    msg: e.0,
+                })?,
+            );
             continue;
         }
         if let Some(w) = comment(line, "watch") {

@@ -306,6 +306,13 @@ pub struct RunDetails {
     pub scenario_description: String,
     /// every parameter, resolved
     pub scenario: serde_json::Map<String, serde_json::Value>,
+    /// in a comparison from the present (`compare --start present`): `present` (absent for a
+    /// run of its own, which warms up under its own rules)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<crate::start::Start>,
+    /// the scenario whose present the run started from
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_from: Option<String>,
 }
 
 /// `manifest.json` of a run.
@@ -505,6 +512,8 @@ fn finish(
         identity: job.id.clone(),
         scenario_description: scenario.description.clone(),
         scenario: scenario.resolved_json(),
+        start: None,
+        start_from: None,
     };
     Manifest::new(RunJob::KIND, provenance, clock, files, details).write_last(dir)?;
     Ok(summaries)

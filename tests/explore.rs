@@ -305,36 +305,53 @@ fn results_are_identical_at_any_thread_count_after_resume_and_merge() {
     assert!(other != std::fs::read(two.join("experiments.csv")).unwrap());
 }
 
-/// Common random numbers: regime g's record in state s is the mean of `Model::new(cfg, seed, r)`
-/// over r = 0..reps, with cfg the regime's scenario with the state's values: the same streams
-/// (seed, r) for every regime in every state.
+/// Common random numbers: regime g's record in state s is the mean over r = 0..reps of
+/// replication r of the regime's scenario with the state's values: with the steady start
+/// `Model::new(cfg, seed, r)`, with the present start the same replication of the first regime
+/// warmed up and switched to regime g at month 0. The same streams (seed, r) for every regime
+/// in every state.
 #[test]
 fn every_regime_in_every_state_uses_the_streams_seed_r() {
     use partnersim::job::Job;
     use partnersim::model::Model;
+    use partnersim::start::Start;
     let d = setup();
-    let spec = ExploreSpec::load(&d.path().join("ex.toml")).unwrap();
-    let states = partnersim::explore::run::lhs_states(&spec, spec.seed);
-    let job = partnersim::explore::job::ExploreJob::new(&spec, &states, spec.seed, None);
-    let mut rec = vec![0.0; job.record_len()];
-    for s in [0usize, 7, 23] {
-        job.eval_item(s as u64, &mut rec).unwrap();
-        for (g, regime) in spec.regimes.iter().enumerate() {
-            let mut sc = regime.scenario.clone();
-            for (p, &v) in states.paths.iter().zip(states.point(s)) {
-                sc.set_value(p, v).unwrap();
-            }
-            let cfg = sc.config();
-            for (o, out) in spec.outcomes.iter().enumerate() {
-                let mean = (0..2)
-                    .map(|r| Model::new(&cfg, spec.seed, r).run().summary[out.index])
-                    .sum::<f64>()
-                    / 2.0;
-                assert_eq!(
-                    rec[g * 2 + o].to_bits(),
-                    mean.to_bits(),
-                    "state {s} regime {g}"
-                );
+    for start in [Start::Steady, Start::Present] {
+        let mut spec = ExploreSpec::load(&d.path().join("ex.toml")).unwrap();
+        spec.start = start;
+        let states = partnersim::explore::run::lhs_states(&spec, spec.seed);
+        let job = partnersim::explore::job::ExploreJob::new(&spec, &states, spec.seed, None);
+        let mut rec = vec![0.0; job.record_len()];
+        for s in [0usize, 7, 23] {
+            job.eval_item(s as u64, &mut rec).unwrap();
+            let cfg = |g: usize| {
+                let mut sc = spec.regimes[g].scenario.clone();
+                for (p, &v) in states.paths.iter().zip(states.point(s)) {
+                    sc.set_value(p, v).unwrap();
+                }
+                sc.config()
+            };
+            let first = cfg(0);
+            for g in 0..spec.regimes.len() {
+                let cfg = cfg(g);
+                let run = |r: u64| match start {
+                    Start::Steady => Model::new(&cfg, spec.seed, r).run(),
+                    Start::Present => {
+                        let mut m = Model::new(&first, spec.seed, r);
+                        m.warm_up();
+                        m.switch_to(&cfg).unwrap();
+                        m.run_rest()
+                    }
+                };
+                let runs: Vec<_> = (0..2).map(run).collect();
+                for (o, out) in spec.outcomes.iter().enumerate() {
+                    let mean = runs.iter().map(|x| x.summary[out.index]).sum::<f64>() / 2.0;
+                    assert_eq!(
+                        rec[g * 2 + o].to_bits(),
+                        mean.to_bits(),
+                        "{start:?}: state {s} regime {g}"
+                    );
+                }
             }
         }
     }

@@ -28,6 +28,8 @@ pub struct Args {
     pub posterior: Option<PathBuf>,
     /// `--draws K`: posterior draws (default 20)
     pub draws: Option<usize>,
+    /// `--start present|steady` (default: the group's `start`, else present)
+    pub start: Option<String>,
 }
 
 /// The scenario files among `files`: `.toml` files; the rest (a group's `about.md`) are named on
@@ -91,6 +93,10 @@ pub fn execute(a: &Args, ctx: &Context, out: &mut dyn Write) -> anyhow::Result<O
         .baseline
         .clone()
         .or_else(|| group.as_ref().and_then(|g| g.baseline.clone()));
+    let start = match &a.start {
+        Some(s) => crate::start::Start::parse(s, "--start")?,
+        None => group.as_ref().and_then(|g| g.start).unwrap_or_default(),
+    };
     let mut scenarios = load(&files, &a.flags.set, &a.variants, baseline.as_deref())?;
     if a.draws.is_some() && a.posterior.is_none() {
         return Err(BadInput::err("--draws needs --posterior FILE"));
@@ -121,6 +127,7 @@ pub fn execute(a: &Args, ctx: &Context, out: &mut dyn Write) -> anyhow::Result<O
         &opts,
         &dir,
         plan.as_ref(),
+        start,
     )? {
         CompareStatus::Finished(c) => c,
         CompareStatus::Interrupted {

@@ -36,6 +36,8 @@ pub struct Args {
     /// `--posterior FILE`: a calibration's posterior.csv; its calibrated parameters are drawn
     /// (by weight) into the states, beside the file's uncertainties
     pub posterior: Option<PathBuf>,
+    /// `--start present|steady`, overriding the file's `start`
+    pub start: Option<String>,
 }
 
 /// The default output directory of an explore file.
@@ -134,7 +136,10 @@ pub fn with_posterior(
 pub fn execute(a: &Args, ctx: &Context, out: &mut dyn Write) -> anyhow::Result<Outcome> {
     let shard = a.shard.as_deref().map(Shard::parse).transpose()?;
     let threads = Threads::new(a.threads)?;
-    let spec = ExploreSpec::load(&a.file)?;
+    let mut spec = ExploreSpec::load(&a.file)?;
+    if let Some(s) = &a.start {
+        spec.start = crate::start::Start::parse(s, "--start")?;
+    }
     let dir = a.out.clone().unwrap_or_else(|| default_out(&a.file));
     let seed = a.seed.unwrap_or(spec.seed);
     let opts = ExploreOptions {

@@ -24,6 +24,9 @@ pub struct GroupInfo {
     /// the metrics named by a `<!-- watch: a, b -->` line (catalogue names), in its order
     #[serde(default)]
     pub watch: Vec<String>,
+    /// the start named by a `<!-- start: present|steady -->` line, if any
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<crate::start::Start>,
 }
 
 impl GroupInfo {
@@ -61,5 +64,6 @@ pub fn group_info(files: &[PathBuf]) -> Option<GroupInfo> {
         explanation: lesson.explanation,
         baseline: lesson.baseline,
         watch: lesson.watch,
+        start: lesson.start,
     })
 }

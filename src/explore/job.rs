@@ -14,6 +14,7 @@ use super::states::{Origin, States};
 use crate::job::{Differences, Identity, Job};
 use crate::model::{Config, Model};
 use crate::scenario::Scenario;
+use crate::start::Start;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -46,6 +47,10 @@ pub struct ExploreIdentity {
     pub reps_per_state: u64,
     /// outcome metric names, in record order
     pub outcomes: Vec<String>,
+    /// where the regimes start in each state (explorations written before starts existed:
+    /// `steady`)
+    #[serde(default = "crate::start::steady")]
+    pub start: crate::start::Start,
 }
 
 impl ExploreIdentity {
@@ -70,6 +75,7 @@ impl ExploreIdentity {
             seed,
             reps_per_state: spec.reps_per_state as u64,
             outcomes: spec.outcomes.iter().map(|o| o.metric.clone()).collect(),
+            start: spec.start,
         }
     }
 }
@@ -104,6 +110,7 @@ impl Identity for ExploreIdentity {
                 ),
             )
             .when(self.outcomes != old.outcomes, "outcomes")
+            .value("start", old.start.as_str(), self.start.as_str())
             .finish()
     }
 }
@@ -177,6 +184,36 @@ impl<'a> ExploreJob<'a> {
         }
         Ok(())
     }
+
+    /// With the present start: checks that in every state every regime can switch on from the
+    /// first regime's present (it changes no parameter fixed during a run).
+    pub fn check_present(&self) -> Result<(), crate::error::BadInput> {
+        if self.spec.start != Start::Present {
+            return Ok(());
+        }
+        for s in 0..self.states.n {
+            let first = self
+                .scenario(s, 0)
+                .map_err(|e| crate::error::BadInput(e.to_string()))?;
+            for (g, regime) in self.spec.regimes.iter().enumerate().skip(1) {
+                let sc = self
+                    .scenario(s, g)
+                    .map_err(|e| crate::error::BadInput(e.to_string()))?;
+                let fixed = crate::model::fork::fixed_changes(&first.values, &sc.values);
+                if !fixed.is_empty() {
+                    return Err(crate::error::BadInput(format!(
+                        "{}: regime `{}` cannot start from the present of `{}` (state {s}): it changes {}, which cannot change during a run (it sets the model's size or initial state); use `start = \"steady\"` (or --start steady), or give it `{}`'s value",
+                        self.spec.file.display(),
+                        regime.name,
+                        self.spec.regimes[0].name,
+                        fixed.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", "),
+                        self.spec.regimes[0].name
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 impl Job for ExploreJob<'_> {
@@ -204,13 +241,42 @@ impl Job for ExploreJob<'_> {
             .collect::<Result<_, _>>()?;
         let reps = spec.reps_per_state;
         let seed = self.id.seed;
-        let runs: Vec<Vec<f64>> = (0..configs.len() * reps)
-            .into_par_iter()
-            .map(|j| {
-                let out = Model::new(&configs[j / reps], seed, (j % reps) as u64).run();
-                spec.outcomes.iter().map(|o| out.summary[o.index]).collect()
-            })
-            .collect();
+        let runs: Vec<Vec<f64>> = match spec.start {
+            Start::Steady => (0..configs.len() * reps)
+                .into_par_iter()
+                .map(|j| {
+                    let out = Model::new(&configs[j / reps], seed, (j % reps) as u64).run();
+                    spec.outcomes.iter().map(|o| out.summary[o.index]).collect()
+                })
+                .collect(),
+            Start::Present => {
+                // one warm-up per replication (of the first regime), every regime forked from it
+                let regimes: Vec<&Config> = configs.iter().collect();
+                let per_rep: Vec<Vec<Vec<f64>>> = (0..reps)
+                    .into_par_iter()
+                    .map(|r| {
+                        let mut outs = Vec::with_capacity(regimes.len());
+                        crate::start::fork_replication(
+                            &configs[0],
+                            &regimes,
+                            seed,
+                            r as u64,
+                            |_, out| {
+                                outs.push(
+                                    spec.outcomes.iter().map(|o| out.summary[o.index]).collect(),
+                                );
+                                Ok(())
+                            },
+                        )?;
+                        Ok(outs)
+                    })
+                    .collect::<anyhow::Result<_>>()?;
+                // regime-major, as the steady start's runs
+                (0..configs.len() * reps)
+                    .map(|j| per_rep[j % reps][j / reps].clone())
+                    .collect()
+            }
+        };
         let n_out = spec.outcomes.len();
         record.fill(0.0);
         for (j, run) in runs.iter().enumerate() {

@@ -98,6 +98,7 @@ pub fn run(
     let job = ExploreJob::new(spec, states, seed, opts.chunk_items);
     job.check_states()
         .map_err(|e| BadInput::err(e.to_string()))?;
+    job.check_present()?;
     let inputs = vec![
         spec.file.display().to_string(),
         spec.file
@@ -352,6 +353,8 @@ pub fn merge(
     )?;
     let mut spec = ExploreSpec::load(&file)?;
     spec.file = PathBuf::from(&as_given);
+    // the start the shards ran with (`--start` may have overridden the file's)
+    spec.start = id.start;
     if id.states_origin != "lhs" {
         return Err(BadInput::err(format!(
             "the shards ran on states from {}; merging is supported for Latin-hypercube states",

@@ -52,4 +52,10 @@ pub struct CompareManifest {
     /// the command line
     #[serde(default)]
     pub command: String,
+    /// where the regimes started (files written before starts existed: `steady`)
+    #[serde(default = "crate::start::steady")]
+    pub start: crate::start::Start,
+    /// the question the comparison answers, given its start
+    #[serde(default)]
+    pub question: String,
 }

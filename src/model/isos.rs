@@ -69,6 +69,7 @@ pub(super) struct FunderTerm {
     pub(super) learning_rate: f64,
 }
 
+#[derive(Clone)]
 pub(super) struct FunderTerms(pub(super) [FunderTerm; NF]);
 
 impl FunderTerms {

@@ -41,6 +41,7 @@
 #![allow(clippy::needless_range_loop)]
 
 pub mod config;
+pub mod fork;
 mod funders;
 mod isos;
 pub mod newcomers;
@@ -299,7 +300,8 @@ struct MonthFacts {
     fundraising: (f64, f64),
 }
 
-/// The state of one replication.
+/// The state of one replication (cloned to fork it: [`fork`]).
+#[derive(Clone)]
 pub struct Model<'a> {
     /// the configuration in force (shared; a timeline event that changes it makes a copy)
     cfg: std::sync::Arc<Config>,
@@ -307,8 +309,8 @@ pub struct Model<'a> {
     /// current month on the model clock (0 = first month of the warm-up)
     pub t: u32,
     warmup: u32,
-    env_rng: ChaCha8Rng,
-    funder_rng: Vec<ChaCha8Rng>,
+    env_rng: rng::Stream,
+    funder_rng: Vec<rng::Stream>,
     /// keys of the ISOs' counter-based monthly streams
     iso_keys: Vec<u64>,
     /// cohorts of newcomers
@@ -399,13 +401,13 @@ fn sector_wide_start(fiscal_year_start: u32, contract_months: u32, warmup: u32) 
 
 impl<'a> Model<'a> {
     /// Builds the first month of the warm-up of replication `replication` of `cfg` under
-    /// master seed `seed`.
-    pub fn new(cfg: &'a Config, seed: u64, replication: u64) -> Model<'a> {
+    /// master seed `seed`. The model keeps its own copy of `cfg`, so it may outlive it.
+    pub fn new(cfg: &Config, seed: u64, replication: u64) -> Model<'a> {
         let n = cfg.simulation.isos;
         let warmup = cfg.simulation.warmup_months;
-        let env_rng = rng::stream(seed, replication, rng::ENTITY_ENV);
+        let env_rng = rng::Stream(rng::stream(seed, replication, rng::ENTITY_ENV));
         let funder_rng = (0..NF)
-            .map(|f| rng::stream(seed, replication, rng::entity_funder(f)))
+            .map(|f| rng::Stream(rng::stream(seed, replication, rng::entity_funder(f))))
             .collect();
         let mut iso_rng: Vec<ChaCha8Rng> = (0..n)
             .map(|i| rng::stream(seed, replication, rng::entity_iso(i)))

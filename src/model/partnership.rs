@@ -56,7 +56,6 @@ use super::newcomers::{refer, Alloc, Served};
 use super::{rate_prob, ratio, rng, Iso, IsoMonth, Model};
 use crate::metrics::{MonthRecord, M};
 use crate::params::ALIGNMENTS;
-use rng::ChaCha8Rng;
 
 /// Most partnerships (main and sub) operating at once (each has its own slot of monthly
 /// uniforms).
@@ -333,6 +332,7 @@ fn capacity_risk(ic: &IsoCfg, iso: &Iso, w: &IsoMonth, cost_per_staff: f64) -> (
 }
 
 /// Partnership state of one replication and the month's per-ISO effects.
+#[derive(Clone)]
 pub struct Partnerships {
     /// every partnership formed, in formation order (dissolved ones kept)
     pub list: Vec<Partnership>,
@@ -379,7 +379,7 @@ pub struct Partnerships {
     /// joiners of a convening (scratch)
     joiners: Vec<usize>,
     allocs: Vec<Alloc>,
-    rng: ChaCha8Rng,
+    rng: rng::Stream,
     u: Vec<f64>,
 }
 
@@ -410,7 +410,7 @@ impl Partnerships {
             risk: vec![0.0; n],
             joiners: Vec::with_capacity(n),
             allocs: vec![Alloc::default(); n],
-            rng: rng::stream(seed, replication, rng::ENTITY_PARTNERSHIPS),
+            rng: rng::Stream(rng::stream(seed, replication, rng::ENTITY_PARTNERSHIPS)),
             u: Vec::with_capacity(Self::draws_per_month(n)),
         }
     }

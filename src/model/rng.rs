@@ -50,6 +50,33 @@ pub fn stream(seed: u64, replication: u64, entity: u64) -> ChaCha8Rng {
     r
 }
 
+/// A generator whose state can be cloned (rand 0.10's `ChaCha8Rng` is not `Clone`): a clone is
+/// the same (seed, stream, word position), so it draws the same numbers as the original from
+/// there on. Used where a model state is forked ([`super::fork`]); derefs to the generator.
+pub struct Stream(pub ChaCha8Rng);
+
+impl Clone for Stream {
+    fn clone(&self) -> Self {
+        let mut r = ChaCha8Rng::from_seed(self.0.get_seed());
+        r.set_stream(self.0.get_stream());
+        r.set_word_pos(self.0.get_word_pos());
+        Stream(r)
+    }
+}
+
+impl std::ops::Deref for Stream {
+    type Target = ChaCha8Rng;
+    fn deref(&self) -> &ChaCha8Rng {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Stream {
+    fn deref_mut(&mut self) -> &mut ChaCha8Rng {
+        &mut self.0
+    }
+}
+
 /// A uniform in [0, 1).
 #[inline]
 pub fn uniform(r: &mut ChaCha8Rng) -> f64 {
@@ -285,6 +312,20 @@ mod tests {
     const KEY_42_3_EVENTS5: u64 = 0x069530463708502c;
     // the first three outputs of the reference SplitMix64 seeded with the key
     const COUNTER_WORDS: [u64; 3] = [0x49d488048f79e0c4, 0x570be9c04d249d32, 0x8bfc6a5260fae933];
+
+    #[test]
+    fn a_cloned_stream_draws_what_the_original_draws() {
+        for skip in [0usize, 1, 7, 16, 63, 64, 65, 200] {
+            let mut a = Stream(stream(5, 2, ENTITY_ENV));
+            for _ in 0..skip {
+                uniform(&mut a);
+            }
+            let mut b = a.clone();
+            let x: Vec<u64> = (0..100).map(|_| a.next_u64()).collect();
+            let y: Vec<u64> = (0..100).map(|_| b.next_u64()).collect();
+            assert_eq!(x, y, "after {skip} draws");
+        }
+    }
 
     #[test]
     fn counter_words_are_uniform_and_uncorrelated() {

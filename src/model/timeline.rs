@@ -41,7 +41,8 @@ pub struct Event {
     pub kind: EventKind,
 }
 
-/// Parameters that cannot change during a run: they size the model or set its initial state.
+/// Parameters that cannot change during a run: they size the model or set its initial state
+/// (including the traits each ISO draws once, at its creation).
 pub fn fixed_during_run(path: &str) -> bool {
     const FIXED: &[&str] = &[
         "simulation.",
@@ -53,6 +54,10 @@ pub fn fixed_during_run(path: &str) -> bool {
         "iso.reserve_dispersion_log",
         "iso.initial_turnover_per_year",
         "iso.credit_line_months",
+        // traits each ISO draws at its creation (they never change after)
+        "iso.mission_weight",
+        "iso.strategy_dispersion",
+        "iso.risk_aversion",
         "trust.initial",
         "partnerships.enabled",
     ];

@@ -179,6 +179,8 @@ pub fn write_synthetic_run(
         },
         scenario_description: scenario.description.clone(),
         scenario: serde_json::Map::new(),
+        start: None,
+        start_from: None,
     };
     let provenance = crate::job::manifest::Provenance {
         command: format!(

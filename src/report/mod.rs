@@ -226,6 +226,12 @@ fn render(data: &ComparisonData, input: &ReportInput, plots: &Path) -> anyhow::R
         "<p class=\"question\"><strong>Question:</strong> {}</p>",
         text_html(&input.question)
     );
+    let _ = writeln!(
+        h,
+        "<p class=\"start\"><strong>Start ({}):</strong> {}.</p>",
+        data.manifest.start.as_str(),
+        escape(data.manifest.start.question())
+    );
 
     // the answer first; then the classroom text, the plots, the tables and the details
     let headline = answer_metrics(data, input);
@@ -261,6 +267,7 @@ fn render(data: &ComparisonData, input: &ReportInput, plots: &Path) -> anyhow::R
     h.push_str("<h2 id=\"reproduce\">Reproducibility</h2>\n<table>\n");
     for (k, v) in [
         ("seed", &m.seed.to_string()),
+        ("start", &m.start.as_str().to_string()),
         ("replications", &m.reps.to_string()),
         ("version", &m.version),
     ] {

@@ -4,9 +4,15 @@
 //! Replication `i` is `Model::new(cfg, seed, i)`, exactly as `partnersim run` computes it, so a
 //! run here and a run on the command line with the same seed and replications give the same
 //! numbers, and two scenarios run with the same seed are paired (common random numbers).
+//!
+//! With the present start (the page's default, [`crate::start`]), a lesson's baseline warms up
+//! once: [`warm_up`] keeps replication `i`'s state at reported month 0, and [`run_arm_from`]
+//! continues a clone of it under the scenario's rules, as `compare --start present` does. The
+//! warmed-up states are kept between slider moves in [`Presents`] (bounded by
+//! [`PRESENT_STATES`]), so a slider move computes the ten reported years only.
 
 use crate::metrics::{MonthRecord, N_METRICS};
-use crate::model::{Config, Model};
+use crate::model::{Config, Model, ReplicationOutput};
 use crate::plot::data::quantile;
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -39,22 +45,101 @@ pub fn run_arm(
     cancelled: &(dyn Fn() -> bool + Sync),
 ) -> Option<ArmStats> {
     let start = Instant::now();
-    let outs: Vec<Option<(Vec<MonthRecord>, MonthRecord)>> = pool.install(|| {
+    let outs: Vec<Option<ReplicationOutput>> = pool.install(|| {
         (0..reps)
             .into_par_iter()
             .map(|r| {
                 if cancelled() {
                     return None;
                 }
-                let o = Model::new(cfg, seed, r).run();
-                Some((o.months, o.summary))
+                Some(Model::new(cfg, seed, r).run())
             })
             .collect()
     });
+    reduce(outs, start, cancelled)
+}
+
+/// The present of a baseline: replication `i`'s state at reported month 0, for `i` in order.
+pub type Present = Vec<Model<'static>>;
+
+/// Warms up replications `0..reps` of `base` under `seed` on `pool`; `None` as soon as
+/// `cancelled` says so.
+pub fn warm_up(
+    base: &Config,
+    seed: u64,
+    reps: u64,
+    pool: &rayon::ThreadPool,
+    cancelled: &(dyn Fn() -> bool + Sync),
+) -> Option<Present> {
+    let states: Vec<Option<Model<'static>>> = pool.install(|| {
+        (0..reps)
+            .into_par_iter()
+            .map(|r| {
+                if cancelled() {
+                    return None;
+                }
+                let mut m = Model::new(base, seed, r);
+                m.warm_up();
+                Some(m)
+            })
+            .collect()
+    });
+    if cancelled() {
+        return None;
+    }
+    states.into_iter().collect()
+}
+
+/// Runs the first `reps` replications of `cfg` from `present` (its baseline's states): each a
+/// clone of the state with `cfg`'s rules switched on at month 0. `Err` names the parameters when
+/// `cfg` changes one that cannot change during a run; `Ok(None)` when cancelled.
+pub fn run_arm_from(
+    present: &[Model<'static>],
+    cfg: &Config,
+    reps: u64,
+    pool: &rayon::ThreadPool,
+    cancelled: &(dyn Fn() -> bool + Sync),
+) -> Result<Option<ArmStats>, String> {
+    let start = Instant::now();
+    let reps = (reps as usize).min(present.len());
+    let outs: Vec<Option<Result<ReplicationOutput, String>>> = pool.install(|| {
+        present[..reps]
+            .par_iter()
+            .map(|state| {
+                if cancelled() {
+                    return None;
+                }
+                let mut m = state.clone();
+                Some(m.switch_to(cfg).map(|()| m.run_rest()))
+            })
+            .collect()
+    });
+    let mut done = Vec::with_capacity(outs.len());
+    for o in outs {
+        match o {
+            Some(Ok(out)) => done.push(Some(out)),
+            Some(Err(e)) => return Err(e),
+            None => done.push(None),
+        }
+    }
+    Ok(reduce(done, start, cancelled))
+}
+
+/// Per-month quantiles and per-replication summaries of finished replications (in replication
+/// order); `None` if any was cancelled.
+fn reduce(
+    outs: Vec<Option<ReplicationOutput>>,
+    start: Instant,
+    cancelled: &(dyn Fn() -> bool + Sync),
+) -> Option<ArmStats> {
     if outs.iter().any(Option::is_none) || cancelled() {
         return None;
     }
-    let outs: Vec<(Vec<MonthRecord>, MonthRecord)> = outs.into_iter().flatten().collect();
+    let outs: Vec<(Vec<MonthRecord>, MonthRecord)> = outs
+        .into_iter()
+        .flatten()
+        .map(|o| (o.months, o.summary))
+        .collect();
     let months = outs.iter().map(|o| o.0.len()).min().unwrap_or(0);
     let mut quantiles: Vec<[Vec<f64>; 5]> = (0..N_METRICS)
         .map(|_| std::array::from_fn(|_| Vec::with_capacity(months)))
@@ -76,6 +161,48 @@ pub fn run_arm(
         summaries: outs.into_iter().map(|o| o.1).collect(),
         seconds: start.elapsed().as_secs_f64(),
     })
+}
+
+/// Warmed-up states of lesson baselines, by (baseline content hash, seed), kept between slider
+/// moves; the oldest goes first when more than [`PRESENT_STATES`] states are held.
+#[derive(Default)]
+pub struct Presents {
+    entries: Vec<((String, u64), Arc<Present>)>,
+}
+
+/// States the page keeps at most: a state is one replication at month 0 (every ISO, agreement,
+/// cohort and stream, and room for its 120 months of records), about 135 kB at the shipped sizes
+/// (the server's resident memory grew by 8.6 MB with one lesson's 64 states), so at most about
+/// 70 MB: eight lesson baselines at the default 64 replications, two at 256.
+pub const PRESENT_STATES: usize = 512;
+
+impl Presents {
+    /// The present of `key` with at least `reps` states, if kept (it becomes the newest).
+    pub fn get(&mut self, key: &(String, u64), reps: u64) -> Option<Arc<Present>> {
+        let i = self
+            .entries
+            .iter()
+            .position(|e| &e.0 == key && e.1.len() as u64 >= reps)?;
+        let e = self.entries.remove(i);
+        let v = e.1.clone();
+        self.entries.push(e);
+        Some(v)
+    }
+
+    /// Keeps a present (replacing a smaller one of the same key), dropping the oldest while more
+    /// than [`PRESENT_STATES`] states are held.
+    pub fn put(&mut self, key: (String, u64), v: Arc<Present>) {
+        self.entries.retain(|e| e.0 != key);
+        self.entries.push((key, v));
+        while self.entries.len() > 1 && self.held() > PRESENT_STATES {
+            self.entries.remove(0);
+        }
+    }
+
+    /// States held.
+    pub fn held(&self) -> usize {
+        self.entries.iter().map(|e| e.1.len()).sum()
+    }
 }
 
 /// A small cache of finished runs, by (scenario content hash, seed, replications); the oldest
@@ -215,6 +342,63 @@ mod tests {
             other.load(Ordering::SeqCst),
             g1,
             "other pages are not affected"
+        );
+    }
+
+    #[test]
+    fn a_run_from_the_present_is_the_compare_fork() {
+        let cfg = small();
+        let mut other = crate::scenario::Scenario::default();
+        other.set_value("simulation.isos", 6.0).unwrap();
+        other.set_value("simulation.duration_months", 24.0).unwrap();
+        other
+            .set_value("funders.federal.contract_months", 36.0)
+            .unwrap();
+        let other = other.config();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        let present = warm_up(&cfg, 7, 4, &pool, &|| false).unwrap();
+        let a = run_arm_from(&present, &other, 3, &pool, &|| false)
+            .unwrap()
+            .unwrap();
+        assert_eq!(a.summaries.len(), 3);
+        for (r, s) in a.summaries.iter().enumerate() {
+            let mut direct = None;
+            crate::start::fork_replication(&cfg, &[&other], 7, r as u64, |_, o| {
+                direct = Some(o.summary);
+                Ok(())
+            })
+            .unwrap();
+            assert_eq!(s.map(f64::to_bits), direct.unwrap().map(f64::to_bits));
+        }
+        // the baseline from its present is its straight run
+        let b = run_arm_from(&present, &cfg, 4, &pool, &|| false)
+            .unwrap()
+            .unwrap();
+        let straight = run_arm(&cfg, 7, 4, &pool, &|| false).unwrap();
+        assert_eq!(b.summaries, straight.summaries);
+        // a fixed parameter cannot be switched
+        let mut fixed = crate::scenario::Scenario::default();
+        fixed.set_value("simulation.isos", 6.0).unwrap();
+        fixed.set_value("simulation.duration_months", 24.0).unwrap();
+        fixed.set_value("iso.credit_line_months", 2.0).unwrap();
+        let e = run_arm_from(&present, &fixed.config(), 2, &pool, &|| false).unwrap_err();
+        assert!(e.contains("iso.credit_line_months"), "{e}");
+        // the store keeps the newest and stays bounded
+        let mut p = Presents::default();
+        let present = Arc::new(present);
+        p.put(("a".into(), 7), present.clone());
+        assert!(p.get(&("a".into(), 7), 4).is_some());
+        assert!(p.get(&("a".into(), 7), 5).is_none(), "too few states");
+        for k in 0..(PRESENT_STATES / 4 + 1) {
+            p.put((format!("k{k}"), 7), present.clone());
+        }
+        assert!(p.held() <= PRESENT_STATES);
+        assert!(
+            p.get(&("a".into(), 7), 4).is_none(),
+            "the oldest went first"
         );
     }
 

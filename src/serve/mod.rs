@@ -135,6 +135,8 @@ pub struct App {
     seed: u64,
     pool: rayon::ThreadPool,
     cache: Mutex<Cache>,
+    /// warmed-up states of lesson baselines (the present start)
+    presents: Mutex<engine::Presents>,
     generations: Mutex<Generations>,
     lessons_json: Vec<u8>,
 }
@@ -313,6 +315,7 @@ impl App {
             seed,
             pool,
             cache: Mutex::new(Cache::default()),
+            presents: Mutex::new(engine::Presents::default()),
             generations: Mutex::new(Generations::default()),
             lessons_json: Vec::new(),
         };
@@ -438,20 +441,58 @@ impl App {
     }
 
     /// A finished run of `s` with `reps` replications: from the cache, or computed (then the
-    /// seconds it took); `None` when cancelled, an error when the model fails.
+    /// seconds it took); `None` when cancelled, an error when the model fails. With `base` (the
+    /// present start), `s` continues from the base's warmed-up states, unless it changes a
+    /// parameter that cannot change during a run (then it warms up itself).
     fn arm(
         &self,
         s: &Scenario,
+        base: Option<&Scenario>,
         reps: u64,
         cancelled: &(dyn Fn() -> bool + Sync),
     ) -> Result<Option<(Arc<ArmStats>, f64)>, String> {
-        let key = (s.content_hash(), self.seed, reps);
+        let base =
+            base.filter(|b| crate::model::fork::fixed_changes(&b.values, &s.values).is_empty());
+        let key = match base {
+            Some(b) => (
+                format!("{} from {}", s.content_hash(), b.content_hash()),
+                self.seed,
+                reps,
+            ),
+            None => (s.content_hash(), self.seed, reps),
+        };
         if let Some(hit) = self.cache.lock().ok().and_then(|mut c| c.get(&key)) {
             return Ok(Some((hit, 0.0)));
         }
         let cfg = s.config();
-        let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            engine::run_arm(&cfg, self.seed, reps, &self.pool, cancelled)
+        let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match base {
+            None => Ok(engine::run_arm(
+                &cfg, self.seed, reps, &self.pool, cancelled,
+            )),
+            Some(b) => {
+                let pkey = (b.content_hash(), self.seed);
+                let kept = self
+                    .presents
+                    .lock()
+                    .ok()
+                    .and_then(|mut p| p.get(&pkey, reps));
+                let present = match kept {
+                    Some(p) => p,
+                    None => {
+                        let Some(p) =
+                            engine::warm_up(&b.config(), self.seed, reps, &self.pool, cancelled)
+                        else {
+                            return Ok(None);
+                        };
+                        let p = Arc::new(p);
+                        if let Ok(mut store) = self.presents.lock() {
+                            store.put(pkey, p.clone());
+                        }
+                        p
+                    }
+                };
+                engine::run_arm_from(&present, &cfg, reps, &self.pool, cancelled)
+            }
         }))
         .map_err(|p| {
             let what = p
@@ -460,7 +501,7 @@ impl App {
                 .or_else(|| p.downcast_ref::<String>().cloned())
                 .unwrap_or_default();
             format!("the model failed for these settings: {what}")
-        })?;
+        })??;
         Ok(out.map(|a| {
             let secs = a.seconds;
             let a = Arc::new(a);
@@ -552,12 +593,18 @@ impl App {
                 || gone()
         };
         let superseded = || Reply::error(409, "superseded by a newer request of this page");
-        let base = match self.arm(&l.scenarios[0], reps, &cancelled) {
+        // the present start (unless the lesson says `start: steady`): every run continues from
+        // the lesson baseline's warmed-up states
+        let from = match l.lesson.start.unwrap_or_default() {
+            crate::start::Start::Present => Some(&l.scenarios[0]),
+            crate::start::Start::Steady => None,
+        };
+        let base = match self.arm(&l.scenarios[0], from, reps, &cancelled) {
             Ok(Some(b)) => b,
             Ok(None) => return superseded(),
             Err(e) => return Reply::error(500, &e),
         };
-        let run = match self.arm(&scenario, reps, &cancelled) {
+        let run = match self.arm(&scenario, from, reps, &cancelled) {
             Ok(Some(r)) => r,
             Ok(None) => return superseded(),
             Err(e) => return Reply::error(500, &e),

@@ -356,7 +356,9 @@ fn command_line_variants_are_named_and_compared_on_common_random_numbers() {
         ])
         .arg("--out")
         .arg(&cmp)
-        .args(["--reps", "6", "--quiet"])
+        // each from its own warm-up, as `run --set` below (tests/start_present.rs checks the
+        // present start against a timeline)
+        .args(["--reps", "6", "--quiet", "--start", "steady"])
         .args(TINY)
         .output()
         .unwrap();
@@ -532,7 +534,15 @@ fn an_interrupted_comparison_says_what_is_saved() {
         .arg(scenario_path("prompt_payment"))
         .arg("--out")
         .arg(&out)
-        .args(["--reps", "600", "--threads", "1", "--quiet"])
+        .args([
+            "--reps",
+            "600",
+            "--threads",
+            "1",
+            "--quiet",
+            "--start",
+            "steady",
+        ])
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -568,7 +578,7 @@ fn an_interrupted_comparison_says_what_is_saved() {
         .arg(scenario_path("prompt_payment"))
         .arg("--out")
         .arg(&out)
-        .args(["--reps", "600", "--quiet", "--resume"])
+        .args(["--reps", "600", "--quiet", "--resume", "--start", "steady"])
         .output()
         .unwrap();
     ok(&o);

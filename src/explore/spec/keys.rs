@@ -22,6 +22,7 @@ pub fn top() -> Vec<Key> {
         key("reps_per_state", &format!("integer 1–{MAX_REPS}"), &DEFAULT_REPS.to_string(), "replications of every regime in every state; replication r uses the streams (seed, r) everywhere (common random numbers)"),
         key("seed", "integer ≥ 0", &DEFAULT_SEED.to_string(), "master seed of the states, the model runs, the bootstrap and the permutations; `--seed` overrides it"),
         key("bootstrap", &format!("integer 0–{MAX_BOOTSTRAP}"), &DEFAULT_BOOTSTRAP.to_string(), "resamples of the states (with replacement) for the 95% intervals and the ranking's confidence (0 = none)"),
+        key("start", "`present` or `steady`", "`present`", "where the regimes start in each state: `present`: the first regime warms up once per replication and every regime switches on at month 0 from its state (a policy changed today); `steady`: every regime warms up under its own rules (a world that always had it); `--start` overrides it"),
         key("regimes", "array of tables", "required", &format!("{MIN_REGIMES} to {MAX_REGIMES} `[[regimes]]` tables: the policies compared")),
         key("uncertainties", "array of tables", "required", &format!("1 to {MAX_UNCERTAINTIES} `[[uncertainties]]` tables: what is deeply uncertain")),
         key("outcomes", "array of tables", "required", &format!("1 to {MAX_OUTCOMES} `[[outcomes]]` tables: what is judged")),

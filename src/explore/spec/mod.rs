@@ -328,6 +328,9 @@ pub struct ExploreSpec {
     pub seed: u64,
     /// bootstrap resamples
     pub bootstrap: usize,
+    /// where the regimes start in each state (from the first regime's present, or each from
+    /// its own warm-up)
+    pub start: crate::start::Start,
     /// the outcomes, in file order
     pub outcomes: Vec<Outcome>,
     /// the scenario-discovery questions
@@ -367,6 +370,20 @@ impl ExploreSpec {
         let reps_per_state = count("reps_per_state", 1, MAX_REPS, DEFAULT_REPS)? as usize;
         let seed = count("seed", 0, i64::MAX as u64, DEFAULT_SEED)?;
         let bootstrap = count("bootstrap", 0, MAX_BOOTSTRAP, DEFAULT_BOOTSTRAP)? as usize;
+        let start = match top.get("start") {
+            None => crate::start::Start::Present,
+            Some(v) => {
+                let t = r.text("start", v)?;
+                crate::start::Start::parse(&t, "start").map_err(|e| {
+                    r.bad(
+                        "start",
+                        v,
+                        e.0,
+                        "`start = \"present\"` or `start = \"steady\"`",
+                    )
+                })?
+            }
+        };
 
         let base = match top.get("scenario") {
             Some(v) => {
@@ -419,6 +436,7 @@ impl ExploreSpec {
             reps_per_state,
             seed,
             bootstrap,
+            start,
             outcomes,
             discover,
         })
