@@ -14,6 +14,13 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
+    match cli.budget() {
+        Ok(b) => partnersim::job::budget::set(b),
+        Err(e) => {
+            eprintln!("partnersim: {e}");
+            return ExitCode::from(2);
+        }
+    }
     partnersim::job::interrupt::install_handler();
     let ctx = Context {
         command_line: partnersim::job::manifest::command_line(),

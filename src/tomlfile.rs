@@ -43,6 +43,17 @@ pub enum FileError {
     },
 }
 
+/// A value a user gave, cut for a message: at most 60 characters, then `…` and its full size
+/// (a 100 kB value is not echoed back whole).
+pub fn clip(text: &str) -> String {
+    match text.char_indices().nth(57) {
+        Some((cut, _)) if text.chars().count() > 60 => {
+            format!("{}… ({} bytes)", &text[..cut], text.len())
+        }
+        _ => text.to_string(),
+    }
+}
+
 /// Reads a file to text; `file` is the name errors give it.
 pub fn read(path: &Path, file: &str) -> Result<String, FileError> {
     std::fs::read_to_string(path).map_err(|source| FileError::Io {

@@ -447,6 +447,7 @@ pub fn run(
     seed: u64,
     opts: &CalibrateOptions,
 ) -> anyhow::Result<CalibrationStatus> {
+    crate::job::budget::Budget::current().check(&spec.estimate())?;
     let identity = CalibrationIdentity::new(spec, seed);
     let outer = JobFile::new(KIND, identity.clone(), 0, 0);
     let gens_dir = dir.join(GENERATIONS_DIR);

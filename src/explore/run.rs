@@ -95,6 +95,7 @@ pub fn run(
     if opts.chunk_items == Some(0) {
         return Err(BadInput::err("--chunk-states 0: must be at least 1"));
     }
+    crate::job::budget::Budget::current().check(&spec.estimate(states.n))?;
     let job = ExploreJob::new(spec, states, seed, opts.chunk_items);
     job.check_states()
         .map_err(|e| BadInput::err(e.to_string()))?;
