@@ -660,6 +660,7 @@ fn posterior_effects(
         Status::ShardDone { .. } => anyhow::bail!("posterior draws have no shards"),
     };
     outdir::remove_chunks(dir)?;
+    outdir::unlock(dir);
     let at = |d: usize, s: usize, r: usize, j: usize| values[((d * s_n + s) * r_n + r) * n + j];
     let mut effects = Vec::with_capacity(rows.len());
     // rows are (metric in catalogue order) x (other regimes in order)

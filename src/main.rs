@@ -28,6 +28,8 @@ fn main() -> ExitCode {
     let mut out = std::io::stdout().lock();
     let result = commands::execute(&cli.command.into_command(), &ctx, &mut out)
         .and_then(|o| out.flush().map(|()| o).map_err(Into::into));
+    // an output folder's lock is released however the command ended
+    partnersim::job::outdir::unlock_all();
     match result {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),
         Err(e) if error::is_broken_pipe(&e) => ExitCode::SUCCESS,

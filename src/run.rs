@@ -266,8 +266,7 @@ impl Aggregator {
                 ts.push('\n');
             }
         }
-        write_atomic(&dir.join("timeseries.csv"), ts.as_bytes())
-            .with_context(|| format!("writing {}", dir.join("timeseries.csv").display()))
+        Ok(write_atomic(&dir.join("timeseries.csv"), ts.as_bytes())?)
     }
 }
 

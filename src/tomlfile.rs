@@ -54,12 +54,44 @@ pub fn clip(text: &str) -> String {
     }
 }
 
-/// Reads a file to text; `file` is the name errors give it.
+/// "an array", "a table": a TOML type name with its article.
+pub fn a_type(type_name: &str) -> String {
+    if type_name.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        format!("an {type_name}")
+    } else {
+        format!("a {type_name}")
+    }
+}
+
+/// Bytes as UTF-8 text, or where they stop being UTF-8: `line 3, column 7 (byte offset 41)`.
+pub fn utf8(bytes: Vec<u8>) -> Result<String, String> {
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let good = std::str::from_utf8(&e.as_bytes()[..at]).unwrap_or_default();
+        let (line, col) = line_col(good, good.len());
+        format!("not UTF-8 text: an invalid byte at line {line}, column {col} (byte offset {at}); save the file as UTF-8")
+    })
+}
+
+/// Reads a file to text; `file` is the name errors give it. Text that is not UTF-8 is an error
+/// at the line and column of the first invalid byte.
 pub fn read(path: &Path, file: &str) -> Result<String, FileError> {
-    std::fs::read_to_string(path).map_err(|source| FileError::Io {
+    let bytes = std::fs::read(path).map_err(|source| FileError::Io {
         file: file.into(),
         source,
-    })
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let good = std::str::from_utf8(&e.as_bytes()[..at]).unwrap_or_default();
+        let (line, col) = line_col(good, good.len());
+        FileError::Syntax {
+            file: file.into(),
+            line,
+            col,
+            msg: format!("not UTF-8 text: an invalid byte at byte offset {at}; save the file as UTF-8"),
+        }
+    })?;
+    Ok(text)
 }
 
 /// 1-based line and column of a byte offset (an offset inside a character counts from its start).
@@ -237,7 +269,7 @@ impl<'a> Source<'a> {
             file: self.file.into(),
             line,
             col,
-            key,
+            key: clip(&key),
             hint,
         }
     }

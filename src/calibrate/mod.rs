@@ -586,6 +586,7 @@ pub fn run(
                 let text = serde_json::to_vec(&state)?;
                 crate::export::write_atomic(&state_path, &text)?;
                 outdir::remove_chunks(&gdir)?;
+                outdir::unlock(&gdir);
                 state
             }
         };

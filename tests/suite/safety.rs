@@ -271,7 +271,7 @@ fn bad_input_exits_2() {
         .args(["--set", "simulation.duration_months=1000"])
         .output()
         .unwrap();
-    assert_clean_refusal(&o, &["core-days", "--shard"]);
+    assert_clean_refusal(&o, &["core-days", "--max-work"]);
 }
 
 #[test]
