@@ -72,7 +72,7 @@ impl Posterior {
             )));
         }
         let d = manifest.details;
-        let bytes = std::fs::read(&path)
+        let bytes = crate::tomlfile::read_bytes(&path)
             .map_err(|e| BadInput::err(format!("{shown}: cannot read: {e}")))?;
         let text = crate::tomlfile::utf8(bytes)
             .map_err(|why| BadInput::err(format!("{shown}: {why}")))?;

@@ -320,7 +320,21 @@ impl Scenario {
         let base = match header_str(&ctx, table, "extends")? {
             Some(rel) => {
                 let parent = path.parent().unwrap_or(Path::new("."));
-                Some(Self::load_chain(&parent.join(rel), seen)?)
+                match Self::load_chain(&parent.join(&rel), seen) {
+                    // the file that names a missing base is the one to fix
+                    Err(ScenarioError::File(FileError::Io { source, .. })) => {
+                        let (line, col) = ctx.at(table.get("extends").map_or(0..0, |v| v.span()));
+                        return Err(ScenarioError::Extends {
+                            file: format!("{file}:{line}:{col}"),
+                            msg: format!(
+                                "`extends` = \"{}\": cannot read that file: {}",
+                                clip(&rel),
+                                crate::export::io_cause(&source)
+                            ),
+                        });
+                    }
+                    r => Some(r?),
+                }
             }
             None => None,
         };

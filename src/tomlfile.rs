@@ -54,6 +54,29 @@ pub fn clip(text: &str) -> String {
     }
 }
 
+/// Largest input file read: 64 MB.
+pub const MAX_INPUT_BYTES: u64 = 64_000_000;
+
+/// The bytes of an input file: a regular file (not `/dev/zero`, a folder or a pipe) of at most
+/// [`MAX_INPUT_BYTES`].
+pub fn read_bytes(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let f = std::fs::File::open(path)?;
+    let meta = f.metadata()?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    if meta.len() > MAX_INPUT_BYTES {
+        return Err(std::io::Error::other(format!(
+            "{} bytes; input files are at most {MAX_INPUT_BYTES} bytes",
+            meta.len()
+        )));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    f.take(MAX_INPUT_BYTES).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
 /// "an array", "a table": a TOML type name with its article.
 pub fn a_type(type_name: &str) -> String {
     if type_name.starts_with(['a', 'e', 'i', 'o', 'u']) {
@@ -76,8 +99,8 @@ pub fn utf8(bytes: Vec<u8>) -> Result<String, String> {
 /// Reads a file to text; `file` is the name errors give it. Text that is not UTF-8 is an error
 /// at the line and column of the first invalid byte.
 pub fn read(path: &Path, file: &str) -> Result<String, FileError> {
-    let bytes = std::fs::read(path).map_err(|source| FileError::Io {
-        file: file.into(),
+    let bytes = read_bytes(path).map_err(|source| FileError::Io {
+        file: clip(file),
         source,
     })?;
     let text = String::from_utf8(bytes).map_err(|e| {

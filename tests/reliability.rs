@@ -86,7 +86,7 @@ fn the_work_budget_refuses_before_any_work() {
     std::fs::write(
         &cal,
         format!(
-            "scenario = {:?}\nparticles = 1000000\nreps_per_particle = 1\nmax_generations = 200\n[[prior]]\npath = \"iso.ask_markup_share\"\nkind = \"uniform\"\nmin = 0.1\nmax = 0.5\n[[target]]\nmetric = \"survival_rate\"\nvalue = 0.9\nscale = 0.05\n",
+            "scenario = {:?}\nparticles = 1000000\nreps_per_particle = 1\nmax_generations = 200\n[[prior]]\npath = \"iso.ask_markup_share\"\nkind = \"uniform\"\nmin = 0.1\nmax = 0.5\n[[target]]\nmetric = \"survival_rate\"\nvalue = 0.9\nscale = 0.05\nsource = \"a test\"\n",
             s("baseline.toml").display().to_string()
         ),
     )
@@ -348,4 +348,55 @@ fn merge_does_not_suggest_resume() {
     let e = stderr(&o);
     assert_eq!(o.status.code(), Some(2), "{e}");
     assert!(e.contains("--force") && !e.contains("--resume"), "{e}");
+}
+
+#[test]
+fn plot_redraws_an_exploration_from_its_files() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("tiny.toml"),
+        "name = \"tiny\"\n[simulation]\nduration_months = 12\nwarmup_months = 0\nisos = 4\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.path().join("ex.toml"),
+        "name = \"tiny_explore\"\nscenario = \"tiny.toml\"\nstates = 12\nreps_per_state = 2\nseed = 5\nbootstrap = 20\n[[regimes]]\nname = \"annual\"\n[[regimes]]\nname = \"core\"\nset = { \"funders.federal.core_share\" = 0.3 }\n[[uncertainties]]\npath = \"iso.reserve_months_median\"\nmin = 0.25\nmax = 6\n[[outcomes]]\nmetric = \"survival_rate\"\nthreshold = 0.9\n[[discover]]\nregime = \"annual\"\nfails = true\n[prim]\npermutations = 9\n",
+    )
+    .unwrap();
+    let out = d.path().join("out");
+    let o = bin()
+        .current_dir(d.path())
+        .args(["explore", "ex.toml", "--out", "out", "--quiet", "--threads", "1"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report = std::fs::read(out.join("report.html")).unwrap();
+    let mut plots: Vec<(String, Vec<u8>)> = walk(&out.join("plots"))
+        .into_iter()
+        .map(|n| {
+            let b = std::fs::read(out.join("plots").join(&n)).unwrap();
+            (n, b)
+        })
+        .collect();
+    plots.sort();
+    // as after a disk that filled up while drawing: no plots, no report
+    std::fs::remove_dir_all(out.join("plots")).unwrap();
+    std::fs::remove_file(out.join("report.html")).unwrap();
+    let o = bin()
+        .current_dir(d.path())
+        .args(["plot", "out"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(std::fs::read(out.join("report.html")).unwrap(), report);
+    let mut again: Vec<(String, Vec<u8>)> = walk(&out.join("plots"))
+        .into_iter()
+        .map(|n| {
+            let b = std::fs::read(out.join("plots").join(&n)).unwrap();
+            (n, b)
+        })
+        .collect();
+    again.sort();
+    assert_eq!(plots.len(), again.len());
+    assert!(plots == again, "the redrawn plots differ");
 }

@@ -97,6 +97,17 @@ pub fn replot(dir: &Path) -> Result<Vec<PathBuf>> {
         "run" => run_plots(dir),
         "compare" => comparison(dir, GroupInfo::load(dir)?.as_ref()),
         "sweep" => sweep(dir),
+        "explore" => {
+            let o = crate::explore::run::reload(dir)?;
+            let plots = dir.join("plots");
+            crate::export::ensure_writable(&plots)?;
+            let mut files: Vec<PathBuf> = crate::explore::plots::draw_all(&o, dir)?
+                .into_iter()
+                .map(|f| plots.join(f))
+                .collect();
+            files.push(crate::explore::report::write_report(&o, dir)?);
+            Ok(files)
+        }
         other => Err(BadInput::err(format!(
             "{}: holds {}, which has no plots",
             dir.display(),

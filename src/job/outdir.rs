@@ -286,9 +286,9 @@ fn temp_pid(name: &str) -> Option<u32> {
     digits.parse().ok()
 }
 
-/// Removes temporary files other processes left in `dir` and its folders (a process killed
-/// while writing, a disk that filled up); called by a job holding the directory's lock, so no
-/// other writer is using them.
+/// Removes temporary files that processes no longer alive left in `dir` and its folders (a
+/// process killed while writing); called by a job holding the directory's lock. (A failed
+/// write removes its own temporary file.)
 pub fn remove_leftover_temps(dir: &Path) {
     let me = std::process::id();
     let mut stack = vec![dir.to_path_buf()];
@@ -300,7 +300,9 @@ pub fn remove_leftover_temps(dir: &Path) {
             let Ok(t) = e.file_type() else { continue };
             if t.is_dir() {
                 stack.push(e.path());
-            } else if temp_pid(&e.file_name().to_string_lossy()).is_some_and(|pid| pid != me) {
+            } else if temp_pid(&e.file_name().to_string_lossy())
+                .is_some_and(|pid| pid != me && !alive(pid, None))
+            {
                 let _ = std::fs::remove_file(e.path());
             }
         }

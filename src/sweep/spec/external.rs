@@ -160,7 +160,7 @@ pub(super) fn from_file(
     let rel = ctx.string("design", dv, "a CSV file, relative to the sweep file")?;
     let path = dir.join(&rel);
     let file = path.display().to_string();
-    let bytes = std::fs::read(&path).map_err(|e| {
+    let bytes = crate::tomlfile::read_bytes(&path).map_err(|e| {
         ctx.bad(
             "design",
             dv,
