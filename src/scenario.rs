@@ -163,7 +163,11 @@ pub fn raw_of(v: &DeValue<'_>) -> Option<RawValue> {
                     i.radix(),
                 )
                 .map_or(f64::INFINITY, |u| u as f64);
-                Some(RawValue::Float(if digits.starts_with('-') { -big } else { big }))
+                Some(RawValue::Float(if digits.starts_with('-') {
+                    -big
+                } else {
+                    big
+                }))
             })
         }
         DeValue::Float(f) => f
@@ -250,8 +254,12 @@ fn walk(
                     range: spec.range_text(),
                     unit: spec.unit.into(),
                 };
-                let raw = raw_of(other)
-                    .ok_or_else(|| bad(format!("{} is not allowed here", crate::tomlfile::a_type(other.type_str()))))?;
+                let raw = raw_of(other).ok_or_else(|| {
+                    bad(format!(
+                        "{} is not allowed here",
+                        crate::tomlfile::a_type(other.type_str())
+                    ))
+                })?;
                 let x = check_value(spec, &raw).map_err(|p| bad(problem_text(&p)))?;
                 values.set_index(i, x);
                 set.push(path);

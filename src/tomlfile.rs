@@ -111,7 +111,9 @@ pub fn read(path: &Path, file: &str) -> Result<String, FileError> {
             file: file.into(),
             line,
             col,
-            msg: format!("not UTF-8 text: an invalid byte at byte offset {at}; save the file as UTF-8"),
+            msg: format!(
+                "not UTF-8 text: an invalid byte at byte offset {at}; save the file as UTF-8"
+            ),
         }
     })?;
     Ok(text)

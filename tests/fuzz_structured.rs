@@ -84,8 +84,23 @@ const HOSTILE: &[&str] = &[
 ];
 
 const CSV_HOSTILE: &[&str] = &[
-    "", "nan", "inf", "-1", "1e308", "x", "\"", "\"a,b\"", "0", "1", "-0", "1e-320", "true",
-    "9223372036854775808", ",", " 1", "1 ",
+    "",
+    "nan",
+    "inf",
+    "-1",
+    "1e308",
+    "x",
+    "\"",
+    "\"a,b\"",
+    "0",
+    "1",
+    "-0",
+    "1e-320",
+    "true",
+    "9223372036854775808",
+    ",",
+    " 1",
+    "1 ",
 ];
 
 /// The kinds of input.
@@ -281,7 +296,17 @@ fn mutate_toml(rng: &mut Rng, text: &str, corpus_lines: &[&str]) -> Vec<u8> {
             }
         }
         8 => {
-            let h = ["[x]", "[[prior]]", "[[target]]", "[[regime]]", "[[parameters]]", "[simulation]", "[", "[[", "]]"];
+            let h = [
+                "[x]",
+                "[[prior]]",
+                "[[target]]",
+                "[[regime]]",
+                "[[parameters]]",
+                "[simulation]",
+                "[",
+                "[[",
+                "]]",
+            ];
             lines.insert(i, rng.pick(&h).to_string());
         }
         _ => {
@@ -291,7 +316,9 @@ fn mutate_toml(rng: &mut Rng, text: &str, corpus_lines: &[&str]) -> Vec<u8> {
             if rng.chance(0.5) {
                 b.truncate(at);
             } else {
-                let junk: &[&[u8]] = &[b"\xff", b"\x00", b"\"", b"[", b"\n", b"=", b"\xc3", b"'''", b"\\"];
+                let junk: &[&[u8]] = &[
+                    b"\xff", b"\x00", b"\"", b"[", b"\n", b"=", b"\xc3", b"'''", b"\\",
+                ];
                 let j = rng.pick(junk);
                 b.splice(at..at, j.iter().copied());
             }
@@ -727,7 +754,9 @@ fn fuzz(first: u64, n: u64, binary_every: u64, hang: Duration) -> (u64, Duration
         };
         if let Err(why) = r {
             let shown = String::from_utf8_lossy(&bytes[..bytes.len().min(600)]).into_owned();
-            failures.push(format!("case {seed} ({kind:?}): {why}\n--- input ---\n{shown}"));
+            failures.push(format!(
+                "case {seed} ({kind:?}): {why}\n--- input ---\n{shown}"
+            ));
             if failures.len() >= 5 {
                 break;
             }

@@ -51,7 +51,11 @@ fn refused_fast(c: &mut Command, words: &[&str]) {
     let o = c.output().unwrap();
     let e = stderr(&o);
     assert_eq!(o.status.code(), Some(2), "{e}");
-    assert!(t.elapsed() < Duration::from_secs(20), "took {:?}", t.elapsed());
+    assert!(
+        t.elapsed() < Duration::from_secs(20),
+        "took {:?}",
+        t.elapsed()
+    );
     for w in words {
         assert!(e.contains(w), "`{w}` missing from: {e}");
     }
@@ -72,7 +76,12 @@ fn the_work_budget_refuses_before_any_work() {
             .args(["--posterior", "P", "--draws", "1000000000", "--reps", "2"])
             .arg("--out")
             .arg(&out),
-        &["1000000000 posterior draws", "ISO-months", "the limit is", "--max-work"],
+        &[
+            "1000000000 posterior draws",
+            "ISO-months",
+            "the limit is",
+            "--max-work",
+        ],
     );
     assert!(!out.exists(), "nothing written for a refused comparison");
     // bench --reps 1e9 (as digits, and as 1e9, which --reps does not take)
@@ -171,7 +180,11 @@ fn a_second_writer_is_refused_and_a_stale_lock_taken_over() {
     gone.wait().unwrap();
     std::fs::write(out.join(".partnersim.lock"), format!("{dead} 1\n")).unwrap();
     std::fs::write(out.join(format!(".replications.csv.tmp-{dead}")), "x").unwrap();
-    std::fs::write(out.join("plots").join(format!(".tmp-{dead}-survival.png")), "x").unwrap();
+    std::fs::write(
+        out.join("plots").join(format!(".tmp-{dead}-survival.png")),
+        "x",
+    )
+    .unwrap();
     let o = run_tiny(&scen, &out, &["--resume"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let left: Vec<String> = walk(&out)
@@ -197,10 +210,15 @@ fn two_processes_in_one_folder_leave_a_complete_result_or_a_refusal() {
             .spawn()
             .unwrap()
     };
-    let (a, b) = (start("3000"), start("3000"));
+    let (a, b) = (start("20000"), start("20000"));
     let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
     let codes = [a.status.code(), b.status.code()];
-    assert!(codes.contains(&Some(0)), "{codes:?} {} {}", stderr(&a), stderr(&b));
+    assert!(
+        codes.contains(&Some(0)),
+        "{codes:?} {} {}",
+        stderr(&a),
+        stderr(&b)
+    );
     for o in [&a, &b] {
         assert!(matches!(o.status.code(), Some(0 | 2)), "{}", stderr(o));
         if o.status.code() == Some(2) {
@@ -211,7 +229,10 @@ fn two_processes_in_one_folder_leave_a_complete_result_or_a_refusal() {
     let m: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
     for f in m["files"].as_array().unwrap() {
-        assert!(out.join(f.as_str().unwrap()).exists(), "{f} listed, missing");
+        assert!(
+            out.join(f.as_str().unwrap()).exists(),
+            "{f} listed, missing"
+        );
     }
 }
 
@@ -297,7 +318,10 @@ fn wording() {
     let e = Scenario::from_str("s.toml", "[simulation]\nisos = [1]\n")
         .unwrap_err()
         .to_string();
-    assert!(e.contains("an array is not allowed") && !e.contains("a array"), "{e}");
+    assert!(
+        e.contains("an array is not allowed") && !e.contains("a array"),
+        "{e}"
+    );
     // invalid UTF-8: where
     let d = tempfile::tempdir().unwrap();
     let p = d.path().join("latin1.toml");
@@ -366,7 +390,15 @@ fn plot_redraws_an_exploration_from_its_files() {
     let out = d.path().join("out");
     let o = bin()
         .current_dir(d.path())
-        .args(["explore", "ex.toml", "--out", "out", "--quiet", "--threads", "1"])
+        .args([
+            "explore",
+            "ex.toml",
+            "--out",
+            "out",
+            "--quiet",
+            "--threads",
+            "1",
+        ])
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));

@@ -378,17 +378,21 @@ pub fn reload(dir: &Path) -> Result<ExploreOutcome> {
     for (i, rec) in r.records().enumerate() {
         let rec = rec.map_err(|e| BadInput::err(format!("{}: {e}", p.display())))?;
         let first = rec.len().saturating_sub(o);
-        let dest = table
-            .values
-            .get_mut(i * o..(i + 1) * o)
-            .ok_or_else(|| BadInput::err(format!("{}: more rows than states x regimes", p.display())))?;
+        let dest = table.values.get_mut(i * o..(i + 1) * o).ok_or_else(|| {
+            BadInput::err(format!("{}: more rows than states x regimes", p.display()))
+        })?;
         for (k, d) in dest.iter_mut().enumerate() {
             let cell = rec.get(first + k).unwrap_or("");
             *d = if cell.is_empty() {
                 f64::NAN
             } else {
                 cell.parse().map_err(|_| {
-                    BadInput::err(format!("{}:{}: `{}` is not a number", p.display(), i + 2, crate::tomlfile::clip(cell)))
+                    BadInput::err(format!(
+                        "{}:{}: `{}` is not a number",
+                        p.display(),
+                        i + 2,
+                        crate::tomlfile::clip(cell)
+                    ))
                 })?
             };
         }

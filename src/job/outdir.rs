@@ -212,7 +212,11 @@ pub fn lock(dir: &Path) -> Result<(), OutputDirError> {
     let key = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
     let p = dir.join(LOCK);
     for _attempt in 0..3 {
-        match std::fs::OpenOptions::new().write(true).create_new(true).open(&p) {
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&p)
+        {
             Ok(mut f) => {
                 let started = start_time(me).map_or(String::new(), |t| t.to_string());
                 f.write_all(format!("{me} {started}\n").as_bytes())
@@ -282,7 +286,10 @@ fn temp_pid(name: &str) -> Option<u32> {
         return None;
     }
     let at = name.rfind(".tmp-")? + 5;
-    let digits: String = name[at..].chars().take_while(char::is_ascii_digit).collect();
+    let digits: String = name[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
     digits.parse().ok()
 }
 
@@ -407,7 +414,11 @@ fn holds_anything(dir: &Path) -> Result<bool, OutputDirError> {
     Ok(std::fs::read_dir(dir)
         .map_err(io(dir))?
         .filter_map(Result::ok)
-        .any(|e| e.file_name() != MARKER && e.file_name() != LOCK))
+        .any(|e| {
+            let n = e.file_name();
+            // another process's file being written (its marker) is not a result
+            n != MARKER && n != LOCK && temp_pid(&n.to_string_lossy()).is_none()
+        }))
 }
 
 /// Whether the directory holds saved chunks.

@@ -181,7 +181,8 @@ where
     }
     let tmp = temp_path(path);
     let drawn = draw(&tmp).and_then(|()| {
-        std::fs::rename(&tmp, path).map_err(|e| anyhow::Error::new(std::io::Error::other(crate::export::io_cause(&e))))
+        std::fs::rename(&tmp, path)
+            .map_err(|e| anyhow::Error::new(std::io::Error::other(crate::export::io_cause(&e))))
     });
     match drawn {
         Ok(()) => Ok(()),

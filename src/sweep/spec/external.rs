@@ -168,9 +168,8 @@ pub(super) fn from_file(
             "a readable CSV file, relative to the sweep file",
         )
     })?;
-    let text = crate::tomlfile::utf8(bytes.clone()).map_err(|why| {
-        ctx.bad("design", dv, format!("{file}: {why}"), "a CSV file")
-    })?;
+    let text = crate::tomlfile::utf8(bytes.clone())
+        .map_err(|why| ctx.bad("design", dv, format!("{file}: {why}"), "a CSV file"))?;
     let bad =
         |line: usize, col: usize, key: &str, value: &str, problem: String, allowed: String| {
             SweepError::BadValue {
