@@ -591,6 +591,9 @@ fn a_run_that_cannot_fit_on_the_disk_is_refused_before_it_starts() {
             "simulation.isos=1",
             "--set",
             "simulation.duration_months=1200",
+            // within the memory budget, so that the disk check is the one that refuses
+            "--max-memory",
+            "16GB",
         ])
         .output()
         .unwrap();
