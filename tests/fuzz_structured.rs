@@ -261,7 +261,7 @@ fn mutate_toml(rng: &mut Rng, text: &str, corpus_lines: &[&str]) -> Vec<u8> {
     let n = lines.len();
     let i = rng.below(n);
     match rng.below(11) {
-        0 | 1 | 2 => {
+        0..=2 => {
             // a value replaced
             let assignments: Vec<usize> = (0..n).filter(|&k| lines[k].contains(" = ")).collect();
             if let Some(&k) = assignments.get(rng.below(assignments.len().max(1))) {
