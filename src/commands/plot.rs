@@ -1,6 +1,7 @@
-//! `partnersim plot`: re-draws the plots (and a comparison's report) of a finished run,
-//! comparison or sweep from its files, without re-running; and the drawing the other commands
-//! share.
+//! `partnersim plot`: re-draws the plots (and the report of a comparison or an exploration)
+//! of a finished run, comparison, sweep or exploration from its files, without re-running; and
+//! the drawing the other commands share. (A calibration's plots are not redrawn yet: its
+//! result is not rebuilt from its files.)
 
 use super::group::GroupInfo;
 use super::shared::Outcome;
@@ -15,7 +16,7 @@ use std::path::{Path, PathBuf};
 /// Arguments of `plot`.
 #[derive(Debug, Clone)]
 pub struct Args {
-    /// a finished run, comparison or sweep directory
+    /// a finished run, comparison, sweep or exploration directory
     pub dir: PathBuf,
 }
 
