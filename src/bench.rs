@@ -39,6 +39,14 @@ pub fn bench(s: &Scenario, reps: u64) -> Result<String> {
     // every simulated month is work, the warm-up's included
     let months = cfg.simulation.warmup_months + cfg.simulation.duration_months;
     let iso_months = (cfg.simulation.isos as f64) * f64::from(months);
+    let measurements = 3 * cores as u64;
+    crate::job::budget::Budget::current().check(&crate::job::budget::Estimate {
+        command: "bench".into(),
+        how: format!("{reps} replications x {measurements} measurements (3 per thread count, 1 to {cores} threads)"),
+        runs: reps as f64 * measurements as f64,
+        iso_months_per_run: iso_months,
+        bytes: reps as f64 * 8.0,
+    })?;
     let mut out = format!(
         "partnersim {} bench: scenario {} ({} ISOs x {} months ({} warm-up + {} reported) = {} ISO-months per replication), {} replications per measurement, median of 3\n",
         env!("CARGO_PKG_VERSION"),

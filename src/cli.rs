@@ -13,6 +13,23 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+    /// Most work one command may do, in ISO-months (model runs x simulated months x ISOs; about 3e6 per core-second). Work above it is refused before it starts.
+    #[arg(long, global = true, value_name = "ISO_MONTHS", default_value = "5e11")]
+    pub max_work: String,
+    /// Most memory one command may hold at once, estimated before it starts (e.g. 4GB, 16GB).
+    #[arg(long, global = true, value_name = "BYTES", default_value = "4GB")]
+    pub max_memory: String,
+}
+
+impl Cli {
+    /// The work budget the flags give.
+    pub fn budget(&self) -> Result<partnersim::job::budget::Budget, partnersim::error::BadInput> {
+        use partnersim::job::budget::{parse_amount, Budget};
+        Ok(Budget {
+            max_work: parse_amount("--max-work", &self.max_work)?,
+            max_memory: parse_amount("--max-memory", &self.max_memory)?,
+        })
+    }
 }
 
 /// Subcommands.
@@ -84,10 +101,10 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Markdown)]
         format: Format,
     },
-    /// Re-draw every plot (and report.html of a comparison) of a finished run, comparison or sweep from its files, without re-running.
+    /// Re-draw every plot (and report.html of a comparison or exploration) of a finished run, comparison, sweep or exploration from its files, without re-running.
     #[command(after_help = "Example:\n  partnersim plot output/comparison")]
     Plot {
-        /// A finished run, comparison or sweep directory.
+        /// A finished run, comparison, sweep or exploration directory.
         dir: PathBuf,
     },
     /// Run a sensitivity sweep (grid, lhs, morris, sobol) described by a sweep file.

@@ -393,8 +393,9 @@ pub fn compare_with(
 ) -> Result<CompareStatus> {
     let clock = Clock::start();
     let base = check(scenarios, baseline)?;
-    for s in scenarios {
-        run::check_size(s, opts.reps)?;
+    run::check_reps(opts.reps)?;
+    if plan.is_none() {
+        crate::job::budget::Budget::current().check(&estimate(scenarios, opts.reps, 0))?;
     }
     if start == Start::Present {
         crate::start::check_regimes(&scenarios[base], scenarios)?;
@@ -779,6 +780,7 @@ fn posterior_effects(
         Status::ShardDone { .. } => anyhow::bail!("posterior draws have no shards"),
     };
     outdir::remove_chunks(dir)?;
+    outdir::unlock(dir);
     let at = |d: usize, s: usize, r: usize, j: usize| values[((d * s_n + s) * r_n + r) * n + j];
     let mut effects = Vec::with_capacity(rows.len());
     // rows are (metric in catalogue order) x (other regimes in order)
@@ -804,6 +806,32 @@ fn posterior_effects(
         });
     }
     Ok(Some((effects, computed)))
+}
+
+/// What a comparison of `scenarios` with `reps` replications each, and `draws` posterior draws
+/// of every scenario (0 without `--posterior`), asks of the work budget: every run, and the
+/// values, configurations and summaries held at once.
+pub fn estimate(scenarios: &[Scenario], reps: u64, draws: u64) -> crate::job::budget::Estimate {
+    let per_run = scenarios
+        .iter()
+        .map(crate::job::budget::iso_months_per_run)
+        .fold(1.0, f64::max);
+    let (s, r, d) = (scenarios.len() as f64, reps as f64, draws as f64);
+    let record = (crate::metrics::N_METRICS * 8) as f64;
+    let how = if draws == 0 {
+        format!("{s} scenarios x {reps} replications")
+    } else {
+        format!("(1 + {draws} posterior draws) x {s} scenarios x {reps} replications")
+    };
+    crate::job::budget::Estimate {
+        command: "compare".into(),
+        how,
+        runs: (1.0 + d) * s * r,
+        iso_months_per_run: per_run,
+        // one scenario's summaries at a time; every draw's values, configuration and hash
+        bytes: r * record
+            + d * s * (r * record + std::mem::size_of::<crate::model::Config>() as f64 + 200.0),
+    }
 }
 
 /// A command-line variant of `base`: `NAME:KEY=VALUE,KEY=VALUE,…` (`--variant`), named NAME, its

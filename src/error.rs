@@ -30,7 +30,13 @@ pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
 pub fn render(e: &anyhow::Error) -> String {
     let mut line = String::new();
     for cause in e.chain() {
-        let text = cause.to_string();
+        let mut text = cause.to_string();
+        // `out/x.csv: no space left` under `writing out/x.csv`: the file is named once
+        if let Some((head, rest)) = text.split_once(": ") {
+            if !line.is_empty() && line.contains(head) {
+                text = rest.to_string();
+            }
+        }
         if text.is_empty() || line.contains(&text) {
             continue;
         }
@@ -59,5 +65,9 @@ mod tests {
             .context("writing out/summary.csv")
             .unwrap_err();
         assert_eq!(render(&e), "writing out/summary.csv: disk full");
+        let e = Err::<(), _>(std::io::Error::other("out/report.html: no space left"))
+            .context("out/report.html: cannot write")
+            .unwrap_err();
+        assert_eq!(render(&e), "out/report.html: cannot write: no space left");
     }
 }

@@ -38,6 +38,13 @@ fn man(dir: Option<&Path>, out: &mut dyn Write) -> anyhow::Result<commands::Outc
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
+    match cli.budget() {
+        Ok(b) => partnersim::job::budget::set(b),
+        Err(e) => {
+            eprintln!("partnersim: {e}");
+            return ExitCode::from(2);
+        }
+    }
     partnersim::job::interrupt::install_handler();
     let ctx = Context {
         command_line: partnersim::job::manifest::command_line(),
@@ -52,6 +59,8 @@ fn main() -> ExitCode {
         cli::Action::Man(dir) => man(dir.as_deref(), &mut out),
     }
     .and_then(|o| out.flush().map(|()| o).map_err(Into::into));
+    // an output folder's lock is released however the command ended
+    partnersim::job::outdir::unlock_all();
     match result {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),
         Err(e) if error::is_broken_pipe(&e) => ExitCode::SUCCESS,

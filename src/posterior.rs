@@ -72,8 +72,10 @@ impl Posterior {
             )));
         }
         let d = manifest.details;
-        let text = std::fs::read_to_string(&path)
+        let bytes = crate::tomlfile::read_bytes(&path)
             .map_err(|e| BadInput::err(format!("{shown}: cannot read: {e}")))?;
+        let text =
+            crate::tomlfile::utf8(bytes).map_err(|why| BadInput::err(format!("{shown}: {why}")))?;
         let mut lines = text.lines();
         let header: Vec<&str> = lines.next().unwrap_or("").split(',').collect();
         let parameters: Vec<String> = d.priors.iter().map(|p| p.path.clone()).collect();

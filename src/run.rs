@@ -17,6 +17,7 @@
 
 use crate::error::BadInput;
 use crate::export::{self, cell, write_atomic, CsvStream};
+use crate::job::budget::{Budget, Estimate};
 use crate::job::exec::{self, Merge, Options, Status};
 use crate::job::manifest::{Clock, Manifest, Provenance};
 use crate::job::shard::Shard;
@@ -38,9 +39,6 @@ pub const CHUNK_REPS: u64 = 64;
 pub const SKETCH_K: usize = 200;
 /// Largest number of replications one run accepts.
 pub const MAX_REPS: u64 = 10_000_000;
-/// Largest total work one run accepts, in ISO-months (about 40 core-days at 3 million ISO-months
-/// per second per core); larger runs are refused up front with an estimate.
-pub const MAX_ISO_MONTHS: f64 = 1.0e13;
 
 /// What determines a run's numbers.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -268,8 +266,7 @@ impl Aggregator {
                 ts.push('\n');
             }
         }
-        write_atomic(&dir.join("timeseries.csv"), ts.as_bytes())
-            .with_context(|| format!("writing {}", dir.join("timeseries.csv").display()))
+        Ok(write_atomic(&dir.join("timeseries.csv"), ts.as_bytes())?)
     }
 }
 
@@ -387,25 +384,35 @@ impl RunOutcome {
     }
 }
 
-/// Refuses runs that cannot be meant: no replications, or more work than a run accepts.
-pub fn check_size(scenario: &Scenario, reps: u64) -> Result<(), BadInput> {
+/// Refuses no replications or more than [`MAX_REPS`].
+pub fn check_reps(reps: u64) -> Result<(), BadInput> {
     if reps == 0 || reps > MAX_REPS {
         return Err(BadInput(format!(
             "--reps {reps}: must be between 1 and {MAX_REPS}"
         )));
     }
-    let (isos, months) = (
-        scenario.values.get("simulation.isos"),
-        scenario.values.get("simulation.duration_months"),
-    );
-    let work = reps as f64 * isos * months;
-    if work > MAX_ISO_MONTHS {
-        return Err(BadInput(format!(
-            "{reps} replications x {isos} ISOs x {months} months = {work:.2e} ISO-months, about {:.0} core-days at 3e6 ISO-months/s/core; the limit is {MAX_ISO_MONTHS:.0e}: use fewer replications or split the run with --shard",
-            work / 3.0e6 / 86_400.0
-        )));
-    }
     Ok(())
+}
+
+/// What a run of `reps` replications of `scenario` asks of the work budget: its model runs,
+/// and the replications' summaries it holds in memory (with the month-by-month statistics).
+pub fn estimate(command: &str, scenario: &Scenario, reps: u64) -> Estimate {
+    let months = scenario.values.get("simulation.duration_months")
+        + scenario.values.get("simulation.warmup_months");
+    Estimate {
+        command: command.into(),
+        how: format!("{reps} replications of {}", scenario.name),
+        runs: reps as f64,
+        iso_months_per_run: crate::job::budget::iso_months_per_run(scenario),
+        bytes: (reps as f64 + months * SKETCH_K as f64) * (N_METRICS * 8) as f64,
+    }
+}
+
+/// Refuses runs that cannot be meant: no replications, more than [`MAX_REPS`], or more work or
+/// memory than the budget in force ([`Budget::current`]).
+pub fn check_size(scenario: &Scenario, reps: u64) -> Result<(), BadInput> {
+    check_reps(reps)?;
+    Budget::current().check(&estimate("run", scenario, reps))
 }
 
 /// Bytes of a run's final outputs (about 20 characters a number), for the disk check.

@@ -16,7 +16,7 @@ use crate::model::timeline::{fixed_during_run, Event, EventKind};
 use crate::params::{
     self, check_value, check_value_lenient, registry, RawValue, ValueProblem, Values,
 };
-use crate::tomlfile::{self, did_you_mean, Source};
+use crate::tomlfile::{self, clip, did_you_mean, Source};
 pub use crate::tomlfile::{line_col, FileError};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -137,7 +137,8 @@ fn leading_comment(text: &str) -> String {
 }
 
 /// A TOML value as a raw parameter value (None for arrays, tables and dates), for checking with
-/// [`check_value`]; an integer literal too large for `i64` becomes an infinite float (out of range).
+/// [`check_value`]; an integer literal too large for `i64` becomes a float of its size (out of
+/// range, and said as the number written, not `inf`).
 pub fn raw_of(v: &DeValue<'_>) -> Option<RawValue> {
     match v {
         DeValue::Integer(i) => {
@@ -151,7 +152,23 @@ pub fn raw_of(v: &DeValue<'_>) -> Option<RawValue> {
             )
             .ok()
             .map(RawValue::Int)
-            .or(Some(RawValue::Float(f64::INFINITY)))
+            // too large for i64: its value as a float, so the message says the number written
+            .or_else(|| {
+                let big = u128::from_str_radix(
+                    digits
+                        .trim_start_matches(['+', '-'])
+                        .trim_start_matches("0x")
+                        .trim_start_matches("0o")
+                        .trim_start_matches("0b"),
+                    i.radix(),
+                )
+                .map_or(f64::INFINITY, |u| u as f64);
+                Some(RawValue::Float(if digits.starts_with('-') {
+                    -big
+                } else {
+                    big
+                }))
+            })
         }
         DeValue::Float(f) => f
             .as_str()
@@ -169,10 +186,12 @@ pub fn raw_of(v: &DeValue<'_>) -> Option<RawValue> {
 pub fn problem_text(p: &ValueProblem) -> String {
     match p {
         ValueProblem::WrongType { expected, found } => {
-            format!("expected {expected}, found {found}")
+            format!("expected {expected}, found {}", clip(found))
         }
-        ValueProblem::OutOfRange { value } => format!("{value} is out of range"),
-        ValueProblem::UnknownChoice { value } => format!("\"{value}\" is not an allowed word"),
+        ValueProblem::OutOfRange { value } => format!("{} is out of range", clip(value)),
+        ValueProblem::UnknownChoice { value } => {
+            format!("\"{}\" is not an allowed word", clip(value))
+        }
     }
 }
 
@@ -235,8 +254,12 @@ fn walk(
                     range: spec.range_text(),
                     unit: spec.unit.into(),
                 };
-                let raw = raw_of(other)
-                    .ok_or_else(|| bad(format!("a {} is not allowed here", other.type_str())))?;
+                let raw = raw_of(other).ok_or_else(|| {
+                    bad(format!(
+                        "{} is not allowed here",
+                        crate::tomlfile::a_type(other.type_str())
+                    ))
+                })?;
                 let x = check_value(spec, &raw).map_err(|p| bad(problem_text(&p)))?;
                 values.set_index(i, x);
                 set.push(path);
@@ -305,7 +328,21 @@ impl Scenario {
         let base = match header_str(&ctx, table, "extends")? {
             Some(rel) => {
                 let parent = path.parent().unwrap_or(Path::new("."));
-                Some(Self::load_chain(&parent.join(rel), seen)?)
+                match Self::load_chain(&parent.join(&rel), seen) {
+                    // the file that names a missing base is the one to fix
+                    Err(ScenarioError::File(FileError::Io { source, .. })) => {
+                        let (line, col) = ctx.at(table.get("extends").map_or(0..0, |v| v.span()));
+                        return Err(ScenarioError::Extends {
+                            file: format!("{file}:{line}:{col}"),
+                            msg: format!(
+                                "`extends` = \"{}\": cannot read that file: {}",
+                                clip(&rel),
+                                crate::export::io_cause(&source)
+                            ),
+                        });
+                    }
+                    r => Some(r?),
+                }
             }
             None => None,
         };
@@ -365,7 +402,7 @@ impl Scenario {
     /// ([`params::check_value_lenient`]).
     pub fn apply_override(&mut self, text: &str) -> Result<(), ScenarioError> {
         let err = |msg: String| ScenarioError::Override {
-            text: text.into(),
+            text: clip(text),
             msg,
         };
         let (path, value) = text
@@ -374,7 +411,7 @@ impl Scenario {
         let path = path.trim();
         let Some(i) = params::index_of(path) else {
             let hint = did_you_mean(params::suggest(path));
-            return Err(err(format!("unknown key `{path}`{hint}")));
+            return Err(err(format!("unknown key `{}`{hint}", clip(path))));
         };
         let spec = &registry()[i];
         let x = check_value_lenient(spec, &RawValue::parse_cli(value)).map_err(|p| {

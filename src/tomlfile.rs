@@ -43,12 +43,80 @@ pub enum FileError {
     },
 }
 
-/// Reads a file to text; `file` is the name errors give it.
-pub fn read(path: &Path, file: &str) -> Result<String, FileError> {
-    std::fs::read_to_string(path).map_err(|source| FileError::Io {
-        file: file.into(),
-        source,
+/// A value a user gave, cut for a message: at most 60 characters, then `…` and its full size
+/// (a 100 kB value is not echoed back whole).
+pub fn clip(text: &str) -> String {
+    match text.char_indices().nth(57) {
+        Some((cut, _)) if text.chars().count() > 60 => {
+            format!("{}… ({} bytes)", &text[..cut], text.len())
+        }
+        _ => text.to_string(),
+    }
+}
+
+/// Largest input file read: 64 MB.
+pub const MAX_INPUT_BYTES: u64 = 64_000_000;
+
+/// The bytes of an input file: a regular file (not `/dev/zero`, a folder or a pipe) of at most
+/// [`MAX_INPUT_BYTES`].
+pub fn read_bytes(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let f = std::fs::File::open(path)?;
+    let meta = f.metadata()?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    if meta.len() > MAX_INPUT_BYTES {
+        return Err(std::io::Error::other(format!(
+            "{} bytes; input files are at most {MAX_INPUT_BYTES} bytes",
+            meta.len()
+        )));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    f.take(MAX_INPUT_BYTES).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// "an array", "a table": a TOML type name with its article.
+pub fn a_type(type_name: &str) -> String {
+    if type_name.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        format!("an {type_name}")
+    } else {
+        format!("a {type_name}")
+    }
+}
+
+/// Bytes as UTF-8 text, or where they stop being UTF-8: `line 3, column 7 (byte offset 41)`.
+pub fn utf8(bytes: Vec<u8>) -> Result<String, String> {
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let good = std::str::from_utf8(&e.as_bytes()[..at]).unwrap_or_default();
+        let (line, col) = line_col(good, good.len());
+        format!("not UTF-8 text: an invalid byte at line {line}, column {col} (byte offset {at}); save the file as UTF-8")
     })
+}
+
+/// Reads a file to text; `file` is the name errors give it. Text that is not UTF-8 is an error
+/// at the line and column of the first invalid byte.
+pub fn read(path: &Path, file: &str) -> Result<String, FileError> {
+    let bytes = read_bytes(path).map_err(|source| FileError::Io {
+        file: clip(file),
+        source,
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let good = std::str::from_utf8(&e.as_bytes()[..at]).unwrap_or_default();
+        let (line, col) = line_col(good, good.len());
+        FileError::Syntax {
+            file: file.into(),
+            line,
+            col,
+            msg: format!(
+                "not UTF-8 text: an invalid byte at byte offset {at}; save the file as UTF-8"
+            ),
+        }
+    })?;
+    Ok(text)
 }
 
 /// 1-based line and column of a byte offset (an offset inside a character counts from its start).
@@ -226,7 +294,7 @@ impl<'a> Source<'a> {
             file: self.file.into(),
             line,
             col,
-            key,
+            key: clip(&key),
             hint,
         }
     }

@@ -90,7 +90,7 @@ fn absurd_sizes_are_refused_up_front() {
     let e = partnersim::run::run(&s, &opts, dir.path())
         .unwrap_err()
         .to_string();
-    assert!(e.contains("core-days") && e.contains("--shard"), "{e}");
+    assert!(e.contains("core-days") && e.contains("--max-work"), "{e}");
     assert!(
         std::fs::read_dir(dir.path()).unwrap().next().is_none(),
         "nothing written for a refused run"

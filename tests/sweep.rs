@@ -443,9 +443,22 @@ fn bad_sweep_files_are_located_and_explained() {
         e.contains("bad.toml:4:12") && e.contains("did you mean `survival_rate`"),
         "{e}"
     );
-    let e = err("scenario = \"base.toml\"\nmethod = \"sobol\"\nsamples = 65536\nreps_per_point = 1000\n[[parameters]]\npath = \"iso.holistic_share\"\nmin = 0\nmax = 1\n", dir);
+    // the run count is the work budget's to refuse, with the flag that raises it
+    std::fs::write(
+        dir.join("large.toml"),
+        "[simulation]\nduration_months = 120\nwarmup_months = 0\nisos = 500\n",
+    )
+    .unwrap();
+    let big = dir.join("big.toml");
+    std::fs::write(&big, "scenario = \"large.toml\"\nmethod = \"sobol\"\nsamples = 65536\nreps_per_point = 1000\n[[parameters]]\npath = \"iso.holistic_share\"\nmin = 0\nmax = 1\n").unwrap();
+    let s = SweepSpec::load(&big).unwrap();
+    let e = partnersim::job::budget::Budget::default()
+        .check(&s.estimate())
+        .unwrap_err()
+        .to_string();
     assert!(
-        e.contains("bad.toml:4:18") && e.contains("model runs") && e.contains("50000000"),
+        e.contains("196608 points x 1000 replications = 2.0e8 model runs x 60000 ISO-months")
+            && e.contains("--max-work"),
         "{e}"
     );
     let e = err(

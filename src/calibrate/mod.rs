@@ -492,6 +492,7 @@ pub fn run(
     seed: u64,
     opts: &CalibrateOptions,
 ) -> anyhow::Result<CalibrationStatus> {
+    crate::job::budget::Budget::current().check(&spec.estimate())?;
     let identity = CalibrationIdentity::new(spec, seed);
     let outer = JobFile::new(KIND, identity.clone(), 0, 0);
     let gens_dir = dir.join(GENERATIONS_DIR);
@@ -642,6 +643,7 @@ pub fn run(
                 let text = serde_json::to_vec(&state)?;
                 crate::export::write_atomic(&state_path, &text)?;
                 outdir::remove_chunks(&gdir)?;
+                outdir::unlock(&gdir);
                 state
             }
         };

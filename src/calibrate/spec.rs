@@ -136,6 +136,34 @@ pub struct CalibrationSpec {
 }
 
 impl CalibrationSpec {
+    /// What the calibration asks of the work budget ([`crate::job::budget`]) at most: the
+    /// particles of every generation up to `max_generations` (or `max_evaluations`) × the
+    /// replications per particle, and one generation's particles held at once.
+    pub fn estimate(&self) -> crate::job::budget::Estimate {
+        let (n, kept) = (self.particles as f64, self.kept() as f64);
+        let evaluations = (n
+            + (self.max_generations.saturating_sub(1) as f64) * (n - kept).max(0.0))
+        .min(self.max_evaluations as f64);
+        let per_run = match &self.base {
+            Base::Scenario { scenario, .. } => crate::job::budget::iso_months_per_run(scenario),
+            Base::Analytic(_) => 1.0,
+        };
+        let record = (self.priors.len() + self.targets.len() + 4) as f64 * 8.0;
+        crate::job::budget::Estimate {
+            command: "calibrate".into(),
+            how: format!(
+                "up to {} particle evaluations ({} particles, {} generations) x {} replications",
+                crate::job::budget::num(evaluations),
+                self.particles,
+                self.max_generations,
+                self.reps_per_particle
+            ),
+            runs: evaluations * self.reps_per_particle as f64,
+            iso_months_per_run: per_run,
+            bytes: 3.0 * n * (record + self.reps_per_particle as f64 * record),
+        }
+    }
+
     /// Particles kept in each generation: `floor(keep_share * particles)`.
     pub fn kept(&self) -> usize {
         ((self.keep_share * self.particles as f64).floor() as usize).max(2)

@@ -109,6 +109,7 @@ pub fn execute(a: &Args, ctx: &Context, out: &mut dyn Write) -> anyhow::Result<O
                 baseline.as_deref(),
                 a.draws.unwrap_or(20),
                 opts.seed,
+                opts.reps,
             )?;
             scenarios = at_mean;
             Some(plan)
@@ -170,6 +171,7 @@ pub fn posterior_plan(
     baseline: Option<&str>,
     draws: usize,
     seed: u64,
+    reps: u64,
 ) -> anyhow::Result<(Vec<Scenario>, compare::PosteriorPlan)> {
     use sha2::{Digest, Sha256};
     if draws < 2 {
@@ -177,6 +179,12 @@ pub fn posterior_plan(
             "--draws {draws}: at least 2 (an interval over draws needs several)"
         )));
     }
+    // before anything is allocated for the draws
+    crate::job::budget::Budget::current().check(&compare::estimate(
+        scenarios,
+        reps,
+        draws as u64,
+    ))?;
     let post = Posterior::read(file)?;
     if let Some(w) = post.ess_warning() {
         eprintln!("partnersim: warning: {w}");

@@ -1,6 +1,7 @@
-//! `partnersim plot`: re-draws the plots (and a comparison's report) of a finished run,
-//! comparison or sweep from its files, without re-running; and the drawing the other commands
-//! share.
+//! `partnersim plot`: re-draws the plots (and the report of a comparison or an exploration)
+//! of a finished run, comparison, sweep or exploration from its files, without re-running; and
+//! the drawing the other commands share. (A calibration's plots are not redrawn yet: its
+//! result is not rebuilt from its files.)
 
 use super::group::GroupInfo;
 use super::shared::Outcome;
@@ -15,7 +16,7 @@ use std::path::{Path, PathBuf};
 /// Arguments of `plot`.
 #[derive(Debug, Clone)]
 pub struct Args {
-    /// a finished run, comparison or sweep directory
+    /// a finished run, comparison, sweep or exploration directory
     pub dir: PathBuf,
 }
 
@@ -97,6 +98,17 @@ pub fn replot(dir: &Path) -> Result<Vec<PathBuf>> {
         "run" => run_plots(dir),
         "compare" => comparison(dir, GroupInfo::load(dir)?.as_ref()),
         "sweep" => sweep(dir),
+        "explore" => {
+            let o = crate::explore::run::reload(dir)?;
+            let plots = dir.join("plots");
+            crate::export::ensure_writable(&plots)?;
+            let mut files: Vec<PathBuf> = crate::explore::plots::draw_all(&o, dir)?
+                .into_iter()
+                .map(|f| plots.join(f))
+                .collect();
+            files.push(crate::explore::report::write_report(&o, dir)?);
+            Ok(files)
+        }
         other => Err(BadInput::err(format!(
             "{}: holds {}, which has no plots",
             dir.display(),

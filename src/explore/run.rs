@@ -95,6 +95,7 @@ pub fn run(
     if opts.chunk_items == Some(0) {
         return Err(BadInput::err("--chunk-states 0: must be at least 1"));
     }
+    crate::job::budget::Budget::current().check(&spec.estimate(states.n))?;
     let job = ExploreJob::new(spec, states, seed, opts.chunk_items);
     job.check_states()
         .map_err(|e| BadInput::err(e.to_string()))?;
@@ -300,24 +301,10 @@ fn finish(
     provenance: Provenance,
     clock: Clock,
 ) -> Result<ExploreOutcome> {
-    let spec = job.spec;
-    let seed = job.id.seed;
     if table.values.iter().any(|v| v.is_nan()) {
         anyhow::bail!("internal error: some states have no outcomes after the run");
     }
-    let robustness = robust::robustness(&table, &spec.outcomes, spec.bootstrap, seed);
-    let discoveries = discover_all(spec, job.states, &table, seed)?;
-    let mut o = ExploreOutcome {
-        spec: spec.clone(),
-        states: job.states.clone(),
-        table,
-        robustness,
-        discoveries,
-        dims: dims(job.states),
-        seed,
-        dir: out.to_path_buf(),
-        wall_seconds: 0.0,
-    };
+    let mut o = analyse(job, table, out)?;
     write_atomic(&out.join("experiments.csv"), experiments_csv(&o).as_bytes())?;
     write_atomic(&out.join("robustness.csv"), robustness_csv(&o).as_bytes())?;
     write_atomic(&out.join("ranking.csv"), ranking_csv(&o).as_bytes())?;
@@ -333,6 +320,113 @@ fn finish(
     Manifest::new(ExploreJob::KIND, provenance, clock, files, details).write_last(out)?;
     o.wall_seconds = clock.seconds();
     Ok(o)
+}
+
+/// The outcome of a finished exploration in `dir`, rebuilt from its files without running the
+/// model (for `partnersim plot`): the explore file is found among the arguments of the recorded
+/// command line (its bytes must hash as recorded), the Latin-hypercube states are drawn again
+/// (their digest must match) and the outcome values are read back from `experiments.csv`
+/// (written in Rust's round-trip form, so the analysis is the same).
+pub fn reload(dir: &Path) -> Result<ExploreOutcome> {
+    use sha2::{Digest, Sha256};
+    let m: Manifest<Details> = Manifest::read(dir)?;
+    let id = &m.details.identity;
+    let hash = |p: &Path| {
+        crate::tomlfile::read_bytes(p).ok().map(|b| {
+            Sha256::digest(&b)
+                .iter()
+                .map(|x| format!("{x:02x}"))
+                .collect::<String>()
+        })
+    };
+    let file = m
+        .command
+        .split_whitespace()
+        .map(|a| PathBuf::from(a.trim_matches('\'')))
+        .find(|p| {
+            p.extension().is_some_and(|x| x == "toml")
+                && hash(p).as_deref() == Some(id.explore_file_sha256.as_str())
+        })
+        .ok_or_else(|| {
+            BadInput::err(format!(
+                "{}: cannot find the explore file this result was computed from (the command was `{}`); run `partnersim plot` where that command ran, with the file unchanged",
+                dir.display(),
+                crate::tomlfile::clip(&m.command)
+            ))
+        })?;
+    let spec = ExploreSpec::load(&file)?;
+    if id.states_origin != "lhs" {
+        return Err(BadInput::err(format!(
+            "{}: its states came from {}; redrawing is supported for Latin-hypercube states (run the exploration again)",
+            dir.display(),
+            id.states_origin
+        )));
+    }
+    let states = lhs_states(&spec, id.seed);
+    let job = ExploreJob::new(&spec, &states, id.seed, None);
+    if let Some(what) = job.id.differs(id) {
+        return Err(BadInput::err(format!(
+            "{}: the exploration (or a scenario it names) changed since it ran ({what})",
+            file.display()
+        )));
+    }
+    let p = dir.join("experiments.csv");
+    let mut table = empty_table(&spec, &states);
+    let o = spec.outcomes.len();
+    let mut r = csv::Reader::from_path(&p)
+        .map_err(|e| BadInput::err(format!("{}: cannot read: {e}", p.display())))?;
+    let mut rows = 0usize;
+    for (i, rec) in r.records().enumerate() {
+        let rec = rec.map_err(|e| BadInput::err(format!("{}: {e}", p.display())))?;
+        let first = rec.len().saturating_sub(o);
+        let dest = table.values.get_mut(i * o..(i + 1) * o).ok_or_else(|| {
+            BadInput::err(format!("{}: more rows than states x regimes", p.display()))
+        })?;
+        for (k, d) in dest.iter_mut().enumerate() {
+            let cell = rec.get(first + k).unwrap_or("");
+            *d = if cell.is_empty() {
+                f64::NAN
+            } else {
+                cell.parse().map_err(|_| {
+                    BadInput::err(format!(
+                        "{}:{}: `{}` is not a number",
+                        p.display(),
+                        i + 2,
+                        crate::tomlfile::clip(cell)
+                    ))
+                })?
+            };
+        }
+        rows += 1;
+    }
+    if rows != states.n * spec.regimes.len() {
+        return Err(BadInput::err(format!(
+            "{}: {rows} rows, not {} states x {} regimes",
+            p.display(),
+            states.n,
+            spec.regimes.len()
+        )));
+    }
+    analyse(&job, table, dir)
+}
+
+/// The analysis of a finished table: robustness and discoveries.
+fn analyse(job: &ExploreJob<'_>, table: Table, out: &Path) -> Result<ExploreOutcome> {
+    let spec = job.spec;
+    let seed = job.id.seed;
+    let robustness = robust::robustness(&table, &spec.outcomes, spec.bootstrap, seed);
+    let discoveries = discover_all(spec, job.states, &table, seed)?;
+    Ok(ExploreOutcome {
+        spec: spec.clone(),
+        states: job.states.clone(),
+        table,
+        robustness,
+        discoveries,
+        dims: dims(job.states),
+        seed,
+        dir: out.to_path_buf(),
+        wall_seconds: 0.0,
+    })
 }
 
 /// Merges exploration shard directories into `out`: checks they belong to one exploration and

@@ -21,12 +21,43 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     let tmp = temp_sibling(path);
-    {
-        let mut f = std::fs::File::create(&tmp)?;
+    let written = std::fs::File::create(&tmp).and_then(|mut f| {
         f.write_all(bytes)?;
-        f.sync_all()?;
+        f.sync_all()
+    });
+    // a failed write (a full disk) leaves no temporary file behind, and says which file and why
+    match written.and_then(|()| std::fs::rename(&tmp, path)) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(named(path, &e))
+        }
     }
-    std::fs::rename(&tmp, path)
+}
+
+/// What went wrong with a file operation, in words that tell a full disk, a read-only file
+/// system and a missing permission apart.
+pub fn io_cause(e: &std::io::Error) -> String {
+    #[cfg(unix)]
+    let known = match e.raw_os_error() {
+        Some(libc::ENOSPC) => Some("no space left on the disk"),
+        Some(libc::EDQUOT) => Some("the disk quota is used up"),
+        Some(libc::EROFS) => Some("the file system is read-only"),
+        Some(libc::EACCES | libc::EPERM) => Some("permission denied"),
+        _ => None,
+    };
+    #[cfg(not(unix))]
+    let known: Option<&str> = None;
+    match known {
+        Some(k) => format!("{k} ({e})"),
+        None => e.to_string(),
+    }
+}
+
+/// An I/O error that names its file: `out/report.html: no space left on the disk (…)`; keeps
+/// the error's kind.
+pub fn named(path: &Path, e: &std::io::Error) -> std::io::Error {
+    std::io::Error::new(e.kind(), format!("{}: {}", path.display(), io_cause(e)))
 }
 
 fn temp_sibling(path: &Path) -> PathBuf {
@@ -53,7 +84,7 @@ pub fn read_json<T: DeserializeOwned>(path: &Path) -> anyhow::Result<T> {
 /// Writes a value as pretty JSON (with a final newline), atomically.
 pub fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> anyhow::Result<()> {
     let text = serde_json::to_string_pretty(value)? + "\n";
-    write_atomic(path, text.as_bytes()).with_context(|| format!("writing {}", path.display()))
+    Ok(write_atomic(path, text.as_bytes())?)
 }
 
 /// Checks that files can be created in `dir` (creating it if needed), so that a read-only folder
@@ -63,7 +94,7 @@ pub fn ensure_writable(dir: &Path) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir)
         .and_then(|()| std::fs::File::create(&probe))
         .and_then(|_| std::fs::remove_file(&probe))
-        .map_err(|e| BadInput::err(format!("{}: cannot write: {e}", dir.display())))
+        .map_err(|e| BadInput::err(format!("{}: cannot write: {}", dir.display(), io_cause(&e))))
 }
 
 /// A number in a CSV cell: Rust's shortest round-trip text; an empty cell for an undefined value
@@ -107,8 +138,7 @@ impl CsvStream {
     /// Appends bytes as they are.
     pub fn raw(&mut self, b: &[u8]) -> anyhow::Result<()> {
         if let Some(w) = self.w.as_mut() {
-            w.write_all(b)
-                .with_context(|| format!("writing {}", self.dest.display()))?;
+            w.write_all(b).map_err(|e| named(&self.dest, &e))?;
         }
         Ok(())
     }
@@ -118,10 +148,15 @@ impl CsvStream {
         let Some(w) = self.w.take() else {
             return Ok(());
         };
-        let f = w.into_inner().map_err(|e| e.into_error())?;
-        f.sync_all()?;
-        std::fs::rename(&self.tmp, &self.dest)
-            .with_context(|| format!("writing {}", self.dest.display()))
+        let done = w
+            .into_inner()
+            .map_err(|e| e.into_error())
+            .and_then(|f| f.sync_all())
+            .and_then(|()| std::fs::rename(&self.tmp, &self.dest));
+        done.map_err(|e| {
+            let _ = std::fs::remove_file(&self.tmp);
+            anyhow::Error::new(named(&self.dest, &e))
+        })
     }
 }
 

@@ -21,6 +21,38 @@ pub fn free_bytes(path: &Path) -> Option<u64> {
     Some((s.f_bavail as u64).saturating_mul(s.f_frsize as u64))
 }
 
+/// Why nothing can be written in the existing folder `path` (a read-only file system, no
+/// permission), told apart from a full disk; None if it is writable (or unknown).
+#[cfg(unix)]
+pub fn not_writable(path: &Path) -> Option<String> {
+    use std::os::unix::ffi::OsStrExt;
+    let c = std::ffi::CString::new(path.as_os_str().as_bytes()).ok()?;
+    let mut s: libc::statvfs = unsafe { std::mem::zeroed() };
+    // SAFETY: `c` is a valid NUL-terminated path and `s` a valid out-pointer.
+    if unsafe { libc::statvfs(c.as_ptr(), &mut s) } == 0 && s.f_flag & libc::ST_RDONLY != 0 {
+        return Some(crate::export::io_cause(&std::io::Error::from_raw_os_error(
+            libc::EROFS,
+        )));
+    }
+    // SAFETY: `c` is a valid NUL-terminated path.
+    if unsafe { libc::access(c.as_ptr(), libc::W_OK) } != 0 {
+        let e = std::io::Error::last_os_error();
+        if matches!(
+            e.raw_os_error(),
+            Some(libc::EACCES | libc::EROFS | libc::EPERM)
+        ) {
+            return Some(crate::export::io_cause(&e));
+        }
+    }
+    None
+}
+
+/// Why nothing can be written (unknown on this platform).
+#[cfg(not(unix))]
+pub fn not_writable(_path: &Path) -> Option<String> {
+    None
+}
+
 /// Free bytes (unknown on this platform).
 #[cfg(not(unix))]
 pub fn free_bytes(_path: &Path) -> Option<u64> {
@@ -50,6 +82,12 @@ pub fn check(dir: &Path, needed: u64, what: &str) -> Result<(), BadInput> {
                 break;
             }
         }
+    }
+    if let Some(why) = not_writable(existing) {
+        return Err(BadInput(format!(
+            "{}: cannot write there: {why}; choose another --out",
+            dir.display()
+        )));
     }
     let Some(free) = free_bytes(existing) else {
         return Ok(());

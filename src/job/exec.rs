@@ -3,12 +3,12 @@
 use super::chunk;
 use super::disk;
 use super::interrupt::interrupted;
-use super::outdir::{self, JobFile, Policy};
+use super::outdir::{self, JobFile, OutputDirError, Policy};
 use super::shard::{self, Shard, ShardKind, ShardRecord, SHARD_FILE};
 use super::threads::Threads;
 use super::{Identity, Job};
 use crate::error::BadInput;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use rayon::prelude::*;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -325,8 +325,8 @@ impl<J: Job> Execution<'_, J> {
                 inputs: opts.inputs.clone(),
             };
             let text = serde_json::to_string_pretty(&rec)? + "\n";
-            crate::export::write_atomic(&dir.join(SHARD_FILE), text.as_bytes())
-                .with_context(|| format!("writing {}", dir.join(SHARD_FILE).display()))?;
+            crate::export::write_atomic(&dir.join(SHARD_FILE), text.as_bytes())?;
+            outdir::unlock(dir);
             return Ok(Status::ShardDone {
                 shard,
                 items: range,
@@ -480,8 +480,15 @@ impl<I: Identity> Merge<I> {
             force,
             ..Policy::default()
         };
-        outdir::prepare(out, &self.job, policy)?;
-        Ok(())
+        match outdir::prepare(out, &self.job, policy) {
+            Ok(_) => Ok(()),
+            // merge has no --resume: it always writes the whole result
+            Err(OutputDirError::Unfinished { dir, kind }) => Err(BadInput::err(format!(
+                "{}: holds this {kind}, interrupted before it finished; pass --force to replace it with the merged result, or choose another --out",
+                dir.display()
+            ))),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// Reads every chunk of every shard in item order and gives it to `sink` (after

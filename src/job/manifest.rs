@@ -109,14 +109,21 @@ impl<D: Serialize + DeserializeOwned> Manifest<D> {
         }
     }
 
-    /// Writes the manifest into `dir` (atomically, last) and removes the chunks: the result is
-    /// finished.
+    /// Writes the manifest into `dir` (atomically, last), once every file it lists exists;
+    /// removes the chunks (the result is finished) and releases the directory's lock.
     pub fn write_last(&self, dir: &Path) -> anyhow::Result<()> {
+        if let Some(f) = self.files.iter().find(|f| !dir.join(f).exists()) {
+            anyhow::bail!(
+                "{}: {f} is missing, so the result is not marked finished (no {}); run the command again",
+                dir.display(),
+                super::outdir::MANIFEST
+            );
+        }
         let text = serde_json::to_string_pretty(self)? + "\n";
         let p = dir.join(super::outdir::MANIFEST);
-        crate::export::write_atomic(&p, text.as_bytes())
-            .map_err(|e| anyhow::anyhow!("writing {}: {e}", p.display()))?;
+        crate::export::write_atomic(&p, text.as_bytes())?;
         super::outdir::remove_chunks(dir)?;
+        super::outdir::unlock(dir);
         Ok(())
     }
 
@@ -210,6 +217,7 @@ mod tests {
                 scenario_name: "x".into(),
             },
         );
+        std::fs::write(d.path().join("summary.csv"), "x\n").unwrap();
         m.write_last(d.path()).unwrap();
         let v: serde_json::Value =
             serde_json::from_slice(&std::fs::read(d.path().join("manifest.json")).unwrap())
@@ -220,6 +228,12 @@ mod tests {
         let back = Manifest::<Details>::read(d.path()).unwrap();
         assert_eq!(back.details, m.details);
         assert_eq!(back.command, "partnersim run x.toml");
+        // a listed file that is missing: no manifest
+        std::fs::remove_file(d.path().join("manifest.json")).unwrap();
+        std::fs::remove_file(d.path().join("summary.csv")).unwrap();
+        let e = m.write_last(d.path()).unwrap_err().to_string();
+        assert!(e.contains("summary.csv is missing"), "{e}");
+        assert!(!d.path().join("manifest.json").exists());
     }
 
     #[test]

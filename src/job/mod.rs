@@ -18,6 +18,8 @@
 //! * [`shard`]: `--shard I/N` slices (balanced to within one item), shard records, and
 //!   [`exec::Merge`], which checks that shards cover the items exactly once and replays their
 //!   chunks in item order;
+//! * [`budget`]: one work budget (model runs × months × ISOs, and memory held at once) every
+//!   command checks before it starts;
 //! * [`manifest::Manifest`]: `manifest.json`, one type for every kind of result, written last.
 //!
 //! The core knows nothing of the model: a caller's `eval_item` runs `Model::new(cfg, seed,
@@ -78,6 +80,7 @@
 //! # }
 //! ```
 
+pub mod budget;
 pub mod chunk;
 pub mod disk;
 pub mod exec;

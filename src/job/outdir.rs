@@ -31,6 +31,9 @@ pub const JOB_FILE: &str = "job.json";
 pub const MANIFEST: &str = "manifest.json";
 /// The record a finished shard writes last.
 pub const SHARD_FILE: &str = "shard.json";
+/// The advisory lock of the process writing into the directory (its process id and start
+/// time); removed when the job is done, taken over when its process is gone.
+pub const LOCK: &str = ".partnersim.lock";
 
 /// What a job writes into its directory first, and every shard and chunk repeats (as a digest).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -151,9 +154,166 @@ pub enum OutputDirError {
         /// "run", "sweep", …
         kind: String,
     },
+    /// Another live process is writing into the directory.
+    #[error("{dir}: partnersim process {pid} is writing into it (lock file {LOCK}); wait for it to finish, stop it, or choose another --out")]
+    Busy {
+        /// the directory
+        dir: PathBuf,
+        /// the process id of the holder
+        pid: u32,
+    },
     /// The directory cannot be created, read or cleared.
     #[error("{0}: {1}")]
     Io(PathBuf, std::io::Error),
+}
+
+/// Directories whose lock this process holds.
+static HELD: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// The start time of process `pid` (clock ticks since boot, from `/proc/PID/stat`); None when
+/// there is no such process (or no `/proc`).
+fn start_time(pid: u32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // the command name may hold spaces and parentheses: fields start after the last `)`
+    let rest = &stat[stat.rfind(')')? + 1..];
+    rest.split_whitespace().nth(19)?.parse().ok()
+}
+
+/// Whether process `pid` that recorded `started` (None: unknown) is still alive.
+fn alive(pid: u32, started: Option<u64>) -> bool {
+    if std::path::Path::new("/proc/self/stat").exists() {
+        match (start_time(pid), started) {
+            (None, _) => false,
+            // the same pid given to a new process is not the holder
+            (Some(now), Some(then)) => now == then,
+            (Some(_), None) => true,
+        }
+    } else {
+        // without /proc: signal 0 tells whether the pid exists
+        #[cfg(unix)]
+        {
+            // SAFETY: kill with signal 0 sends nothing; it only checks the pid.
+            let r = unsafe { libc::kill(pid as libc::pid_t, 0) };
+            r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+        }
+        #[cfg(not(unix))]
+        {
+            true
+        }
+    }
+}
+
+/// Takes the advisory lock of `dir` for this process: refuses ([`OutputDirError::Busy`]) when a
+/// live process holds it, takes over a stale lock (its process is gone, e.g. after kill -9).
+/// Taking a lock this process already holds does nothing.
+pub fn lock(dir: &Path) -> Result<(), OutputDirError> {
+    use std::io::Write;
+    let me = std::process::id();
+    let key = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    let p = dir.join(LOCK);
+    for _attempt in 0..3 {
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&p)
+        {
+            Ok(mut f) => {
+                let started = start_time(me).map_or(String::new(), |t| t.to_string());
+                f.write_all(format!("{me} {started}\n").as_bytes())
+                    .map_err(io(&p))?;
+                if let Ok(mut h) = HELD.lock() {
+                    h.push(key);
+                }
+                return Ok(());
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                let text = std::fs::read_to_string(&p).unwrap_or_default();
+                let mut words = text.split_whitespace();
+                let pid = words.next().and_then(|w| w.parse::<u32>().ok());
+                let started = words.next().and_then(|w| w.parse::<u64>().ok());
+                match pid {
+                    Some(pid) if pid == me => return Ok(()),
+                    Some(pid) if alive(pid, started) => {
+                        return Err(OutputDirError::Busy {
+                            dir: dir.to_path_buf(),
+                            pid,
+                        })
+                    }
+                    // stale (its process is gone) or unreadable: take it over
+                    _ => match std::fs::remove_file(&p) {
+                        Ok(()) => {}
+                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                        Err(e) => return Err(io(&p)(e)),
+                    },
+                }
+            }
+            Err(e) => return Err(io(&p)(e)),
+        }
+    }
+    Err(OutputDirError::Io(
+        p,
+        std::io::Error::other("another process keeps taking the lock"),
+    ))
+}
+
+/// Releases the lock of `dir` if this process holds it.
+pub fn unlock(dir: &Path) {
+    let key = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    let p = dir.join(LOCK);
+    let mine = std::fs::read_to_string(&p).is_ok_and(|t| {
+        t.split_whitespace().next() == Some(std::process::id().to_string().as_str())
+    });
+    if mine {
+        let _ = std::fs::remove_file(&p);
+    }
+    if let Ok(mut h) = HELD.lock() {
+        h.retain(|d| *d != key);
+    }
+}
+
+/// Releases every lock this process holds (the binary calls it before it exits).
+pub fn unlock_all() {
+    let held: Vec<PathBuf> = HELD.lock().map(|h| h.clone()).unwrap_or_default();
+    for d in held {
+        unlock(&d);
+    }
+}
+
+/// Whether `name` is a temporary file partnersim writes before a rename (`.NAME.tmp-PID`,
+/// `.tmp-PID-NAME`, `.tmp-PID`), and the process id it names.
+fn temp_pid(name: &str) -> Option<u32> {
+    if !name.starts_with('.') {
+        return None;
+    }
+    let at = name.rfind(".tmp-")? + 5;
+    let digits: String = name[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
+}
+
+/// Removes temporary files that processes no longer alive left in `dir` and its folders (a
+/// process killed while writing); called by a job holding the directory's lock. (A failed
+/// write removes its own temporary file.)
+pub fn remove_leftover_temps(dir: &Path) {
+    let me = std::process::id();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.filter_map(Result::ok) {
+            let Ok(t) = e.file_type() else { continue };
+            if t.is_dir() {
+                stack.push(e.path());
+            } else if temp_pid(&e.file_name().to_string_lossy())
+                .is_some_and(|pid| pid != me && !alive(pid, None))
+            {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
 }
 
 /// The noun of a kind: "run", "sweep", "comparison".
@@ -204,7 +364,7 @@ fn read_job_file<I: Identity>(dir: &Path, kind: &str) -> Option<Result<JobFile<I
 pub fn clear(dir: &Path) -> Result<(), OutputDirError> {
     for entry in std::fs::read_dir(dir).map_err(io(dir))? {
         let entry = entry.map_err(io(dir))?;
-        if entry.file_name() == MARKER {
+        if entry.file_name() == MARKER || entry.file_name() == LOCK {
             continue;
         }
         let p = entry.path();
@@ -226,9 +386,18 @@ pub fn claim(dir: &Path) -> Result<(), OutputDirError> {
             return Err(OutputDirError::NotADirectory(dir.to_path_buf()));
         }
         let marked = dir.join(MARKER).exists();
-        let empty = std::fs::read_dir(dir).map_err(io(dir))?.next().is_none();
+        // empty but for another partnersim starting here (its marker being written, its lock)
+        let empty = std::fs::read_dir(dir).map_err(io(dir))?.all(|e| {
+            e.is_ok_and(|e| {
+                let n = e.file_name().to_string_lossy().into_owned();
+                n == LOCK || n.contains(&format!("{MARKER}.tmp-"))
+            })
+        });
         if !marked && !empty {
             return Err(OutputDirError::Foreign(dir.to_path_buf()));
+        }
+        if marked {
+            return Ok(());
         }
     } else {
         std::fs::create_dir_all(dir).map_err(io(dir))?;
@@ -245,7 +414,11 @@ fn holds_anything(dir: &Path) -> Result<bool, OutputDirError> {
     Ok(std::fs::read_dir(dir)
         .map_err(io(dir))?
         .filter_map(Result::ok)
-        .any(|e| e.file_name() != MARKER))
+        .any(|e| {
+            let n = e.file_name();
+            // another process's file being written (its marker) is not a result
+            n != MARKER && n != LOCK && temp_pid(&n.to_string_lossy()).is_none()
+        }))
 }
 
 /// Whether the directory holds saved chunks.
@@ -272,6 +445,8 @@ pub fn prepare<I: Identity>(
     policy: Policy,
 ) -> Result<Prepared, OutputDirError> {
     claim(dir)?;
+    lock(dir)?;
+    remove_leftover_temps(dir);
     let mut reuse = false;
     match read_job_file::<I>(dir, &job.kind) {
         None => {

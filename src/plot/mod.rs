@@ -100,9 +100,37 @@ pub fn scenario_colours(n: usize, reference: Option<usize>) -> Vec<RGBColor> {
         .collect()
 }
 
-/// A plotters error as an error of the caller.
+/// A plotters error as an error of the caller: the operating system's error when there is one
+/// inside (a full disk, a read-only folder), in words ([`crate::export::io_cause`]), rather
+/// than plotters' nested `BackendError(DrawingError(…))`. [`render_atomic`] adds the file.
 pub fn plot_err<E: std::fmt::Debug>(e: E) -> anyhow::Error {
-    anyhow::anyhow!("plot: {e:?}")
+    anyhow::anyhow!("{}", cause_text(&format!("{e:?}")))
+}
+
+/// The cause inside a plotters error's text (Debug or Display): the operating system's error in
+/// words when there is one (`Os { code: 28 …}`, `(os error 28)`), else the innermost message.
+pub fn cause_text(text: &str) -> String {
+    let code = text
+        .split("Os { code: ")
+        .nth(1)
+        .or_else(|| text.split("(os error ").nth(1))
+        .and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|d| d.parse::<i32>().ok());
+    if let Some(code) = code {
+        return crate::export::io_cause(&std::io::Error::from_raw_os_error(code));
+    }
+    if let Some(m) = text
+        .split("message: \"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+    {
+        return m.to_string();
+    }
+    let mut t = text;
+    for prefix in ["backend error: ", "Drawing backend error: "] {
+        t = t.strip_prefix(prefix).unwrap_or(t);
+    }
+    crate::tomlfile::clip(t)
 }
 
 /// A file-name-safe version of a name (letters, digits, `.`, `_` and `-` kept, the rest `_`).
@@ -162,17 +190,23 @@ where
 {
     init_fonts();
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| anyhow::Error::new(crate::export::named(dir, &e)))?;
     }
     let tmp = temp_path(path);
-    match draw(&tmp) {
-        Ok(()) => {
-            std::fs::rename(&tmp, path)?;
-            Ok(())
-        }
+    let drawn = draw(&tmp).and_then(|()| {
+        std::fs::rename(&tmp, path)
+            .map_err(|e| anyhow::Error::new(std::io::Error::other(crate::export::io_cause(&e))))
+    });
+    match drawn {
+        Ok(()) => Ok(()),
         Err(e) => {
             let _ = std::fs::remove_file(&tmp);
-            Err(e)
+            Err(anyhow::anyhow!(
+                "cannot draw {}: {}",
+                path.display(),
+                cause_text(&crate::error::render(&e))
+            ))
         }
     }
 }

@@ -47,6 +47,7 @@ pub fn run(spec: &SweepSpec, out: &Path, seed: u64, opts: &SweepOptions) -> Resu
     if opts.chunk_items == Some(0) {
         return Err(BadInput::err("--chunk-points 0: must be at least 1"));
     }
+    crate::job::budget::Budget::current().check(&spec.estimate())?;
     let design = design::build(spec, seed);
     let job = SweepJob::new(spec, &design, seed, opts.chunk_items);
     let inputs = vec![

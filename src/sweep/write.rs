@@ -11,7 +11,7 @@ use crate::error::BadInput;
 use crate::export::{write_atomic, CsvStream};
 use crate::job::manifest::Manifest;
 use crate::params::{self, registry};
-use anyhow::{Context, Result};
+use anyhow::Result;
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
 use std::ops::Range;
@@ -132,7 +132,7 @@ pub fn write_indices(spec: &SweepSpec, o: &SweepOutcome, out: &Path) -> Result<(
         );
     }
     let p = out.join("sensitivity.csv");
-    write_atomic(&p, text.as_bytes()).with_context(|| format!("writing {}", p.display()))?;
+    write_atomic(&p, text.as_bytes())?;
     let (n, reps) = (o.design.n, o.reps);
     let mut text = String::from("output,points,reps_per_point,var_point_means,mean_within_var,noise_var_of_means,noise_share,param_share,single_run_noise_share,crn_noise_var_of_means,crn_noise_share\n");
     for (name, d) in spec.outputs.iter().zip(&o.variance) {
@@ -155,7 +155,7 @@ pub fn write_indices(spec: &SweepSpec, o: &SweepOutcome, out: &Path) -> Result<(
         );
     }
     let p = out.join("variance.csv");
-    write_atomic(&p, text.as_bytes()).with_context(|| format!("writing {}", p.display()))
+    Ok(write_atomic(&p, text.as_bytes())?)
 }
 
 /// What a sweep ran: the base scenario, or a test model with its constants.

@@ -271,7 +271,7 @@ fn bad_input_exits_2() {
         .args(["--set", "simulation.duration_months=1000"])
         .output()
         .unwrap();
-    assert_clean_refusal(&o, &["core-days", "--shard"]);
+    assert_clean_refusal(&o, &["core-days", "--max-work"]);
 }
 
 #[test]
@@ -601,6 +601,9 @@ fn a_run_that_cannot_fit_on_the_disk_is_refused_before_it_starts() {
             "simulation.isos=1",
             "--set",
             "simulation.duration_months=1200",
+            // within the memory budget, so that the disk check is the one that refuses
+            "--max-memory",
+            "16GB",
         ])
         .output()
         .unwrap();

@@ -57,10 +57,6 @@ pub mod limits {
     pub const MAX_DISCOVER: usize = 32;
     /// Most permutations of a PRIM significance test.
     pub const MAX_PERMUTATIONS: u64 = 10_000;
-    /// Most model runs (states × regimes × replications).
-    pub const MAX_RUNS: u128 = 50_000_000;
-    /// Most values held in memory (runs × outcomes, 8 bytes each: 400 MB).
-    pub const MAX_VALUES: u128 = 50_000_000;
 }
 use limits::*;
 
@@ -338,6 +334,29 @@ pub struct ExploreSpec {
 }
 
 impl ExploreSpec {
+    /// What the exploration of `states` states asks of the work budget
+    /// ([`crate::job::budget`]): states × regimes × replications model runs, and every run's
+    /// outcome values held at once.
+    pub fn estimate(&self, states: usize) -> crate::job::budget::Estimate {
+        let per_run = self
+            .regimes
+            .iter()
+            .map(|r| crate::job::budget::iso_months_per_run(&r.scenario))
+            .fold(1.0, f64::max);
+        let runs = states as f64 * self.regimes.len() as f64 * self.reps_per_state as f64;
+        crate::job::budget::Estimate {
+            command: "explore".into(),
+            how: format!(
+                "{states} states x {} regimes x {} replications",
+                self.regimes.len(),
+                self.reps_per_state
+            ),
+            runs,
+            iso_months_per_run: per_run,
+            bytes: runs * self.outcomes.len().max(1) as f64 * 8.0 * 2.0,
+        }
+    }
+
     /// Loads and validates an explore file (and the scenario files it names, relative to it).
     pub fn load(path: &Path) -> Result<ExploreSpec, ExploreError> {
         let file = path.display().to_string();
@@ -404,24 +423,6 @@ impl ExploreSpec {
         };
         let discover = discover::discover(&r, top, &regimes, &outcomes, defaults)?;
 
-        let runs = states as u128 * regimes.len() as u128 * reps_per_state as u128;
-        let values = runs * outcomes.len() as u128;
-        if runs > MAX_RUNS || values > MAX_VALUES {
-            let at = top
-                .get("reps_per_state")
-                .or(top.get("states"))
-                .map_or(0..0, |v| v.span());
-            let (line, col) = r.at(at);
-            return Err(ExploreError::TooLarge {
-                file: file.into(),
-                line,
-                col,
-                reason: format!(
-                    "{states} states x {} regimes x {reps_per_state} replications = {runs} model runs ({values} outcome values); the limits are {MAX_RUNS} runs and {MAX_VALUES} values",
-                    regimes.len()
-                ),
-            });
-        }
         Ok(ExploreSpec {
             file: PathBuf::from(file),
             name,

@@ -160,7 +160,7 @@ pub(super) fn from_file(
     let rel = ctx.string("design", dv, "a CSV file, relative to the sweep file")?;
     let path = dir.join(&rel);
     let file = path.display().to_string();
-    let bytes = std::fs::read(&path).map_err(|e| {
+    let bytes = crate::tomlfile::read_bytes(&path).map_err(|e| {
         ctx.bad(
             "design",
             dv,
@@ -168,14 +168,8 @@ pub(super) fn from_file(
             "a readable CSV file, relative to the sweep file",
         )
     })?;
-    let text = String::from_utf8(bytes.clone()).map_err(|_| {
-        ctx.bad(
-            "design",
-            dv,
-            format!("{file} is not UTF-8 text"),
-            "a CSV file",
-        )
-    })?;
+    let text = crate::tomlfile::utf8(bytes.clone())
+        .map_err(|why| ctx.bad("design", dv, format!("{file}: {why}"), "a CSV file"))?;
     let bad =
         |line: usize, col: usize, key: &str, value: &str, problem: String, allowed: String| {
             SweepError::BadValue {

@@ -26,8 +26,6 @@ use toml::de::DeTable;
 
 /// Most points a sweep may have.
 pub const MAX_POINTS: u128 = 10_000_000;
-/// Most model runs (points × replications) a sweep may have.
-pub const MAX_RUNS: u128 = 50_000_000;
 /// Largest Sobol' base sample (the scrambled Sobol' generator supports 2^16 points).
 pub const MAX_SOBOL_N: i64 = 1 << 16;
 /// Most parameters of a Sobol' sweep (2k dimensions of the 256 of the Sobol' generator).
@@ -41,6 +39,30 @@ pub const MAX_CANDIDATES: i64 = 1000;
 pub const MAX_SPREAD_WORK: u128 = 10_000_000_000;
 /// Most replications per point.
 pub const MAX_REPS: i64 = 100_000;
+
+impl SweepSpec {
+    /// What the sweep asks of the work budget ([`crate::job::budget`]): points × replications
+    /// model runs, and the design and per-point results held at once.
+    pub fn estimate(&self) -> crate::job::budget::Estimate {
+        let points = self.points();
+        let per_run = match &self.target {
+            Target::Scenario { scenario, .. } => crate::job::budget::iso_months_per_run(scenario),
+            Target::Analytic(_) => 1.0,
+        };
+        let (n, k, o) = (
+            points as f64,
+            self.parameters.len() as f64,
+            self.outputs.len() as f64,
+        );
+        crate::job::budget::Estimate {
+            command: "sweep".into(),
+            how: format!("{points} points x {} replications", self.reps_per_point),
+            runs: n * self.reps_per_point as f64,
+            iso_months_per_run: per_run,
+            bytes: n * (k + 4.0 * o + 4.0) * 8.0,
+        }
+    }
+}
 
 /// A sweep-file error, always pointing at where the problem is.
 #[derive(Debug, thiserror::Error)]
@@ -446,7 +468,6 @@ impl SweepSpec {
             warnings: sizes.warnings,
         };
         let points = points_of(&spec);
-        let runs = points.saturating_mul(spec.reps_per_point as u128);
         let where_ = get("samples").map_or(sizes.method_span.clone(), |v| v.span());
         if points > MAX_POINTS {
             return Err(ctx.too_large(
@@ -470,9 +491,6 @@ impl SweepSpec {
                     ),
                 ));
             }
-        }
-        if runs > MAX_RUNS {
-            return Err(ctx.too_large(get("reps_per_point").map_or(where_, |v| v.span()), format!("{points} points x {} replications = {runs} model runs; the limit is {MAX_RUNS} runs", spec.reps_per_point)));
         }
         Ok(spec)
     }
