@@ -82,7 +82,7 @@ pub struct Args {
 }
 
 /// The metrics `run` and `compare` print on the terminal.
-pub const HEADLINE: [&str; 3] = ["survival_rate", "clients_served", "unmet_need_share"];
+pub const HEADLINE: [&str; 3] = ["survival_rate", "unique_clients", "unmet_need_share"];
 
 /// The headline metrics of a run with 95% intervals (a share's within [0, 1]; n/a below two
 /// replications).
