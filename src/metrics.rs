@@ -150,7 +150,7 @@ metrics! {
     ReportingShare: "reporting_share", "share of staff hours", Total, "Funder reporting alone / staff hours (summary: over all hours of the run)."
         => "Staff time on funder reporting", Lower, Points, Detail;
     ClientsServed: "clients_served", "client-months per month", Mean, "Client-months counted (service hours / depth), the output funders see: deeper service counts fewer client-months for the same hours, so this measures contacts, not people (see unique_clients)."
-        => "Client-months counted", Higher, Amount, Detail;
+        => "Client contacts counted", Higher, Amount, Detail;
     UnmetNeedShare: "unmet_need_share", "share", Total, "Need not met: 1 - hours served / new need in the month, floored at 0 (summary: 1 - served / (waiting at month 0 + need arisen) over the run)."
         => "Newcomer need left unmet", Lower, Points, Headline;
     IntegrationIndex: "integration_index", "index 0-1", Mean, "Long-term integration of the cohort leaving the followed window this month: 1 - exp(-(effective hours inside the eligibility window + weight x effective hours after it) per person / scale)."
@@ -176,7 +176,7 @@ metrics! {
     WaitingNeedHours: "waiting_need_hours", "hours", Mean, "Need waiting for service at the end of the month."
         => "Need waiting for service", Lower, Amount, Detail;
     ServiceHours: "service_hours", "hours per month", Mean, "Frontline service hours delivered, adjusted for productivity."
-        => "Service hours delivered", Higher, Amount, Headline;
+        => "Service hours delivered", Higher, Amount, Detail;
     StaffTotal: "staff_total", "staff", Mean, "Staff employed by operating ISOs."
         => "Staff employed", Neither, Amount, Detail;
     RevenueFederal: "revenue_federal", "CAD per month", Mean, "Payments received from the federal funder."
@@ -415,7 +415,7 @@ mod tests {
         assert_eq!(m.label_in_sentence(), "ISOs still operating");
         assert_eq!(
             spec("clients_served").unwrap().label_in_sentence(),
-            "clients served"
+            "client contacts counted"
         );
         assert_eq!(
             spec("unmet_need_share").unwrap().better_text(),

@@ -267,7 +267,7 @@ fn a_regime_that_changes_a_fixed_parameter_is_refused_by_name() {
         .arg("compare")
         .arg(baseline())
         .arg(&reserves)
-        .args(["--reps", "2", "-q", "--out"])
+        .args(["--reps", "2", "-q", "--start", "present", "--out"])
         .arg(&out)
         .args(SMALL)
         .assert()
@@ -280,6 +280,25 @@ fn a_regime_that_changes_a_fixed_parameter_is_refused_by_name() {
         "{e}"
     );
     assert!(!e.contains("panicked"), "{e}");
+    // without --start, the comparison falls back to the steady start and says why
+    let fallback = d.path().join("fallback");
+    let o = bin()
+        .arg("compare")
+        .arg(baseline())
+        .arg(&reserves)
+        .args(["--reps", "2", "-q", "--out"])
+        .arg(&fallback)
+        .args(SMALL)
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        e.contains("note") && e.contains("--start steady") && e.contains("iso.reserve_months_median"),
+        "{e}"
+    );
+    assert!(read(&fallback.join("compare.json")).contains("\"start\": \"steady\""));
     // the steady start compares them
     bin()
         .arg("compare")

@@ -418,14 +418,14 @@ mod tests {
         let c = clause(a, &p(23597.0, 22000.0, 1518.0, 1676.0), &set(200));
         assert!(
             c.starts_with(
-                "clients served 1,597 client-months per month higher in an average month, +7%"
+                "client contacts counted 1,597 client-months per month higher in an average month, +7%"
             ),
             "{c}"
         );
         let c = clause(a, &p(22010.0, 22000.0, -5.0, 25.0), &set(200));
         assert!(
             c.starts_with(
-                "no clear difference in clients served (<span class=\"ci\">95% CI -5 to +25"
+                "no clear difference in client contacts counted (<span class=\"ci\">95% CI -5 to +25"
             ),
             "{c}"
         );

@@ -172,7 +172,7 @@ td.name { overflow-wrap: anywhere; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.sig { font-weight: bold; }
 p.lead-table { margin: 0.3em 0; }
-.key { padding: 0 0.3em; white-space: nowrap; }
+span.key { padding: 0 0.3em; white-space: nowrap; }
 .key.v-better { background: #e3f3ea; color: #00704f; font-weight: bold; }
 .key.v-worse { background: #fbe6da; color: #b3470a; font-weight: bold; }
 .key.v-unclear { color: #777; }
