@@ -295,7 +295,9 @@ fn a_regime_that_changes_a_fixed_parameter_is_refused_by_name() {
         .clone();
     let e = String::from_utf8_lossy(&o.stderr);
     assert!(
-        e.contains("note") && e.contains("--start steady") && e.contains("iso.reserve_months_median"),
+        e.contains("note")
+            && e.contains("--start steady")
+            && e.contains("iso.reserve_months_median"),
         "{e}"
     );
     assert!(read(&fallback.join("compare.json")).contains("\"start\": \"steady\""));
