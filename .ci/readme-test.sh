@@ -3,7 +3,8 @@
 # the repository (HEAD), as a new user would type them; fails on the first command that exits
 # non-zero, naming it.
 #
-# Shortened only in size, never by leaving a command out:
+# Shortened only in size, never by leaving a command out (the study files are shrunk only after
+# the README's `cargo test`, which must see them as shipped):
 #   - `--reps N` becomes `--reps $README_TEST_REPS` (default 8), and `run`, `compare` and
 #     `patterns` without `--reps` get it; `--draws N` becomes `--draws $README_TEST_DRAWS` (3);
 #   - in the clone's sweep, explore and calibration files: replications per point, state or
@@ -54,10 +55,16 @@ shrink() {
       "$1" > "$1.tmp" && mv "$1.tmp" "$1"
   fi
 }
-for f in "$clone"/scenarios/sweeps/*.toml "$clone"/scenarios/explore/*.toml \
-  "$clone"/scenarios/calibration/*.toml; do
-  shrink "$f"
-done
+# Applied after the README's test command has run (the test suite reads the shipped files as
+# shipped), or before the first command if the README has none.
+shrink_all() {
+  for f in "$clone"/scenarios/sweeps/*.toml "$clone"/scenarios/explore/*.toml \
+    "$clone"/scenarios/calibration/*.toml; do
+    shrink "$f"
+  done
+}
+export -f shrink shrink_all
+export clone
 
 # a stand-in for the desktop's browser opener (`serve --open`)
 for opener in xdg-open open; do
@@ -118,6 +125,8 @@ rt_serve() {
 }
 EOF
   n=0
+  grep -Eq '^cargo test( |$)' "$work/commands.txt" || echo 'shrink_all'
+  shrunk=0
   while IFS= read -r cmd; do
     n=$((n + 1))
     run="$cmd"
@@ -132,6 +141,10 @@ EOF
       echo "$run --port 0 > '$work/serve.$n.log' 2>&1 & rt_serve \$! '$work/serve.$n.log'; rt_end $n \$? '$quoted'"
     else
       echo "$run; rt_end $n \$? '$quoted'"
+    fi
+    if [ "$shrunk" -eq 0 ] && printf '%s' "$run" | grep -Eq '^cargo test( |$)'; then
+      echo 'shrink_all'
+      shrunk=1
     fi
   done < "$work/commands.txt"
 } > "$script"
