@@ -485,15 +485,14 @@ pub fn run(scenario: &Scenario, opts: &RunOptions, dir: &Path) -> Result<RunOutc
     Ok(outcome)
 }
 
-/// Writes the outputs of a complete run (a straight one or a merge), the manifest last.
-fn finish(
+/// Writes a complete run's data files into `dir` (replications, time series unless dropped,
+/// summary, the resolved scenario) and returns its summaries and the files written, for the
+/// manifest the caller writes last.
+pub(crate) fn write_run_files(
     scenario: &Scenario,
-    job: &RunJob,
     agg: Aggregator,
     dir: &Path,
-    provenance: Provenance,
-    clock: Clock,
-) -> Result<Vec<MonthRecord>> {
+) -> Result<(Vec<MonthRecord>, Vec<String>)> {
     let timeseries = agg.has_timeseries();
     let summaries = agg.finish(dir)?;
     write_atomic(
@@ -512,6 +511,19 @@ fn finish(
     if !timeseries {
         files.retain(|f| f != "timeseries.csv");
     }
+    Ok((summaries, files))
+}
+
+/// Writes the outputs of a complete run (a straight one or a merge), the manifest last.
+fn finish(
+    scenario: &Scenario,
+    job: &RunJob,
+    agg: Aggregator,
+    dir: &Path,
+    provenance: Provenance,
+    clock: Clock,
+) -> Result<Vec<MonthRecord>> {
+    let (summaries, mut files) = write_run_files(scenario, agg, dir)?;
     if export::partnerships::write_partnership_map(&job.cfg, job.id.seed, dir)? {
         files.push("partnerships.json".into());
     }

@@ -19,7 +19,6 @@
 
 use crate::compare::{dir_name, ScenarioId};
 use crate::error::BadInput;
-use crate::export::write_atomic;
 use crate::job::exec::{self, Options, Status};
 use crate::job::manifest::{Clock, Manifest, Provenance};
 use crate::job::{Differences, Identity, Job};
@@ -328,24 +327,8 @@ pub fn compare_present(
     let mut summaries = Vec::with_capacity(scenarios.len());
     for (k, ((s, agg), run)) in scenarios.iter().zip(aggs).zip(&runs).enumerate() {
         let dir = out.join(dir_name(&s.name));
-        let timeseries = agg.has_timeseries();
-        summaries.push(agg.finish(&dir)?);
-        write_atomic(
-            &dir.join("scenario.resolved.toml"),
-            s.resolved_toml().as_bytes(),
-        )
-        .with_context(|| format!("writing {}", dir.join("scenario.resolved.toml").display()))?;
-        let mut files: Vec<String> = [
-            "replications.csv",
-            "timeseries.csv",
-            "summary.csv",
-            "scenario.resolved.toml",
-        ]
-        .map(String::from)
-        .to_vec();
-        if !timeseries {
-            files.retain(|f| f != "timeseries.csv");
-        }
+        let (summary, mut files) = crate::run::write_run_files(s, agg, &dir)?;
+        summaries.push(summary);
         let cfg = &job.configs[k];
         if cfg.partnerships.enabled {
             let mut list = Vec::new();
