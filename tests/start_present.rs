@@ -280,27 +280,24 @@ fn a_regime_that_changes_a_fixed_parameter_is_refused_by_name() {
         "{e}"
     );
     assert!(!e.contains("panicked"), "{e}");
-    // without --start, the comparison falls back to the steady start and says why
-    let fallback = d.path().join("fallback");
+    // without --start (present is the default) it is refused in the same way: the question is
+    // never changed behind the user's back
     let o = bin()
         .arg("compare")
         .arg(baseline())
         .arg(&reserves)
         .args(["--reps", "2", "-q", "--out"])
-        .arg(&fallback)
+        .arg(d.path().join("default"))
         .args(SMALL)
         .assert()
-        .code(0)
+        .code(2)
         .get_output()
         .clone();
     let e = String::from_utf8_lossy(&o.stderr);
     assert!(
-        e.contains("note")
-            && e.contains("--start steady")
-            && e.contains("iso.reserve_months_median"),
+        e.contains("iso.reserve_months_median") && e.contains("--start steady"),
         "{e}"
     );
-    assert!(read(&fallback.join("compare.json")).contains("\"start\": \"steady\""));
     // the steady start compares them
     bin()
         .arg("compare")
@@ -456,4 +453,190 @@ fn explore_starts_from_the_first_regime_present_by_default() {
         .clone();
     let e = String::from_utf8_lossy(&o.stderr);
     assert!(e.contains("bad.toml:") && e.contains("start"), "{e}");
+}
+
+/// The baseline at small sizes, and the same with `changes` in force from the start.
+fn small_configs(changes: &[(&str, f64)]) -> (Config, Config) {
+    let base = Scenario::load(&root().join("scenarios/baseline.toml")).unwrap();
+    let mut b = base.clone();
+    b.set_value("simulation.isos", 16.0).unwrap();
+    b.set_value("simulation.warmup_months", 36.0).unwrap();
+    b.set_value("simulation.duration_months", 36.0).unwrap();
+    let mut r = b.clone();
+    for (p, v) in changes {
+        r.set_value(p, *v).unwrap();
+    }
+    (b.config(), r.config())
+}
+
+fn bits(o: &partnersim::model::ReplicationOutput) -> Vec<Vec<u64>> {
+    std::iter::once(&o.summary)
+        .chain(&o.months)
+        .map(|r| r.iter().map(|x| x.to_bits()).collect())
+        .collect()
+}
+
+/// The parameters that also act at an ISO's creation or switch a submodel on or off can change at
+/// the switch: a present start gives the numbers of the baseline with a timeline event that sets
+/// them at month 0, and they change the run.
+#[test]
+fn traits_and_partnerships_switch_at_month_zero_as_a_timeline_event_would() {
+    let cases: [&[(&str, f64)]; 5] = [
+        &[("iso.risk_aversion", 3.0)],
+        &[("iso.mission_weight", 0.8)],
+        &[("iso.strategy_dispersion", 2.0)],
+        &[("partnerships.enabled", 1.0)],
+        &[
+            ("partnerships.enabled", 1.0),
+            ("partnerships.call_interval_months", 24.0),
+        ],
+    ];
+    for changes in cases {
+        let (bc, rc) = small_configs(changes);
+        let mut tc = bc.clone();
+        tc.timeline.push(partnersim::model::timeline::Event {
+            month: 0,
+            kind: partnersim::model::timeline::EventKind::Set(
+                changes
+                    .iter()
+                    .map(|(p, v)| (partnersim::params::index_of(p).unwrap(), *v))
+                    .collect(),
+            ),
+        });
+        let mut differs = false;
+        for rep in 0..3 {
+            let mut present = Model::new(&bc, 5, rep);
+            present.warm_up();
+            let mut regime = present.clone();
+            regime.switch_to(&rc).unwrap();
+            let forked = regime.run_rest();
+            let timeline = Model::new(&tc, 5, rep).run();
+            assert_eq!(bits(&forked), bits(&timeline), "{changes:?} rep {rep}");
+            assert_eq!(
+                forked.partnerships.len(),
+                timeline.partnerships.len(),
+                "{changes:?}"
+            );
+            differs |= bits(&forked) != bits(&present.run_rest());
+        }
+        assert!(differs, "{changes:?} changed nothing");
+    }
+}
+
+/// At the switch every ISO keeps its own draws: its traits under the regime's parameters are
+/// those it would have been created with under them, and an unchanged regime changes nothing.
+#[test]
+fn switched_traits_are_the_isos_own_draws_under_the_new_parameters() {
+    let (bc, rc) = small_configs(&[("iso.risk_aversion", 3.0), ("iso.mission_weight", 0.7)]);
+    let mut present = Model::new(&bc, 8, 2);
+    present.warm_up();
+    let created = Model::new(&rc, 8, 2);
+    let mut regime = present.clone();
+    regime.switch_to(&rc).unwrap();
+    regime.step();
+    let mut same = present.clone();
+    same.switch_to(&bc).unwrap();
+    same.step();
+    present.step();
+    for ((r, c), (s, p)) in regime
+        .isos
+        .iter()
+        .zip(&created.isos)
+        .zip(same.isos.iter().zip(&present.isos))
+    {
+        assert_eq!(r.mission.to_bits(), c.mission.to_bits());
+        assert_eq!(r.risk_aversion.to_bits(), c.risk_aversion.to_bits());
+        assert_eq!(s.mission.to_bits(), p.mission.to_bits());
+        assert_eq!(s.risk_aversion.to_bits(), p.risk_aversion.to_bits());
+    }
+    assert!(regime
+        .isos
+        .iter()
+        .zip(&present.isos)
+        .all(|(r, p)| r.risk_aversion > p.risk_aversion));
+}
+
+/// Partnerships switched off at the switch end that month; the regime then runs without them.
+#[test]
+fn partnerships_switched_off_end_at_month_zero() {
+    let (on, off) = small_configs(&[("partnerships.enabled", 1.0)]);
+    let (on, off) = (off, on);
+    let mut ended = 0;
+    for rep in 0..4 {
+        let mut present = Model::new(&on, 3, rep);
+        present.warm_up();
+        let alive = present.partnerships().iter().filter(|p| p.alive()).count();
+        let mut regime = present.clone();
+        regime.switch_to(&off).unwrap();
+        regime.step();
+        assert_eq!(
+            regime.partnerships().iter().filter(|p| p.alive()).count(),
+            0
+        );
+        ended += alive;
+        let out = regime.run_rest();
+        let j = METRICS
+            .iter()
+            .position(|m| m.name == "partnership_meeting_share")
+            .unwrap();
+        assert_eq!(out.summary[j], 0.0);
+    }
+    assert!(ended > 0, "no partnership operated at month 0 to end");
+}
+
+/// Every shipped scenario starts from the baseline's present: none changes a parameter fixed
+/// during a run, so compare needs no other start for them.
+#[test]
+fn every_shipped_scenario_starts_from_the_present() {
+    let base = Scenario::load(&root().join("scenarios/baseline.toml")).unwrap();
+    let mut n = 0;
+    for e in std::fs::read_dir(root().join("scenarios")).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "toml") {
+            let s = Scenario::load(&p).unwrap();
+            let fixed = partnersim::model::fork::fixed_changes(&base.values, &s.values);
+            assert!(fixed.is_empty(), "{}: {fixed:?}", p.display());
+            n += 1;
+        }
+    }
+    assert!(n > 10, "{n} scenarios");
+}
+
+/// Shipped regimes that switch traits and partnerships at month 0: the same bytes at one and two
+/// threads.
+#[test]
+fn switched_traits_and_partnerships_are_byte_identical_at_one_and_two_threads() {
+    let d = tempfile::tempdir().unwrap();
+    let run = |threads: &str| -> PathBuf {
+        let out = d.path().join(format!("t{threads}"));
+        bin()
+            .arg("compare")
+            .arg(baseline())
+            .arg(root().join("scenarios/diversified.toml"))
+            .arg(root().join("scenarios/calgary_lip.toml"))
+            .args(["--baseline", "baseline", "--reps", "24", "-q", "--threads"])
+            .arg(threads)
+            .arg("--out")
+            .arg(&out)
+            .args(SMALL)
+            .assert()
+            .success();
+        out
+    };
+    let (one, two) = (run("1"), run("2"));
+    assert_eq!(
+        read(&one.join("comparison.csv")),
+        read(&two.join("comparison.csv"))
+    );
+    for r in ["baseline", "diversified", "calgary_lip"] {
+        for f in ["replications.csv", "timeseries.csv", "summary.csv"] {
+            assert_eq!(
+                read(&one.join(r).join(f)),
+                read(&two.join(r).join(f)),
+                "{r}/{f}"
+            );
+        }
+    }
+    assert!(read(&one.join("compare.json")).contains("\"start\": \"present\""));
+    assert!(one.join("calgary_lip").join("partnerships.json").exists());
 }

@@ -116,24 +116,6 @@ pub fn execute(a: &Args, ctx: &Context, out: &mut dyn Write) -> anyhow::Result<O
         }
         None => None,
     };
-    // Without an explicit --start, a comparison whose regimes cannot all start from the
-    // baseline's present (one changes a parameter fixed during a run) answers the steady-state
-    // question instead, and says so; an explicit --start present is refused with the reasons.
-    let start = if a.start.is_none() && start == crate::start::Start::Present {
-        let base = compare::check(&scenarios, baseline.as_deref())?;
-        match crate::start::check_regimes(&scenarios[base], &scenarios) {
-            Ok(()) => start,
-            Err(e) => {
-                eprintln!(
-                    "partnersim: note: every regime starts from its own warm-up (--start steady), because {}",
-                    e.0.trim_start_matches("--start present: ")
-                );
-                crate::start::Start::Steady
-            }
-        }
-    } else {
-        start
-    };
     let dir = a.out.clone().unwrap_or_else(|| match &group {
         Some(g) => PathBuf::from("output").join(&g.slug),
         None => PathBuf::from("output/comparison"),

@@ -182,6 +182,10 @@ pub struct Iso {
     pub mission: f64,
     /// value the ISO puts on independence from its largest funder (drawn)
     pub risk_aversion: f64,
+    /// the ISO's standard normal scores of its mission weight and of its risk aversion, drawn
+    /// once at its creation: [`traits`] turns them into `mission` and `risk_aversion` under
+    /// the parameters in force, again when a switch or a timeline event changes those
+    pub trait_scores: [f64; 2],
     /// share of its service in the deep, case-managed model (chosen each April)
     pub deep_share: f64,
     /// share of unrestricted hours aimed first beyond the eligibility window (chosen each April)
@@ -399,6 +403,21 @@ fn sector_wide_start(fiscal_year_start: u32, contract_months: u32, warmup: u32) 
     (a - cm * ((a + cm - 1) / cm)) as i32
 }
 
+/// An ISO's mission weight and risk aversion from its standard normal scores `z` (drawn once,
+/// at its creation) under `ic`: the mission weight is logistic in `logit(iso.mission_weight) +
+/// iso.strategy_dispersion · z[0]`, the risk aversion log-normal with mean `iso.risk_aversion`
+/// and log-sd `iso.strategy_dispersion` (ODD §7.14). The same scores under other parameters give
+/// the same ISO's traits in another regime: it keeps its rank among the ISOs.
+pub fn traits(ic: &config::IsoCfg, z: [f64; 2]) -> (f64, f64) {
+    let m = ic.mission_weight.clamp(1e-3, 1.0 - 1e-3);
+    let mission_logit = (m / (1.0 - m)).ln();
+    let sd = ic.strategy_dispersion;
+    (
+        1.0 / (1.0 + (-(mission_logit + sd * z[0])).exp()),
+        ic.risk_aversion * (sd * z[1] - 0.5 * sd * sd).exp(),
+    )
+}
+
 impl<'a> Model<'a> {
     /// Builds the first month of the warm-up of replication `replication` of `cfg` under
     /// master seed `seed`. The model keeps its own copy of `cfg`, so it may outlive it.
@@ -457,11 +476,6 @@ impl<'a> Model<'a> {
         let donations_per_staff = donations_per_staff(cfg, ic.diversification_effort_share, 1.0);
         let net_per_staff =
             cost_per_staff - donations_per_staff * (1.0 - ic.fundraising_cost_share);
-        let mission_logit = {
-            let m = ic.mission_weight.clamp(1e-3, 1.0 - 1e-3);
-            (m / (1.0 - m)).ln()
-        };
-        let sd = ic.strategy_dispersion;
         // Mean elapsed tenure of staff in a steady state with the initial turnover.
         let tenure = 12.0 / ic.initial_turnover_per_year.max(0.01);
         let mut isos = Vec::with_capacity(n);
@@ -498,6 +512,8 @@ impl<'a> Model<'a> {
                 * (ic.reserve_dispersion_log * rng::normal(u[2], u[3])).exp();
             // mean elapsed tenure of `staff` people: mean `tenure`, sd `tenure / sqrt(staff)`
             let spread = rng::normal(u[4], u[5]) / f64::from(staff).sqrt();
+            let trait_scores = [rng::normal(u[10], u[11]), rng::normal(u[12], u[13])];
+            let (mission, risk_aversion) = traits(ic, trait_scores);
             isos.push(Iso {
                 alive: true,
                 catchment,
@@ -509,9 +525,9 @@ impl<'a> Model<'a> {
                 depth: cfg.service.deep_contact_hours,
                 cost_ema: cost,
                 donations: donations_per_staff * f64::from(staff),
-                mission: 1.0 / (1.0 + (-(mission_logit + sd * rng::normal(u[10], u[11]))).exp()),
-                risk_aversion: ic.risk_aversion
-                    * (sd * rng::normal(u[12], u[13]) - 0.5 * sd * sd).exp(),
+                mission,
+                risk_aversion,
+                trait_scores,
                 deep_share: ic.deep_service_share,
                 holistic: ic.holistic_share,
                 effort: ic.diversification_effort_share,

@@ -488,6 +488,29 @@ impl Partnerships {
         });
     }
 
+    /// The submodel is switched off at model month `t` (a switch or a timeline event): every
+    /// operating partnership ends, no ISO is a member any more, and no ISO has a partnership's
+    /// effects from this month on.
+    pub fn end_all(&mut self, t: u32) {
+        for p in self.list.iter_mut().filter(|p| p.alive()) {
+            p.dissolved_month = Some(t);
+            p.secretariat = false;
+            p.members.clear();
+        }
+        self.member_of.fill(None);
+        self.sub_of.fill(None);
+        self.meeting.fill(0.0);
+        self.coordinated.fill(false);
+        self.learning_factor.fill(1.0);
+        self.proposal_factor.fill(1.0);
+        self.reporting_saved.fill(0.0);
+        self.proposal_saved.fill(0.0);
+        self.lead.fill((0, 0));
+        self.referral_month = 0.0;
+        self.saved_month = 0.0;
+        self.meeting_month = 0.0;
+    }
+
     /// ISO `i` joins main partnership `k`.
     fn join(&mut self, k: usize, i: usize) {
         let p = &mut self.list[k];

@@ -41,8 +41,13 @@ pub struct Event {
     pub kind: EventKind,
 }
 
-/// Parameters that cannot change during a run: they size the model or set its initial state
-/// (including the traits each ISO draws once, at its creation).
+/// Parameters that cannot change during a run: they size the model or set its initial state.
+///
+/// Two kinds of parameter that also act at creation can change (see [`Model::set_values`]):
+/// the distribution of the ISOs' traits (`iso.mission_weight`, `iso.strategy_dispersion`,
+/// `iso.risk_aversion`: every ISO's traits are recomputed from its own draws) and
+/// `partnerships.enabled` (switched off, every operating partnership ends; switched on, new
+/// ones form by the submodel's rules from the next convening on).
 pub fn fixed_during_run(path: &str) -> bool {
     const FIXED: &[&str] = &[
         "simulation.",
@@ -54,12 +59,7 @@ pub fn fixed_during_run(path: &str) -> bool {
         "iso.reserve_dispersion_log",
         "iso.initial_turnover_per_year",
         "iso.credit_line_months",
-        // traits each ISO draws at its creation (they never change after)
-        "iso.mission_weight",
-        "iso.strategy_dispersion",
-        "iso.risk_aversion",
         "trust.initial",
-        "partnerships.enabled",
     ];
     const FIXED_FUNDER_KEYS: &[&str] = &[
         ".enabled",
@@ -101,16 +101,42 @@ impl Model<'_> {
                         fu.budget *= factor;
                     }
                 }
-                EventKind::Set(sets) => {
-                    let mut values: Values = self.cfg.values.clone();
-                    for (k, v) in sets {
-                        values.set_index(k, v);
-                    }
-                    let mut cfg = super::Config::from_values(&values);
-                    cfg.timeline = self.cfg.timeline.clone();
-                    self.reconfigure(Arc::new(cfg));
-                }
+                EventKind::Set(sets) => self.set_values(&sets),
             }
+        }
+    }
+
+    /// Puts parameters (registry index, value) in force from the current month: the
+    /// configuration and the terms derived from it, and the state that depends on a parameter
+    /// that also acts at creation. When the distribution of the ISOs' traits changes, every
+    /// ISO's mission weight and risk aversion are recomputed from its own standard normal
+    /// scores (drawn at its creation, so every regime and every timeline gets the same draws
+    /// and each ISO keeps its rank). When `partnerships.enabled` goes off, every operating
+    /// partnership ends this month; when it goes on, the submodel runs from this month with
+    /// its perceived need set to last month's unmet-need share.
+    pub(super) fn set_values(&mut self, sets: &[(usize, f64)]) {
+        let mut values: Values = self.cfg.values.clone();
+        for &(k, v) in sets {
+            values.set_index(k, v);
+        }
+        let mut cfg = super::Config::from_values(&values);
+        cfg.timeline = self.cfg.timeline.clone();
+        let (old_iso, new_iso) = (&self.cfg.iso, &cfg.iso);
+        let traits_change = old_iso.mission_weight.to_bits() != new_iso.mission_weight.to_bits()
+            || old_iso.strategy_dispersion.to_bits() != new_iso.strategy_dispersion.to_bits()
+            || old_iso.risk_aversion.to_bits() != new_iso.risk_aversion.to_bits();
+        let partnerships = (self.cfg.partnerships.enabled, cfg.partnerships.enabled);
+        self.reconfigure(Arc::new(cfg));
+        if traits_change {
+            let ic = &self.cfg.iso;
+            for iso in &mut self.isos {
+                (iso.mission, iso.risk_aversion) = super::traits(ic, iso.trait_scores);
+            }
+        }
+        match partnerships {
+            (true, false) => self.partners.end_all(self.t),
+            (false, true) => self.partners.need_ema = self.facts.unmet_need,
+            _ => {}
         }
     }
 }
