@@ -324,11 +324,11 @@ pub fn compare_present(
         }
         Status::ShardDone { .. } => anyhow::bail!("a comparison has no shards"),
     };
-    let mut summaries = Vec::with_capacity(scenarios.len());
-    for (k, ((s, agg), run)) in scenarios.iter().zip(aggs).zip(&runs).enumerate() {
+    // every regime's files (its own folder each), on the comparison's threads
+    let finish = |k: usize, agg: Aggregator| -> Result<Vec<MonthRecord>> {
+        let s = &scenarios[k];
         let dir = out.join(dir_name(&s.name));
         let (summary, mut files) = crate::run::write_run_files(s, agg, &dir)?;
-        summaries.push(summary);
         let cfg = &job.configs[k];
         if cfg.partnerships.enabled {
             let mut list = Vec::new();
@@ -342,7 +342,7 @@ pub fn compare_present(
             files.push("partnerships.json".into());
         }
         let details = RunDetails {
-            identity: run.id().clone(),
+            identity: runs[k].id().clone(),
             scenario_description: s.description.clone(),
             scenario: s.resolved_json(),
             start: Some(Start::Present),
@@ -362,7 +362,15 @@ pub fn compare_present(
             details,
         )
         .write_last(&dir)?;
-    }
+        Ok(summary)
+    };
+    let summaries = opts.threads.pool()?.install(|| {
+        use rayon::prelude::*;
+        aggs.into_par_iter()
+            .enumerate()
+            .map(|(k, agg)| finish(k, agg))
+            .collect::<Result<Vec<_>>>()
+    })?;
     // the job's folder held its chunks only: the regimes' folders hold the results
     std::fs::remove_dir_all(&jobdir).with_context(|| format!("removing {}", jobdir.display()))?;
     Ok(PresentStatus::Done {

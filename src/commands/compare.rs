@@ -150,7 +150,11 @@ pub fn execute(a: &Args, ctx: &Context, out: &mut dyn Write) -> anyhow::Result<O
             return Ok(Outcome::Interrupted);
         }
     };
-    let report = draw(&dir, group.as_ref())?;
+    // the plots are drawn on the comparison's threads
+    let report = opts
+        .threads
+        .pool()?
+        .install(|| draw(&dir, group.as_ref()))?;
     eprintln!(
         "compared {} scenarios x {} replications in {:.1} s -> {}",
         scenarios.len(),

@@ -6,7 +6,6 @@
 use super::group::GroupInfo;
 use super::shared::Outcome;
 use crate::error::BadInput;
-use crate::export::compare_json::CompareManifest;
 use crate::job::outdir;
 use crate::sweep::plots::{render_all, PlotSpec};
 use anyhow::Result;
@@ -30,14 +29,38 @@ pub fn run_plots(dir: &Path) -> Result<Vec<PathBuf>> {
 
 /// Plots (across scenarios, and each scenario's own) and `report.html` of a comparison
 /// directory; returns every file written, `report.html` last.
+///
+/// The directory's files are read once, for every plot and the report; the scenarios' plots
+/// and the plots across scenarios are drawn in parallel (on the current rayon pool), each into
+/// its own files, and the list of files is in the order of a drawing one after the other.
 pub fn comparison(dir: &Path, group: Option<&GroupInfo>) -> Result<Vec<PathBuf>> {
-    let man: CompareManifest = crate::export::read_json(&dir.join("compare.json"))?;
-    let mut files = Vec::new();
-    for s in &man.scenarios {
-        files.extend(run_plots(&dir.join(&s.dir))?);
-    }
+    use rayon::prelude::*;
     crate::export::ensure_writable(&dir.join("plots"))?;
-    files.extend(crate::plot::comparison_plots(dir)?);
+    let data = crate::plot::data::read_comparison_dir(dir)?;
+    let man = &data.manifest;
+    let (runs, across) = rayon::join(
+        || {
+            data.runs
+                .par_iter()
+                .map(|run| {
+                    crate::export::ensure_writable(&run.dir.join("plots"))?;
+                    // a run's own plots are captioned with the name its manifest gives it, as
+                    // `partnersim plot` of the run directory would
+                    let own = run_name(run);
+                    let mut files = if own == run.name {
+                        crate::plot::run_plots_from(run)?
+                    } else {
+                        crate::plot::run_plots(&run.dir)?
+                    };
+                    files.extend(crate::plot::partnership_map::partnership_map(&run.dir)?);
+                    Ok(files)
+                })
+                .collect::<Result<Vec<Vec<PathBuf>>>>()
+        },
+        || crate::plot::comparison_plots_from(&data),
+    );
+    let mut files: Vec<PathBuf> = runs?.into_iter().flatten().collect();
+    files.extend(across?);
     let baseline = &man.baseline;
     let others: Vec<&str> = man
         .scenarios
@@ -66,8 +89,22 @@ pub fn comparison(dir: &Path, group: Option<&GroupInfo>) -> Result<Vec<PathBuf>>
             headline: Vec::new(),
         },
     };
-    files.push(crate::report::write_report(dir, &input)?);
+    files.push(crate::report::write_report_from(&data, &input)?);
     Ok(files)
+}
+
+/// The name `read_run` gives a run directory on its own (its manifest's scenario name, else the
+/// directory's name).
+fn run_name(run: &crate::plot::data::RunData) -> String {
+    run.manifest
+        .as_ref()
+        .map(|m| m.details.identity.scenario_name.clone())
+        .or_else(|| {
+            run.dir
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+        })
+        .unwrap_or_else(|| "run".to_string())
 }
 
 /// Plots of a sweep directory, from its files alone.

@@ -5,7 +5,7 @@
 //! Read-only: the replication is stepped exactly as [`Model::run`] steps it, and the trace only
 //! reads the ISOs after each month, so it changes no number of the model.
 
-use super::{Config, Model};
+use super::{Config, Model, ReplicationOutput};
 
 /// One ISO over the reported months.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,14 +34,21 @@ pub struct IsoTrace {
 /// Runs replication `replication` of `cfg` under `seed` and records the first `max_isos` ISOs
 /// that operate when the reported months begin.
 pub fn trace_isos(cfg: &Config, seed: u64, replication: u64, max_isos: usize) -> IsoTrace {
-    let mut m = Model::new(cfg, seed, replication);
-    let total = cfg.simulation.warmup_months + cfg.simulation.duration_months;
+    trace_rest(Model::new(cfg, seed, replication), max_isos).0
+}
+
+/// Steps `m` to the end of its run exactly as [`Model::run`] (or, from a forked state,
+/// [`Model::run_rest`]) would, records the first `max_isos` ISOs that operate when the reported
+/// months begin (at the fork, for a state forked at month 0), and returns the trace with the
+/// replication's output.
+pub fn trace_rest(mut m: Model<'_>, max_isos: usize) -> (IsoTrace, ReplicationOutput) {
+    let total = m.warmup + m.cfg.simulation.duration_months;
     let mut trace = IsoTrace {
         months: 0,
         operating_at_start: 0,
         isos: Vec::new(),
     };
-    for _ in 0..total {
+    while m.t < total {
         let reported = m.reporting();
         if reported && trace.months == 0 {
             let alive: Vec<usize> = (0..m.isos.len()).filter(|&i| m.isos[i].alive).collect();
@@ -77,7 +84,7 @@ pub fn trace_isos(cfg: &Config, seed: u64, replication: u64, max_isos: usize) ->
             }
         }
     }
-    trace
+    (trace, m.finish())
 }
 
 #[cfg(test)]
@@ -116,6 +123,12 @@ mod tests {
             }
             closed_somewhere |= tr.isos.iter().any(|t| t.closed.is_some());
             assert_eq!(tr, trace_isos(&cfg, 11, rep, 100));
+            // tracing changes no number of the run
+            let (_, traced) = trace_rest(Model::new(&cfg, 11, rep), 3);
+            assert_eq!(
+                traced.summary.map(f64::to_bits),
+                out.summary.map(f64::to_bits)
+            );
             let few = trace_isos(&cfg, 11, rep, 3);
             assert_eq!(few.isos[..], tr.isos[..3]);
         }

@@ -327,7 +327,12 @@ fn stack_panel(run: &RunData, layers: &[(&str, &str)]) -> Option<StackPanel> {
 /// Plots whose metrics are absent from the files are skipped. Returns the files written.
 pub fn run_plots(run_dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let run = read_run(run_dir)?;
-    common_plots(&[&run], None, &run_dir.join("plots"))
+    run_plots_from(&run)
+}
+
+/// [`run_plots`] on a run already read (into `run.dir/plots/`).
+pub fn run_plots_from(run: &RunData) -> anyhow::Result<Vec<PathBuf>> {
+    common_plots(&[run], None, &run.dir.join("plots"))
 }
 
 /// Writes the plots across the scenarios of a comparison directory into `cmp_dir/plots/`:

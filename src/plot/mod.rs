@@ -19,9 +19,9 @@ pub mod text;
 
 pub use figures::{
     axis_label, comparison_plot_stems, comparison_plots, comparison_plots_from, display_order,
-    has_posterior, headline_forest, run_plot_stems, run_plots, verdict_colour, BOX_METRICS,
-    BRINKERHOFF, BRINKERHOFF_METRICS, FAN_METRICS, FOREST_GROUPS, HEADLINE_FOREST, INTERVAL_NOTE,
-    REVENUE_METRICS, REVENUE_MIX, SURVIVAL,
+    has_posterior, headline_forest, run_plot_stems, run_plots, run_plots_from, verdict_colour,
+    BOX_METRICS, BRINKERHOFF, BRINKERHOFF_METRICS, FAN_METRICS, FOREST_GROUPS, HEADLINE_FOREST,
+    INTERVAL_NOTE, REVENUE_METRICS, REVENUE_MIX, SURVIVAL,
 };
 
 use plotters::style::{register_font, FontStyle, RGBColor};

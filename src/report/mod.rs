@@ -77,7 +77,12 @@ pub fn default_title(others: usize, baseline: &str) -> String {
 /// [`crate::plot::comparison_plots`] first. The headline forest plot
 /// (`plots/forest_headline.*`) is drawn every time, for the metrics the answer leads with.
 pub fn write_report(cmp_dir: &Path, input: &ReportInput) -> anyhow::Result<PathBuf> {
-    let data = read_comparison_dir(cmp_dir)?;
+    write_report_from(&read_comparison_dir(cmp_dir)?, input)
+}
+
+/// [`write_report`] on a comparison directory already read.
+pub fn write_report_from(data: &ComparisonData, input: &ReportInput) -> anyhow::Result<PathBuf> {
+    let cmp_dir = data.dir.as_path();
     let plots = cmp_dir.join("plots");
     let multi = data.runs.len() > 1;
     let expected: Vec<String> = comparison_plot_stems()
@@ -88,10 +93,10 @@ pub fn write_report(cmp_dir: &Path, input: &ReportInput) -> anyhow::Result<PathB
         .iter()
         .any(|s| !plots.join(format!("{s}.svg")).exists())
     {
-        comparison_plots_from(&data)?;
+        comparison_plots_from(data)?;
     }
-    headline_forest(&data, &answer_metrics(&data, input))?;
-    let html = render(&data, input, &plots)?;
+    headline_forest(data, &answer_metrics(data, input))?;
+    let html = render(data, input, &plots)?;
     let path = cmp_dir.join("report.html");
     write_atomic(&path, html.as_bytes())
         .with_context(|| format!("{}: cannot write", path.display()))?;

@@ -25,6 +25,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 use super::engine::ArmStats;
+use crate::model::trace::IsoTrace;
 
 /// Largest request body, in bytes.
 pub const MAX_BODY: usize = 64 * 1024;
@@ -221,20 +222,15 @@ pub struct Organizations {
     pub isos: Vec<IsoStrip>,
 }
 
-/// The ISOs of replication 0 of `run`, with their closures in replication 0 of `base`.
-pub fn organizations(
-    run: &crate::model::Config,
-    base: &crate::model::Config,
-    seed: u64,
-) -> Organizations {
-    use crate::model::trace::trace_isos;
-    let r = trace_isos(run, seed, 0, MAX_TRACE_ISOS);
-    let b = trace_isos(base, seed, 0, usize::MAX);
+/// The first [`MAX_TRACE_ISOS`] ISOs of `r` (replication 0 of the run, as traced while the
+/// run computed it), with their closures in `b` (replication 0 of the baseline).
+pub fn organizations(r: &IsoTrace, b: &IsoTrace) -> Organizations {
     let every = r.months.div_ceil(MAX_TRACE_POINTS).max(1);
     let pick = |k: usize| (k as u32 + 1).is_multiple_of(every);
     let isos = r
         .isos
-        .into_iter()
+        .iter()
+        .take(MAX_TRACE_ISOS)
         .map(|t| IsoStrip {
             index: t.index,
             staff: t
@@ -373,7 +369,8 @@ mod tests {
         s.set_value("simulation.isos", 50.0).unwrap();
         s.set_value("simulation.duration_months", 300.0).unwrap();
         s.set_value("simulation.warmup_months", 0.0).unwrap();
-        let o = organizations(&s.config(), &s.config(), 3);
+        let tr = crate::model::trace::trace_isos(&s.config(), 3, 0, usize::MAX);
+        let o = organizations(&tr, &tr);
         assert_eq!(o.isos.len(), MAX_TRACE_ISOS);
         assert_eq!(o.every, 2);
         for t in &o.isos {

@@ -12,6 +12,7 @@
 //! [`PRESENT_STATES`]), so a slider move computes the ten reported years only.
 
 use crate::metrics::{MonthRecord, N_METRICS};
+use crate::model::trace::{trace_rest, IsoTrace};
 use crate::model::{Config, Model, ReplicationOutput};
 use crate::plot::data::quantile;
 use rayon::prelude::*;
@@ -33,6 +34,19 @@ pub struct ArmStats {
     pub summaries: Vec<MonthRecord>,
     /// wall time of the computation
     pub seconds: f64,
+    /// replication 0's ISOs month by month (all of them), for the view of individual
+    /// organizations: traced while the replication runs, so the view costs no run of its own
+    pub trace: IsoTrace,
+}
+
+/// Replication `r` from `m` (a new model, or a state forked at month 0): replication 0 traced.
+fn finish_replication(m: Model<'_>, r: usize) -> (ReplicationOutput, Option<IsoTrace>) {
+    if r == 0 {
+        let (t, o) = trace_rest(m, usize::MAX);
+        (o, Some(t))
+    } else {
+        (m.run_rest(), None)
+    }
 }
 
 /// Runs replications `0..reps` of `cfg` under `seed` on `pool`; `None` as soon as `cancelled`
@@ -45,14 +59,14 @@ pub fn run_arm(
     cancelled: &(dyn Fn() -> bool + Sync),
 ) -> Option<ArmStats> {
     let start = Instant::now();
-    let outs: Vec<Option<ReplicationOutput>> = pool.install(|| {
+    let outs: Vec<Option<(ReplicationOutput, Option<IsoTrace>)>> = pool.install(|| {
         (0..reps)
             .into_par_iter()
             .map(|r| {
                 if cancelled() {
                     return None;
                 }
-                Some(Model::new(cfg, seed, r).run())
+                Some(finish_replication(Model::new(cfg, seed, r), r as usize))
             })
             .collect()
     });
@@ -102,15 +116,17 @@ pub fn run_arm_from(
 ) -> Result<Option<ArmStats>, String> {
     let start = Instant::now();
     let reps = (reps as usize).min(present.len());
-    let outs: Vec<Option<Result<ReplicationOutput, String>>> = pool.install(|| {
+    type Out = (ReplicationOutput, Option<IsoTrace>);
+    let outs: Vec<Option<Result<Out, String>>> = pool.install(|| {
         present[..reps]
             .par_iter()
-            .map(|state| {
+            .enumerate()
+            .map(|(r, state)| {
                 if cancelled() {
                     return None;
                 }
                 let mut m = state.clone();
-                Some(m.switch_to(cfg).map(|()| m.run_rest()))
+                Some(m.switch_to(cfg).map(|()| finish_replication(m, r)))
             })
             .collect()
     });
@@ -128,18 +144,25 @@ pub fn run_arm_from(
 /// Per-month quantiles and per-replication summaries of finished replications (in replication
 /// order); `None` if any was cancelled.
 fn reduce(
-    outs: Vec<Option<ReplicationOutput>>,
+    outs: Vec<Option<(ReplicationOutput, Option<IsoTrace>)>>,
     start: Instant,
     cancelled: &(dyn Fn() -> bool + Sync),
 ) -> Option<ArmStats> {
     if outs.iter().any(Option::is_none) || cancelled() {
         return None;
     }
+    let mut trace = None;
     let outs: Vec<(Vec<MonthRecord>, MonthRecord)> = outs
         .into_iter()
         .flatten()
-        .map(|o| (o.months, o.summary))
+        .map(|(o, t)| {
+            if t.is_some() {
+                trace = t;
+            }
+            (o.months, o.summary)
+        })
         .collect();
+    let trace = trace?;
     let months = outs.iter().map(|o| o.0.len()).min().unwrap_or(0);
     let mut quantiles: Vec<[Vec<f64>; 5]> = (0..N_METRICS)
         .map(|_| std::array::from_fn(|_| Vec::with_capacity(months)))
@@ -160,6 +183,7 @@ fn reduce(
         quantiles,
         summaries: outs.into_iter().map(|o| o.1).collect(),
         seconds: start.elapsed().as_secs_f64(),
+        trace,
     })
 }
 

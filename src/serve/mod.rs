@@ -620,11 +620,9 @@ impl App {
             &base.0,
             run.1 + base.1,
         );
-        answer.organizations = Some(api::organizations(
-            &scenario.config(),
-            &l.scenarios[0].config(),
-            self.seed,
-        ));
+        // replication 0 of each arm, traced while it was computed (from the present, when the
+        // lesson starts there)
+        answer.organizations = Some(api::organizations(&run.0.trace, &base.0.trace));
         Reply::json(200, &answer)
     }
 }
