@@ -123,12 +123,42 @@ pub fn fork_replication(
 ) -> Result<()> {
     let mut present = Model::new(base, seed, rep);
     present.warm_up();
+    // a regime with the same rules as an earlier one (the same values and timeline, so the same
+    // computation from the same state) reuses its run
+    let first_same: Vec<usize> = regimes
+        .iter()
+        .enumerate()
+        .map(|(k, c)| (0..k).find(|&j| same_rules(regimes[j], c)).unwrap_or(k))
+        .collect();
+    let mut kept: Vec<Option<ReplicationOutput>> = vec![None; regimes.len()];
     for (k, cfg) in regimes.iter().enumerate() {
-        let mut m = present.clone();
-        m.switch_to(cfg).map_err(BadInput::err)?;
-        each(k, m.run_rest())?;
+        let out = match kept[first_same[k]].as_ref() {
+            Some(o) => o.clone(),
+            None => {
+                let mut m = present.clone();
+                m.switch_to(cfg).map_err(BadInput::err)?;
+                let o = m.run_rest();
+                if first_same[k + 1..].contains(&k) {
+                    kept[k] = Some(o.clone());
+                }
+                o
+            }
+        };
+        each(k, out)?;
     }
     Ok(())
+}
+
+/// Whether two configurations have the same rules: the same parameter values (bit for bit) and
+/// the same timeline.
+fn same_rules(a: &Config, b: &Config) -> bool {
+    a.timeline == b.timeline
+        && a.values.0.len() == b.values.0.len()
+        && a.values
+            .0
+            .iter()
+            .zip(&b.values.0)
+            .all(|(x, y)| x.to_bits() == y.to_bits())
 }
 
 /// What determines a present-start comparison's numbers.
