@@ -404,6 +404,17 @@ mod tests {
             .unwrap();
         let straight = run_arm(&cfg, 7, 4, &pool, &|| false).unwrap();
         assert_eq!(b.summaries, straight.summaries);
+        // the view of individual organizations is replication 0 from the present: the trace of
+        // the forked state, which for the baseline is the trace of its straight run
+        let mut forked = present[0].clone();
+        forked.switch_to(&other).unwrap();
+        assert_eq!(a.trace, trace_rest(forked, usize::MAX).0);
+        assert_eq!(a.trace.months, 24);
+        assert_eq!(
+            b.trace,
+            crate::model::trace::trace_isos(&cfg, 7, 0, usize::MAX)
+        );
+        assert_eq!(straight.trace, b.trace);
         // a fixed parameter cannot be switched
         let mut fixed = crate::scenario::Scenario::default();
         fixed.set_value("simulation.isos", 6.0).unwrap();
