@@ -107,6 +107,7 @@ impl Model<'_> {
             total -= commitment(r);
             if r.has_contract {
                 r.trust *= 1.0 - erosion;
+                super::isos::wind_down(&mut self.isos[i], r.monthly, &self.cfg.iso, self.t);
             }
             r.has_contract = false;
             r.pending = false;
@@ -461,8 +462,9 @@ impl Model<'_> {
                         r.release_at = tf + r.late_days / DAYS_PER_MONTH;
                     } else {
                         if r.has_contract {
-                            // not renewed: a cut
+                            // not renewed: a cut, and wind-down costs for the ISO (§7.18)
                             r.trust *= 1.0 - erosion;
+                            super::isos::wind_down(&mut self.isos[i], r.monthly, &cfg.iso, t);
                         }
                         r.has_contract = false;
                         r.monthly = 0.0;

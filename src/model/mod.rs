@@ -160,6 +160,16 @@ pub struct Iso {
     pub credit_limit: f64,
     /// consecutive months of missed payroll
     pub missed_months: u32,
+    /// wind-down cost (termination pay) of agreements ended without renewal, due this month
+    pub severance_due: f64,
+    /// non-staff costs of ended agreements still running on, per month (§7.18)
+    pub tail_monthly: f64,
+    /// months `tail_monthly` still runs
+    pub tail_left: u32,
+    /// model month an agreement last ended without renewal (refused or terminated), if ever
+    pub last_loss: Option<u32>,
+    /// why the ISO closed, once it has
+    pub closed_by: Option<ClosureCause>,
     /// organization identity (0-1)
     pub identity: f64,
     /// service depth chosen (hours per client-month)
@@ -198,6 +208,16 @@ pub struct Iso {
     pub returns_ema: f64,
     /// its estimate of the squared log donation factor (volatility), learned from past years
     pub volatility_ema: f64,
+}
+
+/// What closed an ISO (§7.18).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClosureCause {
+    /// payroll missed more consecutive months than `iso.insolvency_grace_months`
+    MissedPayroll,
+    /// the board's check: resources over `iso.winddown_horizon_months` fall short of payroll
+    /// and the wind-down costs due
+    BoardWindDown,
 }
 
 /// One funder.
