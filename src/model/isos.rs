@@ -365,6 +365,9 @@ impl Model<'_> {
                 if !r.pending && r.release_at <= t + horizon {
                     held_due += r.held;
                 }
+                if r.holdback_due > 0.0 && f64::from(r.holdback_release) <= t + horizon {
+                    held_due += r.holdback_due;
+                }
             }
             // unrestricted contract money, and program money reimbursed per staff member
             let unrestricted = contracted - program;
@@ -595,7 +598,7 @@ impl Model<'_> {
                     if r.pending || r.end_month - t as i32 <= horizon_months {
                         insecurity += r.monthly;
                     }
-                } else if !r.pending && r.held <= 0.0 {
+                } else if !r.pending && r.held <= 0.0 && r.holdback + r.holdback_due <= 0.0 {
                     // no agreement and nothing more to come: costs not reimbursed are the ISO's
                     r.advance = r.advance.max(0.0);
                 }
@@ -704,7 +707,7 @@ impl Model<'_> {
                     if r.has_contract {
                         committed += r.monthly;
                     }
-                    held += r.held;
+                    held += r.held + r.holdback + r.holdback_due;
                 }
                 let staff = f64::from(iso.staff);
                 let resources = iso.cash
@@ -731,6 +734,8 @@ impl Model<'_> {
                     r.monthly = 0.0;
                     r.held = 0.0;
                     r.advance = 0.0;
+                    r.holdback = 0.0;
+                    r.holdback_due = 0.0;
                 }
             }
         }

@@ -132,6 +132,12 @@ pub struct Rel {
     pub release_at: f64,
     /// late-payment delay (days) drawn for a pending decision, applied from its announcement
     pub late_days: f64,
+    /// payments of the current agreement year held back until its final report (§7.9)
+    pub holdback: f64,
+    /// holdback of ended agreement years, paid at `holdback_release`
+    pub holdback_due: f64,
+    /// month (model clock) the holdback of ended agreement years is paid
+    pub holdback_release: u32,
     /// program money received minus eligible costs charged in the funder's fiscal year
     /// (negative: costs incurred and not yet reimbursed)
     pub advance: f64,
