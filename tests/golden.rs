@@ -106,7 +106,8 @@ fn calgary_lip_summary_matches_the_golden_file() {
 }
 
 /// The money side of revision 3 switched off (closure after the fourth consecutive missed
-/// payroll, no wind-down costs, no board check, no holdback) gives the numbers of the model before it, to
+/// payroll, no wind-down costs, no board check, no holdback, cuts by termination only, rare
+/// and recovering as before) gives the numbers of the model before it, to
 /// the last bit: `baseline_money_off.summary.csv` is the baseline's golden file from before the
 /// change, and is never re-blessed unless the rest of the model changes too.
 #[test]
@@ -124,6 +125,15 @@ const MONEY_OFF: &[&str] = &[
     "funders.federal.holdback_share=0",
     "funders.provincial.holdback_share=0",
     "funders.foundation.holdback_share=0",
+    "funders.federal.shock_probability_per_year=0.03",
+    "funders.federal.shock_recovery_months=60",
+    "funders.provincial.shock_recovery_months=60",
+    "funders.municipal.shock_recovery_months=60",
+    "funders.foundation.shock_recovery_months=60",
+    "funders.federal.shock_amend_share=0",
+    "funders.provincial.shock_amend_share=0",
+    "funders.municipal.shock_amend_share=0",
+    "funders.foundation.shock_amend_share=0",
 ];
 
 #[test]

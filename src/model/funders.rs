@@ -97,6 +97,29 @@ impl Model<'_> {
         }
         fu.other_total *= factor;
         let budget = fu.budget - fu.other_total;
+        // Amendments: every commitment loses `amend · cut` of its unprotected part; the staff
+        // that money paid for are laid off at the ISO's cost (§7.4, §7.18).
+        let fc = &self.cfg.funders[f];
+        let amend = fc.shock_amend_share * (1.0 - factor) * (1.0 - fc.shock_protected_share);
+        if amend > 0.0 {
+            let keep = 1.0 - amend;
+            for i in 0..self.isos.len() {
+                let r = &mut self.rels[i][f];
+                if !self.isos[i].alive {
+                    continue;
+                }
+                if r.has_contract {
+                    super::isos::wind_down(
+                        &mut self.isos[i],
+                        amend * r.monthly,
+                        &self.cfg.iso,
+                        self.t,
+                    );
+                    r.monthly *= keep;
+                }
+                r.award *= keep;
+            }
+        }
         self.perf_means = self.perf_means();
         let perf_mean = self.perf_mean(f);
         self.order.clear();
@@ -669,6 +692,67 @@ mod tests {
         assert_eq!(
             pending_months, 1,
             "one call in 48 months, decided a month later"
+        );
+    }
+
+    #[test]
+    fn an_amending_cut_lowers_every_agreement_by_its_share() {
+        let mut cfg = quiet(120, 0.0);
+        cfg.funders[0].shock_amend_share = 1.0;
+        cfg.funders[0].shock_protected_share = 0.25;
+        cfg.simulation.isos = 30;
+        let mut m = Model::new(&cfg, 9, 0);
+        for _ in 0..3 {
+            m.step();
+        }
+        let before: Vec<(bool, f64)> = m
+            .rels
+            .iter()
+            .map(|r| (r[0].has_contract, r[0].monthly))
+            .collect();
+        let mut off = m.clone();
+        let mut cfg_off = cfg.clone();
+        cfg_off.funders[0].shock_amend_share = 0.0;
+        off.reconfigure(std::sync::Arc::new(cfg_off));
+        m.cut_budget(0, 0.88, true);
+        off.cut_budget(0, 0.88, true);
+        // a 12 % cut, all of it by amendment, a quarter of each agreement protected: 9 % off each
+        let keep = 1.0 - 0.12 * 0.75;
+        let (mut amended, mut ended, mut ended_off) = (0, 0, 0);
+        for (i, &(had, monthly)) in before.iter().enumerate() {
+            if !had || !m.isos[i].alive {
+                continue;
+            }
+            let r = &m.rels[i][0];
+            if r.has_contract {
+                assert!(
+                    (r.monthly - keep * monthly).abs() < 1e-9 * monthly,
+                    "ISO {i}"
+                );
+                assert!(
+                    m.isos[i].severance_due > 0.0,
+                    "ISO {i} pays off the staff cut"
+                );
+                amended += 1;
+            } else {
+                ended += 1;
+            }
+            let r = &off.rels[i][0];
+            if r.has_contract {
+                // terminations only: the agreements that stay are untouched
+                assert_eq!(r.monthly, monthly);
+            } else {
+                ended_off += 1;
+            }
+        }
+        assert!(amended > 0);
+        assert!(
+            ended_off > 0,
+            "the cut ends agreements when none is amended"
+        );
+        assert!(
+            ended < ended_off,
+            "{ended} ended with amendments, {ended_off} without"
         );
     }
 }
