@@ -16,6 +16,21 @@ pub(super) fn round_half_up(x: f64) -> u32 {
     (x + 0.5) as u32
 }
 
+/// An agreement year (or the agreement) of `r` ends at model month `t`: the payments held back
+/// in it await the final report and are paid `final_report_months` later (§7.9).
+#[inline]
+pub(super) fn close_holdback(r: &mut super::Rel, t: u32, final_report_months: u32) {
+    if r.holdback > 0.0 {
+        r.holdback_release = if r.holdback_due > 0.0 {
+            r.holdback_release.max(t + final_report_months)
+        } else {
+            t + final_report_months
+        };
+        r.holdback_due += r.holdback;
+        r.holdback = 0.0;
+    }
+}
+
 /// A decision's commitment: the award if it is pending, else the agreement's value.
 #[inline]
 fn commitment(r: &super::Rel) -> f64 {
@@ -82,6 +97,29 @@ impl Model<'_> {
         }
         fu.other_total *= factor;
         let budget = fu.budget - fu.other_total;
+        // Amendments: every commitment loses `amend · cut` of its unprotected part; the staff
+        // that money paid for are laid off at the ISO's cost (§7.4, §7.18).
+        let fc = &self.cfg.funders[f];
+        let amend = fc.shock_amend_share * (1.0 - factor) * (1.0 - fc.shock_protected_share);
+        if amend > 0.0 {
+            let keep = 1.0 - amend;
+            for i in 0..self.isos.len() {
+                let r = &mut self.rels[i][f];
+                if !self.isos[i].alive {
+                    continue;
+                }
+                if r.has_contract {
+                    super::isos::wind_down(
+                        &mut self.isos[i],
+                        amend * r.monthly,
+                        &self.cfg.iso,
+                        self.t,
+                    );
+                    r.monthly *= keep;
+                }
+                r.award *= keep;
+            }
+        }
         self.perf_means = self.perf_means();
         let perf_mean = self.perf_mean(f);
         self.order.clear();
@@ -107,6 +145,8 @@ impl Model<'_> {
             total -= commitment(r);
             if r.has_contract {
                 r.trust *= 1.0 - erosion;
+                super::isos::wind_down(&mut self.isos[i], r.monthly, &self.cfg.iso, self.t);
+                close_holdback(r, self.t, self.cfg.funders[f].final_report_months);
             }
             r.has_contract = false;
             r.pending = false;
@@ -417,6 +457,10 @@ impl Model<'_> {
                     if anniversary {
                         r.next_year += 12;
                     }
+                    // the agreement year (or period) that ends now awaits its final report
+                    if anniversary || r.has_contract {
+                        close_holdback(r, t, fc.final_report_months);
+                    }
                     r.late_days = 0.0;
                     if e.late < fc.late_payment_probability {
                         let u = e.late_days;
@@ -461,8 +505,9 @@ impl Model<'_> {
                         r.release_at = tf + r.late_days / DAYS_PER_MONTH;
                     } else {
                         if r.has_contract {
-                            // not renewed: a cut
+                            // not renewed: a cut, and wind-down costs for the ISO (§7.18)
                             r.trust *= 1.0 - erosion;
+                            super::isos::wind_down(&mut self.isos[i], r.monthly, &cfg.iso, t);
                         }
                         r.has_contract = false;
                         r.monthly = 0.0;
@@ -470,20 +515,37 @@ impl Model<'_> {
                     }
                     r.late_days = 0.0;
                 }
+                // the holdback of ended agreement years, once their final report is in: at the
+                // start of the month, pending decision or not
+                if r.holdback_due > 0.0 && t >= r.holdback_release {
+                    let released = r.holdback_due;
+                    r.holdback_due = 0.0;
+                    self.revenue[i][f] += released;
+                    self.inflows[i].on_time += released;
+                }
                 if r.pending {
                     continue;
                 }
+                // the month's installment: an advance on the month's eligible costs
                 let due = if r.has_contract { r.monthly } else { 0.0 };
                 if r.release_at >= tf + 1.0 {
                     r.held += due;
                     continue;
                 }
-                let pay = due + r.held;
+                let mut pay = due + r.held;
                 r.held = 0.0;
                 if pay <= 0.0 {
                     continue;
                 }
-                self.revenue[i][f] = pay;
+                // a share of every payment is held back until the year's final report
+                let withheld = fc.holdback_share * pay;
+                r.holdback += withheld;
+                pay -= withheld;
+                if !r.has_contract {
+                    // money of an agreement that has ended: its final report comes now
+                    close_holdback(r, t, fc.final_report_months);
+                }
+                self.revenue[i][f] += pay;
                 let inflow = &mut self.inflows[i];
                 if r.release_at > tf {
                     inflow.late[inflow.n_late] = (r.release_at - tf, pay);
@@ -538,5 +600,159 @@ impl Model<'_> {
         served.effective_eligible += se * q;
         served.effective_beyond += sb * q;
         se + sb
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{Config, Model};
+
+    /// A small region whose federal agreement runs `contract_months`, paid on time, with no
+    /// policy shocks; the other funders hold nothing back.
+    fn quiet(contract_months: u32, holdback: f64) -> Config {
+        let mut cfg = Config::default();
+        cfg.simulation.duration_months = 60;
+        // the federal call falls at the warm-up's end (month 60) when it lasts 120 months
+        cfg.simulation.warmup_months = 60;
+        cfg.simulation.isos = 6;
+        for fc in cfg.funders.iter_mut() {
+            fc.late_payment_probability = 0.0;
+            fc.shock_probability_per_year = 0.0;
+            fc.holdback_share = 0.0;
+        }
+        cfg.funders[0].contract_months = contract_months;
+        cfg.funders[0].holdback_share = holdback;
+        cfg.funders[0].final_report_months = 4;
+        cfg
+    }
+
+    /// Per month of the first 48: (month, federal payment to ISO 0, its agreement value, its
+    /// next anniversary, pending).
+    fn federal_payments(cfg: &Config) -> Vec<(u32, f64, f64, i32, bool)> {
+        let mut m = Model::new(cfg, 9, 0);
+        let mut out = Vec::new();
+        for _ in 0..48 {
+            let t = m.t;
+            m.step();
+            assert!(m.isos[0].alive, "ISO 0 closed at month {t}");
+            let r = &m.rels[0][0];
+            out.push((t, m.revenue[0][0], r.monthly, r.next_year, r.pending));
+        }
+        out
+    }
+
+    #[test]
+    fn a_holdback_is_paid_after_the_years_final_report() {
+        let rows = federal_payments(&quiet(120, 0.1));
+        let monthly = rows[0].2;
+        assert!(monthly > 0.0);
+        // agreement years start where the next anniversary moves on; the first starts at 0
+        let anniversaries: Vec<u32> = rows
+            .windows(2)
+            .filter(|w| w[1].3 != w[0].3)
+            .map(|w| w[1].0)
+            .collect();
+        assert!(anniversaries.len() >= 3, "{anniversaries:?}");
+        for &(t, paid, m, _, pending) in &rows {
+            assert!(
+                !pending && m == monthly,
+                "no decision in the agreement's term"
+            );
+            // a tenth of every installment is held back; four months after an agreement year
+            // ends, its holdback (a tenth of twelve installments) comes with the installment
+            let released = anniversaries.contains(&t.wrapping_sub(4)) && t >= 4;
+            let want = 0.9 * monthly + if released { 1.2 * monthly } else { 0.0 };
+            assert!(
+                (paid - want).abs() < 1e-6 * monthly,
+                "month {t}: {paid} vs {want}"
+            );
+        }
+    }
+
+    #[test]
+    fn years_inside_a_multi_year_agreement_have_no_decision_gap() {
+        let mut cfg = quiet(36, 0.0);
+        cfg.funders[0].decision_delay_months = 1;
+        cfg.funders[0].officer_decision_delay_months = 0.0;
+        let rows = federal_payments(&cfg);
+        let (mut anniversaries, mut pending_months) = (0, 0);
+        for w in rows.windows(2) {
+            let (t, paid, _, _, pending) = w[1];
+            if pending {
+                // only the call at the end of the 36 months puts the agreement to a decision
+                pending_months += 1;
+                assert_eq!(paid, 0.0, "month {t}");
+            } else if w[1].3 != w[0].3 {
+                // an anniversary inside the agreement: a budget year, paid as any month
+                anniversaries += 1;
+                assert!(paid > 0.0, "month {t}");
+            }
+        }
+        assert!(anniversaries >= 2, "{anniversaries}");
+        assert_eq!(
+            pending_months, 1,
+            "one call in 48 months, decided a month later"
+        );
+    }
+
+    #[test]
+    fn an_amending_cut_lowers_every_agreement_by_its_share() {
+        let mut cfg = quiet(120, 0.0);
+        cfg.funders[0].shock_amend_share = 1.0;
+        cfg.funders[0].shock_protected_share = 0.25;
+        cfg.simulation.isos = 30;
+        let mut m = Model::new(&cfg, 9, 0);
+        for _ in 0..3 {
+            m.step();
+        }
+        let before: Vec<(bool, f64)> = m
+            .rels
+            .iter()
+            .map(|r| (r[0].has_contract, r[0].monthly))
+            .collect();
+        let mut off = m.clone();
+        let mut cfg_off = cfg.clone();
+        cfg_off.funders[0].shock_amend_share = 0.0;
+        off.reconfigure(std::sync::Arc::new(cfg_off));
+        m.cut_budget(0, 0.88, true);
+        off.cut_budget(0, 0.88, true);
+        // a 12 % cut, all of it by amendment, a quarter of each agreement protected: 9 % off each
+        let keep = 1.0 - 0.12 * 0.75;
+        let (mut amended, mut ended, mut ended_off) = (0, 0, 0);
+        for (i, &(had, monthly)) in before.iter().enumerate() {
+            if !had || !m.isos[i].alive {
+                continue;
+            }
+            let r = &m.rels[i][0];
+            if r.has_contract {
+                assert!(
+                    (r.monthly - keep * monthly).abs() < 1e-9 * monthly,
+                    "ISO {i}"
+                );
+                assert!(
+                    m.isos[i].severance_due > 0.0,
+                    "ISO {i} pays off the staff cut"
+                );
+                amended += 1;
+            } else {
+                ended += 1;
+            }
+            let r = &off.rels[i][0];
+            if r.has_contract {
+                // terminations only: the agreements that stay are untouched
+                assert_eq!(r.monthly, monthly);
+            } else {
+                ended_off += 1;
+            }
+        }
+        assert!(amended > 0);
+        assert!(
+            ended_off > 0,
+            "the cut ends agreements when none is amended"
+        );
+        assert!(
+            ended < ended_off,
+            "{ended} ended with amendments, {ended_off} without"
+        );
     }
 }

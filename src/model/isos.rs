@@ -2,8 +2,8 @@
 //! books and lose staff (step 8), and update trust and identity (step 9) (ODD §7.10–§7.23).
 
 use super::{
-    donations_per_staff, monthly_prob, ratio, rng, Iso, Measure, Model, DONATION_NOISE_SD, NF,
-    PERF_SMOOTHING, SOURCES,
+    donations_per_staff, monthly_prob, ratio, rng, ClosureCause, Iso, Measure, Model,
+    DONATION_NOISE_SD, NF, PERF_SMOOTHING, SOURCES,
 };
 use crate::model::newcomers::Offer;
 use std::sync::Arc;
@@ -291,6 +291,31 @@ pub(crate) fn cash_path(
     (end, low, area)
 }
 
+/// An agreement worth `monthly` a month ends without renewal (refused at its renewal, or
+/// terminated by a cut) at model month `t`: the ISO bears the wind-down costs no funder covers
+/// (ODD §7.18). For the staff the agreement's money paid for, `paid = min(staff, monthly / c_s)`,
+/// termination pay of `winddown_severance_months` of wages falls due this month, and their
+/// non-staff costs (leases, contracts) run on for `winddown_fixed_cost_months` more months,
+/// spread evenly over the whole months that covers (added to any tail still running).
+pub(super) fn wind_down(iso: &mut Iso, monthly: f64, ic: &crate::model::config::IsoCfg, t: u32) {
+    iso.last_loss = Some(t);
+    let cost_per_staff = ic.wage_per_staff_month * (1.0 + ic.nonstaff_overhead_share);
+    let paid = (monthly / cost_per_staff).clamp(0.0, f64::from(iso.staff));
+    iso.severance_due += paid * ic.wage_per_staff_month * ic.winddown_severance_months;
+    let m = ic.winddown_fixed_cost_months;
+    if m > 0.0 && paid > 0.0 {
+        let total = paid * ic.wage_per_staff_month * ic.nonstaff_overhead_share * m;
+        let owed = iso.tail_monthly * f64::from(iso.tail_left) + total;
+        iso.tail_left = iso.tail_left.max((m.ceil() as u32).max(1));
+        iso.tail_monthly = owed / f64::from(iso.tail_left);
+    }
+}
+
+/// The wind-down costs still due over the next `months` months (the running tail).
+fn tail_within(iso: &Iso, months: u32) -> f64 {
+    iso.tail_monthly * f64::from(iso.tail_left.min(months))
+}
+
 impl Model<'_> {
     /// Step 6: donations basis, staffing (layoffs, hires), hours, administration and the service offer.
     pub(super) fn operations(&mut self) {
@@ -340,6 +365,9 @@ impl Model<'_> {
                 if !r.pending && r.release_at <= t + horizon {
                     held_due += r.held;
                 }
+                if r.holdback_due > 0.0 && f64::from(r.holdback_release) <= t + horizon {
+                    held_due += r.holdback_due;
+                }
             }
             // unrestricted contract money, and program money reimbursed per staff member
             let unrestricted = contracted - program;
@@ -372,7 +400,9 @@ impl Model<'_> {
             let net_cost = (cost_per_staff - dps * (1.0 - ic.fundraising_cost_share))
                 .max(0.05 * cost_per_staff);
             let floor = ic.cash_floor_months * cost_now;
-            let per_month = (iso.cash + held_due - floor) / horizon;
+            // wind-down costs of ended agreements already due count against the cash
+            let owed = iso.severance_due + tail_within(iso, ic.planning_horizon_months);
+            let per_month = (iso.cash + held_due - owed - floor) / horizon;
             let max_staff = floor_at_least_one(largest_staff(
                 per_month + unrestricted,
                 program,
@@ -568,7 +598,7 @@ impl Model<'_> {
                     if r.pending || r.end_month - t as i32 <= horizon_months {
                         insecurity += r.monthly;
                     }
-                } else if !r.pending && r.held <= 0.0 {
+                } else if !r.pending && r.held <= 0.0 && r.holdback + r.holdback_due <= 0.0 {
                     // no agreement and nothing more to come: costs not reimbursed are the ISO's
                     r.advance = r.advance.max(0.0);
                 }
@@ -581,11 +611,24 @@ impl Model<'_> {
             // The cash path: payments on time at the start, late ones when they arrive, donations
             // and costs spread over the month; interest on the mean overdraft within the limit.
             let iso = &mut isos[i];
+            // Wind-down costs of agreements ended without renewal (§7.18): termination pay at
+            // the start of the month, the tail of non-staff costs spread over it.
+            let severance = iso.severance_due;
+            iso.severance_due = 0.0;
+            let tail = if iso.tail_left > 0 {
+                iso.tail_left -= 1;
+                iso.tail_monthly
+            } else {
+                0.0
+            };
+            if iso.tail_left == 0 {
+                iso.tail_monthly = 0.0;
+            }
             let inflow = &mut inflows[i];
-            let start = iso.cash + inflow.on_time;
+            let start = iso.cash + inflow.on_time - severance;
             let (end, low, overdraft) = cash_path(
                 start,
-                donations - cost,
+                donations - cost - tail,
                 &mut inflow.late[..inflow.n_late],
                 iso.credit_limit,
             );
@@ -593,7 +636,7 @@ impl Model<'_> {
             iso.cash = end - interest - clawback;
             let l = &mut ledger[i];
             l.1 += revenue;
-            l.2 += cost + interest + clawback;
+            l.2 += cost + severance + tail + interest + clawback;
             debug_assert!(
                 (l.0 + l.1 - l.2 - iso.cash).abs() <= 1e-6 * (1.0 + l.0.abs() + l.1 + l.2),
                 "cash ledger broken for ISO {i} at month {t}"
@@ -651,8 +694,35 @@ impl Model<'_> {
                 tot.revenue += revenue;
                 tot.separations += f64::from(quits + w.layoffs);
             }
-            if iso.missed_months > ic.insolvency_grace_months {
+            // Closure (§7.18): payroll missed once more than the grace allows, or the board's
+            // check that the next months' resources cannot cover payroll and the wind-down
+            // costs still due.
+            let cause = if iso.missed_months > ic.insolvency_grace_months {
+                Some(ClosureCause::MissedPayroll)
+            } else if ic.winddown_horizon_months > 0 {
+                let h = ic.winddown_horizon_months;
+                let hf = f64::from(h);
+                let (mut committed, mut held) = (0.0, 0.0);
+                for r in all_rels[i].iter() {
+                    if r.has_contract {
+                        committed += r.monthly;
+                    }
+                    held += r.held + r.holdback + r.holdback_due;
+                }
+                let staff = f64::from(iso.staff);
+                let resources = iso.cash
+                    + iso.credit_limit
+                    + held
+                    + hf * (committed
+                        + iso.donations_per_staff * staff * (1.0 - ic.fundraising_cost_share));
+                let needs = hf * staff * cost_per_staff + iso.severance_due + tail_within(iso, h);
+                (resources < needs).then_some(ClosureCause::BoardWindDown)
+            } else {
+                None
+            };
+            if let Some(cause) = cause {
                 // Staff of a closed ISO leave with it; that is closure, not turnover.
+                iso.closed_by = Some(cause);
                 iso.alive = false;
                 iso.staff = 0;
                 closed_catchment += iso.catchment;
@@ -664,6 +734,8 @@ impl Model<'_> {
                     r.monthly = 0.0;
                     r.held = 0.0;
                     r.advance = 0.0;
+                    r.holdback = 0.0;
+                    r.holdback_due = 0.0;
                 }
             }
         }
@@ -733,6 +805,89 @@ impl Model<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{Config, Model, Rel};
+
+    fn small() -> Config {
+        let mut cfg = Config::default();
+        cfg.simulation.duration_months = 24;
+        cfg.simulation.warmup_months = 12;
+        cfg.simulation.isos = 8;
+        cfg
+    }
+
+    /// A model stepped six months, and an ISO operating in it.
+    fn stepped(cfg: &Config) -> (Model<'static>, usize) {
+        let mut m = Model::new(cfg, 5, 0);
+        for _ in 0..6 {
+            m.step();
+        }
+        let i = (0..m.isos.len()).find(|&i| m.isos[i].alive).unwrap();
+        (m, i)
+    }
+
+    #[test]
+    fn a_non_renewal_charges_termination_pay_and_a_tail_of_fixed_costs() {
+        let cfg = small();
+        let ic = &cfg.iso;
+        let (mut m, i) = stepped(&cfg);
+        // a rich ISO: its staffing is bound by its spending cap, not by its cash, so the
+        // wind-down costs change nothing but its cash
+        m.isos[i].cash = 1e9;
+        let mut lost = m.clone();
+        let monthly = 30_000.0;
+        wind_down(&mut lost.isos[i], monthly, ic, lost.t);
+        assert_eq!(lost.isos[i].last_loss, Some(lost.t));
+        let c_s = ic.wage_per_staff_month * (1.0 + ic.nonstaff_overhead_share);
+        let paid = (monthly / c_s).min(f64::from(m.isos[i].staff));
+        let severance = paid * ic.wage_per_staff_month * ic.winddown_severance_months;
+        let tail = paid * ic.wage_per_staff_month * ic.nonstaff_overhead_share;
+        assert!(severance > 0.0 && tail > 0.0);
+        m.step();
+        lost.step();
+        assert_eq!(m.isos[i].staff, lost.isos[i].staff);
+        let gap = m.isos[i].cash - lost.isos[i].cash;
+        assert!((gap - severance - tail).abs() < 1e-6, "{gap}");
+        // the tail runs for winddown_fixed_cost_months (3) months, then stops
+        for _ in 0..4 {
+            m.step();
+            lost.step();
+        }
+        let gap = m.isos[i].cash - lost.isos[i].cash;
+        let want = severance + tail * ic.winddown_fixed_cost_months;
+        assert!((gap - want).abs() < 1e-6, "{gap} vs {want}");
+        assert_eq!(
+            (lost.isos[i].tail_left, lost.isos[i].tail_monthly),
+            (0, 0.0)
+        );
+    }
+
+    #[test]
+    fn the_board_winds_down_an_iso_with_nothing_to_come_and_no_credit() {
+        let cfg = small();
+        let (mut m, i) = stepped(&cfg);
+        for r in m.rels[i].iter_mut() {
+            *r = Rel {
+                trust: r.trust,
+                knowledge: r.knowledge,
+                ..Rel::default()
+            };
+        }
+        m.isos[i].cash = 0.0;
+        m.isos[i].credit_limit = 0.0;
+        let mut off = m.clone();
+        let mut cfg_off = cfg.clone();
+        cfg_off.iso.winddown_horizon_months = 0;
+        off.reconfigure(Arc::new(cfg_off));
+        m.step();
+        off.step();
+        assert_eq!(m.isos[i].closed_by, Some(ClosureCause::BoardWindDown));
+        assert!(!m.isos[i].alive);
+        // without the board's check it misses payroll and carries on (grace 1)
+        assert!(off.isos[i].alive, "closed by {:?}", off.isos[i].closed_by);
+        assert_eq!(off.isos[i].missed_months, 1);
+        off.step();
+        assert_eq!(off.isos[i].closed_by, Some(ClosureCause::MissedPayroll));
+    }
 
     #[test]
     fn largest_staff_counts_program_money_only_for_staff_who_incur_it() {

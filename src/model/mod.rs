@@ -132,6 +132,12 @@ pub struct Rel {
     pub release_at: f64,
     /// late-payment delay (days) drawn for a pending decision, applied from its announcement
     pub late_days: f64,
+    /// payments of the current agreement year held back until its final report (§7.9)
+    pub holdback: f64,
+    /// holdback of ended agreement years, paid at `holdback_release`
+    pub holdback_due: f64,
+    /// month (model clock) the holdback of ended agreement years is paid
+    pub holdback_release: u32,
     /// program money received minus eligible costs charged in the funder's fiscal year
     /// (negative: costs incurred and not yet reimbursed)
     pub advance: f64,
@@ -160,6 +166,16 @@ pub struct Iso {
     pub credit_limit: f64,
     /// consecutive months of missed payroll
     pub missed_months: u32,
+    /// wind-down cost (termination pay) of agreements ended without renewal, due this month
+    pub severance_due: f64,
+    /// non-staff costs of ended agreements still running on, per month (§7.18)
+    pub tail_monthly: f64,
+    /// months `tail_monthly` still runs
+    pub tail_left: u32,
+    /// model month an agreement last ended without renewal (refused or terminated), if ever
+    pub last_loss: Option<u32>,
+    /// why the ISO closed, once it has
+    pub closed_by: Option<ClosureCause>,
     /// organization identity (0-1)
     pub identity: f64,
     /// service depth chosen (hours per client-month)
@@ -202,6 +218,16 @@ pub struct Iso {
     pub returns_ema: f64,
     /// its estimate of the squared log donation factor (volatility), learned from past years
     pub volatility_ema: f64,
+}
+
+/// What closed an ISO (§7.18).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClosureCause {
+    /// payroll missed more consecutive months than `iso.insolvency_grace_months`
+    MissedPayroll,
+    /// the board's check: resources over `iso.winddown_horizon_months` fall short of payroll
+    /// and the wind-down costs due
+    BoardWindDown,
 }
 
 /// One funder.

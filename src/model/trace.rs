@@ -130,7 +130,7 @@ mod tests {
                 out.summary.map(f64::to_bits)
             );
             let few = trace_isos(&cfg, 11, rep, 3);
-            assert_eq!(few.isos[..], tr.isos[..3]);
+            assert_eq!(few.isos[..], tr.isos[..3.min(tr.isos.len())]);
         }
         assert!(closed_somewhere, "no closure to check in this setting");
     }
