@@ -511,7 +511,7 @@ fn timeline_events_are_marked_on_charts_over_months() {
     let texts = svg_texts(&out.join("plots/fan_unmet_need_share.svg")).join("\n");
     for want in [
         "month 24: provincial_cut: provincial budget -12%, contracts terminated",
-        "month 36: transition_core: federal: 3-year agreements, 30% core",
+        "month 36: transition_core: federal: 30% core",
     ] {
         assert_eq!(texts.matches(want).count(), 1, "{want:?} in\n{texts}");
     }

@@ -203,6 +203,7 @@ fn baseline_invariants_hold_every_month() {
 #[test]
 fn shipped_variants_invariants_hold_every_month() {
     for stem in [
+        "annual_2010s",
         "multi_year_core",
         "prompt_payment",
         "core_on_time",
