@@ -466,7 +466,8 @@ fn every_shipped_scenario_loads_and_reports_required_metrics() {
     for f in &files {
         let mut s = Scenario::load(f).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
         s.apply_override("simulation.isos=6").unwrap();
-        s.apply_override("simulation.duration_months=48").unwrap();
+        // long enough for the last timeline event of a shipped scenario (eligibility_2026: 84)
+        s.apply_override("simulation.duration_months=96").unwrap();
         let cfg = config(&s);
         for r in 0..2 {
             let out = Model::new(&cfg, SEED, r).run();
