@@ -273,6 +273,18 @@ metrics! {
         => "Late payments 61 to 90 days late", Lower, Points, Detail;
     UniqueClients: "unique_clients", "clients per year", Mean, "Newcomers served by an ISO at least once in the last twelve months (unique clients, as IRCC counts them; ODD 7.2): per cohort, clients x (1 - product over the months of (1 - client-months / clients)) (summary: mean over months)."
         => "Newcomers served in a year", Higher, Amount, Headline;
+    UniqueClientsEconomic: "unique_clients_economic", "clients per year", Mean, "unique_clients of economic-class newcomers (principal applicants and dependants; the three categories sum to unique_clients)."
+        => "Economic-class newcomers served in a year", Higher, Amount, Detail;
+    UniqueClientsFamily: "unique_clients_family", "clients per year", Mean, "unique_clients of family-class newcomers."
+        => "Family-class newcomers served in a year", Higher, Amount, Detail;
+    UniqueClientsRefugee: "unique_clients_refugee", "clients per year", Mean, "unique_clients of refugees and protected persons."
+        => "Refugees served in a year", Higher, Amount, Detail;
+    WaitingNeedEconomic: "waiting_need_hours_economic", "hours", Mean, "Unmet need of economic-class newcomers: their need hours waiting for service at the end of the month (the three categories sum to waiting_need_hours)."
+        => "Need waiting for service: economic class", Lower, Amount, Detail;
+    WaitingNeedFamily: "waiting_need_hours_family", "hours", Mean, "Unmet need of family-class newcomers: their need hours waiting for service at the end of the month."
+        => "Need waiting for service: family class", Lower, Amount, Detail;
+    WaitingNeedRefugee: "waiting_need_hours_refugee", "hours", Mean, "Unmet need of refugees: their need hours waiting for service at the end of the month."
+        => "Need waiting for service: refugees", Lower, Amount, Detail;
 }
 
 /// Number of metrics in a record.

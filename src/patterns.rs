@@ -126,20 +126,23 @@ const fn rel(
 
 /// Every effect quoted in ODD §1.2, by pattern.
 pub const EFFECTS: &[Effect] = &[
+    e(1, "baseline", "annual_2010s", "survival_rate"),
+    e(1, "baseline", "annual_2010s", "closures"),
+    e(1, "baseline", "annual_2010s", "missed_payroll_share"),
     e(1, "prompt_payment", "baseline", "survival_rate"),
     e(1, "prompt_payment", "baseline", "missed_payroll_share"),
     e(1, "prompt_payment", "baseline", "interest_cost"),
     e(1, "multi_year_core", "baseline", "survival_rate"),
     e(1, "multi_year_core", "baseline", "closures"),
     e(1, "core_on_time", "baseline", "survival_rate"),
-    e(2, "multi_year_core", "baseline", "staff_turnover_annual"),
+    e(2, "baseline", "annual_2010s", "staff_turnover_annual"),
     e(
         2,
-        "multi_year_core",
         "baseline",
+        "annual_2010s",
         "staff_experience_months_mean",
     ),
-    e(2, "multi_year_core", "baseline", "productivity_mean"),
+    e(2, "baseline", "annual_2010s", "productivity_mean"),
     e(3, "heavy_reporting", "baseline", "admin_share"),
     e(3, "heavy_reporting", "baseline", "reporting_share"),
     rel(3, "heavy_reporting", "baseline", "clients_served"),

@@ -144,6 +144,7 @@ fn sources_are_reachable() {
         "Brinkerhoff",
         "KM4S 2025",
         "CIMM 43-1",
+        "Ontario NSP 2013",
     ] {
         assert!(
             sources.contains(&format!("**{name}")),

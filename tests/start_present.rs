@@ -40,8 +40,10 @@ fn baseline() -> String {
 }
 
 /// A regime that is the baseline under another name, one that changes federal reporting hours
-/// (which apply at once to agreements in force), and the baseline with that change as a timeline
-/// event at month 0.
+/// and late payment (which apply at once to agreements in force), and the baseline with that
+/// change as a timeline event at month 0. Late payment is there so that the regime's own
+/// warm-up leaves a different state at month 0: in the dated baseline (demand binds, federal
+/// calls every five years) reporting hours alone leave no trace on the state.
 fn regimes(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
     let base = baseline();
     let same = write(
@@ -53,14 +55,14 @@ fn regimes(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
         dir,
         "heavy.toml",
         &format!(
-            "name = \"heavy\"\nextends = \"{base}\"\n[funders.federal]\nreporting_hours_per_month = 60\n"
+            "name = \"heavy\"\nextends = \"{base}\"\n[funders.federal]\nreporting_hours_per_month = 60\nlate_payment_probability = 0.9\n"
         ),
     );
     let switched = write(
         dir,
         "switched.toml",
         &format!(
-            "name = \"switched\"\nextends = \"{base}\"\n[[events]]\nmonth = 0\n[events.set]\n\"funders.federal.reporting_hours_per_month\" = 60\n"
+            "name = \"switched\"\nextends = \"{base}\"\n[[events]]\nmonth = 0\n[events.set]\n\"funders.federal.reporting_hours_per_month\" = 60\n\"funders.federal.late_payment_probability\" = 0.9\n"
         ),
     );
     (same, heavy, switched)
@@ -411,7 +413,7 @@ fn explore_starts_from_the_first_regime_present_by_default() {
     let base = baseline();
     let file = |start: &str| {
         format!(
-            "name = \"t\"\nstates = 10\nreps_per_state = 2\nseed = 3\nbootstrap = 0\n{start}\n[[regimes]]\nscenario = \"{base}\"\n[[regimes]]\nname = \"heavy\"\nscenario = \"{base}\"\nset = {{ \"funders.federal.reporting_hours_per_month\" = 60 }}\n[[uncertainties]]\npath = \"iso.quit_rate_per_year\"\nmin = 0.1\nmax = 0.2\n[[outcomes]]\nmetric = \"survival_rate\"\n"
+            "name = \"t\"\nstates = 10\nreps_per_state = 2\nseed = 3\nbootstrap = 0\n{start}\n[[regimes]]\nscenario = \"{base}\"\n[[regimes]]\nname = \"heavy\"\nscenario = \"{base}\"\nset = {{ \"funders.federal.reporting_hours_per_month\" = 60, \"funders.federal.late_payment_probability\" = 0.9 }}\n[[uncertainties]]\npath = \"iso.quit_rate_per_year\"\nmin = 0.1\nmax = 0.2\n[[outcomes]]\nmetric = \"survival_rate\"\n[[outcomes]]\nmetric = \"staff_turnover_annual\"\n"
         )
     };
     let run = |name: &str, text: &str, extra: &[&str]| -> String {

@@ -42,6 +42,39 @@ pub struct NewcomersCfg {
     pub integration_hours_scale: f64,
     pub long_term_service_weight: f64,
     pub initial_met_share: f64,
+    /// share of arrivals by immigration category ([`CATEGORIES`] order), summing to 1
+    pub category_share: [f64; NCAT],
+    /// uptake by category: `uptake_share` times the category's ratio, at most 1
+    pub category_uptake: [f64; NCAT],
+    /// most months of eligibility for the economic class (the lesser of it and
+    /// `eligibility_window_months` applies)
+    pub economic_eligibility_limit_months: u32,
+}
+
+/// Number of immigration categories.
+pub const NCAT: usize = 3;
+
+/// Immigration categories, in the order of every per-category array and metric.
+pub const CATEGORIES: [&str; NCAT] = ["economic", "family", "refugee"];
+
+impl NewcomersCfg {
+    /// Months after arrival during which category `k`'s need may be served with
+    /// eligibility-restricted money.
+    pub fn window(&self, k: usize) -> usize {
+        let w = self.eligibility_window_months;
+        (if k == 0 {
+            w.min(self.economic_eligibility_limit_months)
+        } else {
+            w
+        }) as usize
+    }
+
+    /// Clients per arrival over the categories: the overall uptake.
+    pub fn overall_uptake(&self) -> f64 {
+        (0..NCAT)
+            .map(|k| self.category_share[k] * self.category_uptake[k])
+            .sum()
+    }
 }
 
 /// Service depth.
@@ -360,6 +393,20 @@ impl Config {
                 integration_hours_scale: g("newcomers.integration_hours_scale"),
                 long_term_service_weight: g("newcomers.long_term_service_weight"),
                 initial_met_share: g("newcomers.initial_met_share"),
+                category_share: {
+                    let raw = CATEGORIES.map(|c| g(&format!("newcomers.{c}_share")).max(0.0));
+                    let sum: f64 = raw.iter().sum();
+                    if sum > 0.0 {
+                        raw.map(|x| x / sum)
+                    } else {
+                        [1.0 / NCAT as f64; NCAT]
+                    }
+                },
+                category_uptake: CATEGORIES.map(|c| {
+                    (g("newcomers.uptake_share") * g(&format!("newcomers.uptake_ratio_{c}")))
+                        .clamp(0.0, 1.0)
+                }),
+                economic_eligibility_limit_months: u("newcomers.economic_eligibility_limit_months"),
             },
             service: ServiceCfg {
                 deep_contact_hours: g("service.deep_contact_hours"),

@@ -2,27 +2,31 @@
 //! the integration outcome; and the allocation of ISO service hours to need.
 //!
 //! Cohorts are kept by month of arrival in a ring of `need_duration_months`
-//! slots. A share `uptake_share` of each cohort are clients: only they have need, which is
-//! highest on arrival and halves every `need_halflife_months` ([`need_profile`]). Each cohort
-//! also keeps, for the last twelve months, how likely one of its clients was to be reached in
-//! each month, from which [`Cohorts::unique_clients`] counts the clients reached in a year. The allocation in [`allocate_service`] serves each ISO's own
-//! catchment; [`refer`] then lets members of a local partnership route unmet
-//! need to members with spare capacity.
+//! slots. Each cohort's persons arrive in three immigration categories (economic, family,
+//! refugee; [`CATEGORIES`](super::config::CATEGORIES)) in the shares `category_share`; a share `category_uptake` of each
+//! category are clients: only they have need, which is highest on arrival and halves every
+//! `need_halflife_months` ([`need_profile`]). Each category has its own eligibility window
+//! ([`NewcomersCfg::window`]). Each cohort also keeps, per category and for the last twelve
+//! months, how likely one of its clients was to be reached in each month, from which
+//! [`Cohorts::unique_clients`] counts the clients reached in a year. The allocation in
+//! [`allocate_service`] serves each ISO's own catchment; [`refer`] then lets members of a
+//! local partnership route unmet need to members with spare capacity.
 
-use super::config::{Config, NewcomersCfg};
+use super::config::{Config, NewcomersCfg, NCAT};
 
 /// One arrival cohort.
 #[derive(Debug, Clone, Copy)]
 pub struct Cohort {
     /// persons in the cohort
     pub persons: f64,
-    /// clients in the cohort: persons who use settlement services (`uptake_share` at arrival)
-    pub users: f64,
-    /// probability that one client was not reached, for each of the last twelve months (slot:
-    /// model month modulo 12; 1 = nobody reached)
-    pub missed: [f64; 12],
-    /// need hours waiting for service
-    pub waiting: f64,
+    /// clients in the cohort by category: persons who use settlement services
+    /// (`category_share · category_uptake` of the persons at arrival)
+    pub users: [f64; NCAT],
+    /// by category, probability that one client was not reached, for each of the last twelve
+    /// months (slot: model month modulo 12; 1 = nobody reached)
+    pub missed: [[f64; 12]; NCAT],
+    /// need hours waiting for service, by category
+    pub waiting: [f64; NCAT],
     /// effective service hours received inside the eligibility window (settlement)
     pub effective: f64,
     /// effective service hours received after the eligibility window (long-term integration)
@@ -34,13 +38,30 @@ impl Default for Cohort {
     fn default() -> Cohort {
         Cohort {
             persons: 0.0,
-            users: 0.0,
-            missed: [1.0; 12],
-            waiting: 0.0,
+            users: [0.0; NCAT],
+            missed: [[1.0; 12]; NCAT],
+            waiting: [0.0; NCAT],
             effective: 0.0,
             effective_late: 0.0,
         }
     }
+}
+
+impl Cohort {
+    /// Clients over the categories.
+    pub fn users_total(&self) -> f64 {
+        self.users.iter().sum()
+    }
+
+    /// Need hours waiting over the categories.
+    pub fn waiting_total(&self) -> f64 {
+        self.waiting.iter().sum()
+    }
+}
+
+/// Clients of each category among `persons` arrivals.
+fn users_of(c: &NewcomersCfg, persons: f64) -> [f64; NCAT] {
+    std::array::from_fn(|k| persons * c.category_share[k] * c.category_uptake[k])
 }
 
 /// All cohorts followed, newest first by age.
@@ -83,7 +104,6 @@ impl Cohorts {
         let mut persons_in = 0.0;
         let mut need_total = 0.0;
         let growth = (1.0 + c.arrival_trend_per_year).max(1e-9).powf(1.0 / 12.0);
-        let window = (c.eligibility_window_months as usize).min(d);
         let stock_months = if c.abandonment_share_per_month > 0.0 {
             1.0 / c.abandonment_share_per_month
         } else {
@@ -92,27 +112,30 @@ impl Cohorts {
         for (age, slot) in ring.iter_mut().enumerate() {
             // age 0 is the head (index 0 at start): arrived `age + 1` months before month 0
             let persons = arrivals / growth.powi(age as i32 + 1);
-            let users = persons * c.uptake_share;
-            let need = users * c.need_hours_per_client;
+            let users = users_of(c, persons);
             // need that arose inside the window and after it, over the ages already lived
             let lived = age + 1;
-            let early = need * profile.cumulative(lived.min(window));
-            let late = need * (profile.cumulative(lived) - profile.cumulative(window)).max(0.0);
             // waiting: the need of the last months lived, as many as need waits on average
             let recent = (lived as f64).min(stock_months);
-            let waiting = need
-                * (profile.cumulative(lived) - profile.cumulative_f(lived as f64 - recent))
-                * (1.0 - c.initial_met_share);
-            *slot = Cohort {
+            let recent_share =
+                profile.cumulative(lived) - profile.cumulative_f(lived as f64 - recent);
+            let mut co = Cohort {
                 persons,
                 users,
-                missed: [1.0; 12],
-                waiting,
-                effective: early * c.initial_met_share,
-                effective_late: late * c.initial_met_share,
+                ..Cohort::default()
             };
+            for (k, &u) in users.iter().enumerate() {
+                let need = u * c.need_hours_per_client;
+                let window = c.window(k).min(d);
+                let early = need * profile.cumulative(lived.min(window));
+                let late = need * (profile.cumulative(lived) - profile.cumulative(window)).max(0.0);
+                co.waiting[k] = need * recent_share * (1.0 - c.initial_met_share);
+                co.effective += early * c.initial_met_share;
+                co.effective_late += late * c.initial_met_share;
+                need_total += co.waiting[k];
+            }
+            *slot = co;
             persons_in += persons;
-            need_total += waiting;
         }
         // ring index of age a is (head + d - a) % d; with head = 0, age a sits at (d - a) % d
         let mut ordered = vec![Cohort::default(); d];
@@ -163,35 +186,37 @@ impl Cohorts {
         self.head = (self.head + 1) % d;
         let old = self.ring[self.head];
         self.persons_out += old.persons;
-        self.abandoned_total += old.waiting;
+        self.abandoned_total += old.waiting_total();
         self.exit_integration = long_term_integration(&old, c);
         self.ring[self.head] = Cohort {
             persons: arrivals,
-            users: arrivals * c.uptake_share,
+            users: users_of(c, arrivals),
             ..Cohort::default()
         };
         self.persons_in += arrivals;
         let profile = NeedProfile::new(c);
         let keep = 1.0 - c.abandonment_share_per_month;
-        let window = c.eligibility_window_months as usize;
+        let windows: [usize; NCAT] = std::array::from_fn(|k| c.window(k));
         let mut pools = NeedPools::default();
         let mut i = self.head;
         let mut w = profile.first;
         for age in 0..d {
             let co = &mut self.ring[i];
             i = if i == 0 { d - 1 } else { i - 1 };
-            let lost = co.waiting * (1.0 - keep);
-            self.abandoned_total += lost;
-            let new = co.users * c.need_hours_per_client * w;
-            w *= profile.ratio;
-            self.need_total += new;
-            pools.new_need += new;
-            co.waiting = co.waiting * keep + new;
-            if age < window {
-                pools.eligible += co.waiting;
-            } else {
-                pools.beyond += co.waiting;
+            for k in 0..NCAT {
+                let lost = co.waiting[k] * (1.0 - keep);
+                self.abandoned_total += lost;
+                let new = co.users[k] * c.need_hours_per_client * w;
+                self.need_total += new;
+                pools.new_need += new;
+                co.waiting[k] = co.waiting[k] * keep + new;
+                if age < windows[k] {
+                    pools.eligible += co.waiting[k];
+                } else {
+                    pools.beyond += co.waiting[k];
+                }
             }
+            w *= profile.ratio;
         }
         pools
     }
@@ -200,9 +225,10 @@ impl Cohorts {
     /// and `effective_*` hours are credited to the same cohorts.
     ///
     /// `clients` is the month's client-months counted by ISOs and `month` the model month: a
-    /// cohort served `s` of the month's `h` hours had `clients * s / h` client-months, spread
-    /// over its clients at random (each of its clients reached with probability
-    /// `min(1, client-months / clients)`), which [`Cohorts::unique_clients`] accumulates.
+    /// cohort's category served `s` of the month's `h` hours had `clients * s / h`
+    /// client-months, spread over its clients at random (each of its clients reached with
+    /// probability `min(1, client-months / clients)`), which [`Cohorts::unique_clients`]
+    /// accumulates.
     pub fn serve(
         &mut self,
         c: &NewcomersCfg,
@@ -215,7 +241,7 @@ impl Cohorts {
         let slot = (month % 12) as usize;
         let hours = served.eligible + served.beyond;
         let per_hour = if hours > 0.0 { clients / hours } else { 0.0 };
-        let window = c.eligibility_window_months as usize;
+        let windows: [usize; NCAT] = std::array::from_fn(|k| c.window(k));
         let fe = if pools.eligible > 0.0 {
             (served.eligible / pools.eligible).min(1.0)
         } else {
@@ -240,34 +266,44 @@ impl Cohorts {
         for age in 0..d {
             let co = &mut self.ring[i];
             i = if i == 0 { d - 1 } else { i - 1 };
-            let s = if age < window {
-                let s = co.waiting * fe;
-                co.effective += s * qe;
-                s
-            } else {
-                let s = co.waiting * fb;
-                co.effective_late += s * qb;
-                s
-            };
-            co.waiting -= s;
-            self.served_total += s;
-            let reach = if co.users > 0.0 {
-                (s * per_hour / co.users).min(1.0)
-            } else {
-                0.0
-            };
-            co.missed[slot] = 1.0 - reach;
+            for k in 0..NCAT {
+                let s = if age < windows[k] {
+                    let s = co.waiting[k] * fe;
+                    co.effective += s * qe;
+                    s
+                } else {
+                    let s = co.waiting[k] * fb;
+                    co.effective_late += s * qb;
+                    s
+                };
+                co.waiting[k] -= s;
+                self.served_total += s;
+                let reach = if co.users[k] > 0.0 {
+                    (s * per_hour / co.users[k]).min(1.0)
+                } else {
+                    0.0
+                };
+                co.missed[k][slot] = 1.0 - reach;
+            }
         }
     }
 
     /// Clients reached at least once in the last twelve months (unique clients in a year, as
-    /// IRCC counts them): over cohorts, clients × (1 − ∏ months (1 − reach)). Cohorts that left
-    /// the followed window are no longer counted.
+    /// IRCC counts them): over cohorts and categories, clients × (1 − ∏ months (1 − reach)).
+    /// Cohorts that left the followed window are no longer counted.
     pub fn unique_clients(&self) -> f64 {
-        self.ring
-            .iter()
-            .map(|co| co.users * (1.0 - co.missed.iter().product::<f64>()))
-            .sum()
+        self.unique_clients_by_category().iter().sum()
+    }
+
+    /// [`Cohorts::unique_clients`] by immigration category ([`CATEGORIES`](super::config::CATEGORIES) order).
+    pub fn unique_clients_by_category(&self) -> [f64; NCAT] {
+        let mut out = [0.0; NCAT];
+        for co in &self.ring {
+            for (k, o) in out.iter_mut().enumerate() {
+                *o += co.users[k] * (1.0 - co.missed[k].iter().product::<f64>());
+            }
+        }
+        out
     }
 
     /// Long-term integration of the cohort that left the followed window this month (§7.2):
@@ -278,7 +314,18 @@ impl Cohorts {
 
     /// Need hours waiting.
     pub fn waiting(&self) -> f64 {
-        self.ring.iter().map(|c| c.waiting).sum()
+        self.waiting_by_category().iter().sum()
+    }
+
+    /// Need hours waiting by immigration category ([`CATEGORIES`](super::config::CATEGORIES) order).
+    pub fn waiting_by_category(&self) -> [f64; NCAT] {
+        let mut out = [0.0; NCAT];
+        for co in &self.ring {
+            for (k, o) in out.iter_mut().enumerate() {
+                *o += co.waiting[k];
+            }
+        }
+        out
     }
 }
 
@@ -331,11 +378,12 @@ impl NeedProfile {
 /// the effective hours it received per person, with hours after the eligibility window
 /// weighted by `long_term_service_weight` (integration is a long-term process, MLH 6.1, 6.3).
 pub fn long_term_integration(co: &Cohort, c: &NewcomersCfg) -> f64 {
-    if co.users <= 0.0 {
+    let users = co.users_total();
+    if users <= 0.0 {
         return 0.0;
     }
     let hours = co.effective + c.long_term_service_weight * co.effective_late;
-    1.0 - (-hours / (co.users * c.integration_hours_scale)).exp()
+    1.0 - (-hours / (users * c.integration_hours_scale)).exp()
 }
 
 /// One ISO's service offer for the month.
@@ -648,7 +696,7 @@ mod tests {
                 };
                 co.serve(&c, p, served, clients, t);
             }
-            let users: f64 = (0..co.len()).map(|a| co.at(a).users).sum();
+            let users: f64 = (0..co.len()).map(|a| co.at(a).users_total()).sum();
             (co.unique_clients(), users)
         };
         let (none, users) = reached(0.0);

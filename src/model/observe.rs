@@ -90,7 +90,15 @@ impl Model<'_> {
         rec[M::Arrivals as usize] = f.arrivals;
         rec[M::WaitingNeedHours as usize] = self.cohorts.waiting();
         rec[M::ServiceHours as usize] = f.service_hours;
-        rec[M::UniqueClients as usize] = self.cohorts.unique_clients();
+        let by_cat = self.cohorts.unique_clients_by_category();
+        rec[M::UniqueClients as usize] = by_cat.iter().sum();
+        rec[M::UniqueClientsEconomic as usize] = by_cat[0];
+        rec[M::UniqueClientsFamily as usize] = by_cat[1];
+        rec[M::UniqueClientsRefugee as usize] = by_cat[2];
+        let waiting = self.cohorts.waiting_by_category();
+        rec[M::WaitingNeedEconomic as usize] = waiting[0];
+        rec[M::WaitingNeedFamily as usize] = waiting[1];
+        rec[M::WaitingNeedRefugee as usize] = waiting[2];
         rec[M::StaffTotal as usize] = staff;
         rec[M::RevenueFederal as usize] = revenue[0];
         rec[M::RevenueProvincial as usize] = revenue[1];

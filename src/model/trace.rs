@@ -101,6 +101,14 @@ mod tests {
         s.set_value("simulation.duration_months", 60.0).unwrap();
         s.set_value("funders.federal.late_payment_probability", 0.9)
             .unwrap();
+        // the annual era's federal terms: in the dated baseline (five-year agreements decided
+        // before they start) twelve ISOs over five years rarely close at all
+        s.set_value("funders.federal.contract_months", 12.0)
+            .unwrap();
+        s.set_value("funders.federal.decision_delay_months", 1.0)
+            .unwrap();
+        s.set_value("funders.federal.officer_decision_delay_months", 2.0)
+            .unwrap();
         let cfg = s.config();
         let mut closed_somewhere = false;
         for rep in 0..4 {

@@ -250,7 +250,8 @@ fn validate_prints_the_resolved_scenario() {
         .arg(scenario_path("multi_year_core"))
         .assert()
         .success()
-        .stdout(predicate::str::contains("contract_months = 36"))
+        // the baseline's five-year agreements, resolved through `extends`, and the file's own core share
+        .stdout(predicate::str::contains("contract_months = 60"))
         .stdout(predicate::str::contains("core_share = 0.3"))
         .stdout(predicate::str::contains("name = \"multi_year_core\""));
     let o = bin()
@@ -839,7 +840,7 @@ fn compare_writes_paired_differences_and_one_directory_per_scenario() {
     let diffs = scen[1]["differences"].as_array().unwrap();
     assert!(diffs
         .iter()
-        .any(|x| x["path"] == "funders.federal.contract_months" && x["value"] == "36"));
+        .any(|x| x["path"] == "funders.federal.core_share" && x["value"] == "0.3"));
     for name in ["baseline", "multi_year_core"] {
         let sub = out.join(name);
         for f in DATA_FILES {

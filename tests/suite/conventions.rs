@@ -110,11 +110,11 @@ fn validate_diff_of_a_shipped_scenario_names_the_file_and_line_of_each_change() 
         .unwrap();
     assert!(o.status.success(), "{}", text(&o.stderr));
     let s = text(&o.stdout);
-    // core_on_time sets two federal values itself; prompt_payment (which it extends) the rest
+    // core_on_time sets the federal core share itself; prompt_payment (which it extends) the rest
     let own = format!("{}:", file.display());
     let contract = s
         .lines()
-        .find(|l| l.starts_with("funders.federal.contract_months = 36"))
+        .find(|l| l.starts_with("funders.federal.core_share = 0.3"))
         .unwrap_or_else(|| panic!("{s}"));
     assert!(
         contract.contains(&own) && contract.contains("# default"),

@@ -203,6 +203,7 @@ fn baseline_invariants_hold_every_month() {
 #[test]
 fn shipped_variants_invariants_hold_every_month() {
     for stem in [
+        "annual_2010s",
         "multi_year_core",
         "prompt_payment",
         "core_on_time",
@@ -465,7 +466,8 @@ fn every_shipped_scenario_loads_and_reports_required_metrics() {
     for f in &files {
         let mut s = Scenario::load(f).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
         s.apply_override("simulation.isos=6").unwrap();
-        s.apply_override("simulation.duration_months=48").unwrap();
+        // long enough for the last timeline event of a shipped scenario (eligibility_2026: 84)
+        s.apply_override("simulation.duration_months=96").unwrap();
         let cfg = config(&s);
         for r in 0..2 {
             let out = Model::new(&cfg, SEED, r).run();

@@ -1,6 +1,7 @@
 //! The integration test suite, compiled as one binary (ripgrep style):
 //! model patterns, invariants and extreme cases, and the command line.
 
+mod categories;
 mod cli;
 mod conventions;
 mod integration;

@@ -25,6 +25,11 @@ fn sets(path: &str, value: f64) -> Vec<String> {
 /// Runs the baseline (with `extra` overrides) at each value of `path` and checks that `metric`
 /// moves monotonically in direction `dir`.
 fn monotone(path: &str, values: &[f64], metric: &str, dir: Dir, extra: &[&str]) {
+    monotone_from("baseline", path, values, metric, dir, extra);
+}
+
+/// [`monotone`] from the shipped scenario `stem` instead of the baseline.
+fn monotone_from(stem: &str, path: &str, values: &[f64], metric: &str, dir: Dir, extra: &[&str]) {
     assert!(values.len() >= 3, "a grid of at least three values");
     let cols: Vec<Vec<f64>> = values
         .iter()
@@ -32,7 +37,7 @@ fn monotone(path: &str, values: &[f64], metric: &str, dir: Dir, extra: &[&str]) 
             let mut all: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
             all.extend(sets(path, v));
             let refs: Vec<&str> = all.iter().map(String::as_str).collect();
-            column(&summaries(&load_with("baseline", &refs), R), metric)
+            column(&summaries(&load_with(stem, &refs), R), metric)
         })
         .collect();
     // The grid's means, for a reader running `cargo test --test suite monotone -- --nocapture`.
@@ -90,10 +95,13 @@ fn survival_rises_with_the_credit_line() {
 
 /// Opening reserves set the state at the start of the warm-up; after it, reserves follow the
 /// regime (the reserve target) and the opening level no longer matters. Their effect is
-/// therefore tested on runs reported from the start, without a warm-up.
+/// therefore tested on runs reported from the start, without a warm-up. In the dated baseline
+/// (five-year federal agreements decided before they start) almost no ISO closes in ten years
+/// whatever its opening reserves, so the test runs where cash gaps close ISOs: the annual era.
 #[test]
 fn survival_rises_with_opening_reserves() {
-    monotone(
+    monotone_from(
+        "annual_2010s",
         "iso.reserve_months_median",
         &[0.5, 1.0, 2.0, 4.0],
         "survival_rate",
@@ -124,9 +132,12 @@ fn survival_rises_with_insolvency_grace() {
     );
 }
 
+/// Core money builds reserves against cash gaps; in the dated baseline there are almost none
+/// to bridge (survival 0.997), so the response is tested in the annual era, where they close ISOs.
 #[test]
 fn survival_rises_with_core_share() {
-    monotone(
+    monotone_from(
+        "annual_2010s",
         "funders.*.core_share",
         &[0.0, 0.2, 0.4, 0.6],
         "survival_rate",

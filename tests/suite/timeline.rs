@@ -134,7 +134,7 @@ fn waiting_need_stays_bounded_over_fifty_years() {
         for (t, r) in m.iter().enumerate() {
             most = most.max(r[a]);
             let bound =
-                most * c.uptake_share * c.need_hours_per_client / c.abandonment_share_per_month;
+                most * c.overall_uptake() * c.need_hours_per_client / c.abandonment_share_per_month;
             assert!(
                 r[w] <= bound,
                 "month {t} of replication {rep}: waiting {} above the bound {bound}",
@@ -151,7 +151,7 @@ fn waiting_need_stays_bounded_over_fifty_years() {
                 .sum::<f64>()
                 / 120.0
         };
-        let ceiling = c.uptake_share * c.need_hours_per_client / c.abandonment_share_per_month;
+        let ceiling = c.overall_uptake() * c.need_hours_per_client / c.abandonment_share_per_month;
         eprintln!(
             "replication {rep}: waiting need per arrival {:.2} h (years 1-10), {:.2} h (years 41-50); bound {ceiling:.0} h",
             per_arrival(0),
@@ -162,5 +162,58 @@ fn waiting_need_stays_bounded_over_fifty_years() {
             "waiting per arrival in the last decade {} against the bound {ceiling}",
             per_arrival(480)
         );
+    }
+}
+
+/// An economic-class eligibility limit set by a timeline event (as in
+/// `scenarios/eligibility_2026.toml`, here cut to two years so that it binds at the default
+/// time to citizenship): nothing changes before its month; after it, fewer economic-class
+/// newcomers are served in a year, paired replication by replication.
+///
+/// The response is tested where capacity binds (`need_hours_per_client` 200, as the reporting
+/// response of `monotone.rs`): at the default demand the region's ISOs have hours to spare, and
+/// the need the limit moves out of federal eligibility is served by unrestricted money
+/// (holistic hours go first to need beyond the window), so economic clients do not fall
+/// (docs/ODD.md §7.2).
+#[test]
+fn an_economic_eligibility_cut_lowers_economic_clients_after_its_month_only() {
+    let bound = "newcomers.need_hours_per_client=200";
+    let base = crate::util::load_with("baseline", &[bound]);
+    let mut s = baseline_plus(
+        "[[events]]\nmonth = 36\n[events.set]\n\"newcomers.economic_eligibility_limit_months\" = 24\n",
+    );
+    s.apply_override(bound).unwrap();
+    let k = idx("unique_clients_economic");
+    for rep in 0..4 {
+        let (a, b) = (months(&s, rep), months(&base, rep));
+        for t in 0..36 {
+            assert_eq!(
+                a[t].map(f64::to_bits),
+                b[t].map(f64::to_bits),
+                "month {t} of replication {rep} differs before the event"
+            );
+        }
+        let after = |m: &[[f64; partnersim::metrics::N_METRICS]]| -> f64 {
+            m[48..120].iter().map(|r| r[k]).sum()
+        };
+        assert!(
+            after(&a) < after(&b),
+            "replication {rep}: economic clients after the cut {} not below {}",
+            after(&a),
+            after(&b)
+        );
+    }
+}
+
+/// The shipped 2026-27 scenario: the limits are timeline events at months 72 and 84, and the
+/// months before them are the baseline's.
+#[test]
+fn the_eligibility_2026_scenario_changes_nothing_before_april_2026() {
+    let base = load("baseline");
+    let s = load("eligibility_2026");
+    assert_eq!(s.config().timeline.len(), 2);
+    let (a, b) = (months(&s, 0), months(&base, 0));
+    for t in 0..72 {
+        assert_eq!(a[t].map(f64::to_bits), b[t].map(f64::to_bits), "month {t}");
     }
 }
