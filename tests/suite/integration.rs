@@ -46,13 +46,18 @@ fn a_higher_holistic_share_does_not_lower_integration() {
 }
 
 /// Removing the federal eligibility window (restricted money may serve anyone) does not lower
-/// integration.
+/// integration while the sector's capacity is not short. Where it is short, open eligibility
+/// lets longer-settled newcomers take hours from recent ones: at the default cut rate (federal
+/// 0.2 a year, permanent; unmet need 0.067) integration falls by about 0.0005 (80 replications,
+/// seed 42; interval below zero), a finding of ODD §1.3. The test therefore runs without
+/// policy cuts (unmet need under 0.01).
 #[test]
 fn removing_the_eligibility_window_does_not_lower_integration() {
-    let base = load_with("baseline", &[]);
+    let calm = "funders.federal.shock_probability_per_year=0";
+    let base = load_with("baseline", &[calm]);
     let open = load_with(
         "baseline",
-        &["funders.federal.eligibility_restricted=false"],
+        &[calm, "funders.federal.eligibility_restricted=false"],
     );
     let p = Arms::run(&open, &base, R).paired("integration_index");
     assert!(
