@@ -318,6 +318,9 @@ pub struct CompareArgs {
     /// Where the regimes start: `present` (default, unless a classroom group's about.md says `<!-- start: steady -->`: the baseline warms up once and every regime switches on at month 0 from its state, "a policy changed today") or `steady` (every regime warms up under its own rules, "a world that always had it").
     #[arg(long, value_name = "present|steady")]
     pub start: Option<String>,
+    /// What would change each answer: re-estimate every headline effect with each assumption of the ledger (`partnersim params`) the regime does not set at the low and high ends of its range, one at a time on the same random numbers, then the few that matter most jointly. `top` (default): the six most consequential assumptions, at most 20 replications per variant; `all`: every assumption (costly); `none`: skip.
+    #[arg(long, value_name = "none|top|all", default_value = "top")]
+    pub assumptions: String,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub common: CommonRunArgs,
@@ -455,6 +458,7 @@ impl Command {
                 posterior: a.posterior,
                 draws: a.draws,
                 start: a.start,
+                assumptions: a.assumptions,
             }),
             Command::Validate { file, set, diff } => {
                 Cmd::Validate(commands::validate::Args { file, set, diff })

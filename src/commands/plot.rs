@@ -38,6 +38,7 @@ pub fn comparison(dir: &Path, group: Option<&GroupInfo>) -> Result<Vec<PathBuf>>
     }
     crate::export::ensure_writable(&dir.join("plots"))?;
     files.extend(crate::plot::comparison_plots(dir)?);
+    files.extend(crate::assumptions::tornado_plots(dir)?);
     let baseline = &man.baseline;
     let others: Vec<&str> = man
         .scenarios
