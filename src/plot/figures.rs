@@ -557,7 +557,13 @@ pub fn tornado(
             let d = sign(f.at_defaults_ci.0, f.at_defaults_ci.1);
             ForestPanel {
                 caption: axis_label(&f.metric),
-                x_desc: "effect vs baseline at each end of the range".to_string(),
+                x_desc: match better {
+                    Better::Neither => "effect vs baseline".to_string(),
+                    _ => format!(
+                        "effect vs baseline; {}",
+                        spec.map_or("", |m| m.better_text())
+                    ),
+                },
                 better_right: match better {
                     Better::Higher => Some(true),
                     Better::Lower => Some(false),
@@ -613,7 +619,10 @@ pub fn tornado(
         ),
         labels: names
             .iter()
-            .map(|(p, g, _)| format!("{p} ({g})"))
+            .map(|(p, g, _)| {
+                // `funders.federal.x (assumption 0 to 3)` -> `federal.x: assumption 0 to 3`
+                format!("{}: {g}", p.strip_prefix("funders.").unwrap_or(p))
+            })
             .collect(),
         panels,
         one_row: true,
@@ -623,7 +632,8 @@ pub fn tornado(
             item("holds", grey),
         ],
     };
-    save_sized(&fig, dir, stem, ForestFigure::one_row_size(names.len()))
+    let (_, h) = ForestFigure::one_row_size(names.len());
+    save_sized(&fig, dir, stem, (1280, h))
 }
 
 /// [`comparison_plots`] on data already read.
