@@ -754,8 +754,8 @@ pub fn judge(
     order(&mut gone);
     let others = |n: usize| match n {
         0 => String::new(),
-        1 => " (and one more end of a range)".to_string(),
-        n => format!(" (and {n} more ends of ranges)"),
+        1 => " (so does one more end of a range)".to_string(),
+        n => format!(" (so do {n} more ends of ranges)"),
     };
     if let Some((p, v, e)) = rev.first() {
         return (
@@ -788,7 +788,7 @@ pub fn judge(
         return (
             "vanishes",
             format!(
-                "keeps its sign, but is no longer clear when `{p}` is at {v} ({} instead of {}){}",
+                "is no longer clear when `{p}` is at {v} ({} instead of {}){}",
                 num(*e),
                 num(d.diff_mean),
                 others(gone.len() - 1)
