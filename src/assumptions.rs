@@ -428,7 +428,6 @@ pub fn planned_runs(scenarios: &[Scenario], base: usize, req: &Request, reps: u6
 
 /// Re-estimates every effect of `rows` on the request's metrics with the assumptions moved; writes
 /// `assumptions.json` and `assumptions.csv` into `out`. None when interrupted (chunks are saved).
-#[allow(clippy::too_many_arguments)]
 pub fn analyse(
     scenarios: &[Scenario],
     base: usize,
@@ -482,7 +481,7 @@ pub fn analyse(
             }
         }
     }
-    let Some((v1, c1)) = run_stage(
+    let Some((v1, _)) = run_stage(
         &one,
         reps,
         opts,
@@ -532,7 +531,9 @@ pub fn analyse(
     // stage 2: per regime, the assumptions with the largest swings (relative to the largest on
     // each metric) together over a Latin hypercube
     let mut joint = Stage::new();
-    let mut joint_of: Vec<(Vec<usize>, Vec<(usize, usize, String)>)> = Vec::new();
+    // per regime: the assumptions moved together, and each point's (baseline, regime, setting)
+    type Points = Vec<(usize, usize, String)>;
+    let mut joint_of: Vec<(Vec<usize>, Points)> = Vec::new();
     for (o, &s) in others.iter().enumerate() {
         let mut score: Vec<(usize, f64)> = free[o].iter().map(|&i| (i, 0.0)).collect();
         for sw in swings[o].iter() {
@@ -573,7 +574,7 @@ pub fn analyse(
         }
         joint_of.push((chosen, points));
     }
-    let (v2, c2) = if joint.configs.is_empty() {
+    let (v2, _) = if joint.configs.is_empty() {
         (Vec::new(), 0)
     } else {
         match run_stage(
@@ -647,7 +648,6 @@ pub fn analyse(
         joint_points: JOINT_POINTS,
         findings,
     };
-    let _ = (c1, c2);
     crate::export::write_json(&out.join(JSON), &analysis)?;
     crate::export::write_atomic(&out.join(CSV), cells_csv(&cells).as_bytes())?;
     Ok(Some(analysis))

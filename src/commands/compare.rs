@@ -31,7 +31,7 @@ pub struct Args {
     /// `--start present|steady` (default: the group's `start`, else present)
     pub start: Option<String>,
     /// `--assumptions none|top|all` (default top)
-    pub assumptions: String,
+    pub assumptions: crate::assumptions::Depth,
 }
 
 /// The scenario files among `files`: `.toml` files; the rest (a group's `about.md`) are named on
@@ -99,9 +99,8 @@ pub fn execute(a: &Args, ctx: &Context, out: &mut dyn Write) -> anyhow::Result<O
         Some(s) => crate::start::Start::parse(s, "--start")?,
         None => group.as_ref().and_then(|g| g.start).unwrap_or_default(),
     };
-    let depth = crate::assumptions::Depth::parse(&a.assumptions, "--assumptions")?;
     let request = crate::assumptions::Request {
-        depth,
+        depth: a.assumptions,
         metrics: HEADLINE.iter().map(|m| m.to_string()).collect(),
         candidates: None,
     };
