@@ -1,5 +1,5 @@
 //! Regenerates the generated tables of `docs/ODD.md` in place: the parameter table (§6.1), the
-//! metric table (§4.12), the patterns table (§1.2) and the warm-up table (§5).
+//! assumption ledger (§6.2), the metric table (§4.12), the patterns table (§1.2) and the warm-up table (§5).
 //! `cargo run --release --example odd_tables`. `tests/docs.rs` checks each against the code.
 use partnersim::{metrics, params, patterns, scenario::Scenario};
 use std::path::Path;
@@ -20,6 +20,7 @@ fn main() -> anyhow::Result<()> {
     let path = root.join("docs/ODD.md");
     let mut odd = std::fs::read_to_string(&path)?;
     odd = replace(&odd, params::ODD_TABLE_MARKERS, &params::markdown_table())?;
+    odd = replace(&odd, params::ODD_LEDGER_MARKERS, &params::ledger_markdown())?;
     odd = replace(
         &odd,
         metrics::ODD_METRIC_MARKERS,

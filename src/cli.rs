@@ -229,6 +229,27 @@ impl From<Format> for TableFormat {
     }
 }
 
+/// How far `compare --assumptions` goes.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum AssumptionDepth {
+    /// no assumption runs
+    None,
+    /// the six most consequential assumptions, then the top three jointly
+    Top,
+    /// every assumption of the ledger, then the top three jointly
+    All,
+}
+
+impl From<AssumptionDepth> for partnersim::assumptions::Depth {
+    fn from(d: AssumptionDepth) -> partnersim::assumptions::Depth {
+        match d {
+            AssumptionDepth::None => partnersim::assumptions::Depth::None,
+            AssumptionDepth::Top => partnersim::assumptions::Depth::Top,
+            AssumptionDepth::All => partnersim::assumptions::Depth::All,
+        }
+    }
+}
+
 /// Flags shared by `run` and `compare`.
 #[derive(Debug, Args)]
 pub struct CommonRunArgs {
@@ -318,6 +339,9 @@ pub struct CompareArgs {
     /// Where the regimes start: `present` (default, unless a classroom group's about.md says `<!-- start: steady -->`: the baseline warms up once and every regime switches on at month 0 from its state, "a policy changed today") or `steady` (every regime warms up under its own rules, "a world that always had it").
     #[arg(long, value_name = "present|steady")]
     pub start: Option<String>,
+    /// What would change each answer: re-estimate every headline effect with each assumption of the ledger (`partnersim params`) the regime does not set at the low and high ends of its range, one at a time on the same random numbers, then the few that matter most jointly. `top` (default): the six most consequential assumptions, at most 20 replications per variant; `all`: every assumption (costly); `none`: skip.
+    #[arg(long, value_enum, value_name = "none|top|all", default_value = "top")]
+    pub assumptions: AssumptionDepth,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub common: CommonRunArgs,
@@ -446,7 +470,7 @@ impl Command {
                 no_timeseries: a.no_timeseries,
                 flags: a.common.into(),
             }),
-            Command::Compare(a) => Cmd::Compare(commands::compare::Args {
+            Command::Compare(a) => Cmd::Compare(Box::new(commands::compare::Args {
                 files: a.files,
                 variants: a.variants,
                 baseline: a.baseline,
@@ -455,7 +479,8 @@ impl Command {
                 posterior: a.posterior,
                 draws: a.draws,
                 start: a.start,
-            }),
+                assumptions: a.assumptions.into(),
+            })),
             Command::Validate { file, set, diff } => {
                 Cmd::Validate(commands::validate::Args { file, set, diff })
             }

@@ -125,6 +125,8 @@ pub struct Comparison {
     pub posterior: Option<Vec<PosteriorEffect>>,
     /// where the regimes started
     pub start: Start,
+    /// with `--assumptions`: what would change each headline effect
+    pub assumptions: Option<crate::assumptions::Analysis>,
 }
 
 /// A paired effect over posterior draws: for each draw, the mean paired difference over the
@@ -377,12 +379,22 @@ pub fn compare(
     opts: &RunOptions,
     out: &Path,
 ) -> Result<CompareStatus> {
-    compare_with(scenarios, baseline, opts, out, None, Start::Present)
+    compare_with(
+        scenarios,
+        baseline,
+        opts,
+        out,
+        None,
+        Start::Present,
+        &crate::assumptions::Request::none(),
+    )
 }
 
 /// [`compare`] from `start`, and with a [`PosteriorPlan`] the same regimes under posterior draws
 /// too (in `out/posterior_draws/`, a job of its own): `comparison.csv` then gains the effect over
 /// parameter and Monte Carlo uncertainty. `scenarios` are the regimes at the posterior mean.
+/// With an `assumptions` request other than none, every headline effect is also re-estimated
+/// with the ledger's assumptions moved within their ranges ([`crate::assumptions`]).
 pub fn compare_with(
     scenarios: &[Scenario],
     baseline: Option<&str>,
@@ -390,12 +402,19 @@ pub fn compare_with(
     out: &Path,
     plan: Option<&PosteriorPlan>,
     start: Start,
+    assumptions: &crate::assumptions::Request,
 ) -> Result<CompareStatus> {
     let clock = Clock::start();
     let base = check(scenarios, baseline)?;
     run::check_reps(opts.reps)?;
+    let extra = crate::assumptions::planned_runs(scenarios, base, assumptions, opts.reps)?;
     if plan.is_none() {
-        crate::job::budget::Budget::current().check(&estimate(scenarios, opts.reps, 0))?;
+        let mut e = estimate(scenarios, opts.reps, 0);
+        if extra > 0 {
+            e.runs += extra as f64;
+            e.how += &format!(" + {extra} runs for --assumptions");
+        }
+        crate::job::budget::Budget::current().check(&e)?;
     }
     if start == Start::Present {
         crate::start::check_regimes(&scenarios[base], scenarios)?;
@@ -480,6 +499,28 @@ pub fn compare_with(
             }
         }
     };
+    let analysis = if extra > 0 {
+        match crate::assumptions::analyse(scenarios, base, &rows, opts, out, start, assumptions)? {
+            Some(a) => Some(a),
+            None => {
+                return Ok(CompareStatus::Interrupted {
+                    finished: scenarios.len(),
+                    of: scenarios.len(),
+                    current: "assumption variants".into(),
+                    saved: 0,
+                    total: extra,
+                })
+            }
+        }
+    } else {
+        for f in [crate::assumptions::JSON, crate::assumptions::CSV] {
+            let p = out.join(f);
+            if p.exists() {
+                std::fs::remove_file(&p).with_context(|| format!("removing {}", p.display()))?;
+            }
+        }
+        None
+    };
     write_atomic(
         &out.join("comparison.csv"),
         comparison_csv_with(&rows, posterior.as_deref()).as_bytes(),
@@ -523,6 +564,11 @@ pub fn compare_with(
     if plan.is_some() {
         files.push(format!("{POSTERIOR_DIR}/"));
     }
+    if analysis.is_some() {
+        files.push(crate::assumptions::JSON.into());
+        files.push(crate::assumptions::CSV.into());
+        files.push(format!("{}/", crate::assumptions::DIR));
+    }
     files.extend(scenarios.iter().map(|s| format!("{}/", dir_name(&s.name))));
     Manifest::new(
         "compare",
@@ -545,6 +591,7 @@ pub fn compare_with(
         rows,
         posterior,
         start,
+        assumptions: analysis,
     }))
 }
 

@@ -6,6 +6,7 @@
 //! command shares (chunks, resume, shards, merge, output-directory policy, manifest); [`run`],
 //! [`compare`] and [`sweep`] are written on it. [`commands`] holds one module per subcommand on
 //! plain typed arguments; the binary only parses the command line into them.
+pub mod assumptions;
 pub mod bench;
 pub mod calibrate;
 pub mod commands;

@@ -27,6 +27,15 @@ const HOW: &str =
     "regenerate the ODD's tables with `cargo run --release --example odd_tables` and review the diff";
 
 #[test]
+fn odd_assumption_ledger_matches_registry() {
+    assert_eq!(
+        block(&odd(), params::ODD_LEDGER_MARKERS),
+        params::ledger_markdown().trim(),
+        "docs/ODD.md assumption ledger (§6.2) is out of date: {HOW}"
+    );
+}
+
+#[test]
 fn odd_parameter_table_matches_registry() {
     assert_eq!(
         block(&odd(), params::ODD_TABLE_MARKERS),

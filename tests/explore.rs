@@ -620,3 +620,36 @@ fn posterior_draws_join_the_states_and_regimes_keep_what_they_set() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("no regime"), "{}", stderr(&o));
 }
+
+#[test]
+fn without_uncertainties_the_ledger_gives_them() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text =
+        std::fs::read_to_string(root.join("scenarios/explore/funding_regimes.toml")).unwrap();
+    // the shipped file up to its first [[uncertainties]], then its outcomes
+    let head = &text[..text.find("[[uncertainties]]").unwrap()];
+    let tail = &text[text.find("[[outcomes]]").unwrap()..];
+    let scenarios = root.join("scenarios").display().to_string();
+    let body = format!("{head}{tail}").replace("\"../", &format!("\"{scenarios}/"));
+    let d = tempfile::tempdir().unwrap();
+    let file = d.path().join("ledger_defaults.toml");
+    std::fs::write(&file, body).unwrap();
+    let spec = ExploreSpec::load(&file).unwrap();
+    let paths: Vec<&str> = spec.uncertainties.iter().map(|u| u.path.as_str()).collect();
+    // multi_year_core and core_on_time set the federal agreement length and decision delay:
+    // levers, not uncertainties
+    assert!(paths.contains(&"iso.credit_line_months"), "{paths:?}");
+    assert!(
+        !paths.contains(&"funders.federal.contract_months"),
+        "{paths:?}"
+    );
+    let reg = partnersim::params::registry();
+    for u in &spec.uncertainties {
+        assert_eq!(
+            reg[u.index].grounds.range(),
+            Some((u.min, u.max)),
+            "{}",
+            u.path
+        );
+    }
+}

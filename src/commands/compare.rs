@@ -30,6 +30,8 @@ pub struct Args {
     pub draws: Option<usize>,
     /// `--start present|steady` (default: the group's `start`, else present)
     pub start: Option<String>,
+    /// `--assumptions none|top|all` (default top)
+    pub assumptions: crate::assumptions::Depth,
 }
 
 /// The scenario files among `files`: `.toml` files; the rest (a group's `about.md`) are named on
@@ -97,6 +99,11 @@ pub fn execute(a: &Args, ctx: &Context, out: &mut dyn Write) -> anyhow::Result<O
         Some(s) => crate::start::Start::parse(s, "--start")?,
         None => group.as_ref().and_then(|g| g.start).unwrap_or_default(),
     };
+    let request = crate::assumptions::Request {
+        depth: a.assumptions,
+        metrics: HEADLINE.iter().map(|m| m.to_string()).collect(),
+        candidates: None,
+    };
     let mut scenarios = load(&files, &a.flags.set, &a.variants, baseline.as_deref())?;
     if a.draws.is_some() && a.posterior.is_none() {
         return Err(BadInput::err("--draws needs --posterior FILE"));
@@ -129,6 +136,7 @@ pub fn execute(a: &Args, ctx: &Context, out: &mut dyn Write) -> anyhow::Result<O
         &dir,
         plan.as_ref(),
         start,
+        &request,
     )? {
         CompareStatus::Finished(c) => c,
         CompareStatus::Interrupted {
@@ -163,6 +171,9 @@ pub fn execute(a: &Args, ctx: &Context, out: &mut dyn Write) -> anyhow::Result<O
         report.display()
     );
     out.write_all(comparison.table(&HEADLINE).as_bytes())?;
+    if let Some(an) = &comparison.assumptions {
+        out.write_all(crate::assumptions::text(an).as_bytes())?;
+    }
     Ok(Outcome::Done)
 }
 

@@ -62,7 +62,7 @@ pub enum Command {
     /// `run`
     Run(run::Args),
     /// `compare`
-    Compare(compare::Args),
+    Compare(Box<compare::Args>),
     /// `sweep`
     Sweep(sweep::Args),
     /// `calibrate`

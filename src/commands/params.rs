@@ -124,10 +124,34 @@ pub fn execute(a: &Args, out: &mut dyn Write) -> anyhow::Result<super::shared::O
                     writeln!(out, "{row}")?;
                 }
             }
+            // with a pattern, the ledger in full: the range and why for each chosen parameter
+            if a.pattern.is_some() {
+                writeln!(out, "\ngrounds (the assumption ledger):")?;
+                for p in &chosen {
+                    writeln!(
+                        out,
+                        "- `{}`: {}. {}",
+                        p.path,
+                        p.grounds_text(),
+                        p.grounds_why()
+                    )?;
+                }
+            }
         }
         TableFormat::Csv => {
             let mut w = csv::Writer::from_writer(Vec::new());
-            w.write_record(["path", "unit", "default", "range", "description", "source"])?;
+            w.write_record([
+                "path",
+                "unit",
+                "default",
+                "range",
+                "description",
+                "source",
+                "grounds",
+                "grounds_low",
+                "grounds_high",
+                "grounds_why",
+            ])?;
             for p in chosen {
                 w.write_record([
                     p.path.as_str(),
@@ -136,6 +160,14 @@ pub fn execute(a: &Args, out: &mut dyn Write) -> anyhow::Result<super::shared::O
                     &p.range_text(),
                     p.description,
                     p.source,
+                    p.grounds.kind(),
+                    &p.grounds
+                        .range()
+                        .map_or(String::new(), |r| p.value_text(r.0)),
+                    &p.grounds
+                        .range()
+                        .map_or(String::new(), |r| p.value_text(r.1)),
+                    &p.grounds_why(),
                 ])?;
             }
             out.write_all(&w.into_inner()?)?;
@@ -172,7 +204,17 @@ mod tests {
         };
         execute(&a, &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
-        let rows: Vec<&str> = text.lines().skip(2).collect();
+        let rows: Vec<&str> = text
+            .lines()
+            .skip(2)
+            .take_while(|l| l.starts_with('|'))
+            .collect();
+        assert!(
+            text.contains(
+                "grounds (the assumption ledger):\n- `funders.federal.core_share`: sourced (MLH)"
+            ),
+            "{text}"
+        );
         let expected = registry()
             .iter()
             .filter(|p| p.path.starts_with("funders.") && p.path.ends_with(".core_share"))

@@ -61,6 +61,7 @@ pub fn comparison(dir: &Path, group: Option<&GroupInfo>) -> Result<Vec<PathBuf>>
     );
     let mut files: Vec<PathBuf> = runs?.into_iter().flatten().collect();
     files.extend(across?);
+    files.extend(crate::assumptions::tornado_plots(dir)?);
     let baseline = &man.baseline;
     let others: Vec<&str> = man
         .scenarios

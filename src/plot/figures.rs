@@ -505,6 +505,142 @@ pub fn headline_forest(data: &ComparisonData, metrics: &[&str]) -> anyhow::Resul
     )
 }
 
+/// Writes `dir/stem.{png,svg}`: a tornado plot of what the ledger's assumptions do to `regime`'s
+/// headline effects (`compare --assumptions`). One panel per metric; one row per assumption (the
+/// largest swing first), labelled with its ledger grounds; the bar spans the effect with the
+/// assumption at the low and at the high end of its range, the dot is the effect at the defaults.
+/// Red: an end reverses the effect; amber: an end leaves no clear effect; grey: it holds.
+pub fn tornado(
+    dir: &Path,
+    stem: &str,
+    regime: &str,
+    findings: &[&crate::assumptions::Finding],
+) -> anyhow::Result<Vec<PathBuf>> {
+    let Some(first) = findings.first() else {
+        return Ok(Vec::new());
+    };
+    if first.swings.is_empty() {
+        return Ok(Vec::new());
+    }
+    crate::export::ensure_writable(dir)?;
+    // rows: every assumption, ordered by its largest swing relative to the largest on a metric
+    let mut names: Vec<(String, String, f64)> = Vec::new();
+    for f in findings {
+        let top = f.swings.iter().map(|s| s.swing().abs()).fold(0.0, f64::max);
+        for s in &f.swings {
+            let rel = if top > 0.0 {
+                s.swing().abs() / top
+            } else {
+                0.0
+            };
+            match names.iter_mut().find(|n| n.0 == s.parameter) {
+                Some(n) => n.2 = n.2.max(rel),
+                None => names.push((s.parameter.clone(), s.grounds.clone(), rel)),
+            }
+        }
+    }
+    names.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)));
+    let sign = |lo: f64, hi: f64| {
+        if lo > 0.0 {
+            1
+        } else if hi < 0.0 {
+            -1
+        } else {
+            0
+        }
+    };
+    let (red, amber, grey) = (
+        RGBColor(200, 40, 40),
+        RGBColor(225, 140, 20),
+        RGBColor(90, 90, 90),
+    );
+    let panels = findings
+        .iter()
+        .map(|f| {
+            let spec = metrics::spec(&f.metric);
+            let better = spec.map_or(Better::Neither, |m| m.better);
+            let d = sign(f.at_defaults_ci.0, f.at_defaults_ci.1);
+            ForestPanel {
+                caption: axis_label(&f.metric),
+                x_desc: match better {
+                    Better::Neither => "effect vs baseline".to_string(),
+                    _ => format!(
+                        "effect vs baseline; {}",
+                        spec.map_or("", |m| m.better_text())
+                    ),
+                },
+                better_right: match better {
+                    Better::Higher => Some(true),
+                    Better::Lower => Some(false),
+                    Better::Neither => None,
+                },
+                rows: names
+                    .iter()
+                    .map(
+                        |(p, _, _)| match f.swings.iter().find(|s| &s.parameter == p) {
+                            Some(s) => {
+                                let ends = [s.at_low_ci, s.at_high_ci].map(|c| sign(c.0, c.1));
+                                let at = [s.at_low, s.at_high];
+                                let colour = if d != 0 && ends.contains(&-d) {
+                                    red
+                                } else if d != 0
+                                    && ends.iter().zip(at).any(|(e, v)| {
+                                        *e == 0 && v.abs() < f.at_defaults.abs() / 2.0
+                                    })
+                                {
+                                    amber
+                                } else {
+                                    grey
+                                };
+                                ForestRow {
+                                    colour,
+                                    diff: f.at_defaults,
+                                    low: s.at_low.min(s.at_high),
+                                    high: s.at_low.max(s.at_high),
+                                    outer: None,
+                                }
+                            }
+                            None => ForestRow {
+                                colour: grey,
+                                diff: f64::NAN,
+                                low: f64::NAN,
+                                high: f64::NAN,
+                                outer: None,
+                            },
+                        },
+                    )
+                    .collect(),
+            }
+        })
+        .collect();
+    let item = |label: &str, colour| LegendItem {
+        label: label.to_string(),
+        colour,
+        swatch: Swatch::Line,
+    };
+    let fig = ForestFigure {
+        title: format!(
+            "What would change the answer: {regime} vs baseline, each assumption at the ends of its range (dot: at the defaults)"
+        ),
+        labels: names
+            .iter()
+            .map(|(p, g, _)| {
+                // `funders.federal.x (assumption 0 to 3)` -> `federal.x: assumption 0 to 3`
+                format!("{}: {g}", p.strip_prefix("funders.").unwrap_or(p))
+            })
+            .collect(),
+        panels,
+        one_row: true,
+        legend: vec![
+            item("an end reverses the effect", red),
+            item("an end leaves no clear effect", amber),
+            item("holds", grey),
+        ],
+    };
+    let (_, h) = ForestFigure::one_row_size(names.len());
+    save_sized(&fig, dir, stem, (1280, h))
+}
+
 /// [`comparison_plots`] on data already read.
 pub fn comparison_plots_from(data: &ComparisonData) -> anyhow::Result<Vec<PathBuf>> {
     let out = data.dir.join("plots");

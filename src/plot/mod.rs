@@ -17,6 +17,7 @@ pub mod png;
 pub use png::Png;
 pub mod text;
 
+pub use figures::tornado;
 pub use figures::{
     axis_label, comparison_plot_stems, comparison_plots, comparison_plots_from, display_order,
     has_posterior, headline_forest, run_plot_stems, run_plots, run_plots_from, verdict_colour,

@@ -96,6 +96,7 @@ pub fn write_report_from(data: &ComparisonData, input: &ReportInput) -> anyhow::
         comparison_plots_from(data)?;
     }
     headline_forest(data, &answer_metrics(data, input))?;
+    crate::assumptions::tornado_plots(cmp_dir)?;
     let html = render(data, input, &plots)?;
     let path = cmp_dir.join("report.html");
     write_atomic(&path, html.as_bytes())
@@ -244,6 +245,7 @@ fn render(data: &ComparisonData, input: &ReportInput, plots: &Path) -> anyhow::R
     answer_section(&mut h, data, &headline, from_watch, plots)?;
     if let Some(dir) = plots.parent() {
         posterior_section(&mut h, dir, &headline)?;
+        assumptions_section(&mut h, dir, plots)?;
     }
     if let Some(text) = input
         .explanation
@@ -605,6 +607,78 @@ fn posterior_section(h: &mut String, dir: &Path, headline: &[&str]) -> anyhow::R
         escape(crate::compare::MC_LABEL),
         escape(crate::compare::POSTERIOR_LABEL),
     );
+    Ok(())
+}
+
+/// "What would change this answer": the sentences and tornado plots of `compare --assumptions`
+/// (`assumptions.json`), with the runs they took. Nothing without the file.
+fn assumptions_section(h: &mut String, dir: &Path, plots: &Path) -> anyhow::Result<()> {
+    let Some(a) = crate::assumptions::read(dir) else {
+        return Ok(());
+    };
+    let _ = writeln!(
+        h,
+        "<section id=\"assumptions\">\n<h2>What would change this answer</h2>\n<p>The intervals \
+         above hold every parameter at its default. Many defaults are <em>assumptions</em>: no \
+         figure exists, so the model's ledger gives each a plausible range and says why \
+         (<code>partnersim params</code>; docs/assumptions.md). Each headline effect was \
+         re-estimated with each of {} assumptions the regime does not set itself at the low and \
+         at the high end of its range, one at a time, on the same random numbers ({} replications \
+         each); then the {} that moved each regime most were moved together at {} Latin-hypercube \
+         points. This took {} model runs (<code>--assumptions {}</code>).</p>",
+        a.assumptions,
+        a.reps,
+        crate::assumptions::JOINT_PARAMS,
+        a.joint_points,
+        a.runs,
+        a.depth.as_str()
+    );
+    let mut regimes: Vec<&str> = Vec::new();
+    for f in &a.findings {
+        if !regimes.contains(&f.regime.as_str()) {
+            regimes.push(&f.regime);
+        }
+    }
+    for r in regimes {
+        let _ = writeln!(h, "<h3>{}</h3>\n<ul>", escape(r));
+        for f in a.findings.iter().filter(|f| f.regime == r) {
+            let label = metrics::spec(&f.metric).map_or(f.metric.as_str(), |s| s.label);
+            let widest = f
+                .at_defaults
+                .abs()
+                .max(f.at_defaults_ci.0.abs())
+                .max(f.at_defaults_ci.1.abs());
+            let digits = numbers::decimals_for(widest).max(if widest < 0.01 { 4 } else { 0 });
+            let _ = writeln!(
+                h,
+                "<li class=\"assumption-{}\"><strong>{}</strong> ({} [{}, {}] at the defaults): {}.</li>",
+                escape(&f.status),
+                escape(label),
+                signed(f.at_defaults, digits),
+                signed(f.at_defaults_ci.0, digits),
+                signed(f.at_defaults_ci.1, digits),
+                text_html(&f.sentence)
+            );
+        }
+        h.push_str("</ul>\n");
+        let stem = format!("tornado_{}", crate::plot::safe_name(r));
+        if let Ok(text) = std::fs::read_to_string(plots.join(format!("{stem}.svg"))) {
+            let cap = format!(
+                "What would change the answer for {r}: for each assumption (labelled with its \
+                 grounds in the ledger), the bar spans the effect with the assumption at the low \
+                 and at the high end of its range; the dot is the effect at the defaults. Red: an \
+                 end of the range reverses the effect; amber: an end leaves no clear effect; grey: \
+                 the effect holds. Longest bars first."
+            );
+            let _ = writeln!(
+                h,
+                "<figure id=\"fig-{stem}\">\n{}\n<figcaption>{}</figcaption>\n</figure>",
+                inline_svg(&text, &cap),
+                escape(&cap)
+            );
+        }
+    }
+    h.push_str("</section>\n");
     Ok(())
 }
 

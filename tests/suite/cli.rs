@@ -379,7 +379,7 @@ fn params_lists_every_parameter_in_csv_and_markdown() {
     let csv = stdout_of(&o);
     assert_eq!(
         csv.lines().next().unwrap(),
-        "path,unit,default,range,description,source"
+        "path,unit,default,range,description,source,grounds,grounds_low,grounds_high,grounds_why"
     );
     let first_cells: Vec<&str> = csv
         .lines()

@@ -89,7 +89,13 @@ fn params_pattern_filters_by_path_and_no_match_exits_2() {
         .unwrap();
     let g = text(&glob.stdout);
     assert!(g.starts_with("| parameter |"), "{g}");
-    assert!(g.lines().skip(2).all(|l| l.contains("contract_months")));
+    // the table's rows, then the ledger's range and why for each of them
+    let (rows, ledger) = g
+        .split_once("\n\ngrounds (the assumption ledger):\n")
+        .unwrap();
+    assert!(rows.lines().skip(2).all(|l| l.contains("contract_months")));
+    assert!(ledger.lines().all(|l| l.contains("contract_months")), "{g}");
+    assert_eq!(rows.lines().count() - 2, ledger.lines().count());
     bin()
         .args(["params", "contract_mnths"])
         .assert()

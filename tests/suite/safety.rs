@@ -166,7 +166,7 @@ fn another_set_of_scenarios_is_refused_and_force_leaves_no_stale_folders() {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     left.sort();
-    assert_eq!(left, ["baseline", "core_on_time", "plots"]);
+    assert_eq!(left, ["assumptions", "baseline", "core_on_time", "plots"]);
     // the same comparison again is fine
     ok(&compare(&["baseline", "core_on_time"], &cmp, 4, &[]));
 }

@@ -15,11 +15,17 @@ pub(super) fn uncertainties(
     regimes: &[Regime],
 ) -> Result<Vec<Uncertainty>, ExploreError> {
     let Some(v) = top.get("uncertainties") else {
-        return Err(r.missing(
-            0..0,
-            "uncertainties",
-            "add one [[uncertainties]] table per uncertain parameter (path, min, max)",
-        ));
+        // none named: the ledger's plausible ranges of the most consequential assumptions
+        // (`compare --assumptions top`) that no regime sets as a lever
+        let out = ledger_defaults(regimes);
+        if out.is_empty() {
+            return Err(r.missing(
+                0..0,
+                "uncertainties",
+                "add one [[uncertainties]] table per uncertain parameter (path, min, max); the regimes set every assumption the ledger would give by default",
+            ));
+        }
+        return Ok(out);
     };
     let tables = r.tables("uncertainties", v)?;
     if tables.is_empty() || tables.len() > MAX_UNCERTAINTIES {
@@ -191,4 +197,35 @@ pub(super) fn uncertainties(
         });
     }
     Ok(out)
+}
+
+/// The default uncertainties of an explore file that names none: each assumption of
+/// [`crate::assumptions::TOP`] that every regime leaves at the same value, over its plausible
+/// range in the ledger (uniform; whole numbers for whole-number parameters).
+pub(super) fn ledger_defaults(regimes: &[Regime]) -> Vec<Uncertainty> {
+    let reg = registry();
+    crate::assumptions::TOP
+        .iter()
+        .filter_map(|p| params::index_of(p))
+        .filter(|&i| {
+            regimes.iter().all(|g| {
+                g.scenario.values.0[i].to_bits() == regimes[0].scenario.values.0[i].to_bits()
+            })
+        })
+        .filter_map(|i| {
+            let (min, max) = reg[i].grounds.range()?;
+            Some(Uncertainty {
+                path: reg[i].path.clone(),
+                index: i,
+                min,
+                max,
+                distribution: if matches!(reg[i].kind, Kind::Float) {
+                    Distribution::Uniform
+                } else {
+                    Distribution::Integer
+                },
+            })
+        })
+        .take(MAX_UNCERTAINTIES)
+        .collect()
 }
