@@ -755,3 +755,74 @@ fn the_posterior_on_the_baseline_matches_the_exact_one_by_rejection() {
     let report = validate_on_model(&s, dir.path(), 400);
     eprintln!("{report}");
 }
+
+/// `partnersim plot DIR` on a calibration redraws its four plots byte for byte from its files,
+/// and refuses when the calibration file it came from has changed.
+#[test]
+fn plot_redraws_a_calibration_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    // the shipped two-parameter calibration, made small (12 particles, 1 replication, 3
+    // generations)
+    let base = std::fs::canonicalize("scenarios/baseline.toml").unwrap();
+    let text = std::fs::read_to_string("scenarios/calibration/two_params.toml")
+        .unwrap()
+        .replace("particles = 400", "particles = 12")
+        .replace("reps_per_particle = 5", "reps_per_particle = 1")
+        .replace("max_generations = 30", "max_generations = 3")
+        .replace(
+            "\"../baseline.toml\"",
+            &format!("{:?}", base.display().to_string()),
+        );
+    let f = dir.path().join("two_params.toml");
+    std::fs::write(&f, &text).unwrap();
+    let out = dir.path().join("cal");
+    let o = partnersim()
+        .args([
+            "calibrate",
+            f.to_str().unwrap(),
+            "-q",
+            "--threads",
+            "2",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let plots = out.join("plots");
+    let names = [
+        "marginals.png",
+        "pairs.png",
+        "predictive.png",
+        "tolerance.png",
+    ];
+    let original: Vec<Vec<u8>> = names
+        .iter()
+        .map(|n| std::fs::read(plots.join(n)).unwrap())
+        .collect();
+    std::fs::remove_dir_all(&plots).unwrap();
+    let o = partnersim().arg("plot").arg(&out).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for (n, bytes) in names.iter().zip(&original) {
+        assert!(
+            std::fs::read(plots.join(n)).unwrap() == *bytes,
+            "{n} differs from the one calibrate drew"
+        );
+    }
+    // a changed calibration file: its result cannot be redrawn from it
+    std::fs::write(&f, text.replace("seed = 42", "seed = 43")).unwrap();
+    let o = partnersim().arg("plot").arg(&out).output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("cannot find the calibration file"), "{err}");
+    // a damaged posterior.csv is refused naming the file and row
+    std::fs::write(&f, &text).unwrap();
+    let post = out.join("posterior.csv");
+    let mut csv = std::fs::read_to_string(&post).unwrap();
+    csv.push_str("99,0.5\n");
+    std::fs::write(&post, csv).unwrap();
+    let o = partnersim().arg("plot").arg(&out).output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("posterior.csv: row 8:"), "{err}");
+}
