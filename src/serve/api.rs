@@ -89,10 +89,11 @@ pub fn apply_set(
         ));
     }
     let mut s = base.clone();
-    for (path, v) in set {
-        s.apply_override(&format!("{path}={}", value_text(v)))
-            .map_err(|e| e.to_string())?;
-    }
+    let texts: Vec<String> = set
+        .iter()
+        .map(|(path, v)| format!("{path}={}", value_text(v)))
+        .collect();
+    s.apply_overrides(&texts).map_err(|e| e.to_string())?;
     Ok(s)
 }
 
