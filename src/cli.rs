@@ -101,10 +101,10 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Markdown)]
         format: Format,
     },
-    /// Re-draw every plot (and report.html of a comparison or exploration) of a finished run, comparison, sweep or exploration from its files, without re-running.
+    /// Re-draw every plot (and report.html of a comparison or exploration) of a finished run, comparison, sweep, exploration or calibration from its files, without re-running.
     #[command(after_help = "Example:\n  partnersim plot output/comparison")]
     Plot {
-        /// A finished run, comparison, sweep or exploration directory.
+        /// A finished run, comparison, sweep, exploration or calibration directory.
         dir: PathBuf,
     },
     /// Run a sensitivity sweep (grid, lhs, morris, sobol) described by a sweep file.

@@ -39,6 +39,19 @@ pub struct ScenarioId {
     pub hash: String,
 }
 
+impl ScenarioId {
+    /// The identities of `scenarios`, in order (a comparison's and a present-start job's).
+    pub fn list(scenarios: &[Scenario]) -> Vec<ScenarioId> {
+        scenarios
+            .iter()
+            .map(|s| ScenarioId {
+                name: s.name.clone(),
+                hash: s.content_hash(),
+            })
+            .collect()
+    }
+}
+
 /// What determines a comparison's numbers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CompareIdentity {
@@ -421,13 +434,7 @@ pub fn compare_with(
     }
     let identity = CompareIdentity {
         baseline: scenarios[base].name.clone(),
-        scenarios: scenarios
-            .iter()
-            .map(|s| ScenarioId {
-                name: s.name.clone(),
-                hash: s.content_hash(),
-            })
-            .collect(),
+        scenarios: ScenarioId::list(scenarios),
         seed: opts.seed,
         reps: opts.reps,
         posterior: plan.map(|p| (p.posterior_sha256.clone(), p.draws as u64)),

@@ -79,23 +79,50 @@ impl Posterior {
         let mut lines = text.lines();
         let header: Vec<&str> = lines.next().unwrap_or("").split(',').collect();
         let parameters: Vec<String> = d.priors.iter().map(|p| p.path.clone()).collect();
+        // strict: the columns the calibration writes, each once, and no others
+        let mut known: Vec<&str> = vec!["particle", "weight", "distance"];
+        known.extend(parameters.iter().map(String::as_str));
+        known.extend(d.targets.iter().map(|t| t.label.as_str()));
+        for (k, h) in header.iter().enumerate() {
+            if header[..k].contains(h) {
+                return Err(BadInput::err(format!(
+                    "{shown}:1: column `{}` appears twice",
+                    crate::tomlfile::clip(h)
+                )));
+            }
+            if !known.contains(h) {
+                return Err(BadInput::err(format!(
+                    "{shown}:1: unexpected column `{}` (a calibration writes particle, weight, its priors' paths, distance and its targets)",
+                    crate::tomlfile::clip(h)
+                )));
+            }
+        }
         let col = |name: &str| header.iter().position(|h| *h == name);
         let weight_col =
-            col("weight").ok_or_else(|| BadInput::err(format!("{shown}: no `weight` column")))?;
+            col("weight").ok_or_else(|| BadInput::err(format!("{shown}:1: no `weight` column")))?;
         let cols: Vec<usize> = parameters
             .iter()
             .map(|p| {
                 col(p).ok_or_else(|| {
-                    BadInput::err(format!("{shown}: no column `{p}` (the manifest's prior)"))
+                    BadInput::err(format!("{shown}:1: no column `{p}` (the manifest's prior)"))
                 })
             })
             .collect::<anyhow::Result<_>>()?;
+        let specs: Vec<Option<&crate::params::ParamSpec>> = parameters
+            .iter()
+            .map(|p| crate::params::index_of(p).map(|i| &crate::params::registry()[i]))
+            .collect();
         let (mut weights, mut values) = (Vec::new(), Vec::new());
         for (i, line) in lines.enumerate() {
-            if line.trim().is_empty() {
-                continue;
-            }
+            let row = i + 2;
             let cells: Vec<&str> = line.split(',').collect();
+            if cells.len() != header.len() {
+                return Err(BadInput::err(format!(
+                    "{shown}:{row}: {} cells where the header has {} columns",
+                    cells.len(),
+                    header.len()
+                )));
+            }
             let num = |c: usize| -> anyhow::Result<f64> {
                 cells
                     .get(c)
@@ -103,22 +130,37 @@ impl Posterior {
                     .filter(|x| x.is_finite())
                     .ok_or_else(|| {
                         BadInput::err(format!(
-                            "{shown}:{}: column {} is not a number",
-                            i + 2,
+                            "{shown}:{row}: column {} is not a number",
                             header.get(c).unwrap_or(&"?")
                         ))
                     })
             };
             let w = num(weight_col)?;
             if w < 0.0 {
-                return Err(BadInput::err(format!("{shown}:{}: negative weight", i + 2)));
+                return Err(BadInput::err(format!("{shown}:{row}: negative weight")));
             }
             weights.push(w);
-            values.push(
-                cols.iter()
-                    .map(|&c| num(c))
-                    .collect::<anyhow::Result<Vec<_>>>()?,
-            );
+            let mut particle = Vec::with_capacity(cols.len());
+            for (&c, spec) in cols.iter().zip(&specs) {
+                let x = num(c)?;
+                if let Some(spec) = spec {
+                    // as `apply` sets it: whole-number parameters rounded
+                    let v = match spec.kind {
+                        crate::params::Kind::Float => x,
+                        _ => x.round(),
+                    };
+                    if !(spec.min..=spec.max).contains(&v) {
+                        return Err(BadInput::err(format!(
+                            "{shown}:{row}: column {}: {} is out of range; allowed: {}",
+                            header[c],
+                            crate::params::fmt_num(x),
+                            spec.range_text()
+                        )));
+                    }
+                }
+                particle.push(x);
+            }
+            values.push(particle);
         }
         let total: f64 = weights.iter().sum();
         if values.is_empty() || total <= 0.0 {

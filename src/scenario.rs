@@ -365,6 +365,7 @@ impl Scenario {
             source: Some(path.to_path_buf()),
             timeline,
         };
+        locate_cross_problem(&ctx, table, &s.values)?;
         s.check_consistency()?;
         Ok(s)
     }
@@ -393,6 +394,7 @@ impl Scenario {
             source: None,
             timeline,
         };
+        locate_cross_problem(&ctx, table, &s.values)?;
         s.check_consistency()?;
         Ok(s)
     }
@@ -401,6 +403,45 @@ impl Scenario {
     /// takes `1`/`0`, a whole number an integral float (`24.0`), a choice its index
     /// ([`params::check_value_lenient`]).
     pub fn apply_override(&mut self, text: &str) -> Result<(), ScenarioError> {
+        self.apply_overrides(&[text])
+    }
+
+    /// Applies several `--set path=value` overrides together: each value is checked as it
+    /// comes, the values' agreement with each other ([`cross_parameter_problem`]) once all are
+    /// set (so `--set ..._min=200 --set ..._max=250` is the pair it reads as), blamed on the
+    /// last override that set a key of the disagreement.
+    pub fn apply_overrides<S: AsRef<str>>(&mut self, texts: &[S]) -> Result<(), ScenarioError> {
+        for t in texts {
+            self.set_override(t.as_ref())?;
+        }
+        if let Some((key, msg)) = cross_parameter_problem(&self.values) {
+            let (_, other) = key.rsplit_once('.').unwrap_or(("", &key));
+            let stem = other.trim_end_matches("_min").trim_end_matches("_max");
+            let table = key.rsplit_once('.').map_or("", |(t, _)| t);
+            let blamed = texts
+                .iter()
+                .map(AsRef::as_ref)
+                .rev()
+                .find(|t| {
+                    t.split_once('=').is_some_and(|(k, _)| {
+                        let k = k.trim();
+                        k.starts_with(table) && k.contains(stem)
+                    })
+                })
+                .or_else(|| texts.last().map(AsRef::as_ref));
+            return Err(match blamed {
+                Some(t) => ScenarioError::Override { text: clip(t), msg },
+                None => ScenarioError::Inconsistent {
+                    file: "scenario".into(),
+                    msg,
+                },
+            });
+        }
+        self.check_consistency()
+    }
+
+    /// One override's value, checked on its own.
+    fn set_override(&mut self, text: &str) -> Result<(), ScenarioError> {
         let err = |msg: String| ScenarioError::Override {
             text: clip(text),
             msg,
@@ -423,7 +464,7 @@ impl Scenario {
             ))
         })?;
         self.values.set_index(i, x);
-        self.check_consistency()
+        Ok(())
     }
 
     /// Applies `--set` overrides. With any, the scenario is a variant and says so: it takes the
@@ -435,8 +476,8 @@ impl Scenario {
         name: Option<&str>,
     ) -> Result<Scenario, ScenarioError> {
         let mut shown = Vec::new();
+        self.apply_overrides(sets)?;
         for o in sets {
-            self.apply_override(o)?;
             if let Some(i) = o
                 .split_once('=')
                 .and_then(|(k, _)| params::index_of(k.trim()))
@@ -528,24 +569,21 @@ impl Scenario {
         Ok(())
     }
 
-    /// Checks values that are each in range but must agree with each other
-    /// (e.g. a late-payment minimum above its maximum).
+    /// Checks values that are each in range but must agree with each other (e.g. a
+    /// late-payment minimum above its maximum), wherever values become a configuration: the
+    /// scenario's own values (after `--set`, a posterior draw, an explore state or the
+    /// classroom page's levers, which all end here) and the values in force after each
+    /// `[events.set]` of its timeline, at its month ([`cross_parameter_problem`]); and that
+    /// every event falls within the run.
     pub fn check_consistency(&self) -> Result<(), ScenarioError> {
         let file = self
             .source
             .as_ref()
             .map_or("scenario".to_string(), |p| p.display().to_string());
-        let v = &self.values;
-        for f in params::FUNDERS {
-            let lo = v.get(&format!("funders.{f}.late_payment_days_min"));
-            let hi = v.get(&format!("funders.{f}.late_payment_days_max"));
-            if lo > hi {
-                return Err(ScenarioError::Inconsistent {
-                    file,
-                    msg: format!("funders.{f}.late_payment_days_min ({lo}) is larger than late_payment_days_max ({hi})"),
-                });
-            }
+        if let Some((_, msg)) = cross_parameter_problem(&self.values) {
+            return Err(ScenarioError::Inconsistent { file, msg });
         }
+        let v = &self.values;
         let duration = v.get("simulation.duration_months");
         for e in &self.timeline {
             if f64::from(e.event.month) >= duration {
@@ -557,6 +595,25 @@ impl Scenario {
                         e.event.month,
                         duration - 1.0
                     ),
+                });
+            }
+        }
+        // the values in force after each timeline `set`, in the engine's order (by month, in
+        // file order within a month)
+        let mut order: Vec<&TimelineEntry> = self.timeline.iter().collect();
+        order.sort_by_key(|e| e.event.month);
+        let mut in_force = self.values.clone();
+        for e in order {
+            let EventKind::Set(sets) = &e.event.kind else {
+                continue;
+            };
+            for &(k, x) in sets {
+                in_force.set_index(k, x);
+            }
+            if let Some((_, msg)) = cross_parameter_problem(&in_force) {
+                return Err(ScenarioError::Inconsistent {
+                    file: e.origin.clone(),
+                    msg: format!("from month {} (event `{}`): {msg}", e.event.month, e.label),
                 });
             }
         }
@@ -621,6 +678,45 @@ impl Scenario {
             })
             .collect()
     }
+}
+
+/// The one check of values that are each in range but must agree with each other: the first
+/// disagreement, as the key to blame and a message naming both keys and values; `None` when
+/// they agree. [`Scenario::check_consistency`] applies it to every set of values that becomes
+/// a configuration.
+pub fn cross_parameter_problem(v: &Values) -> Option<(String, String)> {
+    for f in params::FUNDERS {
+        let lo = v.get(&format!("funders.{f}.late_payment_days_min"));
+        let hi = v.get(&format!("funders.{f}.late_payment_days_max"));
+        if lo > hi {
+            return Some((
+                format!("funders.{f}.late_payment_days_min"),
+                format!("funders.{f}.late_payment_days_min ({lo}) is larger than late_payment_days_max ({hi})"),
+            ));
+        }
+    }
+    None
+}
+
+/// A cross-parameter disagreement among a file's own values, named by the line and column of
+/// the key to blame when the file writes it (else [`Scenario::check_consistency`] names the
+/// file alone: the value came from the file it extends).
+fn locate_cross_problem(
+    ctx: &Source<'_>,
+    table: &DeTable<'_>,
+    values: &Values,
+) -> Result<(), ScenarioError> {
+    let Some((key, msg)) = cross_parameter_problem(values) else {
+        return Ok(());
+    };
+    let Some((span, ())) = find_key(table, &key) else {
+        return Ok(());
+    };
+    let (line, col) = ctx.at(span);
+    Err(ScenarioError::Inconsistent {
+        file: format!("{}:{line}:{col}", ctx.file),
+        msg,
+    })
 }
 
 /// One event as a `[[events]]` table of a resolved scenario file.

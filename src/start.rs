@@ -210,13 +210,7 @@ impl PresentJob {
         PresentJob {
             id: PresentIdentity {
                 baseline: scenarios[base].name.clone(),
-                scenarios: scenarios
-                    .iter()
-                    .map(|s| ScenarioId {
-                        name: s.name.clone(),
-                        hash: s.content_hash(),
-                    })
-                    .collect(),
+                scenarios: ScenarioId::list(scenarios),
                 seed,
                 reps,
                 months: configs[base].simulation.duration_months,

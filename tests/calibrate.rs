@@ -762,3 +762,165 @@ fn the_posterior_on_the_baseline_matches_the_exact_one_by_rejection() {
     let report = validate_on_model(&s, dir.path(), 400);
     eprintln!("{report}");
 }
+
+/// `partnersim plot DIR` on a calibration redraws its four plots byte for byte from its files,
+/// and refuses when the calibration file it came from has changed.
+#[test]
+fn plot_redraws_a_calibration_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    // the shipped two-parameter calibration, made small (12 particles, 1 replication, 3
+    // generations)
+    let base = std::fs::canonicalize("scenarios/baseline.toml").unwrap();
+    let text = std::fs::read_to_string("scenarios/calibration/two_params.toml")
+        .unwrap()
+        .replace("particles = 400", "particles = 12")
+        .replace("reps_per_particle = 5", "reps_per_particle = 1")
+        .replace("max_generations = 30", "max_generations = 3")
+        .replace(
+            "\"../baseline.toml\"",
+            &format!("{:?}", base.display().to_string()),
+        );
+    let f = dir.path().join("two_params.toml");
+    std::fs::write(&f, &text).unwrap();
+    let out = dir.path().join("cal");
+    let o = partnersim()
+        .args([
+            "calibrate",
+            f.to_str().unwrap(),
+            "-q",
+            "--threads",
+            "2",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let plots = out.join("plots");
+    let names = [
+        "marginals.png",
+        "pairs.png",
+        "predictive.png",
+        "tolerance.png",
+    ];
+    let original: Vec<Vec<u8>> = names
+        .iter()
+        .map(|n| std::fs::read(plots.join(n)).unwrap())
+        .collect();
+    std::fs::remove_dir_all(&plots).unwrap();
+    let o = partnersim().arg("plot").arg(&out).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for (n, bytes) in names.iter().zip(&original) {
+        assert!(
+            std::fs::read(plots.join(n)).unwrap() == *bytes,
+            "{n} differs from the one calibrate drew"
+        );
+    }
+    // a changed calibration file: its result cannot be redrawn from it
+    std::fs::write(&f, text.replace("seed = 42", "seed = 43")).unwrap();
+    let o = partnersim().arg("plot").arg(&out).output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("cannot find the calibration file"), "{err}");
+    // a damaged posterior.csv is refused naming the file and row
+    std::fs::write(&f, &text).unwrap();
+    let post = out.join("posterior.csv");
+    let mut csv = std::fs::read_to_string(&post).unwrap();
+    csv.push_str("99,0.5\n");
+    std::fs::write(&post, csv).unwrap();
+    let o = partnersim().arg("plot").arg(&out).output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("posterior.csv: row 8:"), "{err}");
+}
+
+/// The posterior reader is strict: a duplicate, extra or missing column, a ragged row and an
+/// out-of-range value are refused naming the file and the row (row 1: the header).
+#[test]
+fn the_posterior_reader_refuses_damaged_files_naming_file_and_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let post = tiny_baseline_posterior(dir.path());
+    let good = std::fs::read_to_string(&post).unwrap();
+    assert!(Posterior::read(&post).is_ok());
+    let header = good.lines().next().unwrap().to_string();
+    let body: Vec<String> = good.lines().skip(1).map(String::from).collect();
+    let with = |header: &str, rows: &[String]| {
+        let mut t = format!("{header}\n");
+        for r in rows {
+            t.push_str(r);
+            t.push('\n');
+        }
+        std::fs::write(&post, t).unwrap();
+        let e = Posterior::read(&post).unwrap_err();
+        assert!(
+            e.downcast_ref::<partnersim::error::BadInput>().is_some(),
+            "bad input: {e:#}"
+        );
+        format!("{e:#}")
+    };
+    let shown = post.display().to_string();
+    // a duplicate column (before: the first one won)
+    let e = with(
+        &format!("{header},weight"),
+        &body.iter().map(|r| format!("{r},1")).collect::<Vec<_>>(),
+    );
+    assert!(
+        e.contains(&format!("{shown}:1: column `weight` appears twice")),
+        "{e}"
+    );
+    // an extra column
+    let e = with(
+        &format!("{header},extra"),
+        &body.iter().map(|r| format!("{r},1")).collect::<Vec<_>>(),
+    );
+    assert!(
+        e.contains(&format!("{shown}:1: unexpected column `extra`")),
+        "{e}"
+    );
+    // a ragged row (the third particle, row 4)
+    let mut ragged = body.clone();
+    ragged[2].push_str(",7");
+    let e = with(&header, &ragged);
+    assert!(
+        e.contains(&format!("{shown}:4: ")) && e.contains("cells"),
+        "{e}"
+    );
+    // a value outside the parameter's range (row 3)
+    let col = header
+        .split(',')
+        .position(|h| h == "iso.reserve_target_months")
+        .unwrap();
+    let mut wide = body.clone();
+    let mut cells: Vec<String> = wide[1].split(',').map(String::from).collect();
+    cells[col] = "1000".into();
+    wide[1] = cells.join(",");
+    let e = with(&header, &wide);
+    assert!(
+        e.contains(&format!(
+            "{shown}:3: column iso.reserve_target_months: 1000 is out of range"
+        )),
+        "{e}"
+    );
+    // and through the command line: exit code 2, the file and row named
+    let o = partnersim()
+        .args([
+            "compare",
+            "scenarios/baseline.toml",
+            "--reps",
+            "2",
+            "--draws",
+            "2",
+        ])
+        .arg("--posterior")
+        .arg(&post)
+        .arg("--out")
+        .arg(dir.path().join("cmp"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(":3: column iso.reserve_target_months"),
+        "{err}"
+    );
+}

@@ -432,3 +432,85 @@ fn plot_redraws_an_exploration_from_its_files() {
     assert_eq!(plots.len(), again.len());
     assert!(plots == again, "the redrawn plots differ");
 }
+
+/// Cross-parameter checks hold wherever values become a configuration: at the top level of a
+/// file (file:line:col and the key), in a timeline `[events.set]` at its month (the event's
+/// place), through `--set`, and when a posterior draw or an explore state sets a value that
+/// disagrees with a later event (both set values and then check the scenario).
+#[test]
+fn cross_parameter_checks_hold_for_every_source_of_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let top = d.join("top.toml");
+    std::fs::write(
+        &top,
+        "[simulation]\nisos = 4\nduration_months = 24\nwarmup_months = 0\n\
+         [funders.federal]\nlate_payment_days_min = 200\nlate_payment_days_max = 10\n",
+    )
+    .unwrap();
+    refused_fast(
+        bin().arg("validate").arg(&top),
+        &[
+            "top.toml:6:1",
+            "funders.federal.late_payment_days_min (200)",
+        ],
+    );
+    let event = d.join("event.toml");
+    std::fs::write(
+        &event,
+        "[simulation]\nisos = 4\nduration_months = 24\nwarmup_months = 0\n\
+         [[events]]\nmonth = 12\n[events.set]\n\
+         \"funders.federal.late_payment_days_min\" = 200\n\
+         \"funders.federal.late_payment_days_max\" = 10\n",
+    )
+    .unwrap();
+    refused_fast(
+        bin().arg("validate").arg(&event),
+        &[
+            "event.toml:6:9",
+            "from month 12",
+            "late_payment_days_min (200)",
+        ],
+    );
+    refused_fast(
+        &mut {
+            let mut c = bin();
+            c.arg("run")
+                .arg(&event)
+                .args(["--out"])
+                .arg(d.join("out"))
+                .args(["--reps", "2", "--quiet"]);
+            c
+        },
+        &["event.toml:6:9", "from month 12"],
+    );
+    let tiny = tiny(d);
+    refused_fast(
+        bin().arg("run").arg(&tiny).args([
+            "--reps",
+            "2",
+            "--set",
+            "funders.federal.late_payment_days_min=200",
+            "--set",
+            "funders.federal.late_payment_days_max=10",
+        ]),
+        &["--set funders.federal.late_payment_days_max=10", "(200)"],
+    );
+    // a value from a posterior draw or an explore state, then an event that lowers the maximum
+    let later = d.join("later.toml");
+    std::fs::write(
+        &later,
+        "[simulation]\nisos = 4\nduration_months = 24\nwarmup_months = 0\n\
+         [funders.federal]\nlate_payment_days_min = 0\n\
+         [[events]]\nmonth = 6\n[events.set]\n\"funders.federal.late_payment_days_max\" = 10\n",
+    )
+    .unwrap();
+    let mut s = Scenario::load(&later).unwrap();
+    s.set_value("funders.federal.late_payment_days_min", 50.0)
+        .unwrap();
+    let e = s.check_consistency().unwrap_err().to_string();
+    assert!(
+        e.contains("later.toml:8:9") && e.contains("from month 6") && e.contains("(50)"),
+        "{e}"
+    );
+}

@@ -259,3 +259,142 @@ pub fn default_summaries(spec: &CalibrationSpec, seed: u64) -> Vec<f64> {
         })
         .collect()
 }
+
+/// A finished calibration read back from its directory for `partnersim plot`: the calibration
+/// file (found in the recorded command line by its hash, as for an exploration), the posterior
+/// with its normalised weights (`posterior.csv`) and the generations (`generations.csv`), to the
+/// last digit of what `calibrate` held when it drew its plots.
+pub struct Reloaded {
+    /// the calibration file, as it was
+    pub spec: CalibrationSpec,
+    /// the posterior's particles (values, distance, summaries; `weight` normalised)
+    pub population: Vec<super::Particle>,
+    /// the normalised weights, as written
+    pub weights: Vec<f64>,
+    /// one row per generation
+    pub generations: Vec<super::GenerationStats>,
+}
+
+/// Reads a finished calibration directory back ([`Reloaded`]); a file that does not hold what
+/// the calibration wrote is refused naming the file and row.
+pub fn reload(dir: &Path) -> anyhow::Result<Reloaded> {
+    use crate::error::BadInput;
+    use sha2::{Digest, Sha256};
+    let m: Manifest<CalibrationDetails> = Manifest::read(dir)?;
+    let want = &m.details.identity.calibration_file_sha256;
+    let file = m
+        .command
+        .split_whitespace()
+        .map(|a| std::path::PathBuf::from(a.trim_matches('\'')))
+        .find(|p| {
+            p.extension().is_some_and(|x| x == "toml")
+                && crate::tomlfile::read_bytes(p).is_ok_and(|b| {
+                    let hex: String = Sha256::digest(&b)
+                        .iter()
+                        .map(|x| format!("{x:02x}"))
+                        .collect();
+                    hex == *want
+                })
+        })
+        .ok_or_else(|| {
+            BadInput::err(format!(
+                "{}: cannot find the calibration file this result was computed from (the command was `{}`); run `partnersim plot` where that command ran, with the file unchanged",
+                dir.display(),
+                crate::tomlfile::clip(&m.command)
+            ))
+        })?;
+    let spec = CalibrationSpec::load(&file)?;
+    let (np, nt) = (spec.priors.len(), spec.targets.len());
+
+    let mut header = String::from("particle,weight");
+    for p in &spec.priors {
+        header.push(',');
+        header.push_str(&p.path);
+    }
+    header.push_str(",distance");
+    for t in &spec.targets {
+        header.push(',');
+        header.push_str(&t.label());
+    }
+    let rows = numeric_rows(&dir.join(POSTERIOR_FILE), &header)?;
+    let mut population = Vec::with_capacity(rows.len());
+    let mut weights = Vec::with_capacity(rows.len());
+    for r in &rows {
+        weights.push(r[1]);
+        population.push(super::Particle {
+            work: Vec::new(),
+            value: r[2..2 + np].to_vec(),
+            distance: r[2 + np],
+            summaries: r[3 + np..3 + np + nt].to_vec(),
+            weight: r[1],
+            mixture: 0.0,
+            tie: 0.0,
+        });
+    }
+    let generations = numeric_rows(
+        &dir.join("generations.csv"),
+        "generation,tolerance,acceptance_rate,ess,proposals,evaluations",
+    )?
+    .into_iter()
+    .map(|r| super::GenerationStats {
+        generation: r[0] as usize,
+        tolerance: r[1],
+        acceptance: r[2],
+        ess: r[3],
+        proposals: r[4] as u64,
+        evaluations: r[5] as u64,
+    })
+    .collect();
+    Ok(Reloaded {
+        spec,
+        population,
+        weights,
+        generations,
+    })
+}
+
+/// The rows of a numeric CSV this module wrote, under exactly `header` (an empty cell is NaN, as
+/// [`cell`] writes it); a different header, a ragged row or a cell that is not a number is
+/// refused naming the file and row.
+fn numeric_rows(path: &Path, header: &str) -> anyhow::Result<Vec<Vec<f64>>> {
+    use crate::error::BadInput;
+    let name = path.display();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| BadInput::err(format!("{name}: cannot read it: {e}")))?;
+    let mut lines = text.lines();
+    if lines.next() != Some(header) {
+        return Err(BadInput::err(format!(
+            "{name}: row 1: expected the header `{}` this calibration writes",
+            crate::tomlfile::clip(header)
+        )));
+    }
+    let width = header.split(',').count();
+    lines
+        .enumerate()
+        .map(|(i, line)| {
+            let row = i + 2;
+            let cells: Vec<&str> = line.split(',').collect();
+            if cells.len() != width {
+                return Err(BadInput::err(format!(
+                    "{name}: row {row}: {} cells where the header has {width}",
+                    cells.len()
+                )));
+            }
+            cells
+                .iter()
+                .map(|c| {
+                    if c.is_empty() {
+                        Ok(f64::NAN)
+                    } else {
+                        c.parse::<f64>().map_err(|_| {
+                            BadInput::err(format!(
+                                "{name}: row {row}: `{}` is not a number",
+                                crate::tomlfile::clip(c)
+                            ))
+                        })
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}

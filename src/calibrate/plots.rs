@@ -3,11 +3,11 @@
 //! They read the finished result only.
 
 use super::spec::{CalibrationSpec, Goal};
-use super::{weighted_quantile, CalibrationResult};
+use super::{weighted_quantile, CalibrationResult, GenerationStats, Particle};
 use crate::plot::{colour, render_atomic};
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 const GREY: RGBColor = RGBColor(150, 150, 150);
 
@@ -59,14 +59,36 @@ fn bounds(xs: impl Iterator<Item = f64>) -> (f64, f64) {
     (lo, hi)
 }
 
+/// The plots' file names in `plots/` (`pairs.png` only with two parameters or more).
+pub const FILES: [&str; 4] = [
+    "marginals.png",
+    "pairs.png",
+    "predictive.png",
+    "tolerance.png",
+];
+
 /// Draws the four plots into `dir/plots/`.
 pub fn draw(spec: &CalibrationSpec, r: &CalibrationResult, dir: &Path) -> anyhow::Result<()> {
+    draw_from(spec, &r.population, &r.weights(), &r.generations, dir).map(|_| ())
+}
+
+/// Draws the four plots from the posterior (`population`, with its normalised weights `w`) and
+/// the generations' statistics: what `calibrate` has when it finishes, and what `posterior.csv`
+/// and `generations.csv` hold to the last digit ([`super::output::reload`]).
+pub fn draw_from(
+    spec: &CalibrationSpec,
+    population: &[Particle],
+    w: &[f64],
+    generations: &[GenerationStats],
+    dir: &Path,
+) -> anyhow::Result<Vec<PathBuf>> {
     let plots = dir.join("plots");
-    let w = r.weights();
+    let mut written = Vec::new();
     let size = (1000, 700);
 
     // marginals: weighted histogram (density) against the prior's density
-    render_atomic(&plots.join("marginals.png"), |tmp| {
+    written.push(plots.join(FILES[0]));
+    render_atomic(&plots.join(FILES[0]), |tmp| {
         let root = crate::plot::Png::new(tmp, size).into_drawing_area();
         let areas = panels(
             &root,
@@ -78,7 +100,7 @@ pub fn draw(spec: &CalibrationSpec, r: &CalibrationResult, dir: &Path) -> anyhow
             let (lo, hi) = (prior.min, prior.max);
             let width = (hi - lo) / bins as f64;
             let mut h = vec![0.0; bins];
-            for (p, wi) in r.population.iter().zip(&w) {
+            for (p, wi) in population.iter().zip(w) {
                 let b = (((p.value[k] - lo) / width).floor() as usize).min(bins - 1);
                 h[b] += wi / width;
             }
@@ -137,7 +159,8 @@ pub fn draw(spec: &CalibrationSpec, r: &CalibrationResult, dir: &Path) -> anyhow
         .collect();
     if !pairs.is_empty() {
         let wmax = w.iter().fold(0.0f64, |a, &b| a.max(b));
-        render_atomic(&plots.join("pairs.png"), |tmp| {
+        written.push(plots.join(FILES[1]));
+        render_atomic(&plots.join(FILES[1]), |tmp| {
             let root = crate::plot::Png::new(tmp, (1000, 1000)).into_drawing_area();
             let areas = panels(&root, "Posterior pairs (darker: more weight)", pairs.len())?;
             for (area, &(i, j)) in areas.iter().zip(&pairs) {
@@ -157,7 +180,7 @@ pub fn draw(spec: &CalibrationSpec, r: &CalibrationResult, dir: &Path) -> anyhow
                     .y_labels(3)
                     .label_style(("sans-serif", 10))
                     .draw()?;
-                c.draw_series(r.population.iter().zip(&w).map(|(p, wi)| {
+                c.draw_series(population.iter().zip(w).map(|(p, wi)| {
                     Circle::new(
                         (p.value[i], p.value[j]),
                         2,
@@ -171,7 +194,8 @@ pub fn draw(spec: &CalibrationSpec, r: &CalibrationResult, dir: &Path) -> anyhow
     }
 
     // posterior predictive: each target's summaries (5-95% bar, mean) against its goal
-    render_atomic(&plots.join("predictive.png"), |tmp| {
+    written.push(plots.join(FILES[2]));
+    render_atomic(&plots.join(FILES[2]), |tmp| {
         let root = crate::plot::Png::new(tmp, size).into_drawing_area();
         let areas = panels(
             &root,
@@ -179,11 +203,11 @@ pub fn draw(spec: &CalibrationSpec, r: &CalibrationResult, dir: &Path) -> anyhow
             spec.targets.len(),
         )?;
         for (k, (area, t)) in areas.iter().zip(&spec.targets).enumerate() {
-            let xs: Vec<f64> = r.population.iter().map(|p| p.summaries[k]).collect();
+            let xs: Vec<f64> = population.iter().map(|p| p.summaries[k]).collect();
             let (q05, q50, q95) = (
-                weighted_quantile(&xs, &w, 0.05),
-                xs.iter().zip(&w).map(|(x, w)| x * w).sum::<f64>(),
-                weighted_quantile(&xs, &w, 0.95),
+                weighted_quantile(&xs, w, 0.05),
+                xs.iter().zip(w).map(|(x, w)| x * w).sum::<f64>(),
+                weighted_quantile(&xs, w, 0.95),
             );
             let (glo, ghi) = match t.goal {
                 Goal::Value { value, .. } => (value, value),
@@ -228,10 +252,11 @@ pub fn draw(spec: &CalibrationSpec, r: &CalibrationResult, dir: &Path) -> anyhow
     })?;
 
     // tolerance schedule
-    render_atomic(&plots.join("tolerance.png"), |tmp| {
+    written.push(plots.join(FILES[3]));
+    render_atomic(&plots.join(FILES[3]), |tmp| {
         let root = crate::plot::Png::new(tmp, (900, 500)).into_drawing_area();
         root.fill(&WHITE)?;
-        let g = &r.generations;
+        let g = generations;
         let finite: Vec<f64> = g
             .iter()
             .map(|s| s.tolerance)
@@ -270,5 +295,5 @@ pub fn draw(spec: &CalibrationSpec, r: &CalibrationResult, dir: &Path) -> anyhow
         root.present()?;
         Ok(())
     })?;
-    Ok(())
+    Ok(written)
 }

@@ -1,7 +1,6 @@
 //! `partnersim plot`: re-draws the plots (and the report of a comparison or an exploration)
-//! of a finished run, comparison, sweep or exploration from its files, without re-running; and
-//! the drawing the other commands share. (A calibration's plots are not redrawn yet: its
-//! result is not rebuilt from its files.)
+//! of a finished run, comparison, sweep, exploration or calibration from its files, without
+//! re-running; and the drawing the other commands share.
 
 use super::group::GroupInfo;
 use super::shared::Outcome;
@@ -15,7 +14,7 @@ use std::path::{Path, PathBuf};
 /// Arguments of `plot`.
 #[derive(Debug, Clone)]
 pub struct Args {
-    /// a finished run, comparison, sweep or exploration directory
+    /// a finished run, comparison, sweep, exploration or calibration directory
     pub dir: PathBuf,
 }
 
@@ -146,6 +145,18 @@ pub fn replot(dir: &Path) -> Result<Vec<PathBuf>> {
                 .collect();
             files.push(crate::explore::report::write_report(&o, dir)?);
             Ok(files)
+        }
+        crate::calibrate::KIND => {
+            let c = crate::calibrate::output::reload(dir)?;
+            let plots = dir.join("plots");
+            crate::export::ensure_writable(&plots)?;
+            crate::calibrate::plots::draw_from(
+                &c.spec,
+                &c.population,
+                &c.weights,
+                &c.generations,
+                dir,
+            )
         }
         other => Err(BadInput::err(format!(
             "{}: holds {}, which has no plots",

@@ -106,33 +106,55 @@ impl Budget {
     /// Refuses an estimate over either limit, saying how much it asks, the limit and the flag
     /// that raises it.
     pub fn check(&self, e: &Estimate) -> Result<(), BadInput> {
+        self.refuse(e, true)
+    }
+
+    /// The same rule and message for a limit the asker cannot raise (the classroom server's
+    /// per-request limit): the message ends with "ask for less" instead of naming a flag.
+    pub fn check_fixed(&self, e: &Estimate) -> Result<(), BadInput> {
+        self.refuse(e, false)
+    }
+
+    fn refuse(&self, e: &Estimate, flags: bool) -> Result<(), BadInput> {
+        let raise = |flag: &str, value: f64| {
+            if flags {
+                format!(
+                    "ask for less or raise the limit with {flag} {}",
+                    flag_value(value)
+                )
+            } else {
+                "ask for less".to_string()
+            }
+        };
         let work = e.work();
         if work.is_nan() || work > self.max_work {
-            let days = work / ISO_MONTHS_PER_CORE_SECOND / 86_400.0;
-            let time = if days >= 1.0 {
-                format!("{} core-days", num(days))
+            let secs = work / ISO_MONTHS_PER_CORE_SECOND;
+            let time = if secs >= 86_400.0 {
+                format!("{} core-days", num(secs / 86_400.0))
+            } else if secs >= 3_600.0 {
+                format!("{} core-hours", num(secs / 3_600.0))
             } else {
-                format!("{} core-hours", num(days * 24.0))
+                format!("{} core-seconds", num(secs))
             };
             return Err(BadInput(format!(
-                "{}: {} = {} model runs x {} ISO-months = {} ISO-months (about {time} at 3e6 ISO-months/s/core); the limit is {} ISO-months: ask for less or raise the limit with --max-work {}",
+                "{}: {} = {} model runs x {} ISO-months = {} ISO-months (about {time} at 3e6 ISO-months/s/core); the limit is {} ISO-months: {}",
                 e.command,
                 e.how,
                 num(e.runs),
                 num(e.iso_months_per_run.max(1.0)),
                 num(work),
                 num(self.max_work),
-                flag_value(work)
+                raise("--max-work", work)
             )));
         }
         if e.bytes.is_nan() || e.bytes > self.max_memory {
             return Err(BadInput(format!(
-                "{}: {} holds about {} in memory at once; the limit is {}: ask for less or raise the limit with --max-memory {}",
+                "{}: {} holds about {} in memory at once; the limit is {}: {}",
                 e.command,
                 e.how,
                 bytes(e.bytes),
                 bytes(self.max_memory),
-                flag_value(e.bytes)
+                raise("--max-memory", e.bytes)
             )));
         }
         Ok(())
@@ -210,6 +232,20 @@ mod tests {
         );
         assert!(b.check(&est(f64::INFINITY, 1.0, 0.0)).is_err());
         assert!(b.check(&est(f64::NAN, 1.0, 0.0)).is_err());
+        // a fixed limit (the server's) gives the same message without a flag
+        let fixed = b
+            .check_fixed(&est(4e9, 4680.0, 1e6))
+            .unwrap_err()
+            .to_string();
+        let flagged = b.check(&est(4e9, 4680.0, 1e6)).unwrap_err().to_string();
+        assert!(
+            fixed.ends_with(": ask for less") && !fixed.contains("--max"),
+            "{fixed}"
+        );
+        assert_eq!(
+            fixed.trim_end_matches("ask for less"),
+            &flagged[..fixed.len() - "ask for less".len()]
+        );
     }
 
     #[test]

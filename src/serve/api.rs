@@ -17,6 +17,7 @@
 //! first replication (a view of individual ISOs: staff, reserves and closure by month), at most
 //! [`MAX_TRACE_ISOS`] ISOs and [`MAX_TRACE_POINTS`] points each.
 
+use crate::job::budget::Budget;
 use crate::metrics::{self, MonthRecord};
 use crate::report::{verdict, Verdict};
 use crate::scenario::Scenario;
@@ -38,6 +39,8 @@ pub const REPS_RANGE: (u64, u64) = (2, 256);
 /// Most work one request may ask for, in ISO-months (replications x ISOs x months): about a
 /// second on two cores at the development machine's speed.
 pub const MAX_WORK: f64 = 2.0e6;
+/// Most memory one request's run may hold at once, in bytes.
+pub const MAX_MEMORY: f64 = 2.56e8;
 
 /// Most ISOs in the view of individual organizations.
 pub const MAX_TRACE_ISOS: usize = 40;
@@ -87,35 +90,27 @@ pub fn apply_set(
         ));
     }
     let mut s = base.clone();
-    for (path, v) in set {
-        s.apply_override(&format!("{path}={}", value_text(v)))
-            .map_err(|e| e.to_string())?;
-    }
+    let texts: Vec<String> = set
+        .iter()
+        .map(|(path, v)| format!("{path}={}", value_text(v)))
+        .collect();
+    s.apply_overrides(&texts).map_err(|e| e.to_string())?;
     Ok(s)
 }
 
-/// A parameter's value in `s`, or `default` when the registry has no such path.
-fn value_or(s: &Scenario, path: &str, default: f64) -> f64 {
-    crate::params::index_of(path).map_or(default, |i| s.values.0[i])
-}
+/// The work budget of one request: [`MAX_WORK`] ISO-months and [`MAX_MEMORY`] bytes, checked
+/// by the same rule as the command line's (`--max-work`), with the same message shape.
+pub const BUDGET: Budget = Budget {
+    max_work: MAX_WORK,
+    max_memory: MAX_MEMORY,
+};
 
 /// Checks the work of a run: `reps` x ISOs x simulated months (a warm-up included, when the
-/// model has one) within [`MAX_WORK`].
+/// model has one) within [`BUDGET`], as [`crate::run::estimate`] counts it for `run`.
 pub fn check_work(s: &Scenario, reps: u64) -> Result<(), String> {
-    let isos = value_or(s, "simulation.isos", 1.0);
-    let months = value_or(s, "simulation.duration_months", 1.0)
-        + value_or(s, "simulation.warmup_months", 0.0);
-    let work = reps as f64 * isos * months;
-    if work > MAX_WORK {
-        return Err(format!(
-            "too much work for one request: {reps} replications x {} ISOs x {} months = {} ISO-months; the limit is {}",
-            crate::report::fixed(isos, 0),
-            crate::report::fixed(months, 0),
-            crate::report::fixed(work, 0),
-            crate::report::fixed(MAX_WORK, 0)
-        ));
-    }
-    Ok(())
+    BUDGET
+        .check_fixed(&crate::run::estimate("this request", s, reps))
+        .map_err(|e| e.to_string())
 }
 
 /// A mean with its 95% CI.
@@ -390,7 +385,8 @@ mod tests {
         s.set_value("simulation.isos", 5000.0).unwrap();
         let e = check_work(&s, 64).unwrap_err();
         assert!(
-            e.starts_with("too much work for one request: 64 replications x 5,000 ISOs"),
+            e.starts_with("this request: 64 replications of defaults = 64 model runs x")
+                && e.ends_with("the limit is 2.0e6 ISO-months: ask for less"),
             "{e}"
         );
     }

@@ -20,7 +20,7 @@
 //! [`RUNS_WAITING`] waiting, then 503) while reads (the page, its files, the lessons) are
 //! answered at once on their own connection threads; stops a run when its client has gone (or
 //! when the page sends a newer one); answers bad requests with 400 and the command line's
-//! message; limits the work one request can ask for ([`api::MAX_WORK`]); and turns a failure of
+//! message; limits the work one request can ask for ([`api::BUDGET`], the command line's rule); and turns a failure of
 //! the model into a 500 answer rather than a crash. Ctrl-C stops it (exit code 130).
 //!
 //! [`serve`] is the entry point; [`App`] answers requests without any network, for tests
