@@ -13,13 +13,19 @@ const DELAY: &str = "funders.federal.decision_delay_months";
 /// Read only by the partnership submodel, which the baseline leaves off (it draws nothing then).
 const UNREAD: &str = "partnerships.convene_share";
 
-/// The baseline, and a regime whose survival effect rests on the federal decision delay:
+/// The annual era (whose federal renewals are decided a month late), and a regime whose survival
+/// effect rests on the federal decision delay:
 /// five-year agreements (which help only when renewal decisions come late) bought with the ISOs'
 /// credit lines (which hurts at any delay). At the default delay of one month it is better; with
 /// no delay, worse.
 fn scenarios() -> Vec<Scenario> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let base = Scenario::load(&root.join("scenarios/baseline.toml")).unwrap();
+    let annual = Scenario::load(&root.join("scenarios/annual_2010s.toml")).unwrap();
+    let base = partnersim::compare::variant(
+        &annual,
+        "annual_late:funders.federal.decision_delay_months=3",
+    )
+    .unwrap();
     let regime = partnersim::compare::variant(
         &base,
         "multi_year_no_credit:funders.federal.contract_months=60,iso.credit_line_months=0",
@@ -61,11 +67,16 @@ fn a_reversal_is_named_an_unread_assumption_swings_nothing_and_threads_do_not_ma
         survival.at_defaults_ci.0 > 0.0,
         "better at the defaults: {survival:?}"
     );
-    assert_eq!(survival.status, "reverses", "{survival:?}");
+    // Since closures follow lost agreements and their wind-down costs (ODD §7.11), five-year
+    // agreements help even without a renewal delay, so the credit lines they cost no longer
+    // reverse the effect at delay 0 (+0.006 there, against +0.128 at the scenario's 3 months);
+    // the sentence says the conclusion is no longer clear there and names the delay. The
+    // reversal's own wording is checked by the unit tests of `assumptions::sentence`.
+    assert_eq!(survival.status, "vanishes", "{survival:?}");
     assert!(
         survival
             .sentence
-            .starts_with(&format!("reverses when `{DELAY}` is at 0")),
+            .starts_with(&format!("is no longer clear when `{DELAY}` is at 0")),
         "{}",
         survival.sentence
     );
