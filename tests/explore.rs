@@ -632,12 +632,25 @@ fn without_uncertainties_the_ledger_gives_them() {
     let scenarios = root.join("scenarios").display().to_string();
     let body = format!("{head}{tail}").replace("\"../", &format!("\"{scenarios}/"));
     let d = tempfile::tempdir().unwrap();
+    // a regime that sets one of the ledger's top assumptions (three-year federal agreements,
+    // as from the 2024 call): a lever of that regime, so not an uncertainty
+    std::fs::write(
+        d.path().join("three_year.toml"),
+        format!(
+            "name = \"three_year\"\nextends = \"{scenarios}/baseline.toml\"\n[funders.federal]\ncontract_months = 36\n"
+        ),
+    )
+    .unwrap();
+    let body = body.replacen(
+        "[[regimes]]",
+        "[[regimes]]\nscenario = \"three_year.toml\"\n\n[[regimes]]",
+        1,
+    );
     let file = d.path().join("ledger_defaults.toml");
     std::fs::write(&file, body).unwrap();
     let spec = ExploreSpec::load(&file).unwrap();
     let paths: Vec<&str> = spec.uncertainties.iter().map(|u| u.path.as_str()).collect();
-    // multi_year_core and core_on_time set the federal agreement length and decision delay:
-    // levers, not uncertainties
+    // the three-year regime sets the federal agreement length: a lever, not an uncertainty
     assert!(paths.contains(&"iso.credit_line_months"), "{paths:?}");
     assert!(
         !paths.contains(&"funders.federal.contract_months"),

@@ -191,7 +191,15 @@ fn idle_connections_are_bounded() {
     let before = server.threads();
     let mut idle: Vec<TcpStream> = (0..200).map(|_| server.connect()).collect();
     std::thread::sleep(Duration::from_millis(1500));
-    let during = server.threads();
+    // steady state: the thread of a connection evicted to make room takes a moment to exit,
+    // so one sample can catch it beside its successor; the least of five samples cannot
+    let during = (0..5)
+        .map(|_| {
+            std::thread::sleep(Duration::from_millis(100));
+            server.threads()
+        })
+        .min()
+        .unwrap_or(usize::MAX);
     assert!(
         during <= before + LIMITS.max_connections,
         "{before} threads, then {during} with 200 idle connections"
