@@ -834,9 +834,15 @@ impl Figure for BoxFigure {
                     RGBColor(160, 160, 160).stroke_width(1),
                 ))?;
             }
+            // a name centred under the last slots may reach past the figure's right edge
+            // (a staggered name is wider than its slot): it moves left just enough to fit
+            let name = fit(&item.name, TICK_SIZE, name_w);
+            let right = f64::from(area.dim_in_pixel().0) - 2.0;
+            let half = text::width(&name, TICK_SIZE) / 2.0;
+            let cx = (px - bx).min((right - half).floor() as i32);
             area.draw(&Text::new(
-                fit(&item.name, TICK_SIZE, name_w),
-                (px - bx, py - by + 6 + line * line_h),
+                name,
+                (cx, py - by + 6 + line * line_h),
                 name_style.pos(Pos::new(HPos::Center, VPos::Top)),
             ))?;
         }
