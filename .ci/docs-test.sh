@@ -11,7 +11,7 @@
 # Shortened only in size, as in .ci/readme-test.sh: `--reps N` becomes `--reps $DOCS_TEST_REPS`
 # (default 8), `--draws N` becomes `--draws $DOCS_TEST_DRAWS` (3), the trailing replication count
 # of `cargo run --release --example NAME -- N` becomes the same, and the clone's sweep, explore and
-# calibration files are shrunk exactly as the README test shrinks them (.ci/readme-test.sh).
+# calibration files are shrunk exactly as the README test shrinks them (.ci/shrink.sh, shared with .ci/readme-test.sh).
 # `partnersim` is the clone's release build, on PATH (built into target/readme-target/ of this
 # checkout, shared with the README test, so only what changed compiles).
 #
@@ -33,20 +33,8 @@ if [ -n "$(git -C "$repo" status --porcelain --untracked-files=no)" ]; then
 fi
 
 # the same shrinking as the README test
-shrink() {
-  sed -i -E \
-    -e 's/^(reps_per_point|reps_per_state|reps_per_particle)( *)= *[0-9]+/\1\2= 2/' \
-    -e 's/^bootstrap( *)= *[0-9]+/bootstrap\1= 50/' \
-    -e 's/^states( *)= *[0-9]+/states\1= 24/' \
-    -e 's/^particles( *)= *[0-9]+/particles\1= 40/' \
-    -e 's/^max_generations( *)= *[0-9]+/max_generations\1= 3/' \
-    -e 's/^max_evaluations( *)= *[0-9]+/max_evaluations\1= 400/' \
-    "$1"
-  if grep -q '^scenario *=' "$1"; then
-    awk '/^samples *= *[0-9]+/ { n = $3 + 0; if (n > 64) { sub(/[0-9]+/, "64") } } { print }' \
-      "$1" > "$1.tmp" && mv "$1.tmp" "$1"
-  fi
-}
+# shellcheck source=.ci/shrink.sh
+. "$repo/.ci/shrink.sh"
 for f in "$clone"/scenarios/sweeps/*.toml "$clone"/scenarios/explore/*.toml \
   "$clone"/scenarios/calibration/*.toml; do
   shrink "$f"

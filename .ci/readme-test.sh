@@ -41,20 +41,8 @@ if [ -d "$repo/tests/browser/node_modules" ]; then
 fi
 
 # smaller studies, same commands
-shrink() {
-  sed -i -E \
-    -e 's/^(reps_per_point|reps_per_state|reps_per_particle)( *)= *[0-9]+/\1\2= 2/' \
-    -e 's/^bootstrap( *)= *[0-9]+/bootstrap\1= 50/' \
-    -e 's/^states( *)= *[0-9]+/states\1= 24/' \
-    -e 's/^particles( *)= *[0-9]+/particles\1= 40/' \
-    -e 's/^max_generations( *)= *[0-9]+/max_generations\1= 3/' \
-    -e 's/^max_evaluations( *)= *[0-9]+/max_evaluations\1= 400/' \
-    "$1"
-  if grep -q '^scenario *=' "$1"; then
-    awk '/^samples *= *[0-9]+/ { n = $3 + 0; if (n > 64) { sub(/[0-9]+/, "64") } } { print }' \
-      "$1" > "$1.tmp" && mv "$1.tmp" "$1"
-  fi
-}
+# shellcheck source=.ci/shrink.sh
+. "$repo/.ci/shrink.sh"
 # Applied after the README's test command has run (the test suite reads the shipped files as
 # shipped), or before the first command if the README has none.
 shrink_all() {
