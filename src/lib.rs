@@ -2,10 +2,15 @@
 //! immigrant-serving organizations, with Monte Carlo runs, comparisons on common random numbers
 //! and sensitivity sweeps.
 //!
-//! The model ([`model`]) never reads files or prints. [`job`] is the batch core every batch
-//! command shares (chunks, resume, shards, merge, output-directory policy, manifest); [`run`],
-//! [`compare`] and [`sweep`] are written on it. [`commands`] holds one module per subcommand on
-//! plain typed arguments; the binary only parses the command line into them.
+//! The engine — the model ([`model`]), its parameters ([`params`]), [`metrics`] and [`stats`] —
+//! is its own crate of the workspace (`engine/`, `partnersim-engine`), re-exported here: it
+//! never reads files or prints, and the compiler keeps it from importing anything above it.
+//! [`job`] is the batch core every batch command shares (chunks, resume, shards, merge,
+//! output-directory policy, manifest); [`run`], [`compare`] and [`sweep`] are written on it.
+//! [`commands`] holds one module per subcommand on plain typed arguments; the binary only
+//! parses the command line into them.
+pub use partnersim_engine::{metrics, model, params, stats};
+
 pub mod assumptions;
 pub mod bench;
 pub mod calibrate;
@@ -17,9 +22,6 @@ pub mod explore;
 pub mod export;
 pub mod job;
 pub mod lesson;
-pub mod metrics;
-pub mod model;
-pub mod params;
 pub mod patterns;
 pub mod plot;
 pub mod posterior;
@@ -29,6 +31,5 @@ pub mod run;
 pub mod scenario;
 pub mod serve;
 pub mod start;
-pub mod stats;
 pub mod sweep;
 pub mod tomlfile;

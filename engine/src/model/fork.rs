@@ -15,7 +15,7 @@
 //! fixed by the month (see [`super::rng`]).
 //!
 //! ```
-//! use partnersim::model::{Config, Model};
+//! use partnersim_engine::model::{Config, Model};
 //! let mut cfg = Config::default();
 //! cfg.simulation.duration_months = 12;
 //! cfg.simulation.warmup_months = 12;

@@ -96,20 +96,31 @@ mod tests {
     /// model records for the same replication, and it is the same at every call.
     #[test]
     fn operating_isos_give_the_models_survival_rate() {
-        let mut s = crate::scenario::Scenario::default();
-        s.set_value("simulation.isos", 12.0).unwrap();
-        s.set_value("simulation.duration_months", 60.0).unwrap();
-        s.set_value("funders.federal.late_payment_probability", 0.9)
-            .unwrap();
+        let mut v = crate::params::Values::default();
+        v.set_index(crate::params::index_of("simulation.isos").unwrap(), 12.0);
+        v.set_index(
+            crate::params::index_of("simulation.duration_months").unwrap(),
+            60.0,
+        );
+        v.set_index(
+            crate::params::index_of("funders.federal.late_payment_probability").unwrap(),
+            0.9,
+        );
         // the annual era's federal terms: in the dated baseline (five-year agreements decided
         // before they start) twelve ISOs over five years rarely close at all
-        s.set_value("funders.federal.contract_months", 12.0)
-            .unwrap();
-        s.set_value("funders.federal.decision_delay_months", 1.0)
-            .unwrap();
-        s.set_value("funders.federal.officer_decision_delay_months", 2.0)
-            .unwrap();
-        let cfg = s.config();
+        v.set_index(
+            crate::params::index_of("funders.federal.contract_months").unwrap(),
+            12.0,
+        );
+        v.set_index(
+            crate::params::index_of("funders.federal.decision_delay_months").unwrap(),
+            1.0,
+        );
+        v.set_index(
+            crate::params::index_of("funders.federal.officer_decision_delay_months").unwrap(),
+            2.0,
+        );
+        let cfg = crate::model::Config::from_values(&v);
         let mut closed_somewhere = false;
         for rep in 0..4 {
             let out = Model::new(&cfg, 11, rep).run();

@@ -29,7 +29,7 @@
 //! The model never reads files or prints. Example:
 //!
 //! ```
-//! use partnersim::model::{Config, Model};
+//! use partnersim_engine::model::{Config, Model};
 //! let mut cfg = Config::default();
 //! cfg.simulation.duration_months = 24;
 //! cfg.simulation.warmup_months = 12;

@@ -881,7 +881,7 @@ pub fn index_of(path: &str) -> Option<usize> {
 
 /// The registered path closest to `path`, for "did you mean" messages.
 pub fn suggest(path: &str) -> Option<&'static str> {
-    crate::tomlfile::closest(path, registry().iter().map(|s| s.path.as_str()), 0.8)
+    crate::names::closest(path, registry().iter().map(|s| s.path.as_str()), 0.8)
 }
 
 /// Why a value does not fit a parameter.
@@ -998,7 +998,7 @@ pub fn check_value(spec: &ParamSpec, raw: &RawValue) -> Result<f64, ValueProblem
 /// against the parameter's kind and range.
 ///
 /// ```
-/// use partnersim::params::{check_value_lenient, index_of, registry, RawValue};
+/// use partnersim_engine::params::{check_value_lenient, index_of, registry, RawValue};
 /// let switch = &registry()[index_of("reporting.coordinated").unwrap()];
 /// assert_eq!(check_value_lenient(switch, &RawValue::Float(1.0)), Ok(1.0));
 /// assert!(check_value_lenient(switch, &RawValue::Int(2)).is_err());
@@ -1201,7 +1201,7 @@ mod tests {
 
     #[test]
     fn the_ledger_covers_every_parameter_and_holds() {
-        let sources = source_keys(include_str!("../docs/sources.md"));
+        let sources = source_keys(include_str!("../../docs/sources.md"));
         assert!(sources.len() > 20, "{sources:?}");
         let mut kinds = std::collections::BTreeMap::new();
         for s in registry() {
