@@ -394,3 +394,55 @@ fn serving_a_folder_without_lessons_is_a_clear_error() {
         assert!(!e.contains("panicked"));
     }
 }
+
+/// `POST /api/assumptions`: the light form of "what would change this answer" on the page. Its
+/// effect at the defaults is the page's own answer (the same paired difference a run shows), it
+/// tries the top assumptions of the ledger that the scenario does not set itself, and its
+/// sentence is one of `compare`'s verdicts.
+#[test]
+fn the_assumption_note_is_the_pages_answer_checked_against_the_top_assumptions() {
+    let body = "{\"lesson\": \"late_payment\", \"scenario\": \"ample_reserves_late_pay\", \
+                \"metrics\": [\"survival_rate\"]}";
+    let r = app().handle("POST", "/api/assumptions", body.as_bytes());
+    let n: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+    assert_eq!(r.status, 200, "{n}");
+    let (status, v) = post(body);
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(
+        n["effect"], v["diff"]["survival_rate"]["mean"],
+        "{n} vs {v}"
+    );
+    assert_eq!(n["metric"], "survival_rate");
+    assert_eq!(n["reps"], REPS);
+    let tried: Vec<&str> = n["assumptions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    assert!(!tried.is_empty() && tried.len() <= partnersim::assumptions::TOP.len());
+    for a in &tried {
+        assert!(partnersim::assumptions::TOP.contains(a), "{a}");
+    }
+    assert!(
+        ["holds", "vanishes", "reverses", "unclear"].contains(&n["status"].as_str().unwrap()),
+        "{n}"
+    );
+    assert!(!n["sentence"].as_str().unwrap().is_empty());
+    // baseline and scenario, at the defaults and at both ends of each assumption
+    assert_eq!(
+        n["runs"].as_u64().unwrap(),
+        2 * REPS * (1 + 2 * tried.len() as u64)
+    );
+    // asked again: the same note, kept
+    let again = app().handle("POST", "/api/assumptions", body.as_bytes());
+    assert_eq!(again.body, r.body);
+    // a bad request gets the run's message
+    let bad = app().handle(
+        "POST",
+        "/api/assumptions",
+        b"{\"lesson\": \"late_payment\", \"scenario\": \"nope\"}",
+    );
+    assert_eq!(bad.status, 400);
+    assert_eq!(app().handle("GET", "/api/assumptions", b"").status, 405);
+}

@@ -291,6 +291,15 @@ impl Generations {
         let g = counter.fetch_add(1, Ordering::SeqCst) + 1;
         (counter, g)
     }
+
+    /// The current generation of `client`'s requests, without starting one: work that should
+    /// stop when the page asks for a newer run (and not stop that run) watches it.
+    pub fn current(&self, client: &str) -> Option<(Arc<AtomicU64>, u64)> {
+        self.clients
+            .iter()
+            .find(|c| c.0 == client)
+            .map(|c| (c.1.clone(), c.1.load(Ordering::SeqCst)))
+    }
 }
 
 #[cfg(test)]

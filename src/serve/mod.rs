@@ -30,6 +30,7 @@ pub mod api;
 pub mod engine;
 pub mod http;
 pub mod levers;
+pub mod robustness;
 
 use crate::lesson::Lesson;
 use crate::metrics::{self, Better};
@@ -127,6 +128,19 @@ struct LessonData {
     charts: Vec<String>,
 }
 
+/// A request of the page, checked ([`App::parse`]).
+struct Parsed<'a> {
+    lesson: &'a LessonData,
+    /// the lesson scenario the levers start from
+    start: &'a Scenario,
+    /// it, with the request's `set` applied
+    scenario: Scenario,
+    reps: u64,
+    chart: Vec<String>,
+    client: Option<String>,
+    set: BTreeMap<String, serde_json::Value>,
+}
+
 /// Everything the server knows, and the state shared by its handler threads.
 pub struct App {
     lessons: Vec<LessonData>,
@@ -139,6 +153,8 @@ pub struct App {
     presents: Mutex<engine::Presents>,
     generations: Mutex<Generations>,
     lessons_json: Vec<u8>,
+    /// assumption notes by (lesson, scenario hash, metric, reps): computed once each
+    notes: Mutex<BTreeMap<(String, String, String, u64), robustness::Note>>,
 }
 
 #[derive(Serialize)]
@@ -318,6 +334,7 @@ impl App {
             presents: Mutex::new(engine::Presents::default()),
             generations: Mutex::new(Generations::default()),
             lessons_json: Vec::new(),
+            notes: Mutex::new(BTreeMap::new()),
         };
         app.lessons_json = app.describe();
         Ok(app)
@@ -432,10 +449,13 @@ impl App {
                 body: self.lessons_json.clone(),
             },
             ("POST", "/api/run") => self.run(body, gone),
+            ("POST", "/api/assumptions") => self.assumptions(body, gone),
             (_, "/" | "/index.html" | "/app.css" | "/app.js" | "/api/lessons") => {
                 Reply::error(405, &format!("{method} {path}: use GET"))
             }
-            (_, "/api/run") => Reply::error(405, &format!("{method} {path}: use POST")),
+            (_, "/api/run" | "/api/assumptions") => {
+                Reply::error(405, &format!("{method} {path}: use POST"))
+            }
             _ => Reply::error(404, &format!("{path}: no such page")),
         }
     }
@@ -512,16 +532,18 @@ impl App {
         }))
     }
 
-    fn run(&self, body: &[u8], gone: &(dyn Fn() -> bool + Sync)) -> Reply {
+    /// A request of the page, checked: the lesson, the scenario with `set` applied, the
+    /// replications and the metrics; an error answer when anything is wrong.
+    fn parse(&self, body: &[u8]) -> Result<Parsed<'_>, Reply> {
         if body.len() > api::MAX_BODY {
-            return Reply::error(
+            return Err(Reply::error(
                 400,
                 &format!("request body larger than {} bytes", api::MAX_BODY),
-            );
+            ));
         }
         let rq: api::RunRequest = match serde_json::from_slice(body) {
             Ok(r) => r,
-            Err(e) => return Reply::error(400, &format!("request body: {e}")),
+            Err(e) => return Err(Reply::error(400, &format!("request body: {e}"))),
         };
         let Some(l) = self.lessons.iter().find(|l| l.lesson.slug == rq.lesson) else {
             let have: Vec<&str> = self
@@ -529,18 +551,18 @@ impl App {
                 .iter()
                 .map(|l| l.lesson.slug.as_str())
                 .collect();
-            return Reply::error(
+            return Err(Reply::error(
                 400,
                 &format!(
                     "unknown lesson `{}` (lessons: {})",
                     rq.lesson,
                     have.join(", ")
                 ),
-            );
+            ));
         };
         let Some(start) = l.scenarios.iter().find(|s| s.name == rq.scenario) else {
             let have: Vec<&str> = l.scenarios.iter().map(|s| s.name.as_str()).collect();
-            return Reply::error(
+            return Err(Reply::error(
                 400,
                 &format!(
                     "lesson `{}` has no scenario `{}` (scenarios: {})",
@@ -548,22 +570,28 @@ impl App {
                     rq.scenario,
                     have.join(", ")
                 ),
-            );
+            ));
         };
         let reps = rq.reps.unwrap_or(self.reps);
         let (lo, hi) = api::REPS_RANGE;
         if !(lo..=hi).contains(&reps) {
-            return Reply::error(400, &format!("reps {reps}: must be between {lo} and {hi}"));
+            return Err(Reply::error(
+                400,
+                &format!("reps {reps}: must be between {lo} and {hi}"),
+            ));
         }
         let chart = rq.metrics.clone().unwrap_or_else(|| l.charts.clone());
         if chart.is_empty() || chart.len() > api::MAX_METRICS {
-            return Reply::error(
+            return Err(Reply::error(
                 400,
                 &format!("metrics: between 1 and {} metrics", api::MAX_METRICS),
-            );
+            ));
         }
         if let Some(bad) = chart.iter().find(|m| metrics::spec(m).is_none()) {
-            return Reply::error(400, &format!("metrics: `{bad}` is not a metric"));
+            return Err(Reply::error(
+                400,
+                &format!("metrics: `{bad}` is not a metric"),
+            ));
         }
         if let Some(c) = &rq.client {
             if c.is_empty()
@@ -572,18 +600,117 @@ impl App {
                     .chars()
                     .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_')
             {
-                return Reply::error(400, "client: 1 to 64 letters, digits, `-` or `_`");
+                return Err(Reply::error(
+                    400,
+                    "client: 1 to 64 letters, digits, `-` or `_`",
+                ));
             }
         }
         let scenario = match api::apply_set(start, &rq.set) {
             Ok(s) => s,
-            Err(e) => return Reply::error(400, &e),
+            Err(e) => return Err(Reply::error(400, &e)),
         };
         if let Err(e) = api::check_work(&scenario, reps) {
-            return Reply::error(400, &e);
+            return Err(Reply::error(400, &e));
         }
-        let generation = rq
+        Ok(Parsed {
+            lesson: l,
+            start,
+            scenario,
+            reps,
+            chart,
+            client: rq.client,
+            set: rq.set,
+        })
+    }
+
+    /// `POST /api/assumptions`: the [`robustness::Note`] of the request's scenario (with its
+    /// `set`) against the lesson's baseline, on the first of `metrics` (default: the lesson's
+    /// predicted metric), computed once and kept.
+    fn assumptions(&self, body: &[u8], gone: &(dyn Fn() -> bool + Sync)) -> Reply {
+        let p = match self.parse(body) {
+            Ok(p) => p,
+            Err(r) => return r,
+        };
+        let l = p.lesson;
+        let metric = match p.chart.first() {
+            Some(m) if p.chart != l.charts => m.clone(),
+            _ => l
+                .lesson
+                .prediction_metric()
+                .map(String::from)
+                .unwrap_or_else(|| l.charts[0].clone()),
+        };
+        let Some(j) = metrics::metric_index(&metric) else {
+            return Reply::error(400, &format!("metrics: `{metric}` is not a metric"));
+        };
+        let key = (
+            l.lesson.slug.clone(),
+            p.scenario.content_hash(),
+            metric.clone(),
+            p.reps,
+        );
+        if let Some(n) = self.notes.lock().ok().and_then(|n| n.get(&key).cloned()) {
+            return Reply::json(200, &n);
+        }
+        let from_present = matches!(
+            l.lesson.start.unwrap_or_default(),
+            crate::start::Start::Present
+        );
+        // a newer run of the same page stops the check (the page asks again later)
+        let watched = p
             .client
+            .as_deref()
+            .and_then(|c| self.generations.lock().ok().and_then(|g| g.current(c)));
+        let cancelled = || {
+            watched
+                .as_ref()
+                .is_some_and(|(counter, g)| counter.load(Ordering::SeqCst) != *g)
+                || gone()
+        };
+        let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            robustness::check(
+                &l.scenarios[0],
+                &p.scenario,
+                from_present,
+                &metric,
+                j,
+                self.seed,
+                p.reps,
+                &self.pool,
+                &cancelled,
+            )
+        }));
+        match out {
+            Ok(Ok(Some(n))) => {
+                if let Ok(mut notes) = self.notes.lock() {
+                    notes.insert(key, n.clone());
+                }
+                Reply::json(200, &n)
+            }
+            Ok(Ok(None)) => Reply::error(
+                409,
+                "superseded by a newer request of this page before the check finished",
+            ),
+            Ok(Err(e)) => Reply::error(500, &e),
+            Err(_) => Reply::error(500, "the model failed while checking the assumptions"),
+        }
+    }
+
+    fn run(&self, body: &[u8], gone: &(dyn Fn() -> bool + Sync)) -> Reply {
+        let Parsed {
+            lesson: l,
+            start,
+            scenario,
+            reps,
+            chart,
+            client,
+            set,
+        } = match self.parse(body) {
+            Ok(p) => p,
+            Err(r) => return r,
+        };
+        let generation = client
             .as_deref()
             .and_then(|c| self.generations.lock().ok().map(|mut g| g.start(c)));
         let cancelled = || {
@@ -614,7 +741,7 @@ impl App {
             &start.name,
             &l.scenarios[0].name,
             self.seed,
-            &rq.set,
+            &set,
             &chart,
             &run.0,
             &base.0,
@@ -755,9 +882,12 @@ impl Site {
             );
         }
         let path = rq.target.split(['?', '#']).next().unwrap_or("");
-        if rq.method == "POST" && path == "/api/run" {
+        if rq.method == "POST" && matches!(path, "/api/run" | "/api/assumptions") {
             if !is_json(rq.header("Content-Type")) {
-                return Reply::error(415, "POST /api/run: send Content-Type: application/json");
+                return Reply::error(
+                    415,
+                    &format!("POST {path}: send Content-Type: application/json"),
+                );
             }
             let gone = || x.client_gone();
             let _turn = match self.runs.take(&gone) {

@@ -15,6 +15,8 @@ const state = {
   rendered: 0,
   last: null, // the last answer drawn, with its request: what the exports write
   predictions: loadPredictions(),
+  // assumption notes by lesson|scenario|metric (null while the server checks)
+  notes: {},
 };
 
 // Predictions, per lesson, kept in this browser (localStorage) so a reload keeps them.
@@ -489,6 +491,42 @@ function renderComparison() {
       el('span', { class: 'label' }, 'The model: '), spec.label + ' ' + words[got] + ', ', el('b', {}, dm + (isShare(spec) ? ' pp' : '')),
       ' (95% CI ' + dl + ' to ' + dh + ').'),
     el('p', { class: 'verdict' }, match ? '✔ Your direction matches.' + amountNote : '✘ Not what you predicted: what could explain the difference?'));
+  if (request.scenario !== l.baseline) box.append(assumptionNote(l, request.scenario, p.metric in resp.diff ? p.metric : m));
+}
+
+// The light form of "what would change this answer": the lesson scenario as shipped against the
+// baseline, with each top assumption of the ledger at both ends of its plausible range
+// (POST /api/assumptions, computed once by the server and kept; a few seconds the first time).
+function assumptionNote(l, scenario, metric) {
+  const key = l.slug + '|' + scenario + '|' + metric;
+  const n = state.notes[key];
+  const title = '“' + scenarioTitle(l, scenario) + '” as shipped';
+  const box = el('p', { class: 'assumptions', id: 'assumption-note' });
+  if (n === undefined) {
+    state.notes[key] = null;
+    fetch('/api/assumptions', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ lesson: l.slug, scenario, metrics: [metric], client: state.client }) })
+      // superseded by a newer run of this page: asked again at the next answer
+      .then((r) => r.json().then((j) => { if (r.status === 409) delete state.notes[key]; else state.notes[key] = r.ok ? j : { error: j.error || String(r.status) }; }))
+      .catch((e) => { state.notes[key] = { error: String(e) }; })
+      .then(() => { if (state.lesson === l) renderComparison(); });
+  }
+  if (!n) {
+    box.dataset.status = 'checking';
+    box.append(el('span', { class: 'label' }, 'Assumptions: '), 'checking whether an assumption within its plausible range would change the answer for ' + title + '…');
+    return box;
+  }
+  if (n.error) {
+    box.dataset.status = 'error';
+    box.append(el('span', { class: 'label' }, 'Assumptions: '), 'could not be checked (' + n.error + ').');
+    return box;
+  }
+  box.dataset.status = n.status;
+  const tried = n.assumptions.length + ' assumption' + (n.assumptions.length === 1 ? '' : 's') + ' of the ledger, each at both ends of its plausible range';
+  const lead = { holds: '', vanishes: 'Careful: ', reverses: 'Careful: ', unclear: '' }[n.status] || '';
+  const said = n.sentence.replace(/`([^`]+)`/g, '$1');
+  box.append(el('span', { class: 'label' }, 'Assumptions: '), lead + 'for ' + title + (n.status === 'unclear' ? ': ' + said : ', the effect ' + said) + ' (' + tried + ').');
+  return box;
 }
 
 // The view of individual organizations: one strip per ISO of the first replication.
