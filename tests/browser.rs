@@ -455,6 +455,29 @@ fn classroom_page_answers_a_slider_move_with_the_engines_numbers() {
         "show me: slider {got}, scenario {want}"
     );
     check(show, "show me");
+    // the assumptions line: the server's check of the scenario as shipped, on the predicted
+    // metric, in compare's words
+    let note = &show["note"];
+    let want = partnersim::serve::robustness::check(
+        &base,
+        &t,
+        true,
+        "survival_rate",
+        partnersim::metrics::metric_index("survival_rate").unwrap(),
+        seed,
+        reps,
+        &rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap(),
+        &|| false,
+    )
+    .unwrap()
+    .unwrap();
+    assert_eq!(note["status"], want.status.as_str(), "{note}");
+    let text = note["text"].as_str().unwrap();
+    assert!(
+        text.starts_with("Assumptions: ") && text.contains(&want.sentence.replace('`', "")),
+        "{text} vs {}",
+        want.sentence
+    );
     // response times of single moves (the page's own measure: request sent to charts drawn)
     let mut ms: Vec<f64> = v["times"]
         .as_array()

@@ -170,6 +170,18 @@ try {
   result.showMe = await shown(page);
   result.showMe.target = target;
   result.showMe.sliderValue = await input.inputValue();
+  // the assumptions line under the answer: checked by the server once (a few seconds)
+  await page.waitForFunction(() => {
+    const n = document.getElementById('assumption-note');
+    return n && n.dataset.status && n.dataset.status !== 'checking';
+  }, null, { timeout: 120000 });
+  result.showMe.note = await page.evaluate(() => {
+    const n = document.getElementById('assumption-note');
+    return { status: n.dataset.status, text: n.textContent };
+  });
+  await page.evaluate(() => document.getElementById('comparison').scrollIntoView({ block: 'start' }));
+  await page.screenshot({ path: path.join(outDir, 'serve-assumptions-1024.png') });
+  await page.evaluate(() => window.scrollTo(0, 0));
 
   // timing: one step at a time, each waiting for its answer (new values: nothing cached)
   const times = [];
