@@ -2,8 +2,8 @@
 //! books and lose staff (step 8), and update trust and identity (step 9) (ODD §7.10–§7.23).
 
 use super::{
-    donations_per_staff, monthly_prob, ratio, rng, ClosureCause, Iso, Measure, Model, Quotient,
-    DONATION_NOISE_SD, NF, PERF_SMOOTHING, SOURCES,
+    donations_per_staff, monthly_prob, ratio, rng, ClosureCause, Inflows, Iso, Measure, Model,
+    MonthFacts, Quotient, Totals, DONATION_NOISE_SD, NF, PERF_SMOOTHING, SOURCES,
 };
 use crate::model::config::IsoCfg;
 use crate::model::newcomers::Offer;
@@ -574,6 +574,86 @@ struct StaffFinanceSums {
     raised: f64,
 }
 
+impl StaffFinanceSums {
+    /// Adds an ISO's month `w` (quits, layoffs, interest, program money returned), its
+    /// `fundraising` cost and the `donations` it raised.
+    #[inline]
+    fn add(&mut self, w: &IsoMonth, fundraising: f64, donations: f64) {
+        self.separations += f64::from(w.quits + w.layoffs);
+        self.quits += f64::from(w.quits);
+        self.layoffs += f64::from(w.layoffs);
+        self.interest += w.interest;
+        self.returned += w.returned;
+        self.fundraising_cost += fundraising;
+        self.raised += donations;
+    }
+
+    /// Hands the sums to the month's facts; `operating` ISOs operated at the start of step 8.
+    fn hand_to(self, f: &mut MonthFacts, operating: usize) {
+        f.separations = self.separations;
+        f.quits = self.quits;
+        f.layoffs = self.layoffs;
+        f.missed = ratio(self.missed, operating as f64);
+        f.interest = self.interest;
+        f.returned = self.returned;
+        f.fundraising = Quotient {
+            num: self.fundraising_cost,
+            den: self.raised,
+        };
+    }
+}
+
+/// ODD §7.24 summary rules: an ISO's reported month `w`, with its revenue by source and in all,
+/// adds to the run totals.
+#[inline]
+fn add_to_run_totals(tot: &mut Totals, w: &IsoMonth, revenues: &[f64; SOURCES], revenue: f64) {
+    tot.staff_months += f64::from(w.staff);
+    tot.staff_hours += w.staff_hours;
+    tot.admin_hours += w.admin_hours;
+    tot.reporting_hours += w.reporting_hours;
+    tot.gov_revenue += revenues[..3].iter().sum::<f64>();
+    tot.revenue += revenue;
+    tot.separations += f64::from(w.quits + w.layoffs);
+}
+
+/// ODD §7.17 the month's cash path, with §7.18 the wind-down costs due: cash starts with the
+/// payments on time less termination pay, late payments come when they arrive, `net`
+/// (donations less costs) and the tail of wind-down costs are spread over the month, interest
+/// is paid on the mean overdraft within the limit, and program money `clawback` is returned at
+/// the end. Returns (termination pay, tail, the month's lowest cash, interest).
+#[inline]
+fn month_cash_path(
+    iso: &mut Iso,
+    inflow: &mut Inflows,
+    net: f64,
+    clawback: f64,
+    monthly_interest: f64,
+) -> (f64, f64, f64, f64) {
+    let (severance, tail) = wind_down_costs_due(iso);
+    let start = iso.cash + inflow.on_time - severance;
+    let (end, low, overdraft) = cash_path(
+        start,
+        net - tail,
+        &mut inflow.late[..inflow.n_late],
+        iso.credit_limit,
+    );
+    let interest = monthly_interest * overdraft;
+    iso.cash = end - interest - clawback;
+    (severance, tail, low, interest)
+}
+
+/// Books the month's `revenue` and `costs` of ISO `i` in its ledger (opening cash, revenue,
+/// costs); in builds with debug assertions, its `cash` must be opening + revenue − costs.
+#[inline]
+fn book(l: &mut (f64, f64, f64), revenue: f64, costs: f64, cash: f64, i: usize, t: u32) {
+    l.1 += revenue;
+    l.2 += costs;
+    debug_assert!(
+        (l.0 + l.1 - l.2 - cash).abs() <= 1e-6 * (1.0 + l.0.abs() + l.1 + l.2),
+        "cash ledger broken for ISO {i} at month {t}"
+    );
+}
+
 /// ODD §7.10 realised donations and fees: this year's expectation for `staff`, with uniform
 /// monthly noise (from the uniform `u`) of standard deviation `DONATION_NOISE_SD`.
 #[inline]
@@ -886,27 +966,16 @@ impl Model<'_> {
             let cost = f64::from(w.staff) * cost_per_staff + ic.fundraising_cost_share * donations;
             let (clawback, insecurity) =
                 reimburse_eligible_costs(ic, k, &mut all_rels[i], &revenues[i], w, t, fy_end);
-            // The cash path: payments on time at the start, late ones when they arrive, donations
-            // and costs spread over the month; interest on the mean overdraft within the limit.
             let iso = &mut isos[i];
-            let (severance, tail) = wind_down_costs_due(iso);
-            let inflow = &mut inflows[i];
-            let start = iso.cash + inflow.on_time - severance;
-            let (end, low, overdraft) = cash_path(
-                start,
-                donations - cost - tail,
-                &mut inflow.late[..inflow.n_late],
-                iso.credit_limit,
+            let (severance, tail, low, interest) = month_cash_path(
+                iso,
+                &mut inflows[i],
+                donations - cost,
+                clawback,
+                monthly_interest,
             );
-            let interest = monthly_interest * overdraft;
-            iso.cash = end - interest - clawback;
-            let l = &mut ledger[i];
-            l.1 += revenue;
-            l.2 += cost + severance + tail + interest + clawback;
-            debug_assert!(
-                (l.0 + l.1 - l.2 - iso.cash).abs() <= 1e-6 * (1.0 + l.0.abs() + l.1 + l.2),
-                "cash ledger broken for ISO {i} at month {t}"
-            );
+            let costs = cost + severance + tail + interest + clawback;
+            book(&mut ledger[i], revenue, costs, iso.cash, i, t);
             let missed = payroll(iso, low);
             if missed {
                 sums.missed += 1.0;
@@ -916,26 +985,14 @@ impl Model<'_> {
             w.missed = missed;
             w.interest = interest;
             w.returned = clawback;
-            sums.separations += f64::from(quits + w.layoffs);
-            sums.quits += f64::from(quits);
-            sums.layoffs += f64::from(w.layoffs);
-            sums.interest += interest;
-            sums.returned += clawback;
-            sums.fundraising_cost +=
+            let fundraising =
                 iso.effort * w.staff_hours * hour_cost + ic.fundraising_cost_share * donations;
-            sums.raised += donations;
+            sums.add(w, fundraising, donations);
             let served = (served_hours[i], served_eligible[i]);
             performance_records(iso, served, w.effectiveness, cost, first);
             iso.donations = donations;
             if reporting {
-                let tot = &mut self.totals;
-                tot.staff_months += f64::from(w.staff);
-                tot.staff_hours += w.staff_hours;
-                tot.admin_hours += w.admin_hours;
-                tot.reporting_hours += w.reporting_hours;
-                tot.gov_revenue += revenues[i][..3].iter().sum::<f64>();
-                tot.revenue += revenue;
-                tot.separations += f64::from(quits + w.layoffs);
+                add_to_run_totals(&mut self.totals, w, &revenues[i], revenue);
             }
             if let Some(cause) = closure_cause(ic, iso, &all_rels[i], cost_per_staff) {
                 closed_catchment += iso.catchment;
@@ -944,17 +1001,7 @@ impl Model<'_> {
             }
         }
         self.redistribute_catchment(closed_catchment);
-        let f = &mut self.facts;
-        f.separations = sums.separations;
-        f.quits = sums.quits;
-        f.layoffs = sums.layoffs;
-        f.missed = ratio(sums.missed, operating_at_start as f64);
-        f.interest = sums.interest;
-        f.returned = sums.returned;
-        f.fundraising = Quotient {
-            num: sums.fundraising_cost,
-            den: sums.raised,
-        };
+        sums.hand_to(&mut self.facts, operating_at_start);
     }
 
     /// ODD §7.18 catchment redistribution: newcomers of the ISOs that closed this month
