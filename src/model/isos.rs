@@ -3,7 +3,7 @@
 
 use super::{
     donations_per_staff, monthly_prob, ratio, rng, ClosureCause, Inflows, Iso, Measure, Model,
-    MonthFacts, Quotient, Totals, DONATION_NOISE_SD, NF, PERF_SMOOTHING, SOURCES,
+    MonthFacts, Totals, DONATION_NOISE_SD, NF, PERF_SMOOTHING, SOURCES,
 };
 use crate::model::config::IsoCfg;
 use crate::model::newcomers::Offer;
@@ -557,49 +557,21 @@ fn service_model(cfg: &crate::model::Config, iso: &mut Iso, o: &OperationTerms) 
     ((iso.depth / (iso.depth + sc.depth_half_hours)) / o.q_deep).clamp(0.0, 1.0)
 }
 
-/// Sums over the ISOs of step 8 that the month's observation reads (ODD §7.24).
-#[derive(Debug, Clone, Copy, Default)]
-struct StaffFinanceSums {
-    /// quits and layoffs
-    separations: f64,
-    quits: f64,
-    layoffs: f64,
-    /// ISOs that missed payroll
-    missed: f64,
-    /// interest paid, program money returned
-    interest: f64,
-    returned: f64,
-    /// fundraising cost (staff time at full cost and direct expense), and what it raised
-    fundraising_cost: f64,
-    raised: f64,
-}
-
-impl StaffFinanceSums {
-    /// Adds an ISO's month `w` (quits, layoffs, interest, program money returned), its
-    /// `fundraising` cost and the `donations` it raised.
+impl MonthFacts {
+    /// Step 8's share of the facts: adds an operating ISO's month `w` (quits, layoffs,
+    /// interest, program money returned), its `fundraising` cost and the `donations` it raised.
     #[inline]
-    fn add(&mut self, w: &IsoMonth, fundraising: f64, donations: f64) {
+    fn add_iso_finances(&mut self, w: &IsoMonth, fundraising: f64, donations: f64) {
         self.separations += f64::from(w.quits + w.layoffs);
         self.quits += f64::from(w.quits);
         self.layoffs += f64::from(w.layoffs);
         self.interest += w.interest;
         self.returned += w.returned;
-        self.fundraising_cost += fundraising;
-        self.raised += donations;
-    }
-
-    /// Hands the sums to the month's facts; `operating` ISOs operated at the start of step 8.
-    fn hand_to(self, f: &mut MonthFacts, operating: usize) {
-        f.separations = self.separations;
-        f.quits = self.quits;
-        f.layoffs = self.layoffs;
-        f.missed = ratio(self.missed, operating as f64);
-        f.interest = self.interest;
-        f.returned = self.returned;
-        f.fundraising = Quotient {
-            num: self.fundraising_cost,
-            den: self.raised,
-        };
+        self.fundraising.num += fundraising;
+        self.fundraising.den += donations;
+        if w.missed {
+            self.missed += 1.0;
+        }
     }
 }
 
@@ -607,13 +579,13 @@ impl StaffFinanceSums {
 /// adds to the run totals.
 #[inline]
 fn add_to_run_totals(tot: &mut Totals, w: &IsoMonth, revenues: &[f64; SOURCES], revenue: f64) {
-    tot.staff_months += f64::from(w.staff);
+    tot.turnover.den += f64::from(w.staff);
     tot.staff_hours += w.staff_hours;
     tot.admin_hours += w.admin_hours;
     tot.reporting_hours += w.reporting_hours;
-    tot.gov_revenue += revenues[..3].iter().sum::<f64>();
-    tot.revenue += revenue;
-    tot.separations += f64::from(w.quits + w.layoffs);
+    tot.gov_revenue.num += revenues[..3].iter().sum::<f64>();
+    tot.gov_revenue.den += revenue;
+    tot.turnover.num += f64::from(w.quits + w.layoffs);
 }
 
 /// ODD §7.17 the month's cash path, with §7.18 the wind-down costs due: cash starts with the
@@ -938,10 +910,11 @@ impl Model<'_> {
         let k = &self.terms;
         let first = t == 0;
         let mut closed_catchment = 0.0;
-        let mut sums = StaffFinanceSums::default();
         let hour_cost = cost_per_staff / ic.hours_per_staff_month;
         let operating_at_start = self.isos.iter().filter(|x| x.alive).count();
         let reporting = self.reporting();
+        // the month's facts of step 8 start at zero (`step` resets them) and add up here
+        let facts = &mut self.facts;
         // every per-ISO slice has length n: no bounds checks in the loop
         let n_isos = self.isos.len();
         let isos = &mut self.isos[..n_isos];
@@ -977,9 +950,6 @@ impl Model<'_> {
             let costs = cost + severance + tail + interest + clawback;
             book(&mut ledger[i], revenue, costs, iso.cash, i, t);
             let missed = payroll(iso, low);
-            if missed {
-                sums.missed += 1.0;
-            }
             let quits = quits_and_experience(ic, iso, base_quit, insecurity, missed, d.quit);
             w.quits = quits;
             w.missed = missed;
@@ -987,7 +957,7 @@ impl Model<'_> {
             w.returned = clawback;
             let fundraising =
                 iso.effort * w.staff_hours * hour_cost + ic.fundraising_cost_share * donations;
-            sums.add(w, fundraising, donations);
+            facts.add_iso_finances(w, fundraising, donations);
             let served = (served_hours[i], served_eligible[i]);
             performance_records(iso, served, w.effectiveness, cost, first);
             iso.donations = donations;
@@ -1001,7 +971,8 @@ impl Model<'_> {
             }
         }
         self.redistribute_catchment(closed_catchment);
-        sums.hand_to(&mut self.facts, operating_at_start);
+        // ISOs that missed payroll, as a share of those operating at the start
+        self.facts.missed = ratio(self.facts.missed, operating_at_start as f64);
     }
 
     /// ODD §7.18 catchment redistribution: newcomers of the ISOs that closed this month

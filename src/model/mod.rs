@@ -297,24 +297,24 @@ impl Quotient {
 /// Run totals over the reported months, for the summary rules of ODD §7.24.
 #[derive(Debug, Clone, Default)]
 struct Totals {
-    separations: f64,
-    staff_months: f64,
+    /// separations (quits and layoffs) of staff-months
+    turnover: Quotient,
+    /// administrative and reporting hours, and all staff hours
     admin_hours: f64,
     reporting_hours: f64,
     staff_hours: f64,
-    gov_revenue: f64,
-    revenue: f64,
-    need: f64,
-    served: f64,
+    /// government revenue of all revenue
+    gov_revenue: Quotient,
+    /// need hours served of need hours (waiting at the warm-up's end, and arising since)
+    service: Quotient,
     /// the month's facts of the same names, added up
     delays: Quotient,
     approvals: Quotient,
     fundraising: Quotient,
-    /// per funder: payments to ISOs, clients attributed to it, money decided, budget-months
-    funder_paid: [f64; NF],
-    funder_clients: [f64; NF],
-    funder_decided: [f64; NF],
-    funder_budget: [f64; NF],
+    /// per funder: payments to ISOs of the clients attributed to it, and money decided of its
+    /// budget-months
+    cost_per_client: [Quotient; NF],
+    reallocated: [Quotient; NF],
 }
 
 /// One ISO's payments in the month: what arrived at its start and what arrived later.
@@ -328,30 +328,36 @@ pub(crate) struct Inflows {
     pub n_late: usize,
 }
 
-/// What the month's steps hand to its observation.
+/// What the month's steps hand to its observation, in the order of the steps.
 #[derive(Debug, Clone, Copy, Default)]
 struct MonthFacts {
+    /// step 1: newcomers arrived
     arrivals: f64,
-    /// applicants approved, of all applicants, at calls and intakes
+    /// step 3: officer rotations, and the trust lost with them
+    rotations: f64,
+    reset_loss: f64,
+    /// step 4, per funder: proposals reviewed and money put to a decision at calls and intakes
+    proposals: [f64; NF],
+    decided: [f64; NF],
+    /// step 4: applicants approved, of all applicants
     approvals: Quotient,
+    /// step 5: late first payments of agreement years; months from call to announcement,
+    /// summed over the decisions announced, of decisions
     late_events: f64,
-    /// months from call to announcement, summed over the decisions announced, of decisions
     delays: Quotient,
+    /// step 7: unmet share of the month's new need; ISOs' and other providers' service hours
     unmet_need: f64,
     service_hours: f64,
     other_hours: f64,
+    /// step 8: separations (quits and layoffs), quits, layoffs; the share of ISOs that missed
+    /// payroll; interest paid; program money returned; fundraising cost (staff time at full
+    /// cost and direct expense) of what it raised
     separations: f64,
     quits: f64,
     layoffs: f64,
     missed: f64,
     interest: f64,
     returned: f64,
-    rotations: f64,
-    reset_loss: f64,
-    /// per funder: proposals reviewed and money put to a decision at calls and intakes
-    proposals: [f64; NF],
-    decided: [f64; NF],
-    /// fundraising cost (staff time at full cost and direct expense) of what it raised
     fundraising: Quotient,
 }
 
@@ -817,7 +823,10 @@ impl<'a> Model<'a> {
     /// the ISOs operating now.
     fn start_reporting(&mut self) {
         self.totals = Totals {
-            need: self.cohorts.waiting(),
+            service: Quotient {
+                num: 0.0,
+                den: self.cohorts.waiting(),
+            },
             ..Totals::default()
         };
         self.closures = 0;
@@ -889,8 +898,8 @@ impl<'a> Model<'a> {
             0.0
         };
         self.facts.service_hours = served_hours - self.facts.other_hours;
-        self.totals.need += pools.new_need;
-        self.totals.served += served_hours;
+        self.totals.service.den += pools.new_need;
+        self.totals.service.num += served_hours;
     }
 
     fn arrivals(&mut self, env: &EnvDraws) -> f64 {

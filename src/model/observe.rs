@@ -70,7 +70,7 @@ impl Model<'_> {
         self.record_isos(&mut rec, &sums);
         self.record_newcomers(&mut rec, &sums);
         self.record_funders(&mut rec, &sums);
-        self.record_payments(&mut rec);
+        self.record_facts(&mut rec, &sums);
         if self.reporting() {
             self.add_facts_to_totals();
         }
@@ -135,7 +135,6 @@ impl Model<'_> {
     /// ODD §7.24 monthly metrics of the ISOs: survival, reserves, staff, hours, trust, revenue
     /// mix and the Brinkerhoff classes.
     fn record_isos(&mut self, rec: &mut MonthRecord, s: &IsoSums) {
-        let f = &self.facts;
         let n0 = self.initial_isos.max(1) as f64;
         rec[M::SurvivalRate as usize] = s.alive as f64 / n0;
         rec[M::IsosReported as usize] = self.initial_isos as f64;
@@ -147,9 +146,6 @@ impl Model<'_> {
             let thin = self.reserve_scratch.iter().filter(|&&m| m < 3.0).count();
             thin as f64 / self.reserve_scratch.len() as f64
         };
-        rec[M::StaffTurnoverAnnual as usize] = ratio(12.0 * f.separations, s.staff);
-        rec[M::QuitsAnnual as usize] = ratio(12.0 * f.quits, s.staff);
-        rec[M::LayoffsAnnual as usize] = ratio(12.0 * f.layoffs, s.staff);
         rec[M::StaffExperienceMonthsMean as usize] = ratio(s.experience, s.staff);
         rec[M::ProductivityMean as usize] = ratio(s.productivity, s.staff);
         rec[M::StaffTotal as usize] = s.staff;
@@ -172,23 +168,14 @@ impl Model<'_> {
         rec[M::RevenueMunicipal as usize] = revenue[2];
         rec[M::RevenueFoundation as usize] = revenue[3];
         rec[M::RevenueDonations as usize] = revenue[4];
-        rec[M::MissedPayrollShare as usize] = f.missed;
-        rec[M::InterestCost as usize] = f.interest;
-        rec[M::ProgramMoneyReturned as usize] = f.returned;
-        rec[M::FundraisingCostRatio as usize] = f.fundraising.value();
     }
 
-    /// ODD §7.24 monthly metrics of the newcomers: arrivals, need, service and clients reached.
+    /// ODD §7.24 monthly metrics of the newcomers: need, service and clients reached.
     fn record_newcomers(&self, rec: &mut MonthRecord, s: &IsoSums) {
-        let f = &self.facts;
-        rec[M::Arrivals as usize] = f.arrivals;
         rec[M::ClientsServed as usize] = s.clients;
-        rec[M::UnmetNeedShare as usize] = f.unmet_need;
+        rec[M::ServiceDepthHours as usize] = ratio(self.facts.service_hours, s.clients);
         rec[M::IntegrationIndex as usize] = self.cohorts.integration_index();
         rec[M::WaitingNeedHours as usize] = self.cohorts.waiting();
-        rec[M::ServiceHours as usize] = f.service_hours;
-        rec[M::ServiceDepthHours as usize] = ratio(f.service_hours, s.clients);
-        rec[M::OtherProviderHours as usize] = f.other_hours;
         let by_cat = self.cohorts.unique_clients_by_category();
         rec[M::UniqueClients as usize] = by_cat.iter().sum();
         rec[M::UniqueClientsEconomic as usize] = by_cat[0];
@@ -239,18 +226,31 @@ impl Model<'_> {
             rec[reps as usize] = reports;
             if reporting {
                 let tot = &mut self.totals;
-                tot.funder_paid[fi] += s.revenue[fi];
-                tot.funder_clients[fi] += clients_of[fi];
-                tot.funder_decided[fi] += f.decided[fi];
-                tot.funder_budget[fi] += budget;
+                tot.cost_per_client[fi].num += s.revenue[fi];
+                tot.cost_per_client[fi].den += clients_of[fi];
+                tot.reallocated[fi].num += f.decided[fi];
+                tot.reallocated[fi].den += budget;
             }
         }
     }
 
-    /// ODD §7.24 monthly metrics of decisions and payments: officer rotations, calls'
-    /// approvals, decision delays and late payments (§7.5–§7.9).
-    fn record_payments(&self, rec: &mut MonthRecord) {
+    /// ODD §7.24 monthly metrics from what the month's steps handed over (arrivals, officers,
+    /// calls, payments, service, finances and staff), and the government agreement years that
+    /// started (§7.8).
+    fn record_facts(&self, rec: &mut MonthRecord, s: &IsoSums) {
         let f = &self.facts;
+        let staff = s.staff;
+        rec[M::Arrivals as usize] = f.arrivals;
+        rec[M::UnmetNeedShare as usize] = f.unmet_need;
+        rec[M::ServiceHours as usize] = f.service_hours;
+        rec[M::OtherProviderHours as usize] = f.other_hours;
+        rec[M::StaffTurnoverAnnual as usize] = ratio(12.0 * f.separations, staff);
+        rec[M::QuitsAnnual as usize] = ratio(12.0 * f.quits, staff);
+        rec[M::LayoffsAnnual as usize] = ratio(12.0 * f.layoffs, staff);
+        rec[M::MissedPayrollShare as usize] = f.missed;
+        rec[M::InterestCost as usize] = f.interest;
+        rec[M::ProgramMoneyReturned as usize] = f.returned;
+        rec[M::FundraisingCostRatio as usize] = f.fundraising.value();
         rec[M::OfficerRotations as usize] = f.rotations;
         rec[M::TrustResetLoss as usize] = f.reset_loss;
         rec[M::LatePayments as usize] = f.late_events;
@@ -378,15 +378,15 @@ impl Model<'_> {
         }
         let tot = &self.totals;
         let years = n / 12.0;
-        let mean_staff = tot.staff_months / n;
+        let mean_staff = tot.turnover.den / n;
         summary[M::StaffTurnoverAnnual as usize] = if mean_staff > 0.0 {
-            tot.separations / mean_staff / years
+            tot.turnover.num / mean_staff / years
         } else {
             0.0
         };
         summary[M::AdminShare as usize] = ratio(tot.admin_hours, tot.staff_hours);
         summary[M::ReportingShare as usize] = ratio(tot.reporting_hours, tot.staff_hours);
-        summary[M::GovRevenueShare as usize] = ratio(tot.gov_revenue, tot.revenue);
+        summary[M::GovRevenueShare as usize] = tot.gov_revenue.value();
         summary[M::DecisionDelayMonths as usize] = tot.delays.value();
         summary[M::CallApprovalShare as usize] = tot.approvals.value();
         summary[M::FundraisingCostRatio as usize] = tot.fundraising.value();
@@ -397,9 +397,9 @@ impl Model<'_> {
             (M::FoundationCostPerClient, M::FoundationReallocatedShare),
         ];
         for (fi, (cpc, realloc)) in funder_totals.into_iter().enumerate() {
-            summary[cpc as usize] = ratio(tot.funder_paid[fi], tot.funder_clients[fi]);
+            summary[cpc as usize] = tot.cost_per_client[fi].value();
             // money decided per year over the budget of a year
-            summary[realloc as usize] = 12.0 * ratio(tot.funder_decided[fi], tot.funder_budget[fi]);
+            summary[realloc as usize] = 12.0 * tot.reallocated[fi].value();
         }
         summary[M::PartnershipMeetingShare as usize] = if tot.staff_hours > 0.0 {
             (self.partners.meeting_total / tot.staff_hours).min(1.0)
@@ -419,8 +419,8 @@ impl Model<'_> {
         }
         summary[M::LatePaymentShare as usize] = ratio(late, years);
         summary[M::Late61To90DaysShare as usize] = ratio(late_61_90, late);
-        summary[M::UnmetNeedShare as usize] = if tot.need > 0.0 {
-            (1.0 - tot.served / tot.need).clamp(0.0, 1.0)
+        summary[M::UnmetNeedShare as usize] = if tot.service.den > 0.0 {
+            (1.0 - tot.service.num / tot.service.den).clamp(0.0, 1.0)
         } else {
             0.0
         };

@@ -499,6 +499,14 @@ impl Partnerships {
         }
         self.member_of.fill(None);
         self.sub_of.fill(None);
+        self.clear_member_effects();
+        self.saved_month = 0.0;
+        self.meeting_month = 0.0;
+    }
+
+    /// The month's per-member effects set back to none: no meeting hours, no coordination,
+    /// factors 1, nothing saved or referred.
+    fn clear_member_effects(&mut self) {
         self.meeting.fill(0.0);
         self.coordinated.fill(false);
         self.learning_factor.fill(1.0);
@@ -507,8 +515,6 @@ impl Partnerships {
         self.proposal_saved.fill(0.0);
         self.lead.fill((0, 0));
         self.referral_month = 0.0;
-        self.saved_month = 0.0;
-        self.meeting_month = 0.0;
     }
 
     /// ISO `i` joins main partnership `k`.
@@ -815,9 +821,9 @@ impl Partnerships {
         if m.call_now {
             self.funder_call(pc, m, alive_n, isos, other_orgs);
         } else if self.u[1] < rate_prob(pc.facilitator_rate_per_year) && alive_n < MAX_ALIVE {
-            self.facilitator_convenes(pc, m, isos, other_orgs);
+            self.informal_convening(pc, m, isos, Convener::Facilitator, other_orgs);
         } else if self.u[0] < rate_prob(pc.champion_rate_per_year) && alive_n < MAX_ALIVE {
-            self.champion_convenes(pc, m, isos, other_orgs);
+            self.informal_convening(pc, m, isos, Convener::Champion, other_orgs);
         } else if pc.open_membership {
             self.join_open_partnership(pc, m, isos);
         }
@@ -860,61 +866,42 @@ impl Partnerships {
         }
     }
 
-    /// ODD §7.25 creation by a facilitator: it brings the free ISOs it approaches together to
-    /// share information (their familiarity grows), then each decides.
-    fn facilitator_convenes(
+    /// ODD §7.25 creation by a champion or a facilitator (`convener`): the free ISOs it
+    /// approaches (uniform below `convene_share`) decide by their willingness. A facilitator
+    /// first brings them together to share information (their familiarity grows), and brings
+    /// a university.
+    fn informal_convening(
         &mut self,
         pc: &PartnershipCfg,
         m: &PartnershipMonth,
         isos: &[Iso],
+        convener: Convener,
         other_orgs: [u32; 6],
     ) {
-        self.convenings[Convener::Facilitator as usize] += 1;
+        let facilitated = convener == Convener::Facilitator;
+        self.convenings[convener as usize] += 1;
         let hours = meeting_hours(pc, false, m.informal_alignment, false);
         for i in 0..isos.len() {
             let u = self.u[U_ISO + i];
+            // willingness is at most 1: an ISO not approached never joins
             if !self.free(isos, i) || u >= pc.convene_share {
                 continue;
             }
-            self.familiarity[i] += pc.facilitation_familiarity_share * (1.0 - self.familiarity[i]);
+            if facilitated {
+                self.familiarity[i] +=
+                    pc.facilitation_familiarity_share * (1.0 - self.familiarity[i]);
+            }
             if u < pc.convene_share * self.willingness_of(pc, m, i, 0.0, hours) {
                 self.joiners.push(i);
             }
         }
         if self.joiners.len() >= 2 {
             let mut orgs = other_orgs;
-            orgs[UNIVERSITY] = orgs[UNIVERSITY].max(1);
-            self.form(
-                pc,
-                m.t,
-                Convener::Facilitator,
-                None,
-                m.informal_alignment,
-                orgs,
-            );
-        }
-    }
-
-    /// ODD §7.25 creation by a champion: the free ISOs it approaches decide.
-    fn champion_convenes(
-        &mut self,
-        pc: &PartnershipCfg,
-        m: &PartnershipMonth,
-        isos: &[Iso],
-        other_orgs: [u32; 6],
-    ) {
-        self.convenings[Convener::Champion as usize] += 1;
-        let hours = meeting_hours(pc, false, m.informal_alignment, false);
-        for i in 0..isos.len() {
-            if self.free(isos, i)
-                && self.u[U_ISO + i] < pc.convene_share * self.willingness_of(pc, m, i, 0.0, hours)
-            {
-                self.joiners.push(i);
+            if facilitated {
+                orgs[UNIVERSITY] = orgs[UNIVERSITY].max(1);
             }
-        }
-        if self.joiners.len() >= 2 {
             let alignment = m.informal_alignment;
-            self.form(pc, m.t, Convener::Champion, None, alignment, other_orgs);
+            self.form(pc, m.t, convener, None, alignment, orgs);
         }
     }
 
@@ -945,14 +932,7 @@ impl Partnerships {
     /// spends both partnerships' meeting hours and gets each coordination effect once, from its
     /// most aligned partnership (its main one on ties), to which its savings are credited.
     fn set_member_effects(&mut self, pc: &PartnershipCfg) {
-        self.meeting.fill(0.0);
-        self.coordinated.fill(false);
-        self.learning_factor.fill(1.0);
-        self.proposal_factor.fill(1.0);
-        self.reporting_saved.fill(0.0);
-        self.proposal_saved.fill(0.0);
-        self.lead.fill((0, 0));
-        self.referral_month = 0.0;
+        self.clear_member_effects();
         for k in 0..self.list.len() {
             let p = &mut self.list[k];
             if !p.alive() {
