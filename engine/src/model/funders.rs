@@ -2,9 +2,10 @@
 //! payments, decisions and payments, and the other providers their awards to alternative
 //! applicants fund (ODD §7.3–§7.9).
 
+use super::config::{Config, FunderCfg};
 use super::newcomers::{NeedPools, Served};
 use super::{
-    iso_donation_share, iso_perf, ratio, rng, CallCycle, Inflows, Model, Record,
+    iso_donation_share, iso_perf, ratio, rng, CallCycle, Inflows, Model, Quotient, Record,
     ALTERNATIVE_DONATION_SHARE, ALTERNATIVE_PERF_SD, DAYS_PER_MONTH, MIN_AWARD_SHARE, NF,
     OTHER_SLOTS, SOURCES,
 };
@@ -305,52 +306,101 @@ impl Model<'_> {
                 approvals.1 += n;
             }
         }
-        self.facts.approvals = approvals;
+        self.facts.approvals = Quotient {
+            num: approvals.0,
+            den: approvals.1,
+        };
     }
 
     /// One call or intake of funder `f` among the ISOs in `applicants` and the funder's
-    /// alternatives, for the money not `committed` to anyone else; `alive` ISOs operate.
-    /// Returns (approved, applicants).
+    /// alternatives, for the money not `committed` to anyone else; `alive` ISOs operate
+    /// (ODD §7.6). Returns (approved, applicants).
     fn intake(&mut self, f: usize, committed: f64, alive: f64) -> (f64, f64) {
         let cfg = Arc::clone(&self.cfg);
         let fc = &cfg.funders[f];
-        let t = self.t;
-        let n = self.isos.len();
-        let budget = self.funders[f].budget;
-        let available = (budget - committed).max(0.0);
-        let perf_mean = self.perf_mean(f);
-        let markup = 1.0 + cfg.iso.ask_markup_share;
-        // A renewal asks for the agreement's value grown by the markup for each year it ran;
-        // a first application for its catchment's share of the budget, plus the markup.
-        let ask_of = |m: &Model, i: usize| {
-            let r = &m.rels[i][f];
-            if r.has_contract {
-                let years = ((i64::from(t) - i64::from(r.period_start) + 6) / 12).max(1);
-                r.monthly * markup.powi(years as i32)
-            } else {
-                budget * m.isos[i].catchment * markup
-            }
-        };
+        let available = (self.funders[f].budget - committed).max(0.0);
         self.order.clear();
+        let (ask_sum, n_isos) = self.applications(&cfg, f);
+        let alt_ask = ratio(ask_sum, n_isos);
+        self.alternative_applications(fc, f, n_isos, alive);
+        self.order
+            .sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut remaining = available;
+        let mut approved = 0.0;
+        let applicants = self.order.len() as f64;
+        self.facts.proposals[f] += applicants;
+        let n = self.isos.len();
+        for k in 0..self.order.len() {
+            let idx = self.order[k].1;
+            let ask = if idx >= n {
+                alt_ask
+            } else {
+                self.ask(&cfg, idx, f)
+            };
+            let award = if ask > 0.0 && remaining >= MIN_AWARD_SHARE * ask {
+                ask.min(remaining)
+            } else {
+                0.0
+            };
+            remaining -= award;
+            if award > 0.0 {
+                approved += 1.0;
+            }
+            if idx >= n {
+                self.fund_other_providers(fc, f, award);
+            } else {
+                self.decide(fc, idx, f, award);
+            }
+        }
+        // money put to a decision: the monthly value of every agreement awarded
+        self.facts.decided[f] += available - remaining;
+        (approved, applicants)
+    }
+
+    /// ODD §7.6 applicants and asks: what ISO `i` asks of funder `f`. A renewal asks for the
+    /// agreement's value grown by the markup for each year it ran; a first application for its
+    /// catchment's share of the budget, plus the markup.
+    #[inline]
+    fn ask(&self, cfg: &Config, i: usize, f: usize) -> f64 {
+        let markup = 1.0 + cfg.iso.ask_markup_share;
+        let r = &self.rels[i][f];
+        if r.has_contract {
+            let years = ((i64::from(self.t) - i64::from(r.period_start) + 6) / 12).max(1);
+            r.monthly * markup.powi(years as i32)
+        } else {
+            self.funders[f].budget * self.isos[i].catchment * markup
+        }
+    }
+
+    /// ODD §7.6 applicants and asks: every ISO in `applicants` is scored by funder `f` (into
+    /// `order`) and spends the proposal's hours (less what a joint proposal saves). Returns the
+    /// sum of their asks and how many they are.
+    fn applications(&mut self, cfg: &Config, f: usize) -> (f64, f64) {
+        let perf_mean = self.perf_mean(f);
         let (mut ask_sum, mut n_isos) = (0.0, 0.0);
         for k in 0..self.applicants.len() {
             let i = self.applicants[k];
             self.starting[i][f] = true;
             let s = self.score(i, f, perf_mean);
             self.order.push((s, i));
-            ask_sum += ask_of(self, i);
+            ask_sum += self.ask(cfg, i, f);
             n_isos += 1.0;
             // joint proposals: members of an operational or collaborative partnership share the work
             let ph = cfg.iso.proposal_hours * self.partners.proposal_factor[i];
             self.partners.proposal_saved[i] += cfg.iso.proposal_hours - ph;
             self.proposals[i] += ph;
         }
-        let alt_ask = ratio(ask_sum, n_isos);
-        // Alternatives: words of their own counter-based stream, positioned by month, so their
-        // draws do not depend on history. As many as the funder has per full call, in
-        // proportion to the ISOs deciding now (rounded at random with the month's first word).
-        let key = self.alternative_keys[f];
-        let base = u64::from(t) * rng::ALTERNATIVE_WORDS_PER_MONTH;
+        (ask_sum, n_isos)
+    }
+
+    /// ODD §7.6 alternatives: the applicants outside the modelled ISOs, scored into `order`.
+    /// Words of their own counter-based stream, positioned by month, so their draws do not
+    /// depend on history. As many as the funder has per full call, in proportion to the
+    /// `n_isos` ISOs deciding now of the `alive` operating (rounded at random with the month's
+    /// first word).
+    fn alternative_applications(&mut self, fc: &FunderCfg, f: usize, n_isos: f64, alive: f64) {
+        let key = self.streams.alternatives[f];
+        let base = u64::from(self.t) * rng::ALTERNATIVE_WORDS_PER_MONTH;
         let u = |k: u64| rng::word_uniform(rng::counter_word(key, base + k));
         let expected = f64::from(fc.alternatives) * ratio(n_isos, alive);
         let whole = expected.floor();
@@ -364,66 +414,51 @@ impl Model<'_> {
                 + fc.call_noise_sd * noise;
             self.order.push((s, usize::MAX - k as usize));
         }
-        self.order
-            .sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        let mut remaining = available;
-        let mut approved = 0.0;
-        let applicants = self.order.len() as f64;
-        self.facts.proposals[f] += applicants;
-        let term = fc.contract_months.max(1);
-        let sector_wide = fc.call_cycle == CallCycle::SectorWide;
-        let next_call = self.funders[f].next_call;
-        for k in 0..self.order.len() {
-            let idx = self.order[k].1;
-            let ask = if idx >= n { alt_ask } else { ask_of(self, idx) };
-            let award = if ask > 0.0 && remaining >= MIN_AWARD_SHARE * ask {
-                ask.min(remaining)
-            } else {
-                0.0
-            };
-            remaining -= award;
-            if award > 0.0 {
-                approved += 1.0;
-            }
-            if idx >= n {
-                // an alternative: its award funds other providers for one agreement term
-                if award > 0.0 {
-                    let fu = &mut self.funders[f];
-                    let end = if sector_wide {
-                        next_call as u32
-                    } else {
-                        t + term
-                    };
-                    fu.other[end as usize % OTHER_SLOTS] += award;
-                    fu.other_total += award;
-                }
-                continue;
-            }
-            let r = &mut self.rels[idx][f];
-            if !r.has_contract {
-                // a first application: a new file, handled by an officer who does not know it yet
-                r.monthly = 0.0;
-                r.knowledge = fc.new_officer_knowledge_share;
-            } else {
-                // a renewal: the new period follows the old one without a break
-                r.period_start = t as i32;
-                r.next_year = r.period_start + 12;
-                r.end_month = if sector_wide {
-                    next_call
-                } else {
-                    (t + term) as i32
-                };
-            }
-            let delay = fc.decision_delay_months
-                + round_half_up(fc.officer_decision_delay_months * (1.0 - r.knowledge));
-            r.pending = true;
-            r.award = award;
-            r.applied = t;
-            r.decision_month = t + delay;
+    }
+
+    /// ODD §7.6, §7.27: an alternative's `award` from funder `f` funds other providers for one
+    /// agreement term.
+    fn fund_other_providers(&mut self, fc: &FunderCfg, f: usize, award: f64) {
+        if award <= 0.0 {
+            return;
         }
-        // money put to a decision: the monthly value of every agreement awarded
-        self.facts.decided[f] += available - remaining;
-        (approved, applicants)
+        let fu = &mut self.funders[f];
+        let end = if fc.call_cycle == CallCycle::SectorWide {
+            fu.next_call as u32
+        } else {
+            self.t + fc.contract_months.max(1)
+        };
+        fu.other[end as usize % OTHER_SLOTS] += award;
+        fu.other_total += award;
+    }
+
+    /// ODD §7.6: funder `f` decides ISO `i`'s application (`award`, 0 = refused); the decision
+    /// is announced after the funder's delay and the officer's (§7.7). A renewal's new period
+    /// follows the old one without a break.
+    fn decide(&mut self, fc: &FunderCfg, i: usize, f: usize, award: f64) {
+        let t = self.t;
+        let next_call = self.funders[f].next_call;
+        let r = &mut self.rels[i][f];
+        if !r.has_contract {
+            // a first application: a new file, handled by an officer who does not know it yet
+            r.monthly = 0.0;
+            r.knowledge = fc.new_officer_knowledge_share;
+        } else {
+            // a renewal: the new period follows the old one without a break
+            r.period_start = t as i32;
+            r.next_year = r.period_start + 12;
+            r.end_month = if fc.call_cycle == CallCycle::SectorWide {
+                next_call
+            } else {
+                (t + fc.contract_months.max(1)) as i32
+            };
+        }
+        let delay = fc.decision_delay_months
+            + round_half_up(fc.officer_decision_delay_months * (1.0 - r.knowledge));
+        r.pending = true;
+        r.award = award;
+        r.applied = t;
+        r.decision_month = t + delay;
     }
 
     /// Step 5: for each relationship, the late-payment draw of an agreement year that starts
@@ -435,9 +470,6 @@ impl Model<'_> {
     /// come late by a delay in days.
     pub(super) fn payments(&mut self) {
         let cfg = Arc::clone(&self.cfg);
-        let t = self.t;
-        let tf = f64::from(t);
-        let erosion = cfg.trust.cut_erosion_share;
         let (mut delay_sum, mut delay_n) = (0.0, 0.0);
         let mut late_events = 0.0;
         for i in 0..self.isos.len() {
@@ -447,116 +479,161 @@ impl Model<'_> {
                 continue;
             }
             for f in 0..NF {
-                let fc = &cfg.funders[f];
-                let next_call = self.funders[f].next_call;
-                let r = &self.rels[i][f];
-                let anniversary = r.has_contract && !r.pending && r.next_year == t as i32;
-                if anniversary || self.starting[i][f] {
-                    let e = self.events(i, f);
-                    let r = &mut self.rels[i][f];
-                    if anniversary {
-                        r.next_year += 12;
-                    }
-                    // the agreement year (or period) that ends now awaits its final report
-                    if anniversary || r.has_contract {
-                        close_holdback(r, t, fc.final_report_months);
-                    }
-                    r.late_days = 0.0;
-                    if e.late < fc.late_payment_probability {
-                        let u = e.late_days;
-                        let days = fc.late_payment_days_min
-                            + (fc.late_payment_days_max - fc.late_payment_days_min) * u * u;
-                        if days > 0.0 {
-                            self.late_event[i][f] = true;
-                            late_events += 1.0;
-                            if r.pending {
-                                // applied from the decision month, if the application is awarded
-                                r.late_days = days;
-                            } else {
-                                r.release_at = r.release_at.max(tf + days / DAYS_PER_MONTH);
-                            }
-                        }
-                    }
+                if self.late_payment_draw(&cfg, i, f) {
+                    late_events += 1.0;
                 }
-                let r = &mut self.rels[i][f];
-                if r.pending && t >= r.decision_month {
-                    r.pending = false;
-                    delay_sum += f64::from(t - r.applied);
+                if let Some(delay) = self.announce_decision(&cfg, i, f) {
+                    delay_sum += delay;
                     delay_n += 1.0;
-                    if r.award > 0.0 {
-                        if r.has_contract {
-                            // a renewal: back pay for the months worked while the decision was
-                            // pending, at the rate of the agreement in force then (the eligible
-                            // costs charged for them); the new rate runs from the decision
-                            r.held += r.monthly * (i64::from(t) - i64::from(r.period_start)) as f64;
-                        } else {
-                            // a first application: the agreement starts when it is signed
-                            r.period_start = t as i32;
-                            r.next_year = r.period_start + 12;
-                            r.end_month = match fc.call_cycle {
-                                CallCycle::SectorWide => next_call,
-                                CallCycle::Rolling => (t + fc.contract_months.max(1)) as i32,
-                            };
-                            let fu = &mut self.funders[f];
-                            fu.next_renewal = fu.next_renewal.min(r.end_month);
-                        }
-                        r.has_contract = true;
-                        r.monthly = r.award;
-                        r.release_at = tf + r.late_days / DAYS_PER_MONTH;
-                    } else {
-                        if r.has_contract {
-                            // not renewed: a cut, and wind-down costs for the ISO (§7.18)
-                            r.trust *= 1.0 - erosion;
-                            super::isos::wind_down(&mut self.isos[i], r.monthly, &cfg.iso, t);
-                        }
-                        r.has_contract = false;
-                        r.monthly = 0.0;
-                        r.release_at = tf;
-                    }
-                    r.late_days = 0.0;
                 }
-                // the holdback of ended agreement years, once their final report is in: at the
-                // start of the month, pending decision or not
-                if r.holdback_due > 0.0 && t >= r.holdback_release {
-                    let released = r.holdback_due;
-                    r.holdback_due = 0.0;
-                    self.revenue[i][f] += released;
-                    self.inflows[i].on_time += released;
-                }
-                if r.pending {
-                    continue;
-                }
-                // the month's installment: an advance on the month's eligible costs
-                let due = if r.has_contract { r.monthly } else { 0.0 };
-                if r.release_at >= tf + 1.0 {
-                    r.held += due;
-                    continue;
-                }
-                let mut pay = due + r.held;
-                r.held = 0.0;
-                if pay <= 0.0 {
-                    continue;
-                }
-                // a share of every payment is held back until the year's final report
-                let withheld = fc.holdback_share * pay;
-                r.holdback += withheld;
-                pay -= withheld;
-                if !r.has_contract {
-                    // money of an agreement that has ended: its final report comes now
-                    close_holdback(r, t, fc.final_report_months);
-                }
-                self.revenue[i][f] += pay;
-                let inflow = &mut self.inflows[i];
-                if r.release_at > tf {
-                    inflow.late[inflow.n_late] = (r.release_at - tf, pay);
-                    inflow.n_late += 1;
-                } else {
-                    inflow.on_time += pay;
-                }
+                self.pay_installment(&cfg.funders[f], i, f);
             }
         }
-        self.facts.delays = (delay_sum, delay_n);
+        self.facts.delays = Quotient {
+            num: delay_sum,
+            den: delay_n,
+        };
         self.facts.late_events = late_events;
+    }
+
+    /// ODD §7.8 late payments: when an agreement year of ISO `i` with funder `f` starts now
+    /// (a call or intake this month, or an anniversary), the year that ends awaits its final
+    /// report and the new year's first payments may come late. Returns whether they do.
+    #[inline]
+    fn late_payment_draw(&mut self, cfg: &Config, i: usize, f: usize) -> bool {
+        let fc = &cfg.funders[f];
+        let t = self.t;
+        let r = &self.rels[i][f];
+        let anniversary = r.has_contract && !r.pending && r.next_year == t as i32;
+        if !(anniversary || self.starting[i][f]) {
+            return false;
+        }
+        let e = self.events(i, f);
+        let r = &mut self.rels[i][f];
+        if anniversary {
+            r.next_year += 12;
+        }
+        // the agreement year (or period) that ends now awaits its final report
+        if anniversary || r.has_contract {
+            close_holdback(r, t, fc.final_report_months);
+        }
+        r.late_days = 0.0;
+        if e.late >= fc.late_payment_probability {
+            return false;
+        }
+        let u = e.late_days;
+        let days = fc.late_payment_days_min
+            + (fc.late_payment_days_max - fc.late_payment_days_min) * u * u;
+        if days <= 0.0 {
+            return false;
+        }
+        self.late_event[i][f] = true;
+        if r.pending {
+            // applied from the decision month, if the application is awarded
+            r.late_days = days;
+        } else {
+            r.release_at = r.release_at.max(f64::from(t) + days / DAYS_PER_MONTH);
+        }
+        true
+    }
+
+    /// ODD §7.7 decision announcements: a decision of funder `f` on ISO `i` due this month is
+    /// announced; an award starts or renews the agreement (with back pay for a renewal), a
+    /// refusal ends it (with wind-down costs, §7.18). Returns the months from the call to the
+    /// announcement, if one was made.
+    #[inline]
+    fn announce_decision(&mut self, cfg: &Config, i: usize, f: usize) -> Option<f64> {
+        let fc = &cfg.funders[f];
+        let t = self.t;
+        let tf = f64::from(t);
+        let next_call = self.funders[f].next_call;
+        let r = &mut self.rels[i][f];
+        if !(r.pending && t >= r.decision_month) {
+            return None;
+        }
+        r.pending = false;
+        let delay = f64::from(t - r.applied);
+        if r.award > 0.0 {
+            if r.has_contract {
+                // a renewal: back pay for the months worked while the decision was pending, at
+                // the rate of the agreement in force then (the eligible costs charged for them);
+                // the new rate runs from the decision
+                r.held += r.monthly * (i64::from(t) - i64::from(r.period_start)) as f64;
+            } else {
+                // a first application: the agreement starts when it is signed
+                r.period_start = t as i32;
+                r.next_year = r.period_start + 12;
+                r.end_month = match fc.call_cycle {
+                    CallCycle::SectorWide => next_call,
+                    CallCycle::Rolling => (t + fc.contract_months.max(1)) as i32,
+                };
+                let fu = &mut self.funders[f];
+                fu.next_renewal = fu.next_renewal.min(r.end_month);
+            }
+            r.has_contract = true;
+            r.monthly = r.award;
+            r.release_at = tf + r.late_days / DAYS_PER_MONTH;
+        } else {
+            if r.has_contract {
+                // not renewed: a cut, and wind-down costs for the ISO (§7.18)
+                r.trust *= 1.0 - cfg.trust.cut_erosion_share;
+                super::isos::wind_down(&mut self.isos[i], r.monthly, &cfg.iso, t);
+            }
+            r.has_contract = false;
+            r.monthly = 0.0;
+            r.release_at = tf;
+        }
+        r.late_days = 0.0;
+        Some(delay)
+    }
+
+    /// ODD §7.9 payments: the holdback of ended agreement years once their final report is in,
+    /// then the month's installment of funder `fc` (number `f`) to ISO `i` with anything held,
+    /// less a holdback, paid at the start of the month, held, or released within it. Nothing
+    /// is paid while a decision is pending.
+    #[inline]
+    fn pay_installment(&mut self, fc: &FunderCfg, i: usize, f: usize) {
+        let t = self.t;
+        let tf = f64::from(t);
+        let r = &mut self.rels[i][f];
+        // the holdback of ended agreement years, once their final report is in: at the start of
+        // the month, pending decision or not
+        if r.holdback_due > 0.0 && t >= r.holdback_release {
+            let released = r.holdback_due;
+            r.holdback_due = 0.0;
+            self.revenue[i][f] += released;
+            self.inflows[i].on_time += released;
+        }
+        if r.pending {
+            return;
+        }
+        // the month's installment: an advance on the month's eligible costs
+        let due = if r.has_contract { r.monthly } else { 0.0 };
+        if r.release_at >= tf + 1.0 {
+            r.held += due;
+            return;
+        }
+        let mut pay = due + r.held;
+        r.held = 0.0;
+        if pay <= 0.0 {
+            return;
+        }
+        // a share of every payment is held back until the year's final report
+        let withheld = fc.holdback_share * pay;
+        r.holdback += withheld;
+        pay -= withheld;
+        if !r.has_contract {
+            // money of an agreement that has ended: its final report comes now
+            close_holdback(r, t, fc.final_report_months);
+        }
+        self.revenue[i][f] += pay;
+        let inflow = &mut self.inflows[i];
+        if r.release_at > tf {
+            inflow.late[inflow.n_late] = (r.release_at - tf, pay);
+            inflow.n_late += 1;
+        } else {
+            inflow.on_time += pay;
+        }
     }
 
     /// Step 7c: other providers, funded by awards to alternative applicants, serve need that

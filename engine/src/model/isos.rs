@@ -2,9 +2,10 @@
 //! books and lose staff (step 8), and update trust and identity (step 9) (ODD §7.10–§7.23).
 
 use super::{
-    donations_per_staff, monthly_prob, ratio, rng, ClosureCause, Iso, Measure, Model,
-    DONATION_NOISE_SD, NF, PERF_SMOOTHING, SOURCES,
+    donations_per_staff, monthly_prob, ratio, rng, ClosureCause, Inflows, Iso, Measure, Model,
+    MonthFacts, Totals, DONATION_NOISE_SD, NF, PERF_SMOOTHING, SOURCES,
 };
+use crate::model::config::IsoCfg;
 use crate::model::newcomers::Offer;
 use std::sync::Arc;
 
@@ -316,24 +317,504 @@ fn tail_within(iso: &Iso, months: u32) -> f64 {
     iso.tail_monthly * f64::from(iso.tail_left.min(months))
 }
 
+/// Terms of step 6 that are the same for every ISO in the month (ODD §7.10–§7.14).
+#[derive(Debug, Clone, Copy)]
+struct OperationTerms {
+    /// model month
+    t: f64,
+    /// the month is an April: ISOs plan their year
+    april: bool,
+    /// cost per staff member per month, `c_s`
+    cost_per_staff: f64,
+    /// planning horizon (months)
+    horizon: f64,
+    /// monthly probability that a vacancy is filled
+    p_hire: f64,
+    /// effectiveness of the deep model before normalisation, and the hours from the shallow
+    /// to the deep model
+    q_deep: f64,
+    span: f64,
+}
+
+impl OperationTerms {
+    fn new(cfg: &crate::model::Config, t: u32, april: bool) -> OperationTerms {
+        let ic = &cfg.iso;
+        let sc = &cfg.service;
+        OperationTerms {
+            t: f64::from(t),
+            april,
+            cost_per_staff: ic.wage_per_staff_month * (1.0 + ic.nonstaff_overhead_share),
+            horizon: f64::from(ic.planning_horizon_months),
+            p_hire: if ic.hiring_lag_months <= 0.0 {
+                1.0
+            } else {
+                (1.0 / ic.hiring_lag_months).min(1.0)
+            },
+            q_deep: sc.deep_contact_hours / (sc.deep_contact_hours + sc.depth_half_hours),
+            span: sc.deep_contact_hours - sc.shallow_contact_hours,
+        }
+    }
+}
+
+/// An ISO's agreements as its planning sees them (ODD §7.11).
+#[derive(Debug, Clone, Copy, Default)]
+struct ContractBasis {
+    /// contracted revenue per month
+    contracted: f64,
+    /// held payments and holdbacks due within the planning horizon
+    held_due: f64,
+    /// program (restricted) money per month, and its indirect-cost allowance
+    program: f64,
+    indirect: f64,
+}
+
+/// ODD §7.11: the contracted revenue, program money and held money due within the planning
+/// horizon of an ISO with relationships `rels`.
+#[inline]
+fn contract_basis(
+    cfg: &crate::model::Config,
+    k: &FunderTerms,
+    rels: &[super::Rel; NF],
+    o: &OperationTerms,
+) -> ContractBasis {
+    let mut b = ContractBasis::default();
+    let (t, horizon) = (o.t, o.horizon);
+    for (f, r) in rels.iter().enumerate() {
+        if r.has_contract {
+            b.contracted += r.monthly;
+            let m = k.0[f].program_share * r.monthly;
+            b.program += m;
+            b.indirect += m * cfg.funders[f].indirect_rate_share;
+        }
+        if !r.pending && r.release_at <= t + horizon {
+            b.held_due += r.held;
+        }
+        if r.holdback_due > 0.0 && f64::from(r.holdback_release) <= t + horizon {
+            b.held_due += r.holdback_due;
+        }
+    }
+    b
+}
+
+/// ODD §7.10 and §7.14, each April: this year's donation factor from the uniform `u_year`, what
+/// the ISO learns from it, and its plan for the year from last month's revenue `shares`.
+#[inline]
+fn plan_the_year(cfg: &crate::model::Config, iso: &mut Iso, u_year: f64, shares: &[f64; SOURCES]) {
+    let sigma = cfg.iso.donation_volatility;
+    let z = crate::stats::normal_quantile(u_year.max(1e-12));
+    let y = (sigma * z - 0.5 * sigma * sigma).exp();
+    iso.returns_ema += (y - iso.returns_ema) / 3.0;
+    iso.volatility_ema += (y.ln() * y.ln() - iso.volatility_ema) / 3.0;
+    iso.donation_factor = y;
+    let plan = plan_year(cfg, iso, shares);
+    iso.deep_share = plan.deep_share;
+    iso.holistic = plan.holistic;
+    iso.effort = plan.effort;
+    iso.mission_drift = plan.mission_drift;
+    iso.donations_per_staff = donations_per_staff(cfg, iso.effort, y);
+}
+
+/// ODD §7.11 staffing. Plan staff so that projected cash at the end of the planning horizon,
+/// with held money due by then, stays above the floor: the credit line only bridges timing
+/// gaps. Program money is reimbursement of eligible costs, so the projection counts it only
+/// for the staff who would incur them. Hire up to what contracted revenue plus a twelfth of
+/// the cash above the reserve target pays for; below the target, hiring falls short of revenue
+/// by a twelfth of the shortfall, which rebuilds the reserve within a year. Layoffs and hires
+/// (from the uniform `u_hire`) change the ISO's staff and dilute its experience. Returns the
+/// layoffs.
+#[inline]
+fn staffing(ic: &IsoCfg, iso: &mut Iso, b: &ContractBasis, o: &OperationTerms, u_hire: f64) -> u32 {
+    let cost_per_staff = o.cost_per_staff;
+    // unrestricted contract money, and program money reimbursed per staff member
+    let unrestricted = b.contracted - b.program;
+    let eligible = ic.wage_per_staff_month * (1.0 + ratio(b.indirect, b.program));
+    let dps = iso.donations_per_staff;
+    let n0 = iso.staff;
+    let cost_now = f64::from(n0) * cost_per_staff;
+    let net_cost =
+        (cost_per_staff - dps * (1.0 - ic.fundraising_cost_share)).max(0.05 * cost_per_staff);
+    let floor = ic.cash_floor_months * cost_now;
+    // wind-down costs of ended agreements already due count against the cash
+    let owed = iso.severance_due + tail_within(iso, ic.planning_horizon_months);
+    let per_month = (iso.cash + b.held_due - owed - floor) / o.horizon;
+    let max_staff = floor_at_least_one(largest_staff(
+        per_month + unrestricted,
+        b.program,
+        eligible,
+        net_cost,
+    ));
+    let surplus = iso.cash + b.held_due - ic.reserve_target_months * cost_now;
+    let cap = ic.surplus_spend_cap_share * b.contracted;
+    let spend = (surplus / 12.0).clamp(-cap, cap);
+    let hire_to = floor_at_least_one(largest_staff(
+        spend + unrestricted,
+        b.program,
+        eligible,
+        net_cost,
+    ))
+    .min(max_staff);
+    let (mut layoffs, mut hires) = (0, 0);
+    if n0 > max_staff {
+        layoffs = n0 - max_staff;
+    } else if n0 < hire_to {
+        hires = rng::binomial_inv(hire_to - n0, o.p_hire, u_hire);
+    }
+    let stay = n0 - layoffs;
+    let n = stay + hires;
+    if n > 0 {
+        iso.experience = iso.experience * f64::from(stay) / f64::from(n);
+    }
+    iso.staff = n;
+    layoffs
+}
+
+/// ODD §7.13 productivity from experience; shared professional development in a partnership
+/// (`learning_factor` below 1) shortens the learning time constant.
+#[inline]
+fn productivity(ic: &IsoCfg, experience: f64, learning_factor: f64) -> f64 {
+    let learning_months = ic.learning_months * learning_factor;
+    ic.novice_productivity_share
+        + (1.0 - ic.novice_productivity_share) * (1.0 - (-experience / learning_months).exp())
+}
+
+/// What an ISO's agreements ask of it this month and the revenue mix they make (one pass).
+#[derive(Debug, Clone, Copy, Default)]
+struct ContractDemands {
+    /// reporting hours (fixed, per client or outcome measurement)
+    reporting: f64,
+    /// hours explaining the file to officers who do not know it
+    explanation: f64,
+    /// restricted program money, share of the revenue basis
+    restricted: f64,
+    /// restricted money weighted by micromanagement, share of the revenue basis
+    pressure: f64,
+    /// shares of the revenue basis by funder, then donations
+    shares: [f64; SOURCES],
+}
+
+/// ODD §7.12 reporting per contract and officer briefing, and §7.15 the revenue mix: one pass
+/// over an ISO's agreements (`rels`), with `contracted` revenue and `donations_expected`.
+/// Coordinated reporting is region-wide, or among members of a partnership
+/// (`in_partnership`), whose saving is added to `reporting_saved`.
+#[inline]
+#[allow(clippy::too_many_arguments)]
+fn contract_demands(
+    cfg: &crate::model::Config,
+    k: &FunderTerms,
+    iso: &Iso,
+    rels: &[super::Rel; NF],
+    contracted: f64,
+    donations_expected: f64,
+    in_partnership: bool,
+    reporting_saved: &mut f64,
+) -> ContractDemands {
+    let coordinated = usize::from(cfg.reporting.coordinated || in_partnership);
+    let basis = contracted + donations_expected;
+    let mut d = ContractDemands::default();
+    for (f, r) in rels.iter().enumerate() {
+        if !r.has_contract {
+            continue;
+        }
+        let (fc, kf) = (&cfg.funders[f], &k.0[f]);
+        let mut h = kf.fixed_reporting[coordinated];
+        if in_partnership && !cfg.reporting.coordinated {
+            *reporting_saved += kf.fixed_reporting[0] - h;
+        }
+        h += match fc.measure {
+            Measure::Output => {
+                // funders that restrict their money to the window count its clients only
+                let clients = if fc.eligibility_restricted {
+                    iso.clients_eligible_last
+                } else {
+                    iso.clients_last
+                };
+                fc.reporting_per_client_hours * clients * ratio(r.monthly, contracted)
+            }
+            Measure::Outcome => fc.outcome_measurement_hours_per_month,
+        };
+        d.reporting += h;
+        d.explanation += fc.explanation_hours_per_month * (1.0 - r.knowledge);
+        if basis > 0.0 {
+            let share = r.monthly / basis;
+            d.shares[f] = share;
+            let program = share * kf.program_share;
+            if fc.eligibility_restricted {
+                d.restricted += program;
+            }
+            d.pressure += program * kf.micromanagement;
+        }
+    }
+    d.shares[SOURCES - 1] = ratio(donations_expected, basis);
+    d
+}
+
+/// ODD §7.14 depth and effectiveness: the ISO's service depth from its chosen mix of the deep
+/// and shallow models, and the effectiveness of an hour at that depth.
+#[inline]
+fn service_model(cfg: &crate::model::Config, iso: &mut Iso, o: &OperationTerms) -> f64 {
+    let sc = &cfg.service;
+    iso.depth = sc.shallow_contact_hours + o.span * iso.deep_share;
+    ((iso.depth / (iso.depth + sc.depth_half_hours)) / o.q_deep).clamp(0.0, 1.0)
+}
+
+impl MonthFacts {
+    /// Step 8's share of the facts: adds an operating ISO's month `w` (quits, layoffs,
+    /// interest, program money returned), its `fundraising` cost and the `donations` it raised.
+    #[inline]
+    fn add_iso_finances(&mut self, w: &IsoMonth, fundraising: f64, donations: f64) {
+        self.separations += f64::from(w.quits + w.layoffs);
+        self.quits += f64::from(w.quits);
+        self.layoffs += f64::from(w.layoffs);
+        self.interest += w.interest;
+        self.returned += w.returned;
+        self.fundraising.num += fundraising;
+        self.fundraising.den += donations;
+        if w.missed {
+            self.missed += 1.0;
+        }
+    }
+}
+
+/// ODD §7.24 summary rules: an ISO's reported month `w`, with its revenue by source and in all,
+/// adds to the run totals.
+#[inline]
+fn add_to_run_totals(tot: &mut Totals, w: &IsoMonth, revenues: &[f64; SOURCES], revenue: f64) {
+    tot.turnover.den += f64::from(w.staff);
+    tot.staff_hours += w.staff_hours;
+    tot.admin_hours += w.admin_hours;
+    tot.reporting_hours += w.reporting_hours;
+    tot.gov_revenue.num += revenues[..3].iter().sum::<f64>();
+    tot.gov_revenue.den += revenue;
+    tot.turnover.num += f64::from(w.quits + w.layoffs);
+}
+
+/// ODD §7.17 the month's cash path, with §7.18 the wind-down costs due: cash starts with the
+/// payments on time less termination pay, late payments come when they arrive, `net`
+/// (donations less costs) and the tail of wind-down costs are spread over the month, interest
+/// is paid on the mean overdraft within the limit, and program money `clawback` is returned at
+/// the end. Returns (termination pay, tail, the month's lowest cash, interest).
+#[inline]
+fn month_cash_path(
+    iso: &mut Iso,
+    inflow: &mut Inflows,
+    net: f64,
+    clawback: f64,
+    monthly_interest: f64,
+) -> (f64, f64, f64, f64) {
+    let (severance, tail) = wind_down_costs_due(iso);
+    let start = iso.cash + inflow.on_time - severance;
+    let (end, low, overdraft) = cash_path(
+        start,
+        net - tail,
+        &mut inflow.late[..inflow.n_late],
+        iso.credit_limit,
+    );
+    let interest = monthly_interest * overdraft;
+    iso.cash = end - interest - clawback;
+    (severance, tail, low, interest)
+}
+
+/// Books the month's `revenue` and `costs` of ISO `i` in its ledger (opening cash, revenue,
+/// costs); in builds with debug assertions, its `cash` must be opening + revenue − costs.
+#[inline]
+fn book(l: &mut (f64, f64, f64), revenue: f64, costs: f64, cash: f64, i: usize, t: u32) {
+    l.1 += revenue;
+    l.2 += costs;
+    debug_assert!(
+        (l.0 + l.1 - l.2 - cash).abs() <= 1e-6 * (1.0 + l.0.abs() + l.1 + l.2),
+        "cash ledger broken for ISO {i} at month {t}"
+    );
+}
+
+/// ODD §7.10 realised donations and fees: this year's expectation for `staff`, with uniform
+/// monthly noise (from the uniform `u`) of standard deviation `DONATION_NOISE_SD`.
+#[inline]
+fn realised_donations(iso: &Iso, staff: u32, u: f64) -> f64 {
+    let z = (u - 0.5) * 12f64.sqrt();
+    iso.donations_per_staff * f64::from(staff) * (1.0 + DONATION_NOISE_SD * z).max(0.0)
+}
+
+/// ODD §7.17 reimbursement of eligible costs: each agreement's program money pays its share of
+/// wages plus its indirect rate, at most its value; advances beyond the costs charged are
+/// recoverable at the funder's fiscal-year end (`fy_end`), costs incurred before a late payment
+/// are not. With §7.19 insecurity: the share of contracted revenue whose renewal is near and
+/// undecided (contracts do not change between step 6 and here). Returns (program money
+/// returned, insecurity).
+#[inline]
+fn reimburse_eligible_costs(
+    ic: &IsoCfg,
+    k: &FunderTerms,
+    rels: &mut [super::Rel; NF],
+    revenue: &[f64; SOURCES],
+    w: &IsoMonth,
+    t: u32,
+    fy_end: [bool; NF],
+) -> (f64, f64) {
+    let horizon_months = ic.insecurity_horizon_months as i32;
+    let wages = f64::from(w.staff) * ic.wage_per_staff_month;
+    let per_program = ratio(wages, w.program);
+    let mut clawback = 0.0;
+    let mut insecurity = 0.0;
+    for (f, r) in rels.iter_mut().enumerate() {
+        let kf = &k.0[f];
+        r.advance += kf.program_share * revenue[f];
+        if r.has_contract {
+            // eligible costs charged: the agreement's share of wages plus its indirect rate, at
+            // most its program money
+            r.advance -= kf.program_share * r.monthly * (per_program * kf.eligible_factor).min(1.0);
+            if r.pending || r.end_month - t as i32 <= horizon_months {
+                insecurity += r.monthly;
+            }
+        } else if !r.pending && r.held <= 0.0 && r.holdback + r.holdback_due <= 0.0 {
+            // no agreement and nothing more to come: costs not reimbursed are the ISO's
+            r.advance = r.advance.max(0.0);
+        }
+        if fy_end[f] && r.advance > 0.0 {
+            clawback += r.advance;
+            r.advance = 0.0;
+        }
+    }
+    (clawback, ratio(insecurity, w.contracted))
+}
+
+/// ODD §7.18 wind-down costs of agreements ended without renewal that fall due this month:
+/// (termination pay, paid at the start of the month; the tail of non-staff costs, spread over
+/// it).
+#[inline]
+fn wind_down_costs_due(iso: &mut Iso) -> (f64, f64) {
+    let severance = iso.severance_due;
+    iso.severance_due = 0.0;
+    let tail = if iso.tail_left > 0 {
+        iso.tail_left -= 1;
+        iso.tail_monthly
+    } else {
+        0.0
+    };
+    if iso.tail_left == 0 {
+        iso.tail_monthly = 0.0;
+    }
+    (severance, tail)
+}
+
+/// ODD §7.18 missed payroll: missed when cash falls below the credit line at any time in the
+/// month (its lowest point `low`). Counts the consecutive months missed; returns whether missed.
+#[inline]
+fn payroll(iso: &mut Iso, low: f64) -> bool {
+    let missed = low.min(iso.cash) < -iso.credit_limit;
+    if missed {
+        iso.missed_months += 1;
+    } else {
+        iso.missed_months = 0;
+    }
+    missed
+}
+
+/// ODD §7.19 quits (from the uniform `u`, at the base monthly probability `base_quit` raised by
+/// `insecurity` and a `missed` payroll) and experience. Returns the quits.
+#[inline]
+fn quits_and_experience(
+    ic: &IsoCfg,
+    iso: &mut Iso,
+    base_quit: f64,
+    insecurity: f64,
+    missed: bool,
+    u: f64,
+) -> u32 {
+    let mut p = (base_quit * (1.0 + ic.insecurity_quit_multiplier * insecurity)).min(1.0);
+    if missed {
+        p = 1.0 - (1.0 - p) * (1.0 - ic.missed_payroll_quit_share);
+    }
+    let quits = rng::binomial_inv(iso.staff, p, u);
+    iso.staff -= quits;
+    iso.experience = if iso.staff > 0 {
+        iso.experience + 1.0
+    } else {
+        0.0
+    };
+    quits
+}
+
+/// ODD §7.20 performance records seen by funders, from the hours `served` (all, and inside the
+/// eligibility window) at `effectiveness` and the month's `cost`: they start at the first
+/// month's values, then are smoothed.
+#[inline]
+fn performance_records(
+    iso: &mut Iso,
+    served: (f64, f64),
+    effectiveness: f64,
+    cost: f64,
+    first: bool,
+) {
+    let (served, served_eligible) = served;
+    let clients = ratio(served, iso.depth);
+    let clients_eligible = ratio(served_eligible, iso.depth);
+    let a = if first { 1.0 } else { PERF_SMOOTHING };
+    iso.clients_ema += a * (clients - iso.clients_ema);
+    iso.clients_eligible_ema += a * (clients_eligible - iso.clients_eligible_ema);
+    iso.clients_eligible_last = clients_eligible;
+    iso.effective_ema += a * (served * effectiveness - iso.effective_ema);
+    iso.cost_ema += a * (cost - iso.cost_ema);
+    iso.clients_last = clients;
+}
+
+/// ODD §7.18 closure: payroll missed once more than the grace allows, or the board's check that
+/// the next months' resources cannot cover payroll and the wind-down costs still due.
+#[inline]
+fn closure_cause(
+    ic: &IsoCfg,
+    iso: &Iso,
+    rels: &[super::Rel; NF],
+    cost_per_staff: f64,
+) -> Option<ClosureCause> {
+    if iso.missed_months > ic.insolvency_grace_months {
+        return Some(ClosureCause::MissedPayroll);
+    }
+    if ic.winddown_horizon_months == 0 {
+        return None;
+    }
+    let h = ic.winddown_horizon_months;
+    let hf = f64::from(h);
+    let (mut committed, mut held) = (0.0, 0.0);
+    for r in rels.iter() {
+        if r.has_contract {
+            committed += r.monthly;
+        }
+        held += r.held + r.holdback + r.holdback_due;
+    }
+    let staff = f64::from(iso.staff);
+    let resources = iso.cash
+        + iso.credit_limit
+        + held
+        + hf * (committed + iso.donations_per_staff * staff * (1.0 - ic.fundraising_cost_share));
+    let needs = hf * staff * cost_per_staff + iso.severance_due + tail_within(iso, h);
+    (resources < needs).then_some(ClosureCause::BoardWindDown)
+}
+
+/// ODD §7.18 closure of an ISO for `cause`: its staff leave with it (closure, not turnover),
+/// its catchment is emptied, and its agreements and the money still due under them end.
+fn close(iso: &mut Iso, rels: &mut [super::Rel; NF], cause: ClosureCause) {
+    iso.closed_by = Some(cause);
+    iso.alive = false;
+    iso.staff = 0;
+    iso.catchment = 0.0;
+    for r in rels.iter_mut() {
+        r.has_contract = false;
+        r.pending = false;
+        r.monthly = 0.0;
+        r.held = 0.0;
+        r.advance = 0.0;
+        r.holdback = 0.0;
+        r.holdback_due = 0.0;
+    }
+}
+
 impl Model<'_> {
-    /// Step 6: donations basis, staffing (layoffs, hires), hours, administration and the service offer.
+    /// Step 6 (ODD §7.10–§7.15): for each operating ISO, in April the year's plan; staffing
+    /// (layoffs, hires); hours and administration; productivity; the service offer.
     pub(super) fn operations(&mut self) {
         let cfg = Arc::clone(&self.cfg);
         let ic = &cfg.iso;
-        let sc = &cfg.service;
-        let t = f64::from(self.t);
-        let april = self.calendar() == 3;
-        let cost_per_staff = ic.wage_per_staff_month * (1.0 + ic.nonstaff_overhead_share);
-        let horizon = f64::from(ic.planning_horizon_months);
-        let sigma = ic.donation_volatility;
-        let p_hire = if ic.hiring_lag_months <= 0.0 {
-            1.0
-        } else {
-            (1.0 / ic.hiring_lag_months).min(1.0)
-        };
-        let q_deep = sc.deep_contact_hours / (sc.deep_contact_hours + sc.depth_half_hours);
-        let span = sc.deep_contact_hours - sc.shallow_contact_hours;
+        let o = OperationTerms::new(&cfg, self.t, self.calendar() == 3);
         let k = &self.terms;
         // every per-ISO slice has length n: no bounds checks in the loop
         let n_isos = self.isos.len();
@@ -353,181 +834,68 @@ impl Model<'_> {
                 continue;
             }
             let rels = &all_rels[i];
-            let (mut contracted, mut held_due) = (0.0, 0.0);
-            let (mut program, mut indirect) = (0.0, 0.0);
-            for (f, r) in rels.iter().enumerate() {
-                if r.has_contract {
-                    contracted += r.monthly;
-                    let m = k.0[f].program_share * r.monthly;
-                    program += m;
-                    indirect += m * cfg.funders[f].indirect_rate_share;
-                }
-                if !r.pending && r.release_at <= t + horizon {
-                    held_due += r.held;
-                }
-                if r.holdback_due > 0.0 && f64::from(r.holdback_release) <= t + horizon {
-                    held_due += r.holdback_due;
-                }
-            }
-            // unrestricted contract money, and program money reimbursed per staff member
-            let unrestricted = contracted - program;
-            let eligible = ic.wage_per_staff_month * (1.0 + ratio(indirect, program));
+            let basis = contract_basis(&cfg, k, rels, &o);
             let iso = &mut isos[i];
-            if april {
-                // This year's donation factor, and what the ISO learns from it; then its plan.
-                let z = crate::stats::normal_quantile(draws[i].year.max(1e-12));
-                let y = (sigma * z - 0.5 * sigma * sigma).exp();
-                iso.returns_ema += (y - iso.returns_ema) / 3.0;
-                iso.volatility_ema += (y.ln() * y.ln() - iso.volatility_ema) / 3.0;
-                iso.donation_factor = y;
-                let plan = plan_year(&cfg, iso, &works[i].shares);
-                iso.deep_share = plan.deep_share;
-                iso.holistic = plan.holistic;
-                iso.effort = plan.effort;
-                iso.mission_drift = plan.mission_drift;
-                iso.donations_per_staff = donations_per_staff(&cfg, iso.effort, y);
+            if o.april {
+                plan_the_year(&cfg, iso, draws[i].year, &works[i].shares);
             }
-            let dps = iso.donations_per_staff;
-            // Staffing (§7.11). Plan staff so that projected cash at the end of the planning
-            // horizon, with held money due by then, stays above the floor: the credit line only
-            // bridges timing gaps. Program money is reimbursement of eligible costs, so the
-            // projection counts it only for the staff who would incur them. Hire up to what
-            // contracted revenue plus a twelfth of the cash above the reserve target pays for;
-            // below the target, hiring falls short of revenue by a twelfth of the shortfall,
-            // which rebuilds the reserve within a year.
-            let n0 = iso.staff;
-            let cost_now = f64::from(n0) * cost_per_staff;
-            let net_cost = (cost_per_staff - dps * (1.0 - ic.fundraising_cost_share))
-                .max(0.05 * cost_per_staff);
-            let floor = ic.cash_floor_months * cost_now;
-            // wind-down costs of ended agreements already due count against the cash
-            let owed = iso.severance_due + tail_within(iso, ic.planning_horizon_months);
-            let per_month = (iso.cash + held_due - owed - floor) / horizon;
-            let max_staff = floor_at_least_one(largest_staff(
-                per_month + unrestricted,
-                program,
-                eligible,
-                net_cost,
-            ));
-            let surplus = iso.cash + held_due - ic.reserve_target_months * cost_now;
-            let cap = ic.surplus_spend_cap_share * contracted;
-            let spend = (surplus / 12.0).clamp(-cap, cap);
-            let hire_to = floor_at_least_one(largest_staff(
-                spend + unrestricted,
-                program,
-                eligible,
-                net_cost,
-            ))
-            .min(max_staff);
-            let (mut layoffs, mut hires) = (0, 0);
-            if n0 > max_staff {
-                layoffs = n0 - max_staff;
-            } else if n0 < hire_to {
-                hires = rng::binomial_inv(hire_to - n0, p_hire, draws[i].hire);
-            }
-            let stay = n0 - layoffs;
-            let n = stay + hires;
-            if n > 0 {
-                iso.experience = iso.experience * f64::from(stay) / f64::from(n);
-            }
-            iso.staff = n;
+            let layoffs = staffing(ic, iso, &basis, &o, draws[i].hire);
+            let n = iso.staff;
             let nf = f64::from(n);
+            let productivity = productivity(ic, iso.experience, learning_factor[i]);
+            // Hours and administration (§7.12).
             let staff_hours = nf * ic.hours_per_staff_month;
             let admin_pos = f64::from(super::funders::round_half_up(ic.admin_staff_share * nf));
             let admin_cap = admin_pos * ic.hours_per_staff_month;
             let front_cap = staff_hours - admin_cap;
-            // shared professional development in a partnership shortens the learning time constant
-            let learning_months = ic.learning_months * learning_factor[i];
-            let productivity = ic.novice_productivity_share
-                + (1.0 - ic.novice_productivity_share)
-                    * (1.0 - (-iso.experience / learning_months).exp());
-
-            // One pass over the contracts: administration (reporting and briefing per contract)
-            // and the revenue mix that sets the service mode.
-            // Coordinated reporting: region-wide, or among members of a partnership.
-            let in_partnership = coordinated_in[i];
-            let coordinated = usize::from(cfg.reporting.coordinated || in_partnership);
-            let donations_expected = dps * nf;
-            let basis = contracted + donations_expected;
-            let (mut reporting, mut explanation) = (0.0, 0.0);
-            let (mut restricted, mut pressure) = (0.0, 0.0);
-            let mut shares = [0.0f64; SOURCES];
-            for (f, r) in rels.iter().enumerate() {
-                if !r.has_contract {
-                    continue;
-                }
-                let (fc, kf) = (&cfg.funders[f], &k.0[f]);
-                let mut h = kf.fixed_reporting[coordinated];
-                if in_partnership && !cfg.reporting.coordinated {
-                    reporting_saved[i] += kf.fixed_reporting[0] - h;
-                }
-                h += match fc.measure {
-                    Measure::Output => {
-                        // funders that restrict their money to the window count its clients only
-                        let clients = if fc.eligibility_restricted {
-                            iso.clients_eligible_last
-                        } else {
-                            iso.clients_last
-                        };
-                        fc.reporting_per_client_hours * clients * ratio(r.monthly, contracted)
-                    }
-                    Measure::Outcome => fc.outcome_measurement_hours_per_month,
-                };
-                reporting += h;
-                explanation += fc.explanation_hours_per_month * (1.0 - r.knowledge);
-                if basis > 0.0 {
-                    let d = r.monthly / basis;
-                    shares[f] = d;
-                    let program = d * kf.program_share;
-                    if fc.eligibility_restricted {
-                        restricted += program;
-                    }
-                    pressure += program * kf.micromanagement;
-                }
-            }
-            shares[SOURCES - 1] = ratio(donations_expected, basis);
+            let d = contract_demands(
+                &cfg,
+                k,
+                iso,
+                rels,
+                basis.contracted,
+                iso.donations_per_staff * nf,
+                coordinated_in[i],
+                &mut reporting_saved[i],
+            );
             let fundraising = iso.effort * staff_hours;
             let management = ic.management_hours_per_staff_month * nf;
-            let meeting = meetings[i];
-            let work = reporting + explanation + fundraising + management + proposals[i] + meeting;
+            let work =
+                d.reporting + d.explanation + fundraising + management + proposals[i] + meetings[i];
             let overflow = (work - admin_cap).max(0.0);
             let front = (front_cap - overflow).max(0.0);
-
-            // Service: depth from the chosen mix of the deep and shallow models.
-            iso.depth = sc.shallow_contact_hours + span * iso.deep_share;
-            let effectiveness =
-                ((iso.depth / (iso.depth + sc.depth_half_hours)) / q_deep).clamp(0.0, 1.0);
-            // Identity is pulled towards 1 - pressure from restricted, micromanaged money and the
-            // drift of the ISO's choices away from what its mission alone would choose.
-            let drift = iso.mission_drift;
+            let effectiveness = self::service_model(&cfg, iso, &o);
             offers[i] = Offer {
                 hours: front * productivity,
-                restricted_share: restricted.clamp(0.0, 1.0),
+                restricted_share: d.restricted.clamp(0.0, 1.0),
                 holistic_share: iso.holistic,
                 catchment: iso.catchment,
                 effectiveness,
             };
+            // Identity is pulled towards 1 - pressure from restricted, micromanaged money and
+            // the drift of the ISO's choices away from what its mission alone would choose.
             works[i] = IsoMonth {
                 staff_hours,
                 admin_hours: work.min(staff_hours),
                 admin_capacity: admin_cap,
-                reporting_hours: reporting.min(staff_hours),
+                reporting_hours: d.reporting.min(staff_hours),
                 staff: n,
                 layoffs,
                 productivity,
-                contracted,
-                program,
+                contracted: basis.contracted,
+                program: basis.program,
                 effectiveness,
-                shares,
-                identity_target: (1.0 - pressure - 0.5 * drift).clamp(0.0, 1.0),
+                shares: d.shares,
+                identity_target: (1.0 - d.pressure - 0.5 * iso.mission_drift).clamp(0.0, 1.0),
                 ..IsoMonth::default()
             };
         }
     }
 
-    /// Step 8: donations, the month's cash path with interest, reimbursement of eligible costs
-    /// and the return of unexpended advances at each funder's fiscal-year end, payroll and
-    /// closure, quits and experience, performance records.
+    /// Step 8 (ODD §7.17–§7.20): for each operating ISO, donations; reimbursement of eligible
+    /// costs and the return of unexpended advances at each funder's fiscal-year end; the
+    /// month's cash path with interest; payroll; quits and experience; performance records;
+    /// run totals; closure. Then the catchment of ISOs that closed goes to the survivors.
     pub(super) fn finances_and_staff(&mut self) {
         let cfg = Arc::clone(&self.cfg);
         let ic = &cfg.iso;
@@ -539,16 +907,14 @@ impl Model<'_> {
         // funders whose fiscal year ends this month recover unexpended program advances
         let fy_end: [bool; NF] =
             std::array::from_fn(|f| (cfg.funders[f].fiscal_year_start + 11) % 12 == cal);
-        let horizon_months = ic.insecurity_horizon_months as i32;
         let k = &self.terms;
         let first = t == 0;
         let mut closed_catchment = 0.0;
-        let (mut separations, mut quits_n, mut layoffs_n, mut missed_n) = (0.0, 0.0, 0.0, 0.0);
-        let (mut interest_n, mut returned_n) = (0.0, 0.0);
-        let (mut fundraising_cost, mut raised) = (0.0, 0.0);
         let hour_cost = cost_per_staff / ic.hours_per_staff_month;
         let operating_at_start = self.isos.iter().filter(|x| x.alive).count();
         let reporting = self.reporting();
+        // the month's facts of step 8 start at zero (`step` resets them) and add up here
+        let facts = &mut self.facts;
         // every per-ISO slice has length n: no bounds checks in the loop
         let n_isos = self.isos.len();
         let isos = &mut self.isos[..n_isos];
@@ -567,200 +933,65 @@ impl Model<'_> {
             }
             let w = &mut works[i];
             let d = &draws[i];
-            let served = served_hours[i];
-            // Donations and fees: this year's expectation, with uniform monthly noise of standard
-            // deviation DONATION_NOISE_SD; their direct cost is paid in cash.
-            let z = (d.donations - 0.5) * 12f64.sqrt();
-            let donations = isos[i].donations_per_staff
-                * f64::from(w.staff)
-                * (1.0 + DONATION_NOISE_SD * z).max(0.0);
+            let donations = realised_donations(&isos[i], w.staff, d.donations);
             revenues[i][SOURCES - 1] = donations;
             let revenue: f64 = revenues[i].iter().sum();
-            let wages = f64::from(w.staff) * ic.wage_per_staff_month;
             let cost = f64::from(w.staff) * cost_per_staff + ic.fundraising_cost_share * donations;
-            // Reimbursement of eligible costs (§7.17): each agreement's program money pays its
-            // share of wages plus its indirect rate, at most its value; advances beyond the costs
-            // charged are recoverable at the funder's fiscal-year end, costs incurred before a
-            // late payment are not.
-            // Insecurity: share of contracted revenue whose renewal is near and undecided.
-            // contracts do not change between step 6 and here
-            let per_program = ratio(wages, w.program);
-            let mut clawback = 0.0;
-            let mut insecurity = 0.0;
-            for (f, r) in all_rels[i].iter_mut().enumerate() {
-                let kf = &k.0[f];
-                r.advance += kf.program_share * revenues[i][f];
-                if r.has_contract {
-                    // eligible costs charged: the agreement's share of wages plus its indirect
-                    // rate, at most its program money
-                    r.advance -=
-                        kf.program_share * r.monthly * (per_program * kf.eligible_factor).min(1.0);
-                    if r.pending || r.end_month - t as i32 <= horizon_months {
-                        insecurity += r.monthly;
-                    }
-                } else if !r.pending && r.held <= 0.0 && r.holdback + r.holdback_due <= 0.0 {
-                    // no agreement and nothing more to come: costs not reimbursed are the ISO's
-                    r.advance = r.advance.max(0.0);
-                }
-                if fy_end[f] && r.advance > 0.0 {
-                    clawback += r.advance;
-                    r.advance = 0.0;
-                }
-            }
-            let insecurity = ratio(insecurity, w.contracted);
-            // The cash path: payments on time at the start, late ones when they arrive, donations
-            // and costs spread over the month; interest on the mean overdraft within the limit.
+            let (clawback, insecurity) =
+                reimburse_eligible_costs(ic, k, &mut all_rels[i], &revenues[i], w, t, fy_end);
             let iso = &mut isos[i];
-            // Wind-down costs of agreements ended without renewal (§7.18): termination pay at
-            // the start of the month, the tail of non-staff costs spread over it.
-            let severance = iso.severance_due;
-            iso.severance_due = 0.0;
-            let tail = if iso.tail_left > 0 {
-                iso.tail_left -= 1;
-                iso.tail_monthly
-            } else {
-                0.0
-            };
-            if iso.tail_left == 0 {
-                iso.tail_monthly = 0.0;
-            }
-            let inflow = &mut inflows[i];
-            let start = iso.cash + inflow.on_time - severance;
-            let (end, low, overdraft) = cash_path(
-                start,
-                donations - cost - tail,
-                &mut inflow.late[..inflow.n_late],
-                iso.credit_limit,
+            let (severance, tail, low, interest) = month_cash_path(
+                iso,
+                &mut inflows[i],
+                donations - cost,
+                clawback,
+                monthly_interest,
             );
-            let interest = monthly_interest * overdraft;
-            iso.cash = end - interest - clawback;
-            let l = &mut ledger[i];
-            l.1 += revenue;
-            l.2 += cost + severance + tail + interest + clawback;
-            debug_assert!(
-                (l.0 + l.1 - l.2 - iso.cash).abs() <= 1e-6 * (1.0 + l.0.abs() + l.1 + l.2),
-                "cash ledger broken for ISO {i} at month {t}"
-            );
-            // Payroll: missed when cash falls below the credit line at any time in the month.
-            let missed = low.min(iso.cash) < -iso.credit_limit;
-            if missed {
-                iso.missed_months += 1;
-                missed_n += 1.0;
-            } else {
-                iso.missed_months = 0;
-            }
-            let mut p = (base_quit * (1.0 + ic.insecurity_quit_multiplier * insecurity)).min(1.0);
-            if missed {
-                p = 1.0 - (1.0 - p) * (1.0 - ic.missed_payroll_quit_share);
-            }
-            let quits = rng::binomial_inv(iso.staff, p, d.quit);
-            iso.staff -= quits;
-            iso.experience = if iso.staff > 0 {
-                iso.experience + 1.0
-            } else {
-                0.0
-            };
+            let costs = cost + severance + tail + interest + clawback;
+            book(&mut ledger[i], revenue, costs, iso.cash, i, t);
+            let missed = payroll(iso, low);
+            let quits = quits_and_experience(ic, iso, base_quit, insecurity, missed, d.quit);
             w.quits = quits;
             w.missed = missed;
             w.interest = interest;
             w.returned = clawback;
-            separations += f64::from(quits + w.layoffs);
-            quits_n += f64::from(quits);
-            layoffs_n += f64::from(w.layoffs);
-            interest_n += interest;
-            returned_n += clawback;
-            fundraising_cost +=
+            let fundraising =
                 iso.effort * w.staff_hours * hour_cost + ic.fundraising_cost_share * donations;
-            raised += donations;
-            // Performance record seen by funders.
-            let clients = ratio(served, iso.depth);
-            let clients_eligible = ratio(served_eligible[i], iso.depth);
-            // The record starts at the first month's values, then is smoothed.
-            let a = if first { 1.0 } else { PERF_SMOOTHING };
-            iso.clients_ema += a * (clients - iso.clients_ema);
-            iso.clients_eligible_ema += a * (clients_eligible - iso.clients_eligible_ema);
-            iso.clients_eligible_last = clients_eligible;
-            iso.effective_ema += a * (served * w.effectiveness - iso.effective_ema);
-            iso.cost_ema += a * (cost - iso.cost_ema);
-            iso.clients_last = clients;
+            facts.add_iso_finances(w, fundraising, donations);
+            let served = (served_hours[i], served_eligible[i]);
+            performance_records(iso, served, w.effectiveness, cost, first);
             iso.donations = donations;
             if reporting {
-                let tot = &mut self.totals;
-                tot.staff_months += f64::from(w.staff);
-                tot.staff_hours += w.staff_hours;
-                tot.admin_hours += w.admin_hours;
-                tot.reporting_hours += w.reporting_hours;
-                tot.gov_revenue += revenues[i][..3].iter().sum::<f64>();
-                tot.revenue += revenue;
-                tot.separations += f64::from(quits + w.layoffs);
+                add_to_run_totals(&mut self.totals, w, &revenues[i], revenue);
             }
-            // Closure (§7.18): payroll missed once more than the grace allows, or the board's
-            // check that the next months' resources cannot cover payroll and the wind-down
-            // costs still due.
-            let cause = if iso.missed_months > ic.insolvency_grace_months {
-                Some(ClosureCause::MissedPayroll)
-            } else if ic.winddown_horizon_months > 0 {
-                let h = ic.winddown_horizon_months;
-                let hf = f64::from(h);
-                let (mut committed, mut held) = (0.0, 0.0);
-                for r in all_rels[i].iter() {
-                    if r.has_contract {
-                        committed += r.monthly;
-                    }
-                    held += r.held + r.holdback + r.holdback_due;
-                }
-                let staff = f64::from(iso.staff);
-                let resources = iso.cash
-                    + iso.credit_limit
-                    + held
-                    + hf * (committed
-                        + iso.donations_per_staff * staff * (1.0 - ic.fundraising_cost_share));
-                let needs = hf * staff * cost_per_staff + iso.severance_due + tail_within(iso, h);
-                (resources < needs).then_some(ClosureCause::BoardWindDown)
-            } else {
-                None
-            };
-            if let Some(cause) = cause {
-                // Staff of a closed ISO leave with it; that is closure, not turnover.
-                iso.closed_by = Some(cause);
-                iso.alive = false;
-                iso.staff = 0;
+            if let Some(cause) = closure_cause(ic, iso, &all_rels[i], cost_per_staff) {
                 closed_catchment += iso.catchment;
-                iso.catchment = 0.0;
+                close(iso, &mut all_rels[i], cause);
                 self.closures += 1;
-                for r in all_rels[i].iter_mut() {
-                    r.has_contract = false;
-                    r.pending = false;
-                    r.monthly = 0.0;
-                    r.held = 0.0;
-                    r.advance = 0.0;
-                    r.holdback = 0.0;
-                    r.holdback_due = 0.0;
-                }
             }
         }
-        if closed_catchment > 0.0 {
-            // Newcomers of a closed ISO go to the survivors, in proportion to their catchments.
-            let alive: f64 = self
-                .isos
-                .iter()
-                .filter(|x| x.alive)
-                .map(|x| x.catchment)
-                .sum();
-            if alive > 0.0 {
-                for iso in self.isos.iter_mut().filter(|x| x.alive) {
-                    iso.catchment += closed_catchment * iso.catchment / alive;
-                }
+        self.redistribute_catchment(closed_catchment);
+        // ISOs that missed payroll, as a share of those operating at the start
+        self.facts.missed = ratio(self.facts.missed, operating_at_start as f64);
+    }
+
+    /// ODD §7.18 catchment redistribution: newcomers of the ISOs that closed this month
+    /// (`closed_catchment` in all) go to the survivors, in proportion to their catchments.
+    fn redistribute_catchment(&mut self, closed_catchment: f64) {
+        if closed_catchment <= 0.0 {
+            return;
+        }
+        let alive: f64 = self
+            .isos
+            .iter()
+            .filter(|x| x.alive)
+            .map(|x| x.catchment)
+            .sum();
+        if alive > 0.0 {
+            for iso in self.isos.iter_mut().filter(|x| x.alive) {
+                iso.catchment += closed_catchment * iso.catchment / alive;
             }
         }
-        let f = &mut self.facts;
-        f.separations = separations;
-        f.quits = quits_n;
-        f.layoffs = layoffs_n;
-        f.missed = ratio(missed_n, operating_at_start as f64);
-        f.interest = interest_n;
-        f.returned = returned_n;
-        f.fundraising = (fundraising_cost, raised);
     }
 
     /// Step 9: organization identity, then trust and mutuality of every relationship with an

@@ -55,9 +55,9 @@ pub use config::{CallCycle, Config, Measure};
 pub use isos::IsoMonth;
 
 use crate::metrics::MonthRecord;
-use newcomers::{allocate_into, Cohorts, Offer};
+use newcomers::{allocate_into, Cohorts, NeedPools, Offer, Served};
 use partnership::{Partnership, Partnerships};
-use rng::{ChaCha8Rng, EnvDraws, FunderDraws, IsoDraws, RelEvents};
+use rng::{EnvDraws, FunderDraws, IsoDraws, RelEvents};
 
 /// Number of funders.
 pub const NF: usize = 4;
@@ -269,29 +269,52 @@ pub struct ReplicationOutput {
     pub partnerships: Vec<Partnership>,
 }
 
+/// A ratio kept as its two sums, so that months add up before it is taken: a run's value is
+/// the ratio of its totals, not the mean of the monthly ratios (ODD §7.24).
+#[derive(Debug, Clone, Copy, Default)]
+struct Quotient {
+    /// numerator
+    num: f64,
+    /// denominator
+    den: f64,
+}
+
+impl Quotient {
+    /// Adds another month's (or applicant pool's) sums.
+    #[inline]
+    fn add(&mut self, other: Quotient) {
+        self.num += other.num;
+        self.den += other.den;
+    }
+
+    /// `num / den`, or 0 when `den` is not positive.
+    #[inline]
+    fn value(self) -> f64 {
+        ratio(self.num, self.den)
+    }
+}
+
 /// Run totals over the reported months, for the summary rules of ODD §7.24.
 #[derive(Debug, Clone, Default)]
 struct Totals {
-    separations: f64,
-    staff_months: f64,
+    /// separations (quits and layoffs) of staff-months
+    turnover: Quotient,
+    /// administrative and reporting hours, and all staff hours
     admin_hours: f64,
     reporting_hours: f64,
     staff_hours: f64,
-    gov_revenue: f64,
-    revenue: f64,
-    decision_delay: f64,
-    decisions: f64,
-    approved: f64,
-    applicants: f64,
-    need: f64,
-    served: f64,
-    /// per funder: payments to ISOs, clients attributed to it, money decided, budget-months
-    funder_paid: [f64; NF],
-    funder_clients: [f64; NF],
-    funder_decided: [f64; NF],
-    funder_budget: [f64; NF],
-    fundraising_cost: f64,
-    fundraising_raised: f64,
+    /// government revenue of all revenue
+    gov_revenue: Quotient,
+    /// need hours served of need hours (waiting at the warm-up's end, and arising since)
+    service: Quotient,
+    /// the month's facts of the same names, added up
+    delays: Quotient,
+    approvals: Quotient,
+    fundraising: Quotient,
+    /// per funder: payments to ISOs of the clients attributed to it, and money decided of its
+    /// budget-months
+    cost_per_client: [Quotient; NF],
+    reallocated: [Quotient; NF],
 }
 
 /// One ISO's payments in the month: what arrived at its start and what arrived later.
@@ -305,29 +328,75 @@ pub(crate) struct Inflows {
     pub n_late: usize,
 }
 
-/// What the month's steps hand to its observation.
+/// What the month's steps hand to its observation, in the order of the steps.
 #[derive(Debug, Clone, Copy, Default)]
 struct MonthFacts {
+    /// step 1: newcomers arrived
     arrivals: f64,
-    approvals: (f64, f64),
+    /// step 3: officer rotations, and the trust lost with them
+    rotations: f64,
+    reset_loss: f64,
+    /// step 4, per funder: proposals reviewed and money put to a decision at calls and intakes
+    proposals: [f64; NF],
+    decided: [f64; NF],
+    /// step 4: applicants approved, of all applicants
+    approvals: Quotient,
+    /// step 5: late first payments of agreement years; months from call to announcement,
+    /// summed over the decisions announced, of decisions
     late_events: f64,
-    delays: (f64, f64),
+    delays: Quotient,
+    /// step 7: unmet share of the month's new need; ISOs' and other providers' service hours
     unmet_need: f64,
     service_hours: f64,
     other_hours: f64,
+    /// step 8: separations (quits and layoffs), quits, layoffs; the share of ISOs that missed
+    /// payroll; interest paid; program money returned; fundraising cost (staff time at full
+    /// cost and direct expense) of what it raised
     separations: f64,
     quits: f64,
     layoffs: f64,
     missed: f64,
     interest: f64,
     returned: f64,
-    rotations: f64,
-    reset_loss: f64,
-    /// per funder: proposals reviewed and money put to a decision at calls and intakes
-    proposals: [f64; NF],
-    decided: [f64; NF],
-    /// fundraising cost (staff time at full cost and direct expense) and what it raised
-    fundraising: (f64, f64),
+    fundraising: Quotient,
+}
+
+/// The random streams of one replication (ODD §4.13, §5 step 1): the environment's and each
+/// funder's sequential streams, and the keys of the counter-based streams read by position.
+/// (Each ISO's own sequential stream is used up at initialization, §5 step 3.)
+#[derive(Clone)]
+struct Streams {
+    /// the environment's stream (arrival surges and noise)
+    env: rng::Stream,
+    /// each funder's stream (policy shocks)
+    funders: Vec<rng::Stream>,
+    /// keys of the ISOs' monthly streams (`IsoDraws`)
+    iso_monthly: Vec<u64>,
+    /// keys of the ISOs' event streams (`RelEvents`: late payments, proposal scores)
+    iso_events: Vec<u64>,
+    /// keys of each funder's alternative applicants' streams
+    alternatives: [u64; NF],
+}
+
+impl Streams {
+    /// The streams of replication `replication` under master seed `seed` with `n` ISOs.
+    fn new(seed: u64, replication: u64, n: usize) -> Streams {
+        Streams {
+            env: rng::Stream(rng::stream(seed, replication, rng::ENTITY_ENV)),
+            funders: (0..NF)
+                .map(|f| rng::Stream(rng::stream(seed, replication, rng::entity_funder(f))))
+                .collect(),
+            iso_monthly: (0..n)
+                .map(|i| rng::counter_key(seed, replication, rng::entity_iso_monthly(i)))
+                .collect(),
+            iso_events: (0..n)
+                .map(|i| rng::counter_key(seed, replication, rng::entity_iso_events(i)))
+                .collect(),
+            alternatives: std::array::from_fn(|f| {
+                rng::counter_key(seed, replication, rng::entity_alternatives(f))
+            }),
+        }
+    }
 }
 
 /// The state of one replication (cloned to fork it: [`fork`]).
@@ -339,10 +408,8 @@ pub struct Model<'a> {
     /// current month on the model clock (0 = first month of the warm-up)
     pub t: u32,
     warmup: u32,
-    env_rng: rng::Stream,
-    funder_rng: Vec<rng::Stream>,
-    /// keys of the ISOs' counter-based monthly streams
-    iso_keys: Vec<u64>,
+    /// the random streams and the keys of the counter-based ones
+    streams: Streams,
     /// cohorts of newcomers
     pub cohorts: Cohorts,
     /// funders
@@ -371,8 +438,6 @@ pub struct Model<'a> {
     starting: Vec<[bool; NF]>,
     applicants: Vec<usize>,
     draws: Vec<IsoDraws>,
-    event_keys: Vec<u64>,
-    alternative_keys: [u64; NF],
     /// mean performance per dollar over operating ISOs on each record (clients, eligible
     /// clients, effective hours), as funders see it this month
     perf_means: [f64; 3],
@@ -444,126 +509,157 @@ pub fn traits(ic: &config::IsoCfg, z: [f64; 2]) -> (f64, f64) {
     )
 }
 
+/// ODD §5 step 2: the funders at the start of the warm-up, when `a0` newcomers arrive a month.
+fn initial_funders(cfg: &Config, a0: f64) -> Vec<Funder> {
+    let warmup = cfg.simulation.warmup_months;
+    cfg.funders
+        .iter()
+        .map(|fc| {
+            let lag = fc.budget_lag_months.max(1) as usize;
+            let budget = if fc.enabled {
+                fc.budget_per_newcomer * a0
+            } else {
+                0.0
+            };
+            let start = sector_wide_start(fc.fiscal_year_start, fc.contract_months, warmup);
+            Funder {
+                ring: vec![a0; lag],
+                pos: 0,
+                sum: a0 * lag as f64,
+                shock_factor: 1.0,
+                event_factor: 1.0,
+                budget,
+                next_call: start + fc.contract_months.max(1) as i32,
+                next_renewal: i32::MIN,
+                other: vec![0.0; OTHER_SLOTS],
+                other_total: 0.0,
+            }
+        })
+        .collect()
+}
+
+/// ODD §5 steps 3–10: the ISOs and their relationships at the start of the warm-up. ISO sizes,
+/// reserves, experience, agreement phases, mission weight and risk aversion come from fourteen
+/// uniforms each from the ISO's own stream (step 3); catchments are shares of the total size
+/// (step 4).
+fn initial_isos(
+    cfg: &Config,
+    seed: u64,
+    replication: u64,
+    funders: &[Funder],
+) -> (Vec<Iso>, Vec<[Rel; NF]>) {
+    let n = cfg.simulation.isos;
+    let ic = &cfg.iso;
+    let init: Vec<[f64; 14]> = (0..n)
+        .map(|i| {
+            let mut r = rng::stream(seed, replication, rng::entity_iso(i));
+            std::array::from_fn(|_| rng::uniform(&mut r))
+        })
+        .collect();
+    let sizes: Vec<f64> = init
+        .iter()
+        .map(|u| (ic.size_dispersion_log * rng::normal(u[0], u[1])).exp())
+        .collect();
+    let total_size: f64 = sizes.iter().sum();
+    let mut isos = Vec::with_capacity(n);
+    let mut rels = vec![[Rel::default(); NF]; n];
+    for i in 0..n {
+        let catchment = ratio(sizes[i], total_size);
+        let contracted = initial_agreements(cfg, funders, catchment, &init[i], &mut rels[i]);
+        isos.push(initial_iso(cfg, &init[i], catchment, contracted));
+    }
+    (isos, rels)
+}
+
+/// ODD §5 step 5: an ISO's relationships and its agreements with every enabled funder with a
+/// budget, split by `catchment`, placed in their terms by the ISO's uniforms `u`. Returns the
+/// contracted revenue per month.
+fn initial_agreements(
+    cfg: &Config,
+    funders: &[Funder],
+    catchment: f64,
+    u: &[f64; 14],
+    rels: &mut [Rel; NF],
+) -> f64 {
+    let mut contracted = 0.0;
+    for f in 0..NF {
+        let fc = &cfg.funders[f];
+        let rel = &mut rels[f];
+        rel.trust = cfg.trust.initial;
+        rel.knowledge = 1.0;
+        if fc.enabled && funders[f].budget > 0.0 {
+            rel.monthly = funders[f].budget * catchment;
+            rel.has_contract = true;
+            let cm = fc.contract_months.max(1) as i32;
+            rel.period_start = match fc.call_cycle {
+                CallCycle::SectorWide => funders[f].next_call - cm,
+                // agreements signed at different times: uniform over the last term
+                CallCycle::Rolling => -((u[6 + f] * f64::from(cm)) as i32).min(cm - 1),
+            };
+            rel.end_month = rel.period_start + cm;
+            // the first anniversary after the start
+            rel.next_year = rel.period_start + 12 * ((12 - rel.period_start) / 12);
+            contracted += rel.monthly;
+        }
+    }
+    contracted
+}
+
+/// ODD §5 steps 6–10: an ISO at the start, with its `catchment` and `contracted` revenue per
+/// month, from its uniforms `u`: staff derived from revenue, cash and credit, experience,
+/// traits and starting strategies, the rest of its state.
+fn initial_iso(cfg: &Config, u: &[f64; 14], catchment: f64, contracted: f64) -> Iso {
+    let ic = &cfg.iso;
+    let cost_per_staff = ic.wage_per_staff_month * (1.0 + ic.nonstaff_overhead_share);
+    let donations_per_staff = donations_per_staff(cfg, ic.diversification_effort_share, 1.0);
+    let net_per_staff = cost_per_staff - donations_per_staff * (1.0 - ic.fundraising_cost_share);
+    // Mean elapsed tenure of staff in a steady state with the initial turnover.
+    let tenure = 12.0 / ic.initial_turnover_per_year.max(0.01);
+    let staff = (contracted / net_per_staff.max(cost_per_staff * 0.05))
+        .round()
+        .max(1.0) as u32;
+    let cost = f64::from(staff) * cost_per_staff;
+    let reserve =
+        ic.reserve_months_median * (ic.reserve_dispersion_log * rng::normal(u[2], u[3])).exp();
+    // mean elapsed tenure of `staff` people: mean `tenure`, sd `tenure / sqrt(staff)`
+    let spread = rng::normal(u[4], u[5]) / f64::from(staff).sqrt();
+    let trait_scores = [rng::normal(u[10], u[11]), rng::normal(u[12], u[13])];
+    let (mission, risk_aversion) = traits(ic, trait_scores);
+    Iso {
+        alive: true,
+        catchment,
+        staff,
+        experience: (tenure * (1.0 + spread).max(0.1)).min(240.0),
+        cash: reserve * cost,
+        credit_limit: ic.credit_line_months * cost,
+        identity: 1.0,
+        depth: cfg.service.deep_contact_hours,
+        cost_ema: cost,
+        donations: donations_per_staff * f64::from(staff),
+        mission,
+        risk_aversion,
+        trait_scores,
+        deep_share: ic.deep_service_share,
+        holistic: ic.holistic_share,
+        effort: ic.diversification_effort_share,
+        donation_factor: 1.0,
+        donations_per_staff,
+        returns_ema: 1.0,
+        volatility_ema: ic.donation_volatility * ic.donation_volatility,
+        ..Iso::default()
+    }
+}
+
 impl<'a> Model<'a> {
     /// Builds the first month of the warm-up of replication `replication` of `cfg` under
     /// master seed `seed`. The model keeps its own copy of `cfg`, so it may outlive it.
     pub fn new(cfg: &Config, seed: u64, replication: u64) -> Model<'a> {
         let n = cfg.simulation.isos;
         let warmup = cfg.simulation.warmup_months;
-        let env_rng = rng::Stream(rng::stream(seed, replication, rng::ENTITY_ENV));
-        let funder_rng = (0..NF)
-            .map(|f| rng::Stream(rng::stream(seed, replication, rng::entity_funder(f))))
-            .collect();
-        let mut iso_rng: Vec<ChaCha8Rng> = (0..n)
-            .map(|i| rng::stream(seed, replication, rng::entity_iso(i)))
-            .collect();
         // Arrivals at the start of the warm-up: the trend back-cast from month 0's level.
         let a0 = newcomers::trend_arrivals(cfg, -i64::from(warmup));
-        let funders: Vec<Funder> = cfg
-            .funders
-            .iter()
-            .map(|fc| {
-                let lag = fc.budget_lag_months.max(1) as usize;
-                let budget = if fc.enabled {
-                    fc.budget_per_newcomer * a0
-                } else {
-                    0.0
-                };
-                let start = sector_wide_start(fc.fiscal_year_start, fc.contract_months, warmup);
-                Funder {
-                    ring: vec![a0; lag],
-                    pos: 0,
-                    sum: a0 * lag as f64,
-                    shock_factor: 1.0,
-                    event_factor: 1.0,
-                    budget,
-                    next_call: start + fc.contract_months.max(1) as i32,
-                    next_renewal: i32::MIN,
-                    other: vec![0.0; OTHER_SLOTS],
-                    other_total: 0.0,
-                }
-            })
-            .collect();
-
-        // ISO sizes, reserves, experience, agreement phases, mission weight and risk aversion:
-        // fourteen uniforms each from the ISO's own stream.
-        let ic = &cfg.iso;
-        let mut init = Vec::with_capacity(n);
-        for r in iso_rng.iter_mut() {
-            let u: [f64; 14] = std::array::from_fn(|_| rng::uniform(r));
-            init.push(u);
-        }
-        let sizes: Vec<f64> = init
-            .iter()
-            .map(|u| (ic.size_dispersion_log * rng::normal(u[0], u[1])).exp())
-            .collect();
-        let total_size: f64 = sizes.iter().sum();
-        let cost_per_staff = ic.wage_per_staff_month * (1.0 + ic.nonstaff_overhead_share);
-        let donations_per_staff = donations_per_staff(cfg, ic.diversification_effort_share, 1.0);
-        let net_per_staff =
-            cost_per_staff - donations_per_staff * (1.0 - ic.fundraising_cost_share);
-        // Mean elapsed tenure of staff in a steady state with the initial turnover.
-        let tenure = 12.0 / ic.initial_turnover_per_year.max(0.01);
-        let mut isos = Vec::with_capacity(n);
-        let mut rels = vec![[Rel::default(); NF]; n];
-        for i in 0..n {
-            let u = &init[i];
-            let catchment = ratio(sizes[i], total_size);
-            let mut contracted = 0.0;
-            for f in 0..NF {
-                let fc = &cfg.funders[f];
-                let rel = &mut rels[i][f];
-                rel.trust = cfg.trust.initial;
-                rel.knowledge = 1.0;
-                if fc.enabled && funders[f].budget > 0.0 {
-                    rel.monthly = funders[f].budget * catchment;
-                    rel.has_contract = true;
-                    let cm = fc.contract_months.max(1) as i32;
-                    rel.period_start = match fc.call_cycle {
-                        CallCycle::SectorWide => funders[f].next_call - cm,
-                        // agreements signed at different times: uniform over the last term
-                        CallCycle::Rolling => -((u[6 + f] * f64::from(cm)) as i32).min(cm - 1),
-                    };
-                    rel.end_month = rel.period_start + cm;
-                    // the first anniversary after the start
-                    rel.next_year = rel.period_start + 12 * ((12 - rel.period_start) / 12);
-                    contracted += rel.monthly;
-                }
-            }
-            let staff = (contracted / net_per_staff.max(cost_per_staff * 0.05))
-                .round()
-                .max(1.0) as u32;
-            let cost = f64::from(staff) * cost_per_staff;
-            let reserve = ic.reserve_months_median
-                * (ic.reserve_dispersion_log * rng::normal(u[2], u[3])).exp();
-            // mean elapsed tenure of `staff` people: mean `tenure`, sd `tenure / sqrt(staff)`
-            let spread = rng::normal(u[4], u[5]) / f64::from(staff).sqrt();
-            let trait_scores = [rng::normal(u[10], u[11]), rng::normal(u[12], u[13])];
-            let (mission, risk_aversion) = traits(ic, trait_scores);
-            isos.push(Iso {
-                alive: true,
-                catchment,
-                staff,
-                experience: (tenure * (1.0 + spread).max(0.1)).min(240.0),
-                cash: reserve * cost,
-                credit_limit: ic.credit_line_months * cost,
-                identity: 1.0,
-                depth: cfg.service.deep_contact_hours,
-                cost_ema: cost,
-                donations: donations_per_staff * f64::from(staff),
-                mission,
-                risk_aversion,
-                trait_scores,
-                deep_share: ic.deep_service_share,
-                holistic: ic.holistic_share,
-                effort: ic.diversification_effort_share,
-                donation_factor: 1.0,
-                donations_per_staff,
-                returns_ema: 1.0,
-                volatility_ema: ic.donation_volatility * ic.donation_volatility,
-                ..Iso::default()
-            });
-        }
+        let funders = initial_funders(cfg, a0);
+        let (isos, rels) = initial_isos(cfg, seed, replication, &funders);
         let months_cap = cfg.simulation.duration_months as usize
             + if cfg.simulation.record_warmup {
                 warmup as usize
@@ -575,11 +671,7 @@ impl<'a> Model<'a> {
             _borrow: std::marker::PhantomData,
             t: 0,
             warmup,
-            env_rng,
-            funder_rng,
-            iso_keys: (0..n)
-                .map(|i| rng::counter_key(seed, replication, rng::entity_iso_monthly(i)))
-                .collect(),
+            streams: Streams::new(seed, replication, n),
             cohorts: Cohorts::new(&cfg.newcomers, a0),
             funders,
             isos,
@@ -601,12 +693,6 @@ impl<'a> Model<'a> {
             starting: vec![[false; NF]; n],
             applicants: Vec::with_capacity(n),
             draws: Vec::with_capacity(n),
-            event_keys: (0..n)
-                .map(|i| rng::counter_key(seed, replication, rng::entity_iso_events(i)))
-                .collect(),
-            alternative_keys: std::array::from_fn(|f| {
-                rng::counter_key(seed, replication, rng::entity_alternatives(f))
-            }),
             perf_means: [0.0; 3],
             order: Vec::with_capacity(n + 64),
             work: vec![isos::IsoMonth::default(); n],
@@ -668,7 +754,7 @@ impl<'a> Model<'a> {
     /// The event uniforms of ISO `i` and funder `f` for this month.
     #[inline]
     fn events(&self, i: usize, f: usize) -> RelEvents {
-        RelEvents::at(self.event_keys[i], self.t, f)
+        RelEvents::at(self.streams.iso_events[i], self.t, f)
     }
 
     /// Advances one month and, after the warm-up, records its metrics.
@@ -681,22 +767,7 @@ impl<'a> Model<'a> {
         self.facts = MonthFacts::default();
 
         // 0. Fixed draws for the month, per entity (common random numbers).
-        let env = EnvDraws::draw(&mut self.env_rng);
-        let fdraws: [FunderDraws; NF] =
-            std::array::from_fn(|f| FunderDraws::draw(&mut self.funder_rng[f]));
-        self.draws.clear();
-        // closed ISOs draw nothing: the streams are positioned by month, so nothing shifts
-        for (iso, &key) in self.isos.iter().zip(&self.iso_keys) {
-            self.draws.push(if iso.alive {
-                IsoDraws::at(key, self.t)
-            } else {
-                IsoDraws::default()
-            });
-        }
-        let shock: [bool; NF] = std::array::from_fn(|f| {
-            cfg.funders[f].enabled
-                && fdraws[f].shock < rate_prob(cfg.funders[f].shock_probability_per_year)
-        });
+        let (env, shock) = self.draw_month();
 
         // 1. Newcomers.
         let arrivals = self.arrivals(&env);
@@ -724,46 +795,14 @@ impl<'a> Model<'a> {
         // 6. ISO operations up to service.
         self.operations();
 
-        // 7. Service meets need.
-        let mut served = allocate_into(
-            &self.offers,
-            pools,
-            &mut self.served,
-            Some(self.partners.allocs_mut()),
-        );
-        // what each ISO served inside the eligibility window, from its own catchment
-        for (e, a) in self
-            .served_eligible
-            .iter_mut()
-            .zip(self.partners.allocs_mut().iter())
-        {
-            *e = a.eligible;
-        }
+        // 7. Service meets need in each ISO's catchment; 7b. referrals within partnerships;
+        // 7c. other providers serve what need remains.
+        let mut served = self.serve_catchments(pools);
         if cfg.partnerships.enabled {
-            // 7b. Referrals within partnerships, after each ISO served its own catchment.
             self.partnership_referrals(&mut served);
         }
-        // 7c. Other providers serve what need remains.
         self.facts.other_hours = self.other_provider_service(pools, &mut served);
-        // client-months ISOs count this month (hours / depth), spread over the cohorts served
-        let clients: f64 = self
-            .isos
-            .iter()
-            .zip(&self.served)
-            .filter(|(iso, _)| iso.alive)
-            .map(|(iso, &h)| ratio(h, iso.depth))
-            .sum();
-        self.cohorts
-            .serve(&cfg.newcomers, pools, served, clients, self.t);
-        let served_hours = served.eligible + served.beyond;
-        self.facts.unmet_need = if pools.new_need > 0.0 {
-            (1.0 - served_hours / pools.new_need).clamp(0.0, 1.0)
-        } else {
-            0.0
-        };
-        self.facts.service_hours = served_hours - self.facts.other_hours;
-        self.totals.need += pools.new_need;
-        self.totals.served += served_hours;
+        self.serve_cohorts(pools, served);
 
         // 8. Costs, cash, closure, quits.
         self.finances_and_staff();
@@ -784,12 +823,83 @@ impl<'a> Model<'a> {
     /// the ISOs operating now.
     fn start_reporting(&mut self) {
         self.totals = Totals {
-            need: self.cohorts.waiting(),
+            service: Quotient {
+                num: 0.0,
+                den: self.cohorts.waiting(),
+            },
             ..Totals::default()
         };
         self.closures = 0;
         self.initial_isos = self.isos.iter().filter(|x| x.alive).count();
         self.partners.start_reporting();
+    }
+
+    /// Step 0 (ODD §3, §4.13): the month's fixed draws of every entity, the ISOs' in `draws`
+    /// (closed ISOs draw nothing: the streams are positioned by month, so nothing shifts).
+    /// Returns the environment's draws and which funders suffer a policy shock (§7.4).
+    fn draw_month(&mut self) -> (EnvDraws, [bool; NF]) {
+        let st = &mut self.streams;
+        let env = EnvDraws::draw(&mut st.env);
+        let fdraws: [FunderDraws; NF] =
+            std::array::from_fn(|f| FunderDraws::draw(&mut st.funders[f]));
+        self.draws.clear();
+        for (iso, &key) in self.isos.iter().zip(&st.iso_monthly) {
+            self.draws.push(if iso.alive {
+                IsoDraws::at(key, self.t)
+            } else {
+                IsoDraws::default()
+            });
+        }
+        let funders = &self.cfg.funders;
+        let shock: [bool; NF] = std::array::from_fn(|f| {
+            funders[f].enabled && fdraws[f].shock < rate_prob(funders[f].shock_probability_per_year)
+        });
+        (env, shock)
+    }
+
+    /// Step 7 (ODD §7.16, `allocate_service`): every ISO's offer meets its catchment's share of
+    /// the need `pools`; what each served inside the eligibility window is kept for its
+    /// records. Returns the region's service.
+    fn serve_catchments(&mut self, pools: NeedPools) -> Served {
+        let served = allocate_into(
+            &self.offers,
+            pools,
+            &mut self.served,
+            Some(self.partners.allocs_mut()),
+        );
+        // what each ISO served inside the eligibility window, from its own catchment
+        for (e, a) in self
+            .served_eligible
+            .iter_mut()
+            .zip(self.partners.allocs_mut().iter())
+        {
+            *e = a.eligible;
+        }
+        served
+    }
+
+    /// Step 7, last (ODD §7.2, `Cohorts::serve`): the hours `served` leave the waiting stocks and
+    /// credit the cohorts; the month's unmet need and service hours are recorded.
+    fn serve_cohorts(&mut self, pools: NeedPools, served: Served) {
+        // client-months ISOs count this month (hours / depth), spread over the cohorts served
+        let clients: f64 = self
+            .isos
+            .iter()
+            .zip(&self.served)
+            .filter(|(iso, _)| iso.alive)
+            .map(|(iso, &h)| ratio(h, iso.depth))
+            .sum();
+        self.cohorts
+            .serve(&self.cfg.newcomers, pools, served, clients, self.t);
+        let served_hours = served.eligible + served.beyond;
+        self.facts.unmet_need = if pools.new_need > 0.0 {
+            (1.0 - served_hours / pools.new_need).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        self.facts.service_hours = served_hours - self.facts.other_hours;
+        self.totals.service.den += pools.new_need;
+        self.totals.service.num += served_hours;
     }
 
     fn arrivals(&mut self, env: &EnvDraws) -> f64 {

@@ -5,91 +5,177 @@
 use super::{classify, ratio, Class, Model, ReplicationOutput, DAYS_PER_MONTH, NF, SOURCES};
 use crate::metrics::{MonthRecord, Reduce, M, METRICS, N_METRICS};
 
+/// Sums over the operating ISOs that the month's record is built from (ODD §7.24).
+#[derive(Debug, Default)]
+struct IsoSums {
+    /// operating ISOs
+    alive: usize,
+    /// relationships with an agreement, by Brinkerhoff class
+    classes: [f64; 4],
+    /// relationships with an agreement, and the sum of their trust
+    relationships: f64,
+    trust: f64,
+    /// sums of each ISO's largest funder share and of its revenue HHI
+    largest: f64,
+    hhi: f64,
+    /// staff, and staff-weighted experience and productivity
+    staff: f64,
+    experience: f64,
+    productivity: f64,
+    /// clients counted; administrative, reporting and all staff hours
+    clients: f64,
+    admin_hours: f64,
+    reporting_hours: f64,
+    staff_hours: f64,
+    /// revenue by source over every ISO (closed ones included: their last payments)
+    revenue: [f64; SOURCES],
+}
+
+/// Metrics each funder reports, in funder order: cost per client, oversight hours, share of
+/// the budget re-decided, reports received.
+const FUNDER_METRICS: [[M; 4]; NF] = [
+    [
+        M::FederalCostPerClient,
+        M::FederalOversightHours,
+        M::FederalReallocatedShare,
+        M::FederalReports,
+    ],
+    [
+        M::ProvincialCostPerClient,
+        M::ProvincialOversightHours,
+        M::ProvincialReallocatedShare,
+        M::ProvincialReports,
+    ],
+    [
+        M::MunicipalCostPerClient,
+        M::MunicipalOversightHours,
+        M::MunicipalReallocatedShare,
+        M::MunicipalReports,
+    ],
+    [
+        M::FoundationCostPerClient,
+        M::FoundationOversightHours,
+        M::FoundationReallocatedShare,
+        M::FoundationReports,
+    ],
+];
+
 impl Model<'_> {
-    /// The month's record (step 10).
+    /// The month's record (step 10, ODD §7.24): the ISOs' side, the newcomers' side, the
+    /// funders' side and the payments, then the partnerships; reported months add to the run
+    /// totals.
     pub(super) fn observe(&mut self) -> MonthRecord {
         let mut rec: MonthRecord = [0.0; N_METRICS];
-        let cfg = std::sync::Arc::clone(&self.cfg);
-        let f = self.facts;
-        let alive_n = self.isos.iter().filter(|x| x.alive).count();
-        let threshold = cfg.brinkerhoff.threshold;
-        let mut classes = [0.0f64; 4];
-        let (mut trust_sum, mut rel_n) = (0.0, 0.0);
-        let (mut largest_sum, mut hhi_sum) = (0.0, 0.0);
-        let (mut staff, mut exp_w, mut prod_w) = (0.0, 0.0, 0.0);
-        let (mut clients, mut admin_h, mut rep_h, mut hours) = (0.0, 0.0, 0.0, 0.0);
-        let mut revenue = [0.0f64; SOURCES];
+        let sums = self.sum_over_isos();
+        self.record_isos(&mut rec, &sums);
+        self.record_newcomers(&mut rec, &sums);
+        self.record_funders(&mut rec, &sums);
+        self.record_facts(&mut rec, &sums);
+        if self.reporting() {
+            self.add_facts_to_totals();
+        }
+        self.partnership_metrics(&mut rec);
+        self.check_invariants(&rec);
+        rec
+    }
+
+    /// ODD §7.24 monthly metrics: the sums over operating ISOs (revenue over all of them), and
+    /// each operating ISO's reserve in months of costs, left in `reserve_scratch`.
+    fn sum_over_isos(&mut self) -> IsoSums {
+        let threshold = self.cfg.brinkerhoff.threshold;
+        let ic = &self.cfg.iso;
+        let cost_per_staff = ic.wage_per_staff_month * (1.0 + ic.nonstaff_overhead_share);
+        let mut s = IsoSums::default();
         self.reserve_scratch.clear();
-        let cost_per_staff = cfg.iso.wage_per_staff_month * (1.0 + cfg.iso.nonstaff_overhead_share);
         for i in 0..self.isos.len() {
-            for (s, r) in revenue.iter_mut().zip(self.revenue[i].iter()) {
-                *s += r;
+            for (sum, r) in s.revenue.iter_mut().zip(self.revenue[i].iter()) {
+                *sum += r;
             }
             let iso = &self.isos[i];
             if !iso.alive {
                 continue;
             }
+            s.alive += 1;
             let w = &self.work[i];
             let mut largest = 0.0f64;
             let mut hhi = 0.0;
-            for s in w.shares {
-                largest = largest.max(s);
-                hhi += s * s;
+            for share in w.shares {
+                largest = largest.max(share);
+                hhi += share * share;
             }
-            largest_sum += largest;
-            hhi_sum += hhi;
+            s.largest += largest;
+            s.hhi += hhi;
             // relationships in force, and those of them with high mutuality
             let (mut in_force, mut mutual) = (0u32, 0u32);
             for r in self.rels[i].iter().filter(|r| r.has_contract) {
                 mutual += u32::from(r.mutuality >= threshold);
                 in_force += 1;
-                trust_sum += r.trust;
+                s.trust += r.trust;
             }
             // Brinkerhoff classes: mutuality of each relationship, identity of the ISO
-            classes[classify(f64::INFINITY, iso.identity, threshold) as usize] += f64::from(mutual);
-            classes[classify(f64::NEG_INFINITY, iso.identity, threshold) as usize] +=
+            s.classes[classify(f64::INFINITY, iso.identity, threshold) as usize] +=
+                f64::from(mutual);
+            s.classes[classify(f64::NEG_INFINITY, iso.identity, threshold) as usize] +=
                 f64::from(in_force - mutual);
-            rel_n += f64::from(in_force);
+            s.relationships += f64::from(in_force);
             let sf = f64::from(w.staff);
-            staff += sf;
-            exp_w += sf * iso.experience;
-            prod_w += sf * w.productivity;
-            clients += iso.clients_last;
-            admin_h += w.admin_hours;
-            rep_h += w.reporting_hours;
-            hours += w.staff_hours;
+            s.staff += sf;
+            s.experience += sf * iso.experience;
+            s.productivity += sf * w.productivity;
+            s.clients += iso.clients_last;
+            s.admin_hours += w.admin_hours;
+            s.reporting_hours += w.reporting_hours;
+            s.staff_hours += w.staff_hours;
             let cost = f64::from(iso.staff.max(1)) * cost_per_staff;
             self.reserve_scratch.push(iso.cash / cost);
         }
+        s
+    }
+
+    /// ODD §7.24 monthly metrics of the ISOs: survival, reserves, staff, hours, trust, revenue
+    /// mix and the Brinkerhoff classes.
+    fn record_isos(&mut self, rec: &mut MonthRecord, s: &IsoSums) {
         let n0 = self.initial_isos.max(1) as f64;
-        rec[M::SurvivalRate as usize] = alive_n as f64 / n0;
+        rec[M::SurvivalRate as usize] = s.alive as f64 / n0;
         rec[M::IsosReported as usize] = self.initial_isos as f64;
         rec[M::Closures as usize] = f64::from(self.closures);
         rec[M::ReserveMonthsMedian as usize] = median(&mut self.reserve_scratch);
-        rec[M::StaffTurnoverAnnual as usize] = ratio(12.0 * f.separations, staff);
-        rec[M::QuitsAnnual as usize] = ratio(12.0 * f.quits, staff);
-        rec[M::LayoffsAnnual as usize] = ratio(12.0 * f.layoffs, staff);
-        rec[M::StaffExperienceMonthsMean as usize] = ratio(exp_w, staff);
-        rec[M::ProductivityMean as usize] = ratio(prod_w, staff);
-        rec[M::AdminShare as usize] = ratio(admin_h, hours);
-        rec[M::ReportingShare as usize] = ratio(rep_h, hours);
-        rec[M::ClientsServed as usize] = clients;
-        rec[M::UnmetNeedShare as usize] = f.unmet_need;
-        rec[M::IntegrationIndex as usize] = self.cohorts.integration_index();
-        rec[M::TrustMean as usize] = ratio(trust_sum, rel_n);
+        rec[M::ReservesUnder3MonthsShare as usize] = if self.reserve_scratch.is_empty() {
+            0.0
+        } else {
+            let thin = self.reserve_scratch.iter().filter(|&&m| m < 3.0).count();
+            thin as f64 / self.reserve_scratch.len() as f64
+        };
+        rec[M::StaffExperienceMonthsMean as usize] = ratio(s.experience, s.staff);
+        rec[M::ProductivityMean as usize] = ratio(s.productivity, s.staff);
+        rec[M::StaffTotal as usize] = s.staff;
+        rec[M::AdminShare as usize] = ratio(s.admin_hours, s.staff_hours);
+        rec[M::ReportingShare as usize] = ratio(s.reporting_hours, s.staff_hours);
+        rec[M::TrustMean as usize] = ratio(s.trust, s.relationships);
+        let revenue = &s.revenue;
         let total_rev: f64 = revenue.iter().sum();
         rec[M::GovRevenueShare as usize] = ratio(revenue[..3].iter().sum::<f64>(), total_rev);
-        let an = alive_n.max(1) as f64;
-        rec[M::LargestFunderShare as usize] = if alive_n > 0 { largest_sum / an } else { 0.0 };
-        rec[M::RevenueHhi as usize] = if alive_n > 0 { hhi_sum / an } else { 0.0 };
-        let rn = rel_n.max(1.0);
-        rec[M::BrinkerhoffPartnership as usize] = classes[Class::Partnership as usize] / rn;
-        rec[M::BrinkerhoffContracting as usize] = classes[Class::Contracting as usize] / rn;
-        rec[M::BrinkerhoffExtension as usize] = classes[Class::Extension as usize] / rn;
-        rec[M::BrinkerhoffCooptation as usize] = classes[Class::Cooptation as usize] / rn;
-        rec[M::Arrivals as usize] = f.arrivals;
+        let an = s.alive.max(1) as f64;
+        rec[M::LargestFunderShare as usize] = if s.alive > 0 { s.largest / an } else { 0.0 };
+        rec[M::RevenueHhi as usize] = if s.alive > 0 { s.hhi / an } else { 0.0 };
+        let rn = s.relationships.max(1.0);
+        rec[M::BrinkerhoffPartnership as usize] = s.classes[Class::Partnership as usize] / rn;
+        rec[M::BrinkerhoffContracting as usize] = s.classes[Class::Contracting as usize] / rn;
+        rec[M::BrinkerhoffExtension as usize] = s.classes[Class::Extension as usize] / rn;
+        rec[M::BrinkerhoffCooptation as usize] = s.classes[Class::Cooptation as usize] / rn;
+        rec[M::RevenueFederal as usize] = revenue[0];
+        rec[M::RevenueProvincial as usize] = revenue[1];
+        rec[M::RevenueMunicipal as usize] = revenue[2];
+        rec[M::RevenueFoundation as usize] = revenue[3];
+        rec[M::RevenueDonations as usize] = revenue[4];
+    }
+
+    /// ODD §7.24 monthly metrics of the newcomers: need, service and clients reached.
+    fn record_newcomers(&self, rec: &mut MonthRecord, s: &IsoSums) {
+        rec[M::ClientsServed as usize] = s.clients;
+        rec[M::ServiceDepthHours as usize] = ratio(self.facts.service_hours, s.clients);
+        rec[M::IntegrationIndex as usize] = self.cohorts.integration_index();
         rec[M::WaitingNeedHours as usize] = self.cohorts.waiting();
-        rec[M::ServiceHours as usize] = f.service_hours;
         let by_cat = self.cohorts.unique_clients_by_category();
         rec[M::UniqueClients as usize] = by_cat.iter().sum();
         rec[M::UniqueClientsEconomic as usize] = by_cat[0];
@@ -99,23 +185,12 @@ impl Model<'_> {
         rec[M::WaitingNeedEconomic as usize] = waiting[0];
         rec[M::WaitingNeedFamily as usize] = waiting[1];
         rec[M::WaitingNeedRefugee as usize] = waiting[2];
-        rec[M::StaffTotal as usize] = staff;
-        rec[M::RevenueFederal as usize] = revenue[0];
-        rec[M::RevenueProvincial as usize] = revenue[1];
-        rec[M::RevenueMunicipal as usize] = revenue[2];
-        rec[M::RevenueFoundation as usize] = revenue[3];
-        rec[M::RevenueDonations as usize] = revenue[4];
-        rec[M::OfficerRotations as usize] = f.rotations;
-        rec[M::TrustResetLoss as usize] = f.reset_loss;
-        rec[M::LatePayments as usize] = f.late_events;
-        rec[M::DecisionDelayMonths as usize] = ratio(f.delays.0, f.delays.1);
-        rec[M::MissedPayrollShare as usize] = f.missed;
-        rec[M::CallApprovalShare as usize] = ratio(f.approvals.0, f.approvals.1);
-        rec[M::InterestCost as usize] = f.interest;
-        rec[M::ProgramMoneyReturned as usize] = f.returned;
-        rec[M::OtherProviderHours as usize] = f.other_hours;
-        // The funders' side: what they pay per client, the hours they spend, how much of their
-        // budget they re-decide, the reports they receive.
+    }
+
+    /// ODD §7.24 monthly metrics of the funders: what they pay per client, the hours they
+    /// spend, how much of their budget they re-decide, the reports they receive (with their run
+    /// totals in reported months).
+    fn record_funders(&mut self, rec: &mut MonthRecord, s: &IsoSums) {
         let mut files = [0.0f64; NF];
         let mut clients_of = [0.0f64; NF];
         for (iso, rels) in self.isos.iter().zip(&self.rels) {
@@ -134,76 +209,67 @@ impl Model<'_> {
                 }
             }
         }
-        const LEDGER: [[M; 4]; NF] = [
-            [
-                M::FederalCostPerClient,
-                M::FederalOversightHours,
-                M::FederalReallocatedShare,
-                M::FederalReports,
-            ],
-            [
-                M::ProvincialCostPerClient,
-                M::ProvincialOversightHours,
-                M::ProvincialReallocatedShare,
-                M::ProvincialReports,
-            ],
-            [
-                M::MunicipalCostPerClient,
-                M::MunicipalOversightHours,
-                M::MunicipalReallocatedShare,
-                M::MunicipalReports,
-            ],
-            [
-                M::FoundationCostPerClient,
-                M::FoundationOversightHours,
-                M::FoundationReallocatedShare,
-                M::FoundationReports,
-            ],
-        ];
+        let reporting = self.reporting();
+        let f = &self.facts;
         for fi in 0..NF {
-            let fc = &cfg.funders[fi];
+            let fc = &self.cfg.funders[fi];
             let reports = files[fi] * fc.reports_per_year / 12.0;
             let oversight =
                 files[fi] * fc.oversight_hours_per_file_month * (1.0 + fc.micromanagement_share)
                     + reports * fc.review_hours_per_report
                     + f.proposals[fi] * fc.review_hours_per_proposal;
             let budget = self.funders[fi].budget;
-            let [cpc, hours, realloc, reps] = LEDGER[fi];
-            rec[cpc as usize] = ratio(revenue[fi], clients_of[fi]);
+            let [cpc, hours, realloc, reps] = FUNDER_METRICS[fi];
+            rec[cpc as usize] = ratio(s.revenue[fi], clients_of[fi]);
             rec[hours as usize] = oversight;
             rec[realloc as usize] = 12.0 * ratio(f.decided[fi], budget);
             rec[reps as usize] = reports;
-            if self.reporting() {
+            if reporting {
                 let tot = &mut self.totals;
-                tot.funder_paid[fi] += revenue[fi];
-                tot.funder_clients[fi] += clients_of[fi];
-                tot.funder_decided[fi] += f.decided[fi];
-                tot.funder_budget[fi] += budget;
+                tot.cost_per_client[fi].num += s.revenue[fi];
+                tot.cost_per_client[fi].den += clients_of[fi];
+                tot.reallocated[fi].num += f.decided[fi];
+                tot.reallocated[fi].den += budget;
             }
         }
-        rec[M::FundraisingCostRatio as usize] = ratio(f.fundraising.0, f.fundraising.1);
-        rec[M::ServiceDepthHours as usize] = ratio(f.service_hours, clients);
-        rec[M::ReservesUnder3MonthsShare as usize] = if self.reserve_scratch.is_empty() {
-            0.0
-        } else {
-            let thin = self.reserve_scratch.iter().filter(|&&m| m < 3.0).count();
-            thin as f64 / self.reserve_scratch.len() as f64
-        };
+    }
+
+    /// ODD §7.24 monthly metrics from what the month's steps handed over (arrivals, officers,
+    /// calls, payments, service, finances and staff), and the government agreement years that
+    /// started (§7.8).
+    fn record_facts(&self, rec: &mut MonthRecord, s: &IsoSums) {
+        let f = &self.facts;
+        let staff = s.staff;
+        rec[M::Arrivals as usize] = f.arrivals;
+        rec[M::UnmetNeedShare as usize] = f.unmet_need;
+        rec[M::ServiceHours as usize] = f.service_hours;
+        rec[M::OtherProviderHours as usize] = f.other_hours;
+        rec[M::StaffTurnoverAnnual as usize] = ratio(12.0 * f.separations, staff);
+        rec[M::QuitsAnnual as usize] = ratio(12.0 * f.quits, staff);
+        rec[M::LayoffsAnnual as usize] = ratio(12.0 * f.layoffs, staff);
+        rec[M::MissedPayrollShare as usize] = f.missed;
+        rec[M::InterestCost as usize] = f.interest;
+        rec[M::ProgramMoneyReturned as usize] = f.returned;
+        rec[M::FundraisingCostRatio as usize] = f.fundraising.value();
+        rec[M::OfficerRotations as usize] = f.rotations;
+        rec[M::TrustResetLoss as usize] = f.reset_loss;
+        rec[M::LatePayments as usize] = f.late_events;
+        rec[M::DecisionDelayMonths as usize] = f.delays.value();
+        rec[M::CallApprovalShare as usize] = f.approvals.value();
         let (years, late, late_61_90) = self.government_agreement_years();
         rec[M::GovAgreementYears as usize] = years;
         rec[M::LatePaymentShare as usize] = ratio(late, years);
         rec[M::Late61To90DaysShare as usize] = ratio(late_61_90, late);
-        if self.reporting() {
-            self.totals.fundraising_cost += f.fundraising.0;
-            self.totals.fundraising_raised += f.fundraising.1;
-            self.totals.decision_delay += f.delays.0;
-            self.totals.decisions += f.delays.1;
-            self.totals.approved += f.approvals.0;
-            self.totals.applicants += f.approvals.1;
-        }
-        self.partnership_metrics(&mut rec);
-        self.check_invariants(&rec);
-        rec
+    }
+
+    /// ODD §7.24 summary rules: a reported month's fundraising, decisions and approvals add to
+    /// the run totals the summary's ratios are taken of.
+    fn add_facts_to_totals(&mut self) {
+        let f = &self.facts;
+        let tot = &mut self.totals;
+        tot.fundraising.add(f.fundraising);
+        tot.delays.add(f.delays);
+        tot.approvals.add(f.approvals);
     }
 
     /// Government agreement years (federal, provincial, municipal) that started this month, how
@@ -312,19 +378,18 @@ impl Model<'_> {
         }
         let tot = &self.totals;
         let years = n / 12.0;
-        let mean_staff = tot.staff_months / n;
+        let mean_staff = tot.turnover.den / n;
         summary[M::StaffTurnoverAnnual as usize] = if mean_staff > 0.0 {
-            tot.separations / mean_staff / years
+            tot.turnover.num / mean_staff / years
         } else {
             0.0
         };
         summary[M::AdminShare as usize] = ratio(tot.admin_hours, tot.staff_hours);
         summary[M::ReportingShare as usize] = ratio(tot.reporting_hours, tot.staff_hours);
-        summary[M::GovRevenueShare as usize] = ratio(tot.gov_revenue, tot.revenue);
-        summary[M::DecisionDelayMonths as usize] = ratio(tot.decision_delay, tot.decisions);
-        summary[M::CallApprovalShare as usize] = ratio(tot.approved, tot.applicants);
-        summary[M::FundraisingCostRatio as usize] =
-            ratio(tot.fundraising_cost, tot.fundraising_raised);
+        summary[M::GovRevenueShare as usize] = tot.gov_revenue.value();
+        summary[M::DecisionDelayMonths as usize] = tot.delays.value();
+        summary[M::CallApprovalShare as usize] = tot.approvals.value();
+        summary[M::FundraisingCostRatio as usize] = tot.fundraising.value();
         let funder_totals = [
             (M::FederalCostPerClient, M::FederalReallocatedShare),
             (M::ProvincialCostPerClient, M::ProvincialReallocatedShare),
@@ -332,9 +397,9 @@ impl Model<'_> {
             (M::FoundationCostPerClient, M::FoundationReallocatedShare),
         ];
         for (fi, (cpc, realloc)) in funder_totals.into_iter().enumerate() {
-            summary[cpc as usize] = ratio(tot.funder_paid[fi], tot.funder_clients[fi]);
+            summary[cpc as usize] = tot.cost_per_client[fi].value();
             // money decided per year over the budget of a year
-            summary[realloc as usize] = 12.0 * ratio(tot.funder_decided[fi], tot.funder_budget[fi]);
+            summary[realloc as usize] = 12.0 * tot.reallocated[fi].value();
         }
         summary[M::PartnershipMeetingShare as usize] = if tot.staff_hours > 0.0 {
             (self.partners.meeting_total / tot.staff_hours).min(1.0)
@@ -354,8 +419,8 @@ impl Model<'_> {
         }
         summary[M::LatePaymentShare as usize] = ratio(late, years);
         summary[M::Late61To90DaysShare as usize] = ratio(late_61_90, late);
-        summary[M::UnmetNeedShare as usize] = if tot.need > 0.0 {
-            (1.0 - tot.served / tot.need).clamp(0.0, 1.0)
+        summary[M::UnmetNeedShare as usize] = if tot.service.den > 0.0 {
+            (1.0 - tot.service.num / tot.service.den).clamp(0.0, 1.0)
         } else {
             0.0
         };

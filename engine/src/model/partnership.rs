@@ -499,6 +499,14 @@ impl Partnerships {
         }
         self.member_of.fill(None);
         self.sub_of.fill(None);
+        self.clear_member_effects();
+        self.saved_month = 0.0;
+        self.meeting_month = 0.0;
+    }
+
+    /// The month's per-member effects set back to none: no meeting hours, no coordination,
+    /// factors 1, nothing saved or referred.
+    fn clear_member_effects(&mut self) {
         self.meeting.fill(0.0);
         self.coordinated.fill(false);
         self.learning_factor.fill(1.0);
@@ -507,8 +515,6 @@ impl Partnerships {
         self.proposal_saved.fill(0.0);
         self.lead.fill((0, 0));
         self.referral_month = 0.0;
-        self.saved_month = 0.0;
-        self.meeting_month = 0.0;
     }
 
     /// ISO `i` joins main partnership `k`.
@@ -522,297 +528,413 @@ impl Partnerships {
     }
 }
 
-impl Model<'_> {
-    /// Step 3b: partnerships operate (funding, champion, cohesion, alignment, dissolution,
-    /// sub-partnerships), form or grow, and set the month's per-member effects. Does nothing
-    /// (and draws nothing) when switched off.
-    pub(super) fn partnerships_stage(&mut self) {
-        let cfg = std::sync::Arc::clone(&self.cfg);
-        let pc = &cfg.partnerships;
-        if !pc.enabled {
-            return;
-        }
-        let t = self.t;
-        let n = self.isos.len();
-        let interval = pc.call_interval_months;
-        let call_now = interval > 0
-            && (i64::from(t) - i64::from(self.warmup)).rem_euclid(i64::from(interval)) == 0;
-        let ps = &mut self.partners;
-        ps.u.clear();
-        for _ in 0..Partnerships::draws_per_month(n) {
-            let x = rng::uniform(&mut ps.rng);
-            ps.u.push(x);
-        }
-        let (u_champion, u_facilitator) = (ps.u[0], ps.u[1]);
-        let u_iso = 2;
-        let u_slot = 2 + n;
+/// Position of ISO `i`'s uniform in a month's partnership draws: `u[U_ISO + i]` (ODD §7.25).
+const U_ISO: usize = 2;
 
-        // 1. Closed ISOs leave.
-        for p in ps.list.iter_mut().filter(|p| p.dissolved_month.is_none()) {
-            p.members.retain(|&i| self.isos[i].alive);
+/// What the steps of a month of partnerships share (ODD §7.25).
+#[derive(Debug, Clone, Copy)]
+struct PartnershipMonth {
+    /// model month
+    t: u32,
+    /// the funder makes its call this month
+    call_now: bool,
+    /// recognition of need: the perceived unmet need against `need_recognition_share`, at most 1
+    need: f64,
+    /// the highest alignment, and the alignment at formation of an informal (a champion's or a
+    /// facilitator's), a funded and a sub-partnership
+    max_alignment: u8,
+    informal_alignment: u8,
+    funded_alignment: u8,
+    sub_alignment: u8,
+    /// the first of the three uniforms of operating partnership slot `s` is `u[u_slot + 3 s]`
+    u_slot: usize,
+}
+
+impl PartnershipMonth {
+    /// The month's terms at model month `t` among `n` ISOs, with the perceived unmet need
+    /// `need_ema`.
+    fn new(pc: &PartnershipCfg, t: u32, warmup: u32, n: usize, need_ema: f64) -> Self {
+        let interval = pc.call_interval_months;
+        let max_alignment = pc.max_alignment.clamp(1, 4);
+        PartnershipMonth {
+            t,
+            call_now: interval > 0
+                && (i64::from(t) - i64::from(warmup)).rem_euclid(i64::from(interval)) == 0,
+            need: (need_ema / pc.need_recognition_share.max(1e-9)).min(1.0),
+            max_alignment,
+            informal_alignment: pc.initial_alignment.clamp(1, max_alignment),
+            funded_alignment: pc.initial_alignment.max(CONTRIBUTORY).min(max_alignment),
+            sub_alignment: pc.initial_alignment.max(OPERATIONAL).min(max_alignment),
+            u_slot: U_ISO + n,
         }
-        let ic = &cfg.iso;
+    }
+}
+
+impl Partnership {
+    /// ODD §7.25 operation: a funded partnership's secretariat lasts until its funding ends
+    /// (renewed at each call), and a champion leaves (uniform `ua` below `p_loss`) or is found
+    /// (below `p_gain`).
+    fn renew_leadership(&mut self, pc: &PartnershipCfg, m: &PartnershipMonth, ua: f64) {
+        if self.convener == Convener::Funder {
+            if m.call_now {
+                self.funded_until = m.t + pc.call_interval_months;
+            }
+            self.secretariat = m.t < self.funded_until;
+        }
+        if self.champion {
+            if ua < rate_prob(pc.champion_loss_per_year) {
+                self.champion = false;
+            }
+        } else if ua < rate_prob(pc.champion_rate_per_year) {
+            self.champion = true;
+        }
+    }
+
+    /// ODD §7.25 operation: cohesion moves towards the mean of the operation factors, with the
+    /// members' mean familiarity `trust` and capacity, plus noise from uniform `ub`.
+    fn update_cohesion(&mut self, pc: &PartnershipCfg, t: u32, trust: f64, capacity: f64, ub: f64) {
+        let recognition = if self.meeting_month > 0.0 {
+            (self.benefit_month / self.meeting_month).min(1.0)
+        } else {
+            0.0
+        };
+        let target = cohesion_target(OperationFactors {
+            leadership: self.champion || self.secretariat || t < self.facilitated_until,
+            trust,
+            structures: self.formal,
+            resources: resources(provided_share(pc, self.secretariat), capacity),
+            recognition,
+        });
+        let noise = pc.cohesion_noise_sd * (ub - 0.5) * 12f64.sqrt();
+        self.cohesion =
+            (self.cohesion + pc.cohesion_adjust_per_month * (target - self.cohesion) + noise)
+                .clamp(0.0, 1.0);
+    }
+
+    /// ODD §7.25 operation: alignment moves up or down a level with cohesion, at most once
+    /// every `alignment_step_months`.
+    fn update_alignment(&mut self, pc: &PartnershipCfg, m: &PartnershipMonth) {
+        let t = m.t;
+        if t.saturating_sub(self.alignment_changed) >= pc.alignment_step_months {
+            if self.cohesion > pc.alignment_up_cohesion && self.alignment < m.max_alignment {
+                self.alignment += 1;
+                self.alignment_changed = t;
+            } else if self.cohesion < pc.alignment_down_cohesion && self.alignment > 1 {
+                self.alignment -= 1;
+                self.alignment_changed = t;
+            }
+            self.alignment_max_reached = self.alignment_max_reached.max(self.alignment);
+        }
+    }
+}
+
+impl Partnerships {
+    /// ODD §4.13, §7.25: the month's fixed number of uniforms from the partnership stream.
+    fn draw_month(&mut self, n: usize) {
+        self.u.clear();
+        for _ in 0..Partnerships::draws_per_month(n) {
+            let x = rng::uniform(&mut self.rng);
+            self.u.push(x);
+        }
+    }
+
+    /// ODD §7.25 (step 3b, first): closed ISOs leave their partnerships; each operating ISO's
+    /// capacity and risk are assessed.
+    fn closed_isos_leave(&mut self, ic: &IsoCfg, isos: &[Iso], work: &[IsoMonth]) {
+        for p in self.list.iter_mut().filter(|p| p.dissolved_month.is_none()) {
+            p.members.retain(|&i| isos[i].alive);
+        }
         let cost_per_staff = ic.wage_per_staff_month * (1.0 + ic.nonstaff_overhead_share);
-        for i in 0..n {
-            if self.isos[i].alive {
-                let (c, r) = capacity_risk(ic, &self.isos[i], &self.work[i], cost_per_staff);
-                ps.capacity[i] = c;
-                ps.risk[i] = r;
+        for (i, iso) in isos.iter().enumerate() {
+            if iso.alive {
+                let (c, r) = capacity_risk(ic, iso, &work[i], cost_per_staff);
+                self.capacity[i] = c;
+                self.risk[i] = r;
             } else {
-                ps.member_of[i] = None;
-                ps.sub_of[i] = None;
-                ps.capacity[i] = 0.0;
-                ps.risk[i] = 1.0;
+                self.member_of[i] = None;
+                self.sub_of[i] = None;
+                self.capacity[i] = 0.0;
+                self.risk[i] = 1.0;
             }
         }
-        let need = (ps.need_ema / pc.need_recognition_share.max(1e-9)).min(1.0);
-        let max_alignment = pc.max_alignment.clamp(1, 4);
-        let informal_alignment = pc.initial_alignment.clamp(1, max_alignment);
-        let funded_alignment = pc.initial_alignment.max(CONTRIBUTORY).min(max_alignment);
-        let sub_alignment = pc.initial_alignment.max(OPERATIONAL).min(max_alignment);
+    }
 
-        // 2. Operation.
-        let p_gain = rate_prob(pc.champion_rate_per_year);
-        let p_loss = rate_prob(pc.champion_loss_per_year);
-        let p_sub = rate_prob(pc.sub_rate_per_year);
-        let mut alive_n = ps.list.iter().filter(|p| p.alive()).count();
+    /// ODD §7.25 operation: each operating partnership in formation order (one formed this
+    /// month waits for the next) renews its leadership, updates cohesion and alignment, or
+    /// dissolves, and may spawn a sub-partnership. Returns how many partnerships operate.
+    fn operate(&mut self, pc: &PartnershipCfg, m: &PartnershipMonth) -> usize {
+        let mut alive_n = self.list.iter().filter(|p| p.alive()).count();
         let mut slot = 0;
-        for k in 0..ps.list.len() {
-            if !ps.list[k].alive() {
+        for k in 0..self.list.len() {
+            if !self.list[k].alive() {
                 continue;
             }
             debug_assert!(slot < MAX_ALIVE);
-            let base = u_slot + 3 * slot;
-            let (ua, ub, uc) = (ps.u[base], ps.u[base + 1], ps.u[base + 2]);
+            let base = m.u_slot + 3 * slot;
+            let (ua, ub, uc) = (self.u[base], self.u[base + 1], self.u[base + 2]);
             slot += 1;
-            let (trust, capacity) = {
-                let p = &ps.list[k];
-                let (mut f, mut c) = (0.0, 0.0);
-                for &i in &p.members {
-                    f += ps.familiarity[i];
-                    c += ps.capacity[i];
-                }
-                let m = p.members.len() as f64;
-                (ratio(f, m), ratio(c, m))
-            };
-            let p = &mut ps.list[k];
-            if p.convener == Convener::Funder {
-                if call_now {
-                    p.funded_until = t + interval;
-                }
-                p.secretariat = t < p.funded_until;
-            }
-            if p.champion {
-                if ua < p_loss {
-                    p.champion = false;
-                }
-            } else if ua < p_gain {
-                p.champion = true;
-            }
-            let recognition = if p.meeting_month > 0.0 {
-                (p.benefit_month / p.meeting_month).min(1.0)
-            } else {
-                0.0
-            };
-            let target = cohesion_target(OperationFactors {
-                leadership: p.champion || p.secretariat || t < p.facilitated_until,
-                trust,
-                structures: p.formal,
-                resources: resources(provided_share(pc, p.secretariat), capacity),
-                recognition,
-            });
-            let noise = pc.cohesion_noise_sd * (ub - 0.5) * 12f64.sqrt();
-            p.cohesion =
-                (p.cohesion + pc.cohesion_adjust_per_month * (target - p.cohesion) + noise)
-                    .clamp(0.0, 1.0);
-            if t.saturating_sub(p.alignment_changed) >= pc.alignment_step_months {
-                if p.cohesion > pc.alignment_up_cohesion && p.alignment < max_alignment {
-                    p.alignment += 1;
-                    p.alignment_changed = t;
-                } else if p.cohesion < pc.alignment_down_cohesion && p.alignment > 1 {
-                    p.alignment -= 1;
-                    p.alignment_changed = t;
-                }
-                p.alignment_max_reached = p.alignment_max_reached.max(p.alignment);
-            }
+            let (trust, capacity) = self.members_familiarity_and_capacity(k);
+            let p = &mut self.list[k];
+            p.renew_leadership(pc, m, ua);
+            p.update_cohesion(pc, m.t, trust, capacity, ub);
+            p.update_alignment(pc, m);
             if p.cohesion < pc.dissolve_cohesion || p.members.len() < 2 {
-                p.dissolved_month = Some(t);
-                p.secretariat = false;
-                let of = if p.is_sub() {
-                    &mut ps.sub_of
-                } else {
-                    &mut ps.member_of
-                };
-                for &i in &p.members {
-                    of[i] = None;
-                }
-                p.members.clear();
+                self.dissolve(k, m.t);
                 alive_n -= 1;
                 continue;
             }
             p.months += 1;
             p.cohesion_sum += p.cohesion;
-            // A cohesive informal partnership working at the operational level or above may
-            // spawn a formal sub-partnership among some of its members (GA: Brandon). Not in a
-            // call month, whose ISO uniforms the call uses.
-            let spawn = !call_now
-                && !p.formal
-                && !p.is_sub()
-                && p.alignment >= OPERATIONAL
-                && p.cohesion > pc.alignment_up_cohesion
-                && uc < p_sub
-                && alive_n < MAX_ALIVE;
-            if spawn {
-                ps.convenings[Convener::Parent as usize] += 1;
-                let m = meeting_hours(pc, true, sub_alignment, false);
-                ps.joiners.clear();
-                for &i in &ps.list[k].members {
-                    if ps.sub_of[i].is_some() {
-                        continue;
-                    }
-                    let will = willingness(
-                        pc,
-                        CreationFactors {
-                            recognition: need,
-                            relations: ps.familiarity[i],
-                            capacity: ps.capacity[i],
-                            risk: ps.risk[i],
-                            meeting_hours: m,
-                        },
-                    );
-                    if ps.u[u_iso + i] < pc.convene_share * will {
-                        ps.joiners.push(i);
-                    }
-                }
-                if ps.joiners.len() >= 2 {
-                    ps.form(pc, t, Convener::Parent, Some(k), sub_alignment, [0; 6]);
-                    alive_n += 1;
-                }
+            if self.spawn_sub_partnership(pc, m, k, uc, alive_n) {
+                alive_n += 1;
             }
         }
-        // members' interpersonal relations grow, once a month whatever their partnerships
-        for i in 0..n {
-            if ps.member_of[i].is_some() || ps.sub_of[i].is_some() {
-                ps.familiarity[i] += pc.familiarity_build_per_month * (1.0 - ps.familiarity[i]);
-            }
-        }
+        alive_n
+    }
 
-        // 3. Creation: at most one convening a month.
+    /// The mean familiarity (trust) and capacity of partnership `k`'s members.
+    fn members_familiarity_and_capacity(&self, k: usize) -> (f64, f64) {
+        let p = &self.list[k];
+        let (mut f, mut c) = (0.0, 0.0);
+        for &i in &p.members {
+            f += self.familiarity[i];
+            c += self.capacity[i];
+        }
+        let m = p.members.len() as f64;
+        (ratio(f, m), ratio(c, m))
+    }
+
+    /// ODD §7.25 operation: partnership `k` dissolves at month `t`; its members leave it.
+    fn dissolve(&mut self, k: usize, t: u32) {
+        let p = &mut self.list[k];
+        p.dissolved_month = Some(t);
+        p.secretariat = false;
+        let of = if p.is_sub() {
+            &mut self.sub_of
+        } else {
+            &mut self.member_of
+        };
+        for &i in &p.members {
+            of[i] = None;
+        }
+        p.members.clear();
+    }
+
+    /// ODD §7.25 operation: a cohesive informal partnership `k` working at the operational
+    /// level or above may spawn a formal sub-partnership among some of its members (GA:
+    /// Brandon), when uniform `uc` says so and fewer than `MAX_ALIVE` operate. Not in a call
+    /// month, whose ISO uniforms the call uses. Returns whether one formed.
+    fn spawn_sub_partnership(
+        &mut self,
+        pc: &PartnershipCfg,
+        m: &PartnershipMonth,
+        k: usize,
+        uc: f64,
+        alive_n: usize,
+    ) -> bool {
+        let p = &self.list[k];
+        let spawn = !m.call_now
+            && !p.formal
+            && !p.is_sub()
+            && p.alignment >= OPERATIONAL
+            && p.cohesion > pc.alignment_up_cohesion
+            && uc < rate_prob(pc.sub_rate_per_year)
+            && alive_n < MAX_ALIVE;
+        if !spawn {
+            return false;
+        }
+        self.convenings[Convener::Parent as usize] += 1;
+        let hours = meeting_hours(pc, true, m.sub_alignment, false);
+        self.joiners.clear();
+        for &i in &self.list[k].members {
+            if self.sub_of[i].is_some() {
+                continue;
+            }
+            let will = willingness(pc, self.creation_factors(m, i, self.capacity[i], hours));
+            if self.u[U_ISO + i] < pc.convene_share * will {
+                self.joiners.push(i);
+            }
+        }
+        if self.joiners.len() < 2 {
+            return false;
+        }
+        self.form(pc, m.t, Convener::Parent, Some(k), m.sub_alignment, [0; 6]);
+        true
+    }
+
+    /// ODD §7.25: members' interpersonal relations grow, once a month whatever their
+    /// partnerships.
+    fn build_familiarity(&mut self, pc: &PartnershipCfg) {
+        for i in 0..self.familiarity.len() {
+            if self.member_of[i].is_some() || self.sub_of[i].is_some() {
+                self.familiarity[i] += pc.familiarity_build_per_month * (1.0 - self.familiarity[i]);
+            }
+        }
+    }
+
+    /// ODD §7.25 creation factors of ISO `i` invited to a partnership with meeting hours
+    /// `hours`, with capacity `capacity`.
+    fn creation_factors(
+        &self,
+        m: &PartnershipMonth,
+        i: usize,
+        capacity: f64,
+        hours: f64,
+    ) -> CreationFactors {
+        CreationFactors {
+            recognition: m.need,
+            relations: self.familiarity[i],
+            capacity,
+            risk: self.risk[i],
+            meeting_hours: hours,
+        }
+    }
+
+    /// ISO `i`'s willingness to join a partnership with meeting hours `hours` whose others
+    /// provide the share `provided` of the work (ODD §7.25, willingness).
+    fn willingness_of(
+        &self,
+        pc: &PartnershipCfg,
+        m: &PartnershipMonth,
+        i: usize,
+        provided: f64,
+        hours: f64,
+    ) -> f64 {
+        let capacity = resources(provided, self.capacity[i]);
+        willingness(pc, self.creation_factors(m, i, capacity, hours))
+    }
+
+    /// Whether ISO `i` is free: it operates and belongs to no main partnership (ODD §7.25).
+    fn free(&self, isos: &[Iso], i: usize) -> bool {
+        isos[i].alive && self.member_of[i].is_none()
+    }
+
+    /// ODD §7.25 creation: at most one convening a month, the first that applies: the
+    /// funder's call, a facilitator, a champion; in other months ISOs may join an open
+    /// partnership. `alive_n` partnerships operate.
+    fn convene(&mut self, pc: &PartnershipCfg, m: &PartnershipMonth, alive_n: usize, isos: &[Iso]) {
         let mut other_orgs = [0u32; 6];
         for o in other_orgs.iter_mut().take(pc.other_sectors as usize) {
             *o = pc.orgs_per_sector;
         }
-        let factors = |ps: &Partnerships, i: usize, provided: f64, m: f64| CreationFactors {
-            recognition: need,
-            relations: ps.familiarity[i],
-            capacity: resources(provided, ps.capacity[i]),
-            risk: ps.risk[i],
-            meeting_hours: m,
-        };
-        let free = |ps: &Partnerships, i: usize| self.isos[i].alive && ps.member_of[i].is_none();
-        ps.joiners.clear();
-        if call_now {
-            // The funder invites every ISO outside a partnership; its funding is a reason to join.
-            let existing = ps
-                .list
-                .iter()
-                .rposition(|p| p.alive() && p.convener == Convener::Funder);
-            let alignment = existing.map_or(funded_alignment, |k| ps.list[k].alignment);
-            let provided = provided_share(pc, true);
-            let m = meeting_hours(pc, true, alignment, true);
-            for i in 0..n {
-                if free(ps, i) && ps.u[u_iso + i] < willingness(pc, factors(ps, i, provided, m)) {
-                    ps.joiners.push(i);
-                }
-            }
-            if let Some(k) = existing {
-                for j in 0..ps.joiners.len() {
-                    let i = ps.joiners[j];
-                    ps.join(k, i);
-                }
-            } else {
-                ps.convenings[Convener::Funder as usize] += 1;
-                if ps.joiners.len() >= 2 && alive_n < MAX_ALIVE {
-                    ps.form(pc, t, Convener::Funder, None, alignment, other_orgs);
-                }
-            }
-        } else if u_facilitator < rate_prob(pc.facilitator_rate_per_year) && alive_n < MAX_ALIVE {
-            // The facilitator brings the ISOs it approaches together to share information,
-            // then each decides.
-            ps.convenings[Convener::Facilitator as usize] += 1;
-            let m = meeting_hours(pc, false, informal_alignment, false);
-            for i in 0..n {
-                let u = ps.u[u_iso + i];
-                if !free(ps, i) || u >= pc.convene_share {
-                    continue;
-                }
-                ps.familiarity[i] += pc.facilitation_familiarity_share * (1.0 - ps.familiarity[i]);
-                if u < pc.convene_share * willingness(pc, factors(ps, i, 0.0, m)) {
-                    ps.joiners.push(i);
-                }
-            }
-            if ps.joiners.len() >= 2 {
-                let mut orgs = other_orgs;
-                orgs[UNIVERSITY] = orgs[UNIVERSITY].max(1);
-                ps.form(pc, t, Convener::Facilitator, None, informal_alignment, orgs);
-            }
-        } else if u_champion < p_gain && alive_n < MAX_ALIVE {
-            ps.convenings[Convener::Champion as usize] += 1;
-            let m = meeting_hours(pc, false, informal_alignment, false);
-            for i in 0..n {
-                if free(ps, i)
-                    && ps.u[u_iso + i] < pc.convene_share * willingness(pc, factors(ps, i, 0.0, m))
-                {
-                    ps.joiners.push(i);
-                }
-            }
-            if ps.joiners.len() >= 2 {
-                ps.form(
-                    pc,
-                    t,
-                    Convener::Champion,
-                    None,
-                    informal_alignment,
-                    other_orgs,
-                );
-            }
+        self.joiners.clear();
+        if m.call_now {
+            self.funder_call(pc, m, alive_n, isos, other_orgs);
+        } else if self.u[1] < rate_prob(pc.facilitator_rate_per_year) && alive_n < MAX_ALIVE {
+            self.informal_convening(pc, m, isos, Convener::Facilitator, other_orgs);
+        } else if self.u[0] < rate_prob(pc.champion_rate_per_year) && alive_n < MAX_ALIVE {
+            self.informal_convening(pc, m, isos, Convener::Champion, other_orgs);
         } else if pc.open_membership {
-            // an open partnership to join: the most cohesive one
-            let target = ps
-                .list
-                .iter()
-                .enumerate()
-                .filter(|(_, p)| p.alive() && p.open)
-                .max_by(|a, b| a.1.cohesion.total_cmp(&b.1.cohesion).then(b.0.cmp(&a.0)))
-                .map(|(k, _)| k);
-            if let Some(k) = target {
-                let m = meeting_hours(pc, false, ps.list[k].alignment, false);
-                for i in 0..n {
-                    if free(ps, i)
-                        && ps.u[u_iso + i]
-                            < pc.open_join_share_per_month * willingness(pc, factors(ps, i, 0.0, m))
-                    {
-                        ps.join(k, i);
-                    }
+            self.join_open_partnership(pc, m, isos);
+        }
+    }
+
+    /// ODD §7.25 the funder's calls: the funder invites every free ISO; its funding is a
+    /// reason to join. The joiners join its partnership, or form one if none operates.
+    fn funder_call(
+        &mut self,
+        pc: &PartnershipCfg,
+        m: &PartnershipMonth,
+        alive_n: usize,
+        isos: &[Iso],
+        other_orgs: [u32; 6],
+    ) {
+        let existing = self
+            .list
+            .iter()
+            .rposition(|p| p.alive() && p.convener == Convener::Funder);
+        let alignment = existing.map_or(m.funded_alignment, |k| self.list[k].alignment);
+        let provided = provided_share(pc, true);
+        let hours = meeting_hours(pc, true, alignment, true);
+        for i in 0..isos.len() {
+            if self.free(isos, i)
+                && self.u[U_ISO + i] < self.willingness_of(pc, m, i, provided, hours)
+            {
+                self.joiners.push(i);
+            }
+        }
+        if let Some(k) = existing {
+            for j in 0..self.joiners.len() {
+                let i = self.joiners[j];
+                self.join(k, i);
+            }
+        } else {
+            self.convenings[Convener::Funder as usize] += 1;
+            if self.joiners.len() >= 2 && alive_n < MAX_ALIVE {
+                self.form(pc, m.t, Convener::Funder, None, alignment, other_orgs);
+            }
+        }
+    }
+
+    /// ODD §7.25 creation by a champion or a facilitator (`convener`): the free ISOs it
+    /// approaches (uniform below `convene_share`) decide by their willingness. A facilitator
+    /// first brings them together to share information (their familiarity grows), and brings
+    /// a university.
+    fn informal_convening(
+        &mut self,
+        pc: &PartnershipCfg,
+        m: &PartnershipMonth,
+        isos: &[Iso],
+        convener: Convener,
+        other_orgs: [u32; 6],
+    ) {
+        let facilitated = convener == Convener::Facilitator;
+        self.convenings[convener as usize] += 1;
+        let hours = meeting_hours(pc, false, m.informal_alignment, false);
+        for i in 0..isos.len() {
+            let u = self.u[U_ISO + i];
+            // willingness is at most 1: an ISO not approached never joins
+            if !self.free(isos, i) || u >= pc.convene_share {
+                continue;
+            }
+            if facilitated {
+                self.familiarity[i] +=
+                    pc.facilitation_familiarity_share * (1.0 - self.familiarity[i]);
+            }
+            if u < pc.convene_share * self.willingness_of(pc, m, i, 0.0, hours) {
+                self.joiners.push(i);
+            }
+        }
+        if self.joiners.len() >= 2 {
+            let mut orgs = other_orgs;
+            if facilitated {
+                orgs[UNIVERSITY] = orgs[UNIVERSITY].max(1);
+            }
+            let alignment = m.informal_alignment;
+            self.form(pc, m.t, convener, None, alignment, orgs);
+        }
+    }
+
+    /// ODD §7.25 creation, in months without a convening: free ISOs may join the most
+    /// cohesive open-membership partnership.
+    fn join_open_partnership(&mut self, pc: &PartnershipCfg, m: &PartnershipMonth, isos: &[Iso]) {
+        let target = self
+            .list
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.alive() && p.open)
+            .max_by(|a, b| a.1.cohesion.total_cmp(&b.1.cohesion).then(b.0.cmp(&a.0)))
+            .map(|(k, _)| k);
+        if let Some(k) = target {
+            let hours = meeting_hours(pc, false, self.list[k].alignment, false);
+            for i in 0..isos.len() {
+                if self.free(isos, i)
+                    && self.u[U_ISO + i]
+                        < pc.open_join_share_per_month * self.willingness_of(pc, m, i, 0.0, hours)
+                {
+                    self.join(k, i);
                 }
             }
         }
+    }
 
-        // 4. The month's effects per member. An ISO in a main and a sub-partnership spends
-        // both partnerships' meeting hours and gets each coordination effect once, from its
-        // most aligned partnership (its main one on ties), to which its savings are credited.
-        for i in 0..n {
-            ps.meeting[i] = 0.0;
-            ps.coordinated[i] = false;
-            ps.learning_factor[i] = 1.0;
-            ps.proposal_factor[i] = 1.0;
-            ps.reporting_saved[i] = 0.0;
-            ps.proposal_saved[i] = 0.0;
-            ps.lead[i] = (0, 0);
-        }
-        ps.referral_month = 0.0;
-        for k in 0..ps.list.len() {
-            let p = &mut ps.list[k];
+    /// ODD §7.25 effects on members (end of step 3b). An ISO in a main and a sub-partnership
+    /// spends both partnerships' meeting hours and gets each coordination effect once, from its
+    /// most aligned partnership (its main one on ties), to which its savings are credited.
+    fn set_member_effects(&mut self, pc: &PartnershipCfg) {
+        self.clear_member_effects();
+        for k in 0..self.list.len() {
+            let p = &mut self.list[k];
             if !p.alive() {
                 continue;
             }
@@ -820,22 +942,44 @@ impl Model<'_> {
             let a = p.alignment;
             let rank = 2 * a + u8::from(!p.is_sub());
             for &i in &p.members {
-                ps.meeting[i] += m;
+                self.meeting[i] += m;
                 if a >= CONTRIBUTORY {
-                    ps.coordinated[i] = true;
-                    ps.learning_factor[i] = 1.0 - pc.training_learning_share;
+                    self.coordinated[i] = true;
+                    self.learning_factor[i] = 1.0 - pc.training_learning_share;
                 }
                 if a >= OPERATIONAL {
-                    ps.proposal_factor[i] = 1.0 - pc.joint_proposal_saving_share;
+                    self.proposal_factor[i] = 1.0 - pc.joint_proposal_saving_share;
                 }
-                if rank > ps.lead[i].0 {
-                    ps.lead[i] = (rank, k);
+                if rank > self.lead[i].0 {
+                    self.lead[i] = (rank, k);
                 }
             }
             p.meeting_per_member = m;
             p.benefit_month = 0.0;
             p.meeting_month = m * p.members.len() as f64;
         }
+    }
+}
+
+impl Model<'_> {
+    /// Step 3b (ODD §7.25): partnerships operate (funding, champion, cohesion, alignment,
+    /// dissolution, sub-partnerships), form or grow, and set the month's per-member effects.
+    /// Does nothing (and draws nothing) when switched off.
+    pub(super) fn partnerships_stage(&mut self) {
+        let cfg = std::sync::Arc::clone(&self.cfg);
+        let pc = &cfg.partnerships;
+        if !pc.enabled {
+            return;
+        }
+        let n = self.isos.len();
+        let ps = &mut self.partners;
+        let month = PartnershipMonth::new(pc, self.t, self.warmup, n, ps.need_ema);
+        ps.draw_month(n);
+        ps.closed_isos_leave(&cfg.iso, &self.isos, &self.work);
+        let alive_n = ps.operate(pc, &month);
+        ps.build_familiarity(pc);
+        ps.convene(pc, &month, alive_n, &self.isos);
+        ps.set_member_effects(pc);
     }
 
     /// Step 7b: referrals within each operating partnership, in formation order, after every
