@@ -12,7 +12,7 @@
 // returned once per invalid file, so their size does not matter.
 #![allow(clippy::result_large_err)]
 
-use crate::model::timeline::{fixed_during_run, Event, EventKind};
+use crate::model::timeline::{Event, EventKind};
 use crate::params::{
     self, check_value, check_value_lenient, registry, RawValue, ValueProblem, Values,
 };
@@ -963,7 +963,8 @@ fn parse_events(
             walk(ctx, st, "", &mut values, &mut paths)?;
             let mut sets = Vec::new();
             for path in &paths {
-                if fixed_during_run(path) {
+                let k = params::index_of(path).expect("walk accepts registered paths only");
+                if registry()[k].fixed_during_run {
                     let (key_span, _) = find_key(st, path).unwrap_or((sv.span(), ()));
                     let (line, col) = ctx.at(key_span);
                     return Err(ScenarioError::Inconsistent {
@@ -971,7 +972,6 @@ fn parse_events(
                         msg: format!("`{path}` cannot change during a run (it sets the model's size or initial state); set it for the whole scenario instead"),
                     });
                 }
-                let k = params::index_of(path).expect("walk accepts registered paths only");
                 sets.push((k, values.0[k]));
             }
             let what = paths.join(", ");

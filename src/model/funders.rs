@@ -290,9 +290,9 @@ impl Model<'_> {
             }
             // renewals decided now end a full term from now; first applications set their end
             // when they are decided (and lower this bound then)
-            self.funders[f].next_renewal = next_end.min(t + fc.contract_months.max(1) as i32);
+            self.funders[f].next_renewal = next_end.min(t + fc.contract_months as i32);
             if call {
-                self.funders[f].next_call = t + fc.contract_months.max(1) as i32;
+                self.funders[f].next_call = t + fc.contract_months as i32;
             }
             if !self.applicants.is_empty() {
                 if !perf_ready {
@@ -370,7 +370,7 @@ impl Model<'_> {
         let mut approved = 0.0;
         let applicants = self.order.len() as f64;
         self.facts.proposals[f] += applicants;
-        let term = fc.contract_months.max(1);
+        let term = fc.contract_months;
         let sector_wide = fc.call_cycle == CallCycle::SectorWide;
         let next_call = self.funders[f].next_call;
         for k in 0..self.order.len() {
@@ -495,7 +495,7 @@ impl Model<'_> {
                             r.next_year = r.period_start + 12;
                             r.end_month = match fc.call_cycle {
                                 CallCycle::SectorWide => next_call,
-                                CallCycle::Rolling => (t + fc.contract_months.max(1)) as i32,
+                                CallCycle::Rolling => (t + fc.contract_months) as i32,
                             };
                             let fu = &mut self.funders[f];
                             fu.next_renewal = fu.next_renewal.min(r.end_month);

@@ -566,7 +566,7 @@ impl Model<'_> {
             }
         }
         let need = (ps.need_ema / pc.need_recognition_share.max(1e-9)).min(1.0);
-        let max_alignment = pc.max_alignment.clamp(1, 4);
+        let max_alignment = pc.max_alignment;
         let informal_alignment = pc.initial_alignment.clamp(1, max_alignment);
         let funded_alignment = pc.initial_alignment.max(CONTRIBUTORY).min(max_alignment);
         let sub_alignment = pc.initial_alignment.max(OPERATIONAL).min(max_alignment);
