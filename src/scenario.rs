@@ -584,7 +584,7 @@ impl Scenario {
             return Err(ScenarioError::Inconsistent { file, msg });
         }
         let v = &self.values;
-        let duration = v.get("simulation.duration_months");
+        let duration = v.0[params::id::simulation::duration_months.index];
         for e in &self.timeline {
             if f64::from(e.event.month) >= duration {
                 return Err(ScenarioError::Inconsistent {
@@ -685,13 +685,17 @@ impl Scenario {
 /// they agree. [`Scenario::check_consistency`] applies it to every set of values that becomes
 /// a configuration.
 pub fn cross_parameter_problem(v: &Values) -> Option<(String, String)> {
-    for f in params::FUNDERS {
-        let lo = v.get(&format!("funders.{f}.late_payment_days_min"));
-        let hi = v.get(&format!("funders.{f}.late_payment_days_max"));
-        if lo > hi {
+    use params::id::funders::{late_payment_days_max, late_payment_days_min};
+    for f in 0..params::FUNDERS.len() {
+        let (lo, hi) = (
+            late_payment_days_min.index(f),
+            late_payment_days_max.index(f),
+        );
+        let (lo_path, x, y) = (&registry()[lo].path, v.0[lo], v.0[hi]);
+        if x > y {
             return Some((
-                format!("funders.{f}.late_payment_days_min"),
-                format!("funders.{f}.late_payment_days_min ({lo}) is larger than late_payment_days_max ({hi})"),
+                lo_path.clone(),
+                format!("{lo_path} ({x}) is larger than late_payment_days_max ({y})"),
             ));
         }
     }
