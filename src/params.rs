@@ -1,11 +1,14 @@
 //! The one registry of model parameters.
 //!
-//! Every parameter of the model is declared exactly once here, with its dotted
-//! path (as written in a scenario file), unit, default, allowed range, a
-//! description and the source of the default. Defaults, validation of scenario
-//! files and `--set` overrides, the `partnersim params` listing and the
-//! parameter table in `docs/ODD.md` all come from this table (a test checks
-//! that the ODD table and this registry agree).
+//! Every parameter of the model is declared exactly once here, as one row of the
+//! `parameters!` table: its dotted path (as written in a scenario file), the type of
+//! its typed field, kind, unit, default, allowed range, whether it is fixed during a
+//! run, a description, the source of the default and what grounds it (the assumption
+//! ledger). Defaults, validation of scenario files and `--set` overrides, the
+//! `partnersim params` listing, the parameter table and ledger in `docs/ODD.md` (a
+//! test checks that they agree), the compile-time ids ([`id`]) and the engine's typed
+//! sections ([`Sections`], put together in [`crate::model::Config`]) all come from
+//! that row.
 //!
 //! Values are stored in a flat [`Values`] vector indexed like the registry, so
 //! any parameter can be overridden or swept by its path; the engine reads them
@@ -548,8 +551,10 @@ macro_rules! parameters {
 
 use Kind::{Bool, Choice, Float, Int};
 
-// Every parameter of the model, declared once. To add one, add a row to its table (a new table
-// also needs a field in `crate::model::Config`).
+// Every parameter of the model, declared once, in registry order. To add one, add a row to its
+// table: the registry, `partnersim params`, the ODD's tables (regenerate them) and the typed
+// field `crate::model::Config::<table>.<key>` follow. A new table also needs its field in
+// `Config`.
 parameters! {
     section simulation: SimulationCfg "Simulation size." {
         duration_months: u32, Int, "months", 120.0, [1.0, 1200.0], fixed_during_run,
@@ -583,20 +588,17 @@ parameters! {
             "IRCC annual reports: 341k (2019) to 484k (2024), +7%/yr with the 2020 dip; 4% assumed for the long run",
             src("IRCC annual reports");
         arrival_noise_share: f64, Float, "share (sd of log)", 0.10, [0.0, 2.0], changeable,
-            "Standard deviation of month-to-month log-normal noise in arrivals.",
-            "assumption",
+            "Standard deviation of month-to-month log-normal noise in arrivals.", "assumption",
             asm(0.05, 0.2, "No figure exists; half to twice the default.");
         surge_probability_per_year: f64, Float, "surges per year", 0.10, [0.0, 12.0], changeable,
             "Rate (Poisson) at which arrival surges (refugee waves, levels-plan changes) start.",
             "assumption: about one a decade (Syria 2015-16, Afghanistan 2021, Ukraine 2022)",
             asm(0.05, 0.2, "About one surge a decade since 2015 (Syria, Afghanistan, Ukraine); half to twice that.");
         surge_size_share: f64, Float, "share", 0.5, [0.0, 10.0], changeable,
-            "Extra arrivals during a surge, as a share of trend arrivals.",
-            "assumption",
+            "Extra arrivals during a surge, as a share of trend arrivals.", "assumption",
             asm(0.25, 1.0, "No figure exists; half to twice the default.");
         surge_duration_months: u32, Int, "months", 6.0, [1.0, 120.0], changeable,
-            "How long a surge lasts.",
-            "assumption",
+            "How long a surge lasts.", "assumption",
             asm(3.0, 12.0, "No figure exists; half to twice the default.");
         uptake_share: f64, Float, "share of arrivals", 0.463, [0.0, 1.0], changeable,
             "Share of arrivals who use settlement services at some time (clients); the rest never come. Need arises for clients only.",
@@ -647,8 +649,7 @@ parameters! {
             "IRCC 2023 Settlement Outcomes Report: eligible from acceptance until citizenship (at the earliest three years of presence; five years typical); from April 2027 economic immigrants up to five years after PR (IRCC notice, March 2026); MLH's \"three-year cut-off\" is the earliest citizenship date; sweep 36-96",
             src("Settlement Outcomes Report 2023");
         abandonment_share_per_month: f64, Float, "share per month", 0.05, [0.0, 1.0], changeable,
-            "Share of need that has already waited a month or more that is given up each month.",
-            "assumption",
+            "Share of need that has already waited a month or more that is given up each month.", "assumption",
             asm(0.02, 0.1, "No figure exists; half to twice the default.");
         integration_hours_scale: f64, Float, "effective hours per person", 40.0, [0.1, 10000.0], changeable,
             "Effective service hours per person (after-window hours weighted) at which a cohort's long-term integration reaches 1 - 1/e.",
@@ -659,8 +660,7 @@ parameters! {
             "assumption (MLH 6.1, 6.3: integration is a long-term process; the problem lies in the lack of longer-term strategies)",
             asm(1.0, 3.0, "MLH 6.1 gives the direction (later service counts) but no size; from equal weight to twice the default.");
         initial_met_share: f64, Float, "share", 0.7, [0.0, 1.0], fixed_during_run,
-            "Share of past need already met for cohorts that arrived before month 0.",
-            "assumption",
+            "Share of past need already met for cohorts that arrived before month 0.", "assumption",
             asm(0.5, 0.9, "No figure exists; a wide band around the default.");
     } with {
         /// share of arrivals by immigration category ([`CATEGORIES`] order), summing to 1
@@ -670,12 +670,10 @@ parameters! {
     }
     section service: ServiceCfg "Service depth." {
         deep_contact_hours: f64, Float, "hours per client-month", 4.0, [0.1, 200.0], changeable,
-            "Hours per client in a month under case-managed, holistic service.",
-            "assumption",
+            "Hours per client in a month under case-managed, holistic service.", "assumption",
             asm(2.0, 8.0, "No figure exists; half to twice the default.");
         shallow_contact_hours: f64, Float, "hours per client-month", 1.0, [0.1, 200.0], changeable,
-            "Hours per client in a month under short, countable contacts.",
-            "assumption",
+            "Hours per client in a month under short, countable contacts.", "assumption",
             asm(0.5, 2.0, "No figure exists; half to twice the default.");
         depth_half_hours: f64, Float, "hours per client-month", 2.0, [0.01, 200.0], changeable,
             "Depth at which an hour of service is half as effective for integration as the deepest.",
@@ -684,16 +682,13 @@ parameters! {
     }
     section iso: IsoCfg "ISO behaviour and economics." {
         size_dispersion_log: f64, Float, "sd of log", 0.5, [0.0, 3.0], fixed_during_run,
-            "Dispersion of ISO size (share of the region's funding and newcomers).",
-            "assumption",
+            "Dispersion of ISO size (share of the region's funding and newcomers).", "assumption",
             asm(0.25, 1.0, "No figure exists; half to twice the default.");
         admin_staff_share: f64, Float, "share", 0.2, [0.0, 0.9], changeable,
-            "Share of an ISO's staff positions that are administrative.",
-            "assumption",
+            "Share of an ISO's staff positions that are administrative.", "assumption",
             asm(0.1, 0.3, "Within the true indirect cost of Bridgespan 2016 together with non-staff overhead; no ISO figure.");
         hours_per_staff_month: f64, Float, "hours per month", 140.0, [1.0, 744.0], changeable,
-            "Paid hours per staff member per month.",
-            "assumption: 35 h a week",
+            "Paid hours per staff member per month.", "assumption: 35 h a week",
             fixed("an accounting convention: 35 h a week");
         wage_per_staff_month: f64, Float, "CAD per month", 4800.0, [1.0, 1.0e6], changeable,
             "Wage and benefits per staff member per month.",
@@ -752,28 +747,22 @@ parameters! {
             "assumption (MLH ISO#19: multi-year funding retains quality staff)",
             asm(0.0, 2.0, "Sector review 2026: 0-2, no source (MLH ISO#19 gives the direction only).");
         missed_payroll_quit_share: f64, Float, "share per month", 0.15, [0.0, 1.0], changeable,
-            "Share of staff who quit in a month in which payroll is missed.",
-            "assumption",
+            "Share of staff who quit in a month in which payroll is missed.", "assumption",
             asm(0.05, 0.3, "No figure exists; a third to twice the default.");
         insecurity_horizon_months: u32, Int, "months", 6.0, [0.0, 120.0], changeable,
-            "Months before a contract ends from which staff feel its renewal is uncertain.",
-            "assumption",
+            "Months before a contract ends from which staff feel its renewal is uncertain.", "assumption",
             asm(3.0, 12.0, "No figure exists; half to twice the default.");
         hiring_lag_months: f64, Float, "months", 3.0, [0.0, 60.0], changeable,
-            "Mean time to fill a vacancy (0 = at once).",
-            "assumption",
+            "Mean time to fill a vacancy (0 = at once).", "assumption",
             asm(1.0, 6.0, "No figure exists; one to six months.");
         learning_months: f64, Float, "months", 12.0, [0.1, 240.0], changeable,
-            "Time constant of the learning curve of a new hire.",
-            "assumption",
+            "Time constant of the learning curve of a new hire.", "assumption",
             asm(6.0, 24.0, "No figure exists; half to twice the default.");
         novice_productivity_share: f64, Float, "share", 0.6, [0.0, 1.0], changeable,
-            "Productivity of a new hire relative to a fully experienced one.",
-            "assumption",
+            "Productivity of a new hire relative to a fully experienced one.", "assumption",
             asm(0.4, 0.8, "No figure exists; a wide band around the default.");
         management_hours_per_staff_month: f64, Float, "hours per staff-month", 8.0, [0.0, 744.0], changeable,
-            "Administration needed to run the organization, apart from funder reporting.",
-            "assumption",
+            "Administration needed to run the organization, apart from funder reporting.", "assumption",
             asm(4.0, 16.0, "No figure exists; half to twice the default.");
         adaptive_strategies: bool, Bool, "switch", 1.0, [0.0, 1.0], changeable,
             "ISOs choose their service model, holistic share and fundraising effort each April (off: they keep the starting values below).",
@@ -828,8 +817,7 @@ parameters! {
             "loosely, IRCC 2019 call: $7B asked for $4B",
             asm(0.05, 0.3, "Sector review 2026: 0.05-0.3 (IRCC 2019 call: $7B asked for $4B).");
         proposal_hours: f64, Float, "hours per proposal", 80.0, [0.0, 10000.0], changeable,
-            "Staff hours to write one proposal at a call.",
-            "assumption",
+            "Staff hours to write one proposal at a call.", "assumption",
             asm(40.0, 160.0, "No figure exists; half to twice the default.");
         reserve_target_months: f64, Float, "months of cost", 2.0, [0.0, 240.0], changeable,
             "Reserve an ISO aims to keep; cash above it is spent on staff over a year.",
@@ -840,40 +828,33 @@ parameters! {
             "assumption: organizations grow cautiously out of reserves",
             asm(0.05, 0.2, "No figure exists; half to twice the default.");
         planning_horizon_months: u32, Int, "months", 3.0, [1.0, 24.0], changeable,
-            "Months ahead an ISO projects cash when deciding layoffs and hiring.",
-            "assumption",
+            "Months ahead an ISO projects cash when deciding layoffs and hiring.", "assumption",
             asm(1.0, 6.0, "No figure exists; one to six months.");
     }
     section trust: TrustCfg "Trust dynamics." {
         initial: f64, Float, "index 0-1", 0.5, [0.0, 1.0], fixed_during_run,
-            "Trust of every funder-ISO relationship at month 0.",
-            "assumption",
+            "Trust of every funder-ISO relationship at month 0.", "assumption",
             asm(0.3, 0.7, "No figure exists; a wide band around the midpoint.");
         build_per_month: f64, Float, "share per month", 0.06, [0.0, 1.0], changeable,
             "Share of the gap to full trust closed per month of contact, scaled by officer knowledge and contact.",
             "assumption (MLH 5.3, 5.6)",
             asm(0.03, 0.12, "No figure exists; half to twice the default.");
         late_payment_erosion_share: f64, Float, "share", 0.15, [0.0, 1.0], changeable,
-            "Share of trust lost when a payment comes late.",
-            "assumption (MLH 5.1)",
+            "Share of trust lost when a payment comes late.", "assumption (MLH 5.1)",
             asm(0.05, 0.3, "No figure exists; a third to twice the default.");
         cut_erosion_share: f64, Float, "share", 0.5, [0.0, 1.0], changeable,
-            "Share of trust lost when a funder cuts or does not renew a contract.",
-            "assumption",
+            "Share of trust lost when a funder cuts or does not renew a contract.", "assumption",
             asm(0.25, 0.75, "No figure exists; a wide band around the default.");
         micromanagement_erosion_per_month: f64, Float, "share per month", 0.03, [0.0, 1.0], changeable,
-            "Share of trust lost per month per unit of micromanagement.",
-            "assumption (MLH ISO#20)",
+            "Share of trust lost per month per unit of micromanagement.", "assumption (MLH ISO#20)",
             asm(0.015, 0.06, "No figure exists; half to twice the default.");
     }
     section brinkerhoff: BrinkerhoffCfg "Brinkerhoff classification." {
         threshold: f64, Float, "index 0-1", 0.5, [0.0, 1.0], changeable,
-            "Level above which mutuality or organization identity counts as high.",
-            "Brinkerhoff (2002), via MLH 3",
+            "Level above which mutuality or organization identity counts as high.", "Brinkerhoff (2002), via MLH 3",
             fixed("a classification convention: the midpoint counts as high (Brinkerhoff (2002))");
         identity_adjust_per_month: f64, Float, "share per month", 0.1, [0.0, 1.0], changeable,
-            "Speed at which organization identity moves towards its current pressure-determined level.",
-            "assumption",
+            "Speed at which organization identity moves towards its current pressure-determined level.", "assumption",
             asm(0.05, 0.2, "No figure exists; half to twice the default.");
     }
     section reporting: ReportingCfg "Reporting coordination across funders." {
@@ -882,8 +863,7 @@ parameters! {
             "MLH 6.2, 7 (coordinated reporting)",
             fixed("a regime switch: scenarios set it");
         coordination_saving_share: f64, Float, "share", 0.4, [0.0, 1.0], changeable,
-            "Share of fixed reporting and report preparation saved when reporting is coordinated.",
-            "assumption",
+            "Share of fixed reporting and report preparation saved when reporting is coordinated.", "assumption",
             asm(0.2, 0.6, "No figure exists; a wide band around the default.");
     }
     section partnerships: PartnershipCfg "Local and regional partnerships among ISOs (GA)." {
@@ -900,24 +880,21 @@ parameters! {
             "GA Table 1, typology 5 (Kernaghan, Marson and Borins 2000)",
             fixed("a regime setting: scenarios set it (GA Table 1)");
         max_alignment: u8 as alignment_level, Choice(ALIGNMENTS), "level", 3.0, [0.0, 3.0], changeable,
-            "Highest alignment a partnership can move up to.",
-            "assumption",
+            "Highest alignment a partnership can move up to.", "assumption",
             asm(1.0, 3.0, "No figure exists; from contributory to collaborative.");
         other_sectors: u32, Int, "sectors", 2.0, [0.0, 6.0], changeable,
             "Non-ISO sectors at the table, taken in the order city, health, education, police, employers, university (counted, not agents).",
             "GA Table 1, typologies 2 and 4; assumption",
             asm(0.0, 4.0, "GA's cases range from a few sectors to many; no count.");
         orgs_per_sector: u32, Int, "organizations", 1.0, [0.0, 100.0], changeable,
-            "Non-ISO organizations per sector at the table.",
-            "assumption",
+            "Non-ISO organizations per sector at the table.", "assumption",
             asm(1.0, 3.0, "No figure exists.");
         champion_rate_per_year: f64, Float, "champions per year", 1.0, [0.0, 12.0], changeable,
             "Rate (Poisson) at which a local champion convenes a new informal partnership; also the rate at which a partnership without a champion finds one.",
             "GA (champions and leaders); assumption",
             asm(0.5, 2.0, "GA names champions but gives no rate; half to twice the default.");
         champion_loss_per_year: f64, Float, "per year", 0.3, [0.0, 12.0], changeable,
-            "Rate (Poisson) at which a partnership's champion leaves.",
-            "assumption",
+            "Rate (Poisson) at which a partnership's champion leaves.", "assumption",
             asm(0.15, 0.6, "No figure exists; half to twice the default.");
         call_interval_months: u32, Int, "months", 0.0, [0.0, 120.0], changeable,
             "Months between a funder's calls for a Local Immigration Partnership, in model months that are multiples of it counted from the first reported month, warm-up included (0: no calls). At a call, ISOs outside any partnership are invited: those willing form a formal partnership with a secretariat the funder pays until the next call, or join the funded one operating, whose funding is renewed.",
@@ -952,20 +929,17 @@ parameters! {
             "GA (recognition of need); assumption",
             asm(0.1, 0.4, "No figure exists; half to twice the default.");
         need_smoothing_per_month: f64, Float, "share per month", 0.1, [0.0, 1.0], changeable,
-            "Smoothing of the unmet-need share organizations perceive.",
-            "assumption",
+            "Smoothing of the unmet-need share organizations perceive.", "assumption",
             asm(0.05, 0.2, "No figure exists; half to twice the default.");
         initial_familiarity: f64, Float, "index 0-1", 0.4, [0.0, 1.0], changeable,
             "Interpersonal relations of each ISO with its peers at month 0.",
             "GA (interpersonal relations); assumption",
             asm(0.2, 0.6, "No figure exists; a wide band around the default.");
         familiarity_build_per_month: f64, Float, "share per month", 0.05, [0.0, 1.0], changeable,
-            "Share of the gap to full familiarity a member closes per month in a partnership.",
-            "assumption",
+            "Share of the gap to full familiarity a member closes per month in a partnership.", "assumption",
             asm(0.025, 0.1, "No figure exists; half to twice the default.");
         tolerable_meeting_hours: f64, Float, "hours per month", 40.0, [0.1, 744.0], changeable,
-            "Meeting hours per member per month that would outweigh all the reasons to join.",
-            "assumption",
+            "Meeting hours per member per month that would outweigh all the reasons to join.", "assumption",
             asm(20.0, 80.0, "No figure exists; half to twice the default.");
         meeting_hours_informal: f64, Float, "hours per member-month", 4.0, [0.0, 744.0], changeable,
             "Meeting hours per member per month of an informal consultative partnership.",
@@ -976,40 +950,32 @@ parameters! {
             "assumption (Calgary LIP structures)",
             asm(5.0, 20.0, "GA: Calgary's council, tables and teams; half to twice the default.");
         meeting_alignment_step_share: f64, Float, "share per level", 0.25, [0.0, 10.0], changeable,
-            "Extra meeting hours per level of alignment above consultative.",
-            "assumption",
+            "Extra meeting hours per level of alignment above consultative.", "assumption",
             asm(0.1, 0.5, "No figure exists; a wide band around the default.");
         secretariat_meeting_saving_share: f64, Float, "share", 0.5, [0.0, 1.0], changeable,
             "Share of a partnership's work a funded secretariat takes over (agendas, minutes, coordination, accountability to the funder): members' meeting hours fall by it, and it counts as resources provided (capacity when deciding to join, resources in cohesion).",
             "GA (Calgary LIP secretariat); assumption",
             asm(0.25, 0.75, "GA describes the secretariat but gives no size; a wide band.");
         initial_cohesion: f64, Float, "index 0-1", 0.5, [0.0, 1.0], changeable,
-            "Cohesion of a partnership when it forms.",
-            "assumption",
+            "Cohesion of a partnership when it forms.", "assumption",
             asm(0.35, 0.65, "No figure exists; a band around the midpoint.");
         cohesion_adjust_per_month: f64, Float, "share per month", 0.1, [0.0, 1.0], changeable,
-            "Speed at which cohesion moves towards the level its operation factors support.",
-            "assumption",
+            "Speed at which cohesion moves towards the level its operation factors support.", "assumption",
             asm(0.05, 0.2, "No figure exists; half to twice the default.");
         cohesion_noise_sd: f64, Float, "index per month", 0.05, [0.0, 1.0], changeable,
-            "Month-to-month noise of cohesion (standard deviation).",
-            "assumption",
+            "Month-to-month noise of cohesion (standard deviation).", "assumption",
             asm(0.025, 0.1, "No figure exists; half to twice the default.");
         dissolve_cohesion: f64, Float, "index 0-1", 0.3, [0.0, 1.0], changeable,
-            "Cohesion below which a partnership of any kind dissolves.",
-            "assumption",
+            "Cohesion below which a partnership of any kind dissolves.", "assumption",
             asm(0.2, 0.4, "No figure exists; kept below the alignment thresholds.");
         alignment_up_cohesion: f64, Float, "index 0-1", 0.6, [0.0, 1.0], changeable,
-            "Cohesion above which a partnership moves up one alignment level.",
-            "assumption",
+            "Cohesion above which a partnership moves up one alignment level.", "assumption",
             asm(0.5, 0.8, "No figure exists; kept above the dissolution threshold.");
         alignment_down_cohesion: f64, Float, "index 0-1", 0.35, [0.0, 1.0], changeable,
-            "Cohesion below which a partnership moves down one alignment level.",
-            "assumption",
+            "Cohesion below which a partnership moves down one alignment level.", "assumption",
             asm(0.3, 0.45, "No figure exists; kept between the other thresholds.");
         alignment_step_months: u32, Int, "months", 12.0, [1.0, 240.0], changeable,
-            "Months at least between two changes of a partnership's alignment.",
-            "assumption",
+            "Months at least between two changes of a partnership's alignment.", "assumption",
             asm(6.0, 24.0, "No figure exists; half to twice the default.");
         referral_share: f64, Float, "share", 0.5, [0.0, 1.0], changeable,
             "Share of a member's unmet catchment need that can be referred to members with spare hours in a collaborative partnership; times alignment / 4 at lower levels.",
@@ -1098,8 +1064,7 @@ parameters! {
             "Urban Institute 2013: with 10-120 days, 17% of late payers are 61-90 days late (survey 20-24%) and 15% over 90",
             [src("Urban Institute 2013"); 4];
         late_payment_days_max: f64, Float, "days", [120.0, 120.0, 120.0, 120.0], [0.0, 720.0], changeable,
-            "Longest delay of a late payment.",
-            "Urban Institute 2013",
+            "Longest delay of a late payment.", "Urban Institute 2013",
             [src("Urban Institute 2013"); 4];
         holdback_share: f64, Float, "share", [0.1, 0.1, 0.0, 0.1], [0.0, 0.5], changeable,
             "Share of every payment of an agreement year held back until the year's final report (0 = none); paid final_report_months after the agreement year or the agreement ends.",
@@ -1114,24 +1079,20 @@ parameters! {
             "assumption (Urban Institute 2010: 3/4 call reporting a problem)",
             [asm(10.0, 40.0, "Sector review 2026: 10-40 hours a month fixed (more for larger agreements); no time study."), asm(5.0, 20.0, "No figure exists; half to twice the default."), asm(3.0, 12.0, "No figure exists; half to twice the default."), asm(3.0, 12.0, "No figure exists; half to twice the default.")];
         reporting_per_client_hours: f64, Float, "hours per client counted", [0.25, 0.1, 0.1, 0.05], [0.0, 100.0], changeable,
-            "Data entry per client counted, charged under output measures.",
-            "assumption (MLH 5.3)",
+            "Data entry per client counted, charged under output measures.", "assumption (MLH 5.3)",
             [asm(0.1, 0.5, "Sector review 2026: 0.1-0.5 hours per client counted (minutes per service record); no published time study of iCARE entry."), asm(0.05, 0.2, "No figure exists; half to twice the default."), asm(0.05, 0.2, "No figure exists; half to twice the default."), asm(0.025, 0.1, "No figure exists; half to twice the default.")];
         reports_per_year: f64, Float, "reports per year", [4.0, 2.0, 1.0, 1.0], [0.0, 52.0], changeable,
-            "Formal reports due per year.",
-            "assumption",
+            "Formal reports due per year.", "assumption",
             [asm(2.0, 4.0, "Quarterly claims and reports under IRCC agreements, fewer where first-quarter reports are waived; practitioner judgment (sector review 2026)."), asm(1.0, 4.0, "No figure exists; half to twice the default."), asm(1.0, 2.0, "One or two reports a year; no figure."), asm(1.0, 2.0, "One or two reports a year; no figure.")];
         report_prep_hours: f64, Float, "hours per report", [24.0, 16.0, 8.0, 8.0], [0.0, 10000.0], changeable,
-            "Hours to prepare one formal report.",
-            "assumption",
+            "Hours to prepare one formal report.", "assumption",
             [asm(12.0, 48.0, "No figure exists; half to twice the default."), asm(8.0, 32.0, "No figure exists; half to twice the default."), asm(4.0, 16.0, "No figure exists; half to twice the default."), asm(4.0, 16.0, "No figure exists; half to twice the default.")];
         measure: Measure, Choice(MEASURES), "choice", [0.0, 0.0, 0.0, 1.0], [0.0, 1.0], changeable,
             "What the funder measures and ranks on: clients counted (output) or integration gained (outcome).",
             "MLH 6.1, 6.3",
             [fixed("a regime setting: scenarios set it (MLH 6.1, 6.3)"); 4];
         outcome_measurement_hours_per_month: f64, Float, "hours per month", [10.0, 10.0, 10.0, 10.0], [0.0, 10000.0], changeable,
-            "Monthly work of outcome measurement (follow-up surveys), charged under outcome measures.",
-            "assumption",
+            "Monthly work of outcome measurement (follow-up surveys), charged under outcome measures.", "assumption",
             [asm(5.0, 20.0, "No figure exists; half to twice the default."); 4];
         micromanagement_share: f64, Float, "share", [0.3, 0.15, 0.1, 0.05], [0.0, 5.0], changeable,
             "Mark-up on the contract's fixed reporting and formal report preparation (not on per-client data entry or outcome measurement); the same share, capped at 1, erodes trust and presses on organization identity.",
@@ -1142,12 +1103,10 @@ parameters! {
             "MLH: rotating one or two years; PSC testimony 2009 (qualitative)",
             [asm(12.0, 36.0, "Sector review 2026: federal 12-36 (MLH: one or two years)."), asm(18.0, 48.0, "Sector review 2026: provincial 18-48."), asm(18.0, 72.0, "No figure exists; between the provincial and foundation ranges."), asm(36.0, 72.0, "Sector review 2026: foundation 36-72.")];
         new_officer_knowledge_share: f64, Float, "share", [0.2, 0.2, 0.2, 0.2], [0.0, 1.0], changeable,
-            "Knowledge of the file a new officer starts with.",
-            "assumption (MLH: no corporate memory)",
+            "Knowledge of the file a new officer starts with.", "assumption (MLH: no corporate memory)",
             [asm(0.0, 0.5, "MLH: no corporate memory; from none to half."); 4];
         officer_learning_months: f64, Float, "months", [12.0, 12.0, 12.0, 12.0], [1.0, 240.0], changeable,
-            "Time constant with which an officer learns a file.",
-            "assumption",
+            "Time constant with which an officer learns a file.", "assumption",
             [asm(6.0, 24.0, "No figure exists; half to twice the default."); 4];
         explanation_hours_per_month: f64, Float, "hours per month", [12.0, 8.0, 6.0, 6.0], [0.0, 10000.0], changeable,
             "ISO hours spent briefing an officer with no knowledge (scaled by 1 - knowledge).",
@@ -1158,8 +1117,7 @@ parameters! {
             "assumption (MLH 5.3); federal 0: the 2019 call decided eight months before agreements started (annual_2010s: 2)",
             [asm(0.0, 3.0, "MLH 5.3 gives the direction; none to three months."), asm(0.0, 3.0, "MLH 5.3 gives the direction; none to three months."), asm(0.0, 2.0, "No figure exists; none to two months."), asm(0.0, 2.0, "No figure exists; none to two months.")];
         trust_reset_share: f64, Float, "share", [0.3, 0.3, 0.3, 0.3], [0.0, 1.0], changeable,
-            "Share of trust lost when the officer on a file changes.",
-            "assumption (MLH 5.3)",
+            "Share of trust lost when the officer on a file changes.", "assumption (MLH 5.3)",
             [asm(0.1, 0.6, "MLH 5.3 gives the direction; a wide band."); 4];
         contact_share: f64, Float, "share", [0.4, 0.7, 0.9, 0.8], [0.0, 1.0], changeable,
             "Closeness of contact with ISOs; scales how fast trust is built.",
@@ -1182,8 +1140,7 @@ parameters! {
             "assumption (MLH 5.3: officials read reports and carry files)",
             [asm(1.5, 6.0, "No figure exists; half to twice the default."), asm(1.5, 6.0, "No figure exists; half to twice the default."), asm(1.0, 4.0, "No figure exists; half to twice the default."), asm(1.0, 4.0, "No figure exists; half to twice the default.")];
         review_hours_per_report: f64, Float, "hours per report", [4.0, 4.0, 3.0, 3.0], [0.0, 1000.0], changeable,
-            "Funder staff hours to read and follow up one formal report.",
-            "assumption",
+            "Funder staff hours to read and follow up one formal report.", "assumption",
             [asm(2.0, 8.0, "No figure exists; half to twice the default."), asm(2.0, 8.0, "No figure exists; half to twice the default."), asm(1.5, 6.0, "No figure exists; half to twice the default."), asm(1.5, 6.0, "No figure exists; half to twice the default.")];
         review_hours_per_proposal: f64, Float, "hours per proposal", [8.0, 6.0, 4.0, 4.0], [0.0, 1000.0], changeable,
             "Funder staff hours to review one proposal at a call or intake (ISOs and alternative applicants).",
@@ -1194,12 +1151,10 @@ parameters! {
             "assumption",
             [asm(0.5, 2.0, "No figure exists; half to twice the default."); 4];
         call_trust_weight: f64, Float, "weight", [0.5, 0.5, 0.5, 0.5], [0.0, 100.0], changeable,
-            "Weight of trust, beside measured performance, when the funder ranks applicants.",
-            "assumption",
+            "Weight of trust, beside measured performance, when the funder ranks applicants.", "assumption",
             [asm(0.25, 1.0, "No figure exists; half to twice the default."); 4];
         call_noise_sd: f64, Float, "score units", [0.3, 0.3, 0.3, 0.3], [0.0, 100.0], changeable,
-            "Noise in how the funder scores proposals.",
-            "assumption",
+            "Noise in how the funder scores proposals.", "assumption",
             [asm(0.15, 0.6, "No figure exists; half to twice the default."); 4];
         fundraising_score_weight: f64, Float, "weight", [0.0, 0.0, 0.0, 2.0], [0.0, 100.0], changeable,
             "Weight the funder puts on the share of revenue an applicant raises itself.",
@@ -1405,8 +1360,7 @@ impl Values {
     /// The value at a path.
     ///
     /// # Panics
-    /// If `path` is not registered: paths used in code are fixed, and a test
-    /// builds the default configuration, which reads every one of them.
+    /// If `path` is not registered (code that knows its parameter reads it by its [`id`]).
     pub fn get(&self, path: &str) -> f64 {
         match index_of(path) {
             Some(i) => self.0[i],
