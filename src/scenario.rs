@@ -12,7 +12,7 @@
 // returned once per invalid file, so their size does not matter.
 #![allow(clippy::result_large_err)]
 
-use crate::model::timeline::{fixed_during_run, Event, EventKind};
+use crate::model::timeline::{Event, EventKind};
 use crate::params::{
     self, check_value, check_value_lenient, registry, RawValue, ValueProblem, Values,
 };
@@ -584,7 +584,7 @@ impl Scenario {
             return Err(ScenarioError::Inconsistent { file, msg });
         }
         let v = &self.values;
-        let duration = v.get("simulation.duration_months");
+        let duration = v.0[params::id::simulation::duration_months.index];
         for e in &self.timeline {
             if f64::from(e.event.month) >= duration {
                 return Err(ScenarioError::Inconsistent {
@@ -685,13 +685,17 @@ impl Scenario {
 /// they agree. [`Scenario::check_consistency`] applies it to every set of values that becomes
 /// a configuration.
 pub fn cross_parameter_problem(v: &Values) -> Option<(String, String)> {
-    for f in params::FUNDERS {
-        let lo = v.get(&format!("funders.{f}.late_payment_days_min"));
-        let hi = v.get(&format!("funders.{f}.late_payment_days_max"));
-        if lo > hi {
+    use params::id::funders::{late_payment_days_max, late_payment_days_min};
+    for f in 0..params::FUNDERS.len() {
+        let (lo, hi) = (
+            late_payment_days_min.index(f),
+            late_payment_days_max.index(f),
+        );
+        let (lo_path, x, y) = (&registry()[lo].path, v.0[lo], v.0[hi]);
+        if x > y {
             return Some((
-                format!("funders.{f}.late_payment_days_min"),
-                format!("funders.{f}.late_payment_days_min ({lo}) is larger than late_payment_days_max ({hi})"),
+                lo_path.clone(),
+                format!("{lo_path} ({x}) is larger than late_payment_days_max ({y})"),
             ));
         }
     }
@@ -963,7 +967,8 @@ fn parse_events(
             walk(ctx, st, "", &mut values, &mut paths)?;
             let mut sets = Vec::new();
             for path in &paths {
-                if fixed_during_run(path) {
+                let k = params::index_of(path).expect("walk accepts registered paths only");
+                if registry()[k].fixed_during_run {
                     let (key_span, _) = find_key(st, path).unwrap_or((sv.span(), ()));
                     let (line, col) = ctx.at(key_span);
                     return Err(ScenarioError::Inconsistent {
@@ -971,7 +976,6 @@ fn parse_events(
                         msg: format!("`{path}` cannot change during a run (it sets the model's size or initial state); set it for the whole scenario instead"),
                     });
                 }
-                let k = params::index_of(path).expect("walk accepts registered paths only");
                 sets.push((k, values.0[k]));
             }
             let what = paths.join(", ");

@@ -77,9 +77,9 @@ impl Estimate {
 
 /// ISO-months of one run of a scenario: (warm-up + reported months) × ISOs.
 pub fn iso_months_per_run(s: &crate::scenario::Scenario) -> f64 {
-    let v = |p: &str| crate::params::index_of(p).map_or(0.0, |i| s.values.0[i]);
-    (v("simulation.duration_months") + v("simulation.warmup_months")).max(1.0)
-        * v("simulation.isos").max(1.0)
+    use crate::params::id::simulation::{duration_months, isos, warmup_months};
+    let v = |p: crate::params::Id| s.values.0[p.index];
+    (v(duration_months) + v(warmup_months)).max(1.0) * v(isos).max(1.0)
 }
 
 /// A number for a message: whole below 1e6, else `4.0e9`.

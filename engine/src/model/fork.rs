@@ -8,7 +8,7 @@
 //! become one `set` event at this month, ahead of the regime's own events, so a switch and a
 //! scenario timeline that sets the same parameters at the same month give the same numbers.
 //! Parameters that size the model or set its initial state cannot change this way
-//! ([`super::timeline::fixed_during_run`]); a switch that would change one is refused.
+//! (the registry's [`crate::params::ParamSpec::fixed_during_run`]); a switch that would change one is refused.
 //!
 //! Random numbers after the fork are the same for every regime: the environment's and funders'
 //! generators are cloned with the state, and the ISOs' and events' streams are read at positions
@@ -28,9 +28,9 @@
 //! assert_eq!(a.summary.map(f64::to_bits), b.summary.map(f64::to_bits));
 //! ```
 
-use super::timeline::{fixed_during_run, path_of, Event, EventKind};
+use super::timeline::{path_of, Event, EventKind};
 use super::{Config, Model, ReplicationOutput};
-use crate::params::Values;
+use crate::params::{registry, Values};
 use std::sync::Arc;
 
 /// Parameters (registry indices, values of `to`) that differ between two value sets, in
@@ -50,8 +50,8 @@ pub fn changes(from: &Values, to: &Values) -> Vec<(usize, f64)> {
 pub fn fixed_changes(from: &Values, to: &Values) -> Vec<&'static str> {
     changes(from, to)
         .into_iter()
+        .filter(|&(k, _)| registry()[k].fixed_during_run)
         .map(|(k, _)| path_of(k))
-        .filter(|p| fixed_during_run(p))
         .collect()
 }
 

@@ -291,9 +291,9 @@ impl Model<'_> {
             }
             // renewals decided now end a full term from now; first applications set their end
             // when they are decided (and lower this bound then)
-            self.funders[f].next_renewal = next_end.min(t + fc.contract_months.max(1) as i32);
+            self.funders[f].next_renewal = next_end.min(t + fc.contract_months as i32);
             if call {
-                self.funders[f].next_call = t + fc.contract_months.max(1) as i32;
+                self.funders[f].next_call = t + fc.contract_months as i32;
             }
             if !self.applicants.is_empty() {
                 if !perf_ready {
@@ -426,7 +426,7 @@ impl Model<'_> {
         let end = if fc.call_cycle == CallCycle::SectorWide {
             fu.next_call as u32
         } else {
-            self.t + fc.contract_months.max(1)
+            self.t + fc.contract_months
         };
         fu.other[end as usize % OTHER_SLOTS] += award;
         fu.other_total += award;
@@ -450,7 +450,7 @@ impl Model<'_> {
             r.end_month = if fc.call_cycle == CallCycle::SectorWide {
                 next_call
             } else {
-                (t + fc.contract_months.max(1)) as i32
+                (t + fc.contract_months) as i32
             };
         }
         let delay = fc.decision_delay_months
@@ -565,7 +565,7 @@ impl Model<'_> {
                 r.next_year = r.period_start + 12;
                 r.end_month = match fc.call_cycle {
                     CallCycle::SectorWide => next_call,
-                    CallCycle::Rolling => (t + fc.contract_months.max(1)) as i32,
+                    CallCycle::Rolling => (t + fc.contract_months) as i32,
                 };
                 let fu = &mut self.funders[f];
                 fu.next_renewal = fu.next_renewal.min(r.end_month);

@@ -77,9 +77,11 @@ pub const DONATION_NOISE_SD: f64 = 0.1;
 pub const PERF_SMOOTHING: f64 = 1.0 / 12.0;
 /// Days in a month (365.25 / 12): converts payment delays in days to months.
 pub const DAYS_PER_MONTH: f64 = 365.25 / 12.0;
-/// Slots of the ring of commitments to other providers, by the month they end (longer than
-/// the longest agreement, `contract_months` ≤ 120).
-pub const OTHER_SLOTS: usize = 128;
+/// Slots of the ring of commitments to other providers, by the month they end: more than the
+/// longest agreement the registry allows (`funders.*.contract_months` at most 120), rounded up to
+/// a power of two (128).
+pub const OTHER_SLOTS: usize =
+    (crate::params::id::funders::contract_months.max as usize + 1).next_power_of_two();
 
 /// Brinkerhoff classes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -485,7 +487,7 @@ pub fn calendar_month(k: i64, warmup: u32) -> u32 {
 /// so that its calls fall in its fiscal-year start month, on the reported months
 /// `t ≡ a (mod contract_months)` where `a` is the first such month from reported month 0 on.
 fn sector_wide_start(fiscal_year_start: u32, contract_months: u32, warmup: u32) -> i32 {
-    let cm = i64::from(contract_months.max(1));
+    let cm = i64::from(contract_months);
     // first model month at or after the warm-up's end that starts the funder's fiscal year
     let mut a = i64::from(warmup);
     while calendar_month(a, warmup) != fiscal_year_start {
@@ -515,7 +517,7 @@ fn initial_funders(cfg: &Config, a0: f64) -> Vec<Funder> {
     cfg.funders
         .iter()
         .map(|fc| {
-            let lag = fc.budget_lag_months.max(1) as usize;
+            let lag = fc.budget_lag_months as usize;
             let budget = if fc.enabled {
                 fc.budget_per_newcomer * a0
             } else {
@@ -529,7 +531,7 @@ fn initial_funders(cfg: &Config, a0: f64) -> Vec<Funder> {
                 shock_factor: 1.0,
                 event_factor: 1.0,
                 budget,
-                next_call: start + fc.contract_months.max(1) as i32,
+                next_call: start + fc.contract_months as i32,
                 next_renewal: i32::MIN,
                 other: vec![0.0; OTHER_SLOTS],
                 other_total: 0.0,
@@ -590,7 +592,7 @@ fn initial_agreements(
         if fc.enabled && funders[f].budget > 0.0 {
             rel.monthly = funders[f].budget * catchment;
             rel.has_contract = true;
-            let cm = fc.contract_months.max(1) as i32;
+            let cm = fc.contract_months as i32;
             rel.period_start = match fc.call_cycle {
                 CallCycle::SectorWide => funders[f].next_call - cm,
                 // agreements signed at different times: uniform over the last term

@@ -98,7 +98,7 @@ impl Cohorts {
     /// Cohorts present at the start: arrivals back-cast along the trend from `arrivals` (the
     /// first month's trend level), with `initial_met_share` of their past need met.
     pub fn new(c: &NewcomersCfg, arrivals: f64) -> Cohorts {
-        let d = c.need_duration_months.max(1) as usize;
+        let d = c.need_duration_months as usize;
         let profile = NeedProfile::new(c);
         let mut ring = vec![Cohort::default(); d];
         let mut persons_in = 0.0;
@@ -344,7 +344,7 @@ pub struct NeedProfile {
 impl NeedProfile {
     /// The profile of `c`.
     pub fn new(c: &NewcomersCfg) -> NeedProfile {
-        let d = c.need_duration_months.max(1) as usize;
+        let d = c.need_duration_months as usize;
         let ratio = 0.5f64.powf(1.0 / c.need_halflife_months.max(1e-9));
         let total = if ratio < 1.0 {
             (1.0 - ratio.powi(d as i32)) / (1.0 - ratio)

@@ -555,7 +555,7 @@ impl PartnershipMonth {
     /// `need_ema`.
     fn new(pc: &PartnershipCfg, t: u32, warmup: u32, n: usize, need_ema: f64) -> Self {
         let interval = pc.call_interval_months;
-        let max_alignment = pc.max_alignment.clamp(1, 4);
+        let max_alignment = pc.max_alignment;
         PartnershipMonth {
             t,
             call_now: interval > 0

@@ -41,36 +41,6 @@ pub struct Event {
     pub kind: EventKind,
 }
 
-/// Parameters that cannot change during a run: they size the model or set its initial state.
-///
-/// Two kinds of parameter that also act at creation can change (see [`Model::set_values`]):
-/// the distribution of the ISOs' traits (`iso.mission_weight`, `iso.strategy_dispersion`,
-/// `iso.risk_aversion`: every ISO's traits are recomputed from its own draws) and
-/// `partnerships.enabled` (switched off, every operating partnership ends; switched on, new
-/// ones form by the submodel's rules from the next convening on).
-pub fn fixed_during_run(path: &str) -> bool {
-    const FIXED: &[&str] = &[
-        "simulation.",
-        "newcomers.need_duration_months",
-        "newcomers.initial_met_share",
-        "newcomers.arrivals_per_month",
-        "iso.size_dispersion_log",
-        "iso.reserve_months_median",
-        "iso.reserve_dispersion_log",
-        "iso.initial_turnover_per_year",
-        "iso.credit_line_months",
-        "trust.initial",
-    ];
-    const FIXED_FUNDER_KEYS: &[&str] = &[
-        ".enabled",
-        ".budget_lag_months",
-        ".fiscal_year_start_month",
-        ".call_cycle",
-    ];
-    FIXED.iter().any(|p| path.starts_with(p))
-        || (path.starts_with("funders.") && FIXED_FUNDER_KEYS.iter().any(|k| path.ends_with(k)))
-}
-
 impl Model<'_> {
     /// Applies the events of the current reported month, in the order of the scenario file.
     pub(super) fn apply_timeline(&mut self) {
