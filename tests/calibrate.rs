@@ -924,3 +924,87 @@ fn the_posterior_reader_refuses_damaged_files_naming_file_and_row() {
         "{err}"
     );
 }
+
+/// The posterior shipped in `scenarios/calibration/canada_posterior.csv` belongs to the model,
+/// the baseline and the calibration file as they stand: a change to any of them that moves a
+/// result makes this fail, with the command that regenerates it. It also reads alone, is
+/// accepted for the baseline, rests on enough particles, and the unique-clients target of
+/// `canada.toml` still matches the baseline's arrivals it was computed from.
+#[test]
+fn the_shipped_posterior_is_current() {
+    use partnersim::calibrate::spec::Goal;
+    use partnersim::posterior::{header_fields, model_fingerprint};
+    let file = Path::new("scenarios/calibration/canada_posterior.csv");
+    let text = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    let fields = header_fields(&text);
+    let get = |k: &str| -> String {
+        fields
+            .iter()
+            .find(|f| f.0 == k)
+            .map(|f| f.1.clone())
+            .unwrap_or_else(|| panic!("{}: no `# {k}:` line", file.display()))
+    };
+    let spec = CalibrationSpec::load(Path::new("scenarios/calibration/canada.toml"))
+        .unwrap_or_else(|e| panic!("{e:#}"));
+    let base = partnersim::scenario::Scenario::load(Path::new("scenarios/baseline.toml"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let stale = format!(
+        "{} is stale: regenerate it with `{}` (about 6 minutes on two busy cores; docs/calibration.md, \"The shipped posterior\")",
+        file.display(),
+        get("regenerate")
+    );
+    assert_eq!(get("calibration"), "canada");
+    assert_eq!(
+        get("calibration_file_sha256"),
+        spec.file_hash,
+        "{stale}: scenarios/calibration/canada.toml changed"
+    );
+    assert_eq!(
+        get("scenario_hash"),
+        base.content_hash(),
+        "{stale}: scenarios/baseline.toml (or a default) changed"
+    );
+    let seed: u64 = get("seed").parse().unwrap();
+    let reps: usize = get("reps_per_particle").parse().unwrap();
+    assert_eq!((seed, reps), (spec.seed, spec.reps_per_particle));
+    assert_eq!(
+        get("model_fingerprint"),
+        model_fingerprint(&base, seed, reps),
+        "{stale}: the model's results on the baseline changed"
+    );
+    // it reads alone, belongs to the baseline and rests on enough particles
+    let post = Posterior::read(file).unwrap_or_else(|e| panic!("{e:#}"));
+    post.check_scenario(&base)
+        .unwrap_or_else(|e| panic!("{e:#}"));
+    let params: Vec<&str> = spec.priors.iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(post.parameters, params);
+    assert!(
+        post.ess_warning().is_none(),
+        "effective sample size {:.1} of {}",
+        post.ess(),
+        post.weights.len()
+    );
+    // the unique-clients interval is 0.98 to 1.12 clients a year per admission, times the
+    // baseline's mean arrivals over the calibration's replications
+    let cfg = base.config();
+    let i = partnersim::metrics::metric_index("arrivals").unwrap();
+    let arrivals = (0..reps as u64)
+        .map(|r| partnersim::model::Model::new(&cfg, seed, r).run().summary[i])
+        .sum::<f64>()
+        / reps as f64;
+    let t = spec
+        .targets
+        .iter()
+        .find(|t| t.metric == "unique_clients")
+        .expect("a unique_clients target");
+    let Goal::Interval { low, high } = t.goal else {
+        panic!("unique_clients: an interval")
+    };
+    for (bound, ratio) in [(low, 0.98), (high, 1.12)] {
+        let want = ratio * 12.0 * arrivals;
+        assert!(
+            (bound - want).abs() <= 1.0,
+            "canada.toml's unique_clients bound {bound} should be {ratio} x 12 x the baseline's mean arrivals {arrivals:.2} = {want:.0}"
+        );
+    }
+}
