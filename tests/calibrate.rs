@@ -1008,3 +1008,113 @@ fn the_shipped_posterior_is_current() {
         );
     }
 }
+
+/// `calibrate --ship FILE` writes a posterior that reads alone exactly as `posterior.csv` beside
+/// its manifest does (same particles, weights and scenario), that `compare --posterior`
+/// accepts from another directory, and whose damaged header is bad input naming file and line.
+#[test]
+fn a_shipped_posterior_reads_alone_like_the_calibration_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let post = tiny_baseline_posterior(dir.path());
+    // ship it again from the finished calibration (resume reuses every generation)
+    let shipped = dir.path().join("elsewhere").join("shipped.csv");
+    std::fs::create_dir_all(shipped.parent().unwrap()).unwrap();
+    let o = partnersim()
+        .args(["calibrate", dir.path().join("cal.toml").to_str().unwrap()])
+        .args(["-q", "--threads", "2", "--resume", "--out"])
+        .arg(post.parent().unwrap())
+        .arg("--ship")
+        .arg(&shipped)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(&shipped).unwrap();
+    assert!(
+        text.starts_with(partnersim::posterior::SHIPPED_MAGIC),
+        "{text}"
+    );
+    assert!(text.ends_with(&std::fs::read_to_string(&post).unwrap()));
+    let (a, b) = (
+        Posterior::read(&post).unwrap(),
+        Posterior::read(&shipped).unwrap(),
+    );
+    assert_eq!(
+        (
+            &a.parameters,
+            &a.weights,
+            &a.values,
+            &a.scenario_hash,
+            a.seed
+        ),
+        (
+            &b.parameters,
+            &b.weights,
+            &b.values,
+            &b.scenario_hash,
+            b.seed
+        )
+    );
+    let fields = partnersim::posterior::header_fields(&text);
+    let get = |k: &str| fields.iter().find(|f| f.0 == k).map(|f| f.1.clone());
+    assert_eq!(
+        get("partnersim_version").as_deref(),
+        Some(env!("CARGO_PKG_VERSION"))
+    );
+    assert!(get("regenerate")
+        .unwrap()
+        .starts_with("partnersim calibrate "));
+    assert_eq!(get("model_fingerprint").map(|f| f.len()), Some(64));
+    // compare takes it alone
+    let o = partnersim()
+        .args([
+            "compare",
+            "scenarios/baseline.toml",
+            "scenarios/prompt_payment.toml",
+        ])
+        .args([
+            "--reps",
+            "2",
+            "--draws",
+            "2",
+            "--assumptions",
+            "none",
+            "--threads",
+            "2",
+            "-q",
+        ])
+        .arg("--posterior")
+        .arg(&shipped)
+        .arg("--out")
+        .arg(dir.path().join("cmp"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let csv = std::fs::read_to_string(dir.path().join("cmp").join("comparison.csv")).unwrap();
+    assert!(csv.lines().next().unwrap().contains("posterior_ci95_low"));
+    // a header without the scenario's hash is bad input naming the line the CSV header is on
+    let n = text.lines().take_while(|l| l.starts_with('#')).count();
+    let broken: String = text
+        .lines()
+        .filter(|l| !l.starts_with("# scenario_hash:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&shipped, broken).unwrap();
+    let o = partnersim()
+        .args([
+            "compare",
+            "scenarios/baseline.toml",
+            "scenarios/prompt_payment.toml",
+        ])
+        .args(["--reps", "2", "--assumptions", "none", "-q", "--posterior"])
+        .arg(&shipped)
+        .arg("--out")
+        .arg(dir.path().join("cmp2"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains(&format!("{}:{n}: ", shipped.display())) && err.contains("scenario_hash"),
+        "{err}"
+    );
+}
