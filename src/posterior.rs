@@ -356,6 +356,18 @@ impl Shipped {
                 .filter(|x| !x.is_empty())
                 .collect())
         };
+        if let Some((_, v, line)) = fields.iter().find(|(k, _, _)| k == "schema_version") {
+            let known = crate::job::manifest::SCHEMA_VERSION;
+            match v.parse::<u32>() {
+                Ok(n) if n <= known => {}
+                _ => {
+                    return Err(BadInput::err(format!(
+                        "{shown}:{line}: key `schema_version`: `{}` is not a layout this partnersim reads (it knows up to {known}): use a newer partnersim",
+                        crate::tomlfile::clip(v)
+                    )))
+                }
+            }
+        }
         let seed_text = get("seed")?;
         let seed = seed_text.parse::<u64>().map_err(|_| {
             let line = fields
@@ -412,7 +424,8 @@ pub fn model_fingerprint(s: &Scenario, seed: u64, reps: usize) -> String {
 
 /// The shipped form of a finished calibration in `dir` (its `posterior.csv` and
 /// `manifest.json`): `posterior.csv` verbatim after a block of `# key: value` lines that make
-/// it readable alone: the command that regenerates it, the calibration (name, file SHA-256),
+/// it readable alone: the layout's `schema_version` (docs/schema.md), the command that
+/// regenerates it, the calibration (name, file SHA-256),
 /// the base scenario (name, content hash), the seed, the columns, the partnersim version, the
 /// model fingerprint ([`model_fingerprint`] of the base scenario over the calibration's
 /// replications), the effective sample size and the date.
@@ -428,6 +441,10 @@ pub fn shipped_text(dir: &Path, base: &Scenario, regenerate: &str) -> anyhow::Re
     let mut kv = |k: &str, v: &str| {
         s.push_str(&format!("# {k}: {v}\n"));
     };
+    kv(
+        "schema_version",
+        &crate::job::manifest::SCHEMA_VERSION.to_string(),
+    );
     kv("regenerate", regenerate);
     kv("calibration", &d.identity.name);
     kv(

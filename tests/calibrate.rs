@@ -949,7 +949,7 @@ fn the_shipped_posterior_is_current() {
     let base = partnersim::scenario::Scenario::load(Path::new("scenarios/baseline.toml"))
         .unwrap_or_else(|e| panic!("{e}"));
     let stale = format!(
-        "{} is stale: regenerate it with `{}` (about 6 minutes on two busy cores; docs/calibration.md, \"The shipped posterior\")",
+        "{} is stale: regenerate it with `{}` (4 to 7 minutes on two busy cores; docs/calibration.md, \"The shipped posterior\")",
         file.display(),
         get("regenerate")
     );
@@ -1064,6 +1064,10 @@ fn a_shipped_posterior_reads_alone_like_the_calibration_directory() {
         .unwrap()
         .starts_with("partnersim calibrate "));
     assert_eq!(get("model_fingerprint").map(|f| f.len()), Some(64));
+    assert_eq!(
+        get("schema_version"),
+        Some(partnersim::job::manifest::SCHEMA_VERSION.to_string())
+    );
     // compare takes it alone
     let o = partnersim()
         .args([
@@ -1116,5 +1120,21 @@ fn a_shipped_posterior_reads_alone_like_the_calibration_directory() {
     assert!(
         err.contains(&format!("{}:{n}: ", shipped.display())) && err.contains("scenario_hash"),
         "{err}"
+    );
+    // a layout newer than this build reads is refused, naming the line
+    let newer = text.replace(
+        &format!(
+            "# schema_version: {}\n",
+            partnersim::job::manifest::SCHEMA_VERSION
+        ),
+        "# schema_version: 99\n",
+    );
+    assert_ne!(newer, text);
+    std::fs::write(&shipped, newer).unwrap();
+    let e = Posterior::read(&shipped).unwrap_err();
+    assert!(
+        e.downcast_ref::<partnersim::error::BadInput>().is_some()
+            && format!("{e:#}").contains(&format!("{}:2: key `schema_version`", shipped.display())),
+        "{e:#}"
     );
 }
