@@ -119,7 +119,7 @@ pub enum Command {
     Explore(ExploreCliArgs),
     /// Fit parameters to sourced figures by approximate Bayesian computation (ABC-SMC); writes a weighted posterior.
     #[command(
-        after_help = "Example:\n  partnersim calibrate scenarios/calibration/canada.toml --threads 2\n\nOutputs in DIR (default output/calibration/<name>/): posterior.csv, generations.csv, targets.csv, plots/, manifest.json (written last). Use the posterior with `partnersim compare ... --posterior DIR/posterior.csv`."
+        after_help = "Example:\n  partnersim calibrate scenarios/calibration/canada.toml --threads 2 --ship scenarios/calibration/canada_posterior.csv\n\nOutputs in DIR (default output/calibration/<name>/): posterior.csv, generations.csv, targets.csv, plots/, manifest.json (written last). Use the posterior with `partnersim compare ... --posterior DIR/posterior.csv`."
     )]
     Calibrate(CalibrateCliArgs),
     /// Merge shard directories of one run, sweep or exploration into the single-machine result.
@@ -451,6 +451,9 @@ pub struct CalibrateCliArgs {
     /// Output directory (default: output/calibration/<name>/).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Also write the posterior as one self-describing file (e.g. scenarios/calibration/canada_posterior.csv): posterior.csv after lines naming the calibration, its base scenario and hash, the partnersim version and a fingerprint of the model; `compare --posterior` and `explore --posterior` read it alone.
+    #[arg(long, value_name = "FILE")]
+    pub ship: Option<PathBuf>,
     #[command(flatten)]
     pub job: JobCliArgs,
 }
@@ -533,6 +536,7 @@ impl Command {
             Command::Calibrate(a) => Cmd::Calibrate(commands::calibrate::Args {
                 file: a.file,
                 out: a.out,
+                ship: a.ship,
                 seed: a.job.seed,
                 threads: a.job.threads,
                 quiet: a.job.quiet,

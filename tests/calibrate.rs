@@ -924,3 +924,217 @@ fn the_posterior_reader_refuses_damaged_files_naming_file_and_row() {
         "{err}"
     );
 }
+
+/// The posterior shipped in `scenarios/calibration/canada_posterior.csv` belongs to the model,
+/// the baseline and the calibration file as they stand: a change to any of them that moves a
+/// result makes this fail, with the command that regenerates it. It also reads alone, is
+/// accepted for the baseline, rests on enough particles, and the unique-clients target of
+/// `canada.toml` still matches the baseline's arrivals it was computed from.
+#[test]
+fn the_shipped_posterior_is_current() {
+    use partnersim::calibrate::spec::Goal;
+    use partnersim::posterior::{header_fields, model_fingerprint};
+    let file = Path::new("scenarios/calibration/canada_posterior.csv");
+    let text = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    let fields = header_fields(&text);
+    let get = |k: &str| -> String {
+        fields
+            .iter()
+            .find(|f| f.0 == k)
+            .map(|f| f.1.clone())
+            .unwrap_or_else(|| panic!("{}: no `# {k}:` line", file.display()))
+    };
+    let spec = CalibrationSpec::load(Path::new("scenarios/calibration/canada.toml"))
+        .unwrap_or_else(|e| panic!("{e:#}"));
+    let base = partnersim::scenario::Scenario::load(Path::new("scenarios/baseline.toml"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let stale = format!(
+        "{} is stale: regenerate it with `{}` (4 to 7 minutes on two busy cores; docs/calibration.md, \"The shipped posterior\")",
+        file.display(),
+        get("regenerate")
+    );
+    assert_eq!(get("calibration"), "canada");
+    assert_eq!(
+        get("calibration_file_sha256"),
+        spec.file_hash,
+        "{stale}: scenarios/calibration/canada.toml changed"
+    );
+    assert_eq!(
+        get("scenario_hash"),
+        base.content_hash(),
+        "{stale}: scenarios/baseline.toml (or a default) changed"
+    );
+    let seed: u64 = get("seed").parse().unwrap();
+    let reps: usize = get("reps_per_particle").parse().unwrap();
+    assert_eq!((seed, reps), (spec.seed, spec.reps_per_particle));
+    assert_eq!(
+        get("model_fingerprint"),
+        model_fingerprint(&base, seed, reps),
+        "{stale}: the model's results on the baseline changed"
+    );
+    // it reads alone, belongs to the baseline and rests on enough particles
+    let post = Posterior::read(file).unwrap_or_else(|e| panic!("{e:#}"));
+    post.check_scenario(&base)
+        .unwrap_or_else(|e| panic!("{e:#}"));
+    let params: Vec<&str> = spec.priors.iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(post.parameters, params);
+    assert!(
+        post.ess_warning().is_none(),
+        "effective sample size {:.1} of {}",
+        post.ess(),
+        post.weights.len()
+    );
+    // the unique-clients interval is 0.98 to 1.12 clients a year per admission, times the
+    // baseline's mean arrivals over the calibration's replications
+    let cfg = base.config();
+    let i = partnersim::metrics::metric_index("arrivals").unwrap();
+    let arrivals = (0..reps as u64)
+        .map(|r| partnersim::model::Model::new(&cfg, seed, r).run().summary[i])
+        .sum::<f64>()
+        / reps as f64;
+    let t = spec
+        .targets
+        .iter()
+        .find(|t| t.metric == "unique_clients")
+        .expect("a unique_clients target");
+    let Goal::Interval { low, high } = t.goal else {
+        panic!("unique_clients: an interval")
+    };
+    for (bound, ratio) in [(low, 0.98), (high, 1.12)] {
+        let want = ratio * 12.0 * arrivals;
+        assert!(
+            (bound - want).abs() <= 1.0,
+            "canada.toml's unique_clients bound {bound} should be {ratio} x 12 x the baseline's mean arrivals {arrivals:.2} = {want:.0}"
+        );
+    }
+}
+
+/// `calibrate --ship FILE` writes a posterior that reads alone exactly as `posterior.csv` beside
+/// its manifest does (same particles, weights and scenario), that `compare --posterior`
+/// accepts from another directory, and whose damaged header is bad input naming file and line.
+#[test]
+fn a_shipped_posterior_reads_alone_like_the_calibration_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let post = tiny_baseline_posterior(dir.path());
+    // ship it again from the finished calibration (resume reuses every generation)
+    let shipped = dir.path().join("elsewhere").join("shipped.csv");
+    std::fs::create_dir_all(shipped.parent().unwrap()).unwrap();
+    let o = partnersim()
+        .args(["calibrate", dir.path().join("cal.toml").to_str().unwrap()])
+        .args(["-q", "--threads", "2", "--resume", "--out"])
+        .arg(post.parent().unwrap())
+        .arg("--ship")
+        .arg(&shipped)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(&shipped).unwrap();
+    assert!(
+        text.starts_with(partnersim::posterior::SHIPPED_MAGIC),
+        "{text}"
+    );
+    assert!(text.ends_with(&std::fs::read_to_string(&post).unwrap()));
+    let (a, b) = (
+        Posterior::read(&post).unwrap(),
+        Posterior::read(&shipped).unwrap(),
+    );
+    assert_eq!(
+        (
+            &a.parameters,
+            &a.weights,
+            &a.values,
+            &a.scenario_hash,
+            a.seed
+        ),
+        (
+            &b.parameters,
+            &b.weights,
+            &b.values,
+            &b.scenario_hash,
+            b.seed
+        )
+    );
+    let fields = partnersim::posterior::header_fields(&text);
+    let get = |k: &str| fields.iter().find(|f| f.0 == k).map(|f| f.1.clone());
+    assert_eq!(
+        get("partnersim_version").as_deref(),
+        Some(env!("CARGO_PKG_VERSION"))
+    );
+    assert!(get("regenerate")
+        .unwrap()
+        .starts_with("partnersim calibrate "));
+    assert_eq!(get("model_fingerprint").map(|f| f.len()), Some(64));
+    assert_eq!(
+        get("schema_version"),
+        Some(partnersim::job::manifest::SCHEMA_VERSION.to_string())
+    );
+    // compare takes it alone
+    let o = partnersim()
+        .args([
+            "compare",
+            "scenarios/baseline.toml",
+            "scenarios/prompt_payment.toml",
+        ])
+        .args([
+            "--reps",
+            "2",
+            "--draws",
+            "2",
+            "--assumptions",
+            "none",
+            "--threads",
+            "2",
+            "-q",
+        ])
+        .arg("--posterior")
+        .arg(&shipped)
+        .arg("--out")
+        .arg(dir.path().join("cmp"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let csv = std::fs::read_to_string(dir.path().join("cmp").join("comparison.csv")).unwrap();
+    assert!(csv.lines().next().unwrap().contains("posterior_ci95_low"));
+    // a header without the scenario's hash is bad input naming the line the CSV header is on
+    let n = text.lines().take_while(|l| l.starts_with('#')).count();
+    let broken: String = text
+        .lines()
+        .filter(|l| !l.starts_with("# scenario_hash:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&shipped, broken).unwrap();
+    let o = partnersim()
+        .args([
+            "compare",
+            "scenarios/baseline.toml",
+            "scenarios/prompt_payment.toml",
+        ])
+        .args(["--reps", "2", "--assumptions", "none", "-q", "--posterior"])
+        .arg(&shipped)
+        .arg("--out")
+        .arg(dir.path().join("cmp2"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains(&format!("{}:{n}: ", shipped.display())) && err.contains("scenario_hash"),
+        "{err}"
+    );
+    // a layout newer than this build reads is refused, naming the line
+    let newer = text.replace(
+        &format!(
+            "# schema_version: {}\n",
+            partnersim::job::manifest::SCHEMA_VERSION
+        ),
+        "# schema_version: 99\n",
+    );
+    assert_ne!(newer, text);
+    std::fs::write(&shipped, newer).unwrap();
+    let e = Posterior::read(&shipped).unwrap_err();
+    assert!(
+        e.downcast_ref::<partnersim::error::BadInput>().is_some()
+            && format!("{e:#}").contains(&format!("{}:2: key `schema_version`", shipped.display())),
+        "{e:#}"
+    );
+}

@@ -15,6 +15,9 @@ pub struct Args {
     pub file: PathBuf,
     /// output directory (default `output/calibration/<name>/`)
     pub out: Option<PathBuf>,
+    /// `--ship FILE`: also write the posterior as one self-describing file
+    /// ([`crate::posterior::shipped_text`])
+    pub ship: Option<PathBuf>,
     /// master seed, overriding the file's `seed`
     pub seed: Option<u64>,
     /// worker threads (None: one per core)
@@ -73,6 +76,23 @@ pub fn execute(a: &Args, ctx: &Context, out: &mut dyn Write) -> anyhow::Result<O
         dir.display()
     );
     out.write_all(calibrate::summary_table(&spec, &r).as_bytes())?;
+    if let Some(file) = &a.ship {
+        let calibrate::spec::Base::Scenario { scenario, .. } = &spec.base else {
+            return Err(crate::error::BadInput::err(format!(
+                "--ship {}: a test model's posterior cannot be shipped (no base scenario)",
+                file.display()
+            )));
+        };
+        // the command as typed, with the program named as the docs name it
+        let regenerate = match ctx.command_line.split_once(' ') {
+            Some((_, rest)) => format!("partnersim {rest}"),
+            None => ctx.command_line.clone(),
+        };
+        let text = crate::posterior::shipped_text(&dir, scenario, &regenerate)?;
+        crate::export::write_atomic(file, text.as_bytes())
+            .map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", file.display()))?;
+        eprintln!("shipped posterior -> {}", file.display());
+    }
     for (label, closest) in &details.unreached {
         eprintln!(
             "partnersim: warning: no posterior particle meets target `{label}` (closest: {closest}); {} — see targets.csv",
