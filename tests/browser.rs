@@ -463,11 +463,15 @@ fn classroom_page_answers_a_slider_move_with_the_engines_numbers() {
         &t,
         true,
         "survival_rate",
-        partnersim::metrics::metric_index("survival_rate").unwrap(),
-        seed,
-        reps,
-        &rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap(),
-        &|| false,
+        &partnersim::serve::robustness::Runs {
+            seed,
+            reps,
+            pool: &rayon::ThreadPoolBuilder::new()
+                .num_threads(2)
+                .build()
+                .unwrap(),
+            cancelled: &|| false,
+        },
     )
     .unwrap()
     .unwrap();

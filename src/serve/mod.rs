@@ -641,9 +641,6 @@ impl App {
                 .map(String::from)
                 .unwrap_or_else(|| l.charts[0].clone()),
         };
-        let Some(j) = metrics::metric_index(&metric) else {
-            return Reply::error(400, &format!("metrics: `{metric}` is not a metric"));
-        };
         let key = (
             l.lesson.slug.clone(),
             p.scenario.content_hash(),
@@ -674,11 +671,12 @@ impl App {
                 &p.scenario,
                 from_present,
                 &metric,
-                j,
-                self.seed,
-                p.reps,
-                &self.pool,
-                &cancelled,
+                &robustness::Runs {
+                    seed: self.seed,
+                    reps: p.reps,
+                    pool: &self.pool,
+                    cancelled: &cancelled,
+                },
             )
         }));
         match out {

@@ -40,71 +40,83 @@ pub struct Note {
     pub runs: u64,
 }
 
-/// Summaries of metric `j`, replication by replication, of `s` (from `base`'s present when
-/// `present` and `s` can be switched to from it).
-fn arm(
-    s: &Scenario,
-    base: &Scenario,
-    present: Option<&[crate::model::Model<'static>]>,
-    j: usize,
-    seed: u64,
-    reps: u64,
-    pool: &rayon::ThreadPool,
-    cancelled: &(dyn Fn() -> bool + Sync),
-) -> Result<Option<Vec<f64>>, String> {
-    let switchable =
-        crate::model::fork::fixed_changes(&base.values, &s.values).is_empty() && present.is_some();
-    let stats = match (switchable, present) {
-        (true, Some(p)) => engine::run_arm_from(p, &s.config(), reps, pool, cancelled)?,
-        _ => engine::run_arm(&s.config(), seed, reps, pool, cancelled),
-    };
-    Ok(stats.map(|a| a.summaries.iter().map(|r| r[j]).collect()))
+/// How the runs of a check are made: the page's seed and replications, its worker pool, and
+/// what stops them.
+pub struct Runs<'a> {
+    /// master seed
+    pub seed: u64,
+    /// replications per variant
+    pub reps: u64,
+    /// worker threads
+    pub pool: &'a rayon::ThreadPool,
+    /// asked before every replication
+    pub cancelled: &'a (dyn Fn() -> bool + Sync),
 }
 
-/// The paired effect of `regime` against `base` on metric `j`; `Ok(None)` when cancelled.
-#[allow(clippy::too_many_arguments)]
-fn effect(
-    base: &Scenario,
-    regime: &Scenario,
-    from_present: bool,
-    j: usize,
-    seed: u64,
-    reps: u64,
-    pool: &rayon::ThreadPool,
-    cancelled: &(dyn Fn() -> bool + Sync),
-) -> Result<Option<Paired>, String> {
-    let present = if from_present {
-        match engine::warm_up(&base.config(), seed, reps, pool, cancelled) {
-            Some(p) => Some(p),
-            None => return Ok(None),
-        }
-    } else {
-        None
-    };
-    let p = present.as_deref();
-    let Some(b) = arm(base, base, p, j, seed, reps, pool, cancelled)? else {
-        return Ok(None);
-    };
-    let Some(r) = arm(regime, base, p, j, seed, reps, pool, cancelled)? else {
-        return Ok(None);
-    };
-    Ok(Some(paired(&r, &b)))
+impl Runs<'_> {
+    /// Summaries of metric `j`, replication by replication, of `s` (from `base`'s present when
+    /// there is one and `s` can be switched to from it).
+    fn arm(
+        &self,
+        s: &Scenario,
+        base: &Scenario,
+        present: Option<&[crate::model::Model<'static>]>,
+        j: usize,
+    ) -> Result<Option<Vec<f64>>, String> {
+        let from = present
+            .filter(|_| crate::model::fork::fixed_changes(&base.values, &s.values).is_empty());
+        let stats = match from {
+            Some(p) => engine::run_arm_from(p, &s.config(), self.reps, self.pool, self.cancelled)?,
+            None => engine::run_arm(&s.config(), self.seed, self.reps, self.pool, self.cancelled),
+        };
+        Ok(stats.map(|a| a.summaries.iter().map(|r| r[j]).collect()))
+    }
+
+    /// The paired effect of `regime` against `base` on metric `j`; `Ok(None)` when cancelled.
+    fn effect(
+        &self,
+        base: &Scenario,
+        regime: &Scenario,
+        from_present: bool,
+        j: usize,
+    ) -> Result<Option<Paired>, String> {
+        let present = if from_present {
+            match engine::warm_up(
+                &base.config(),
+                self.seed,
+                self.reps,
+                self.pool,
+                self.cancelled,
+            ) {
+                Some(p) => Some(p),
+                None => return Ok(None),
+            }
+        } else {
+            None
+        };
+        let p = present.as_deref();
+        let Some(b) = self.arm(base, base, p, j)? else {
+            return Ok(None);
+        };
+        let Some(r) = self.arm(regime, base, p, j)? else {
+            return Ok(None);
+        };
+        Ok(Some(paired(&r, &b)))
+    }
 }
 
-/// The note for `regime` against `base` on metric `j` (catalogue index, named `metric`):
-/// `Ok(None)` when cancelled.
-#[allow(clippy::too_many_arguments)]
+/// The note for `regime` against `base` on `metric` (a catalogue name): `Ok(None)` when
+/// cancelled.
 pub fn check(
     base: &Scenario,
     regime: &Scenario,
     from_present: bool,
     metric: &str,
-    j: usize,
-    seed: u64,
-    reps: u64,
-    pool: &rayon::ThreadPool,
-    cancelled: &(dyn Fn() -> bool + Sync),
+    runs_with: &Runs<'_>,
 ) -> Result<Option<Note>, String> {
+    let j = crate::metrics::metric_index(metric)
+        .ok_or_else(|| format!("`{metric}` is not a metric"))?;
+    let reps = runs_with.reps;
     let reg = registry();
     let list = Request {
         depth: Depth::Top,
@@ -113,7 +125,7 @@ pub fn check(
     }
     .assumptions()
     .map_err(|e| e.to_string())?;
-    let Some(d) = effect(base, regime, from_present, j, seed, reps, pool, cancelled)? else {
+    let Some(d) = runs_with.effect(base, regime, from_present, j)? else {
         return Ok(None);
     };
     let mut runs = 2 * reps;
@@ -132,13 +144,13 @@ pub fn check(
             let with = |s: &Scenario| {
                 let mut t = s.clone();
                 t.values.set_index(i, v);
-                t.check_consistency().map(|()| t)
+                t.check_consistency().is_ok().then_some(t)
             };
             // a setting the cross-parameter checks refuse is not tried
-            let (Ok(b), Ok(r)) = (with(base), with(regime)) else {
+            let (Some(b), Some(r)) = (with(base), with(regime)) else {
                 break;
             };
-            let Some(e) = effect(&b, &r, from_present, j, seed, reps, pool, cancelled)? else {
+            let Some(e) = runs_with.effect(&b, &r, from_present, j)? else {
                 return Ok(None);
             };
             runs += 2 * reps;
@@ -204,8 +216,14 @@ mod tests {
     #[test]
     fn the_baseline_against_itself_is_unclear_under_every_assumption() {
         let b = small();
-        let j = crate::metrics::metric_index("survival_rate").expect("metric");
-        let n = check(&b, &b, true, "survival_rate", j, 7, 6, &pool(), &|| false)
+        let pool = pool();
+        let runs = Runs {
+            seed: 7,
+            reps: 6,
+            pool: &pool,
+            cancelled: &|| false,
+        };
+        let n = check(&b, &b, true, "survival_rate", &runs)
             .expect("runs")
             .expect("not cancelled");
         assert_eq!(n.status, "unclear");
@@ -222,8 +240,14 @@ mod tests {
         let mut r = b.clone();
         r.set_value("funders.federal.decision_delay_months", 2.0)
             .expect("delay");
-        let j = crate::metrics::metric_index("survival_rate").expect("metric");
-        let n = check(&b, &r, true, "survival_rate", j, 7, 6, &pool(), &|| false)
+        let pool = pool();
+        let runs = Runs {
+            seed: 7,
+            reps: 6,
+            pool: &pool,
+            cancelled: &|| false,
+        };
+        let n = check(&b, &r, true, "survival_rate", &runs)
             .expect("runs")
             .expect("not cancelled");
         assert!(!n
@@ -238,9 +262,15 @@ mod tests {
     #[test]
     fn a_cancelled_check_gives_no_note() {
         let b = small();
-        let j = crate::metrics::metric_index("survival_rate").expect("metric");
+        let pool = pool();
+        let runs = Runs {
+            seed: 7,
+            reps: 4,
+            pool: &pool,
+            cancelled: &|| true,
+        };
         assert_eq!(
-            check(&b, &b, true, "survival_rate", j, 7, 4, &pool(), &|| true).expect("ok"),
+            check(&b, &b, true, "survival_rate", &runs).expect("ok"),
             None
         );
     }
