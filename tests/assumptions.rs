@@ -102,3 +102,76 @@ fn a_reversal_is_named_an_unread_assumption_swings_nothing_and_threads_do_not_ma
         assert!(one == two, "{f} differs between 1 and 2 threads");
     }
 }
+
+/// `--assumptions all` moves every assumption of the ledger that the regime does not set itself,
+/// each at both ends of its range, and on the same random numbers as `top`: the assumptions both
+/// depths move give bit-identical effects (a small model, two replications: this checks the
+/// bookkeeping, not the effects).
+#[test]
+fn all_moves_every_free_assumption_and_agrees_with_top_where_they_overlap() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let base = Scenario::load(&root.join("scenarios/baseline.toml")).unwrap();
+    let base = partnersim::compare::variant(
+        &base,
+        "tiny:simulation.isos=6,simulation.duration_months=24,simulation.warmup_months=12",
+    )
+    .unwrap();
+    let regime =
+        partnersim::compare::variant(&base, "on_time:funders.federal.late_payment_probability=0")
+            .unwrap();
+    let scenarios = vec![base.clone(), regime.clone()];
+    let opts = RunOptions {
+        reps: 2,
+        seed: 7,
+        threads: Threads::new(Some(2)).unwrap(),
+        quiet: true,
+        timeseries: false,
+        ..RunOptions::default()
+    };
+    let run = |depth: Depth, dir: &Path| {
+        let req = Request {
+            depth,
+            metrics: vec!["survival_rate".into()],
+            candidates: None,
+        };
+        match compare_with(&scenarios, None, &opts, dir, None, Start::Present, &req).unwrap() {
+            CompareStatus::Finished(c) => c.assumptions.expect("an analysis"),
+            other => panic!("{other:?}"),
+        }
+    };
+    let d = tempfile::tempdir().unwrap();
+    let all = run(Depth::All, &d.path().join("all"));
+    let top = run(Depth::Top, &d.path().join("top"));
+    // the ledger's assumptions the regime leaves at the baseline's value
+    let reg = partnersim::params::registry();
+    let free: Vec<&str> = reg
+        .iter()
+        .enumerate()
+        .filter(|(i, s)| s.grounds.range().is_some() && regime.values.0[*i] == base.values.0[*i])
+        .map(|(_, s)| s.path.as_str())
+        .collect();
+    assert!(free.len() > 100, "{}", free.len());
+    let f = &all.findings[0];
+    let mut moved: Vec<&str> = f.swings.iter().map(|s| s.parameter.as_str()).collect();
+    moved.sort_unstable();
+    let mut want = free.clone();
+    want.sort_unstable();
+    assert_eq!(moved, want);
+    assert_eq!(all.assumptions, free.len());
+    let t = &top.findings[0];
+    assert_eq!(t.swings.len(), partnersim::assumptions::TOP.len());
+    for s in &t.swings {
+        let a = f
+            .swings
+            .iter()
+            .find(|x| x.parameter == s.parameter)
+            .unwrap_or_else(|| panic!("{} not moved by all", s.parameter));
+        assert_eq!(
+            (a.at_low.to_bits(), a.at_high.to_bits()),
+            (s.at_low.to_bits(), s.at_high.to_bits()),
+            "{}",
+            s.parameter
+        );
+    }
+    assert_eq!(f.at_defaults.to_bits(), t.at_defaults.to_bits());
+}
