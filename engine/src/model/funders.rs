@@ -5,17 +5,11 @@
 use super::config::{Config, FunderCfg};
 use super::newcomers::{NeedPools, Served};
 use super::{
-    iso_donation_share, iso_perf, ratio, rng, CallCycle, Inflows, Model, Quotient, Record,
-    ALTERNATIVE_DONATION_SHARE, ALTERNATIVE_PERF_SD, DAYS_PER_MONTH, MIN_AWARD_SHARE, NF,
+    iso_donation_share, iso_perf, ratio, rng, round_half_up, CallCycle, Inflows, Model, Quotient,
+    Record, ALTERNATIVE_DONATION_SHARE, ALTERNATIVE_PERF_SD, DAYS_PER_MONTH, MIN_AWARD_SHARE, NF,
     OTHER_SLOTS, SOURCES,
 };
 use std::sync::Arc;
-
-/// `x` rounded to the nearest whole number, halves up, for `x ≥ 0` (no call into libm).
-#[inline]
-pub(super) fn round_half_up(x: f64) -> u32 {
-    (x + 0.5) as u32
-}
 
 /// An agreement year (or the agreement) of `r` ends at model month `t`: the payments held back
 /// in it await the final report and are paid `final_report_months` later (§7.9).

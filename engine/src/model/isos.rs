@@ -845,7 +845,7 @@ impl Model<'_> {
             let productivity = productivity(ic, iso.experience, learning_factor[i]);
             // Hours and administration (§7.12).
             let staff_hours = nf * ic.hours_per_staff_month;
-            let admin_pos = f64::from(super::funders::round_half_up(ic.admin_staff_share * nf));
+            let admin_pos = f64::from(super::round_half_up(ic.admin_staff_share * nf));
             let admin_cap = admin_pos * ic.hours_per_staff_month;
             let front_cap = staff_hours - admin_cap;
             let d = contract_demands(

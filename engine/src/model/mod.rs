@@ -59,6 +59,12 @@ use newcomers::{allocate_into, Cohorts, NeedPools, Offer, Served};
 use partnership::{Partnership, Partnerships};
 use rng::{EnvDraws, FunderDraws, IsoDraws, RelEvents};
 
+/// `x` rounded to the nearest whole number, halves up, for `x ≥ 0` (no call into libm).
+#[inline]
+pub(crate) fn round_half_up(x: f64) -> u32 {
+    (x + 0.5) as u32
+}
+
 /// Number of funders.
 pub const NF: usize = 4;
 /// Revenue sources: the four funders, then donations and fees.
