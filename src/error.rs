@@ -56,7 +56,7 @@ mod tests {
     #[test]
     fn causes_are_said_once() {
         let io = std::io::Error::new(std::io::ErrorKind::NotFound, "No such file");
-        let e = anyhow::Error::new(crate::tomlfile::FileError::Io {
+        let e = anyhow::Error::new(crate::input::InputError::Io {
             file: "x.toml".into(),
             source: io,
         });

@@ -21,6 +21,7 @@
 
 use crate::calibrate::output::{CalibrationDetails, POSTERIOR_FILE};
 use crate::error::BadInput;
+use crate::input::InputError;
 use crate::job::manifest::Manifest;
 use crate::model::rng::{uniform, ChaCha8Rng};
 use crate::scenario::Scenario;
@@ -72,10 +73,10 @@ impl Posterior {
             )));
         }
         let d = manifest.details;
-        let bytes = crate::tomlfile::read_bytes(&path)
+        let bytes = crate::input::tomlfile::read_bytes(&path)
             .map_err(|e| BadInput::err(format!("{shown}: cannot read: {e}")))?;
-        let text =
-            crate::tomlfile::utf8(bytes).map_err(|why| BadInput::err(format!("{shown}: {why}")))?;
+        let text = crate::input::tomlfile::utf8(bytes)
+            .map_err(|why| BadInput::err(format!("{shown}: {why}")))?;
         let mut lines = text.lines();
         let header: Vec<&str> = lines.next().unwrap_or("").split(',').collect();
         let parameters: Vec<String> = d.priors.iter().map(|p| p.path.clone()).collect();
@@ -87,13 +88,13 @@ impl Posterior {
             if header[..k].contains(h) {
                 return Err(BadInput::err(format!(
                     "{shown}:1: column `{}` appears twice",
-                    crate::tomlfile::clip(h)
+                    crate::input::tomlfile::clip(h)
                 )));
             }
             if !known.contains(h) {
                 return Err(BadInput::err(format!(
                     "{shown}:1: unexpected column `{}` (a calibration writes particle, weight, its priors' paths, distance and its targets)",
-                    crate::tomlfile::clip(h)
+                    crate::input::tomlfile::clip(h)
                 )));
             }
         }
@@ -258,15 +259,26 @@ impl Posterior {
             .collect()
     }
 
-    /// Sets the calibrated parameters of `s` to `values` (whole-number parameters rounded).
+    /// Sets the calibrated parameters of `s` to `values` (whole-number parameters rounded) and
+    /// checks them together with the rest of the scenario ([`Scenario::set_values`]).
     pub fn apply(&self, s: &mut Scenario, values: &[f64]) -> anyhow::Result<()> {
-        for (p, &v) in self.parameters.iter().zip(values) {
-            let v = match crate::params::index_of(p).map(|i| crate::params::registry()[i].kind) {
-                Some(crate::params::Kind::Float) => v,
-                _ => v.round(),
-            };
-            s.set_value(p, v)?;
-        }
+        let pairs: Vec<(&str, f64)> = self
+            .parameters
+            .iter()
+            .zip(values)
+            .map(|(p, &v)| {
+                let v = match crate::params::index_of(p).map(|i| crate::params::registry()[i].kind)
+                {
+                    Some(crate::params::Kind::Float) => v,
+                    _ => v.round(),
+                };
+                (p.as_str(), v)
+            })
+            .collect();
+        s.set_values(&pairs).map_err(|e| InputError::Inconsistent {
+            file: self.path.display().to_string(),
+            msg: format!("a posterior draw: {}", e.message()),
+        })?;
         Ok(())
     }
 }

@@ -537,7 +537,7 @@ fn check(kind: Kind, bytes: &[u8], corpus: &Corpus) -> Result<(), String> {
                     let _ = s.estimate().work();
                     Ok(())
                 }
-                Err(e) => named(e, "fuzz.toml"),
+                Err(e) => named(e.into(), "fuzz.toml"),
             }
         }
         Kind::Design => {

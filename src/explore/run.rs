@@ -332,7 +332,7 @@ pub fn reload(dir: &Path) -> Result<ExploreOutcome> {
     let m: Manifest<Details> = Manifest::read(dir)?;
     let id = &m.details.identity;
     let hash = |p: &Path| {
-        crate::tomlfile::read_bytes(p).ok().map(|b| {
+        crate::input::tomlfile::read_bytes(p).ok().map(|b| {
             Sha256::digest(&b)
                 .iter()
                 .map(|x| format!("{x:02x}"))
@@ -351,7 +351,7 @@ pub fn reload(dir: &Path) -> Result<ExploreOutcome> {
             BadInput::err(format!(
                 "{}: cannot find the explore file this result was computed from (the command was `{}`); run `partnersim plot` where that command ran, with the file unchanged",
                 dir.display(),
-                crate::tomlfile::clip(&m.command)
+                crate::input::tomlfile::clip(&m.command)
             ))
         })?;
     let spec = ExploreSpec::load(&file)?;
@@ -392,7 +392,7 @@ pub fn reload(dir: &Path) -> Result<ExploreOutcome> {
                         "{}:{}: `{}` is not a number",
                         p.display(),
                         i + 2,
-                        crate::tomlfile::clip(cell)
+                        crate::input::tomlfile::clip(cell)
                     ))
                 })?
             };

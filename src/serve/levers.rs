@@ -127,7 +127,7 @@ pub fn parse(file: &str, text: &str) -> Result<Levers, String> {
         let mut specs = Vec::new();
         for p in &l.paths {
             let Some(i) = params::index_of(p) else {
-                let hint = crate::tomlfile::did_you_mean(params::suggest(p));
+                let hint = crate::input::tomlfile::did_you_mean(params::suggest(p));
                 return Err(bad(&l.id, format!("unknown parameter `{p}`{hint}")));
             };
             specs.push(&params::registry()[i]);

@@ -149,10 +149,13 @@ fn point_model(spec: &SweepSpec, x: &[f64]) -> anyhow::Result<PointModel> {
         Target::Analytic(_) => Ok(PointModel::Values(x.to_vec())),
         Target::Scenario { scenario, .. } => {
             let mut s = (**scenario).clone();
-            for (p, &v) in spec.parameters.iter().zip(x) {
-                s.set_value(&p.path, v)?;
-            }
-            s.check_consistency()
+            let pairs: Vec<(&str, f64)> = spec
+                .parameters
+                .iter()
+                .map(|p| p.path.as_str())
+                .zip(x.iter().copied())
+                .collect();
+            s.set_values(&pairs)
                 .map_err(|e| anyhow::anyhow!("sweep point {x:?}: {e}"))?;
             Ok(PointModel::Config(Box::new(s.config())))
         }
