@@ -20,7 +20,7 @@
 //! ```
 
 use crate::calibrate::output::{CalibrationDetails, POSTERIOR_FILE};
-use crate::error::BadInput;
+use crate::input::csv::Table;
 use crate::input::InputError;
 use crate::job::manifest::Manifest;
 use crate::model::rng::{uniform, ChaCha8Rng};
@@ -53,7 +53,7 @@ pub struct Posterior {
 impl Posterior {
     /// Reads `posterior.csv` and the `manifest.json` beside it (which names the base scenario).
     /// A missing, damaged or unfinished file is bad input (exit code 2).
-    pub fn read(path: &Path) -> anyhow::Result<Posterior> {
+    pub fn read(path: &Path) -> Result<Posterior, InputError> {
         let shown = path.display();
         let path = if path.is_dir() {
             path.join(POSTERIOR_FILE)
@@ -61,89 +61,60 @@ impl Posterior {
             path.to_path_buf()
         };
         let dir = path.parent().unwrap_or(Path::new("."));
+        let whole = |msg: String| InputError::File {
+            file: shown.to_string(),
+            msg,
+        };
         let manifest: Manifest<CalibrationDetails> = Manifest::read(dir).map_err(|e| {
-            BadInput::err(format!(
-                "{shown}: not a finished calibration (no readable manifest.json beside it: {e:#})"
+            whole(format!(
+                "not a finished calibration (no readable manifest.json beside it: {e:#})"
             ))
         })?;
         if manifest.kind != crate::calibrate::KIND {
-            return Err(BadInput::err(format!(
-                "{shown}: the directory holds a {} result, not a calibration",
+            return Err(whole(format!(
+                "the directory holds a {} result, not a calibration",
                 manifest.kind
             )));
         }
         let d = manifest.details;
-        let bytes = crate::input::tomlfile::read_bytes(&path)
-            .map_err(|e| BadInput::err(format!("{shown}: cannot read: {e}")))?;
-        let text = crate::input::tomlfile::utf8(bytes)
-            .map_err(|why| BadInput::err(format!("{shown}: {why}")))?;
-        let mut lines = text.lines();
-        let header: Vec<&str> = lines.next().unwrap_or("").split(',').collect();
+        let table = Table::read(&path, &shown.to_string())?;
         let parameters: Vec<String> = d.priors.iter().map(|p| p.path.clone()).collect();
-        // strict: the columns the calibration writes, each once, and no others
+        // strict: the columns the calibration writes, each once (the reader refuses a column
+        // named twice), and no others
         let mut known: Vec<&str> = vec!["particle", "weight", "distance"];
         known.extend(parameters.iter().map(String::as_str));
         known.extend(d.targets.iter().map(|t| t.label.as_str()));
-        for (k, h) in header.iter().enumerate() {
-            if header[..k].contains(h) {
-                return Err(BadInput::err(format!(
-                    "{shown}:1: column `{}` appears twice",
-                    crate::input::tomlfile::clip(h)
-                )));
-            }
-            if !known.contains(h) {
-                return Err(BadInput::err(format!(
-                    "{shown}:1: unexpected column `{}` (a calibration writes particle, weight, its priors' paths, distance and its targets)",
-                    crate::input::tomlfile::clip(h)
-                )));
-            }
-        }
-        let col = |name: &str| header.iter().position(|h| *h == name);
-        let weight_col =
-            col("weight").ok_or_else(|| BadInput::err(format!("{shown}:1: no `weight` column")))?;
+        table.only(
+            &known,
+            "a calibration writes particle, weight, its priors' paths, distance and its targets",
+        )?;
+        let weight_col = table.require("weight", "the particles' weights")?;
         let cols: Vec<usize> = parameters
             .iter()
-            .map(|p| {
-                col(p).ok_or_else(|| {
-                    BadInput::err(format!("{shown}:1: no column `{p}` (the manifest's prior)"))
-                })
-            })
-            .collect::<anyhow::Result<_>>()?;
+            .map(|p| table.require(p, "the manifest's prior"))
+            .collect::<Result<_, _>>()?;
         let specs: Vec<Option<&crate::params::ParamSpec>> = parameters
             .iter()
             .map(|p| crate::params::index_of(p).map(|i| &crate::params::registry()[i]))
             .collect();
         let (mut weights, mut values) = (Vec::new(), Vec::new());
-        for (i, line) in lines.enumerate() {
-            let row = i + 2;
-            let cells: Vec<&str> = line.split(',').collect();
-            if cells.len() != header.len() {
-                return Err(BadInput::err(format!(
-                    "{shown}:{row}: {} cells where the header has {} columns",
-                    cells.len(),
-                    header.len()
-                )));
-            }
-            let num = |c: usize| -> anyhow::Result<f64> {
-                cells
-                    .get(c)
-                    .and_then(|s| s.parse::<f64>().ok())
-                    .filter(|x| x.is_finite())
-                    .ok_or_else(|| {
-                        BadInput::err(format!(
-                            "{shown}:{row}: column {} is not a number",
-                            header.get(c).unwrap_or(&"?")
-                        ))
-                    })
-            };
-            let w = num(weight_col)?;
+        for row in &table.rows {
+            let w = table.number(row, weight_col, "a number at least 0")?;
             if w < 0.0 {
-                return Err(BadInput::err(format!("{shown}:{row}: negative weight")));
+                return Err(table.bad_cell(
+                    row,
+                    weight_col,
+                    "negative weight",
+                    "a number at least 0",
+                ));
             }
             weights.push(w);
             let mut particle = Vec::with_capacity(cols.len());
             for (&c, spec) in cols.iter().zip(&specs) {
-                let x = num(c)?;
+                let allowed = spec.map_or("a finite number".to_string(), |s| {
+                    format!("{} ({})", s.range_text(), s.unit)
+                });
+                let x = table.number(row, c, &allowed)?;
                 if let Some(spec) = spec {
                     // as `apply` sets it: whole-number parameters rounded
                     let v = match spec.kind {
@@ -151,12 +122,7 @@ impl Posterior {
                         _ => x.round(),
                     };
                     if !(spec.min..=spec.max).contains(&v) {
-                        return Err(BadInput::err(format!(
-                            "{shown}:{row}: column {}: {} is out of range; allowed: {}",
-                            header[c],
-                            crate::params::fmt_num(x),
-                            spec.range_text()
-                        )));
+                        return Err(table.bad_cell(row, c, "out of range", allowed));
                     }
                 }
                 particle.push(x);
@@ -165,9 +131,10 @@ impl Posterior {
         }
         let total: f64 = weights.iter().sum();
         if values.is_empty() || total <= 0.0 {
-            return Err(BadInput::err(format!(
-                "{shown}: no particle with a positive weight"
-            )));
+            return Err(InputError::File {
+                file: shown.to_string(),
+                msg: "no particle with a positive weight".into(),
+            });
         }
         for w in &mut weights {
             *w /= total;
@@ -185,18 +152,20 @@ impl Posterior {
 
     /// Checks that `s` is the scenario the posterior was calibrated on (same resolved values and
     /// timeline): a posterior of another scenario is bad input.
-    pub fn check_scenario(&self, s: &Scenario) -> anyhow::Result<()> {
+    pub fn check_scenario(&self, s: &Scenario) -> Result<(), InputError> {
         let hash = s.content_hash();
         if hash != self.scenario_hash {
-            return Err(BadInput::err(format!(
-                "{}: calibrated on scenario `{}` ({}), not on `{}` ({}); calibrate on this scenario or compare against `{}`",
-                self.path.display(),
+            return Err(InputError::File {
+                file: self.path.display().to_string(),
+                msg: format!(
+                "calibrated on scenario `{}` ({}), not on `{}` ({}); calibrate on this scenario or compare against `{}`",
                 self.scenario_name,
                 &self.scenario_hash[..self.scenario_hash.len().min(12)],
                 s.name,
                 &hash[..hash.len().min(12)],
                 self.scenario_name
-            )));
+            ),
+            });
         }
         Ok(())
     }
@@ -261,7 +230,7 @@ impl Posterior {
 
     /// Sets the calibrated parameters of `s` to `values` (whole-number parameters rounded) and
     /// checks them together with the rest of the scenario ([`Scenario::set_values`]).
-    pub fn apply(&self, s: &mut Scenario, values: &[f64]) -> anyhow::Result<()> {
+    pub fn apply(&self, s: &mut Scenario, values: &[f64]) -> Result<(), InputError> {
         let pairs: Vec<(&str, f64)> = self
             .parameters
             .iter()

@@ -261,15 +261,15 @@ impl App {
         reps: u64,
         seed: u64,
         threads: Option<usize>,
-    ) -> Result<App, BadInput> {
+    ) -> anyhow::Result<App> {
         let (lo, hi) = api::REPS_RANGE;
         if !(lo..=hi).contains(&reps) {
-            return Err(BadInput(format!(
+            return Err(BadInput::err(format!(
                 "--reps {reps}: must be between {lo} and {hi}"
             )));
         }
         if !dir.is_dir() {
-            return Err(BadInput(format!(
+            return Err(BadInput::err(format!(
                 "{}: no such folder; run partnersim serve in the partnersim folder or name the classroom folder with --lessons DIR",
                 dir.display()
             )));
@@ -277,8 +277,7 @@ impl App {
         let levers = match levers_file {
             Some(p) => levers::read(p),
             None => levers::built_in(),
-        }
-        .map_err(BadInput)?;
+        }?;
         let mut subdirs: Vec<PathBuf> = std::fs::read_dir(dir)
             .map_err(|e| BadInput(format!("{}: cannot read: {e}", dir.display())))?
             .filter_map(|e| e.ok().map(|e| e.path()))
@@ -292,7 +291,7 @@ impl App {
             }
         }
         if lessons.is_empty() {
-            return Err(BadInput(format!(
+            return Err(BadInput::err(format!(
                 "{}: no classroom group (a folder with an about.md and scenario files)",
                 dir.display()
             )));
