@@ -251,3 +251,35 @@ impl Posterior {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn posterior(values: Vec<Vec<f64>>) -> Posterior {
+        Posterior {
+            path: PathBuf::from("cal/posterior.csv"),
+            parameters: vec![
+                "funders.federal.late_payment_days_min".into(),
+                "funders.federal.late_payment_days_max".into(),
+            ],
+            weights: vec![1.0 / values.len() as f64; values.len()],
+            values,
+            scenario_name: "defaults".into(),
+            scenario_hash: Scenario::default().content_hash(),
+            seed: 1,
+        }
+    }
+
+    #[test]
+    fn a_draw_that_contradicts_itself_is_refused_by_the_one_check() {
+        let p = posterior(vec![vec![5.0, 30.0], vec![200.0, 10.0]]);
+        let mut s = Scenario::default();
+        p.apply(&mut s, &p.values[0]).unwrap();
+        let e = p.apply(&mut s, &p.values[1]).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "cal/posterior.csv: a posterior draw: funders.federal.late_payment_days_min (200) is larger than late_payment_days_max (10)"
+        );
+    }
+}

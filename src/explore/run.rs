@@ -97,8 +97,7 @@ pub fn run(
     }
     crate::job::budget::Budget::current().check(&spec.estimate(states.n))?;
     let job = ExploreJob::new(spec, states, seed, opts.chunk_items);
-    job.check_states()
-        .map_err(|e| BadInput::err(e.to_string()))?;
+    job.check_states()?;
     job.check_present()?;
     let inputs = vec![
         spec.file.display().to_string(),
