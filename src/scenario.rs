@@ -13,7 +13,7 @@
 #![allow(clippy::result_large_err)]
 
 pub use crate::input::tomlfile::line_col;
-use crate::input::tomlfile::{self, clip, did_you_mean, Source};
+use crate::input::tomlfile::{self, clip, did_you_mean, InputFile, Source};
 pub use crate::input::InputError;
 use crate::model::timeline::{fixed_during_run, Event, EventKind};
 use crate::params::{
@@ -259,18 +259,14 @@ impl Scenario {
             });
         }
         seen.push(canon);
-        let text = tomlfile::read(path, &file)?;
-        let ctx = Source {
-            file: &file,
-            text: &text,
-        };
+        let f = InputFile::read(path)?;
+        let ctx = f.source();
         let doc = ctx.parse()?;
         let table: &DeTable<'_> = doc.get_ref();
         refuse_sweep_file(&ctx, table)?;
         let base = match header_str(&ctx, table, "extends")? {
             Some(rel) => {
-                let parent = path.parent().unwrap_or(Path::new("."));
-                match Self::load_chain(&parent.join(&rel), seen) {
+                match Self::load_chain(&f.dir.join(&rel), seen) {
                     // the file that names a missing base is the one to fix
                     Err(InputError::Io { source, .. }) => {
                         let (line, col) = ctx.at(table.get("extends").map_or(0..0, |v| v.span()));
@@ -294,12 +290,10 @@ impl Scenario {
         walk(&ctx, table, "", &mut values, &mut Vec::new())?;
         let mut timeline = base.as_ref().map_or_else(Vec::new, |b| b.timeline.clone());
         timeline.extend(parse_events(&ctx, table)?);
-        let name = header_str(&ctx, table, "name")?.unwrap_or_else(|| {
-            path.file_stem()
-                .map_or("scenario".into(), |s| s.to_string_lossy().into_owned())
-        });
+        let name = header_str(&ctx, table, "name")?
+            .unwrap_or_else(|| f.stem.clone().unwrap_or_else(|| "scenario".into()));
         let description =
-            header_str(&ctx, table, "description")?.unwrap_or_else(|| leading_comment(&text));
+            header_str(&ctx, table, "description")?.unwrap_or_else(|| leading_comment(&f.text));
         let s = Scenario {
             name,
             description,

@@ -5,7 +5,7 @@
 
 use super::analytic::Analytic;
 use super::prior::{Prior, PriorKind};
-use crate::input::tomlfile::{self, closest, did_you_mean, line_col, Source};
+use crate::input::tomlfile::{self, closest, did_you_mean, line_col, InputFile, Source};
 use crate::input::InputError;
 use crate::input::Reader;
 use crate::params::{self, Kind};
@@ -181,14 +181,9 @@ impl CalibrationSpec {
 
     /// Reads and checks a calibration file.
     pub fn load(path: &Path) -> Result<CalibrationSpec, InputError> {
-        let file = path.display().to_string();
-        let text = tomlfile::read(path, &file)?;
-        let dir = path.parent().unwrap_or(Path::new("."));
-        let stem = path.file_stem().map_or_else(
-            || "calibration".into(),
-            |s| s.to_string_lossy().into_owned(),
-        );
-        Self::parse(&file, &text, dir, &stem)
+        let f = InputFile::read(path)?;
+        let stem = f.stem.as_deref().unwrap_or("calibration");
+        Self::parse(&f.file, &f.text, &f.dir, stem)
     }
 
     /// Parses the text of a calibration file named `file` in directory `dir`.

@@ -49,12 +49,18 @@ pub fn a_type(type_name: &str) -> String {
     }
 }
 
+/// Where bytes stop being UTF-8: line, column and byte offset of the first invalid byte.
+fn invalid_at(e: &std::string::FromUtf8Error) -> (usize, usize, usize) {
+    let at = e.utf8_error().valid_up_to();
+    let good = std::str::from_utf8(&e.as_bytes()[..at]).unwrap_or_default();
+    let (line, col) = line_col(good, good.len());
+    (line, col, at)
+}
+
 /// Bytes as UTF-8 text, or where they stop being UTF-8: `line 3, column 7 (byte offset 41)`.
 pub fn utf8(bytes: Vec<u8>) -> Result<String, String> {
     String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        let good = std::str::from_utf8(&e.as_bytes()[..at]).unwrap_or_default();
-        let (line, col) = line_col(good, good.len());
+        let (line, col, at) = invalid_at(&e);
         format!("not UTF-8 text: an invalid byte at line {line}, column {col} (byte offset {at}); save the file as UTF-8")
     })
 }
@@ -66,10 +72,8 @@ pub fn read(path: &Path, file: &str) -> Result<String, InputError> {
         file: clip(file),
         source,
     })?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        let good = std::str::from_utf8(&e.as_bytes()[..at]).unwrap_or_default();
-        let (line, col) = line_col(good, good.len());
+    String::from_utf8(bytes).map_err(|e| {
+        let (line, col, at) = invalid_at(&e);
         InputError::Syntax {
             file: file.into(),
             line,
@@ -78,8 +82,43 @@ pub fn read(path: &Path, file: &str) -> Result<String, InputError> {
                 "not UTF-8 text: an invalid byte at byte offset {at}; save the file as UTF-8"
             ),
         }
-    })?;
-    Ok(text)
+    })
+}
+
+/// An input file read whole: the name its errors give it, its text, the folder against which
+/// the paths it names are resolved, and its stem (the default name of what it describes).
+#[derive(Debug, Clone)]
+pub struct InputFile {
+    /// the path as the user wrote it
+    pub file: String,
+    /// the whole text
+    pub text: String,
+    /// the file's folder (`.` for a bare file name)
+    pub dir: std::path::PathBuf,
+    /// the file name without its extension
+    pub stem: Option<String>,
+}
+
+impl InputFile {
+    /// Reads `path` ([`read`]: a regular UTF-8 file of at most [`MAX_INPUT_BYTES`]).
+    pub fn read(path: &Path) -> Result<InputFile, InputError> {
+        let file = path.display().to_string();
+        let text = read(path, &file)?;
+        Ok(InputFile {
+            text,
+            dir: path.parent().unwrap_or(Path::new(".")).to_path_buf(),
+            stem: path.file_stem().map(|s| s.to_string_lossy().into_owned()),
+            file,
+        })
+    }
+
+    /// The text with the name errors give it.
+    pub fn source(&self) -> Source<'_> {
+        Source {
+            file: &self.file,
+            text: &self.text,
+        }
+    }
 }
 
 /// 1-based line and column of a byte offset (an offset inside a character counts from its start).

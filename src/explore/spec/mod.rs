@@ -18,7 +18,7 @@ mod uncertainties;
 
 use super::prim::Settings;
 use super::states::Uncertainty;
-use crate::input::tomlfile::{self, did_you_mean, Source};
+use crate::input::tomlfile::{self, did_you_mean, InputFile, Source};
 use crate::input::InputError;
 use crate::input::Reader;
 use crate::metrics::{self, Better};
@@ -245,15 +245,11 @@ impl ExploreSpec {
 
     /// Loads and validates an explore file (and the scenario files it names, relative to it).
     pub fn load(path: &Path) -> Result<ExploreSpec, InputError> {
-        let file = path.display().to_string();
-        let text = tomlfile::read(path, &file)?;
-        let dir = path.parent().unwrap_or(Path::new("."));
-        let mut s = Self::parse(&file, &text, dir)?;
+        let f = InputFile::read(path)?;
+        let mut s = Self::parse(&f.file, &f.text, &f.dir)?;
         s.file = path.to_path_buf();
         if s.name.is_empty() {
-            s.name = path
-                .file_stem()
-                .map_or_else(|| "explore".into(), |s| s.to_string_lossy().into_owned());
+            s.name = f.stem.unwrap_or_else(|| "explore".into());
         }
         Ok(s)
     }

@@ -15,7 +15,7 @@ mod sizes;
 mod target;
 
 use super::testmodels::TestModel;
-use crate::input::tomlfile::{self, Source};
+use crate::input::tomlfile::{InputFile, Source};
 use crate::input::InputError;
 use crate::input::Reader;
 use crate::params::registry;
@@ -318,15 +318,11 @@ fn sha256_hex(bytes: &[u8]) -> String {
 impl SweepSpec {
     /// Loads and validates a sweep file (and its base scenario, relative to the file).
     pub fn load(path: &Path) -> Result<SweepSpec, InputError> {
-        let file = path.display().to_string();
-        let text = tomlfile::read(path, &file)?;
-        let dir = path.parent().unwrap_or(Path::new("."));
-        let mut s = Self::parse(&file, &text, dir)?;
+        let f = InputFile::read(path)?;
+        let mut s = Self::parse(&f.file, &f.text, &f.dir)?;
         s.file = path.to_path_buf();
-        if let Some(stem) = path.file_stem() {
-            if s.name.is_empty() {
-                s.name = stem.to_string_lossy().into_owned();
-            }
+        if s.name.is_empty() {
+            s.name = f.stem.unwrap_or_default();
         }
         Ok(s)
     }
