@@ -5,7 +5,15 @@
 //! The model ([`model`]) never reads files or prints. [`job`] is the batch core every batch
 //! command shares (chunks, resume, shards, merge, output-directory policy, manifest); [`run`],
 //! [`compare`] and [`sweep`] are written on it. [`commands`] holds one module per subcommand on
-//! plain typed arguments; the binary only parses the command line into them.
+//! plain typed arguments; the binary only parses the command line into them. [`input`] reads
+//! every input file (scenario, sweep, explore, calibration, design and posterior CSVs, levers)
+//! through one error type, [`input::InputError`].
+
+// Every bad input file is one `input::InputError`, which carries the file, position, key, value
+// and what is allowed by design; it is built once, on the cold path, so its size does not
+// matter and boxing it would only add noise.
+#![allow(clippy::result_large_err)]
+
 pub mod assumptions;
 pub mod bench;
 pub mod calibrate;

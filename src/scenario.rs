@@ -8,10 +8,6 @@
 //! dotted keys. Unknown keys, wrong types and out-of-range values are errors
 //! that name the file, line, column, key and allowed range.
 
-// Scenario errors carry the file, position, key, value and range for the message; they are
-// returned once per invalid file, so their size does not matter.
-#![allow(clippy::result_large_err)]
-
 pub use crate::input::tomlfile::line_col;
 use crate::input::tomlfile::{self, clip, did_you_mean, InputFile, Source};
 pub use crate::input::InputError;
@@ -184,7 +180,7 @@ fn walk(
             other => {
                 let Some(i) = params::index_of(&path) else {
                     let hint = did_you_mean(params::suggest(&path));
-                    return Err(ctx.unknown_key(k.span(), path, hint).into());
+                    return Err(ctx.unknown_key(k.span(), path, hint));
                 };
                 let spec = &registry()[i];
                 let (line, col) = ctx.at(v.span());
@@ -313,9 +309,7 @@ impl Scenario {
         let table: &DeTable<'_> = doc.get_ref();
         refuse_sweep_file(&ctx, table)?;
         if let Some(v) = table.get("extends") {
-            return Err(ctx
-                .syntax(v.span(), "`extends` needs a file on disk")
-                .into());
+            return Err(ctx.syntax(v.span(), "`extends` needs a file on disk"));
         }
         let mut values = Values::default();
         walk(&ctx, table, "", &mut values, &mut Vec::new())?;
@@ -756,9 +750,7 @@ fn parse_events(ctx: &Source<'_>, table: &DeTable<'_>) -> Result<Vec<TimelineEnt
             let key: &str = k.get_ref();
             if !EVENT_KEYS.contains(&key) {
                 let hint = tomlfile::hint(key, &EVENT_KEYS);
-                return Err(ctx
-                    .unknown_key(k.span(), format!("events.{key}"), hint)
-                    .into());
+                return Err(ctx.unknown_key(k.span(), format!("events.{key}"), hint));
             }
         }
         let number = |key: &str,
@@ -797,12 +789,10 @@ fn parse_events(ctx: &Source<'_>, table: &DeTable<'_>) -> Result<Vec<TimelineEnt
             Ok(Some(x))
         };
         let Some(month_v) = t.get("month") else {
-            return Err(ctx
-                .syntax(
-                    item.span(),
-                    "an [[events]] table needs `month` (the reported month it happens in, from 0)",
-                )
-                .into());
+            return Err(ctx.syntax(
+                item.span(),
+                "an [[events]] table needs `month` (the reported month it happens in, from 0)",
+            ));
         };
         let month = number("month", 0.0, 1200.0, true, "months")?.unwrap_or(0.0) as u32;
         let (line, col) = ctx.at(month_v.span());
@@ -829,15 +819,12 @@ fn parse_events(ctx: &Source<'_>, table: &DeTable<'_>) -> Result<Vec<TimelineEnt
             usize::from(arrivals.is_some()) + usize::from(budget.is_some()) + usize::from(has_set);
         if kinds != 1 {
             return Err(ctx
-                .syntax(item.span(), "an [[events]] table needs exactly one of `arrivals_factor` (with `duration_months`), `budget_factor` (with `funder`) or `set` (a table of parameters)")
-                .into());
+                .syntax(item.span(), "an [[events]] table needs exactly one of `arrivals_factor` (with `duration_months`), `budget_factor` (with `funder`) or `set` (a table of parameters)"));
         }
         let (kind, generated) = if let Some(factor) = arrivals {
             let months =
                 number("duration_months", 1.0, 1200.0, true, "months")?.ok_or_else(|| {
-                    InputError::from(
-                        ctx.syntax(item.span(), "`arrivals_factor` needs `duration_months`"),
-                    )
+                    ctx.syntax(item.span(), "`arrivals_factor` needs `duration_months`")
                 })? as u32;
             (
                 EventKind::Arrivals { factor, months },
@@ -845,9 +832,7 @@ fn parse_events(ctx: &Source<'_>, table: &DeTable<'_>) -> Result<Vec<TimelineEnt
             )
         } else if let Some(factor) = budget {
             let Some(fv) = t.get("funder") else {
-                return Err(ctx
-                    .syntax(item.span(), "`budget_factor` needs `funder`")
-                    .into());
+                return Err(ctx.syntax(item.span(), "`budget_factor` needs `funder`"));
             };
             let funder = match fv.get_ref() {
                 DeValue::String(s) => params::FUNDERS.iter().position(|f| *f == &**s),

@@ -212,9 +212,7 @@ impl CalibrationSpec {
                 ))
             }
             (None, None) => {
-                return Err(file_error(file, format!(
-                    "missing key `scenario`: give the base scenario file (`scenario = \"../baseline.toml\"`) or a test model (`[model] name = \"normal\"` | \"binomial\")"
-                )))
+                return Err(file_error(file, "missing key `scenario`: give the base scenario file (`scenario = \"../baseline.toml\"`) or a test model (`[model] name = \"normal\"` | \"binomial\")".into()))
             }
             (Some(s), None) => {
                 let path = dir.join(s.get_ref());
@@ -273,9 +271,8 @@ impl CalibrationSpec {
         if raw.target.is_empty() {
             return Err(file_error(
                 file,
-                format!(
-                    "no [[target]]: give at least one (`metric`, `value` or `interval`, `source`)"
-                ),
+                "no [[target]]: give at least one (`metric`, `value` or `interval`, `source`)"
+                    .into(),
             ));
         }
         let mut targets = Vec::new();
@@ -296,7 +293,7 @@ impl CalibrationSpec {
         if raw.prior.is_empty() {
             return Err(file_error(
                 file,
-                format!("no [[prior]]: give at least one (`path`, `kind`, `min`, `max`)"),
+                "no [[prior]]: give at least one (`path`, `kind`, `min`, `max`)".into(),
             ));
         }
         let mut priors: Vec<Prior> = Vec::new();

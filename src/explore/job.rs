@@ -6,9 +6,6 @@
 //! numbers across regimes and states, so a regime's regret in a state is not blurred by luck the
 //! other regimes did not have.
 
-// Errors carry the file and what is wrong, by design; built once, on the cold path.
-#![allow(clippy::result_large_err)]
-
 use super::spec::ExploreSpec;
 use super::states::{Origin, States};
 use crate::input::InputError;

@@ -5,9 +5,6 @@
 //! `[[uncertainties]]` ([`States::lhs`]), or from any other list of vectors, such as draws from a
 //! posterior ([`States::from_draws`]): the rest of `explore` does not care where they came from.
 
-// Errors carry the file and what is wrong, by design; built once, on the cold path.
-#![allow(clippy::result_large_err)]
-
 use crate::input::InputError;
 use crate::params::{self, registry, Kind};
 use sha2::{Digest, Sha256};

@@ -5,10 +5,6 @@
 //! explore and calibration files, design and posterior CSVs and the classroom levers all refuse
 //! bad input with it, so `commands::exit_code` maps one type to exit code 2.
 
-// Errors carry file, position, key, value and what is allowed by design; they are built once,
-// on the cold path, and boxing them would only add noise.
-#![allow(clippy::result_large_err)]
-
 /// A problem with an input file, always pointing at where it is.
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {

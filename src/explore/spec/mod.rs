@@ -7,10 +7,6 @@
 //! column and key and says what is allowed (`docs/explore.md` lists every key, generated from
 //! [`keys`]).
 
-// Errors carry file, line, column, key and what is allowed, by design; they are built once, on
-// the cold path.
-#![allow(clippy::result_large_err)]
-
 mod discover;
 pub mod keys;
 mod regimes;

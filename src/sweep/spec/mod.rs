@@ -3,10 +3,6 @@
 //! Every problem is a typed [`InputError`] that names the file, line and column, the key, and
 //! what is allowed (see `docs/sensitivity.md` for the reference of every key).
 
-// Errors are built once, on the cold path, and carry file, line, column, key and what is
-// allowed by design; boxing them would only add noise.
-#![allow(clippy::result_large_err)]
-
 pub mod external;
 pub mod keys;
 mod outputs;
