@@ -881,7 +881,7 @@ pub fn index_of(path: &str) -> Option<usize> {
 
 /// The registered path closest to `path`, for "did you mean" messages.
 pub fn suggest(path: &str) -> Option<&'static str> {
-    crate::input::tomlfile::closest(path, registry().iter().map(|s| s.path.as_str()), 0.8)
+    crate::tomlfile::closest(path, registry().iter().map(|s| s.path.as_str()), 0.8)
 }
 
 /// Why a value does not fit a parameter.
