@@ -378,6 +378,18 @@ pub struct ServeCliArgs {
     pub threads: Option<usize>,
 }
 
+impl From<JobCliArgs> for commands::shared::JobArgs {
+    fn from(a: JobCliArgs) -> Self {
+        commands::shared::JobArgs {
+            seed: a.seed,
+            threads: a.threads,
+            quiet: a.quiet,
+            resume: a.resume,
+            force: a.force,
+        }
+    }
+}
+
 /// The flags every batch job from a file shares (`sweep`, `explore`, `calibrate`).
 #[derive(Debug, Args)]
 pub struct JobCliArgs {
@@ -511,23 +523,15 @@ impl Command {
             Command::Sweep(a) => Cmd::Sweep(commands::sweep::Args {
                 file: a.file,
                 out: a.out,
-                seed: a.job.seed,
                 design_seed: a.design_seed,
-                threads: a.job.threads,
-                quiet: a.job.quiet,
-                resume: a.job.resume,
-                force: a.job.force,
+                job: a.job.into(),
                 shard: a.shard,
                 chunk_points: a.chunk_points,
             }),
             Command::Explore(a) => Cmd::Explore(commands::explore::Args {
                 file: a.file,
                 out: a.out,
-                seed: a.job.seed,
-                threads: a.job.threads,
-                quiet: a.job.quiet,
-                resume: a.job.resume,
-                force: a.job.force,
+                job: a.job.into(),
                 shard: a.shard,
                 chunk_states: a.chunk_states,
                 posterior: a.posterior,
@@ -537,11 +541,7 @@ impl Command {
                 file: a.file,
                 out: a.out,
                 ship: a.ship,
-                seed: a.job.seed,
-                threads: a.job.threads,
-                quiet: a.job.quiet,
-                resume: a.job.resume,
-                force: a.job.force,
+                job: a.job.into(),
             }),
             Command::Merge { dirs, out, force } => {
                 Cmd::Merge(commands::merge::Args { dirs, out, force })

@@ -1,8 +1,9 @@
 //! Bad input, and how an error is printed.
 //!
-//! Every refusal of the library is a [`BadInput`] or another typed error of the file it is
-//! about (a scenario, sweep or TOML file, an output directory); `commands::exit_code` maps them
-//! all to exit code 2 in one place. This module depends on nothing else in the crate.
+//! Every refusal of the library is one of three types: a [`BadInput`] (a flag or argument), an
+//! [`crate::input::InputError`] (an input file of any kind, at its line and column) or a
+//! `job::outdir::OutputDirError` (an output directory); `commands::exit_code` maps the three to
+//! exit code 2 in one place.
 
 /// Bad input the user can fix by changing a flag, a file or the output directory: exit code 2.
 #[derive(Debug, thiserror::Error)]
@@ -56,7 +57,7 @@ mod tests {
     #[test]
     fn causes_are_said_once() {
         let io = std::io::Error::new(std::io::ErrorKind::NotFound, "No such file");
-        let e = anyhow::Error::new(crate::tomlfile::FileError::Io {
+        let e = anyhow::Error::new(crate::input::InputError::Io {
             file: "x.toml".into(),
             source: io,
         });

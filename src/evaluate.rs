@@ -148,7 +148,7 @@ pub fn design_spec(
         let i = metric_index(o).ok_or_else(|| {
             BadInput(format!(
                 "unknown output `{o}`{}",
-                crate::tomlfile::did_you_mean(crate::tomlfile::closest(
+                crate::input::tomlfile::did_you_mean(crate::input::tomlfile::closest(
                     o,
                     METRICS.iter().map(|m| m.name),
                     0.7
@@ -192,11 +192,12 @@ pub fn design_spec(
 fn check_points(scenario: &Scenario, columns: &[String], values: &[f64]) -> Result<(), BadInput> {
     for (row, x) in values.chunks(columns.len().max(1)).enumerate() {
         let mut s = scenario.clone();
-        for (path, &v) in columns.iter().zip(x) {
-            s.set_value(path, v)
-                .map_err(|e| BadInput(format!("design row {row}: {e}")))?;
-        }
-        s.check_consistency()
+        let pairs: Vec<(&str, f64)> = columns
+            .iter()
+            .map(String::as_str)
+            .zip(x.iter().copied())
+            .collect();
+        s.set_values(&pairs)
             .map_err(|e| BadInput(format!("design row {row}: {e}")))?;
     }
     Ok(())

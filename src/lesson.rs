@@ -125,7 +125,7 @@ fn known_metric(file: &str, key: &str, name: &str) -> Result<(), LessonError> {
     if metrics::spec(name).is_some() {
         return Ok(());
     }
-    let hint = crate::tomlfile::did_you_mean(crate::tomlfile::closest(
+    let hint = crate::input::tomlfile::did_you_mean(crate::input::tomlfile::closest(
         name,
         metrics::METRICS.iter().map(|m| m.name),
         0.7,

@@ -26,7 +26,8 @@
 //! ([`model_fingerprint`]); [`Posterior::read`] reads either form.
 
 use crate::calibrate::output::{CalibrationDetails, POSTERIOR_FILE};
-use crate::error::BadInput;
+use crate::input::csv::Table;
+use crate::input::InputError;
 use crate::job::manifest::Manifest;
 use crate::model::rng::{uniform, ChaCha8Rng};
 use crate::scenario::Scenario;
@@ -58,7 +59,7 @@ pub struct Posterior {
 impl Posterior {
     /// Reads `posterior.csv` and the `manifest.json` beside it (which names the base scenario).
     /// A missing, damaged or unfinished file is bad input (exit code 2).
-    pub fn read(path: &Path) -> anyhow::Result<Posterior> {
+    pub fn read(path: &Path) -> Result<Posterior, InputError> {
         let shown = path.display();
         let path = if path.is_dir() {
             path.join(POSTERIOR_FILE)
@@ -68,119 +69,89 @@ impl Posterior {
         // a shipped posterior describes itself in its first lines
         if let Ok(bytes) = std::fs::read(&path) {
             if bytes.starts_with(SHIPPED_MAGIC.as_bytes()) {
-                let text = crate::tomlfile::utf8(bytes)
-                    .map_err(|why| BadInput::err(format!("{shown}: {why}")))?;
-                let meta = Shipped::parse(&text, &shown.to_string())?;
-                return Self::parse_rows(&path, &shown.to_string(), &text, meta);
+                let file = shown.to_string();
+                let text = crate::input::tomlfile::utf8(bytes).map_err(|msg| InputError::File {
+                    file: file.clone(),
+                    msg,
+                })?;
+                let meta = Shipped::parse(&text, &file)?;
+                // the CSV reader passes over the `#` lines heading the file
+                let table = Table::parse(&file, &text)?;
+                return Self::from_table(&path, &file, &table, meta);
             }
         }
         let dir = path.parent().unwrap_or(Path::new("."));
+        let whole = |msg: String| InputError::File {
+            file: shown.to_string(),
+            msg,
+        };
         let manifest: Manifest<CalibrationDetails> = Manifest::read(dir).map_err(|e| {
-            BadInput::err(format!(
-                "{shown}: not a finished calibration (no readable manifest.json beside it, and not a shipped posterior starting with `{SHIPPED_MAGIC}`: {e:#})"
+            whole(format!(
+                "not a finished calibration (no readable manifest.json beside it, and not a shipped posterior starting with `{SHIPPED_MAGIC}`: {e:#})"
             ))
         })?;
         if manifest.kind != crate::calibrate::KIND {
-            return Err(BadInput::err(format!(
-                "{shown}: the directory holds a {} result, not a calibration",
+            return Err(whole(format!(
+                "the directory holds a {} result, not a calibration",
                 manifest.kind
             )));
         }
         let d = manifest.details;
-        let bytes = crate::tomlfile::read_bytes(&path)
-            .map_err(|e| BadInput::err(format!("{shown}: cannot read: {e}")))?;
-        let text =
-            crate::tomlfile::utf8(bytes).map_err(|why| BadInput::err(format!("{shown}: {why}")))?;
         let meta = Shipped {
             parameters: d.priors.iter().map(|p| p.path.clone()).collect(),
             targets: d.targets.iter().map(|t| t.label.clone()).collect(),
             scenario_name: d.identity.base,
             scenario_hash: d.identity.base_hash,
             seed: d.identity.seed,
-            header_lines: 0,
         };
-        Self::parse_rows(&path, &shown.to_string(), &text, meta)
+        let table = Table::read(&path, &shown.to_string())?;
+        Self::from_table(&path, &shown.to_string(), &table, meta)
     }
 
-    /// The rows of a posterior file (after `meta.header_lines` comment lines), checked against
-    /// the columns `meta` names.
-    fn parse_rows(
+    /// The particles of a posterior table, checked against the columns `meta` names.
+    fn from_table(
         path: &Path,
         shown: &str,
-        text: &str,
+        table: &Table,
         meta: Shipped,
-    ) -> anyhow::Result<Posterior> {
-        let skip = meta.header_lines;
-        let mut lines = text.lines().skip(skip);
-        let first = skip + 1;
+    ) -> Result<Posterior, InputError> {
         let parameters = meta.parameters;
-        let header: Vec<&str> = lines.next().unwrap_or("").split(',').collect();
-        // strict: the columns the calibration writes, each once, and no others
+        // strict: the columns the calibration writes, each once (the reader refuses a column
+        // named twice), and no others
         let mut known: Vec<&str> = vec!["particle", "weight", "distance"];
         known.extend(parameters.iter().map(String::as_str));
         known.extend(meta.targets.iter().map(String::as_str));
-        for (k, h) in header.iter().enumerate() {
-            if header[..k].contains(h) {
-                return Err(BadInput::err(format!(
-                    "{shown}:{first}: column `{}` appears twice",
-                    crate::tomlfile::clip(h)
-                )));
-            }
-            if !known.contains(h) {
-                return Err(BadInput::err(format!(
-                    "{shown}:{first}: unexpected column `{}` (a calibration writes particle, weight, its priors' paths, distance and its targets)",
-                    crate::tomlfile::clip(h)
-                )));
-            }
-        }
-        let col = |name: &str| header.iter().position(|h| *h == name);
-        let weight_col = col("weight")
-            .ok_or_else(|| BadInput::err(format!("{shown}:{first}: no `weight` column")))?;
+        table.only(
+            &known,
+            "a calibration writes particle, weight, its priors' paths, distance and its targets",
+        )?;
+        let weight_col = table.require("weight", "the particles' weights")?;
         let cols: Vec<usize> = parameters
             .iter()
-            .map(|p| {
-                col(p).ok_or_else(|| {
-                    BadInput::err(format!(
-                        "{shown}:{first}: no column `{p}` (a calibrated parameter)"
-                    ))
-                })
-            })
-            .collect::<anyhow::Result<_>>()?;
+            .map(|p| table.require(p, "the calibrated parameters"))
+            .collect::<Result<_, _>>()?;
         let specs: Vec<Option<&crate::params::ParamSpec>> = parameters
             .iter()
             .map(|p| crate::params::index_of(p).map(|i| &crate::params::registry()[i]))
             .collect();
         let (mut weights, mut values) = (Vec::new(), Vec::new());
-        for (i, line) in lines.enumerate() {
-            let row = i + first + 1;
-            let cells: Vec<&str> = line.split(',').collect();
-            if cells.len() != header.len() {
-                return Err(BadInput::err(format!(
-                    "{shown}:{row}: {} cells where the header has {} columns",
-                    cells.len(),
-                    header.len()
-                )));
-            }
-            let num = |c: usize| -> anyhow::Result<f64> {
-                cells
-                    .get(c)
-                    .and_then(|s| s.parse::<f64>().ok())
-                    .filter(|x| x.is_finite())
-                    .ok_or_else(|| {
-                        BadInput::err(format!(
-                            "{shown}:{row}: column {} is not a number",
-                            header.get(c).unwrap_or(&"?")
-                        ))
-                    })
-            };
-            let w = num(weight_col)?;
+        for row in &table.rows {
+            let w = table.number(row, weight_col, "a number at least 0")?;
             if w < 0.0 {
-                return Err(BadInput::err(format!("{shown}:{row}: negative weight")));
+                return Err(table.bad_cell(
+                    row,
+                    weight_col,
+                    "negative weight",
+                    "a number at least 0",
+                ));
             }
             weights.push(w);
             let mut particle = Vec::with_capacity(cols.len());
             for (&c, spec) in cols.iter().zip(&specs) {
-                let x = num(c)?;
+                let allowed = spec.map_or("a finite number".to_string(), |s| {
+                    format!("{} ({})", s.range_text(), s.unit)
+                });
+                let x = table.number(row, c, &allowed)?;
                 if let Some(spec) = spec {
                     // as `apply` sets it: whole-number parameters rounded
                     let v = match spec.kind {
@@ -188,12 +159,7 @@ impl Posterior {
                         _ => x.round(),
                     };
                     if !(spec.min..=spec.max).contains(&v) {
-                        return Err(BadInput::err(format!(
-                            "{shown}:{row}: column {}: {} is out of range; allowed: {}",
-                            header[c],
-                            crate::params::fmt_num(x),
-                            spec.range_text()
-                        )));
+                        return Err(table.bad_cell(row, c, "out of range", allowed));
                     }
                 }
                 particle.push(x);
@@ -202,9 +168,10 @@ impl Posterior {
         }
         let total: f64 = weights.iter().sum();
         if values.is_empty() || total <= 0.0 {
-            return Err(BadInput::err(format!(
-                "{shown}: no particle with a positive weight"
-            )));
+            return Err(InputError::File {
+                file: shown.to_string(),
+                msg: "no particle with a positive weight".into(),
+            });
         }
         for w in &mut weights {
             *w /= total;
@@ -222,18 +189,20 @@ impl Posterior {
 
     /// Checks that `s` is the scenario the posterior was calibrated on (same resolved values and
     /// timeline): a posterior of another scenario is bad input.
-    pub fn check_scenario(&self, s: &Scenario) -> anyhow::Result<()> {
+    pub fn check_scenario(&self, s: &Scenario) -> Result<(), InputError> {
         let hash = s.content_hash();
         if hash != self.scenario_hash {
-            return Err(BadInput::err(format!(
-                "{}: calibrated on scenario `{}` ({}), not on `{}` ({}); calibrate on this scenario or compare against `{}`",
-                self.path.display(),
+            return Err(InputError::File {
+                file: self.path.display().to_string(),
+                msg: format!(
+                "calibrated on scenario `{}` ({}), not on `{}` ({}); calibrate on this scenario or compare against `{}`",
                 self.scenario_name,
                 &self.scenario_hash[..self.scenario_hash.len().min(12)],
                 s.name,
                 &hash[..hash.len().min(12)],
                 self.scenario_name
-            )));
+            ),
+            });
         }
         Ok(())
     }
@@ -296,15 +265,26 @@ impl Posterior {
             .collect()
     }
 
-    /// Sets the calibrated parameters of `s` to `values` (whole-number parameters rounded).
-    pub fn apply(&self, s: &mut Scenario, values: &[f64]) -> anyhow::Result<()> {
-        for (p, &v) in self.parameters.iter().zip(values) {
-            let v = match crate::params::index_of(p).map(|i| crate::params::registry()[i].kind) {
-                Some(crate::params::Kind::Float) => v,
-                _ => v.round(),
-            };
-            s.set_value(p, v)?;
-        }
+    /// Sets the calibrated parameters of `s` to `values` (whole-number parameters rounded) and
+    /// checks them together with the rest of the scenario ([`Scenario::set_values`]).
+    pub fn apply(&self, s: &mut Scenario, values: &[f64]) -> Result<(), InputError> {
+        let pairs: Vec<(&str, f64)> = self
+            .parameters
+            .iter()
+            .zip(values)
+            .map(|(p, &v)| {
+                let v = match crate::params::index_of(p).map(|i| crate::params::registry()[i].kind)
+                {
+                    Some(crate::params::Kind::Float) => v,
+                    _ => v.round(),
+                };
+                (p.as_str(), v)
+            })
+            .collect();
+        s.set_values(&pairs).map_err(|e| InputError::Inconsistent {
+            file: self.path.display().to_string(),
+            msg: format!("a posterior draw: {}", e.message()),
+        })?;
         Ok(())
     }
 }
@@ -326,30 +306,35 @@ pub struct Shipped {
     pub scenario_hash: String,
     /// the calibration's seed
     pub seed: u64,
-    /// comment lines before the CSV header (0 for a `posterior.csv` beside its manifest)
-    pub header_lines: usize,
 }
 
 impl Shipped {
     /// Reads the heading `# key: value` lines of a shipped posterior (see [`shipped_text`]):
     /// `scenario`, `scenario_hash`, `seed`, `parameters` and `targets` are required; a missing
     /// or malformed one is bad input naming the file and line.
-    pub fn parse(text: &str, shown: &str) -> anyhow::Result<Shipped> {
+    pub fn parse(text: &str, shown: &str) -> Result<Shipped, InputError> {
         let fields = header_fields(text);
         let header_lines = text.lines().take_while(|l| l.starts_with('#')).count();
-        let get = |key: &str| -> anyhow::Result<&str> {
+        let at = |row: usize, msg: String| InputError::CsvRow {
+            file: shown.to_string(),
+            row,
+            msg,
+        };
+        let get = |key: &str| -> Result<&str, InputError> {
             fields
                 .iter()
                 .find(|(k, _, _)| k == key)
                 .map(|(_, v, _)| v.as_str())
                 .ok_or_else(|| {
-                    BadInput::err(format!(
-                        "{shown}:{}: a shipped posterior needs a `# {key}: ...` line before its CSV header",
-                        header_lines + 1
-                    ))
+                    at(
+                        header_lines + 1,
+                        format!(
+                            "a shipped posterior needs a `# {key}: ...` line before its CSV header"
+                        ),
+                    )
                 })
         };
-        let list = |key: &str| -> anyhow::Result<Vec<String>> {
+        let list = |key: &str| -> Result<Vec<String>, InputError> {
             Ok(get(key)?
                 .split(',')
                 .map(|x| x.trim().to_string())
@@ -361,10 +346,13 @@ impl Shipped {
             match v.parse::<u32>() {
                 Ok(n) if n <= known => {}
                 _ => {
-                    return Err(BadInput::err(format!(
-                        "{shown}:{line}: key `schema_version`: `{}` is not a layout this partnersim reads (it knows up to {known}): use a newer partnersim",
-                        crate::tomlfile::clip(v)
-                    )))
+                    return Err(at(
+                        *line,
+                        format!(
+                            "key `schema_version`: `{}` is not a layout this partnersim reads (it knows up to {known}): use a newer partnersim",
+                            crate::input::tomlfile::clip(v)
+                        ),
+                    ))
                 }
             }
         }
@@ -374,10 +362,13 @@ impl Shipped {
                 .iter()
                 .find(|(k, _, _)| k == "seed")
                 .map_or(0, |f| f.2);
-            BadInput::err(format!(
-                "{shown}:{line}: key `seed`: `{}` is not a whole number",
-                crate::tomlfile::clip(seed_text)
-            ))
+            at(
+                line,
+                format!(
+                    "key `seed`: `{}` is not a whole number",
+                    crate::input::tomlfile::clip(seed_text)
+                ),
+            )
         })?;
         Ok(Shipped {
             parameters: list("parameters")?,
@@ -385,7 +376,6 @@ impl Shipped {
             scenario_name: get("scenario")?.to_string(),
             scenario_hash: get("scenario_hash")?.to_string(),
             seed,
-            header_lines,
         })
     }
 }
@@ -432,8 +422,10 @@ pub fn model_fingerprint(s: &Scenario, seed: u64, reps: usize) -> String {
 pub fn shipped_text(dir: &Path, base: &Scenario, regenerate: &str) -> anyhow::Result<String> {
     let manifest: Manifest<CalibrationDetails> = Manifest::read(dir)?;
     let d = &manifest.details;
-    let body = crate::tomlfile::utf8(crate::tomlfile::read_bytes(&dir.join(POSTERIOR_FILE))?)
-        .map_err(|why| anyhow::anyhow!("{}: {why}", dir.join(POSTERIOR_FILE).display()))?;
+    let body = crate::input::tomlfile::utf8(crate::input::tomlfile::read_bytes(
+        &dir.join(POSTERIOR_FILE),
+    )?)
+    .map_err(|why| anyhow::anyhow!("{}: {why}", dir.join(POSTERIOR_FILE).display()))?;
     let join = |v: Vec<&str>| v.join(",");
     let mut s = String::new();
     s.push_str(SHIPPED_MAGIC);
@@ -479,4 +471,36 @@ pub fn shipped_text(dir: &Path, base: &Scenario, regenerate: &str) -> anyhow::Re
     }
     s.push_str(&body);
     Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn posterior(values: Vec<Vec<f64>>) -> Posterior {
+        Posterior {
+            path: PathBuf::from("cal/posterior.csv"),
+            parameters: vec![
+                "funders.federal.late_payment_days_min".into(),
+                "funders.federal.late_payment_days_max".into(),
+            ],
+            weights: vec![1.0 / values.len() as f64; values.len()],
+            values,
+            scenario_name: "defaults".into(),
+            scenario_hash: Scenario::default().content_hash(),
+            seed: 1,
+        }
+    }
+
+    #[test]
+    fn a_draw_that_contradicts_itself_is_refused_by_the_one_check() {
+        let p = posterior(vec![vec![5.0, 30.0], vec![200.0, 10.0]]);
+        let mut s = Scenario::default();
+        p.apply(&mut s, &p.values[0]).unwrap();
+        let e = p.apply(&mut s, &p.values[1]).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "cal/posterior.csv: a posterior draw: funders.federal.late_payment_days_min (200) is larger than late_payment_days_max (10)"
+        );
+    }
 }

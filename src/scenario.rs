@@ -8,79 +8,16 @@
 //! dotted keys. Unknown keys, wrong types and out-of-range values are errors
 //! that name the file, line, column, key and allowed range.
 
-// Scenario errors carry the file, position, key, value and range for the message; they are
-// returned once per invalid file, so their size does not matter.
-#![allow(clippy::result_large_err)]
-
+pub use crate::input::tomlfile::line_col;
+use crate::input::tomlfile::{self, clip, did_you_mean, InputFile, Source};
+pub use crate::input::InputError;
 use crate::model::timeline::{Event, EventKind};
 use crate::params::{
     self, check_value, check_value_lenient, registry, RawValue, ValueProblem, Values,
 };
-use crate::tomlfile::{self, clip, did_you_mean, Source};
-pub use crate::tomlfile::{line_col, FileError};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use toml::de::{DeTable, DeValue};
-
-/// A scenario error, always pointing at where the problem is.
-#[derive(Debug, thiserror::Error)]
-pub enum ScenarioError {
-    /// The file cannot be read, is not TOML, or has a key that is not a parameter.
-    #[error(transparent)]
-    File(#[from] FileError),
-    /// A value of the wrong type or out of range.
-    #[error("{file}:{line}:{col}: `{key}` = {value}: {problem}; allowed: {range} ({unit})")]
-    BadValue {
-        /// file
-        file: String,
-        /// line
-        line: usize,
-        /// column
-        col: usize,
-        /// the key path
-        key: String,
-        /// the value as written
-        value: String,
-        /// what is wrong
-        problem: String,
-        /// allowed range
-        range: String,
-        /// unit
-        unit: String,
-    },
-    /// `extends` chain problems.
-    #[error("{file}: {msg}")]
-    Extends {
-        /// file
-        file: String,
-        /// message
-        msg: String,
-    },
-    /// A `--set KEY=VALUE` override problem.
-    #[error("--set {text}: {msg}")]
-    Override {
-        /// the override as typed
-        text: String,
-        /// message
-        msg: String,
-    },
-    /// A sweep file where a scenario file was expected.
-    #[error("{file}: this is a sweep file (it has `{key}`), not a scenario file; run it with `partnersim sweep {file}`")]
-    SweepFile {
-        /// file
-        file: String,
-        /// the sweep key found
-        key: String,
-    },
-    /// Values that are each in range but contradict each other.
-    #[error("{file}: {msg}")]
-    Inconsistent {
-        /// file (or "scenario")
-        file: String,
-        /// message
-        msg: String,
-    },
-}
 
 /// A validated scenario: a name, a description and a full set of values.
 #[derive(Debug, Clone)]
@@ -208,11 +145,14 @@ const SWEEP_KEYS: [&str; 6] = [
     "model",
 ];
 
-fn refuse_sweep_file(ctx: &Source<'_>, table: &DeTable<'_>) -> Result<(), ScenarioError> {
+fn refuse_sweep_file(ctx: &Source<'_>, table: &DeTable<'_>) -> Result<(), InputError> {
     match SWEEP_KEYS.iter().find(|k| table.get(**k).is_some()) {
-        Some(k) => Err(ScenarioError::SweepFile {
+        Some(k) => Err(InputError::File {
             file: ctx.file.into(),
-            key: (*k).into(),
+            msg: format!(
+                "this is a sweep file (it has `{k}`), not a scenario file; run it with `partnersim sweep {}`",
+                ctx.file
+            ),
         }),
         None => Ok(()),
     }
@@ -224,7 +164,7 @@ fn walk(
     prefix: &str,
     values: &mut Values,
     set: &mut Vec<String>,
-) -> Result<(), ScenarioError> {
+) -> Result<(), InputError> {
     for (k, v) in table.iter() {
         let key: &str = k.get_ref();
         let path = if prefix.is_empty() {
@@ -240,24 +180,23 @@ fn walk(
             other => {
                 let Some(i) = params::index_of(&path) else {
                     let hint = did_you_mean(params::suggest(&path));
-                    return Err(ctx.unknown_key(k.span(), path, hint).into());
+                    return Err(ctx.unknown_key(k.span(), path, hint));
                 };
                 let spec = &registry()[i];
                 let (line, col) = ctx.at(v.span());
-                let bad = |problem: String| ScenarioError::BadValue {
+                let bad = |problem: String| InputError::BadValue {
                     file: ctx.file.into(),
                     line,
                     col,
                     key: path.clone(),
                     value: ctx.written(v.span()),
                     problem,
-                    range: spec.range_text(),
-                    unit: spec.unit.into(),
+                    allowed: format!("{} ({})", spec.range_text(), spec.unit),
                 };
                 let raw = raw_of(other).ok_or_else(|| {
                     bad(format!(
                         "{} is not allowed here",
-                        crate::tomlfile::a_type(other.type_str())
+                        crate::input::tomlfile::a_type(other.type_str())
                     ))
                 })?;
                 let x = check_value(spec, &raw).map_err(|p| bad(problem_text(&p)))?;
@@ -273,7 +212,7 @@ fn header_str(
     ctx: &Source<'_>,
     table: &DeTable<'_>,
     key: &str,
-) -> Result<Option<String>, ScenarioError> {
+) -> Result<Option<String>, InputError> {
     let Some(v) = table.get(key) else {
         return Ok(None);
     };
@@ -281,15 +220,14 @@ fn header_str(
         DeValue::String(s) => Ok(Some(s.to_string())),
         other => {
             let (line, col) = ctx.at(v.span());
-            Err(ScenarioError::BadValue {
+            Err(InputError::BadValue {
                 file: ctx.file.into(),
                 line,
                 col,
                 key: key.into(),
                 value: ctx.written(v.span()),
                 problem: format!("expected a string, found {}", other.type_str()),
-                range: "any text".into(),
-                unit: "text".into(),
+                allowed: "any text (text)".into(),
             })
         }
     }
@@ -297,42 +235,38 @@ fn header_str(
 
 impl Scenario {
     /// Loads and validates a scenario file (following `extends`).
-    pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+    pub fn load(path: &Path) -> Result<Scenario, InputError> {
         Self::load_chain(path, &mut Vec::new())
     }
 
-    fn load_chain(path: &Path, seen: &mut Vec<PathBuf>) -> Result<Scenario, ScenarioError> {
+    fn load_chain(path: &Path, seen: &mut Vec<PathBuf>) -> Result<Scenario, InputError> {
         let file = path.display().to_string();
         let canon = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
         if seen.contains(&canon) {
-            return Err(ScenarioError::Extends {
+            return Err(InputError::File {
                 file,
                 msg: "`extends` forms a cycle".into(),
             });
         }
         if seen.len() >= 16 {
-            return Err(ScenarioError::Extends {
+            return Err(InputError::File {
                 file,
                 msg: "`extends` chain deeper than 16 files".into(),
             });
         }
         seen.push(canon);
-        let text = tomlfile::read(path, &file)?;
-        let ctx = Source {
-            file: &file,
-            text: &text,
-        };
+        let f = InputFile::read(path)?;
+        let ctx = f.source();
         let doc = ctx.parse()?;
         let table: &DeTable<'_> = doc.get_ref();
         refuse_sweep_file(&ctx, table)?;
         let base = match header_str(&ctx, table, "extends")? {
             Some(rel) => {
-                let parent = path.parent().unwrap_or(Path::new("."));
-                match Self::load_chain(&parent.join(&rel), seen) {
+                match Self::load_chain(&f.dir.join(&rel), seen) {
                     // the file that names a missing base is the one to fix
-                    Err(ScenarioError::File(FileError::Io { source, .. })) => {
+                    Err(InputError::Io { source, .. }) => {
                         let (line, col) = ctx.at(table.get("extends").map_or(0..0, |v| v.span()));
-                        return Err(ScenarioError::Extends {
+                        return Err(InputError::File {
                             file: format!("{file}:{line}:{col}"),
                             msg: format!(
                                 "`extends` = \"{}\": cannot read that file: {}",
@@ -352,12 +286,10 @@ impl Scenario {
         walk(&ctx, table, "", &mut values, &mut Vec::new())?;
         let mut timeline = base.as_ref().map_or_else(Vec::new, |b| b.timeline.clone());
         timeline.extend(parse_events(&ctx, table)?);
-        let name = header_str(&ctx, table, "name")?.unwrap_or_else(|| {
-            path.file_stem()
-                .map_or("scenario".into(), |s| s.to_string_lossy().into_owned())
-        });
+        let name = header_str(&ctx, table, "name")?
+            .unwrap_or_else(|| f.stem.clone().unwrap_or_else(|| "scenario".into()));
         let description =
-            header_str(&ctx, table, "description")?.unwrap_or_else(|| leading_comment(&text));
+            header_str(&ctx, table, "description")?.unwrap_or_else(|| leading_comment(&f.text));
         let s = Scenario {
             name,
             description,
@@ -371,15 +303,13 @@ impl Scenario {
     }
 
     /// Parses a scenario from text (as if from a file named `file`), without `extends`.
-    pub fn from_str(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
+    pub fn from_str(file: &str, text: &str) -> Result<Scenario, InputError> {
         let ctx = Source { file, text };
         let doc = ctx.parse()?;
         let table: &DeTable<'_> = doc.get_ref();
         refuse_sweep_file(&ctx, table)?;
         if let Some(v) = table.get("extends") {
-            return Err(ctx
-                .syntax(v.span(), "`extends` needs a file on disk")
-                .into());
+            return Err(ctx.syntax(v.span(), "`extends` needs a file on disk"));
         }
         let mut values = Values::default();
         walk(&ctx, table, "", &mut values, &mut Vec::new())?;
@@ -402,7 +332,7 @@ impl Scenario {
     /// Applies a `--set path=value` override, validated like a value in a file; a switch also
     /// takes `1`/`0`, a whole number an integral float (`24.0`), a choice its index
     /// ([`params::check_value_lenient`]).
-    pub fn apply_override(&mut self, text: &str) -> Result<(), ScenarioError> {
+    pub fn apply_override(&mut self, text: &str) -> Result<(), InputError> {
         self.apply_overrides(&[text])
     }
 
@@ -410,7 +340,7 @@ impl Scenario {
     /// comes, the values' agreement with each other ([`cross_parameter_problem`]) once all are
     /// set (so `--set ..._min=200 --set ..._max=250` is the pair it reads as), blamed on the
     /// last override that set a key of the disagreement.
-    pub fn apply_overrides<S: AsRef<str>>(&mut self, texts: &[S]) -> Result<(), ScenarioError> {
+    pub fn apply_overrides<S: AsRef<str>>(&mut self, texts: &[S]) -> Result<(), InputError> {
         for t in texts {
             self.set_override(t.as_ref())?;
         }
@@ -430,8 +360,8 @@ impl Scenario {
                 })
                 .or_else(|| texts.last().map(AsRef::as_ref));
             return Err(match blamed {
-                Some(t) => ScenarioError::Override { text: clip(t), msg },
-                None => ScenarioError::Inconsistent {
+                Some(t) => InputError::Override { text: clip(t), msg },
+                None => InputError::Inconsistent {
                     file: "scenario".into(),
                     msg,
                 },
@@ -441,8 +371,8 @@ impl Scenario {
     }
 
     /// One override's value, checked on its own.
-    fn set_override(&mut self, text: &str) -> Result<(), ScenarioError> {
-        let err = |msg: String| ScenarioError::Override {
+    fn set_override(&mut self, text: &str) -> Result<(), InputError> {
+        let err = |msg: String| InputError::Override {
             text: clip(text),
             msg,
         };
@@ -474,7 +404,7 @@ impl Scenario {
         mut self,
         sets: &[String],
         name: Option<&str>,
-    ) -> Result<Scenario, ScenarioError> {
+    ) -> Result<Scenario, InputError> {
         let mut shown = Vec::new();
         self.apply_overrides(sets)?;
         for o in sets {
@@ -539,8 +469,8 @@ impl Scenario {
     }
 
     /// Sets a value by path without the file context (used by sweeps); checks range.
-    pub fn set_value(&mut self, path: &str, v: f64) -> Result<(), ScenarioError> {
-        let err = |msg: String| ScenarioError::Override {
+    pub fn set_value(&mut self, path: &str, v: f64) -> Result<(), InputError> {
+        let err = |msg: String| InputError::Override {
             text: format!("{path}={v}"),
             msg,
         };
@@ -569,25 +499,35 @@ impl Scenario {
         Ok(())
     }
 
+    /// Sets several values by path, each checked against its range, then checks them together
+    /// ([`Scenario::check_consistency`]): the one call by which the values of a design row, an
+    /// explore state or a posterior draw become a configuration.
+    pub fn set_values(&mut self, pairs: &[(&str, f64)]) -> Result<(), InputError> {
+        for &(path, v) in pairs {
+            self.set_value(path, v)?;
+        }
+        self.check_consistency()
+    }
+
     /// Checks values that are each in range but must agree with each other (e.g. a
     /// late-payment minimum above its maximum), wherever values become a configuration: the
     /// scenario's own values (after `--set`, a posterior draw, an explore state or the
     /// classroom page's levers, which all end here) and the values in force after each
     /// `[events.set]` of its timeline, at its month ([`cross_parameter_problem`]); and that
     /// every event falls within the run.
-    pub fn check_consistency(&self) -> Result<(), ScenarioError> {
+    pub fn check_consistency(&self) -> Result<(), InputError> {
         let file = self
             .source
             .as_ref()
             .map_or("scenario".to_string(), |p| p.display().to_string());
         if let Some((_, msg)) = cross_parameter_problem(&self.values) {
-            return Err(ScenarioError::Inconsistent { file, msg });
+            return Err(InputError::Inconsistent { file, msg });
         }
         let v = &self.values;
         let duration = v.0[params::id::simulation::duration_months.index];
         for e in &self.timeline {
             if f64::from(e.event.month) >= duration {
-                return Err(ScenarioError::Inconsistent {
+                return Err(InputError::Inconsistent {
                     file: e.origin.clone(),
                     msg: format!(
                         "event `{}` at month {} is outside the run: allowed 0 to {} (simulation.duration_months = {duration}; months count from the first reported month)",
@@ -611,7 +551,7 @@ impl Scenario {
                 in_force.set_index(k, x);
             }
             if let Some((_, msg)) = cross_parameter_problem(&in_force) {
-                return Err(ScenarioError::Inconsistent {
+                return Err(InputError::Inconsistent {
                     file: e.origin.clone(),
                     msg: format!("from month {} (event `{}`): {msg}", e.event.month, e.label),
                 });
@@ -709,7 +649,7 @@ fn locate_cross_problem(
     ctx: &Source<'_>,
     table: &DeTable<'_>,
     values: &Values,
-) -> Result<(), ScenarioError> {
+) -> Result<(), InputError> {
     let Some((key, msg)) = cross_parameter_problem(values) else {
         return Ok(());
     };
@@ -717,7 +657,7 @@ fn locate_cross_problem(
         return Ok(());
     };
     let (line, col) = ctx.at(span);
-    Err(ScenarioError::Inconsistent {
+    Err(InputError::Inconsistent {
         file: format!("{}:{line}:{col}", ctx.file),
         msg,
     })
@@ -773,25 +713,21 @@ const EVENT_KEYS: [&str; 8] = [
 /// Reads the `[[events]]` array of a scenario file (ODD §7.26), checking every key and value
 /// with its file, line and column. Months within the run are checked with the other values
 /// ([`Scenario::check_consistency`]).
-fn parse_events(
-    ctx: &Source<'_>,
-    table: &DeTable<'_>,
-) -> Result<Vec<TimelineEntry>, ScenarioError> {
+fn parse_events(ctx: &Source<'_>, table: &DeTable<'_>) -> Result<Vec<TimelineEntry>, InputError> {
     let Some(v) = table.get("events") else {
         return Ok(Vec::new());
     };
     let bad =
         |span: std::ops::Range<usize>, key: &str, problem: String, range: &str, unit: &str| {
             let (line, col) = ctx.at(span.clone());
-            ScenarioError::BadValue {
+            InputError::BadValue {
                 file: ctx.file.into(),
                 line,
                 col,
                 key: key.into(),
                 value: ctx.written(span),
                 problem,
-                range: range.into(),
-                unit: unit.into(),
+                allowed: format!("{range} ({unit})"),
             }
         };
     let DeValue::Array(items) = v.get_ref() else {
@@ -818,9 +754,7 @@ fn parse_events(
             let key: &str = k.get_ref();
             if !EVENT_KEYS.contains(&key) {
                 let hint = tomlfile::hint(key, &EVENT_KEYS);
-                return Err(ctx
-                    .unknown_key(k.span(), format!("events.{key}"), hint)
-                    .into());
+                return Err(ctx.unknown_key(k.span(), format!("events.{key}"), hint));
             }
         }
         let number = |key: &str,
@@ -828,7 +762,7 @@ fn parse_events(
                       max: f64,
                       whole: bool,
                       unit: &str|
-         -> Result<Option<f64>, ScenarioError> {
+         -> Result<Option<f64>, InputError> {
             let Some(v) = t.get(key) else {
                 return Ok(None);
             };
@@ -859,12 +793,10 @@ fn parse_events(
             Ok(Some(x))
         };
         let Some(month_v) = t.get("month") else {
-            return Err(ctx
-                .syntax(
-                    item.span(),
-                    "an [[events]] table needs `month` (the reported month it happens in, from 0)",
-                )
-                .into());
+            return Err(ctx.syntax(
+                item.span(),
+                "an [[events]] table needs `month` (the reported month it happens in, from 0)",
+            ));
         };
         let month = number("month", 0.0, 1200.0, true, "months")?.unwrap_or(0.0) as u32;
         let (line, col) = ctx.at(month_v.span());
@@ -891,15 +823,12 @@ fn parse_events(
             usize::from(arrivals.is_some()) + usize::from(budget.is_some()) + usize::from(has_set);
         if kinds != 1 {
             return Err(ctx
-                .syntax(item.span(), "an [[events]] table needs exactly one of `arrivals_factor` (with `duration_months`), `budget_factor` (with `funder`) or `set` (a table of parameters)")
-                .into());
+                .syntax(item.span(), "an [[events]] table needs exactly one of `arrivals_factor` (with `duration_months`), `budget_factor` (with `funder`) or `set` (a table of parameters)"));
         }
         let (kind, generated) = if let Some(factor) = arrivals {
             let months =
                 number("duration_months", 1.0, 1200.0, true, "months")?.ok_or_else(|| {
-                    ScenarioError::from(
-                        ctx.syntax(item.span(), "`arrivals_factor` needs `duration_months`"),
-                    )
+                    ctx.syntax(item.span(), "`arrivals_factor` needs `duration_months`")
                 })? as u32;
             (
                 EventKind::Arrivals { factor, months },
@@ -907,9 +836,7 @@ fn parse_events(
             )
         } else if let Some(factor) = budget {
             let Some(fv) = t.get("funder") else {
-                return Err(ctx
-                    .syntax(item.span(), "`budget_factor` needs `funder`")
-                    .into());
+                return Err(ctx.syntax(item.span(), "`budget_factor` needs `funder`"));
             };
             let funder = match fv.get_ref() {
                 DeValue::String(s) => params::FUNDERS.iter().position(|f| *f == &**s),
@@ -971,7 +898,7 @@ fn parse_events(
                 if registry()[k].fixed_during_run {
                     let (key_span, _) = find_key(st, path).unwrap_or((sv.span(), ()));
                     let (line, col) = ctx.at(key_span);
-                    return Err(ScenarioError::Inconsistent {
+                    return Err(InputError::Inconsistent {
                         file: format!("{}:{line}:{col}", ctx.file),
                         msg: format!("`{path}` cannot change during a run (it sets the model's size or initial state); set it for the whole scenario instead"),
                     });

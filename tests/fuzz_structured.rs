@@ -537,7 +537,7 @@ fn check(kind: Kind, bytes: &[u8], corpus: &Corpus) -> Result<(), String> {
                     let _ = s.estimate().work();
                     Ok(())
                 }
-                Err(e) => named(e, "fuzz.toml"),
+                Err(e) => named(e.into(), "fuzz.toml"),
             }
         }
         Kind::Design => {
@@ -563,15 +563,14 @@ fn check(kind: Kind, bytes: &[u8], corpus: &Corpus) -> Result<(), String> {
                     let _ = post.mean();
                     Ok(())
                 }
-                Err(e) => named(e, "posterior.csv"),
+                Err(e) => named(e.into(), "posterior.csv"),
             }
         }
         Kind::Levers => {
             let text = String::from_utf8_lossy(bytes);
             match partnersim::serve::levers::parse("fuzz_levers.toml", &text) {
                 Ok(_) => Ok(()),
-                Err(e) if e.contains("fuzz_levers.toml") => Ok(()),
-                Err(e) => Err(format!("the message names no file: {e}")),
+                Err(e) => named(e.into(), "fuzz_levers.toml"),
             }
         }
         Kind::Json => {

@@ -514,3 +514,90 @@ fn cross_parameter_checks_hold_for_every_source_of_values() {
         "{e}"
     );
 }
+
+/// The same cross-parameter check where a study's values become a configuration: the points
+/// of a generated sweep design and of an external design file, and the states of an
+/// exploration, all refused before anything runs (exit code 2), naming the file and the
+/// values. (Posterior draws: `posterior::tests`; the classroom page: `serve::api::tests`.)
+#[test]
+fn cross_parameter_checks_hold_for_sweep_points_design_rows_and_explore_states() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let tiny = tiny(d);
+    // a generated design: every point has the minimum above the maximum
+    let sweep = d.join("s.toml");
+    std::fs::write(
+        &sweep,
+        "scenario = \"tiny.toml\"\nmethod = \"lhs\"\nsamples = 4\nreps_per_point = 1\n\
+         bootstrap = 0\noutputs = [\"survival_rate\"]\n\
+         [[parameters]]\npath = \"funders.federal.late_payment_days_min\"\nmin = 150\nmax = 200\n\
+         [[parameters]]\npath = \"funders.federal.late_payment_days_max\"\nmin = 10\nmax = 20\n",
+    )
+    .unwrap();
+    refused_fast(
+        bin()
+            .arg("sweep")
+            .arg(&sweep)
+            .arg("--out")
+            .arg(d.join("sw"))
+            .arg("--quiet"),
+        &[
+            "s.toml: the point funders.federal.late_payment_days_min = ",
+            "is larger than late_payment_days_max",
+            "narrow the ranges of [[parameters]]",
+        ],
+    );
+    assert!(!d.join("sw").join("summary.csv").exists());
+    // an external design: its second point (row 3) disagrees
+    std::fs::write(
+        d.join("points.csv"),
+        "funders.federal.late_payment_days_min,funders.federal.late_payment_days_max\n\
+         5,30\n200,10\n",
+    )
+    .unwrap();
+    let design = d.join("d.toml");
+    std::fs::write(
+        &design,
+        "scenario = \"tiny.toml\"\ndesign = \"points.csv\"\nreps_per_point = 1\n",
+    )
+    .unwrap();
+    refused_fast(
+        bin()
+            .arg("sweep")
+            .arg(&design)
+            .arg("--out")
+            .arg(d.join("sd"))
+            .arg("--quiet"),
+        &[
+            "points.csv:3: this point: funders.federal.late_payment_days_min (200) is larger than late_payment_days_max (10)",
+        ],
+    );
+    // an exploration: the states give a regime a minimum above its maximum
+    let explore = d.join("e.toml");
+    std::fs::write(
+        &explore,
+        format!(
+            "scenario = \"{}\"\nstates = 10\nreps_per_state = 1\nbootstrap = 0\n\
+             [[regimes]]\nname = \"a\"\n[[regimes]]\nname = \"b\"\n\
+             set = {{ \"funders.federal.core_share\" = 0.3 }}\n\
+             [[uncertainties]]\npath = \"funders.federal.late_payment_days_min\"\nmin = 150\nmax = 200\n\
+             [[uncertainties]]\npath = \"funders.federal.late_payment_days_max\"\nmin = 10\nmax = 20\n\
+             [[outcomes]]\nmetric = \"survival_rate\"\n",
+            tiny.display()
+        ),
+    )
+    .unwrap();
+    refused_fast(
+        bin()
+            .arg("explore")
+            .arg(&explore)
+            .arg("--out")
+            .arg(d.join("ex"))
+            .arg("--quiet"),
+        &[
+            "e.toml: state 0 (funders.federal.late_payment_days_min = ",
+            "makes regime `a` inconsistent",
+            "is larger than late_payment_days_max",
+        ],
+    );
+}

@@ -555,8 +555,11 @@ fn tiny_model_sweep_is_identical_at_1_and_2_threads() {
             sweep_command(&SweepArgs {
                 file: d.path().join("sweeps/grid.toml"),
                 out: Some(out.clone()),
-                threads: Some(threads),
-                quiet: true,
+                job: commands::shared::JobArgs {
+                    threads: Some(threads),
+                    quiet: true,
+                    ..Default::default()
+                },
                 ..SweepArgs::default()
             });
             files(&out)
@@ -581,8 +584,11 @@ fn tiny_model_sweep_is_identical_at_1_and_2_threads() {
         sweep_command(&SweepArgs {
             file: sweep_file.clone(),
             out: Some(out.clone()),
-            threads: Some(threads),
-            quiet: true,
+            job: commands::shared::JobArgs {
+                threads: Some(threads),
+                quiet: true,
+                ..Default::default()
+            },
             ..SweepArgs::default()
         });
         outs.push(files(&out));

@@ -16,8 +16,11 @@ fn sweep(file: &Path, out: &Path, design_seed: Option<u64>) -> anyhow::Result<()
         file: file.to_path_buf(),
         out: Some(out.to_path_buf()),
         design_seed,
-        threads: Some(2),
-        quiet: true,
+        job: commands::shared::JobArgs {
+            threads: Some(2),
+            quiet: true,
+            ..Default::default()
+        },
         ..SweepArgs::default()
     };
     let mut printed = Vec::new();

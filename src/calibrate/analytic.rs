@@ -72,7 +72,7 @@ impl Analytic {
         m: &RawModel,
         cx: &Cx<'_>,
         span: Range<usize>,
-    ) -> anyhow::Result<Analytic> {
+    ) -> Result<Analytic, crate::input::InputError> {
         let n = match &m.n {
             Some(n) => cx.int_range(n, "n", 1, 1_000_000_000)? as u64,
             None => {
@@ -102,7 +102,7 @@ impl Analytic {
                 "name",
                 &format!(
                     "unknown test model `{other}`{}; allowed: normal | binomial",
-                    crate::tomlfile::hint(other, &["normal", "binomial"])
+                    crate::input::tomlfile::hint(other, &["normal", "binomial"])
                 ),
             )),
         }

@@ -288,7 +288,7 @@ pub fn reload(dir: &Path) -> anyhow::Result<Reloaded> {
         .map(|a| std::path::PathBuf::from(a.trim_matches('\'')))
         .find(|p| {
             p.extension().is_some_and(|x| x == "toml")
-                && crate::tomlfile::read_bytes(p).is_ok_and(|b| {
+                && crate::input::tomlfile::read_bytes(p).is_ok_and(|b| {
                     let hex: String = Sha256::digest(&b)
                         .iter()
                         .map(|x| format!("{x:02x}"))
@@ -300,7 +300,7 @@ pub fn reload(dir: &Path) -> anyhow::Result<Reloaded> {
             BadInput::err(format!(
                 "{}: cannot find the calibration file this result was computed from (the command was `{}`); run `partnersim plot` where that command ran, with the file unchanged",
                 dir.display(),
-                crate::tomlfile::clip(&m.command)
+                crate::input::tomlfile::clip(&m.command)
             ))
         })?;
     let spec = CalibrationSpec::load(&file)?;
@@ -365,7 +365,7 @@ fn numeric_rows(path: &Path, header: &str) -> anyhow::Result<Vec<Vec<f64>>> {
     if lines.next() != Some(header) {
         return Err(BadInput::err(format!(
             "{name}: row 1: expected the header `{}` this calibration writes",
-            crate::tomlfile::clip(header)
+            crate::input::tomlfile::clip(header)
         )));
     }
     let width = header.split(',').count();
@@ -389,7 +389,7 @@ fn numeric_rows(path: &Path, header: &str) -> anyhow::Result<Vec<Vec<f64>>> {
                         c.parse::<f64>().map_err(|_| {
                             BadInput::err(format!(
                                 "{name}: row {row}: `{}` is not a number",
-                                crate::tomlfile::clip(c)
+                                crate::input::tomlfile::clip(c)
                             ))
                         })
                     }

@@ -1,14 +1,15 @@
 //! The calibration file: what to fit (a base scenario or an analytic test model), the targets
 //! (metric, value or interval, summary over replications, source, weight), the priors (dotted
-//! path, kind, bounds) and the ABC-SMC settings. Every problem is a [`BadInput`] that names the
+//! path, kind, bounds) and the ABC-SMC settings. Every problem is an [`InputError`] that names the
 //! file, line, column and key (exit code 2).
 
 use super::analytic::Analytic;
 use super::prior::{Prior, PriorKind};
-use crate::error::BadInput;
+use crate::input::tomlfile::{self, closest, did_you_mean, line_col, InputFile, Source};
+use crate::input::InputError;
+use crate::input::Reader;
 use crate::params::{self, Kind};
 use crate::scenario::Scenario;
-use crate::tomlfile::{self, closest, did_you_mean, line_col};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use std::ops::Range;
@@ -179,15 +180,10 @@ impl CalibrationSpec {
     }
 
     /// Reads and checks a calibration file.
-    pub fn load(path: &Path) -> anyhow::Result<CalibrationSpec> {
-        let file = path.display().to_string();
-        let text = tomlfile::read(path, &file)?;
-        let dir = path.parent().unwrap_or(Path::new("."));
-        let stem = path.file_stem().map_or_else(
-            || "calibration".into(),
-            |s| s.to_string_lossy().into_owned(),
-        );
-        Self::parse(&file, &text, dir, &stem)
+    pub fn load(path: &Path) -> Result<CalibrationSpec, InputError> {
+        let f = InputFile::read(path)?;
+        let stem = f.stem.as_deref().unwrap_or("calibration");
+        Self::parse(&f.file, &f.text, &f.dir, stem)
     }
 
     /// Parses the text of a calibration file named `file` in directory `dir`.
@@ -196,10 +192,10 @@ impl CalibrationSpec {
         text: &str,
         dir: &Path,
         stem: &str,
-    ) -> anyhow::Result<CalibrationSpec> {
+    ) -> Result<CalibrationSpec, InputError> {
         let raw: RawFile = toml::from_str(text).map_err(|e| {
             let (line, col) = e.span().map_or((1, 1), |s| line_col(text, s.start));
-            tomlfile::FileError::Syntax {
+            InputError::Syntax {
                 file: file.into(),
                 line,
                 col,
@@ -216,16 +212,12 @@ impl CalibrationSpec {
                 ))
             }
             (None, None) => {
-                return Err(BadInput::err(format!(
-                    "{file}: missing key `scenario`: give the base scenario file (`scenario = \"../baseline.toml\"`) or a test model (`[model] name = \"normal\"` | \"binomial\")"
-                )))
+                return Err(file_error(file, "missing key `scenario`: give the base scenario file (`scenario = \"../baseline.toml\"`) or a test model (`[model] name = \"normal\"` | \"binomial\")".into()))
             }
             (Some(s), None) => {
                 let path = dir.join(s.get_ref());
-                let scenario = Scenario::load(&path).map_err(|e| {
-                    let (line, col) = line_col(text, s.span().start);
-                    anyhow::Error::new(e).context(format!("{file}:{line}:{col}: key `scenario`"))
-                })?;
+                let scenario = Scenario::load(&path)
+                    .map_err(|e| e.within(file, line_col(text, s.span().start), "key `scenario`"))?;
                 Base::Scenario {
                     path,
                     scenario: Box::new(scenario),
@@ -277,9 +269,11 @@ impl CalibrationSpec {
             Base::Analytic(a) => a.outputs().iter().map(|s| s.to_string()).collect(),
         };
         if raw.target.is_empty() {
-            return Err(BadInput::err(format!(
-                "{file}: no [[target]]: give at least one (`metric`, `value` or `interval`, `source`)"
-            )));
+            return Err(file_error(
+                file,
+                "no [[target]]: give at least one (`metric`, `value` or `interval`, `source`)"
+                    .into(),
+            ));
         }
         let mut targets = Vec::new();
         for t in &raw.target {
@@ -288,15 +282,19 @@ impl CalibrationSpec {
         let mut labels: Vec<String> = targets.iter().map(TargetSpec::label).collect();
         labels.sort();
         if let Some(w) = labels.windows(2).find(|w| w[0] == w[1]) {
-            return Err(BadInput::err(format!(
-                "{file}: two targets summarise `{}` the same way; merge them or give one another `stat`",
+            return Err(file_error(
+                file,
+                format!(
+                "two targets summarise `{}` the same way; merge them or give one another `stat`",
                 w[0]
-            )));
+            ),
+            ));
         }
         if raw.prior.is_empty() {
-            return Err(BadInput::err(format!(
-                "{file}: no [[prior]]: give at least one (`path`, `kind`, `min`, `max`)"
-            )));
+            return Err(file_error(
+                file,
+                "no [[prior]]: give at least one (`path`, `kind`, `min`, `max`)".into(),
+            ));
         }
         let mut priors: Vec<Prior> = Vec::new();
         for p in &raw.prior {
@@ -315,8 +313,8 @@ impl CalibrationSpec {
             .map(Spanned::into_inner)
             .unwrap_or_else(|| stem.to_string());
         if name.is_empty() || name.contains(['/', '\\']) {
-            return Err(BadInput::err(format!(
-                "{file}: key `name`: `{name}` cannot name an output directory; use letters, digits, `-` and `_`"
+            return Err(file_error(file, format!(
+                "key `name`: `{name}` cannot name an output directory; use letters, digits, `-` and `_`"
             )));
         }
         Ok(CalibrationSpec {
@@ -449,6 +447,14 @@ struct RawPrior {
     b: Option<Spanned<f64>>,
 }
 
+/// A problem of a calibration file as a whole (no `[[target]]`, two targets alike).
+fn file_error(file: &str, msg: String) -> InputError {
+    InputError::File {
+        file: file.into(),
+        msg,
+    }
+}
+
 /// The file being parsed, for errors with positions.
 pub(super) struct Cx<'a> {
     file: &'a str,
@@ -456,10 +462,31 @@ pub(super) struct Cx<'a> {
 }
 
 impl Cx<'_> {
-    /// `file:line:col: key `key`: msg` as bad input.
-    pub(super) fn bad(&self, span: Range<usize>, key: &str, msg: &str) -> anyhow::Error {
-        let (line, col) = line_col(self.text, span.start);
-        BadInput::err(format!("{}:{line}:{col}: key `{key}`: {msg}", self.file))
+    fn source(&self) -> Source<'_> {
+        Source {
+            file: self.file,
+            text: self.text,
+        }
+    }
+
+    /// `file:line:col: key `key`: msg`.
+    pub(super) fn bad(&self, span: Range<usize>, key: &str, msg: &str) -> InputError {
+        Reader::new(self.source()).bad_key(span, key, msg)
+    }
+
+    /// `file:line:col: `key` = value: out of range; allowed: …`.
+    fn out_of_range(&self, span: Range<usize>, key: &str, allowed: String) -> InputError {
+        let src = self.source();
+        let (line, col) = src.at(span.clone());
+        InputError::BadValue {
+            file: self.file.into(),
+            line,
+            col,
+            key: key.into(),
+            value: src.written(span),
+            problem: "out of range".into(),
+            allowed,
+        }
     }
 
     pub(super) fn range(
@@ -468,7 +495,7 @@ impl Cx<'_> {
         key: &str,
         lo: f64,
         hi: f64,
-    ) -> anyhow::Result<f64> {
+    ) -> Result<f64, InputError> {
         let x = *v.get_ref();
         if !x.is_finite() || x < lo || x > hi {
             let allowed = if hi == f64::MAX {
@@ -476,11 +503,7 @@ impl Cx<'_> {
             } else {
                 format!("{} to {}", params::fmt_num(lo), params::fmt_num(hi))
             };
-            return Err(self.bad(
-                v.span(),
-                key,
-                &format!("{x} is out of range; allowed: {allowed}"),
-            ));
+            return Err(self.out_of_range(v.span(), key, allowed));
         }
         Ok(x)
     }
@@ -491,19 +514,15 @@ impl Cx<'_> {
         key: &str,
         lo: i64,
         hi: i64,
-    ) -> anyhow::Result<i64> {
+    ) -> Result<i64, InputError> {
         let x = *v.get_ref();
         if x < lo || x > hi {
-            return Err(self.bad(
-                v.span(),
-                key,
-                &format!("{x} is out of range; allowed: {lo} to {hi}"),
-            ));
+            return Err(self.out_of_range(v.span(), key, format!("{lo} to {hi}")));
         }
         Ok(x)
     }
 
-    fn target(&self, t: &RawTarget, outputs: &[String]) -> anyhow::Result<TargetSpec> {
+    fn target(&self, t: &RawTarget, outputs: &[String]) -> Result<TargetSpec, InputError> {
         let name = t.metric.get_ref();
         let index = outputs.iter().position(|o| o == name).ok_or_else(|| {
             let hint = did_you_mean(closest(name, outputs.iter().map(String::as_str), 0.8));
@@ -623,7 +642,7 @@ impl Cx<'_> {
         })
     }
 
-    fn prior(&self, p: &RawPrior, base: &Base) -> anyhow::Result<Prior> {
+    fn prior(&self, p: &RawPrior, base: &Base) -> Result<Prior, InputError> {
         let path = p.path.get_ref().clone();
         let (lo, hi, integer) = match base {
             Base::Scenario { .. } => {
@@ -672,25 +691,26 @@ impl Cx<'_> {
         };
         let kind_word = p.kind.as_ref().map_or("uniform", |k| k.get_ref().as_str());
         let kind_span = p.kind.as_ref().map_or(p.path.span(), |k| k.span());
-        let bound = |v: &Option<Spanned<f64>>, key: &str, default: f64| -> anyhow::Result<f64> {
-            match v {
-                None => Ok(default),
-                Some(x) => {
-                    let allowed = format!("{} to {}", params::fmt_num(lo), params::fmt_num(hi));
-                    if !x.get_ref().is_finite() || *x.get_ref() < lo || *x.get_ref() > hi {
-                        return Err(self.bad(
-                            x.span(),
-                            key,
-                            &format!(
-                                "{} is outside the range of `{path}`; allowed: {allowed}",
-                                x.get_ref()
-                            ),
-                        ));
+        let bound =
+            |v: &Option<Spanned<f64>>, key: &str, default: f64| -> Result<f64, InputError> {
+                match v {
+                    None => Ok(default),
+                    Some(x) => {
+                        let allowed = format!("{} to {}", params::fmt_num(lo), params::fmt_num(hi));
+                        if !x.get_ref().is_finite() || *x.get_ref() < lo || *x.get_ref() > hi {
+                            return Err(self.bad(
+                                x.span(),
+                                key,
+                                &format!(
+                                    "{} is outside the range of `{path}`; allowed: {allowed}",
+                                    x.get_ref()
+                                ),
+                            ));
+                        }
+                        Ok(*x.get_ref())
                     }
-                    Ok(*x.get_ref())
                 }
-            }
-        };
+            };
         let min = bound(&p.min, "min", lo)?;
         let max = bound(&p.max, "max", hi)?;
         let span = p
@@ -716,7 +736,7 @@ impl Cx<'_> {
                 &format!("the prior of `{path}` needs finite `min` and `max`"),
             ));
         }
-        let unused = |keys: &[(&str, &Option<Spanned<f64>>)]| -> anyhow::Result<()> {
+        let unused = |keys: &[(&str, &Option<Spanned<f64>>)]| -> Result<(), InputError> {
             for (k, v) in keys {
                 if let Some(v) = v {
                     return Err(self.bad(

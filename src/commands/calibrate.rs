@@ -1,7 +1,7 @@
 //! `partnersim calibrate`: fits parameters to sourced figures by ABC-SMC (see
 //! [`crate::calibrate`]).
 
-use super::shared::{interrupted_message, Context, Outcome};
+use super::shared::{interrupted_message, Context, JobArgs, Outcome};
 use crate::calibrate::{self, CalibrateOptions, CalibrationSpec, CalibrationStatus};
 use crate::job::manifest::Clock;
 use crate::job::threads::Threads;
@@ -18,34 +18,26 @@ pub struct Args {
     /// `--ship FILE`: also write the posterior as one self-describing file
     /// ([`crate::posterior::shipped_text`])
     pub ship: Option<PathBuf>,
-    /// master seed, overriding the file's `seed`
-    pub seed: Option<u64>,
-    /// worker threads (None: one per core)
-    pub threads: Option<usize>,
-    /// no progress bar
-    pub quiet: bool,
-    /// continue an interrupted calibration
-    pub resume: bool,
-    /// replace whatever result the output directory holds
-    pub force: bool,
+    /// seed, threads, quiet, resume, force
+    pub job: JobArgs,
 }
 
 /// Runs the calibration; a finished one writes its files and plots and prints the posterior.
 pub fn execute(a: &Args, ctx: &Context, out: &mut dyn Write) -> anyhow::Result<Outcome> {
     let clock = Clock::start();
-    let threads = Threads::new(a.threads)?;
+    let threads = Threads::new(a.job.threads)?;
     let spec = CalibrationSpec::load(&a.file)?;
     let dir = a
         .out
         .clone()
         .unwrap_or_else(|| calibrate::default_out(&spec));
-    let seed = a.seed.unwrap_or(spec.seed);
+    let seed = a.job.seed.unwrap_or(spec.seed);
     super::run::check_plots_writable(&dir)?;
     let opts = CalibrateOptions {
         threads,
-        quiet: a.quiet,
-        resume: a.resume,
-        force: a.force,
+        quiet: a.job.quiet,
+        resume: a.job.resume,
+        force: a.job.force,
     };
     let r = match calibrate::run(&spec, &dir, seed, &opts)? {
         CalibrationStatus::Finished(r) => r,

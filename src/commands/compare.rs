@@ -245,7 +245,6 @@ pub fn posterior_plan(
             .map(|(v, _)| *v)
             .collect();
         sub.apply(&mut t, &vals)?;
-        t.check_consistency()?;
         Ok(t)
     };
     let mean = post.mean();

@@ -1,7 +1,7 @@
 //! `partnersim explore`: every regime in every state of the world on common random numbers;
 //! robustness, regret, satisficing and PRIM scenario discovery (`docs/explore.md`).
 
-use super::shared::{interrupted_message, Context, Outcome};
+use super::shared::{interrupted_message, Context, JobArgs, Outcome};
 use crate::error::BadInput;
 use crate::explore::run::{lhs_states, ExploreOutcome};
 use crate::explore::states::States;
@@ -19,16 +19,8 @@ pub struct Args {
     pub file: PathBuf,
     /// output directory (default `output/explore/<file stem>/`)
     pub out: Option<PathBuf>,
-    /// master seed, overriding the file's `seed`
-    pub seed: Option<u64>,
-    /// worker threads (None: one per core)
-    pub threads: Option<usize>,
-    /// no progress bar
-    pub quiet: bool,
-    /// continue an interrupted exploration
-    pub resume: bool,
-    /// replace whatever result the output directory holds
-    pub force: bool,
+    /// seed, threads, quiet, resume, force
+    pub job: JobArgs,
     /// `--shard I/N` or `auto`
     pub shard: Option<String>,
     /// states per chunk
@@ -135,17 +127,17 @@ pub fn with_posterior(
 /// Runs the exploration; a finished one prints its headline on `out`.
 pub fn execute(a: &Args, ctx: &Context, out: &mut dyn Write) -> anyhow::Result<Outcome> {
     let shard = a.shard.as_deref().map(Shard::parse).transpose()?;
-    let threads = Threads::new(a.threads)?;
+    let threads = Threads::new(a.job.threads)?;
     let mut spec = ExploreSpec::load(&a.file)?;
     if let Some(s) = &a.start {
         spec.start = crate::start::Start::parse(s, "--start")?;
     }
     let dir = a.out.clone().unwrap_or_else(|| default_out(&a.file));
-    let seed = a.seed.unwrap_or(spec.seed);
+    let seed = a.job.seed.unwrap_or(spec.seed);
     let opts = ExploreOptions {
-        quiet: a.quiet,
-        resume: a.resume,
-        force: a.force,
+        quiet: a.job.quiet,
+        resume: a.job.resume,
+        force: a.job.force,
         shard,
         chunk_items: a.chunk_states,
         command: ctx.command_line.clone(),

@@ -25,25 +25,17 @@ pub mod validate;
 pub use shared::{interrupted_message, Context, Outcome, TableFormat};
 
 use crate::error::BadInput;
+use crate::input::InputError;
 use crate::job::outdir::OutputDirError;
-use crate::scenario::ScenarioError;
-use crate::serve::ServeError;
-use crate::sweep::SweepError;
-use crate::tomlfile::FileError;
 use std::io::Write;
 
-/// Whether any cause of `e` is bad input the user can fix (a flag, a scenario or sweep file, an
-/// output directory) rather than a failed run.
+/// Whether any cause of `e` is bad input the user can fix rather than a failed run: a flag or
+/// argument ([`BadInput`]), an input file of any kind ([`InputError`]: scenario, sweep, explore,
+/// calibration, design, posterior, levers), an output directory ([`OutputDirError`]). A new
+/// input-file kind returns [`InputError`] and needs no entry here.
 pub fn is_bad_input(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| {
-        c.is::<BadInput>()
-            || c.is::<ScenarioError>()
-            || c.is::<SweepError>()
-            || c.is::<FileError>()
-            || c.is::<OutputDirError>()
-            || c.is::<ServeError>()
-            || c.is::<crate::explore::ExploreError>()
-    })
+    e.chain()
+        .any(|c| c.is::<BadInput>() || c.is::<InputError>() || c.is::<OutputDirError>())
 }
 
 /// The exit code of an error (the same for every subcommand): 2 for bad input, 1 for a run

@@ -100,7 +100,7 @@ pub fn execute(a: &Args, out: &mut dyn Write) -> anyhow::Result<super::shared::O
         parts.sort_unstable();
         parts.dedup();
         let hint = crate::params::suggest(pat)
-            .or_else(|| crate::tomlfile::closest(pat, parts, 0.8))
+            .or_else(|| crate::input::tomlfile::closest(pat, parts, 0.8))
             .map(|s| format!("; did you mean `{s}`?"))
             .unwrap_or_default();
         return Err(BadInput::err(format!(

@@ -27,6 +27,21 @@ impl Outcome {
     }
 }
 
+/// The arguments every batch job from a file shares (`sweep`, `explore`, `calibrate`).
+#[derive(Debug, Clone, Default)]
+pub struct JobArgs {
+    /// master seed, overriding the file's `seed`
+    pub seed: Option<u64>,
+    /// worker threads (None: one per core)
+    pub threads: Option<usize>,
+    /// no progress bar
+    pub quiet: bool,
+    /// continue an interrupted job
+    pub resume: bool,
+    /// replace whatever result the output directory holds
+    pub force: bool,
+}
+
 /// Formats of the catalogue commands (`params`, `metrics`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TableFormat {

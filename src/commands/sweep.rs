@@ -1,6 +1,6 @@
 //! `partnersim sweep`: a sensitivity sweep described by a sweep file.
 
-use super::shared::{interrupted_message, Context, Outcome};
+use super::shared::{interrupted_message, Context, JobArgs, Outcome};
 use crate::job::shard::Shard;
 use crate::job::threads::Threads;
 use crate::sweep::plots::PlotSpec;
@@ -15,18 +15,10 @@ pub struct Args {
     pub file: PathBuf,
     /// output directory (default `output/sweeps/<file stem>/`)
     pub out: Option<PathBuf>,
-    /// master seed, overriding the file's `seed`
-    pub seed: Option<u64>,
     /// design seed, overriding the file's `design_seed`
     pub design_seed: Option<u64>,
-    /// worker threads (None: one per core)
-    pub threads: Option<usize>,
-    /// no progress bar
-    pub quiet: bool,
-    /// continue an interrupted sweep
-    pub resume: bool,
-    /// replace whatever result the output directory holds
-    pub force: bool,
+    /// seed, threads, quiet, resume, force
+    pub job: JobArgs,
     /// `--shard I/N` or `auto`
     pub shard: Option<String>,
     /// points per chunk
@@ -44,7 +36,7 @@ pub fn default_out(file: &Path) -> PathBuf {
 /// Runs the sweep; a finished one draws its plots and prints its ranking on `out`.
 pub fn execute(a: &Args, ctx: &Context, out: &mut dyn Write) -> anyhow::Result<Outcome> {
     let shard = a.shard.as_deref().map(Shard::parse).transpose()?;
-    let threads = Threads::new(a.threads)?;
+    let threads = Threads::new(a.job.threads)?;
     let mut spec = SweepSpec::load(&a.file)?;
     if let Some(d) = a.design_seed {
         if matches!(spec.method, Method::Grid | Method::Design) {
@@ -59,12 +51,12 @@ pub fn execute(a: &Args, ctx: &Context, out: &mut dyn Write) -> anyhow::Result<O
         eprintln!("warning: {w}");
     }
     let dir = a.out.clone().unwrap_or_else(|| default_out(&a.file));
-    let seed = a.seed.unwrap_or(spec.seed);
+    let seed = a.job.seed.unwrap_or(spec.seed);
     super::run::check_plots_writable(&dir)?;
     let opts = SweepOptions {
-        quiet: a.quiet,
-        resume: a.resume,
-        force: a.force,
+        quiet: a.job.quiet,
+        resume: a.job.resume,
+        force: a.job.force,
         shard,
         chunk_items: a.chunk_points,
         command: ctx.command_line.clone(),

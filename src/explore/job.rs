@@ -6,11 +6,9 @@
 //! numbers across regimes and states, so a regime's regret in a state is not blurred by luck the
 //! other regimes did not have.
 
-// Errors carry the file and what is wrong, by design; built once, on the cold path.
-#![allow(clippy::result_large_err)]
-
-use super::spec::{ExploreError, ExploreSpec};
+use super::spec::ExploreSpec;
 use super::states::{Origin, States};
+use crate::input::InputError;
 use crate::job::{Differences, Identity, Job};
 use crate::model::{Config, Model};
 use crate::scenario::Scenario;
@@ -147,11 +145,11 @@ impl<'a> ExploreJob<'a> {
     }
 
     /// Regime `g`'s scenario in state `s`.
-    pub fn scenario(&self, s: usize, g: usize) -> Result<Scenario, ExploreError> {
+    pub fn scenario(&self, s: usize, g: usize) -> Result<Scenario, InputError> {
         let regime = &self.spec.regimes[g];
         let mut sc = regime.scenario.clone();
         let x = self.states.point(s);
-        let err = |msg: String| ExploreError::State {
+        let err = |msg: String| InputError::State {
             file: self.spec.file.display().to_string(),
             state: s,
             values: self
@@ -166,17 +164,21 @@ impl<'a> ExploreJob<'a> {
             regime: regime.name.clone(),
             msg,
         };
-        for (d, (p, &v)) in self.states.paths.iter().zip(x).enumerate() {
-            if !self.states.is_held(g, d) {
-                sc.set_value(p, v).map_err(|e| err(e.to_string()))?;
-            }
-        }
-        sc.check_consistency().map_err(|e| err(e.to_string()))?;
+        let pairs: Vec<(&str, f64)> = self
+            .states
+            .paths
+            .iter()
+            .zip(x)
+            .enumerate()
+            .filter(|&(d, _)| !self.states.is_held(g, d))
+            .map(|(_, (p, &v))| (p.as_str(), v))
+            .collect();
+        sc.set_values(&pairs).map_err(|e| err(e.to_string()))?;
         Ok(sc)
     }
 
     /// Checks that every regime can run in every state (before anything runs).
-    pub fn check_states(&self) -> Result<(), ExploreError> {
+    pub fn check_states(&self) -> Result<(), InputError> {
         for s in 0..self.states.n {
             for g in 0..self.spec.regimes.len() {
                 self.scenario(s, g)?;

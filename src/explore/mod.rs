@@ -21,4 +21,4 @@ pub mod spec;
 pub mod states;
 
 pub use run::{merge, run, ExploreOptions, ExploreOutcome, ExploreStatus};
-pub use spec::{ExploreError, ExploreSpec};
+pub use spec::ExploreSpec;

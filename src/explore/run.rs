@@ -97,8 +97,7 @@ pub fn run(
     }
     crate::job::budget::Budget::current().check(&spec.estimate(states.n))?;
     let job = ExploreJob::new(spec, states, seed, opts.chunk_items);
-    job.check_states()
-        .map_err(|e| BadInput::err(e.to_string()))?;
+    job.check_states()?;
     job.check_present()?;
     let inputs = vec![
         spec.file.display().to_string(),
@@ -332,7 +331,7 @@ pub fn reload(dir: &Path) -> Result<ExploreOutcome> {
     let m: Manifest<Details> = Manifest::read(dir)?;
     let id = &m.details.identity;
     let hash = |p: &Path| {
-        crate::tomlfile::read_bytes(p).ok().map(|b| {
+        crate::input::tomlfile::read_bytes(p).ok().map(|b| {
             Sha256::digest(&b)
                 .iter()
                 .map(|x| format!("{x:02x}"))
@@ -351,7 +350,7 @@ pub fn reload(dir: &Path) -> Result<ExploreOutcome> {
             BadInput::err(format!(
                 "{}: cannot find the explore file this result was computed from (the command was `{}`); run `partnersim plot` where that command ran, with the file unchanged",
                 dir.display(),
-                crate::tomlfile::clip(&m.command)
+                crate::input::tomlfile::clip(&m.command)
             ))
         })?;
     let spec = ExploreSpec::load(&file)?;
@@ -392,7 +391,7 @@ pub fn reload(dir: &Path) -> Result<ExploreOutcome> {
                         "{}:{}: `{}` is not a number",
                         p.display(),
                         i + 2,
-                        crate::tomlfile::clip(cell)
+                        crate::input::tomlfile::clip(cell)
                     ))
                 })?
             };

@@ -5,10 +5,7 @@
 //! `[[uncertainties]]` ([`States::lhs`]), or from any other list of vectors, such as draws from a
 //! posterior ([`States::from_draws`]): the rest of `explore` does not care where they came from.
 
-// Errors carry the file and what is wrong, by design; built once, on the cold path.
-#![allow(clippy::result_large_err)]
-
-use super::spec::ExploreError;
+use crate::input::InputError;
 use crate::params::{self, registry, Kind};
 use sha2::{Digest, Sha256};
 
@@ -154,8 +151,8 @@ impl States {
         paths: Vec<String>,
         rows: &[Vec<f64>],
         source: &str,
-    ) -> Result<States, ExploreError> {
-        let bad = |msg: String| ExploreError::States {
+    ) -> Result<States, InputError> {
+        let bad = |msg: String| InputError::States {
             origin: source.to_string(),
             msg,
         };
@@ -167,7 +164,7 @@ impl States {
             let i = params::index_of(p).ok_or_else(|| {
                 bad(format!(
                     "unknown parameter `{p}`{}",
-                    crate::tomlfile::did_you_mean(params::suggest(p))
+                    crate::input::tomlfile::did_you_mean(params::suggest(p))
                 ))
             })?;
             index.push(i);
@@ -210,8 +207,8 @@ impl States {
     /// These states with the columns of `other` (as many states, other parameters) added; the
     /// origin is `other`'s when it is given draws (a Latin hypercube joined with posterior
     /// draws is no longer a Latin hypercube).
-    pub fn join(self, other: States) -> Result<States, ExploreError> {
-        let bad = |msg: String| ExploreError::States {
+    pub fn join(self, other: States) -> Result<States, InputError> {
+        let bad = |msg: String| InputError::States {
             origin: match &other.origin {
                 Origin::Lhs => "lhs".into(),
                 Origin::Draws(f) => f.clone(),

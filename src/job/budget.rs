@@ -188,7 +188,7 @@ pub fn parse_amount(flag: &str, text: &str) -> Result<f64, BadInput> {
         Ok(v) if v.is_finite() && v > 0.0 => Ok(v * scale),
         _ => Err(BadInput(format!(
             "{flag} {}: expected a positive number such as 1e12 or 8GB",
-            crate::tomlfile::clip(text)
+            crate::input::tomlfile::clip(text)
         ))),
     }
 }

@@ -131,7 +131,7 @@ pub fn cause_text(text: &str) -> String {
     for prefix in ["backend error: ", "Drawing backend error: "] {
         t = t.strip_prefix(prefix).unwrap_or(t);
     }
-    crate::tomlfile::clip(t)
+    crate::input::tomlfile::clip(t)
 }
 
 /// A file-name-safe version of a name (letters, digits, `.`, `_` and `-` kept, the rest `_`).

@@ -335,6 +335,38 @@ mod tests {
     use super::*;
 
     #[test]
+    fn levers_that_contradict_each_other_are_refused_by_the_one_check() {
+        let base = Scenario::default();
+        let set = BTreeMap::from([
+            (
+                "funders.federal.late_payment_days_min".to_string(),
+                serde_json::Value::from(200),
+            ),
+            (
+                "funders.federal.late_payment_days_max".to_string(),
+                serde_json::Value::from(10),
+            ),
+        ]);
+        let e = apply_set(&base, &set).unwrap_err();
+        assert!(
+            e.contains("funders.federal.late_payment_days_min (200) is larger than late_payment_days_max (10)"),
+            "{e}"
+        );
+        // the same levers in agreement pass
+        let fine = BTreeMap::from([
+            (
+                "funders.federal.late_payment_days_min".to_string(),
+                serde_json::Value::from(5),
+            ),
+            (
+                "funders.federal.late_payment_days_max".to_string(),
+                serde_json::Value::from(30),
+            ),
+        ]);
+        assert!(apply_set(&base, &fine).is_ok());
+    }
+
+    #[test]
     fn set_values_are_checked_like_the_command_line() {
         let base = Scenario::default();
         let set = |k: &str, v: serde_json::Value| BTreeMap::from([(k.to_string(), v)]);

@@ -2,25 +2,28 @@
 //! `--levers`) and checked against the parameter registry: each lever sets one or more
 //! parameter paths to one value.
 
+use crate::input::tomlfile::{self, closest, did_you_mean, Source};
+use crate::input::{InputError, Reader};
 use crate::params::{self, Kind};
 use crate::scenario::Scenario;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
+use toml::Spanned;
 
 /// The file as written.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct LeverFile {
-    charts: Vec<String>,
+    charts: Vec<Spanned<String>>,
     lever: Vec<LeverSpec>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct LeverSpec {
-    id: String,
+    id: Spanned<String>,
     label: String,
-    paths: Vec<String>,
+    paths: Spanned<Vec<String>>,
     #[serde(default)]
     min: Option<f64>,
     #[serde(default)]
@@ -104,31 +107,59 @@ pub struct Levers {
     pub levers: Vec<Lever>,
 }
 
-/// Parses and checks a levers file's text (`file` names it in errors).
-pub fn parse(file: &str, text: &str) -> Result<Levers, String> {
-    let f: LeverFile = toml::from_str(text).map_err(|e| format!("{file}: {e}"))?;
-    let bad = |id: &str, msg: String| format!("{file}: lever `{id}`: {msg}");
+/// Parses and checks a levers file's text (`file` names it in errors): every problem is an
+/// [`InputError`] at the line and column of the chart or lever it is about.
+pub fn parse(file: &str, text: &str) -> Result<Levers, InputError> {
+    let src = Source { file, text };
+    let f: LeverFile = toml::from_str(text)
+        .map_err(|e| src.syntax(e.span().unwrap_or(0..0), e.message().trim().to_string()))?;
+    let r = Reader::new(src);
     for c in &f.charts {
-        if crate::metrics::spec(c).is_none() {
-            return Err(format!("{file}: charts: `{c}` is not a metric"));
+        if crate::metrics::spec(c.get_ref()).is_none() {
+            let hint = did_you_mean(closest(
+                c.get_ref(),
+                crate::metrics::METRICS.iter().map(|m| m.name),
+                0.8,
+            ));
+            return Err(r.bad_key(
+                c.span(),
+                "charts",
+                format!(
+                    "`{}` is not a metric{hint} (`partnersim metrics` lists them)",
+                    c.get_ref()
+                ),
+            ));
         }
     }
     let mut levers: Vec<Lever> = Vec::new();
     for l in f.lever {
-        if l.id.is_empty() || !l.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-            return Err(bad(&l.id, "the id must be letters, digits and `_`".into()));
+        let bad = |msg: String| {
+            r.bad_key(
+                l.id.span(),
+                "id",
+                format!("lever `{}`: {msg}", l.id.get_ref()),
+            )
+        };
+        let id = l.id.get_ref().clone();
+        let paths = l.paths.get_ref();
+        if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Err(bad("the id must be letters, digits and `_`".into()));
         }
-        if levers.iter().any(|x| x.id == l.id) {
-            return Err(bad(&l.id, "the id is used twice".into()));
+        if levers.iter().any(|x| x.id == id) {
+            return Err(bad("the id is used twice".into()));
         }
-        if l.paths.is_empty() {
-            return Err(bad(&l.id, "no paths".into()));
+        if paths.is_empty() {
+            return Err(bad("no paths".into()));
         }
         let mut specs = Vec::new();
-        for p in &l.paths {
+        for p in paths {
             let Some(i) = params::index_of(p) else {
-                let hint = crate::tomlfile::did_you_mean(params::suggest(p));
-                return Err(bad(&l.id, format!("unknown parameter `{p}`{hint}")));
+                let hint = crate::input::tomlfile::did_you_mean(params::suggest(p));
+                return Err(r.bad_key(
+                    l.paths.span(),
+                    "paths",
+                    format!("lever `{id}`: unknown parameter `{p}`{hint}"),
+                ));
             };
             specs.push(&params::registry()[i]);
         }
@@ -137,7 +168,7 @@ pub fn parse(file: &str, text: &str) -> Result<Levers, String> {
             .iter()
             .any(|s| s.kind != first.kind || s.unit != first.unit)
         {
-            return Err(bad(&l.id, "its paths differ in kind or unit".into()));
+            return Err(bad("its paths differ in kind or unit".into()));
         }
         let control = match first.kind {
             Kind::Bool => Control::Switch,
@@ -146,31 +177,26 @@ pub fn parse(file: &str, text: &str) -> Result<Levers, String> {
             },
             Kind::Int | Kind::Float => {
                 let (Some(min), Some(max), Some(step)) = (l.min, l.max, l.step) else {
-                    return Err(bad(&l.id, "a slider needs min, max and step".into()));
+                    return Err(bad("a slider needs min, max and step".into()));
                 };
                 if !(min < max && step > 0.0 && step <= max - min) {
-                    return Err(bad(
-                        &l.id,
-                        format!("min {min}, max {max}, step {step} do not make a slider"),
-                    ));
+                    return Err(bad(format!(
+                        "min {min}, max {max}, step {step} do not make a slider"
+                    )));
                 }
                 for s in &specs {
                     if min < s.min || max > s.max {
-                        return Err(bad(
-                            &l.id,
-                            format!(
-                                "{min} to {max} leaves the allowed range of `{}` ({})",
-                                s.path,
-                                s.range_text()
-                            ),
-                        ));
+                        return Err(bad(format!(
+                            "{min} to {max} leaves the allowed range of `{}` ({})",
+                            s.path,
+                            s.range_text()
+                        )));
                     }
                 }
                 let integer = first.kind == Kind::Int;
                 if integer && (min.fract() != 0.0 || step.fract() != 0.0) {
                     return Err(bad(
-                        &l.id,
-                        "a whole-number parameter needs whole min and step".into(),
+                        "a whole-number parameter needs whole min and step".into()
                     ));
                 }
                 Control::Slider {
@@ -182,16 +208,16 @@ pub fn parse(file: &str, text: &str) -> Result<Levers, String> {
             }
         };
         levers.push(Lever {
-            id: l.id,
+            id,
             label: l.label,
             help: l.help,
-            paths: l.paths,
+            paths: l.paths.into_inner(),
             unit: first.unit.to_string(),
             control,
         });
     }
     Ok(Levers {
-        charts: f.charts,
+        charts: f.charts.into_iter().map(Spanned::into_inner).collect(),
         levers,
     })
 }
@@ -200,15 +226,14 @@ pub fn parse(file: &str, text: &str) -> Result<Levers, String> {
 pub const BUILT_IN: &str = include_str!("levers.toml");
 
 /// The built-in levers, checked.
-pub fn built_in() -> Result<Levers, String> {
+pub fn built_in() -> Result<Levers, InputError> {
     parse("built-in levers.toml", BUILT_IN)
 }
 
 /// Reads and checks `path`.
-pub fn read(path: &Path) -> Result<Levers, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
-    parse(&path.display().to_string(), &text)
+pub fn read(path: &Path) -> Result<Levers, InputError> {
+    let file = path.display().to_string();
+    parse(&file, &tomlfile::read(path, &file)?)
 }
 
 #[cfg(test)]
@@ -261,6 +286,7 @@ mod tests {
                 ),
             )
             .unwrap_err()
+            .to_string()
         };
         assert!(
             one("paths = [\"funders.federal.contract_month\"]\nmin = 1\nmax = 2\nstep = 1")
@@ -274,7 +300,22 @@ mod tests {
             .contains("needs min, max and step"));
         assert!(one("paths = [\"funders.federal.contract_months\", \"reporting.coordinated\"]\nmin = 1\nmax = 2\nstep = 1").contains("differ in kind"));
         assert!(one("paths = [\"reporting.coordinated\"]\ncolour = 1").contains("unknown field"));
-        let e = parse("l.toml", "charts = [\"survival\"]\nlever = []").unwrap_err();
-        assert!(e.contains("`survival` is not a metric"), "{e}");
+        let e = parse("l.toml", "charts = [\"survival\"]\nlever = []")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("l.toml:1:11: key `charts`: `survival` is not a metric"),
+            "{e}"
+        );
+        let e = one("paths = [\"funders.federal.contract_month\"]\nmin = 1\nmax = 2\nstep = 1");
+        assert!(
+            e.starts_with("l.toml:5:9: key `paths`: lever `x`: unknown parameter"),
+            "{e}"
+        );
+        let e = one("paths = [\"reporting.coordinated\"]\ncolour = 1");
+        assert!(
+            e.starts_with("l.toml:6:1: TOML syntax error: unknown field `colour`"),
+            "{e}"
+        );
     }
 }

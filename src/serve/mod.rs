@@ -32,6 +32,7 @@ pub mod http;
 pub mod levers;
 pub mod robustness;
 
+use crate::error::BadInput;
 use crate::lesson::Lesson;
 use crate::metrics::{self, Better};
 use crate::scenario::Scenario;
@@ -66,12 +67,6 @@ pub struct ServeArgs {
     /// Worker threads for the model (default: all cores).
     pub threads: Option<usize>,
 }
-
-/// A problem the user can fix (exit code 2): a missing lessons folder, a bad levers file, a
-/// port that cannot be opened, a flag out of range.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct ServeError(pub String);
 
 /// An answer: status, content type, body.
 #[derive(Debug, Clone)]
@@ -206,26 +201,26 @@ struct LessonsJson<'a> {
     lessons: Vec<LessonJson>,
 }
 
-fn load_lesson(dir: &Path, levers: &Levers) -> Result<Option<LessonData>, ServeError> {
-    let Some(lesson) = crate::lesson::read(dir).map_err(|e| ServeError(e.to_string()))? else {
+fn load_lesson(dir: &Path, levers: &Levers) -> Result<Option<LessonData>, BadInput> {
+    let Some(lesson) = crate::lesson::read(dir).map_err(|e| BadInput(e.to_string()))? else {
         return Ok(None);
     };
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| ServeError(format!("{}: cannot read: {e}", dir.display())))?
+        .map_err(|e| BadInput(format!("{}: cannot read: {e}", dir.display())))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
         .collect();
     files.sort();
     let mut scenarios = Vec::new();
     for f in &files {
-        scenarios.push(Scenario::load(f).map_err(|e| ServeError(e.to_string()))?);
+        scenarios.push(Scenario::load(f).map_err(|e| BadInput(e.to_string()))?);
     }
     if scenarios.is_empty() {
-        return Err(ServeError(format!("{}: no scenario files", dir.display())));
+        return Err(BadInput(format!("{}: no scenario files", dir.display())));
     }
     let base = match &lesson.baseline {
         Some(b) => scenarios.iter().position(|s| &s.name == b).ok_or_else(|| {
-            ServeError(format!(
+            BadInput(format!(
                 "{}/about.md: baseline `{b}` is not one of its scenarios",
                 dir.display()
             ))
@@ -282,15 +277,15 @@ impl App {
         reps: u64,
         seed: u64,
         threads: Option<usize>,
-    ) -> Result<App, ServeError> {
+    ) -> anyhow::Result<App> {
         let (lo, hi) = api::REPS_RANGE;
         if !(lo..=hi).contains(&reps) {
-            return Err(ServeError(format!(
+            return Err(BadInput::err(format!(
                 "--reps {reps}: must be between {lo} and {hi}"
             )));
         }
         if !dir.is_dir() {
-            return Err(ServeError(format!(
+            return Err(BadInput::err(format!(
                 "{}: no such folder; run partnersim serve in the partnersim folder or name the classroom folder with --lessons DIR",
                 dir.display()
             )));
@@ -298,10 +293,9 @@ impl App {
         let levers = match levers_file {
             Some(p) => levers::read(p),
             None => levers::built_in(),
-        }
-        .map_err(ServeError)?;
+        }?;
         let mut subdirs: Vec<PathBuf> = std::fs::read_dir(dir)
-            .map_err(|e| ServeError(format!("{}: cannot read: {e}", dir.display())))?
+            .map_err(|e| BadInput(format!("{}: cannot read: {e}", dir.display())))?
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.is_dir())
             .collect();
@@ -313,17 +307,17 @@ impl App {
             }
         }
         if lessons.is_empty() {
-            return Err(ServeError(format!(
+            return Err(BadInput::err(format!(
                 "{}: no classroom group (a folder with an about.md and scenario files)",
                 dir.display()
             )));
         }
         let threads =
-            crate::job::threads::Threads::new(threads).map_err(|e| ServeError(e.to_string()))?;
+            crate::job::threads::Threads::new(threads).map_err(|e| BadInput(e.to_string()))?;
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads.count())
             .build()
-            .map_err(|e| ServeError(format!("cannot start worker threads: {e}")))?;
+            .map_err(|e| BadInput(format!("cannot start worker threads: {e}")))?;
         let mut app = App {
             lessons,
             levers,
@@ -961,10 +955,10 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
         ..http::LIMITS
     };
     let server = http::Server::bind((args.host.as_str(), args.port), limits)
-        .map_err(|e| ServeError(format!("cannot listen on {}:{}: {e}", args.host, args.port)))?;
+        .map_err(|e| BadInput(format!("cannot listen on {}:{}: {e}", args.host, args.port)))?;
     let addr = server
         .local_addr()
-        .map_err(|e| ServeError(format!("the server has no address: {e}")))?;
+        .map_err(|e| BadInput(format!("the server has no address: {e}")))?;
     let loopback = addr.ip().is_loopback();
     let url = format!("http://{addr}/");
     println!("partnersim serve: {url} (Ctrl-C to stop)");

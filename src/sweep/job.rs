@@ -6,8 +6,10 @@
 
 use super::design::Design;
 use super::spec::{SweepSpec, Target};
+use crate::input::InputError;
 use crate::job::{Differences, Identity, Job};
 use crate::model::{Config, Model};
+use crate::scenario::Scenario;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -149,13 +151,46 @@ fn point_model(spec: &SweepSpec, x: &[f64]) -> anyhow::Result<PointModel> {
         Target::Analytic(_) => Ok(PointModel::Values(x.to_vec())),
         Target::Scenario { scenario, .. } => {
             let mut s = (**scenario).clone();
-            for (p, &v) in spec.parameters.iter().zip(x) {
-                s.set_value(&p.path, v)?;
-            }
-            s.check_consistency()
-                .map_err(|e| anyhow::anyhow!("sweep point {x:?}: {e}"))?;
+            set_point(spec, &mut s, x)?;
             Ok(PointModel::Config(Box::new(s.config())))
         }
+    }
+}
+
+/// Sets a point's values on `s` and checks them together with the rest of the scenario
+/// ([`Scenario::set_values`]); a disagreement names the sweep file and the point's values.
+fn set_point(spec: &SweepSpec, s: &mut Scenario, x: &[f64]) -> Result<(), InputError> {
+    let pairs: Vec<(&str, f64)> = spec
+        .parameters
+        .iter()
+        .map(|p| p.path.as_str())
+        .zip(x.iter().copied())
+        .collect();
+    s.set_values(&pairs).map_err(|e| {
+        let values: Vec<String> = pairs.iter().map(|(p, v)| format!("{p} = {v}")).collect();
+        InputError::Inconsistent {
+            file: spec.file.display().to_string(),
+            msg: format!(
+                "the point {} is inconsistent: {}; narrow the ranges of [[parameters]]",
+                values.join(", "),
+                e.message()
+            ),
+        }
+    })
+}
+
+impl SweepJob<'_> {
+    /// Checks, before anything runs, that every point's values agree with each other and with
+    /// the base scenario (as a scenario file with those values would be checked).
+    pub fn check_points(&self) -> Result<(), InputError> {
+        let Target::Scenario { scenario, .. } = &self.spec.target else {
+            return Ok(());
+        };
+        let mut s = (**scenario).clone();
+        for p in 0..self.design.n {
+            set_point(self.spec, &mut s, self.design.point(p))?;
+        }
+        Ok(())
     }
 }
 

@@ -26,5 +26,5 @@ pub use estimators::Estimate;
 pub use job::{SweepIdentity, SweepJob};
 pub use outcome::{SensRow, SweepOutcome};
 pub use run::{merge, run, run_spec, SweepOptions, SweepStatus};
-pub use spec::{Distribution, Method, SweepError, SweepParam, SweepSpec, Target};
+pub use spec::{Distribution, Method, SweepParam, SweepSpec, Target};
 pub use testmodels::TestModel;

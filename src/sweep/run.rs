@@ -50,6 +50,7 @@ pub fn run(spec: &SweepSpec, out: &Path, seed: u64, opts: &SweepOptions) -> Resu
     crate::job::budget::Budget::current().check(&spec.estimate())?;
     let design = design::build(spec, seed);
     let job = SweepJob::new(spec, &design, seed, opts.chunk_items);
+    job.check_points()?;
     let inputs = vec![
         spec.file.display().to_string(),
         spec.file

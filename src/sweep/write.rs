@@ -304,32 +304,16 @@ pub fn details(spec: &SweepSpec, seed: u64, points: usize, chunk_points: u64) ->
     }
 }
 
+/// The header and rows of a CSV file the sweep wrote, through the one strict reader
+/// ([`crate::input::csv::Table`]: a column named twice or a ragged row is refused with the row).
 fn csv_rows(path: &Path) -> Result<(Vec<String>, Vec<Vec<String>>)> {
-    let bad = |m: String| BadInput::err(format!("{}: {m}", path.display()));
-    let text = std::fs::read_to_string(path).map_err(|e| bad(format!("cannot read: {e}")))?;
-    let mut lines = text.lines();
-    let header: Vec<String> = lines
-        .next()
-        .ok_or_else(|| bad("empty".into()))?
-        .split(',')
-        .map(String::from)
+    let t = crate::input::csv::Table::read(path, &path.display().to_string())?;
+    let header = t.names().into_iter().map(String::from).collect();
+    let rows = t
+        .rows
+        .into_iter()
+        .map(|r| r.cells.into_iter().map(|c| c.text).collect())
         .collect();
-    let rows = lines
-        .enumerate()
-        .map(|(i, l)| {
-            let cells: Vec<String> = l.split(',').map(String::from).collect();
-            if cells.len() == header.len() {
-                Ok(cells)
-            } else {
-                Err(bad(format!(
-                    "line {}: {} cells, the header has {}",
-                    i + 2,
-                    cells.len(),
-                    header.len()
-                )))
-            }
-        })
-        .collect::<Result<Vec<_>>>()?;
     Ok((header, rows))
 }
 

@@ -1,13 +1,14 @@
 //! `[[discover]]` and `[prim]`: the cases PRIM looks for and its settings.
 
-use super::read::{valid_name, Reader, Sv};
-use super::{keys, Case, Discover, ExploreError, Outcome, Regime, MAX_DISCOVER, MAX_PERMUTATIONS};
+use super::valid_name;
+use super::{keys, Case, Discover, InputError, Outcome, Regime, MAX_DISCOVER, MAX_PERMUTATIONS};
 use crate::explore::prim::Settings;
-use crate::tomlfile::hint;
+use crate::input::tomlfile::hint;
+use crate::input::{Reader, Sv};
 use toml::de::{DeTable, DeValue};
 
 /// The `[prim]` table: settings for every `[[discover]]` entry.
-pub(super) fn prim_table(r: &Reader<'_>, v: &Sv<'_>) -> Result<Settings, ExploreError> {
+pub(super) fn prim_table(r: &Reader<'_>, v: &Sv<'_>) -> Result<Settings, InputError> {
     let DeValue::Table(t) = v.get_ref() else {
         return Err(r.bad(
             "prim",
@@ -16,12 +17,12 @@ pub(super) fn prim_table(r: &Reader<'_>, v: &Sv<'_>) -> Result<Settings, Explore
             "a [prim] table",
         ));
     };
-    r.only(t, &keys::names(&keys::prim()), "prim.")?;
+    r.check_keys(t, &keys::names(&keys::prim()), "prim.")?;
     settings(r, t, Settings::default())
 }
 
 /// The PRIM keys of `t` over `base`.
-fn settings(r: &Reader<'_>, t: &DeTable<'_>, base: Settings) -> Result<Settings, ExploreError> {
+fn settings(r: &Reader<'_>, t: &DeTable<'_>, base: Settings) -> Result<Settings, InputError> {
     let mut s = base;
     let num = |k: &str, lo: f64, hi: f64, open_lo: bool, open_hi: bool, allowed: &str| {
         t.get(k)
@@ -69,7 +70,7 @@ pub(super) fn discover(
     regimes: &[Regime],
     outcomes: &[Outcome],
     defaults: Settings,
-) -> Result<Vec<Discover>, ExploreError> {
+) -> Result<Vec<Discover>, InputError> {
     let Some(v) = top.get("discover") else {
         return Ok(Vec::new());
     };
@@ -85,8 +86,8 @@ pub(super) fn discover(
     let names = keys::names(&keys::discover());
     let regime_names: Vec<&str> = regimes.iter().map(|g| g.name.as_str()).collect();
     let outcome_names: Vec<&str> = outcomes.iter().map(|o| o.metric.as_str()).collect();
-    let find_regime = |key: &str, v: &Sv<'_>| -> Result<usize, ExploreError> {
-        let name = r.text(key, v)?;
+    let find_regime = |key: &str, v: &Sv<'_>| -> Result<usize, InputError> {
+        let name = r.string(key, v, "a string in quotes")?;
         regime_names.iter().position(|n| *n == name).ok_or_else(|| {
             r.bad(
                 key,
@@ -98,7 +99,7 @@ pub(super) fn discover(
     };
     let mut out: Vec<Discover> = Vec::new();
     for (t, span) in tables {
-        r.only(t, &names, "discover.")?;
+        r.check_keys(t, &names, "discover.")?;
         let Some(gv) = t.get("regime") else {
             return Err(r.missing(
                 span,
@@ -107,7 +108,7 @@ pub(super) fn discover(
             ));
         };
         let regime = find_regime("regime", gv)?;
-        let outcome = || -> Result<usize, ExploreError> {
+        let outcome = || -> Result<usize, InputError> {
             let Some(ov) = t.get("outcome") else {
                 return Err(r.missing(
                     span.clone(),
@@ -118,7 +119,7 @@ pub(super) fn discover(
                     ),
                 ));
             };
-            let name = r.text("outcome", ov)?;
+            let name = r.string("outcome", ov, "a string in quotes")?;
             outcome_names
                 .iter()
                 .position(|n| *n == name)
@@ -156,7 +157,7 @@ pub(super) fn discover(
         let case = match given[0] {
             "fails" => {
                 let fv = t.get("fails").unwrap_or(gv);
-                if !r.flag("fails", fv)? {
+                if !r.boolean("fails", fv)? {
                     return Err(r.bad(
                         "fails",
                         fv,
@@ -218,7 +219,7 @@ pub(super) fn discover(
         }
         let name = match t.get("name") {
             Some(nv) => {
-                let n = r.text("name", nv)?;
+                let n = r.string("name", nv, "a string in quotes")?;
                 if !valid_name(&n) || n.contains('+') {
                     return Err(r.bad(
                         "name",

@@ -5,12 +5,8 @@
 use super::limits::*;
 use crate::explore::prim::Settings;
 
-/// One key: name, what it takes, its default, what it means.
-pub type Key = [String; 4];
-
-fn key(name: &str, kind: &str, default: &str, meaning: &str) -> Key {
-    [name, kind, default, meaning].map(String::from)
-}
+use crate::input::keys::key;
+pub use crate::input::keys::{names, Key};
 
 /// Top-level keys.
 pub fn top() -> Vec<Key> {
@@ -90,11 +86,6 @@ pub fn prim() -> Vec<Key> {
     ]
 }
 
-/// The names of a table of keys.
-pub fn names(keys: &[Key]) -> Vec<String> {
-    keys.iter().map(|k| k[0].clone()).collect()
-}
-
 /// The markers around the generated key reference in `docs/explore.md`.
 pub const DOC_MARKERS: (&str, &str) = (
     "<!-- explore keys: generated from src/explore/spec/keys.rs; PARTNERSIM_BLESS=1 cargo test --release --test explore rewrites it -->",
@@ -115,15 +106,7 @@ pub fn markdown() -> String {
         ),
         ("`[prim]` keys", prim()),
     ] {
-        out.push_str(&format!(
-            "### {title}\n\n| key | type | default | meaning |\n|---|---|---|---|\n"
-        ));
-        for k in keys {
-            out.push_str(&format!(
-                "| `{}` | {} | {} | {} |\n",
-                k[0], k[1], k[2], k[3]
-            ));
-        }
+        out.push_str(&crate::input::keys::markdown(title, &keys));
         out.push('\n');
     }
     out
@@ -143,10 +126,7 @@ mod tests {
             discover(),
             prim(),
         ] {
-            let mut k = names(&keys);
-            k.sort_unstable();
-            k.dedup();
-            assert_eq!(k.len(), keys.len());
+            assert_eq!(crate::input::keys::repeated(&keys), None);
         }
     }
 }

@@ -3,26 +3,22 @@
 //! An explore file names the regimes (scenario files, or levers set on a base scenario), the
 //! uncertainties (parameter paths with ranges and distributions), the number of states of the
 //! world and replications, the outcomes with their direction and optional thresholds, the cases
-//! PRIM looks for, and a seed. Every problem is an [`ExploreError`] that names the file, line,
+//! PRIM looks for, and a seed. Every problem is an [`InputError`] that names the file, line,
 //! column and key and says what is allowed (`docs/explore.md` lists every key, generated from
 //! [`keys`]).
 
-// Errors carry file, line, column, key and what is allowed, by design; they are built once, on
-// the cold path.
-#![allow(clippy::result_large_err)]
-
 mod discover;
 pub mod keys;
-mod read;
 mod regimes;
 mod uncertainties;
 
 use super::prim::Settings;
 use super::states::Uncertainty;
+use crate::input::tomlfile::{self, did_you_mean, InputFile, Source};
+use crate::input::InputError;
+use crate::input::Reader;
 use crate::metrics::{self, Better};
-use crate::scenario::{Scenario, ScenarioError};
-use crate::tomlfile::{self, did_you_mean, FileError, Source};
-use read::Reader;
+use crate::scenario::Scenario;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use toml::de::DeTable;
@@ -59,120 +55,6 @@ pub mod limits {
     pub const MAX_PERMUTATIONS: u64 = 10_000;
 }
 use limits::*;
-
-/// An explore-file error, always pointing at where the problem is.
-#[derive(Debug, thiserror::Error)]
-pub enum ExploreError {
-    /// The file cannot be read, is not TOML, or has a key an explore file does not have.
-    #[error(transparent)]
-    File(#[from] FileError),
-    /// A required key is absent.
-    #[error("{file}:{line}:{col}: missing key `{key}`: {msg}")]
-    Missing {
-        /// file
-        file: String,
-        /// line (of the table that lacks the key)
-        line: usize,
-        /// column
-        col: usize,
-        /// the key
-        key: String,
-        /// why it is needed
-        msg: String,
-    },
-    /// A value of the wrong type, out of range or contradicting another.
-    #[error("{file}:{line}:{col}: `{key}` = {value}: {problem}; allowed: {allowed}")]
-    BadValue {
-        /// file
-        file: String,
-        /// line
-        line: usize,
-        /// column
-        col: usize,
-        /// the key
-        key: String,
-        /// the value as written
-        value: String,
-        /// what is wrong
-        problem: String,
-        /// what is allowed
-        allowed: String,
-    },
-    /// A parameter path that is not registered.
-    #[error("{file}:{line}:{col}: `{key}` = \"{path}\": unknown parameter{hint}")]
-    UnknownParameter {
-        /// file
-        file: String,
-        /// line
-        line: usize,
-        /// column
-        col: usize,
-        /// the key that names it
-        key: String,
-        /// the path given
-        path: String,
-        /// ", did you mean `…`?" or empty
-        hint: String,
-    },
-    /// A scenario file named by the explore file could not be loaded.
-    #[error("{file}:{line}:{col}: {what}: {source}")]
-    Scenario {
-        /// file
-        file: String,
-        /// line of the `scenario` key
-        line: usize,
-        /// column
-        col: usize,
-        /// "base scenario" or "regime `name`"
-        what: String,
-        /// cause
-        source: ScenarioError,
-    },
-    /// The job would be too large; refused before anything runs.
-    #[error("{file}:{line}:{col}: too large: {reason}")]
-    TooLarge {
-        /// file
-        file: String,
-        /// line
-        line: usize,
-        /// column
-        col: usize,
-        /// the sizes and the limit
-        reason: String,
-    },
-    /// A sampled state of the world gives a regime values that contradict each other.
-    #[error("{file}: state {state} ({values}) makes regime `{regime}` inconsistent: {msg}; narrow the ranges of [[uncertainties]]")]
-    State {
-        /// file
-        file: String,
-        /// the state
-        state: usize,
-        /// its values, as `path = value` pairs
-        values: String,
-        /// the regime
-        regime: String,
-        /// what contradicts what
-        msg: String,
-    },
-    /// Given states (posterior draws) that cannot be used.
-    #[error("{origin}: {msg}")]
-    States {
-        /// where they came from
-        origin: String,
-        /// what is wrong
-        msg: String,
-    },
-    /// A file of another kind where an explore file was expected.
-    #[error("{file}: this is {kind}, not an explore file ({hint})")]
-    OtherKind {
-        /// file
-        file: String,
-        /// "a scenario file", "a sweep file"
-        kind: String,
-        /// what to do instead
-        hint: String,
-    },
-}
 
 /// A funding regime: a scenario (a file, or the base scenario) with optional levers set on it.
 #[derive(Debug, Clone)]
@@ -358,28 +240,28 @@ impl ExploreSpec {
     }
 
     /// Loads and validates an explore file (and the scenario files it names, relative to it).
-    pub fn load(path: &Path) -> Result<ExploreSpec, ExploreError> {
-        let file = path.display().to_string();
-        let text = tomlfile::read(path, &file)?;
-        let dir = path.parent().unwrap_or(Path::new("."));
-        let mut s = Self::parse(&file, &text, dir)?;
+    pub fn load(path: &Path) -> Result<ExploreSpec, InputError> {
+        let f = InputFile::read(path)?;
+        let mut s = Self::parse(&f.file, &f.text, &f.dir)?;
         s.file = path.to_path_buf();
         if s.name.is_empty() {
-            s.name = path
-                .file_stem()
-                .map_or_else(|| "explore".into(), |s| s.to_string_lossy().into_owned());
+            s.name = f.stem.unwrap_or_else(|| "explore".into());
         }
         Ok(s)
     }
 
     /// Parses an explore file from text as if from a file named `file` in directory `dir`.
-    pub fn parse(file: &str, text: &str, dir: &Path) -> Result<ExploreSpec, ExploreError> {
+    pub fn parse(file: &str, text: &str, dir: &Path) -> Result<ExploreSpec, InputError> {
         let r = Reader::new(Source { file, text });
         let doc = r.parse()?;
         let top: &DeTable<'_> = doc.get_ref();
         other_kind(file, top)?;
-        r.only(top, &keys::names(&keys::top()), "")?;
-        let text_of = |k: &str| top.get(k).map(|v| r.text(k, v)).transpose();
+        r.check_keys(top, &keys::names(&keys::top()), "")?;
+        let text_of = |k: &str| {
+            top.get(k)
+                .map(|v| r.string(k, v, "a string in quotes"))
+                .transpose()
+        };
         let name = text_of("name")?.unwrap_or_default();
         let description = text_of("description")?.unwrap_or_default();
         let count = |k: &str, lo: u64, hi: u64, default: u64| {
@@ -392,7 +274,7 @@ impl ExploreSpec {
         let start = match top.get("start") {
             None => crate::start::Start::Present,
             Some(v) => {
-                let t = r.text("start", v)?;
+                let t = r.string("start", v, "a string in quotes")?;
                 crate::start::Start::parse(&t, "start").map_err(|e| {
                     r.bad(
                         "start",
@@ -406,7 +288,7 @@ impl ExploreSpec {
 
         let base = match top.get("scenario") {
             Some(v) => {
-                let rel = r.text("scenario", v)?;
+                let rel = r.string("scenario", v, "a string in quotes")?;
                 Some((
                     load_scenario(&r, v.span(), dir, &rel, "base scenario")?,
                     rel,
@@ -455,7 +337,7 @@ impl ExploreSpec {
 }
 
 /// Refuses a scenario or sweep file given where an explore file was expected.
-fn other_kind(file: &str, top: &DeTable<'_>) -> Result<(), ExploreError> {
+fn other_kind(file: &str, top: &DeTable<'_>) -> Result<(), InputError> {
     let has = |k: &str| top.get(k).is_some();
     let kind = if has("method") || has("parameters") || has("reps_per_point") {
         Some((
@@ -465,7 +347,7 @@ fn other_kind(file: &str, top: &DeTable<'_>) -> Result<(), ExploreError> {
     } else if has("extends")
         || top.iter().any(|(k, _)| {
             let key: &str = k.get_ref();
-            !keys::names(&keys::top()).iter().any(|n| n == key)
+            !keys::names(&keys::top()).contains(&key)
                 && crate::params::registry()
                     .iter()
                     .any(|p| p.path.split('.').next() == Some(key))
@@ -479,10 +361,9 @@ fn other_kind(file: &str, top: &DeTable<'_>) -> Result<(), ExploreError> {
         None
     };
     match kind {
-        Some((kind, hint)) => Err(ExploreError::OtherKind {
+        Some((kind, hint)) => Err(InputError::File {
             file: file.into(),
-            kind: kind.into(),
-            hint,
+            msg: format!("this is {kind}, not an explore file ({hint})"),
         }),
         None => Ok(()),
     }
@@ -495,21 +376,12 @@ fn load_scenario(
     dir: &Path,
     rel: &str,
     what: &str,
-) -> Result<Scenario, ExploreError> {
-    Scenario::load(&dir.join(rel)).map_err(|source| {
-        let (line, col) = r.at(span);
-        ExploreError::Scenario {
-            file: r.file.into(),
-            line,
-            col,
-            what: what.into(),
-            source,
-        }
-    })
+) -> Result<Scenario, InputError> {
+    Scenario::load(&dir.join(rel)).map_err(|e| e.within(r.file, r.at(span), what))
 }
 
 /// `[[outcomes]]`.
-fn outcomes(r: &Reader<'_>, top: &DeTable<'_>) -> Result<Vec<Outcome>, ExploreError> {
+fn outcomes(r: &Reader<'_>, top: &DeTable<'_>) -> Result<Vec<Outcome>, InputError> {
     let Some(v) = top.get("outcomes") else {
         return Err(r.missing(
             0..0,
@@ -529,7 +401,7 @@ fn outcomes(r: &Reader<'_>, top: &DeTable<'_>) -> Result<Vec<Outcome>, ExploreEr
     let names = keys::names(&keys::outcome());
     let mut out: Vec<Outcome> = Vec::new();
     for (t, span) in tables {
-        r.only(t, &names, "outcomes.")?;
+        r.check_keys(t, &names, "outcomes.")?;
         let Some(mv) = t.get("metric") else {
             return Err(r.missing(
                 span,
@@ -537,7 +409,7 @@ fn outcomes(r: &Reader<'_>, top: &DeTable<'_>) -> Result<Vec<Outcome>, ExploreEr
                 "every [[outcomes]] entry names a metric (`partnersim metrics`)",
             ));
         };
-        let metric = r.text("metric", mv)?;
+        let metric = r.string("metric", mv, "a string in quotes")?;
         let Some(index) = metrics::metric_index(&metric) else {
             let hint = did_you_mean(tomlfile::closest(
                 &metric,
@@ -561,7 +433,7 @@ fn outcomes(r: &Reader<'_>, top: &DeTable<'_>) -> Result<Vec<Outcome>, ExploreEr
         }
         let spec = &metrics::METRICS[index];
         let direction = match t.get("direction") {
-            Some(dv) => match r.text("direction", dv)?.as_str() {
+            Some(dv) => match r.string("direction", dv, "a string in quotes")?.as_str() {
                 "maximize" | "maximise" => Direction::Maximize,
                 "minimize" | "minimise" => Direction::Minimize,
                 other => {
@@ -600,4 +472,12 @@ fn outcomes(r: &Reader<'_>, top: &DeTable<'_>) -> Result<Vec<Outcome>, ExploreEr
         });
     }
     Ok(out)
+}
+/// A name that can be a CSV cell and part of a file name: letters, digits and `_ - . +`.
+pub(super) fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '+'))
 }

@@ -1,10 +1,11 @@
 //! `[[regimes]]`: scenario files, or levers set on the base scenario.
 
-use super::read::{valid_name, Reader, Sv};
-use super::{keys, load_scenario, ExploreError, Regime, MAX_REGIMES, MIN_REGIMES};
+use super::valid_name;
+use super::{keys, load_scenario, InputError, Regime, MAX_REGIMES, MIN_REGIMES};
+use crate::input::tomlfile::did_you_mean;
+use crate::input::{Reader, Sv};
 use crate::params::{self, check_value, registry};
 use crate::scenario::{problem_text, raw_of, Scenario};
-use crate::tomlfile::did_you_mean;
 use std::path::Path;
 use toml::de::{DeTable, DeValue};
 
@@ -15,7 +16,7 @@ pub(super) fn regimes(
     top: &DeTable<'_>,
     dir: &Path,
     base: Option<&(Scenario, String)>,
-) -> Result<Vec<Regime>, ExploreError> {
+) -> Result<Vec<Regime>, InputError> {
     let Some(v) = top.get("regimes") else {
         return Err(r.missing(
             0..0,
@@ -35,10 +36,10 @@ pub(super) fn regimes(
     let names = keys::names(&keys::regime());
     let mut out: Vec<Regime> = Vec::new();
     for (t, span) in tables {
-        r.only(t, &names, "regimes.")?;
+        r.check_keys(t, &names, "regimes.")?;
         let (mut scenario, file) = match t.get("scenario") {
             Some(sv) => {
-                let rel = r.text("scenario", sv)?;
+                let rel = r.string("scenario", sv, "a string in quotes")?;
                 let what = format!("regime {}", out.len() + 1);
                 (load_scenario(r, sv.span(), dir, &rel, &what)?, rel)
             }
@@ -74,7 +75,7 @@ pub(super) fn regimes(
             })?;
         }
         let (name, at) = match t.get("name") {
-            Some(nv) => (r.text("name", nv)?, nv),
+            Some(nv) => (r.string("name", nv, "a string in quotes")?, nv),
             None if t.get("set").is_some() && t.get("scenario").is_none() => {
                 return Err(r.missing(span, "name", "a regime given by `set` needs a `name`"));
             }
@@ -108,7 +109,7 @@ pub(super) fn regimes(
             ));
         }
         let description = match t.get("description") {
-            Some(dv) => r.text("description", dv)?,
+            Some(dv) => r.string("description", dv, "a string in quotes")?,
             None if set.is_empty() => scenario.description.clone(),
             None => format!("{} with {}.", scenario.name, set.join(", ")),
         };
@@ -131,7 +132,7 @@ fn levers(
     prefix: &str,
     scenario: &mut Scenario,
     set: &mut Vec<String>,
-) -> Result<(), ExploreError> {
+) -> Result<(), InputError> {
     let DeValue::Table(t) = v.get_ref() else {
         return Err(r.bad(
             "set",
@@ -153,7 +154,7 @@ fn levers(
         }
         let Some(i) = params::index_of(&path) else {
             let (line, col) = r.at(k.span());
-            return Err(ExploreError::UnknownParameter {
+            return Err(InputError::UnknownParameter {
                 file: r.file.into(),
                 line,
                 col,

@@ -1,11 +1,11 @@
 //! `[[uncertainties]]`: parameter paths with ranges and distributions, checked against the
 //! registry and against the regimes' levers.
 
-use super::read::Reader;
-use super::{keys, ExploreError, Regime, MAX_UNCERTAINTIES};
+use super::{keys, InputError, Regime, MAX_UNCERTAINTIES};
 use crate::explore::states::{Distribution, Uncertainty};
+use crate::input::tomlfile::{did_you_mean, hint};
+use crate::input::Reader;
 use crate::params::{self, registry, Kind};
-use crate::tomlfile::{did_you_mean, hint};
 use toml::de::DeTable;
 
 /// The uncertainties of an explore file whose top-level table is `top`.
@@ -13,7 +13,7 @@ pub(super) fn uncertainties(
     r: &Reader<'_>,
     top: &DeTable<'_>,
     regimes: &[Regime],
-) -> Result<Vec<Uncertainty>, ExploreError> {
+) -> Result<Vec<Uncertainty>, InputError> {
     let Some(v) = top.get("uncertainties") else {
         // none named: the ledger's plausible ranges of the most consequential assumptions
         // (`compare --assumptions top`) that no regime sets as a lever
@@ -39,7 +39,7 @@ pub(super) fn uncertainties(
     let names = keys::names(&keys::uncertainty());
     let mut out: Vec<Uncertainty> = Vec::new();
     for (t, span) in tables {
-        r.only(t, &names, "uncertainties.")?;
+        r.check_keys(t, &names, "uncertainties.")?;
         let Some(pv) = t.get("path") else {
             return Err(r.missing(
                 span,
@@ -47,10 +47,10 @@ pub(super) fn uncertainties(
                 "every [[uncertainties]] entry names a parameter path",
             ));
         };
-        let path = r.text("path", pv)?;
+        let path = r.string("path", pv, "a string in quotes")?;
         let Some(index) = params::index_of(&path) else {
             let (line, col) = r.at(pv.span());
-            return Err(ExploreError::UnknownParameter {
+            return Err(InputError::UnknownParameter {
                 file: r.file.into(),
                 line,
                 col,
@@ -99,7 +99,7 @@ pub(super) fn uncertainties(
                 _ => "",
             }
         );
-        let bound = |k: &str| -> Result<f64, ExploreError> {
+        let bound = |k: &str| -> Result<f64, InputError> {
             let Some(bv) = t.get(k) else {
                 return Err(r.missing(
                     span.clone(),
@@ -131,7 +131,7 @@ pub(super) fn uncertainties(
         let words = ["uniform", "log_uniform", "integer", "triangular"];
         let name = match t.get("distribution") {
             Some(dv) => {
-                let w = r.text("distribution", dv)?;
+                let w = r.string("distribution", dv, "a string in quotes")?;
                 if !words.contains(&w.as_str()) {
                     return Err(r.bad(
                         "distribution",

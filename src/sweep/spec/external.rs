@@ -8,10 +8,11 @@
 //! index, and every value is checked against the parameter's range. [`check_columns`] and [`check_cell`] are the same checks for designs
 //! that arrive by other ways (the Python package's `evaluate`).
 
-use super::ctx::Ctx;
-use super::{Distribution, SweepError, SweepParam, Target};
+use super::{Distribution, InputError, SweepParam, Target};
+use crate::input::csv::Table;
+use crate::input::tomlfile::did_you_mean;
+use crate::input::Reader;
 use crate::params::{self, registry, Kind, RawValue, ValueProblem};
-use crate::tomlfile::did_you_mean;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use toml::de::DeTable;
@@ -141,11 +142,11 @@ pub fn with_bounds(mut parameters: Vec<SweepParam>, values: &[f64]) -> Vec<Sweep
 
 /// The parameters and points of the sweep file's `design`.
 pub(super) fn from_file(
-    ctx: &Ctx<'_>,
+    ctx: &Reader<'_>,
     top: &DeTable<'_>,
     target: &Target,
     dir: &Path,
-) -> Result<(Vec<SweepParam>, ExternalDesign), SweepError> {
+) -> Result<(Vec<SweepParam>, ExternalDesign), InputError> {
     let dv = top
         .get("design")
         .ok_or_else(|| ctx.missing(0..0, "design", "the CSV file of the points"))?;
@@ -160,7 +161,7 @@ pub(super) fn from_file(
     let rel = ctx.string("design", dv, "a CSV file, relative to the sweep file")?;
     let path = dir.join(&rel);
     let file = path.display().to_string();
-    let bytes = crate::tomlfile::read_bytes(&path).map_err(|e| {
+    let bytes = crate::input::tomlfile::read_bytes(&path).map_err(|e| {
         ctx.bad(
             "design",
             dv,
@@ -168,70 +169,43 @@ pub(super) fn from_file(
             "a readable CSV file, relative to the sweep file",
         )
     })?;
-    let text = crate::tomlfile::utf8(bytes.clone())
+    let text = crate::input::tomlfile::utf8(bytes.clone())
         .map_err(|why| ctx.bad("design", dv, format!("{file}: {why}"), "a CSV file"))?;
-    let bad =
-        |line: usize, col: usize, key: &str, value: &str, problem: String, allowed: String| {
-            SweepError::BadValue {
-                file: file.clone(),
-                line,
-                col,
-                key: key.into(),
-                value: value.into(),
-                problem,
-                allowed,
-            }
+    let table = Table::parse(&file, &text)?;
+    // an optional first column `point` (as in a sweep's own points.csv) is ignored
+    let first = usize::from(table.header.first().is_some_and(|c| c.text == "point"));
+    let head = &table.header[first..];
+    let paths: Vec<String> = head.iter().map(|c| c.text.clone()).collect();
+    let bad_header =
+        |col: usize, value: &str, problem: String, allowed: String| InputError::CsvValue {
+            file: file.clone(),
+            row: 1,
+            col,
+            column: "header".into(),
+            value: value.into(),
+            problem,
+            allowed,
         };
-    let mut lines = text.lines().enumerate();
-    let Some((_, header)) = lines.next() else {
-        return Err(bad(
+    if paths.is_empty() {
+        return Err(bad_header(
             1,
-            1,
-            "header",
-            "",
-            "the file is empty".into(),
-            "a header of parameter paths, then one row per point".into(),
-        ));
-    };
-    let cells = |l: &str| -> Vec<(usize, String)> {
-        let mut col = 1;
-        l.split(',')
-            .map(|c| {
-                let at = col + c.len() - c.trim_start().len();
-                col += c.chars().count() + 1;
-                (at, c.trim().trim_matches('"').to_string())
-            })
-            .collect()
-    };
-    let mut head = cells(header);
-    let skip_point = head.first().is_some_and(|(_, c)| c == "point");
-    if skip_point {
-        head.remove(0);
-    }
-    let paths: Vec<String> = head.iter().map(|(_, c)| c.clone()).collect();
-    if paths.is_empty() || paths.iter().any(String::is_empty) {
-        return Err(bad(
-            1,
-            1,
-            "header",
-            header,
-            "a column without a name".into(),
+            "point",
+            "no parameter columns".into(),
             "parameter paths from `partnersim params`, separated by commas".into(),
         ));
     }
     let parameters = match target {
         Target::Scenario { .. } => check_columns(&paths).map_err(|(c, p)| match p {
-            ColumnProblem::Unknown { path, hint } => SweepError::UnknownParameter {
+            ColumnProblem::Unknown { path, hint } => InputError::UnknownParameter {
                 file: file.clone(),
                 line: 1,
-                col: head[c].0,
+                col: head[c].col,
+                key: "column".into(),
                 path,
                 hint,
             },
-            dup => bad(
-                1,
-                head[c].0,
-                "header",
+            dup => bad_header(
+                head[c].col,
                 &paths[c],
                 dup.to_string(),
                 "each parameter once".into(),
@@ -240,11 +214,9 @@ pub(super) fn from_file(
         Target::Analytic(m) => {
             let inputs: Vec<String> = (1..=m.inputs()).map(|i| format!("x{i}")).collect();
             if paths != inputs {
-                return Err(bad(
+                return Err(bad_header(
                     1,
-                    1,
-                    "header",
-                    header,
+                    &paths.join(","),
                     format!("the columns of a design of {} are its inputs", m.name()),
                     inputs.join(","),
                 ));
@@ -263,29 +235,15 @@ pub(super) fn from_file(
                 .collect()
         }
     };
-    let k = parameters.len();
-    let mut values = Vec::new();
-    let mut points = 0;
-    for (i, line) in lines {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let n = i + 1;
-        let mut row = cells(line);
-        if skip_point && !row.is_empty() {
-            row.remove(0);
-        }
-        if row.len() != k {
-            return Err(bad(
-                n,
-                1,
-                "row",
-                line,
-                format!("{} values, the header names {k} parameters", row.len()),
-                format!("{k} values separated by commas"),
-            ));
-        }
-        for ((col, cell), p) in row.iter().zip(&parameters) {
+    let mut values = Vec::with_capacity(table.rows.len() * parameters.len());
+    let mut check = match target {
+        Target::Scenario { scenario, .. } => Some((**scenario).clone()),
+        Target::Analytic(_) => None,
+    };
+    for row in &table.rows {
+        for (j, p) in parameters.iter().enumerate() {
+            let c = first + j;
+            let cell = &row.cells[c].text;
             // pandas writes a boolean column as True/False
             let raw = match cell.to_ascii_lowercase().as_str() {
                 "true" => RawValue::Bool(true),
@@ -293,35 +251,36 @@ pub(super) fn from_file(
                 _ => RawValue::parse_cli(cell),
             };
             let v = match p.index {
-                Some(idx) => {
-                    check_cell(idx, &raw).map_err(|(m, a)| bad(n, *col, &p.path, cell, m, a))
-                }
+                Some(idx) => check_cell(idx, &raw).map_err(|(m, a)| table.bad_cell(row, c, m, a)),
                 None => match raw {
                     RawValue::Int(x) => Ok(x as f64),
                     RawValue::Float(x) if x.is_finite() => Ok(x),
-                    _ => Err(bad(
-                        n,
-                        *col,
-                        &p.path,
-                        cell,
-                        "not a finite number".into(),
-                        "any finite number".into(),
-                    )),
+                    _ => Err(table.bad_cell(row, c, "not a finite number", "any finite number")),
                 },
             }?;
             values.push(v);
         }
-        points += 1;
+        if let Some(s) = &mut check {
+            // the point's values together, as the run will set them
+            let point = &values[values.len() - parameters.len()..];
+            let pairs: Vec<(&str, f64)> = parameters
+                .iter()
+                .map(|p| p.path.as_str())
+                .zip(point.iter().copied())
+                .collect();
+            s.set_values(&pairs).map_err(|e| InputError::Inconsistent {
+                file: format!("{file}:{}", row.row),
+                msg: format!("this point: {}", e.message()),
+            })?;
+        }
     }
+    let points = table.rows.len();
     if points == 0 {
-        return Err(bad(
-            1,
-            1,
-            "rows",
-            "",
-            "the design has no points".into(),
-            "one row per point after the header".into(),
-        ));
+        return Err(InputError::CsvRow {
+            file: file.clone(),
+            row: 2,
+            msg: "the design has no points; give one row per point after the header".into(),
+        });
     }
     let parameters = with_bounds(parameters, &values);
     let mut h = Sha256::new();

@@ -3,6 +3,8 @@
 //! (`tests/docs.rs` keeps the two the same).
 
 use super::{MAX_BOOTSTRAP, MAX_CANDIDATES, MAX_REPS, MAX_SOBOL_N};
+pub use crate::input::keys::Key;
+use crate::input::keys::{key, names, thousands};
 
 /// Replications per point of a sweep of the model.
 pub const DEFAULT_REPS_PER_POINT: usize = 10;
@@ -18,41 +20,6 @@ pub const DEFAULT_BOOTSTRAP: usize = 1000;
 pub const ISHIGAMI_A: f64 = 7.0;
 /// Ishigami constant b.
 pub const ISHIGAMI_B: f64 = 0.1;
-
-/// One key of a sweep file.
-#[derive(Debug, Clone)]
-pub struct Key {
-    /// the key
-    pub name: &'static str,
-    /// what it takes
-    pub kind: String,
-    /// its default ("required" when it has none and must be given, "—" when it is optional)
-    pub default: String,
-    /// what it means
-    pub meaning: String,
-}
-
-fn key(name: &'static str, kind: &str, default: &str, meaning: &str) -> Key {
-    Key {
-        name,
-        kind: kind.into(),
-        default: default.into(),
-        meaning: meaning.into(),
-    }
-}
-
-/// A whole number with thousands separators (`65,536`).
-fn thousands(n: i64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
 
 /// The top-level keys of a sweep file.
 pub fn top_keys() -> Vec<Key> {
@@ -90,10 +57,6 @@ pub fn parameter_keys() -> Vec<Key> {
     ]
 }
 
-fn names(keys: &[Key]) -> Vec<&'static str> {
-    keys.iter().map(|k| k.name).collect()
-}
-
 /// The names of the top-level keys.
 pub fn top_key_names() -> Vec<&'static str> {
     names(&top_keys())
@@ -112,20 +75,11 @@ pub const DOC_MARKERS: (&str, &str) = (
 
 /// The key reference of `docs/sensitivity.md`: both tables in Markdown.
 pub fn markdown() -> String {
-    let table = |keys: &[Key]| {
-        let mut t = String::from("| key | type | default | meaning |\n|---|---|---|---|\n");
-        for k in keys {
-            t.push_str(&format!(
-                "| `{}` | {} | {} | {} |\n",
-                k.name, k.kind, k.default, k.meaning
-            ));
-        }
-        t
-    };
+    use crate::input::keys::markdown;
     format!(
-        "### Top-level keys\n\n{}\n### `[[parameters]]` keys\n\n{}",
-        table(&top_keys()),
-        table(&parameter_keys())
+        "{}\n{}",
+        markdown("Top-level keys", &top_keys()),
+        markdown("`[[parameters]]` keys", &parameter_keys())
     )
 }
 
@@ -134,15 +88,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn keys_are_unique_and_numbers_read_well() {
-        for keys in [top_key_names(), parameter_key_names()] {
-            let mut k = keys.clone();
-            k.sort_unstable();
-            k.dedup();
-            assert_eq!(k.len(), keys.len());
-        }
-        assert_eq!(thousands(65_536), "65,536");
-        assert_eq!(thousands(100), "100");
-        assert_eq!(thousands(1_000_000), "1,000,000");
+    fn keys_are_unique() {
+        assert_eq!(crate::input::keys::repeated(&top_keys()), None);
+        assert_eq!(crate::input::keys::repeated(&parameter_keys()), None);
     }
 }

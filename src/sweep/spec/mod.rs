@@ -1,13 +1,8 @@
 //! Sweep files: TOML in, a validated [`SweepSpec`] out.
 //!
-//! Every problem is a typed [`SweepError`] that names the file, line and column, the key, and
+//! Every problem is a typed [`InputError`] that names the file, line and column, the key, and
 //! what is allowed (see `docs/sensitivity.md` for the reference of every key).
 
-// Errors are built once, on the cold path, and carry file, line, column, key and what is
-// allowed by design; boxing them would only add noise.
-#![allow(clippy::result_large_err)]
-
-mod ctx;
 pub mod external;
 pub mod keys;
 mod outputs;
@@ -16,10 +11,11 @@ mod sizes;
 mod target;
 
 use super::testmodels::TestModel;
+use crate::input::tomlfile::{InputFile, Source};
+use crate::input::InputError;
+use crate::input::Reader;
 use crate::params::registry;
-use crate::scenario::{Scenario, ScenarioError};
-use crate::tomlfile::{self, FileError, Source};
-use ctx::Ctx;
+use crate::scenario::Scenario;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use toml::de::DeTable;
@@ -62,92 +58,6 @@ impl SweepSpec {
             bytes: n * (k + 4.0 * o + 4.0) * 8.0,
         }
     }
-}
-
-/// A sweep-file error, always pointing at where the problem is.
-#[derive(Debug, thiserror::Error)]
-pub enum SweepError {
-    /// The file cannot be read, is not TOML, or has a key a sweep file does not have.
-    #[error(transparent)]
-    File(#[from] FileError),
-    /// A required key is absent.
-    #[error("{file}:{line}:{col}: missing key `{key}`: {msg}")]
-    Missing {
-        /// file
-        file: String,
-        /// line (of the table that lacks the key)
-        line: usize,
-        /// column
-        col: usize,
-        /// the key
-        key: String,
-        /// why it is needed
-        msg: String,
-    },
-    /// A value of the wrong type, out of range or contradicting another.
-    #[error("{file}:{line}:{col}: `{key}` = {value}: {problem}; allowed: {allowed}")]
-    BadValue {
-        /// file
-        file: String,
-        /// line
-        line: usize,
-        /// column
-        col: usize,
-        /// the key
-        key: String,
-        /// the value as written
-        value: String,
-        /// what is wrong
-        problem: String,
-        /// what is allowed
-        allowed: String,
-    },
-    /// A parameter path that is neither registered nor an input of the test model.
-    #[error("{file}:{line}:{col}: `path` = \"{path}\": unknown parameter{hint}")]
-    UnknownParameter {
-        /// file
-        file: String,
-        /// line
-        line: usize,
-        /// column
-        col: usize,
-        /// the path given
-        path: String,
-        /// ", did you mean `…`?" or a list of inputs
-        hint: String,
-    },
-    /// The sweep would be absurdly large; refused before anything runs.
-    #[error("{file}:{line}:{col}: sweep too large: {reason}")]
-    TooLarge {
-        /// file
-        file: String,
-        /// line
-        line: usize,
-        /// column
-        col: usize,
-        /// the sizes and the limit
-        reason: String,
-    },
-    /// A scenario file where a sweep file was expected.
-    #[error("{file}: this is a scenario file (it has `{key}`), not a sweep file; run it with `partnersim run {file}`, or name it as the `scenario` of a sweep file (docs/sensitivity.md)")]
-    ScenarioFile {
-        /// file
-        file: String,
-        /// the scenario key found
-        key: String,
-    },
-    /// The base scenario could not be loaded.
-    #[error("{file}:{line}:{col}: base scenario: {source}")]
-    Scenario {
-        /// file
-        file: String,
-        /// line of `scenario`
-        line: usize,
-        /// column
-        col: usize,
-        /// cause
-        source: ScenarioError,
-    },
 }
 
 /// Sampling method.
@@ -376,7 +286,7 @@ fn points_of(s: &SweepSpec) -> u128 {
 
 /// A top-level key of a scenario file (`extends`, or the first part of a parameter path such as
 /// `funders`) where a sweep file has none: the file is a scenario file.
-fn refuse_scenario_file(file: &str, top: &DeTable<'_>) -> Result<(), SweepError> {
+fn refuse_scenario_file(file: &str, top: &DeTable<'_>) -> Result<(), InputError> {
     for (k, _) in top.iter() {
         let key: &str = k.get_ref();
         let scenario_key = key == "extends"
@@ -385,9 +295,9 @@ fn refuse_scenario_file(file: &str, top: &DeTable<'_>) -> Result<(), SweepError>
                     .iter()
                     .any(|p| p.path.split('.').next() == Some(key)));
         if scenario_key {
-            return Err(SweepError::ScenarioFile {
+            return Err(InputError::File {
                 file: file.into(),
-                key: key.into(),
+                msg: format!("this is a scenario file (it has `{key}`), not a sweep file; run it with `partnersim run {file}`, or name it as the `scenario` of a sweep file (docs/sensitivity.md)"),
             });
         }
     }
@@ -403,23 +313,19 @@ fn sha256_hex(bytes: &[u8]) -> String {
 
 impl SweepSpec {
     /// Loads and validates a sweep file (and its base scenario, relative to the file).
-    pub fn load(path: &Path) -> Result<SweepSpec, SweepError> {
-        let file = path.display().to_string();
-        let text = tomlfile::read(path, &file)?;
-        let dir = path.parent().unwrap_or(Path::new("."));
-        let mut s = Self::parse(&file, &text, dir)?;
+    pub fn load(path: &Path) -> Result<SweepSpec, InputError> {
+        let f = InputFile::read(path)?;
+        let mut s = Self::parse(&f.file, &f.text, &f.dir)?;
         s.file = path.to_path_buf();
-        if let Some(stem) = path.file_stem() {
-            if s.name.is_empty() {
-                s.name = stem.to_string_lossy().into_owned();
-            }
+        if s.name.is_empty() {
+            s.name = f.stem.unwrap_or_default();
         }
         Ok(s)
     }
 
     /// Parses a sweep from text as if from a file named `file` in directory `dir`.
-    pub fn parse(file: &str, text: &str, dir: &Path) -> Result<SweepSpec, SweepError> {
-        let ctx = Ctx::new(Source { file, text });
+    pub fn parse(file: &str, text: &str, dir: &Path) -> Result<SweepSpec, InputError> {
+        let ctx = Reader::new(Source { file, text });
         let doc = ctx.parse()?;
         let top: &DeTable<'_> = doc.get_ref();
         refuse_scenario_file(file, top)?;
@@ -471,6 +377,7 @@ impl SweepSpec {
         let where_ = get("samples").map_or(sizes.method_span.clone(), |v| v.span());
         if points > MAX_POINTS {
             return Err(ctx.too_large(
+                "sweep",
                 where_,
                 format!(
                     "{points} points ({} with k = {}); the limit is {MAX_POINTS} points",
@@ -484,6 +391,7 @@ impl SweepSpec {
             let work = m * (m - 1) / 2 * (k + 1) * (k + 1) * k;
             if work > MAX_SPREAD_WORK {
                 return Err(ctx.too_large(
+                    "sweep",
                     v.span(),
                     format!(
                         "choosing among {m} trajectories of {k} parameters takes {work} \

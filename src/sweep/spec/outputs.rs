@@ -1,18 +1,18 @@
 //! `outputs`: metric names (or `y` for a test model).
 
-use super::ctx::Ctx;
-use super::SweepError;
+use super::InputError;
+use crate::input::tomlfile::{closest, did_you_mean};
+use crate::input::Reader;
 use crate::metrics::{self, METRICS};
-use crate::tomlfile::{closest, did_you_mean};
 use std::ops::Range;
 use toml::de::DeTable;
 
 /// The outputs of a sweep file and, for the model, their metric indices.
 pub(super) fn outputs(
-    ctx: &Ctx<'_>,
+    ctx: &Reader<'_>,
     top: &DeTable<'_>,
     analytic: bool,
-) -> Result<(Vec<String>, Vec<usize>), SweepError> {
+) -> Result<(Vec<String>, Vec<usize>), InputError> {
     let file = ctx.file;
     let whole = 0..0;
     let get = |k: &str| top.get(k);
@@ -44,7 +44,7 @@ pub(super) fn outputs(
     for (o, span) in &outputs {
         let span = span.clone().unwrap_or(whole.clone());
         let (line, col) = ctx.at(span.clone());
-        let bad = |problem: String, allowed: &str| SweepError::BadValue {
+        let bad = |problem: String, allowed: &str| InputError::BadValue {
             file: file.into(),
             line,
             col,

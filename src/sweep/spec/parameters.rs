@@ -1,19 +1,19 @@
 //! `[[parameters]]`: the swept parameters, each with its bounds or values and distribution.
 
-use super::ctx::{Ctx, Sv};
 use super::keys::parameter_key_names;
-use super::{Distribution, Method, SweepError, SweepParam, Target, MAX_SOBOL_PARAMS};
+use super::{Distribution, InputError, Method, SweepParam, Target, MAX_SOBOL_PARAMS};
+use crate::input::tomlfile::{did_you_mean, hint};
+use crate::input::{Reader, Sv};
 use crate::params::{self, registry, Kind};
-use crate::tomlfile::{did_you_mean, hint};
 use toml::de::{DeTable, DeValue};
 
 /// The swept parameters of a sweep file whose top-level table is `top`.
 pub(super) fn parameters(
-    ctx: &Ctx<'_>,
+    ctx: &Reader<'_>,
     top: &DeTable<'_>,
     target: &Target,
     method: Method,
-) -> Result<Vec<SweepParam>, SweepError> {
+) -> Result<Vec<SweepParam>, InputError> {
     let whole = 0..0;
     let get = |k: &str| top.get(k);
     let analytic = matches!(target, Target::Analytic(_));
@@ -66,6 +66,7 @@ pub(super) fn parameters(
     }
     if method == Method::Sobol && parameters.len() > MAX_SOBOL_PARAMS {
         return Err(ctx.too_large(
+            "sweep",
             pv.span(),
             format!(
                 "{} parameters; a Sobol' sweep takes at most {MAX_SOBOL_PARAMS}",
@@ -78,13 +79,13 @@ pub(super) fn parameters(
 
 /// One `[[parameters]]` entry; `earlier` are the entries before it.
 fn parameter(
-    ctx: &Ctx<'_>,
+    ctx: &Reader<'_>,
     entry: &Sv<'_>,
     analytic: bool,
     inputs: &[String],
     earlier: &[SweepParam],
     method: Method,
-) -> Result<SweepParam, SweepError> {
+) -> Result<SweepParam, InputError> {
     let file = ctx.file;
     let DeValue::Table(t) = entry.get_ref() else {
         return Err(ctx.bad(
@@ -106,10 +107,11 @@ fn parameter(
     let (pl, pc) = ctx.at(pathv.span());
     let index = if analytic {
         if !inputs.contains(&path) {
-            return Err(SweepError::UnknownParameter {
+            return Err(InputError::UnknownParameter {
                 file: file.into(),
                 line: pl,
                 col: pc,
+                key: "path".into(),
                 path,
                 hint: format!("; the inputs of this model are {}", inputs.join(", ")),
             });
@@ -120,10 +122,11 @@ fn parameter(
             Some(i) => Some(i),
             None => {
                 let h = did_you_mean(params::suggest(&path));
-                return Err(SweepError::UnknownParameter {
+                return Err(InputError::UnknownParameter {
                     file: file.into(),
                     line: pl,
                     col: pc,
+                    key: "path".into(),
                     path,
                     hint: h,
                 });
@@ -191,7 +194,7 @@ impl<'p> Allowed<'p> {
     }
 
     /// Checks the value `x`, written at `v` for `key`, against the range.
-    fn check(&self, ctx: &Ctx<'_>, key: &str, v: &Sv<'_>, x: f64) -> Result<(), SweepError> {
+    fn check(&self, ctx: &Reader<'_>, key: &str, v: &Sv<'_>, x: f64) -> Result<(), InputError> {
         let path = self.path;
         if x < self.min || x > self.max {
             return Err(ctx.bad(
@@ -215,10 +218,10 @@ impl<'p> Allowed<'p> {
 
 /// `distribution` (default: `integer` for whole-number parameters, else `uniform`).
 fn distribution(
-    ctx: &Ctx<'_>,
+    ctx: &Reader<'_>,
     t: &DeTable<'_>,
     range: &Allowed<'_>,
-) -> Result<Distribution, SweepError> {
+) -> Result<Distribution, InputError> {
     let (path, whole_only) = (range.path, range.whole_only);
     Ok(match t.get("distribution") {
         Some(v) => {
@@ -257,11 +260,11 @@ fn distribution(
 
 /// A grid parameter's `values` or `levels`.
 fn grid_values(
-    ctx: &Ctx<'_>,
+    ctx: &Reader<'_>,
     t: &DeTable<'_>,
     method: Method,
     range: &Allowed<'_>,
-) -> Result<(Option<Vec<f64>>, Option<usize>), SweepError> {
+) -> Result<(Option<Vec<f64>>, Option<usize>), InputError> {
     let values = match t.get("values") {
         Some(v) => {
             if method != Method::Grid {
@@ -320,13 +323,13 @@ fn grid_values(
 
 /// `min` and `max`, or the smallest and largest of `values`.
 fn bounds(
-    ctx: &Ctx<'_>,
+    ctx: &Reader<'_>,
     entry: &Sv<'_>,
     t: &DeTable<'_>,
     range: &Allowed<'_>,
     values: Option<&[f64]>,
     distribution: Distribution,
-) -> Result<(f64, f64), SweepError> {
+) -> Result<(f64, f64), InputError> {
     let path = range.path;
     Ok(match (t.get("min"), t.get("max"), values) {
         (None, None, Some(xs)) => {

@@ -1,13 +1,13 @@
 //! `method` and the sizes that go with it: `samples`, `reps_per_point`, `seed`, `levels`,
 //! `second_order`, `candidate_trajectories`, `bootstrap`.
 
-use super::ctx::Ctx;
 use super::keys::{
     DEFAULT_BOOTSTRAP, DEFAULT_GRID_LEVELS, DEFAULT_MORRIS_LEVELS, DEFAULT_REPS_PER_POINT,
     DEFAULT_SEED,
 };
-use super::{Method, SweepError, MAX_BOOTSTRAP, MAX_CANDIDATES, MAX_POINTS, MAX_REPS, MAX_SOBOL_N};
-use crate::tomlfile::hint;
+use super::{InputError, Method, MAX_BOOTSTRAP, MAX_CANDIDATES, MAX_POINTS, MAX_REPS, MAX_SOBOL_N};
+use crate::input::tomlfile::hint;
+use crate::input::Reader;
 use std::ops::Range;
 use toml::de::DeTable;
 
@@ -28,7 +28,11 @@ pub(super) struct Sizes {
 }
 
 /// The method and sizes of a sweep file whose top-level table is `top`.
-pub(super) fn sizes(ctx: &Ctx<'_>, top: &DeTable<'_>, analytic: bool) -> Result<Sizes, SweepError> {
+pub(super) fn sizes(
+    ctx: &Reader<'_>,
+    top: &DeTable<'_>,
+    analytic: bool,
+) -> Result<Sizes, InputError> {
     let whole = 0..0;
     let get = |k: &str| top.get(k);
     let methods = ["grid", "lhs", "morris", "sobol", "design"];

@@ -1,16 +1,20 @@
 //! `scenario` or `model` (with `a`, `b`): what a sweep runs.
 
-use super::ctx::Ctx;
 use super::keys::{ISHIGAMI_A, ISHIGAMI_B};
-use super::{SweepError, Target};
+use super::{InputError, Target};
+use crate::input::tomlfile::hint;
+use crate::input::Reader;
 use crate::scenario::Scenario;
 use crate::sweep::testmodels::TestModel;
-use crate::tomlfile::hint;
 use std::path::Path;
 use toml::de::DeTable;
 
 /// The target of a sweep file whose top-level table is `top`, in directory `dir`.
-pub(super) fn target(ctx: &Ctx<'_>, top: &DeTable<'_>, dir: &Path) -> Result<Target, SweepError> {
+pub(super) fn target(
+    ctx: &Reader<'_>,
+    top: &DeTable<'_>,
+    dir: &Path,
+) -> Result<Target, InputError> {
     let file = ctx.file;
     let whole = 0..0;
     let get = |k: &str| top.get(k);
@@ -37,15 +41,8 @@ pub(super) fn target(ctx: &Ctx<'_>, top: &DeTable<'_>, dir: &Path) -> Result<Tar
                 "a path to a scenario file, relative to the sweep file",
             )?;
             let path = dir.join(&rel);
-            let scenario = Scenario::load(&path).map_err(|source| {
-                let (line, col) = ctx.at(s.span());
-                SweepError::Scenario {
-                    file: file.into(),
-                    line,
-                    col,
-                    source,
-                }
-            })?;
+            let scenario = Scenario::load(&path)
+                .map_err(|e| e.within(file, ctx.at(s.span()), "base scenario"))?;
             for k in ["a", "b"] {
                 if let Some(v) = get(k) {
                     return Err(ctx.bad(

@@ -1,47 +1,10 @@
-//! Reading a TOML input file with positions: what scenario and sweep files share (reading,
-//! syntax errors, unknown keys, line and column of a span, the value as written).
+//! Reading an input file with positions: what every file kind shares (reading bytes and UTF-8
+//! text, TOML syntax errors, unknown keys, line and column of a span, the value as written,
+//! did-you-mean suggestions).
+use super::InputError;
 use std::ops::Range;
 use std::path::Path;
-use toml::de::{DeTable, DeValue};
-
-/// A problem with an input file as a TOML file, pointing at where it is.
-#[derive(Debug, thiserror::Error)]
-pub enum FileError {
-    /// The file could not be read.
-    #[error("{file}: cannot read: {source}")]
-    Io {
-        /// file path
-        file: String,
-        /// cause
-        source: std::io::Error,
-    },
-    /// The file is not valid TOML (or uses TOML in a way this file kind does not allow).
-    #[error("{file}:{line}:{col}: TOML syntax error: {msg}")]
-    Syntax {
-        /// file
-        file: String,
-        /// 1-based line
-        line: usize,
-        /// 1-based column
-        col: usize,
-        /// parser message
-        msg: String,
-    },
-    /// A key this kind of file does not have.
-    #[error("{file}:{line}:{col}: unknown key `{key}`{hint}")]
-    UnknownKey {
-        /// file
-        file: String,
-        /// line
-        line: usize,
-        /// column
-        col: usize,
-        /// the key (dotted path)
-        key: String,
-        /// ", did you mean `…`?" or empty
-        hint: String,
-    },
-}
+use toml::de::DeTable;
 
 /// A value a user gave, cut for a message: at most 60 characters, then `…` and its full size
 /// (a 100 kB value is not echoed back whole).
@@ -86,28 +49,32 @@ pub fn a_type(type_name: &str) -> String {
     }
 }
 
+/// Where bytes stop being UTF-8: line, column and byte offset of the first invalid byte.
+fn invalid_at(e: &std::string::FromUtf8Error) -> (usize, usize, usize) {
+    let at = e.utf8_error().valid_up_to();
+    let good = std::str::from_utf8(&e.as_bytes()[..at]).unwrap_or_default();
+    let (line, col) = line_col(good, good.len());
+    (line, col, at)
+}
+
 /// Bytes as UTF-8 text, or where they stop being UTF-8: `line 3, column 7 (byte offset 41)`.
 pub fn utf8(bytes: Vec<u8>) -> Result<String, String> {
     String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        let good = std::str::from_utf8(&e.as_bytes()[..at]).unwrap_or_default();
-        let (line, col) = line_col(good, good.len());
+        let (line, col, at) = invalid_at(&e);
         format!("not UTF-8 text: an invalid byte at line {line}, column {col} (byte offset {at}); save the file as UTF-8")
     })
 }
 
 /// Reads a file to text; `file` is the name errors give it. Text that is not UTF-8 is an error
 /// at the line and column of the first invalid byte.
-pub fn read(path: &Path, file: &str) -> Result<String, FileError> {
-    let bytes = read_bytes(path).map_err(|source| FileError::Io {
+pub fn read(path: &Path, file: &str) -> Result<String, InputError> {
+    let bytes = read_bytes(path).map_err(|source| InputError::Io {
         file: clip(file),
         source,
     })?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        let good = std::str::from_utf8(&e.as_bytes()[..at]).unwrap_or_default();
-        let (line, col) = line_col(good, good.len());
-        FileError::Syntax {
+    String::from_utf8(bytes).map_err(|e| {
+        let (line, col, at) = invalid_at(&e);
+        InputError::Syntax {
             file: file.into(),
             line,
             col,
@@ -115,8 +82,43 @@ pub fn read(path: &Path, file: &str) -> Result<String, FileError> {
                 "not UTF-8 text: an invalid byte at byte offset {at}; save the file as UTF-8"
             ),
         }
-    })?;
-    Ok(text)
+    })
+}
+
+/// An input file read whole: the name its errors give it, its text, the folder against which
+/// the paths it names are resolved, and its stem (the default name of what it describes).
+#[derive(Debug, Clone)]
+pub struct InputFile {
+    /// the path as the user wrote it
+    pub file: String,
+    /// the whole text
+    pub text: String,
+    /// the file's folder (`.` for a bare file name)
+    pub dir: std::path::PathBuf,
+    /// the file name without its extension
+    pub stem: Option<String>,
+}
+
+impl InputFile {
+    /// Reads `path` ([`read`]: a regular UTF-8 file of at most [`MAX_INPUT_BYTES`]).
+    pub fn read(path: &Path) -> Result<InputFile, InputError> {
+        let file = path.display().to_string();
+        let text = read(path, &file)?;
+        Ok(InputFile {
+            text,
+            dir: path.parent().unwrap_or(Path::new(".")).to_path_buf(),
+            stem: path.file_stem().map(|s| s.to_string_lossy().into_owned()),
+            file,
+        })
+    }
+
+    /// The text with the name errors give it.
+    pub fn source(&self) -> Source<'_> {
+        Source {
+            file: &self.file,
+            text: &self.text,
+        }
+    }
 }
 
 /// 1-based line and column of a byte offset (an offset inside a character counts from its start).
@@ -145,76 +147,6 @@ pub fn hint(word: &str, candidates: &[&str]) -> String {
     did_you_mean(closest(word, candidates.iter().copied(), 0.7))
 }
 
-/// The two errors every reader of a typed input file (a sweep, explore or calibration file)
-/// raises: a value that is wrong, and a required key that is absent. Each file kind's error type
-/// implements it, so [`Reader`] can build them.
-pub trait FileErrors: Sized {
-    /// A value of the wrong type, out of range or contradicting another.
-    #[allow(clippy::too_many_arguments)]
-    fn bad_value(
-        file: String,
-        line: usize,
-        col: usize,
-        key: String,
-        value: String,
-        problem: String,
-        allowed: String,
-    ) -> Self;
-    /// A required key absent from the table whose span starts at `line:col`.
-    fn missing(file: String, line: usize, col: usize, key: String, msg: String) -> Self;
-}
-
-/// An input file's text and the errors of its kind `E`: the shared part of the typed readers of
-/// sweep and explore files (each adds its own checks in an `impl Reader<'_, ItsError>`).
-pub struct Reader<'a, E>(pub Source<'a>, std::marker::PhantomData<fn() -> E>);
-
-impl<E> Clone for Reader<'_, E> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-impl<E> Copy for Reader<'_, E> {}
-
-impl<'a, E> std::ops::Deref for Reader<'a, E> {
-    type Target = Source<'a>;
-    fn deref(&self) -> &Source<'a> {
-        &self.0
-    }
-}
-
-impl<'a, E: FileErrors> Reader<'a, E> {
-    /// A reader of `source`.
-    pub fn new(source: Source<'a>) -> Self {
-        Reader(source, std::marker::PhantomData)
-    }
-
-    /// A value that is wrong: what is wrong and what is allowed.
-    pub fn bad(
-        &self,
-        key: &str,
-        v: &toml::Spanned<DeValue<'_>>,
-        problem: impl Into<String>,
-        allowed: impl Into<String>,
-    ) -> E {
-        let (line, col) = self.at(v.span());
-        E::bad_value(
-            self.file.into(),
-            line,
-            col,
-            key.into(),
-            self.written(v.span()),
-            problem.into(),
-            allowed.into(),
-        )
-    }
-
-    /// A key that is required but absent from the table at `span`.
-    pub fn missing(&self, span: Range<usize>, key: &str, msg: impl Into<String>) -> E {
-        let (line, col) = self.at(span);
-        E::missing(self.file.into(), line, col, key.into(), msg.into())
-    }
-}
-
 /// The text of an input file and the name its errors give it.
 #[derive(Clone, Copy)]
 pub struct Source<'a> {
@@ -226,10 +158,10 @@ pub struct Source<'a> {
 
 impl<'a> Source<'a> {
     /// Parses the text as a TOML document that keeps spans.
-    pub fn parse(&self) -> Result<toml::Spanned<DeTable<'a>>, FileError> {
+    pub fn parse(&self) -> Result<toml::Spanned<DeTable<'a>>, InputError> {
         DeTable::parse(self.text).map_err(|e| {
             let (line, col) = e.span().map_or((1, 1), |s| line_col(self.text, s.start));
-            FileError::Syntax {
+            InputError::Syntax {
                 file: self.file.into(),
                 line,
                 col,
@@ -253,9 +185,9 @@ impl<'a> Source<'a> {
     }
 
     /// An unknown key at `span`.
-    pub fn unknown_key(&self, span: Range<usize>, key: String, hint: String) -> FileError {
+    pub fn unknown_key(&self, span: Range<usize>, key: String, hint: String) -> InputError {
         let (line, col) = self.at(span);
-        FileError::UnknownKey {
+        InputError::UnknownKey {
             file: self.file.into(),
             line,
             col,
@@ -265,9 +197,9 @@ impl<'a> Source<'a> {
     }
 
     /// A use of TOML this file kind does not allow, at `span`.
-    pub fn syntax(&self, span: Range<usize>, msg: impl Into<String>) -> FileError {
+    pub fn syntax(&self, span: Range<usize>, msg: impl Into<String>) -> InputError {
         let (line, col) = self.at(span);
-        FileError::Syntax {
+        InputError::Syntax {
             file: self.file.into(),
             line,
             col,
