@@ -466,7 +466,10 @@ fn classroom_page_answers_a_slider_move_with_the_engines_numbers() {
         partnersim::metrics::metric_index("survival_rate").unwrap(),
         seed,
         reps,
-        &rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap(),
+        &rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap(),
         &|| false,
     )
     .unwrap()
