@@ -18,7 +18,8 @@
 //! watched metrics, and `partnersim serve` charts them. An optional `<!-- start: steady -->` line
 //! makes the group's comparisons and page start every scenario from its own warm-up, for a group
 //! whose scenarios differ in what cannot change during a run (initial reserves, say); without it
-//! they start from the baseline's present ([`crate::start`]).
+//! they start from the baseline's present ([`crate::start`]). Any other one-line HTML comment is
+//! a note for authors, not shown; one that begins with an unknown `key:` is an error.
 //!
 //! Two optional sections serve the classroom page and its hand-out:
 //!
@@ -184,7 +185,7 @@ pub fn parse(slug: &str, file: &str, text: &str) -> Result<Lesson, LessonError> 
             Part::Notice => notice.push(p),
         }
     };
-    for line in text.lines() {
+    for (n, line) in text.lines().enumerate() {
         if let Some(b) = comment(line, "baseline") {
             l.baseline = Some(b.to_string());
             continue;
@@ -208,6 +209,27 @@ pub fn parse(slug: &str, file: &str, text: &str) -> Result<Lesson, LessonError> 
                 known_metric(file, "watch", name)?;
                 if !l.watch.iter().any(|x| x == name) {
                     l.watch.push(name.to_string());
+                }
+            }
+            continue;
+        }
+        // any other one-line HTML comment is a note for the lesson's authors (e.g. why the lesson
+        // starts from steady states), not shown; one that reads as a `key:` line with an unknown
+        // key is a typo
+        if let Some(note) = line
+            .trim()
+            .strip_prefix("<!--")
+            .and_then(|c| c.strip_suffix("-->"))
+        {
+            if let Some((key, _)) = note.trim().split_once(':') {
+                if !key.is_empty() && key.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+                    return Err(LessonError {
+                        file: file.to_string(),
+                        msg: format!(
+                            "line {}: unknown key `{key}` (the keys are baseline, watch, predict and start; a note for authors must not begin with `word:`)",
+                            n + 1
+                        ),
+                    });
                 }
             }
             continue;
@@ -299,6 +321,16 @@ mod tests {
         assert_eq!(l.explanation, "First line second line.\n\nMore.");
         assert_eq!(l.baseline.as_deref(), Some("base"));
         assert_eq!(l.watch, ["survival_rate", "clients_served"]);
+    }
+
+    #[test]
+    fn an_authors_note_is_not_shown_and_an_unknown_key_is_an_error() {
+        let text = format!("{ABOUT}<!-- Steady, not the present: reserves are fixed. -->\nLast.\n");
+        let l = parse("g", "g/about.md", &text).unwrap();
+        assert_eq!(l.explanation, "First line second line.\n\nMore. Last.");
+        let e = parse("g", "g/about.md", "# T\n\n<!-- strat: steady -->\n").unwrap_err();
+        assert_eq!(e.file, "g/about.md");
+        assert!(e.msg.contains("line 3: unknown key `strat`"), "{e}");
     }
 
     #[test]
