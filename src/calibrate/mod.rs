@@ -30,6 +30,7 @@
 //! (`N` particles of a few numbers each), never a run's time series.
 
 pub mod analytic;
+mod analytic_read;
 pub mod job;
 pub mod output;
 pub mod plots;
