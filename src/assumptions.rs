@@ -13,6 +13,7 @@
 //! re-estimated effect) and `assumptions.json` (one finding per regime and headline metric, with
 //! its sentence and the swing of each assumption: the tornado plot's data).
 
+use crate::compare::start::Start;
 use crate::error::BadInput;
 use crate::job::exec::Status;
 use crate::job::{Differences, Identity};
@@ -21,7 +22,6 @@ use crate::params::{registry, Grounds};
 use crate::plot::data::ComparisonRow;
 use crate::run::RunOptions;
 use crate::scenario::Scenario;
-use crate::start::Start;
 use crate::stats::paired;
 use anyhow::Result;
 use serde::{Deserialize, Serialize};
@@ -342,10 +342,16 @@ impl crate::job::Job for StageJob<'_> {
             }
             Start::Present => {
                 let base = &self.stage.configs[self.stage.base_of[k]];
-                crate::start::fork_replication(base, &[cfg], self.id.seed, r, |_, run| {
-                    record.copy_from_slice(&run.summary);
-                    Ok(())
-                })?;
+                crate::compare::start::fork_replication(
+                    base,
+                    &[cfg],
+                    self.id.seed,
+                    r,
+                    |_, run| {
+                        record.copy_from_slice(&run.summary);
+                        Ok(())
+                    },
+                )?;
             }
         }
         Ok(())

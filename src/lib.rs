@@ -28,7 +28,6 @@ pub mod report;
 pub mod run;
 pub mod scenario;
 pub mod serve;
-pub mod start;
 pub mod stats;
 pub mod sweep;
 pub mod tomlfile;

@@ -47,6 +47,15 @@ pub struct RunIdentity {
     pub scenario_name: String,
     /// SHA-256 of the resolved scenario values
     pub scenario_hash: String,
+    /// the seed, the replications and their layout (written inline in `job.json`)
+    #[serde(flatten)]
+    pub runs: Runs,
+}
+
+/// What every job over replications of scenarios has in its identity after its scenarios: a run
+/// and a present-start comparison alike.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Runs {
     /// master seed
     pub seed: u64,
     /// replications
@@ -57,21 +66,37 @@ pub struct RunIdentity {
     pub metrics: Vec<String>,
 }
 
-impl Identity for RunIdentity {
-    fn differs(&self, old: &RunIdentity) -> Option<String> {
-        Differences::default()
-            .content(
-                "scenario",
-                (&old.scenario_name, &old.scenario_hash),
-                (&self.scenario_name, &self.scenario_hash),
-            )
-            .value("seed", old.seed, self.seed)
+impl Runs {
+    /// `reps` replications of `months` months from `seed`, recording every metric.
+    pub fn new(seed: u64, reps: u64, months: u32) -> Runs {
+        Runs {
+            seed,
+            reps,
+            months,
+            metrics: METRICS.iter().map(|m| m.name.to_string()).collect(),
+        }
+    }
+
+    /// `d` with what differs from `old`: the seed, the replications, the output layout.
+    pub fn differences<'d>(&self, old: &Runs, d: &'d mut Differences) -> &'d mut Differences {
+        d.value("seed", old.seed, self.seed)
             .value("reps", old.reps, self.reps)
             .when(
                 self.metrics != old.metrics || self.months != old.months,
                 "output layout",
             )
-            .finish()
+    }
+}
+
+impl Identity for RunIdentity {
+    fn differs(&self, old: &RunIdentity) -> Option<String> {
+        let mut d = Differences::default();
+        d.content(
+            "scenario",
+            (&old.scenario_name, &old.scenario_hash),
+            (&self.scenario_name, &self.scenario_hash),
+        );
+        self.runs.differences(&old.runs, &mut d).finish()
     }
 }
 
@@ -89,10 +114,7 @@ impl RunJob {
             id: RunIdentity {
                 scenario_name: scenario.name.clone(),
                 scenario_hash: scenario.content_hash(),
-                seed,
-                reps,
-                months: cfg.simulation.duration_months,
-                metrics: METRICS.iter().map(|m| m.name.to_string()).collect(),
+                runs: Runs::new(seed, reps, cfg.simulation.duration_months),
             },
             cfg,
         }
@@ -113,21 +135,21 @@ impl Job for RunJob {
         &self.id
     }
     fn items(&self) -> u64 {
-        self.id.reps
+        self.id.runs.reps
     }
     fn record_len(&self) -> usize {
-        (self.id.months as usize + 1) * N_METRICS
+        (self.id.runs.months as usize + 1) * N_METRICS
     }
     fn chunk_items(&self) -> u64 {
         CHUNK_REPS
     }
     fn eval_item(&self, item: u64, record: &mut [f64]) -> Result<()> {
-        let out = Model::new(&self.cfg, self.id.seed, item).run();
-        if out.months.len() != self.id.months as usize {
+        let out = Model::new(&self.cfg, self.id.runs.seed, item).run();
+        if out.months.len() != self.id.runs.months as usize {
             anyhow::bail!(
                 "replication {item} recorded {} months, the run expects {}",
                 out.months.len(),
-                self.id.months
+                self.id.runs.months
             );
         }
         let (summary, months) = record.split_at_mut(N_METRICS);
@@ -168,7 +190,7 @@ impl Aggregator {
     /// Starts aggregating a run into `dir`, with or without `timeseries.csv` (without it, the
     /// month-by-month statistics are not kept at all).
     pub fn with_timeseries(id: &RunIdentity, dir: &Path, timeseries: bool) -> Result<Aggregator> {
-        let record_months = id.months as usize;
+        let record_months = id.runs.months as usize;
         let months = if timeseries { record_months } else { 0 };
         let mut header = String::from("replication,seed");
         for m in METRICS {
@@ -176,7 +198,7 @@ impl Aggregator {
             header.push_str(m.name);
         }
         Ok(Aggregator {
-            seed: id.seed,
+            seed: id.runs.seed,
             months,
             record_months,
             n: 0,
@@ -185,7 +207,7 @@ impl Aggregator {
             sketches: (0..months * N_METRICS)
                 .map(|_| QuantileSketch::new(SKETCH_K))
                 .collect(),
-            summaries: Vec::with_capacity(id.reps.min(MAX_REPS) as usize),
+            summaries: Vec::with_capacity(id.runs.reps.min(MAX_REPS) as usize),
             replications: CsvStream::create(dir.join("replications.csv"), &header)?,
             line: String::with_capacity(1024),
         })
@@ -306,7 +328,7 @@ pub struct RunDetails {
     /// in a comparison from the present (`compare --start present`): `present` (absent for a
     /// run of its own, which warms up under its own rules)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start: Option<crate::start::Start>,
+    pub start: Option<crate::compare::start::Start>,
     /// the scenario whose present the run started from
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_from: Option<String>,
@@ -417,8 +439,8 @@ pub fn check_size(scenario: &Scenario, reps: u64) -> Result<(), BadInput> {
 
 /// Bytes of a run's final outputs (about 20 characters a number), for the disk check.
 fn output_bytes(id: &RunIdentity) -> u64 {
-    let months = u64::from(id.months);
-    (id.reps + months * 8) * N_METRICS as u64 * 20
+    let months = u64::from(id.runs.months);
+    (id.runs.reps + months * 8) * N_METRICS as u64 * 20
 }
 
 /// Runs `scenario` into `dir`: computes (or reuses) the chunks, then, unless sharded or
@@ -524,7 +546,7 @@ fn finish(
     clock: Clock,
 ) -> Result<Vec<MonthRecord>> {
     let (summaries, mut files) = write_run_files(scenario, agg, dir)?;
-    if export::partnerships::write_partnership_map(&job.cfg, job.id.seed, dir)? {
+    if export::partnerships::write_partnership_map(&job.cfg, job.id.runs.seed, dir)? {
         files.push("partnerships.json".into());
     }
     let details = RunDetails {
@@ -556,7 +578,7 @@ pub fn merge(shard_dirs: &[PathBuf], out: &Path, force: bool, command: &str) -> 
     }
     let mut scenario = scenario;
     scenario.name = id.scenario_name.clone();
-    let job = RunJob::new(&scenario, id.seed, id.reps);
+    let job = RunJob::new(&scenario, id.runs.seed, id.runs.reps);
     m.prepare(out, force)?;
     let mut agg = Aggregator::new(id, out)?;
     m.fold(&mut |items, v: &[f64]| agg.push(items, v))?;
@@ -565,7 +587,7 @@ pub fn merge(shard_dirs: &[PathBuf], out: &Path, force: bool, command: &str) -> 
         &job,
         agg,
         out,
-        m.provenance(command, id.reps),
+        m.provenance(command, id.runs.reps),
         clock,
     )?;
     Ok(RunOutcome {
@@ -574,7 +596,7 @@ pub fn merge(shard_dirs: &[PathBuf], out: &Path, force: bool, command: &str) -> 
             computed: 0,
             threads: 0,
         },
-        reps_done: id.reps,
+        reps_done: id.runs.reps,
         wall_seconds: clock.seconds(),
         summaries,
     })

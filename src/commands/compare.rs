@@ -96,7 +96,7 @@ pub fn execute(a: &Args, ctx: &Context, out: &mut dyn Write) -> anyhow::Result<O
         .clone()
         .or_else(|| group.as_ref().and_then(|g| g.baseline.clone()));
     let start = match &a.start {
-        Some(s) => crate::start::Start::parse(s, "--start")?,
+        Some(s) => crate::compare::start::Start::parse(s, "--start")?,
         None => group.as_ref().and_then(|g| g.start).unwrap_or_default(),
     };
     let request = crate::assumptions::Request {

@@ -138,7 +138,7 @@ pub fn execute(a: &Args, ctx: &Context, out: &mut dyn Write) -> anyhow::Result<O
     let threads = Threads::new(a.threads)?;
     let mut spec = ExploreSpec::load(&a.file)?;
     if let Some(s) = &a.start {
-        spec.start = crate::start::Start::parse(s, "--start")?;
+        spec.start = crate::compare::start::Start::parse(s, "--start")?;
     }
     let dir = a.out.clone().unwrap_or_else(|| default_out(&a.file));
     let seed = a.seed.unwrap_or(spec.seed);

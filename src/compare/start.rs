@@ -22,9 +22,9 @@ use crate::error::BadInput;
 use crate::job::exec::{self, Options, Status};
 use crate::job::manifest::{Clock, Manifest, Provenance};
 use crate::job::{Differences, Identity, Job};
-use crate::metrics::{MonthRecord, METRICS, N_METRICS};
+use crate::metrics::{MonthRecord, N_METRICS};
 use crate::model::{Config, Model, ReplicationOutput};
-use crate::run::{Aggregator, RunDetails, RunJob, RunOptions, CHUNK_REPS};
+use crate::run::{Aggregator, RunDetails, RunJob, RunOptions, Runs, CHUNK_REPS};
 use crate::scenario::Scenario;
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
@@ -168,30 +168,19 @@ pub struct PresentIdentity {
     pub baseline: String,
     /// the regimes, in the order given (baseline included)
     pub scenarios: Vec<ScenarioId>,
-    /// master seed
-    pub seed: u64,
-    /// replications
-    pub reps: u64,
-    /// reported months per replication
-    pub months: u32,
-    /// metric names in record order
-    pub metrics: Vec<String>,
+    /// the seed, the replications (reported months) and their layout, inline in `job.json`
+    #[serde(flatten)]
+    pub runs: Runs,
 }
 
 impl Identity for PresentIdentity {
     fn differs(&self, old: &Self) -> Option<String> {
-        Differences::default()
-            .when(
-                self.scenarios != old.scenarios || self.baseline != old.baseline,
-                "scenarios or baseline",
-            )
-            .value("seed", old.seed, self.seed)
-            .value("reps", old.reps, self.reps)
-            .when(
-                self.metrics != old.metrics || self.months != old.months,
-                "output layout",
-            )
-            .finish()
+        let mut d = Differences::default();
+        d.when(
+            self.scenarios != old.scenarios || self.baseline != old.baseline,
+            "scenarios or baseline",
+        );
+        self.runs.differences(&old.runs, &mut d).finish()
     }
 }
 
@@ -211,10 +200,7 @@ impl PresentJob {
             id: PresentIdentity {
                 baseline: scenarios[base].name.clone(),
                 scenarios: ScenarioId::list(scenarios),
-                seed,
-                reps,
-                months: configs[base].simulation.duration_months,
-                metrics: METRICS.iter().map(|m| m.name.to_string()).collect(),
+                runs: Runs::new(seed, reps, configs[base].simulation.duration_months),
             },
             base,
             configs,
@@ -223,7 +209,7 @@ impl PresentJob {
 
     /// Values in one regime's part of a record.
     fn regime_len(&self) -> usize {
-        (self.id.months as usize + 1) * N_METRICS
+        (self.id.runs.months as usize + 1) * N_METRICS
     }
 }
 
@@ -236,7 +222,7 @@ impl Job for PresentJob {
         &self.id
     }
     fn items(&self) -> u64 {
-        self.id.reps
+        self.id.runs.reps
     }
     fn record_len(&self) -> usize {
         self.configs.len() * self.regime_len()
@@ -249,11 +235,11 @@ impl Job for PresentJob {
     fn eval_item(&self, item: u64, record: &mut [f64]) -> Result<()> {
         let rl = self.regime_len();
         let regimes: Vec<&Config> = self.configs.iter().collect();
-        let months = self.id.months as usize;
+        let months = self.id.runs.months as usize;
         fork_replication(
             &self.configs[self.base],
             &regimes,
-            self.id.seed,
+            self.id.runs.seed,
             item,
             |k, out| {
                 if out.months.len() != months {
