@@ -3,8 +3,9 @@
 
 use super::shared::{interrupted_message, Context, Outcome};
 use crate::error::BadInput;
-use crate::explore::run::{lhs_states, ExploreOutcome};
+use crate::explore::run::lhs_states;
 use crate::explore::states::States;
+use crate::explore::ExploreOutcome;
 use crate::explore::{ExploreOptions, ExploreSpec, ExploreStatus};
 use crate::job::shard::Shard;
 use crate::job::threads::Threads;

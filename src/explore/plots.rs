@@ -11,7 +11,7 @@
 //!   states in two colours, the box drawn over them.
 
 use super::prim::{Dim, Found, Side};
-use super::run::{Discovery, ExploreOutcome};
+use super::results::{Discovery, ExploreOutcome};
 use crate::plot::figure::{save_names, Figure};
 pub use crate::plot::safe_name as safe;
 use crate::plot::{colour, plot_err as err};

@@ -10,9 +10,9 @@
 //!
 //! Plots only draw what the sweep computed; they never run the model.
 
-use super::outcome::SweepOutcome;
+use super::results::SweepDetails;
+use super::results::SweepOutcome;
 use super::spec::{Method, SweepSpec};
-use super::write::SweepDetails;
 use crate::plot::figure::{save_names, Figure};
 use crate::plot::safe_name as safe;
 use crate::plot::{colour, plot_err as err, SIZE};

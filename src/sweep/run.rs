@@ -4,9 +4,9 @@
 
 use super::design;
 use super::job::{SweepIdentity, SweepJob};
-use super::outcome::SweepOutcome;
+use super::output::{self, Results};
+use super::results::SweepOutcome;
 use super::spec::SweepSpec;
-use super::write::{self, Results};
 use crate::error::BadInput;
 use crate::job::exec::{self, Merge, Options, Status};
 use crate::job::manifest::{Clock, Manifest, Provenance};
@@ -130,7 +130,7 @@ fn finish(
     clock: Clock,
 ) -> Result<SweepOutcome> {
     let stats = results.finish()?;
-    write::write_points(spec, job.design, out)?;
+    output::write_points(spec, job.design, out)?;
     let mut o = SweepOutcome::compute(
         spec,
         job.design.clone(),
@@ -138,7 +138,7 @@ fn finish(
         job.id.seed,
         out.to_path_buf(),
     );
-    write::write_indices(spec, &o, out)?;
+    output::write_indices(spec, &o, out)?;
     let files = [
         "points.csv",
         "results.csv",
@@ -147,7 +147,7 @@ fn finish(
     ]
     .map(String::from)
     .to_vec();
-    let details = write::details(spec, job.id.seed, job.design.n, job.chunk_points);
+    let details = output::details(spec, job.id.seed, job.design.n, job.chunk_points);
     Manifest::new(SweepJob::KIND, provenance, clock, files, details).write_last(out)?;
     o.wall_seconds = clock.seconds();
     Ok(o)
