@@ -1,7 +1,7 @@
 //! `partnersim explore`: every regime in every state of the world on common random numbers;
 //! robustness, regret, satisficing and PRIM scenario discovery (`docs/explore.md`).
 
-use super::shared::{interrupted_message, Context, Outcome};
+use super::shared::{interrupted, Context, Outcome};
 use crate::error::BadInput;
 use crate::explore::run::lhs_states;
 use crate::explore::states::States;
@@ -169,13 +169,10 @@ pub fn execute(a: &Args, ctx: &Context, out: &mut dyn Write) -> anyhow::Result<O
             report(&o, &dir, out)?;
             Ok(Outcome::Done)
         }
-        ExploreStatus::Interrupted { saved, total } => {
-            eprintln!(
-                "{}",
-                interrupted_message(&format!("{saved} of {total} states saved"), &dir)
-            );
-            Ok(Outcome::Interrupted)
-        }
+        ExploreStatus::Interrupted { saved, total } => Ok(interrupted(
+            &format!("{saved} of {total} states saved"),
+            &dir,
+        )),
         ExploreStatus::Shard { shard, states } => {
             eprintln!(
                 "explore shard {shard}: states {}..{} -> {}; combine the shards with `partnersim merge DIR... --out DIR`",

@@ -397,12 +397,7 @@ pub fn merge(
     }
     let states = lhs_states(&spec, id.seed);
     let job = ExploreJob::new(&spec, &states, id.seed, Some(m.job.chunk_items as usize));
-    if let Some(what) = job.id.differs(id) {
-        return Err(BadInput::err(format!(
-            "{}: the exploration (or a scenario it names) changed since the shards ran ({what})",
-            file.display()
-        )));
-    }
+    m.unchanged(&file, "the exploration (or a scenario it names)", &job.id)?;
     m.prepare(out, force)?;
     let mut table = empty_table(&spec, &states);
     m.fold(&mut |items, v: &[f64]| fill(&mut table, items, v))?;

@@ -436,16 +436,8 @@ pub fn read_comparison_dir(dir: &Path) -> anyhow::Result<ComparisonData> {
     })
 }
 
-/// Quantile (linear interpolation between order statistics, R type 7) of finite values.
-pub fn quantile(sorted: &[f64], q: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let h = (sorted.len() - 1) as f64 * q.clamp(0.0, 1.0);
-    let lo = h.floor() as usize;
-    let hi = h.ceil() as usize;
-    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
-}
+/// Type-7 quantile of sorted values (one definition, in [`crate::stats`]).
+pub use crate::stats::quantile_sorted as quantile;
 
 /// Finite values, sorted ascending.
 pub fn sorted_finite(v: &[f64]) -> Vec<f64> {

@@ -12,7 +12,7 @@ use crate::job::exec::{self, Merge, Options, Status};
 use crate::job::manifest::{Clock, Manifest, Provenance};
 use crate::job::shard::Shard;
 use crate::job::threads::Threads;
-use crate::job::{Identity, Job};
+use crate::job::Job;
 use anyhow::Result;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -174,12 +174,7 @@ pub fn merge(
     spec.file = PathBuf::from(&as_given);
     let design = design::build(&spec, id.seed);
     let job = SweepJob::new(&spec, &design, id.seed, Some(m.job.chunk_items as usize));
-    if let Some(what) = job.id.differs(id) {
-        return Err(BadInput::err(format!(
-            "{}: the sweep (or its base scenario) changed since the shards ran ({what})",
-            file.display()
-        )));
-    }
+    m.unchanged(&file, "the sweep (or its base scenario)", &job.id)?;
     m.prepare(out, force)?;
     let mut results = Results::new(&spec, design.n, out)?;
     m.fold(&mut |items, v: &[f64]| results.push(items, v))?;
