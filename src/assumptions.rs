@@ -334,27 +334,12 @@ impl crate::job::Job for StageJob<'_> {
     }
     fn eval_item(&self, item: u64, record: &mut [f64]) -> Result<()> {
         let (k, r) = ((item / self.id.reps) as usize, item % self.id.reps);
+        let base = match self.id.start {
+            Start::Steady => None,
+            Start::Present => Some(&self.stage.configs[self.stage.base_of[k]]),
+        };
         let cfg = &self.stage.configs[k];
-        match self.id.start {
-            Start::Steady => {
-                let run = crate::model::Model::new(cfg, self.id.seed, r).run();
-                record.copy_from_slice(&run.summary);
-            }
-            Start::Present => {
-                let base = &self.stage.configs[self.stage.base_of[k]];
-                crate::compare::start::fork_replication(
-                    base,
-                    &[cfg],
-                    self.id.seed,
-                    r,
-                    |_, run| {
-                        record.copy_from_slice(&run.summary);
-                        Ok(())
-                    },
-                )?;
-            }
-        }
-        Ok(())
+        crate::compare::start::summary_into(cfg, base, self.id.seed, r, record)
     }
 }
 

@@ -581,27 +581,11 @@ impl crate::job::Job for DrawsJob<'_> {
     fn eval_item(&self, item: u64, record: &mut [f64]) -> Result<()> {
         let (k, r) = (item / self.id.reps, item % self.id.reps);
         let k = k as usize;
-        let cfg = &self.plan.configs[k];
-        match self.start {
-            Start::Steady => {
-                let run = crate::model::Model::new(cfg, self.id.seed, r).run();
-                record.copy_from_slice(&run.summary);
-            }
-            Start::Present => {
-                let base = &self.plan.configs[k - k % self.plan.regimes + self.base];
-                crate::compare::start::fork_replication(
-                    base,
-                    &[cfg],
-                    self.id.seed,
-                    r,
-                    |_, run| {
-                        record.copy_from_slice(&run.summary);
-                        Ok(())
-                    },
-                )?;
-            }
-        }
-        Ok(())
+        let base = match self.start {
+            Start::Steady => None,
+            Start::Present => Some(&self.plan.configs[k - k % self.plan.regimes + self.base]),
+        };
+        start::summary_into(&self.plan.configs[k], base, self.id.seed, r, record)
     }
 }
 

@@ -111,6 +111,27 @@ pub fn check_regimes(base: &Scenario, regimes: &[Scenario]) -> Result<(), BadInp
     )))
 }
 
+/// The summary row of replication `rep` of `cfg` into `record`: from its own warm-up (`base`
+/// None, the steady start) or from the present of `base` ([`fork_replication`]). What a job over
+/// (regime, replication) items evaluates, in a comparison's posterior draws and in the
+/// assumption runs alike.
+pub fn summary_into(
+    cfg: &Config,
+    base: Option<&Config>,
+    seed: u64,
+    rep: u64,
+    record: &mut [f64],
+) -> Result<()> {
+    match base {
+        None => record.copy_from_slice(&Model::new(cfg, seed, rep).run().summary),
+        Some(base) => fork_replication(base, &[cfg], seed, rep, |_, run| {
+            record.copy_from_slice(&run.summary);
+            Ok(())
+        })?,
+    }
+    Ok(())
+}
+
 /// Replication `rep` of every regime of `regimes` from the present of `base`: the baseline warms
 /// up once, and each regime continues from a clone of its state at reported month 0. `each`
 /// receives the regimes' runs in order.
