@@ -237,8 +237,8 @@ impl ComparisonRow {
     }
 }
 
-/// `compare.json`: what a comparison compared, written by `compare` and read by `plot` and the
-/// report (one type for both).
+// `compare.json`: what a comparison compared, written by `compare` and read by `plot` and the
+// report (one type for both).
 
 /// One key that differs from the baseline.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
