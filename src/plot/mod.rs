@@ -5,6 +5,10 @@
 //! drawing, so text renders on a headless machine with no fonts installed.
 //! Plots never compute dynamics: they read saved CSVs. Bitmaps are rendered
 //! to a temporary file and renamed, so a failed render leaves no partial PNG.
+//!
+//! Every plot of every study is a [`Figure`] written by [`save`] (or [`save_sized`]) as PNG and
+//! SVG ([`figure`]); the chart kinds the run and comparison plots share are in `charts.rs`, the
+//! run and comparison figures in `figures.rs`.
 
 mod charts;
 pub use charts::SMALL_MULTIPLES_ABOVE;
