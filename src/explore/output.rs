@@ -3,8 +3,7 @@
 //! [`super::run`]; `report.html` by [`super::report`]).
 
 use super::prim::Side;
-use super::results::ExploreOutcome;
-use super::run::case_text;
+use super::results::{case_text, ExploreOutcome};
 use crate::export::{cell, write_atomic};
 use anyhow::Result;
 use std::path::Path;

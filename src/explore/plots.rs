@@ -322,8 +322,8 @@ where
         let mut text = format!(
             "{}: {} to {}",
             dim.name,
-            super::run::num(f.bounds.lo[k]),
-            super::run::num(f.bounds.hi[k])
+            super::results::num(f.bounds.lo[k]),
+            super::results::num(f.bounds.hi[k])
         );
         let qs: Vec<String> = [("lower", qp(Side::Lower)), ("upper", qp(Side::Upper))]
             .into_iter()

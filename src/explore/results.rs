@@ -6,8 +6,7 @@
 use super::job::ExploreIdentity;
 use super::prim::{Dim, Found, Side};
 use super::robust::{self, Robustness, Table};
-use super::run::{case_text, num};
-use super::spec::{Discover, ExploreSpec};
+use super::spec::{Case, Discover, ExploreSpec};
 use super::states::States;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
@@ -162,4 +161,46 @@ impl ExploreOutcome {
         }
         lines
     }
+}
+
+/// The case of `d` in words: "prompt_payment misses a threshold".
+pub fn case_text(spec: &ExploreSpec, d: &Discover) -> String {
+    let g = &spec.regimes[d.regime].name;
+    match &d.case {
+        Case::Fails => {
+            let th: Vec<String> = spec
+                .outcomes
+                .iter()
+                .filter_map(|o| o.threshold_text())
+                .collect();
+            format!("{g} misses a threshold ({})", th.join(", "))
+        }
+        Case::Below { outcome, value } => {
+            format!("{g} has {} below {value}", spec.outcomes[*outcome].metric)
+        }
+        Case::Above { outcome, value } => {
+            format!("{g} has {} above {value}", spec.outcomes[*outcome].metric)
+        }
+        Case::WorseThan { outcome, other, by } => {
+            let m = &spec.outcomes[*outcome].metric;
+            let o = &spec.regimes[*other].name;
+            if *by > 0.0 {
+                format!("{g} is worse than {o} on {m} by more than {by}")
+            } else {
+                format!("{g} is worse than {o} on {m}")
+            }
+        }
+    }
+}
+
+/// A number for a sentence or a label: 3 decimals below 10, 1 below 100, none from 100 up, and
+/// two significant digits below 0.001.
+pub fn num(v: f64) -> String {
+    if v == 0.0 || !v.is_finite() {
+        return format!("{v}");
+    }
+    // the terminal tables' decimals, and two significant digits for values below 0.001
+    let small = (-v.abs().log10()).ceil() as usize + 1;
+    let d = crate::stats::decimals(v.abs()).max(if v.abs() < 0.001 { small } else { 0 });
+    format!("{v:.d$}")
 }

@@ -179,36 +179,6 @@ pub fn is_case(spec: &ExploreSpec, t: &Table, d: &Discover, s: usize) -> bool {
     }
 }
 
-/// The case of `d` in words: "prompt_payment misses a threshold".
-pub fn case_text(spec: &ExploreSpec, d: &Discover) -> String {
-    let g = &spec.regimes[d.regime].name;
-    match &d.case {
-        Case::Fails => {
-            let th: Vec<String> = spec
-                .outcomes
-                .iter()
-                .filter_map(|o| o.threshold_text())
-                .collect();
-            format!("{g} misses a threshold ({})", th.join(", "))
-        }
-        Case::Below { outcome, value } => {
-            format!("{g} has {} below {value}", spec.outcomes[*outcome].metric)
-        }
-        Case::Above { outcome, value } => {
-            format!("{g} has {} above {value}", spec.outcomes[*outcome].metric)
-        }
-        Case::WorseThan { outcome, other, by } => {
-            let m = &spec.outcomes[*outcome].metric;
-            let o = &spec.regimes[*other].name;
-            if *by > 0.0 {
-                format!("{g} is worse than {o} on {m} by more than {by}")
-            } else {
-                format!("{g} is worse than {o} on {m}")
-            }
-        }
-    }
-}
-
 /// Runs every `[[discover]]` of `spec` on the table.
 pub fn discover_all(
     spec: &ExploreSpec,
@@ -403,16 +373,4 @@ pub fn merge(
     m.fold(&mut |items, v: &[f64]| fill(&mut table, items, v))?;
     let provenance = m.provenance(command, states.n as u64);
     finish(&job, table, out, provenance, clock)
-}
-
-/// A number for a sentence or a label: 3 decimals below 10, 1 below 100, none from 100 up, and
-/// two significant digits below 0.001.
-pub fn num(v: f64) -> String {
-    if v == 0.0 || !v.is_finite() {
-        return format!("{v}");
-    }
-    // the terminal tables' decimals, and two significant digits for values below 0.001
-    let small = (-v.abs().log10()).ceil() as usize + 1;
-    let d = crate::stats::decimals(v.abs()).max(if v.abs() < 0.001 { small } else { 0 });
-    format!("{v:.d$}")
 }
