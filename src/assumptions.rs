@@ -13,6 +13,7 @@
 //! re-estimated effect) and `assumptions.json` (one finding per regime and headline metric, with
 //! its sentence and the swing of each assumption: the tornado plot's data).
 
+use crate::compare::start::Start;
 use crate::error::BadInput;
 use crate::job::exec::Status;
 use crate::job::{Differences, Identity};
@@ -21,7 +22,6 @@ use crate::params::{registry, Grounds};
 use crate::plot::data::ComparisonRow;
 use crate::run::RunOptions;
 use crate::scenario::Scenario;
-use crate::start::Start;
 use crate::stats::paired;
 use anyhow::Result;
 use serde::{Deserialize, Serialize};
@@ -334,21 +334,12 @@ impl crate::job::Job for StageJob<'_> {
     }
     fn eval_item(&self, item: u64, record: &mut [f64]) -> Result<()> {
         let (k, r) = ((item / self.id.reps) as usize, item % self.id.reps);
+        let base = match self.id.start {
+            Start::Steady => None,
+            Start::Present => Some(&self.stage.configs[self.stage.base_of[k]]),
+        };
         let cfg = &self.stage.configs[k];
-        match self.id.start {
-            Start::Steady => {
-                let run = crate::model::Model::new(cfg, self.id.seed, r).run();
-                record.copy_from_slice(&run.summary);
-            }
-            Start::Present => {
-                let base = &self.stage.configs[self.stage.base_of[k]];
-                crate::start::fork_replication(base, &[cfg], self.id.seed, r, |_, run| {
-                    record.copy_from_slice(&run.summary);
-                    Ok(())
-                })?;
-            }
-        }
-        Ok(())
+        crate::compare::start::summary_into(cfg, base, self.id.seed, r, record)
     }
 }
 

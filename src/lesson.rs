@@ -18,7 +18,7 @@
 //! watched metrics, and `partnersim serve` charts them. An optional `<!-- start: steady -->` line
 //! makes the group's comparisons and page start every scenario from its own warm-up, for a group
 //! whose scenarios differ in what cannot change during a run (initial reserves, say); without it
-//! they start from the baseline's present ([`crate::start`]). Any other one-line HTML comment is
+//! they start from the baseline's present ([`crate::compare::start`]). Any other one-line HTML comment is
 //! a note for authors, not shown; one that begins with an unknown `key:` is an error.
 //!
 //! Two optional sections serve the classroom page and its hand-out:
@@ -62,7 +62,7 @@ pub struct Lesson {
     /// the items of the `## What to notice` list, in order
     pub notice: Vec<String>,
     /// the start named by a `<!-- start: present|steady -->` line, if any
-    pub start: Option<crate::start::Start>,
+    pub start: Option<crate::compare::start::Start>,
 }
 
 /// Which part of about.md a line belongs to.
@@ -197,7 +197,7 @@ pub fn parse(slug: &str, file: &str, text: &str) -> Result<Lesson, LessonError> 
         }
         if let Some(w) = comment(line, "start") {
             l.start = Some(
-                crate::start::Start::parse(w, "start").map_err(|e| LessonError {
+                crate::compare::start::Start::parse(w, "start").map_err(|e| LessonError {
                     file: file.to_string(),
                     msg: e.0,
                 })?,

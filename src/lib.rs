@@ -5,12 +5,27 @@
 //! The engine — the model ([`model`]), its parameters ([`params`]), [`metrics`] and [`stats`] —
 //! is its own crate of the workspace (`engine/`, `partnersim-engine`), re-exported here: it
 //! never reads files or prints, and the compiler keeps it from importing anything above it.
-//! [`job`] is the batch core every batch command shares (chunks, resume, shards, merge,
-//! output-directory policy, manifest); [`run`], [`compare`] and [`sweep`] are written on it.
-//! [`commands`] holds one module per subcommand on plain typed arguments; the binary only
-//! parses the command line into them. [`input`] reads every input file (scenario, sweep, explore,
-//! calibration, design and posterior CSVs, levers) through one error type,
-//! [`input::InputError`].
+//! [`input`] reads every input file (scenario, sweep, explore, calibration, design and posterior
+//! CSVs, levers) through one error type, [`input::InputError`]. [`job`] is the batch core every
+//! batch command shares (chunks, resume, shards, merge, output-directory policy, manifest); the
+//! studies are written on it, each a folder laid out alike:
+//!
+//! | study | spec (input) | job | results (types) | output (files) | plots |
+//! |---|---|---|---|---|---|
+//! | [`run`] | [`scenario`] | `run/job.rs` | `run/results.rs` | `run/output.rs` | [`plot`] (`plot/figures.rs`) |
+//! | [`compare`] | [`scenario`] | `compare/start.rs`, `compare/mod.rs` | `compare/results.rs` | `compare/mod.rs`, [`report`] | [`plot`] (`plot/figures.rs`) |
+//! | [`sweep`] | `sweep/spec/` | `sweep/job.rs` | `sweep/results.rs` | `sweep/output.rs` | `sweep/plots.rs` |
+//! | [`explore`] | `explore/spec/` | `explore/job.rs` | `explore/results.rs` | `explore/output.rs`, `explore/report.rs` | `explore/plots.rs` |
+//! | [`calibrate`] | `calibrate/spec.rs` | `calibrate/job.rs` | `calibrate/results.rs` | `calibrate/output.rs` | `calibrate/plots.rs` |
+//!
+//! Each study's driver (spec → job → results → files → plots) is its `run.rs` (sweep, explore)
+//! or its `mod.rs` (run, compare, calibrate). Readers and exporters depend on the results types,
+//! never the reverse. Every figure is a [`plot::Figure`] saved by [`plot::save`] as PNG and SVG:
+//! a new plot kind is a type implementing `Figure` in the study's `plots.rs` (or
+//! `plot/charts.rs` for a chart kind several studies share) and one `save` call where the
+//! study draws its plots. [`commands`] holds one module per subcommand on plain typed
+//! arguments; the binary only parses the command line into them: a new subcommand is its variant and
+//! flags in `cli.rs`, a module in `commands/` and its arm in the dispatch of `commands/mod.rs`.
 
 // Every bad input file is one `input::InputError`, which carries the file, position, key, value
 // and what is allowed by design; it is built once, on the cold path, so its size does not
@@ -39,5 +54,4 @@ pub mod report;
 pub mod run;
 pub mod scenario;
 pub mod serve;
-pub mod start;
 pub mod sweep;

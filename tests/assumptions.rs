@@ -2,11 +2,11 @@
 //! assumption the model never reads swings nothing, and the results do not depend on threads.
 
 use partnersim::assumptions::{Analysis, Depth, Request};
+use partnersim::compare::start::Start;
 use partnersim::compare::{compare_with, CompareStatus};
 use partnersim::job::threads::Threads;
 use partnersim::run::RunOptions;
 use partnersim::scenario::Scenario;
-use partnersim::start::Start;
 use std::path::Path;
 
 const DELAY: &str = "funders.federal.decision_delay_months";

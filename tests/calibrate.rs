@@ -802,6 +802,10 @@ fn plot_redraws_a_calibration_byte_for_byte() {
         "pairs.png",
         "predictive.png",
         "tolerance.png",
+        "marginals.svg",
+        "pairs.svg",
+        "predictive.svg",
+        "tolerance.svg",
     ];
     let original: Vec<Vec<u8>> = names
         .iter()

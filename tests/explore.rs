@@ -312,9 +312,9 @@ fn results_are_identical_at_any_thread_count_after_resume_and_merge() {
 /// in every state.
 #[test]
 fn every_regime_in_every_state_uses_the_streams_seed_r() {
+    use partnersim::compare::start::Start;
     use partnersim::job::Job;
     use partnersim::model::Model;
-    use partnersim::start::Start;
     let d = setup();
     for start in [Start::Steady, Start::Present] {
         let mut spec = ExploreSpec::load(&d.path().join("ex.toml")).unwrap();

@@ -7,10 +7,8 @@
 //! * `binomial`: `successes ~ Binomial(n, theta)`; with a `beta(a, b)` prior the posterior is
 //!   `beta(a + k, b + n - k)`.
 
-use super::spec::{Cx, RawModel};
 use crate::model::rng::{normal, uniform, ChaCha8Rng};
 use rand_distr::Distribution;
-use std::ops::Range;
 
 /// An analytic test model with its constants.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -66,45 +64,5 @@ impl Analytic {
                 d.sample(rng) as f64
             }
         })
-    }
-
-    pub(super) fn from_raw(
-        m: &RawModel,
-        cx: &Cx<'_>,
-        span: Range<usize>,
-    ) -> Result<Analytic, crate::input::InputError> {
-        let n = match &m.n {
-            Some(n) => cx.int_range(n, "n", 1, 1_000_000_000)? as u64,
-            None => {
-                return Err(cx.bad(
-                    span,
-                    "n",
-                    "the test model needs `n` (observations or trials)",
-                ))
-            }
-        };
-        match m.name.get_ref().as_str() {
-            "normal" => {
-                let sigma = match &m.sigma {
-                    Some(s) => cx.range(s, "sigma", 1e-12, 1e12)?,
-                    None => return Err(cx.bad(span, "sigma", "the `normal` model needs `sigma`")),
-                };
-                Ok(Analytic::Normal { sigma, n })
-            }
-            "binomial" => {
-                if let Some(s) = &m.sigma {
-                    return Err(cx.bad(s.span(), "sigma", "only the `normal` model has `sigma`"));
-                }
-                Ok(Analytic::Binomial { n })
-            }
-            other => Err(cx.bad(
-                m.name.span(),
-                "name",
-                &format!(
-                    "unknown test model `{other}`{}; allowed: normal | binomial",
-                    crate::input::tomlfile::hint(other, &["normal", "binomial"])
-                ),
-            )),
-        }
     }
 }

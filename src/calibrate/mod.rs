@@ -30,13 +30,16 @@
 //! (`N` particles of a few numbers each), never a run's time series.
 
 pub mod analytic;
+mod analytic_read;
 pub mod job;
 pub mod output;
 pub mod plots;
 pub mod prior;
+pub mod results;
 pub mod spec;
 pub mod weights;
 
+pub use results::{CalibrationDetails, CalibrationResult, GenerationStats, Particle, StopReason};
 pub use spec::CalibrationSpec;
 pub use weights::{ess_threshold, low_ess_warning};
 
@@ -50,186 +53,6 @@ use sha2::{Digest, Sha256};
 use spec::{Goal, TargetSpec};
 use std::path::{Path, PathBuf};
 use weights::{ess, Proposal};
-
-/// One weighted particle.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Particle {
-    /// parameter values in the working space (log for log-uniform priors)
-    pub work: Vec<f64>,
-    /// parameter values
-    pub value: Vec<f64>,
-    /// summarised targets
-    pub summaries: Vec<f64>,
-    /// distance to the targets
-    pub distance: f64,
-    /// importance weight (unnormalised): `prior / mixture` ([`weights`])
-    pub weight: f64,
-    /// the density of every proposal so far at the particle, each times its draws:
-    /// `sum_s n_s q_s(theta)` ([`weights`])
-    pub mixture: f64,
-    /// uniform tie-breaker among equal distances
-    pub tie: f64,
-}
-
-/// What a generation did.
-#[derive(Debug, Clone, PartialEq)]
-pub struct GenerationStats {
-    /// generation (0: from the prior)
-    pub generation: usize,
-    /// tolerance after the generation
-    pub tolerance: f64,
-    /// share of the generation's new particles within the previous tolerance (generation 0:
-    /// the kept share)
-    pub acceptance: f64,
-    /// effective sample size of the kept population, `(sum w)^2 / sum w^2`
-    pub ess: f64,
-    /// new particles simulated
-    pub proposals: u64,
-    /// particles simulated so far
-    pub evaluations: u64,
-}
-
-/// Which stopping rule ended a calibration.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StopReason {
-    /// the acceptance rate fell to `min_acceptance`: new particles rarely came closer
-    Acceptance,
-    /// the tolerance reached the `tolerance` floor
-    Tolerance,
-    /// `max_generations` reached
-    Generations,
-    /// another generation would have exceeded `max_evaluations`
-    Evaluations,
-}
-
-impl StopReason {
-    /// Why a target no particle met stayed out of reach, given this stop.
-    pub fn unreached_reason(&self) -> &'static str {
-        match self {
-            StopReason::Acceptance => {
-                "the calibration stopped on its acceptance rate, so new particles had stopped coming closer: the target is likely beyond what the priors' parameters can reach (widen a prior, add a parameter, or check the figure)"
-            }
-            StopReason::Tolerance => {
-                "the calibration stopped at its tolerance floor (`tolerance`): a lower floor may reach it"
-            }
-            StopReason::Generations | StopReason::Evaluations => {
-                "the budget ran out (`max_generations`, `max_evaluations`) while the tolerance was still falling: a larger budget may reach it"
-            }
-        }
-    }
-}
-
-/// A finished calibration.
-#[derive(Debug, Clone)]
-pub struct CalibrationResult {
-    /// the posterior: the last kept population
-    pub population: Vec<Particle>,
-    /// one row per generation
-    pub generations: Vec<GenerationStats>,
-    /// the scale of each target's deviation
-    pub scales: Vec<f64>,
-    /// why it stopped, in words
-    pub stop: String,
-    /// which rule stopped it
-    pub stopped_by: StopReason,
-    /// particles simulated in all
-    pub evaluations: u64,
-    /// particles simulated by this invocation
-    pub computed: u64,
-    /// worker threads
-    pub threads: usize,
-    /// seed used
-    pub seed: u64,
-}
-
-impl CalibrationResult {
-    /// The posterior's effective sample size, `(sum w)^2 / sum w^2`.
-    pub fn ess(&self) -> f64 {
-        weights::ess(&self.population)
-    }
-
-    /// Normalised weights of the posterior.
-    pub fn weights(&self) -> Vec<f64> {
-        let total: f64 = self.population.iter().map(|p| p.weight).sum();
-        self.population.iter().map(|p| p.weight / total).collect()
-    }
-
-    /// Weighted mean and standard deviation of parameter `k`.
-    pub fn moments(&self, k: usize) -> (f64, f64) {
-        let w = self.weights();
-        let m: f64 = self
-            .population
-            .iter()
-            .zip(&w)
-            .map(|(p, w)| w * p.value[k])
-            .sum();
-        let v: f64 = self
-            .population
-            .iter()
-            .zip(&w)
-            .map(|(p, w)| w * (p.value[k] - m).powi(2))
-            .sum();
-        (m, v.sqrt())
-    }
-
-    /// Weighted quantile `q` of parameter `k`'s posterior (the smallest value whose cumulative
-    /// weight reaches `q`).
-    pub fn quantile(&self, k: usize, q: f64) -> f64 {
-        weighted_quantile(
-            &self
-                .population
-                .iter()
-                .map(|p| p.value[k])
-                .collect::<Vec<_>>(),
-            &self.weights(),
-            q,
-        )
-    }
-
-    /// Targets no posterior particle meets (outside the interval, or more than one scale from
-    /// the value), with the closest summary reached.
-    pub fn unreached(&self, targets: &[TargetSpec]) -> Vec<(String, f64)> {
-        targets
-            .iter()
-            .enumerate()
-            .filter(|(t, target)| {
-                !self
-                    .population
-                    .iter()
-                    .any(|p| target.met(p.summaries[*t], self.scales[*t]))
-            })
-            .map(|(t, target)| {
-                let closest = self
-                    .population
-                    .iter()
-                    .map(|p| p.summaries[t])
-                    .min_by(|a, b| {
-                        deviation(target, *a, 1.0)
-                            .abs()
-                            .total_cmp(&deviation(target, *b, 1.0).abs())
-                    })
-                    .unwrap_or(f64::NAN);
-                (target.label(), closest)
-            })
-            .collect()
-    }
-}
-
-impl CalibrationResult {
-    /// Weighted correlation of parameters `i` and `j` over the posterior.
-    pub fn correlation(&self, i: usize, j: usize) -> f64 {
-        let w = self.weights();
-        let (mi, si) = self.moments(i);
-        let (mj, sj) = self.moments(j);
-        let c: f64 = self
-            .population
-            .iter()
-            .zip(&w)
-            .map(|(p, w)| w * (p.value[i] - mi) * (p.value[j] - mj))
-            .sum();
-        c / (si * sj)
-    }
-}
 
 /// The posterior in words for the terminal: each parameter's prior, mean, sd and 90% credible
 /// interval, each target's goal and posterior predictive, the strongest correlations.

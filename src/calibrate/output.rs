@@ -2,87 +2,17 @@
 //! manifest (written last). Every number is Rust's shortest round-trip text.
 
 use super::job::quantile;
+pub use super::results::{CalibrationDetails, PriorRecord, TargetRecord};
 use super::spec::{Base, CalibrationSpec, Goal, Stat};
 use super::{weighted_quantile, CalibrationIdentity, CalibrationResult, KIND};
 use crate::export::{cell, write_atomic};
 use crate::job::manifest::{Clock, Manifest, Provenance};
 use crate::model::Model;
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 /// The posterior file's name.
 pub const POSTERIOR_FILE: &str = "posterior.csv";
-
-/// A prior as recorded in the manifest.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct PriorRecord {
-    /// dotted path
-    pub path: String,
-    /// uniform | log_uniform | integer | normal | beta
-    pub kind: String,
-    /// lower bound
-    pub min: f64,
-    /// upper bound
-    pub max: f64,
-}
-
-/// A target as recorded in the manifest.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct TargetRecord {
-    /// column name in posterior.csv
-    pub label: String,
-    /// the goal in words
-    pub goal: String,
-    /// where the figure comes from
-    pub source: String,
-    /// weight in the distance
-    pub weight: f64,
-    /// scale of a deviation
-    pub scale: f64,
-}
-
-/// The calibration's own part of `manifest.json`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct CalibrationDetails {
-    /// what determines the numbers (name, file hash, base scenario and its hash, seed)
-    pub identity: CalibrationIdentity,
-    /// the base scenario file as resolved from the calibration file (none for a test model)
-    #[serde(default)]
-    pub scenario_file: Option<String>,
-    /// particles in the first generation
-    pub particles: usize,
-    /// particles kept per generation (rows of posterior.csv)
-    pub kept: usize,
-    /// replications per particle
-    pub reps_per_particle: usize,
-    /// the priors, in column order
-    pub priors: Vec<PriorRecord>,
-    /// the targets, in column order
-    pub targets: Vec<TargetRecord>,
-    /// generations run
-    pub generations: usize,
-    /// particles simulated
-    pub evaluations: u64,
-    /// why the calibration stopped
-    pub stop: String,
-    /// targets no posterior particle meets, with the closest summary reached
-    pub unreached: Vec<(String, f64)>,
-    /// the posterior's effective sample size, `(sum w)^2 / sum w^2` (absent before it was
-    /// recorded here)
-    #[serde(default)]
-    pub ess: Option<f64>,
-    /// the effective sample size below which the posterior is flagged
-    /// ([`super::ess_threshold`])
-    #[serde(default)]
-    pub ess_threshold: Option<f64>,
-    /// each generation's effective sample size, generation 0 first
-    #[serde(default)]
-    pub ess_by_generation: Vec<f64>,
-    /// the warning given when the effective sample size is below the threshold
-    #[serde(default)]
-    pub warnings: Vec<String>,
-}
 
 /// Writes the outputs and then the manifest.
 pub fn write(

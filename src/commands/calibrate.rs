@@ -1,7 +1,7 @@
 //! `partnersim calibrate`: fits parameters to sourced figures by ABC-SMC (see
 //! [`crate::calibrate`]).
 
-use super::shared::{interrupted_message, Context, JobArgs, Outcome};
+use super::shared::{interrupted, Context, JobArgs, Outcome};
 use crate::calibrate::{self, CalibrateOptions, CalibrationSpec, CalibrationStatus};
 use crate::job::manifest::Clock;
 use crate::job::threads::Threads;
@@ -46,14 +46,8 @@ pub fn execute(a: &Args, ctx: &Context, out: &mut dyn Write) -> anyhow::Result<O
             saved,
             total,
         } => {
-            eprintln!(
-                "{}",
-                interrupted_message(
-                    &format!("generation {generation}: {saved} of {total} particles saved"),
-                    &dir
-                )
-            );
-            return Ok(Outcome::Interrupted);
+            let what = format!("generation {generation}: {saved} of {total} particles saved");
+            return Ok(interrupted(&what, &dir));
         }
     };
     calibrate::plots::draw(&spec, &r, &dir)?;

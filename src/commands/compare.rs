@@ -3,7 +3,7 @@
 
 use super::group::{group_info, GroupInfo};
 use super::run::{check_plots_writable, RunFlags, HEADLINE};
-use super::shared::{interrupted_message, Context, Outcome};
+use super::shared::{interrupted, Context, Outcome};
 use crate::compare::{self, CompareStatus};
 use crate::error::BadInput;
 use crate::posterior::Posterior;
@@ -96,7 +96,7 @@ pub fn execute(a: &Args, ctx: &Context, out: &mut dyn Write) -> anyhow::Result<O
         .clone()
         .or_else(|| group.as_ref().and_then(|g| g.baseline.clone()));
     let start = match &a.start {
-        Some(s) => crate::start::Start::parse(s, "--start")?,
+        Some(s) => crate::compare::start::Start::parse(s, "--start")?,
         None => group.as_ref().and_then(|g| g.start).unwrap_or_default(),
     };
     let request = crate::assumptions::Request {
@@ -146,16 +146,10 @@ pub fn execute(a: &Args, ctx: &Context, out: &mut dyn Write) -> anyhow::Result<O
             saved,
             total,
         } => {
-            eprintln!(
-                "{}",
-                interrupted_message(
-                    &format!(
-                        "{finished} of {of} scenarios finished, {current} at {saved} of {total} replications"
-                    ),
-                    &dir
-                )
+            let what = format!(
+                "{finished} of {of} scenarios finished, {current} at {saved} of {total} replications"
             );
-            return Ok(Outcome::Interrupted);
+            return Ok(interrupted(&what, &dir));
         }
     };
     // the plots are drawn on the comparison's threads

@@ -1,10 +1,11 @@
 //! `partnersim explore`: every regime in every state of the world on common random numbers;
 //! robustness, regret, satisficing and PRIM scenario discovery (`docs/explore.md`).
 
-use super::shared::{interrupted_message, Context, JobArgs, Outcome};
+use super::shared::{interrupted, Context, JobArgs, Outcome};
 use crate::error::BadInput;
-use crate::explore::run::{lhs_states, ExploreOutcome};
+use crate::explore::run::lhs_states;
 use crate::explore::states::States;
+use crate::explore::ExploreOutcome;
 use crate::explore::{ExploreOptions, ExploreSpec, ExploreStatus};
 use crate::job::shard::Shard;
 use crate::job::threads::Threads;
@@ -130,7 +131,7 @@ pub fn execute(a: &Args, ctx: &Context, out: &mut dyn Write) -> anyhow::Result<O
     let threads = Threads::new(a.job.threads)?;
     let mut spec = ExploreSpec::load(&a.file)?;
     if let Some(s) = &a.start {
-        spec.start = crate::start::Start::parse(s, "--start")?;
+        spec.start = crate::compare::start::Start::parse(s, "--start")?;
     }
     let dir = a.out.clone().unwrap_or_else(|| default_out(&a.file));
     let seed = a.job.seed.unwrap_or(spec.seed);
@@ -160,13 +161,10 @@ pub fn execute(a: &Args, ctx: &Context, out: &mut dyn Write) -> anyhow::Result<O
             report(&o, &dir, out)?;
             Ok(Outcome::Done)
         }
-        ExploreStatus::Interrupted { saved, total } => {
-            eprintln!(
-                "{}",
-                interrupted_message(&format!("{saved} of {total} states saved"), &dir)
-            );
-            Ok(Outcome::Interrupted)
-        }
+        ExploreStatus::Interrupted { saved, total } => Ok(interrupted(
+            &format!("{saved} of {total} states saved"),
+            &dir,
+        )),
         ExploreStatus::Shard { shard, states } => {
             eprintln!(
                 "explore shard {shard}: states {}..{} -> {}; combine the shards with `partnersim merge DIR... --out DIR`",

@@ -26,7 +26,7 @@ pub struct GroupInfo {
     pub watch: Vec<String>,
     /// the start named by a `<!-- start: present|steady -->` line, if any
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start: Option<crate::start::Start>,
+    pub start: Option<crate::compare::start::Start>,
 }
 
 impl GroupInfo {

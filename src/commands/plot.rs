@@ -109,7 +109,7 @@ fn run_name(run: &crate::plot::data::RunData) -> String {
 
 /// Plots of a sweep directory, from its files alone.
 pub fn sweep(dir: &Path) -> Result<Vec<PathBuf>> {
-    let (details, outcome) = crate::sweep::write::read(dir)?;
+    let (details, outcome) = crate::sweep::output::read(dir)?;
     let spec = PlotSpec::from_details(&details)?;
     draw_sweep(&spec, &outcome, dir)
 }

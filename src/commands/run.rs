@@ -1,6 +1,6 @@
 //! `partnersim run`: one scenario, N replications, into a run directory.
 
-use super::shared::{interrupted_message, Context, Outcome};
+use super::shared::{interrupted, Context, Outcome};
 use crate::compare::dir_name;
 use crate::job::exec::Status;
 use crate::job::shard::Shard;
@@ -129,14 +129,8 @@ pub fn execute(a: &Args, ctx: &Context, _out: &mut dyn Write) -> anyhow::Result<
     let o = run::run(&s, &opts, &dir)?;
     match o.status {
         Status::Interrupted { saved, total } => {
-            eprintln!(
-                "{}",
-                interrupted_message(
-                    &format!("{saved} of {total} replications of {} saved", s.name),
-                    &dir
-                )
-            );
-            Ok(Outcome::Interrupted)
+            let what = format!("{saved} of {total} replications of {} saved", s.name);
+            Ok(interrupted(&what, &dir))
         }
         Status::ShardDone { shard, items, .. } => {
             eprintln!(

@@ -51,6 +51,13 @@ pub enum TableFormat {
     Csv,
 }
 
+/// Says on stderr that a job was interrupted ([`interrupted_message`]) and returns
+/// [`Outcome::Interrupted`]: how every batch command ends on Ctrl-C / SIGTERM.
+pub fn interrupted(what: &str, dir: &std::path::Path) -> Outcome {
+    eprintln!("{}", interrupted_message(what, dir));
+    Outcome::Interrupted
+}
+
 /// The message of an interrupted job: what is saved and how to continue.
 pub fn interrupted_message(what: &str, dir: &std::path::Path) -> String {
     format!(

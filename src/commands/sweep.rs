@@ -1,6 +1,6 @@
 //! `partnersim sweep`: a sensitivity sweep described by a sweep file.
 
-use super::shared::{interrupted_message, Context, JobArgs, Outcome};
+use super::shared::{interrupted, Context, JobArgs, Outcome};
 use crate::job::shard::Shard;
 use crate::job::threads::Threads;
 use crate::sweep::plots::PlotSpec;
@@ -75,13 +75,10 @@ pub fn execute(a: &Args, ctx: &Context, out: &mut dyn Write) -> anyhow::Result<O
             out.write_all(o.ranking(3).as_bytes())?;
             Ok(Outcome::Done)
         }
-        SweepStatus::Interrupted { saved, total } => {
-            eprintln!(
-                "{}",
-                interrupted_message(&format!("{saved} of {total} points saved"), &dir)
-            );
-            Ok(Outcome::Interrupted)
-        }
+        SweepStatus::Interrupted { saved, total } => Ok(interrupted(
+            &format!("{saved} of {total} points saved"),
+            &dir,
+        )),
         SweepStatus::Shard { shard, points } => {
             eprintln!(
                 "sweep shard {shard}: points {}..{} -> {}; combine the shards with `partnersim merge DIR... --out DIR`",

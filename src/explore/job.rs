@@ -8,11 +8,11 @@
 
 use super::spec::ExploreSpec;
 use super::states::{Origin, States};
+use crate::compare::start::Start;
 use crate::input::InputError;
 use crate::job::{Differences, Identity, Job};
 use crate::model::{Config, Model};
 use crate::scenario::Scenario;
-use crate::start::Start;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -47,8 +47,8 @@ pub struct ExploreIdentity {
     pub outcomes: Vec<String>,
     /// where the regimes start in each state (explorations written before starts existed:
     /// `steady`)
-    #[serde(default = "crate::start::steady")]
-    pub start: crate::start::Start,
+    #[serde(default = "crate::compare::start::steady")]
+    pub start: crate::compare::start::Start,
 }
 
 impl ExploreIdentity {
@@ -258,7 +258,7 @@ impl Job for ExploreJob<'_> {
                     .into_par_iter()
                     .map(|r| {
                         let mut outs = Vec::with_capacity(regimes.len());
-                        crate::start::fork_replication(
+                        crate::compare::start::fork_replication(
                             &configs[0],
                             &regimes,
                             seed,

@@ -9,16 +9,21 @@
 //! * [`job`]: the runs as a [`crate::job`] job (item = state; record = every regime's outcomes);
 //! * [`robust`]: robustness metrics and the ranking;
 //! * [`prim`]: PRIM with peeling, pasting and significance tests;
-//! * [`run`]: the driver, the output files and the headline.
+//! * [`run`]: the driver (states → job → analysis → files → manifest) and merging shards;
+//! * [`results`]: what it produces ([`ExploreOutcome`], the manifest's [`results::Details`]);
+//! * [`output`]: the CSV files; [`plots`]: the figures; [`report`]: `report.html`.
 
 pub mod job;
+pub mod output;
 pub mod plots;
 pub mod prim;
 pub mod report;
+pub mod results;
 pub mod robust;
 pub mod run;
 pub mod spec;
 pub mod states;
 
-pub use run::{merge, run, ExploreOptions, ExploreOutcome, ExploreStatus};
+pub use results::ExploreOutcome;
+pub use run::{merge, run, ExploreOptions, ExploreStatus};
 pub use spec::ExploreSpec;

@@ -1,6 +1,5 @@
-//! Exploration plots, PNG and SVG (embedded font, atomic rendering via
-//! [`crate::plot::render_atomic`]). They draw what the exploration computed; they never run the
-//! model.
+//! Exploration plots, PNG and SVG: each kind a case of one [`Figure`], saved through
+//! [`crate::plot::save`]. They draw what the exploration computed; they never run the model.
 //!
 //! * `regret_<outcome>`: per regime, the distribution of its regret across the states (10th to
 //!   90th percentile bar, median, mean, maximum);
@@ -11,10 +10,11 @@
 //! * `prim_scatter_<case>`: the states on the two most restricted parameters, cases and other
 //!   states in two colours, the box drawn over them.
 
-use super::prim::{Dim, Side};
-use super::run::{Discovery, ExploreOutcome};
+use super::prim::{Dim, Found, Side};
+use super::results::{Discovery, ExploreOutcome};
+use crate::plot::figure::{save_names, Figure};
 pub use crate::plot::safe_name as safe;
-use crate::plot::{colour, plot_err as err, render_both};
+use crate::plot::{colour, plot_err as err};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::path::Path;
@@ -43,31 +43,54 @@ pub fn draw_all(o: &ExploreOutcome, dir: &Path) -> anyhow::Result<Vec<String>> {
     let mut files = Vec::new();
     for (k, out) in o.spec.outcomes.iter().enumerate() {
         let stem = format!("regret_{}", safe(&out.metric));
-        render_both!(pdir, stem, files, |root| regret(o, k, &root));
+        files.extend(save_names(&Plot::Regret(o, k), &pdir, &stem)?);
     }
     for d in &o.discoveries {
         let Some(f) = &d.found else { continue };
         let name = safe(&d.discover.name);
-        render_both!(pdir, format!("prim_tradeoff_{name}"), files, |root| {
-            tradeoff(d, &root)
-        });
+        let stem = format!("prim_tradeoff_{name}");
+        files.extend(save_names(&Plot::Tradeoff(d, f), &pdir, &stem)?);
         if !f.limits.is_empty() {
-            render_both!(pdir, format!("prim_box_{name}"), files, |root| box_bars(
-                o, d, &root
-            ));
-            render_both!(pdir, format!("prim_scatter_{name}"), files, |root| scatter(
-                o, d, &root
-            ));
+            let stem = format!("prim_box_{name}");
+            files.extend(save_names(&Plot::PrimBox(o, d, f), &pdir, &stem)?);
+            let stem = format!("prim_scatter_{name}");
+            files.extend(save_names(&Plot::PrimScatter(o, d, f), &pdir, &stem)?);
         }
     }
     Ok(files)
+}
+
+/// One exploration plot and what it is drawn from.
+enum Plot<'a> {
+    /// `regret_<outcome>`: the outcome's index in the explore file
+    Regret(&'a ExploreOutcome, usize),
+    /// `prim_tradeoff_<case>`
+    Tradeoff(&'a Discovery, &'a Found),
+    /// `prim_box_<case>`
+    PrimBox(&'a ExploreOutcome, &'a Discovery, &'a Found),
+    /// `prim_scatter_<case>`
+    PrimScatter(&'a ExploreOutcome, &'a Discovery, &'a Found),
+}
+
+impl Figure for Plot<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Res
+    where
+        DB::ErrorType: 'static,
+    {
+        root.fill(&WHITE).map_err(err)?;
+        match *self {
+            Plot::Regret(o, k) => regret(o, k, root),
+            Plot::Tradeoff(d, f) => tradeoff(d, f, root),
+            Plot::PrimBox(o, d, f) => box_bars(o, d, f, root),
+            Plot::PrimScatter(o, d, f) => scatter(o, d, f, root),
+        }
+    }
 }
 
 fn regret<DB: DrawingBackend>(o: &ExploreOutcome, k: usize, root: &DrawingArea<DB, Shift>) -> Res
 where
     DB::ErrorType: 'static,
 {
-    root.fill(&WHITE).map_err(err)?;
     let out = &o.spec.outcomes[k];
     let g_n = o.spec.regimes.len();
     let per: Vec<Vec<f64>> = (0..g_n)
@@ -153,12 +176,10 @@ where
     Ok(())
 }
 
-fn tradeoff<DB: DrawingBackend>(d: &Discovery, root: &DrawingArea<DB, Shift>) -> Res
+fn tradeoff<DB: DrawingBackend>(d: &Discovery, f: &Found, root: &DrawingArea<DB, Shift>) -> Res
 where
     DB::ErrorType: 'static,
 {
-    root.fill(&WHITE).map_err(err)?;
-    let Some(f) = &d.found else { return Ok(()) };
     let mut chart = ChartBuilder::on(root)
         .caption(
             format!("PRIM trajectory: {}", d.discover.name),
@@ -241,13 +262,12 @@ where
 fn box_bars<DB: DrawingBackend>(
     o: &ExploreOutcome,
     d: &Discovery,
+    f: &Found,
     root: &DrawingArea<DB, Shift>,
 ) -> Res
 where
     DB::ErrorType: 'static,
 {
-    root.fill(&WHITE).map_err(err)?;
-    let Some(f) = &d.found else { return Ok(()) };
     let dims = &o.dims;
     let rows = most_restricted(d, dims);
     let n = rows.len().max(1);
@@ -302,8 +322,8 @@ where
         let mut text = format!(
             "{}: {} to {}",
             dim.name,
-            super::run::num(f.bounds.lo[k]),
-            super::run::num(f.bounds.hi[k])
+            super::results::num(f.bounds.lo[k]),
+            super::results::num(f.bounds.hi[k])
         );
         let qs: Vec<String> = [("lower", qp(Side::Lower)), ("upper", qp(Side::Upper))]
             .into_iter()
@@ -324,13 +344,12 @@ where
 fn scatter<DB: DrawingBackend>(
     o: &ExploreOutcome,
     d: &Discovery,
+    f: &Found,
     root: &DrawingArea<DB, Shift>,
 ) -> Res
 where
     DB::ErrorType: 'static,
 {
-    root.fill(&WHITE).map_err(err)?;
-    let Some(f) = &d.found else { return Ok(()) };
     let dims = &o.dims;
     let mut pick = most_restricted(d, dims);
     for k in 0..dims.len() {

@@ -5,7 +5,7 @@
 
 use super::plots::{most_restricted, safe};
 use super::prim::Side;
-use super::run::{case_text, num, ExploreOutcome};
+use super::results::{case_text, num, ExploreOutcome};
 use super::states::{Distribution, Origin};
 use crate::report::{escape, inline_svg, CSS};
 use std::fmt::Write as _;

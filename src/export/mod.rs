@@ -1,10 +1,10 @@
 //! Output files: atomic writes, typed JSON reading, CSV numbers, and the file formats commands
-//! share (`compare.json`: [`compare_json`]; `partnerships.json`: [`partnerships`]).
+//! share (`partnerships.json`: [`partnerships`]; a study's own result types live in its module,
+//! e.g. `compare.json` in [`crate::compare::results`]).
 //!
 //! Every file is written to a temporary file in the same directory and then renamed over the
 //! destination, so a reader (or a resumed run) never sees a half-written file.
 
-pub mod compare_json;
 pub mod partnerships;
 
 use crate::error::BadInput;

@@ -455,6 +455,19 @@ impl<I: Identity> Merge<I> {
         Ok((file, as_given))
     }
 
+    /// Refuses the merge when the job's identity rebuilt from the input `file` now (`rebuilt`)
+    /// differs from the shards': `what` (e.g. "the sweep (or its base scenario)") changed since
+    /// they ran.
+    pub fn unchanged(&self, file: &Path, what: &str, rebuilt: &I) -> Result<()> {
+        match rebuilt.differs(&self.job.identity) {
+            Some(diff) => Err(BadInput::err(format!(
+                "{}: {what} changed since the shards ran ({diff})",
+                file.display()
+            ))),
+            None => Ok(()),
+        }
+    }
+
     /// The provenance of the merged result of `items` items.
     pub fn provenance(&self, command: &str, items: u64) -> super::manifest::Provenance {
         super::manifest::Provenance {

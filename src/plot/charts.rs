@@ -4,53 +4,17 @@
 //! Every figure has the same layout: a title line, a legend strip under it
 //! (legends never cover data), then one or more panels.
 
+use super::figure::Figure;
 use super::text::{self, first_fitting, fit, fit_size};
-use super::{render_atomic, SIZE};
+use super::SIZE;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::FontTransform;
-use std::path::{Path, PathBuf};
 
 const TITLE_SIZE: f64 = 22.0;
 const LABEL_SIZE: f64 = 15.0;
 const TICK_SIZE: f64 = 13.0;
-
-/// A drawable figure, independent of the backend.
-pub(crate) trait Figure {
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> anyhow::Result<()>
-    where
-        DB::ErrorType: 'static;
-}
-
-/// Renders `fig` to `dir/stem.png` and `dir/stem.svg` (both at [`SIZE`], atomically).
-pub(crate) fn save<F: Figure>(fig: &F, dir: &Path, stem: &str) -> anyhow::Result<Vec<PathBuf>> {
-    save_sized(fig, dir, stem, SIZE)
-}
-
-/// [`save`] at another pixel size.
-pub(crate) fn save_sized<F: Figure>(
-    fig: &F,
-    dir: &Path,
-    stem: &str,
-    size: (u32, u32),
-) -> anyhow::Result<Vec<PathBuf>> {
-    let png = dir.join(format!("{stem}.png"));
-    render_atomic(&png, |tmp| {
-        let root = super::Png::new(tmp, size).into_drawing_area();
-        fig.draw(&root)?;
-        root.present()?;
-        Ok(())
-    })?;
-    let svg = dir.join(format!("{stem}.svg"));
-    render_atomic(&svg, |tmp| {
-        let root = SVGBackend::new(tmp, size).into_drawing_area();
-        fig.draw(&root)?;
-        root.present()?;
-        Ok(())
-    })?;
-    Ok(vec![png, svg])
-}
 
 /// How a legend entry is drawn.
 #[derive(Debug, Clone, Copy)]

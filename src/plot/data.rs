@@ -122,42 +122,9 @@ impl RunData {
     }
 }
 
-/// A `comparison.csv` row.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ComparisonRow {
-    /// metric name
-    pub metric: String,
-    /// scenario name
-    pub scenario: String,
-    /// baseline scenario name
-    pub baseline: String,
-    /// the paired statistics, as `compare` computed them
-    pub paired: crate::stats::Paired,
-    /// with `compare --posterior`: the effect over posterior draws (its `posterior_*` columns)
-    pub posterior: Option<crate::compare::PosteriorEffect>,
-}
-
-impl ComparisonRow {
-    /// The paired statistics with the widest interval the comparison has: over the posterior
-    /// draws when `compare --posterior` gave them (their mean difference and 2.5–97.5%
-    /// interval), else the Monte Carlo interval with parameters fixed.
-    pub fn widest(&self) -> crate::stats::Paired {
-        match self.posterior {
-            Some(e) if e.low.is_finite() && e.high.is_finite() && e.diff_mean.is_finite() => {
-                crate::stats::Paired {
-                    mean: self.paired.baseline_mean + e.diff_mean,
-                    diff_mean: e.diff_mean,
-                    diff_ci95_low: e.low,
-                    diff_ci95_high: e.high,
-                    ..self.paired
-                }
-            }
-            _ => self.paired,
-        }
-    }
-}
-
-pub use crate::export::compare_json::{CompareEntry as ScenarioEntry, CompareManifest, Difference};
+pub use crate::compare::results::{
+    CompareEntry as ScenarioEntry, CompareManifest, ComparisonRow, Difference,
+};
 
 /// A comparison directory, read: every scenario's run plus the paired differences.
 #[derive(Debug, Clone)]
@@ -469,16 +436,8 @@ pub fn read_comparison_dir(dir: &Path) -> anyhow::Result<ComparisonData> {
     })
 }
 
-/// Quantile (linear interpolation between order statistics, R type 7) of finite values.
-pub fn quantile(sorted: &[f64], q: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let h = (sorted.len() - 1) as f64 * q.clamp(0.0, 1.0);
-    let lo = h.floor() as usize;
-    let hi = h.ceil() as usize;
-    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
-}
+/// Type-7 quantile of sorted values (one definition, in [`crate::stats`]).
+pub use crate::stats::quantile_sorted as quantile;
 
 /// Finite values, sorted ascending.
 pub fn sorted_finite(v: &[f64]) -> Vec<f64> {

@@ -1,10 +1,11 @@
 //! The plots of a run directory and of a comparison directory.
 
 use super::charts::{
-    save, save_sized, BandFigure, BandSeries, BoxFigure, BoxItem, Event, ForestFigure, ForestPanel,
-    ForestRow, LegendItem, StackPanel, StackedFigure, Swatch,
+    BandFigure, BandSeries, BoxFigure, BoxItem, Event, ForestFigure, ForestPanel, ForestRow,
+    LegendItem, StackPanel, StackedFigure, Swatch,
 };
 use super::data::{read_comparison_dir, read_run, sorted_finite, ComparisonData, RunData};
+use super::figure::{save, save_sized};
 use super::{colour, scenario_colours};
 use crate::metrics::{self, is_share, metric_index, Better, METRICS};
 use plotters::style::RGBColor;

@@ -172,10 +172,7 @@ pub fn write_synthetic_run(
         identity: crate::run::RunIdentity {
             scenario_name: scenario.name.clone(),
             scenario_hash: format!("{:016x}", seed ^ 0xABCD),
-            seed,
-            reps: reps as u64,
-            months,
-            metrics: METRICS.iter().map(|m| m.name.to_string()).collect(),
+            runs: crate::run::Runs::new(seed, reps as u64, months),
         },
         scenario_description: scenario.description.clone(),
         scenario: serde_json::Map::new(),

@@ -5,10 +5,16 @@
 //! drawing, so text renders on a headless machine with no fonts installed.
 //! Plots never compute dynamics: they read saved CSVs. Bitmaps are rendered
 //! to a temporary file and renamed, so a failed render leaves no partial PNG.
+//!
+//! Every plot of every study is a [`Figure`] written by [`save`] (or [`save_sized`]) as PNG and
+//! SVG ([`figure`]); the chart kinds the run and comparison plots share are in `charts.rs`, the
+//! run and comparison figures in `figures.rs`.
 
 mod charts;
 pub use charts::SMALL_MULTIPLES_ABOVE;
 pub mod data;
+pub mod figure;
+pub use figure::{save, save_sized, Figure};
 mod figures;
 #[doc(hidden)]
 pub mod fixture;
@@ -146,31 +152,6 @@ pub fn safe_name(s: &str) -> String {
         })
         .collect()
 }
-
-/// Draws `$body` (with the drawing area bound to `$root`; it returns `anyhow::Result<()>`)
-/// into `<dir>/<stem>.png` and `.svg`, each atomically, adding both file names to `files`.
-macro_rules! render_both {
-    ($dir:expr, $stem:expr, $files:expr, |$root:ident| $body:expr) => {{
-        let png = $dir.join(format!("{}.png", $stem));
-        $crate::plot::render_atomic(&png, |p| {
-            let $root = $crate::plot::Png::new(p, $crate::plot::SIZE).into_drawing_area();
-            $body?;
-            $root.present().map_err($crate::plot::plot_err)?;
-            Ok(())
-        })?;
-        let svg = $dir.join(format!("{}.svg", $stem));
-        $crate::plot::render_atomic(&svg, |p| {
-            let $root =
-                plotters::prelude::SVGBackend::new(p, $crate::plot::SIZE).into_drawing_area();
-            $body?;
-            $root.present().map_err($crate::plot::plot_err)?;
-            Ok(())
-        })?;
-        $files.push(format!("{}.png", $stem));
-        $files.push(format!("{}.svg", $stem));
-    }};
-}
-pub(crate) use render_both;
 
 /// Pixel size of every plot.
 pub const SIZE: (u32, u32) = (960, 600);

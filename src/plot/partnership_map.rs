@@ -5,8 +5,8 @@
 //! legend names each partnership's form (formal or informal), alignment, members and the other
 //! sectors at its table, and the partnerships that dissolved.
 
+use super::scenario_colours;
 use super::text::{self, fit, fit_size};
-use super::{render_atomic, scenario_colours, SIZE};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -293,20 +293,14 @@ pub fn partnership_map(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
         return Ok(Vec::new());
     }
     let d = read(dir)?;
-    let out = dir.join("plots");
-    let png = out.join(format!("{STEM}.png"));
-    render_atomic(&png, |tmp| {
-        let root = super::Png::new(tmp, SIZE).into_drawing_area();
-        draw(&root, &d)?;
-        root.present()?;
-        Ok(())
-    })?;
-    let svg = out.join(format!("{STEM}.svg"));
-    render_atomic(&svg, |tmp| {
-        let root = SVGBackend::new(tmp, SIZE).into_drawing_area();
-        draw(&root, &d)?;
-        root.present()?;
-        Ok(())
-    })?;
-    Ok(vec![png, svg])
+    super::figure::save(&d, &dir.join("plots"), STEM)
+}
+
+impl super::Figure for MapData {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> anyhow::Result<()>
+    where
+        DB::ErrorType: 'static,
+    {
+        draw(root, self)
+    }
 }

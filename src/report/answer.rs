@@ -52,7 +52,7 @@ pub fn setting(data: &ComparisonData) -> Setting {
     let months = base
         .manifest
         .as_ref()
-        .map(|m| u64::from(m.details.identity.months));
+        .map(|m| u64::from(m.details.identity.runs.months));
     Setting {
         reps,
         isos,

@@ -956,6 +956,15 @@ fn last_month_stat(run: &RunData, metric: &str) -> Option<(u32, crate::plot::dat
     run.timeseries.get(metric)?.last().copied()
 }
 
+/// The last month any of `runs` has for `metric` (0 when none has it).
+fn last_month(runs: &[&RunData], metric: &str) -> u32 {
+    runs.iter()
+        .filter_map(|r| last_month_stat(r, metric))
+        .map(|x| x.0)
+        .max()
+        .unwrap_or(0)
+}
+
 fn join_readings(parts: Vec<String>) -> String {
     if parts.is_empty() {
         "no data".into()
@@ -972,12 +981,7 @@ fn reading(data: &ComparisonData, stem: &str) -> String {
     let runs = display_order(data);
     let reps = answer::setting(data).reps;
     if stem == SURVIVAL {
-        let month = runs
-            .iter()
-            .filter_map(|r| last_month_stat(r, "survival_rate"))
-            .map(|x| x.0)
-            .max()
-            .unwrap_or(0);
+        let month = last_month(&runs, "survival_rate");
         let parts = runs
             .iter()
             .filter_map(|r| {
@@ -999,12 +1003,7 @@ fn reading(data: &ComparisonData, stem: &str) -> String {
         );
     }
     if let Some(metric) = stem.strip_prefix("fan_") {
-        let month = runs
-            .iter()
-            .filter_map(|r| last_month_stat(r, metric))
-            .map(|x| x.0)
-            .max()
-            .unwrap_or(0);
+        let month = last_month(&runs, metric);
         let parts = runs
             .iter()
             .filter_map(|r| {

@@ -5,7 +5,7 @@
 //! run here and a run on the command line with the same seed and replications give the same
 //! numbers, and two scenarios run with the same seed are paired (common random numbers).
 //!
-//! With the present start (the page's default, [`crate::start`]), a lesson's baseline warms up
+//! With the present start (the page's default, [`crate::compare::start`]), a lesson's baseline warms up
 //! once: [`warm_up`] keeps replication `i`'s state at reported month 0, and [`run_arm_from`]
 //! continues a clone of it under the scenario's rules, as `compare --start present` does. The
 //! warmed-up states are kept between slider moves in [`Presents`] (bounded by
@@ -439,7 +439,7 @@ mod tests {
         assert_eq!(a.summaries.len(), 3);
         for (r, s) in a.summaries.iter().enumerate() {
             let mut direct = None;
-            crate::start::fork_replication(&cfg, &[&other], 7, r as u64, |_, o| {
+            crate::compare::start::fork_replication(&cfg, &[&other], 7, r as u64, |_, o| {
                 direct = Some(o.summary);
                 Ok(())
             })

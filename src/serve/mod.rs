@@ -646,7 +646,7 @@ impl App {
         }
         let from_present = matches!(
             l.lesson.start.unwrap_or_default(),
-            crate::start::Start::Present
+            crate::compare::start::Start::Present
         );
         // a newer run of the same page stops the check (the page asks again later)
         let watched = p
@@ -715,8 +715,8 @@ impl App {
         // the present start (unless the lesson says `start: steady`): every run continues from
         // the lesson baseline's warmed-up states
         let from = match l.lesson.start.unwrap_or_default() {
-            crate::start::Start::Present => Some(&l.scenarios[0]),
-            crate::start::Start::Steady => None,
+            crate::compare::start::Start::Present => Some(&l.scenarios[0]),
+            crate::compare::start::Start::Steady => None,
         };
         let base = match self.arm(&l.scenarios[0], from, reps, &cancelled) {
             Ok(Some(b)) => b,

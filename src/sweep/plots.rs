@@ -1,4 +1,4 @@
-//! Sweep plots, PNG and SVG (embedded font, atomic rendering via [`crate::plot::render_atomic`]).
+//! Sweep plots, PNG and SVG: each kind a [`Figure`], saved through [`crate::plot::save`].
 //!
 //! * `sobol_<output>`: S1 and ST bars with 95% bootstrap whiskers, parameters in tornado order
 //!   (largest ST on top);
@@ -10,11 +10,12 @@
 //!
 //! Plots only draw what the sweep computed; they never run the model.
 
-use super::outcome::SweepOutcome;
+use super::results::SweepDetails;
+use super::results::SweepOutcome;
 use super::spec::{Method, SweepSpec};
-use super::write::SweepDetails;
+use crate::plot::figure::{save_names, Figure};
 use crate::plot::safe_name as safe;
-use crate::plot::{colour, plot_err as err, render_both, SIZE};
+use crate::plot::{colour, plot_err as err, SIZE};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -119,9 +120,7 @@ pub fn render_all(spec: &PlotSpec, o: &SweepOutcome, dir: &Path) -> anyhow::Resu
                     st: rows("ST"),
                     labels: ["S1 (first order)", "ST (total)"],
                 };
-                render_both!(dir, format!("sobol_{}", safe(output)), files, |root| {
-                    draw_sobol(&root, &bars)
-                });
+                files.extend(save_names(&bars, dir, &format!("sobol_{}", safe(output)))?);
             }
             Method::Morris => {
                 let m = MorrisPlot {
@@ -130,9 +129,7 @@ pub fn render_all(spec: &PlotSpec, o: &SweepOutcome, dir: &Path) -> anyhow::Resu
                     mu_star: rows("mu_star"),
                     sigma: rows("sigma"),
                 };
-                render_both!(dir, format!("morris_{}", safe(output)), files, |root| {
-                    draw_morris(&root, &m)
-                });
+                files.extend(save_names(&m, dir, &format!("morris_{}", safe(output)))?);
             }
             Method::Grid => {
                 let levels = &spec.grid_levels;
@@ -148,9 +145,7 @@ pub fn render_all(spec: &PlotSpec, o: &SweepOutcome, dir: &Path) -> anyhow::Resu
                         ys: &levels[yi],
                         z: &o.means[oi],
                     };
-                    render_both!(dir, format!("heatmap_{}", safe(output)), files, |root| {
-                        draw_heatmap(&root, &h)
-                    });
+                    files.extend(save_names(&h, dir, &format!("heatmap_{}", safe(output)))?);
                 }
                 let bounds = spec
                     .shares
@@ -167,12 +162,8 @@ pub fn render_all(spec: &PlotSpec, o: &SweepOutcome, dir: &Path) -> anyhow::Resu
                         curve,
                         bounds,
                     };
-                    render_both!(
-                        dir,
-                        format!("response_{}__{}", safe(output), safe(name)),
-                        files,
-                        |root| draw_response(&root, &r)
-                    );
+                    let stem = format!("response_{}__{}", safe(output), safe(name));
+                    files.extend(save_names(&r, dir, &stem)?);
                 }
             }
             Method::Lhs => {
@@ -191,9 +182,7 @@ pub fn render_all(spec: &PlotSpec, o: &SweepOutcome, dir: &Path) -> anyhow::Resu
                         "PRCC (partial rank correlation)",
                     ],
                 };
-                render_both!(dir, format!("lhs_{}", safe(output)), files, |root| {
-                    draw_sobol(&root, &bars)
-                });
+                files.extend(save_names(&bars, dir, &format!("lhs_{}", safe(output)))?);
             }
             // an external design's points have no structure to plot indices from
             Method::Design => {}
@@ -237,6 +226,15 @@ struct SobolBars<'a> {
 
 fn label_style<'a>(size: u32) -> TextStyle<'a> {
     ("sans-serif", size).into_font().color(&BLACK)
+}
+
+impl Figure for SobolBars<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Res
+    where
+        DB::ErrorType: 'static,
+    {
+        draw_sobol(root, self)
+    }
 }
 
 fn draw_sobol<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, b: &SobolBars<'_>) -> Res {
@@ -329,6 +327,15 @@ struct MorrisPlot<'a> {
     names: &'a [&'a str],
     mu_star: Vec<(f64, f64, f64)>,
     sigma: Vec<(f64, f64, f64)>,
+}
+
+impl Figure for MorrisPlot<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Res
+    where
+        DB::ErrorType: 'static,
+    {
+        draw_morris(root, self)
+    }
 }
 
 fn draw_morris<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, m: &MorrisPlot<'_>) -> Res {
@@ -490,6 +497,15 @@ fn short(v: f64) -> String {
     }
 }
 
+impl Figure for Heatmap<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Res
+    where
+        DB::ErrorType: 'static,
+    {
+        draw_heatmap(root, self)
+    }
+}
+
 fn draw_heatmap<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, h: &Heatmap<'_>) -> Res {
     root.fill(&WHITE).map_err(err)?;
     let (main, bar) = root.split_horizontally(SIZE.0 - 130);
@@ -578,6 +594,15 @@ struct Response<'a> {
     curve: Vec<(f64, f64, f64)>,
     /// the band is clipped to these bounds (shares: 0 to 1)
     bounds: Option<(f64, f64)>,
+}
+
+impl Figure for Response<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Res
+    where
+        DB::ErrorType: 'static,
+    {
+        draw_response(root, self)
+    }
 }
 
 fn draw_response<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, r: &Response<'_>) -> Res {

@@ -4,15 +4,15 @@
 
 use super::design;
 use super::job::{SweepIdentity, SweepJob};
-use super::outcome::SweepOutcome;
+use super::output::{self, Results};
+use super::results::SweepOutcome;
 use super::spec::SweepSpec;
-use super::write::{self, Results};
 use crate::error::BadInput;
 use crate::job::exec::{self, Merge, Options, Status};
 use crate::job::manifest::{Clock, Manifest, Provenance};
 use crate::job::shard::Shard;
 use crate::job::threads::Threads;
-use crate::job::{Identity, Job};
+use crate::job::Job;
 use anyhow::Result;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -131,7 +131,7 @@ fn finish(
     clock: Clock,
 ) -> Result<SweepOutcome> {
     let stats = results.finish()?;
-    write::write_points(spec, job.design, out)?;
+    output::write_points(spec, job.design, out)?;
     let mut o = SweepOutcome::compute(
         spec,
         job.design.clone(),
@@ -139,7 +139,7 @@ fn finish(
         job.id.seed,
         out.to_path_buf(),
     );
-    write::write_indices(spec, &o, out)?;
+    output::write_indices(spec, &o, out)?;
     let files = [
         "points.csv",
         "results.csv",
@@ -148,7 +148,7 @@ fn finish(
     ]
     .map(String::from)
     .to_vec();
-    let details = write::details(spec, job.id.seed, job.design.n, job.chunk_points);
+    let details = output::details(spec, job.id.seed, job.design.n, job.chunk_points);
     Manifest::new(SweepJob::KIND, provenance, clock, files, details).write_last(out)?;
     o.wall_seconds = clock.seconds();
     Ok(o)
@@ -175,12 +175,7 @@ pub fn merge(
     spec.file = PathBuf::from(&as_given);
     let design = design::build(&spec, id.seed);
     let job = SweepJob::new(&spec, &design, id.seed, Some(m.job.chunk_items as usize));
-    if let Some(what) = job.id.differs(id) {
-        return Err(BadInput::err(format!(
-            "{}: the sweep (or its base scenario) changed since the shards ran ({what})",
-            file.display()
-        )));
-    }
+    m.unchanged(&file, "the sweep (or its base scenario)", &job.id)?;
     m.prepare(out, force)?;
     let mut results = Results::new(&spec, design.n, out)?;
     m.fold(&mut |items, v: &[f64]| results.push(items, v))?;

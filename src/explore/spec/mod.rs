@@ -208,7 +208,7 @@ pub struct ExploreSpec {
     pub bootstrap: usize,
     /// where the regimes start in each state (from the first regime's present, or each from
     /// its own warm-up)
-    pub start: crate::start::Start,
+    pub start: crate::compare::start::Start,
     /// the outcomes, in file order
     pub outcomes: Vec<Outcome>,
     /// the scenario-discovery questions
@@ -272,10 +272,10 @@ impl ExploreSpec {
         let seed = count("seed", 0, i64::MAX as u64, DEFAULT_SEED)?;
         let bootstrap = count("bootstrap", 0, MAX_BOOTSTRAP, DEFAULT_BOOTSTRAP)? as usize;
         let start = match top.get("start") {
-            None => crate::start::Start::Present,
+            None => crate::compare::start::Start::Present,
             Some(v) => {
                 let t = r.string("start", v, "a string in quotes")?;
-                crate::start::Start::parse(&t, "start").map_err(|e| {
+                crate::compare::start::Start::parse(&t, "start").map_err(|e| {
                     r.bad(
                         "start",
                         v,

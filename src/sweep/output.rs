@@ -4,7 +4,9 @@
 
 use super::design::Design;
 use super::estimators::{Estimate, NoiseDecomposition};
-use super::outcome::{PointStats, SensRow, SweepOutcome};
+use super::results::{
+    ParameterRecord, PointStats, SensRow, SweepDetails, SweepOutcome, TargetRecord,
+};
 use super::spec::{Method, SweepSpec, Target};
 use super::testmodels::TestModel;
 use crate::error::BadInput;
@@ -12,7 +14,6 @@ use crate::export::{write_atomic, CsvStream};
 use crate::job::manifest::Manifest;
 use crate::params::{self, registry};
 use anyhow::Result;
-use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
 use std::ops::Range;
 use std::path::Path;
@@ -158,92 +159,6 @@ pub fn write_indices(spec: &SweepSpec, o: &SweepOutcome, out: &Path) -> Result<(
     Ok(write_atomic(&p, text.as_bytes())?)
 }
 
-/// What a sweep ran: the base scenario, or a test model with its constants.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TargetRecord {
-    /// "scenario" or "test_model"
-    pub kind: String,
-    /// scenario name, or the test model's name
-    pub name: String,
-    /// the base scenario file (scenarios only)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
-    /// the base scenario's content hash (scenarios only)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub content_sha256: Option<String>,
-    /// the test model's constants (ishigami: a, b; sobol_g: a)
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub constants: Vec<f64>,
-}
-
-/// One swept parameter, as recorded.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ParameterRecord {
-    /// parameter path
-    pub path: String,
-    /// lower bound
-    pub min: f64,
-    /// upper bound
-    pub max: f64,
-    /// uniform | log_uniform | integer
-    pub distribution: String,
-    /// grid sweeps: the values taken
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub grid_values: Option<Vec<f64>>,
-}
-
-/// The sweep's part of `manifest.json`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SweepDetails {
-    /// sweep name
-    pub name: String,
-    /// sweep description
-    pub description: String,
-    /// the sweep file, as given
-    pub sweep_file: String,
-    /// SHA-256 of the sweep file
-    pub sweep_file_sha256: String,
-    /// what was run
-    pub target: TargetRecord,
-    /// grid | lhs | morris | sobol
-    pub method: String,
-    /// master seed (replications, bootstrap)
-    pub seed: u64,
-    /// seed of the design (`design_seed`, else `seed`)
-    #[serde(default)]
-    pub design_seed: u64,
-    /// an external design's file, as resolved against the sweep file
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub design_file: Option<String>,
-    /// SHA-256 of the external design's file
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub design_sha256: Option<String>,
-    /// base sample size (sobol), points (lhs), trajectories (morris); 0 for a grid
-    pub samples: usize,
-    /// grid: default levels; morris: levels p
-    pub levels: usize,
-    /// sobol: second-order indices computed
-    pub second_order: bool,
-    /// morris: trajectories chosen among
-    pub candidate_trajectories: Option<usize>,
-    /// bootstrap resamples
-    pub bootstrap_resamples: usize,
-    /// replications per point
-    pub reps_per_point: usize,
-    /// points of the design
-    pub points: usize,
-    /// points × replications
-    pub model_runs: usize,
-    /// swept parameters, in design order
-    pub parameters: Vec<ParameterRecord>,
-    /// outputs, in column order
-    pub outputs: Vec<String>,
-    /// how replications share random numbers
-    pub common_random_numbers: String,
-    /// points per chunk
-    pub chunk_points: u64,
-}
-
 /// `manifest.json` of a sweep.
 pub type SweepManifest = Manifest<SweepDetails>;
 
@@ -366,7 +281,7 @@ pub fn read(dir: &Path) -> Result<(SweepDetails, SweepOutcome)> {
             },
         })
         .collect();
-    let variance = super::outcome::variance(&stats);
+    let variance = super::results::variance(&stats);
     let outcome = SweepOutcome {
         dir: dir.to_path_buf(),
         design: Design {

@@ -12,21 +12,26 @@
 //! replications: a directory holding another comparison, or any other kind of result, is refused
 //! without `--force`, and `--force` clears it (no stale scenario folders are left behind).
 
+pub mod results;
+pub mod start;
+
 use crate::error::BadInput;
-use crate::export::compare_json::{CompareEntry, CompareManifest, Difference};
 use crate::export::write_atomic;
 use crate::job::exec::Status;
 use crate::job::manifest::{Clock, Manifest, Provenance};
 use crate::job::outdir::{self, JobFile, Policy};
 use crate::job::{Differences, Identity};
 use crate::metrics::{is_share, MonthRecord, METRICS};
-use crate::plot::data::ComparisonRow;
 use crate::run::{self, RunOptions};
 use crate::scenario::Scenario;
-use crate::start::{PresentStatus, Start};
 use crate::stats::paired;
 use anyhow::{Context, Result};
+pub use results::{
+    CompareEntry, CompareManifest, Comparison, ComparisonRow, Difference, PosteriorEffect,
+    MC_LABEL, POSTERIOR_LABEL,
+};
 use serde::{Deserialize, Serialize};
+use start::{PresentStatus, Start};
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -67,7 +72,7 @@ pub struct CompareIdentity {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub posterior: Option<(String, u64)>,
     /// where the regimes start (comparisons written before starts existed: `steady`)
-    #[serde(default = "crate::start::steady")]
+    #[serde(default = "crate::compare::start::steady")]
     pub start: Start,
 }
 
@@ -118,200 +123,6 @@ pub fn dir_name(name: &str) -> String {
         "scenario".into()
     } else {
         s
-    }
-}
-
-/// The outcome of [`compare`].
-#[derive(Debug)]
-pub struct Comparison {
-    /// baseline scenario name
-    pub baseline: String,
-    /// replications per scenario
-    pub reps: u64,
-    /// per-scenario summary rows (one per replication), in the order given
-    pub summaries: Vec<Vec<MonthRecord>>,
-    /// paired differences against the baseline, one per (metric, other scenario), metrics in
-    /// catalogue order: the rows of `comparison.csv`, as [`crate::plot::data::read_comparison`]
-    /// reads them back
-    pub rows: Vec<ComparisonRow>,
-    /// with `--posterior`: the effect over parameter and Monte Carlo uncertainty, one per row
-    pub posterior: Option<Vec<PosteriorEffect>>,
-    /// where the regimes started
-    pub start: Start,
-    /// with `--assumptions`: what would change each headline effect
-    pub assumptions: Option<crate::assumptions::Analysis>,
-}
-
-/// A paired effect over posterior draws: for each draw, the mean paired difference over the
-/// replications (common random numbers within the draw); their mean and 2.5% / 97.5% quantiles.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct PosteriorEffect {
-    /// mean over draws of the per-draw mean paired difference
-    pub diff_mean: f64,
-    /// 2.5% quantile of the per-draw mean differences
-    pub low: f64,
-    /// 97.5% quantile of the per-draw mean differences
-    pub high: f64,
-    /// draws
-    pub draws: u64,
-}
-
-/// The label of an interval over replications with parameters fixed.
-pub const MC_LABEL: &str = "95% CI, Monte Carlo, parameters fixed";
-/// The label of an interval over posterior draws.
-pub const POSTERIOR_LABEL: &str = "95% interval over posterior draws, parameters and Monte Carlo";
-
-impl Comparison {
-    /// A plain-text table of the paired differences from the baseline in `metrics` (one line a
-    /// scenario, `+d [lo, hi]` per metric), for a terminal.
-    pub fn table(&self, metrics: &[&str]) -> String {
-        let mut scenarios: Vec<&str> = Vec::new();
-        for r in &self.rows {
-            if !scenarios.contains(&r.scenario.as_str()) {
-                scenarios.push(&r.scenario);
-            }
-        }
-        let cell = |scenario: &str, metric: &str| {
-            self.rows
-                .iter()
-                .enumerate()
-                .find(|(_, r)| r.scenario == scenario && r.metric == metric)
-                .map_or_else(String::new, |(i, r)| {
-                    let both = self.posterior.as_ref().and_then(|p| p.get(i));
-                    let p = &r.paired;
-                    let sg = crate::report::signed;
-                    if p.diff_ci95_low.is_nan() || p.diff_ci95_high.is_nan() {
-                        let d = crate::stats::decimals(p.baseline_mean.abs().max(p.mean.abs()));
-                        return format!("{} [CI n/a]", sg(p.diff_mean, d));
-                    }
-                    let mut digits =
-                        crate::stats::decimals(p.baseline_mean.abs().max(p.mean.abs()));
-                    // a narrow interval gets the decimals that keep its ends apart
-                    let width = p.diff_ci95_high - p.diff_ci95_low;
-                    while digits < 6 && width > 0.0 && width < 2.0 * 10f64.powi(-(digits as i32)) {
-                        digits += 1;
-                    }
-                    let mc = format!(
-                        "{} [{}, {}]",
-                        sg(p.diff_mean, digits),
-                        sg(p.diff_ci95_low, digits),
-                        sg(p.diff_ci95_high, digits)
-                    );
-                    match both {
-                        Some(e) => {
-                            format!("{mc} {{{}, {}}}", sg(e.low, digits), sg(e.high, digits))
-                        }
-                        None => mc,
-                    }
-                })
-        };
-        let name_w = scenarios
-            .iter()
-            .map(|s| s.chars().count())
-            .chain([8])
-            .max()
-            .unwrap_or(8);
-        let cells: Vec<Vec<String>> = scenarios
-            .iter()
-            .map(|s| metrics.iter().map(|m| cell(s, m)).collect())
-            .collect();
-        let widths: Vec<usize> = metrics
-            .iter()
-            .enumerate()
-            .map(|(j, m)| {
-                cells
-                    .iter()
-                    .map(|row| row[j].chars().count())
-                    .chain([m.len()])
-                    .max()
-                    .unwrap_or(0)
-            })
-            .collect();
-        let line = |first: &str, cols: &mut dyn Iterator<Item = (&str, usize)>| {
-            let mut l = format!("{first:<name_w$}");
-            for (c, w) in cols {
-                l.push_str(&format!("  {c:<w$}"));
-            }
-            format!("{}\n", l.trim_end())
-        };
-        let below = if self.reps < 2 {
-            "; n/a below two replications"
-        } else {
-            ""
-        };
-        let start = match self.start {
-            Start::Present => "--start present: every regime from the baseline's state at month 0",
-            Start::Steady => "--start steady: every regime from its own warm-up",
-        };
-        let mut t = match &self.posterior {
-            None => format!(
-                "difference from {} (mean over {} paired replications, [{MC_LABEL}]{below}; {start})\n",
-                self.baseline, self.reps
-            ),
-            Some(p) => format!(
-                "difference from {} at the posterior mean (mean over {} paired replications, [{MC_LABEL}]{below}); {{{POSTERIOR_LABEL}: {} draws x {} replications}}; {start}\n",
-                self.baseline,
-                self.reps,
-                p.first().map_or(0, |e| e.draws),
-                self.reps
-            ),
-        };
-        t += &line(
-            "scenario",
-            &mut metrics.iter().copied().zip(widths.iter().copied()),
-        );
-        for (s, row) in scenarios.iter().zip(&cells) {
-            t += &line(
-                s,
-                &mut row.iter().map(String::as_str).zip(widths.iter().copied()),
-            );
-        }
-        t += &self.verdicts(metrics, &scenarios);
-        t
-    }
-
-    /// Which scenarios are better, worse or unclear on each of `metrics`, by name, judged on the
-    /// widest interval there is (over the posterior draws with `--posterior`).
-    fn verdicts(&self, metrics: &[&str], scenarios: &[&str]) -> String {
-        use crate::report::Verdict;
-        let over = if self.posterior.is_some() {
-            "the interval over posterior draws"
-        } else {
-            "the Monte Carlo 95% CI"
-        };
-        let mut t = format!("verdicts (judged on {over}):\n");
-        for m in metrics {
-            let spec = crate::metrics::spec(m);
-            let mut groups: Vec<(Verdict, Vec<&str>)> = Vec::new();
-            for s in scenarios {
-                let Some((i, r)) = self
-                    .rows
-                    .iter()
-                    .enumerate()
-                    .find(|(_, r)| r.scenario == *s && r.metric == *m)
-                else {
-                    continue;
-                };
-                let mut p = r.paired;
-                if let Some(e) = self.posterior.as_ref().and_then(|p| p.get(i)) {
-                    p.diff_mean = e.diff_mean;
-                    p.diff_ci95_low = e.low;
-                    p.diff_ci95_high = e.high;
-                }
-                let v = crate::report::verdict(spec, &p, self.reps as usize);
-                match groups.iter_mut().find(|g| g.0 == v) {
-                    Some(g) => g.1.push(s),
-                    None => groups.push((v, vec![s])),
-                }
-            }
-            groups.sort_by_key(|g| g.0 as usize);
-            let parts: Vec<String> = groups
-                .iter()
-                .map(|(v, names)| format!("{}: {}", v.text(), names.join(", ")))
-                .collect();
-            t += &format!("  {m}: {}\n", parts.join("; "));
-        }
-        t
     }
 }
 
@@ -430,7 +241,7 @@ pub fn compare_with(
         crate::job::budget::Budget::current().check(&e)?;
     }
     if start == Start::Present {
-        crate::start::check_regimes(&scenarios[base], scenarios)?;
+        crate::compare::start::check_regimes(&scenarios[base], scenarios)?;
     }
     let identity = CompareIdentity {
         baseline: scenarios[base].name.clone(),
@@ -466,7 +277,8 @@ pub fn compare_with(
                 all.push(o.summaries);
             }
         }
-        Start::Present => match crate::start::compare_present(scenarios, base, opts, out)? {
+        Start::Present => match crate::compare::start::compare_present(scenarios, base, opts, out)?
+        {
             PresentStatus::Done {
                 summaries,
                 computed: c,
@@ -718,7 +530,7 @@ pub struct DrawsIdentity {
     /// SHA-256 of the configurations' content hashes
     pub scenarios_sha256: String,
     /// where the regimes of each draw start
-    #[serde(default = "crate::start::steady")]
+    #[serde(default = "crate::compare::start::steady")]
     pub start: Start,
 }
 
@@ -769,21 +581,11 @@ impl crate::job::Job for DrawsJob<'_> {
     fn eval_item(&self, item: u64, record: &mut [f64]) -> Result<()> {
         let (k, r) = (item / self.id.reps, item % self.id.reps);
         let k = k as usize;
-        let cfg = &self.plan.configs[k];
-        match self.start {
-            Start::Steady => {
-                let run = crate::model::Model::new(cfg, self.id.seed, r).run();
-                record.copy_from_slice(&run.summary);
-            }
-            Start::Present => {
-                let base = &self.plan.configs[k - k % self.plan.regimes + self.base];
-                crate::start::fork_replication(base, &[cfg], self.id.seed, r, |_, run| {
-                    record.copy_from_slice(&run.summary);
-                    Ok(())
-                })?;
-            }
-        }
-        Ok(())
+        let base = match self.start {
+            Start::Steady => None,
+            Start::Present => Some(&self.plan.configs[k - k % self.plan.regimes + self.base]),
+        };
+        start::summary_into(&self.plan.configs[k], base, self.id.seed, r, record)
     }
 }
 

@@ -22,9 +22,9 @@ use crate::error::BadInput;
 use crate::job::exec::{self, Options, Status};
 use crate::job::manifest::{Clock, Manifest, Provenance};
 use crate::job::{Differences, Identity, Job};
-use crate::metrics::{MonthRecord, METRICS, N_METRICS};
+use crate::metrics::{MonthRecord, N_METRICS};
 use crate::model::{Config, Model, ReplicationOutput};
-use crate::run::{Aggregator, RunDetails, RunJob, RunOptions, CHUNK_REPS};
+use crate::run::{Aggregator, RunDetails, RunJob, RunOptions, Runs, CHUNK_REPS};
 use crate::scenario::Scenario;
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
@@ -111,6 +111,27 @@ pub fn check_regimes(base: &Scenario, regimes: &[Scenario]) -> Result<(), BadInp
     )))
 }
 
+/// The summary row of replication `rep` of `cfg` into `record`: from its own warm-up (`base`
+/// None, the steady start) or from the present of `base` ([`fork_replication`]). What a job over
+/// (regime, replication) items evaluates, in a comparison's posterior draws and in the
+/// assumption runs alike.
+pub fn summary_into(
+    cfg: &Config,
+    base: Option<&Config>,
+    seed: u64,
+    rep: u64,
+    record: &mut [f64],
+) -> Result<()> {
+    match base {
+        None => record.copy_from_slice(&Model::new(cfg, seed, rep).run().summary),
+        Some(base) => fork_replication(base, &[cfg], seed, rep, |_, run| {
+            record.copy_from_slice(&run.summary);
+            Ok(())
+        })?,
+    }
+    Ok(())
+}
+
 /// Replication `rep` of every regime of `regimes` from the present of `base`: the baseline warms
 /// up once, and each regime continues from a clone of its state at reported month 0. `each`
 /// receives the regimes' runs in order.
@@ -168,30 +189,19 @@ pub struct PresentIdentity {
     pub baseline: String,
     /// the regimes, in the order given (baseline included)
     pub scenarios: Vec<ScenarioId>,
-    /// master seed
-    pub seed: u64,
-    /// replications
-    pub reps: u64,
-    /// reported months per replication
-    pub months: u32,
-    /// metric names in record order
-    pub metrics: Vec<String>,
+    /// the seed, the replications (reported months) and their layout, inline in `job.json`
+    #[serde(flatten)]
+    pub runs: Runs,
 }
 
 impl Identity for PresentIdentity {
     fn differs(&self, old: &Self) -> Option<String> {
-        Differences::default()
-            .when(
-                self.scenarios != old.scenarios || self.baseline != old.baseline,
-                "scenarios or baseline",
-            )
-            .value("seed", old.seed, self.seed)
-            .value("reps", old.reps, self.reps)
-            .when(
-                self.metrics != old.metrics || self.months != old.months,
-                "output layout",
-            )
-            .finish()
+        let mut d = Differences::default();
+        d.when(
+            self.scenarios != old.scenarios || self.baseline != old.baseline,
+            "scenarios or baseline",
+        );
+        self.runs.differences(&old.runs, &mut d).finish()
     }
 }
 
@@ -211,10 +221,7 @@ impl PresentJob {
             id: PresentIdentity {
                 baseline: scenarios[base].name.clone(),
                 scenarios: ScenarioId::list(scenarios),
-                seed,
-                reps,
-                months: configs[base].simulation.duration_months,
-                metrics: METRICS.iter().map(|m| m.name.to_string()).collect(),
+                runs: Runs::new(seed, reps, configs[base].simulation.duration_months),
             },
             base,
             configs,
@@ -223,7 +230,7 @@ impl PresentJob {
 
     /// Values in one regime's part of a record.
     fn regime_len(&self) -> usize {
-        (self.id.months as usize + 1) * N_METRICS
+        (self.id.runs.months as usize + 1) * N_METRICS
     }
 }
 
@@ -236,7 +243,7 @@ impl Job for PresentJob {
         &self.id
     }
     fn items(&self) -> u64 {
-        self.id.reps
+        self.id.runs.reps
     }
     fn record_len(&self) -> usize {
         self.configs.len() * self.regime_len()
@@ -249,11 +256,11 @@ impl Job for PresentJob {
     fn eval_item(&self, item: u64, record: &mut [f64]) -> Result<()> {
         let rl = self.regime_len();
         let regimes: Vec<&Config> = self.configs.iter().collect();
-        let months = self.id.months as usize;
+        let months = self.id.runs.months as usize;
         fork_replication(
             &self.configs[self.base],
             &regimes,
-            self.id.seed,
+            self.id.runs.seed,
             item,
             |k, out| {
                 if out.months.len() != months {
