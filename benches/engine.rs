@@ -4,10 +4,10 @@
 //! `cargo bench --bench engine`; throughput is reported in ISO-months.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use partnersim::input::scenario::Scenario;
 use partnersim::model::newcomers::{allocate_service, Cohorts, NeedPools, Offer};
 use partnersim::model::rng::{self, IsoDraws};
 use partnersim::model::{Config, Model};
-use partnersim::scenario::Scenario;
 use std::hint::black_box;
 
 fn config(sets: &[&str]) -> Config {

@@ -4,8 +4,8 @@
 //! (refused or terminated) in the twelve months before.
 //!
 //! `cargo run --release --example closures -- SCENARIO.toml [REPS] [SEED] [KEY=VALUE ...]`
+use partnersim::input::scenario::Scenario;
 use partnersim::model::{ClosureCause, Model};
-use partnersim::scenario::Scenario;
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);

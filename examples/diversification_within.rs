@@ -3,8 +3,8 @@
 //! the fundraising effort they chose then; the survival of the two halves to the end of the
 //! run is pooled over replications. `cargo run --release --example diversification_within --
 //! [SCENARIO.toml] [REPS]`.
+use partnersim::input::scenario::Scenario;
 use partnersim::model::Model;
-use partnersim::scenario::Scenario;
 use rayon::prelude::*;
 
 fn main() -> anyhow::Result<()> {

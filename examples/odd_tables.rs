@@ -1,7 +1,7 @@
 //! Regenerates the generated tables of `docs/ODD.md` in place: the parameter table (§6.1), the
 //! assumption ledger (§6.2), the metric table (§4.12), the patterns table (§1.2) and the warm-up table (§5).
 //! `cargo run --release --example odd_tables`. `tests/docs.rs` checks each against the code.
-use partnersim::{metrics, params, patterns, scenario::Scenario};
+use partnersim::{input::scenario::Scenario, metrics, params, studies::patterns};
 use std::path::Path;
 
 fn replace(text: &str, markers: (&str, &str), body: &str) -> anyhow::Result<String> {

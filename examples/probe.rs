@@ -1,7 +1,7 @@
 //! Runs 50 replications of a scenario for profiling, e.g.
 //! `valgrind --tool=callgrind target/release/examples/probe simulation.isos=500`.
+use partnersim::input::scenario::Scenario;
 use partnersim::model::Model;
-use partnersim::scenario::Scenario;
 
 fn main() {
     let mut s = Scenario::default();

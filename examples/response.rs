@@ -2,10 +2,10 @@
 //! some metrics and the paired difference from the previous value with its 95% interval
 //! (Monte Carlo only). `cargo run --release --example response -- SCENARIO.toml PATH REPS
 //! V1 V2 ... [-- METRIC ...]`; a PATH of the form `funders.*.key` sets the key of every funder.
+use partnersim::input::scenario::Scenario;
 use partnersim::metrics::metric_index;
 use partnersim::model::Model;
 use partnersim::params::FUNDERS;
-use partnersim::scenario::Scenario;
 use partnersim::stats::paired;
 use rayon::prelude::*;
 

@@ -9,10 +9,10 @@
 //! machine prefer the best: other work only ever adds time. "Chunks only" is the run as a shard
 //! of one: the job core computing and saving chunks without the aggregation.
 
+use partnersim::input::scenario::Scenario;
 use partnersim::job::threads::Threads;
 use partnersim::model::{Config, Model};
-use partnersim::run::{self, RunOptions};
-use partnersim::scenario::Scenario;
+use partnersim::studies::run::{self, RunOptions};
 use rayon::prelude::*;
 use std::time::Instant;
 

@@ -1,7 +1,7 @@
 //! Prints each ISO's drawn traits and chosen strategies at the end of one replication:
 //! `cargo run --release --example strategies -- [SCENARIO.toml] [REPLICATION]`.
+use partnersim::input::scenario::Scenario;
 use partnersim::model::Model;
-use partnersim::scenario::Scenario;
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);

@@ -1,8 +1,8 @@
 //! Prints one ISO's month-by-month state for debugging the engine:
 //! `cargo run --release --example trace -- SCENARIO.toml REPLICATION ISO [KEY=VALUE ...]`.
 //! With ISO = -1 it prints the first ISO that closes.
+use partnersim::input::scenario::Scenario;
 use partnersim::model::Model;
-use partnersim::scenario::Scenario;
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);

@@ -7,9 +7,9 @@
 //! unique clients −27% from 2019-20 to 2020-21); no parameter was set from them.
 //!
 //! `cargo run --release --example validation_2020 -- [REPS]` (default 200, seed 42).
+use partnersim::input::scenario::Scenario;
 use partnersim::metrics::metric_index;
 use partnersim::model::Model;
-use partnersim::scenario::Scenario;
 use partnersim::stats::mean_ci95;
 use rayon::prelude::*;
 use std::path::Path;

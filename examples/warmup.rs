@@ -1,8 +1,8 @@
 //! The warm-up's evidence (ODD §5): yearly means over replications of the state variables that
 //! the warm-up lets settle, from a run of a scenario with no warm-up for its warm-up plus its
 //! reported months. `cargo run --release --example warmup -- [SCENARIO.toml] [REPS]`.
-use partnersim::patterns::{warmup_table, ODD_SEED};
-use partnersim::scenario::Scenario;
+use partnersim::input::scenario::Scenario;
+use partnersim::studies::patterns::{warmup_table, ODD_SEED};
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);

@@ -89,10 +89,10 @@ pub enum Command {
         #[arg(long, default_value = "scenarios", value_name = "DIR")]
         scenarios: PathBuf,
         /// Replications per scenario.
-        #[arg(long, default_value_t = partnersim::patterns::ODD_REPS, value_name = "N")]
+        #[arg(long, default_value_t = partnersim::studies::patterns::ODD_REPS, value_name = "N")]
         reps: u64,
         /// Master seed.
-        #[arg(long, default_value_t = partnersim::patterns::ODD_SEED, value_name = "S")]
+        #[arg(long, default_value_t = partnersim::studies::patterns::ODD_SEED, value_name = "S")]
         seed: u64,
         /// Worker threads (default: all cores; at most 4 per core). Results do not depend on it.
         #[arg(long, value_name = "N")]
@@ -240,12 +240,12 @@ pub enum AssumptionDepth {
     All,
 }
 
-impl From<AssumptionDepth> for partnersim::assumptions::Depth {
-    fn from(d: AssumptionDepth) -> partnersim::assumptions::Depth {
+impl From<AssumptionDepth> for partnersim::studies::assumptions::Depth {
+    fn from(d: AssumptionDepth) -> partnersim::studies::assumptions::Depth {
         match d {
-            AssumptionDepth::None => partnersim::assumptions::Depth::None,
-            AssumptionDepth::Top => partnersim::assumptions::Depth::Top,
-            AssumptionDepth::All => partnersim::assumptions::Depth::All,
+            AssumptionDepth::None => partnersim::studies::assumptions::Depth::None,
+            AssumptionDepth::Top => partnersim::studies::assumptions::Depth::Top,
+            AssumptionDepth::All => partnersim::studies::assumptions::Depth::All,
         }
     }
 }

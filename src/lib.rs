@@ -2,30 +2,43 @@
 //! immigrant-serving organizations, with Monte Carlo runs, comparisons on common random numbers
 //! and sensitivity sweeps.
 //!
-//! The engine — the model ([`model`]), its parameters ([`params`]), [`metrics`] and [`stats`] —
-//! is its own crate of the workspace (`engine/`, `partnersim-engine`), re-exported here: it
-//! never reads files or prints, and the compiler keeps it from importing anything above it.
-//! [`input`] reads every input file (scenario, sweep, explore, calibration, design and posterior
-//! CSVs, levers) through one error type, [`input::InputError`]. [`job`] is the batch core every
-//! batch command shares (chunks, resume, shards, merge, output-directory policy, manifest); the
-//! studies are written on it, each a folder laid out alike:
+//! The crate shows its layers as folders, each importing only from the ones below it:
+//!
+//! | layer | where | what |
+//! |---|---|---|
+//! | engine | `engine/` (crate `partnersim-engine`) | the model ([`model`]), its parameters ([`params`]), [`metrics`] and [`stats`]; no I/O, and the compiler keeps it from importing anything above it (it depends on `rand` and `strsim` alone); re-exported here |
+//! | input | [`input`] | every input file (scenario, sweep, explore, calibration, design and posterior CSVs, levers) through one error type, [`input::InputError`] |
+//! | batch core | [`job`] | chunks, resume, shards, merge, output-directory policy, manifest, progress |
+//! | studies | [`studies`] | run, compare (and its assumptions and posterior), sweep, explore, calibrate, patterns, bench |
+//! | output | [`output`] | figures, the HTML report, exports |
+//! | front ends | [`commands`], [`serve`] | one module per subcommand on plain typed arguments; the classroom page |
+//!
+//! Each study is a folder laid out alike:
 //!
 //! | study | spec (input) | job | results (types) | output (files) | plots |
 //! |---|---|---|---|---|---|
-//! | [`run`] | [`scenario`] | `run/job.rs` | `run/results.rs` | `run/output.rs` | [`plot`] (`plot/figures.rs`) |
-//! | [`compare`] | [`scenario`] | `compare/start.rs`, `compare/mod.rs` | `compare/results.rs` | `compare/mod.rs`, [`report`] | [`plot`] (`plot/figures.rs`) |
-//! | [`sweep`] | `sweep/spec/` | `sweep/job.rs` | `sweep/results.rs` | `sweep/output.rs` | `sweep/plots.rs` |
-//! | [`explore`] | `explore/spec/` | `explore/job.rs` | `explore/results.rs` | `explore/output.rs`, `explore/report.rs` | `explore/plots.rs` |
-//! | [`calibrate`] | `calibrate/spec.rs` | `calibrate/job.rs` | `calibrate/results.rs` | `calibrate/output.rs` | `calibrate/plots.rs` |
+//! | [`studies::run`] | [`input::scenario`] | `run/job.rs` | `run/results.rs` | `run/output.rs` | [`output::plot`] (`plot/figures.rs`) |
+//! | [`studies::compare`] | [`input::scenario`] | `compare/start.rs`, `compare/mod.rs` | `compare/results.rs` | `compare/mod.rs`, [`output::report`] | [`output::plot`] (`plot/figures.rs`) |
+//! | [`studies::sweep`] | `sweep/spec/` | `sweep/job.rs` | `sweep/results.rs` | `sweep/output.rs` | `sweep/plots.rs` |
+//! | [`studies::explore`] | `explore/spec/` | `explore/job.rs` | `explore/results.rs` | `explore/output.rs`, `explore/report.rs` | `explore/plots.rs` |
+//! | [`studies::calibrate`] | `calibrate/spec.rs` | `calibrate/job.rs` | `calibrate/results.rs` | `calibrate/output.rs` | `calibrate/plots.rs` |
 //!
 //! Each study's driver (spec → job → results → files → plots) is its `run.rs` (sweep, explore)
 //! or its `mod.rs` (run, compare, calibrate). Readers and exporters depend on the results types,
-//! never the reverse. Every figure is a [`plot::Figure`] saved by [`plot::save`] as PNG and SVG:
-//! a new plot kind is a type implementing `Figure` in the study's `plots.rs` (or
-//! `plot/charts.rs` for a chart kind several studies share) and one `save` call where the
-//! study draws its plots. [`commands`] holds one module per subcommand on plain typed
-//! arguments; the binary only parses the command line into them: a new subcommand is its variant and
-//! flags in `cli.rs`, a module in `commands/` and its arm in the dispatch of `commands/mod.rs`.
+//! never the reverse. Where a newcomer adds:
+//! - a parameter: one row of its table in `engine/src/params.rs` (the typed configuration is
+//!   generated from it), then `cargo run --release --example odd_tables`;
+//! - a metric: one row of the catalogue in `engine/src/metrics.rs`, its value in
+//!   `engine/src/model/observe.rs`;
+//! - a funder rule: a step in `engine/src/model/funders.rs`, called from the month's schedule in
+//!   `engine/src/model/mod.rs` (`Model::step`), documented in the ODD's §7;
+//! - a plot kind: a type implementing [`output::plot::Figure`] in the study's `plots.rs` (or
+//!   `output/plot/charts.rs` for a kind several studies share) and one [`output::plot::save`]
+//!   call, which writes PNG and SVG;
+//! - a subcommand: its variant and flags in `cli.rs`, a module in `commands/` and its arm in the
+//!   dispatch of `commands/mod.rs`;
+//! - an input-file kind: a reader on [`input::Reader`] (TOML) or [`input::csv::Table`] (CSV)
+//!   returning [`input::InputError`] (no exit-code entry needed).
 
 // Every bad input file is one `input::InputError`, which carries the file, position, key, value
 // and what is allowed by design; it is built once, on the cold path, so its size does not
@@ -34,24 +47,10 @@
 
 pub use partnersim_engine::{metrics, model, params, stats};
 
-pub mod assumptions;
-pub mod bench;
-pub mod calibrate;
 pub mod commands;
-pub mod compare;
 pub mod error;
-pub mod evaluate;
-pub mod explore;
-pub mod export;
 pub mod input;
 pub mod job;
-pub mod lesson;
-pub mod patterns;
-pub mod plot;
-pub mod posterior;
-pub mod progress;
-pub mod report;
-pub mod run;
-pub mod scenario;
+pub mod output;
 pub mod serve;
-pub mod sweep;
+pub mod studies;

@@ -27,7 +27,7 @@ fn man(dir: Option<&Path>, out: &mut dyn Write) -> anyhow::Result<commands::Outc
                 .map_err(|e| anyhow::anyhow!("creating {}: {e}", d.display()))?;
             for (name, text) in &pages {
                 let p = d.join(name);
-                partnersim::export::write_atomic(&p, text)
+                partnersim::output::export::write_atomic(&p, text)
                     .map_err(|e| anyhow::anyhow!("writing {}: {e}", p.display()))?;
             }
             eprintln!("wrote {} manual pages to {}", pages.len(), d.display());

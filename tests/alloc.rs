@@ -2,8 +2,8 @@
 //! heap allocation, whatever the number of ISOs (checked with a counting allocator). With
 //! local partnerships on, a month allocates only when a partnership forms or takes members.
 
+use partnersim::input::scenario::Scenario;
 use partnersim::model::Model;
-use partnersim::scenario::Scenario;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 

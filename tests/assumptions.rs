@@ -1,12 +1,12 @@
 //! `compare --assumptions`: the sentence names the assumption that reverses an effect, an
 //! assumption the model never reads swings nothing, and the results do not depend on threads.
 
-use partnersim::assumptions::{Analysis, Depth, Request};
-use partnersim::compare::start::Start;
-use partnersim::compare::{compare_with, CompareStatus};
+use partnersim::input::scenario::Scenario;
 use partnersim::job::threads::Threads;
-use partnersim::run::RunOptions;
-use partnersim::scenario::Scenario;
+use partnersim::studies::assumptions::{Analysis, Depth, Request};
+use partnersim::studies::compare::start::Start;
+use partnersim::studies::compare::{compare_with, CompareStatus};
+use partnersim::studies::run::RunOptions;
 use std::path::Path;
 
 const DELAY: &str = "funders.federal.decision_delay_months";
@@ -21,12 +21,12 @@ const UNREAD: &str = "partnerships.convene_share";
 fn scenarios() -> Vec<Scenario> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let annual = Scenario::load(&root.join("scenarios/annual_2010s.toml")).unwrap();
-    let base = partnersim::compare::variant(
+    let base = partnersim::studies::compare::variant(
         &annual,
         "annual_late:funders.federal.decision_delay_months=3",
     )
     .unwrap();
-    let regime = partnersim::compare::variant(
+    let regime = partnersim::studies::compare::variant(
         &base,
         "multi_year_no_credit:funders.federal.contract_months=60,iso.credit_line_months=0",
     )
@@ -111,14 +111,16 @@ fn a_reversal_is_named_an_unread_assumption_swings_nothing_and_threads_do_not_ma
 fn all_moves_every_free_assumption_and_agrees_with_top_where_they_overlap() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let base = Scenario::load(&root.join("scenarios/baseline.toml")).unwrap();
-    let base = partnersim::compare::variant(
+    let base = partnersim::studies::compare::variant(
         &base,
         "tiny:simulation.isos=6,simulation.duration_months=24,simulation.warmup_months=12",
     )
     .unwrap();
-    let regime =
-        partnersim::compare::variant(&base, "on_time:funders.federal.late_payment_probability=0")
-            .unwrap();
+    let regime = partnersim::studies::compare::variant(
+        &base,
+        "on_time:funders.federal.late_payment_probability=0",
+    )
+    .unwrap();
     let scenarios = vec![base.clone(), regime.clone()];
     let opts = RunOptions {
         reps: 2,
@@ -159,7 +161,7 @@ fn all_moves_every_free_assumption_and_agrees_with_top_where_they_overlap() {
     assert_eq!(moved, want);
     assert_eq!(all.assumptions, free.len());
     let t = &top.findings[0];
-    assert_eq!(t.swings.len(), partnersim::assumptions::TOP.len());
+    assert_eq!(t.swings.len(), partnersim::studies::assumptions::TOP.len());
     for s in &t.swings {
         let a = f
             .swings

@@ -11,9 +11,9 @@
 //! the variable is ignored and a missing tool is a failure: `.ci/run` installs all three, and
 //! a skipped browser test must not pass CI.
 
+use partnersim::input::scenario::Scenario;
 use partnersim::metrics::metric_index;
 use partnersim::model::Model;
-use partnersim::scenario::Scenario;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -3,12 +3,12 @@
 //! repeated seeds, bit-reproducibility (threads, resume), the posterior reader, and bad input.
 
 use assert_cmd::Command;
-use partnersim::calibrate::{
-    self, CalibrateOptions, CalibrationResult, CalibrationSpec, CalibrationStatus,
-};
 use partnersim::job::threads::Threads;
 use partnersim::model::rng::{normal, uniform, ChaCha8Rng};
-use partnersim::posterior::Posterior;
+use partnersim::studies::calibrate::{
+    self, CalibrateOptions, CalibrationResult, CalibrationSpec, CalibrationStatus,
+};
+use partnersim::studies::posterior::Posterior;
 use rand::SeedableRng;
 use std::path::Path;
 
@@ -391,7 +391,8 @@ fn a_posterior_of_another_scenario_is_refused() {
     )
     .unwrap();
     let p = Posterior::read(&out.join("posterior.csv")).unwrap();
-    let base = partnersim::scenario::Scenario::load(Path::new("scenarios/baseline.toml")).unwrap();
+    let base =
+        partnersim::input::scenario::Scenario::load(Path::new("scenarios/baseline.toml")).unwrap();
     let e = anyhow::Error::from(p.check_scenario(&base).unwrap_err());
     assert!(partnersim::commands::is_bad_input(&e));
     assert!(
@@ -557,7 +558,7 @@ fn the_docs_page_lists_every_key() {
     let doc = std::fs::read_to_string("docs/calibration.md").unwrap();
     assert!(
         doc.contains(&calibrate::spec::keys_markdown()),
-        "docs/calibration.md's key tables are out of date: paste partnersim::calibrate::spec::keys_markdown()"
+        "docs/calibration.md's key tables are out of date: paste partnersim::studies::calibrate::spec::keys_markdown()"
     );
 }
 
@@ -574,7 +575,7 @@ fn the_docs_page_lists_every_key() {
 /// (the region would then reach past the box). `evaluate` reproduces the summaries of
 /// `posterior.csv` bit for bit (checked first), so both sides see the same distances.
 fn validate_on_model(s: &CalibrationSpec, dir: &Path, min_accepted: usize) -> String {
-    use partnersim::evaluate::{evaluate, EvalOptions};
+    use partnersim::studies::evaluate::{evaluate, EvalOptions};
     let calibrate::spec::Base::Scenario { scenario, .. } = &s.base else {
         panic!("a scenario calibration")
     };
@@ -944,8 +945,8 @@ fn the_posterior_reader_refuses_damaged_files_naming_file_and_row() {
 /// `canada.toml` still matches the baseline's arrivals it was computed from.
 #[test]
 fn the_shipped_posterior_is_current() {
-    use partnersim::calibrate::spec::Goal;
-    use partnersim::posterior::{header_fields, model_fingerprint};
+    use partnersim::studies::calibrate::spec::Goal;
+    use partnersim::studies::posterior::{header_fields, model_fingerprint};
     let file = Path::new("scenarios/calibration/canada_posterior.csv");
     let text = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
     let fields = header_fields(&text);
@@ -958,7 +959,7 @@ fn the_shipped_posterior_is_current() {
     };
     let spec = CalibrationSpec::load(Path::new("scenarios/calibration/canada.toml"))
         .unwrap_or_else(|e| panic!("{e:#}"));
-    let base = partnersim::scenario::Scenario::load(Path::new("scenarios/baseline.toml"))
+    let base = partnersim::input::scenario::Scenario::load(Path::new("scenarios/baseline.toml"))
         .unwrap_or_else(|e| panic!("{e}"));
     let stale = format!(
         "{} is stale: regenerate it with `{}` (4 to 7 minutes on two busy cores; docs/calibration.md, \"The shipped posterior\")",
@@ -1042,7 +1043,7 @@ fn a_shipped_posterior_reads_alone_like_the_calibration_directory() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let text = std::fs::read_to_string(&shipped).unwrap();
     assert!(
-        text.starts_with(partnersim::posterior::SHIPPED_MAGIC),
+        text.starts_with(partnersim::studies::posterior::SHIPPED_MAGIC),
         "{text}"
     );
     assert!(text.ends_with(&std::fs::read_to_string(&post).unwrap()));
@@ -1066,7 +1067,7 @@ fn a_shipped_posterior_reads_alone_like_the_calibration_directory() {
             b.seed
         )
     );
-    let fields = partnersim::posterior::header_fields(&text);
+    let fields = partnersim::studies::posterior::header_fields(&text);
     let get = |k: &str| fields.iter().find(|f| f.0 == k).map(|f| f.1.clone());
     assert_eq!(
         get("partnersim_version").as_deref(),

@@ -3,7 +3,7 @@
 //! `cargo run --release --example odd_tables`. The sweep-file key reference in
 //! docs/sensitivity.md is generated from the table the sweep-file parser uses.
 
-use partnersim::{metrics, params, patterns, scenario::Scenario};
+use partnersim::{input::scenario::Scenario, metrics, params, studies::patterns};
 use std::path::Path;
 
 fn odd() -> String {
@@ -166,13 +166,13 @@ fn sources_are_reachable() {
 fn sensitivity_key_reference_matches_the_parser() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/sensitivity.md");
     let doc = std::fs::read_to_string(path).expect("docs/sensitivity.md exists");
-    let (begin, end) = partnersim::sweep::spec::keys::DOC_MARKERS;
+    let (begin, end) = partnersim::studies::sweep::spec::keys::DOC_MARKERS;
     let i = doc
         .find(begin)
         .expect("begin marker in docs/sensitivity.md")
         + begin.len();
     let j = doc.find(end).expect("end marker in docs/sensitivity.md");
-    let want = format!("\n{}", partnersim::sweep::spec::keys::markdown());
+    let want = format!("\n{}", partnersim::studies::sweep::spec::keys::markdown());
     if std::env::var_os("PARTNERSIM_BLESS").is_some() {
         std::fs::write(path, format!("{}{want}{}", &doc[..i], &doc[j..])).unwrap();
         return;
@@ -181,6 +181,6 @@ fn sensitivity_key_reference_matches_the_parser() {
         &doc[i..j],
         want,
         "the sweep-file key reference in docs/sensitivity.md is out of date: \
-         `PARTNERSIM_BLESS=1 cargo test --release --test docs` rewrites it from src/sweep/spec/keys.rs"
+         `PARTNERSIM_BLESS=1 cargo test --release --test docs` rewrites it from src/studies/sweep/spec/keys.rs"
     );
 }

@@ -4,9 +4,9 @@
 //! reference in docs/explore.md is the one the parser uses.
 
 use assert_cmd::Command;
-use partnersim::explore::prim::{self, Dim, Settings, Side};
-use partnersim::explore::spec::keys;
-use partnersim::explore::ExploreSpec;
+use partnersim::studies::explore::prim::{self, Dim, Settings, Side};
+use partnersim::studies::explore::spec::keys;
+use partnersim::studies::explore::ExploreSpec;
 use rand::rngs::ChaCha8Rng;
 use rand::{RngExt, SeedableRng};
 use std::path::{Path, PathBuf};
@@ -312,15 +312,16 @@ fn results_are_identical_at_any_thread_count_after_resume_and_merge() {
 /// in every state.
 #[test]
 fn every_regime_in_every_state_uses_the_streams_seed_r() {
-    use partnersim::compare::start::Start;
     use partnersim::job::Job;
     use partnersim::model::Model;
+    use partnersim::studies::compare::start::Start;
     let d = setup();
     for start in [Start::Steady, Start::Present] {
         let mut spec = ExploreSpec::load(&d.path().join("ex.toml")).unwrap();
         spec.start = start;
-        let states = partnersim::explore::run::lhs_states(&spec, spec.seed);
-        let job = partnersim::explore::job::ExploreJob::new(&spec, &states, spec.seed, None);
+        let states = partnersim::studies::explore::run::lhs_states(&spec, spec.seed);
+        let job =
+            partnersim::studies::explore::job::ExploreJob::new(&spec, &states, spec.seed, None);
         let mut rec = vec![0.0; job.record_len()];
         for s in [0usize, 7, 23] {
             job.eval_item(s as u64, &mut rec).unwrap();
@@ -556,7 +557,7 @@ fn posterior_draws_join_the_states_and_regimes_keep_what_they_set() {
     // the states: the file's two uncertainties, then the calibrated parameter; the `core` regime
     // sets the core share itself (0.3) and keeps it, `annual` takes the draws
     let spec = ExploreSpec::load(&file).unwrap();
-    let lhs = partnersim::explore::run::lhs_states(&spec, 5);
+    let lhs = partnersim::studies::explore::run::lhs_states(&spec, 5);
     let states =
         partnersim::commands::explore::with_posterior(&spec, lhs.clone(), &post, 5).unwrap();
     assert_eq!(states.k(), lhs.k() + 1);

@@ -2,8 +2,8 @@
 //! parser or validator panic; NaN, infinities, negative and absurd values are
 //! rejected with a message that names the key; whatever is accepted is in range.
 
+use partnersim::input::scenario::Scenario;
 use partnersim::params::registry;
-use partnersim::scenario::Scenario;
 use proptest::prelude::*;
 
 const BASELINE: &str = include_str!("../scenarios/baseline.toml");
@@ -83,11 +83,11 @@ fn absurd_sizes_are_refused_up_front() {
     let mut s = Scenario::default();
     s.apply_override("simulation.isos=5000").unwrap();
     s.apply_override("simulation.duration_months=1000").unwrap();
-    let opts = partnersim::run::RunOptions {
+    let opts = partnersim::studies::run::RunOptions {
         reps: 10_000_000,
         ..Default::default()
     };
-    let e = partnersim::run::run(&s, &opts, dir.path())
+    let e = partnersim::studies::run::run(&s, &opts, dir.path())
         .unwrap_err()
         .to_string();
     assert!(e.contains("core-days") && e.contains("--max-work"), "{e}");

@@ -165,22 +165,22 @@ impl Corpus {
         let s = root().join("scenarios");
         // a small finished calibration (an analytic model: fast), for its posterior.csv
         let calibration_dir = tmp.join("calibration");
-        let spec = partnersim::calibrate::CalibrationSpec::parse(
+        let spec = partnersim::studies::calibrate::CalibrationSpec::parse(
             "normal.toml",
             "seed = 1\nparticles = 40\nmax_generations = 2\n[model]\nname = \"normal\"\nsigma = 1.0\nn = 10\n[[target]]\nmetric = \"mean_y\"\nvalue = 0.5\n[[prior]]\npath = \"theta\"\nkind = \"normal\"\nmean = 0.0\nsd = 1.0\nmin = -8.0\nmax = 8.0\n",
             &s.join("calibration"),
             "normal",
         )
         .unwrap();
-        let opts = partnersim::calibrate::CalibrateOptions {
+        let opts = partnersim::studies::calibrate::CalibrateOptions {
             threads: partnersim::job::threads::Threads::new(Some(1)).unwrap(),
             quiet: true,
             resume: false,
             force: false,
         };
-        match partnersim::calibrate::run(&spec, &calibration_dir, 1, &opts).unwrap() {
-            partnersim::calibrate::CalibrationStatus::Finished(r) => {
-                partnersim::calibrate::output::write(
+        match partnersim::studies::calibrate::run(&spec, &calibration_dir, 1, &opts).unwrap() {
+            partnersim::studies::calibrate::CalibrationStatus::Finished(r) => {
+                partnersim::studies::calibrate::output::write(
                     &spec,
                     &r,
                     &calibration_dir,
@@ -501,7 +501,7 @@ fn check(kind: Kind, bytes: &[u8], corpus: &Corpus) -> Result<(), String> {
         Kind::Scenario => {
             let p = tree.join("fuzz.toml");
             std::fs::write(&p, bytes).unwrap();
-            match partnersim::scenario::Scenario::load(&p) {
+            match partnersim::input::scenario::Scenario::load(&p) {
                 Ok(_) => Ok(()),
                 Err(e) => named(e.into(), "fuzz.toml"),
             }
@@ -509,7 +509,7 @@ fn check(kind: Kind, bytes: &[u8], corpus: &Corpus) -> Result<(), String> {
         Kind::Sweep => {
             let p = tree.join("sweeps").join("fuzz.toml");
             std::fs::write(&p, bytes).unwrap();
-            match partnersim::sweep::SweepSpec::load(&p) {
+            match partnersim::studies::sweep::SweepSpec::load(&p) {
                 Ok(s) => {
                     // sizing never overflows
                     let _ = s.estimate().work();
@@ -521,7 +521,7 @@ fn check(kind: Kind, bytes: &[u8], corpus: &Corpus) -> Result<(), String> {
         Kind::Explore => {
             let p = tree.join("explore").join("fuzz.toml");
             std::fs::write(&p, bytes).unwrap();
-            match partnersim::explore::ExploreSpec::load(&p) {
+            match partnersim::studies::explore::ExploreSpec::load(&p) {
                 Ok(s) => {
                     let _ = s.estimate(s.states).work();
                     Ok(())
@@ -532,7 +532,7 @@ fn check(kind: Kind, bytes: &[u8], corpus: &Corpus) -> Result<(), String> {
         Kind::Calibration => {
             let p = tree.join("calibration").join("fuzz.toml");
             std::fs::write(&p, bytes).unwrap();
-            match partnersim::calibrate::CalibrationSpec::load(&p) {
+            match partnersim::studies::calibrate::CalibrationSpec::load(&p) {
                 Ok(s) => {
                     let _ = s.estimate().work();
                     Ok(())
@@ -549,7 +549,7 @@ fn check(kind: Kind, bytes: &[u8], corpus: &Corpus) -> Result<(), String> {
                 "scenario = \"../baseline.toml\"\ndesign = \"fuzz_points.csv\"\nreps_per_point = 2\n",
             )
             .unwrap();
-            match partnersim::sweep::SweepSpec::load(&p) {
+            match partnersim::studies::sweep::SweepSpec::load(&p) {
                 Ok(_) => Ok(()),
                 Err(e) => named(e.into(), "fuzz_points.csv"),
             }
@@ -557,7 +557,7 @@ fn check(kind: Kind, bytes: &[u8], corpus: &Corpus) -> Result<(), String> {
         Kind::Posterior => {
             let p = corpus.calibration_dir.join("posterior.csv");
             std::fs::write(&p, bytes).unwrap();
-            match partnersim::posterior::Posterior::read(&p) {
+            match partnersim::studies::posterior::Posterior::read(&p) {
                 Ok(post) => {
                     let _ = post.draw(3, 1);
                     let _ = post.mean();

@@ -6,11 +6,11 @@
 //! intervals of paired differences. Formation and persistence by kind are measured and
 //! printed (`cargo test --release --test partnerships -- --nocapture`), not asserted.
 
+use partnersim::input::scenario::Scenario;
 use partnersim::metrics::{metric_index, N_METRICS};
 use partnersim::model::newcomers::{allocate_into, refer, Alloc, NeedPools, Offer};
 use partnersim::model::partnership::{Convener, Partnership};
 use partnersim::model::{Config, Model, ReplicationOutput};
-use partnersim::scenario::Scenario;
 use std::path::Path;
 
 const R: u64 = 40;

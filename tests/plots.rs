@@ -1,9 +1,11 @@
 //! Plot files: existence, size, format, reproducibility.
 
-use partnersim::plot::fixture::{
+use partnersim::output::plot::fixture::{
     default_scenarios, write_synthetic_comparison, write_synthetic_run,
 };
-use partnersim::plot::{comparison_plot_stems, comparison_plots, run_plot_stems, run_plots, SIZE};
+use partnersim::output::plot::{
+    comparison_plot_stems, comparison_plots, run_plot_stems, run_plots, SIZE,
+};
 use std::path::{Path, PathBuf};
 
 fn png_size(bytes: &[u8]) -> (u32, u32) {
@@ -549,7 +551,7 @@ fn timeline_events_are_marked_on_charts_over_months() {
 /// backend at `size`, left-top anchored at (4, 4) in a 120×48 white bitmap; and the columns.
 fn ink(text: &str, size: f64, plain: bool) -> Vec<(u32, u32)> {
     use plotters::prelude::*;
-    partnersim::plot::init_fonts();
+    partnersim::output::plot::init_fonts();
     let (w, h) = (120u32, 48u32);
     let mut buf = vec![255u8; (w * h * 3) as usize];
     {
@@ -559,7 +561,7 @@ fn ink(text: &str, size: f64, plain: bool) -> Vec<(u32, u32)> {
             root.draw_text(text, &style, (4, 4)).unwrap();
             root.present().unwrap();
         } else {
-            let root = partnersim::plot::Png(BitMapBackend::with_buffer(&mut buf, (w, h)))
+            let root = partnersim::output::plot::Png(BitMapBackend::with_buffer(&mut buf, (w, h)))
                 .into_drawing_area();
             root.draw_text(text, &style, (4, 4)).unwrap();
             root.present().unwrap();

@@ -2,8 +2,8 @@
 //! folder (a lock naming its holder, a stale lock taken over); no leftover temporary files; plot
 //! errors that name the file and the cause; messages that say what is wrong in words.
 
+use partnersim::input::scenario::Scenario;
 use partnersim::job::budget::Budget;
-use partnersim::scenario::Scenario;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
@@ -133,7 +133,7 @@ fn the_work_budget_refuses_before_any_work() {
         &["--max-memory lots", "8GB"],
     );
     // explore and sweep are measured by the same budget
-    let mut ex = partnersim::explore::ExploreSpec::load(
+    let mut ex = partnersim::studies::explore::ExploreSpec::load(
         &root().join("scenarios/explore/funding_regimes.toml"),
     )
     .unwrap();
@@ -278,7 +278,7 @@ fn plot_errors_name_the_file_and_the_cause() {
 
 #[test]
 fn disk_errors_are_told_apart() {
-    use partnersim::export::io_cause;
+    use partnersim::output::export::io_cause;
     let full = io_cause(&std::io::Error::from_raw_os_error(libc::ENOSPC));
     let ro = io_cause(&std::io::Error::from_raw_os_error(libc::EROFS));
     let denied = io_cause(&std::io::Error::from_raw_os_error(libc::EACCES));

@@ -1,8 +1,8 @@
 //! report.html: self-contained, well-formed, renders in headless Chromium.
 
 use partnersim::metrics::METRICS;
-use partnersim::plot::fixture::{default_scenarios, write_synthetic_comparison};
-use partnersim::report::{write_report, ReportInput};
+use partnersim::output::plot::fixture::{default_scenarios, write_synthetic_comparison};
+use partnersim::output::report::{write_report, ReportInput};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
@@ -114,7 +114,7 @@ fn report_is_well_formed_and_self_contained() {
             m.name
         );
         assert!(
-            html.contains(&partnersim::report::escape(m.label)),
+            html.contains(&partnersim::output::report::escape(m.label)),
             "{} missing",
             m.label
         );
@@ -122,7 +122,10 @@ fn report_is_well_formed_and_self_contained() {
 
     // inline SVG plots: the headline forest and one per comparison plot, each with a reading
     let svgs = doc.descendants().filter(|n| n.has_tag_name("svg")).count();
-    assert_eq!(svgs, partnersim::plot::comparison_plot_stems().len() + 1);
+    assert_eq!(
+        svgs,
+        partnersim::output::plot::comparison_plot_stems().len() + 1
+    );
     assert!(html.contains("Median share of ISOs still operating at month 120: baseline"));
     assert!(!html.contains("<?xml"));
 
@@ -161,7 +164,7 @@ fn the_answer_comes_first_and_the_tables_last() {
     for m in partnersim::metrics::headline() {
         let spec = partnersim::metrics::spec(m).unwrap();
         assert!(
-            answer.contains(&partnersim::report::escape(spec.label)),
+            answer.contains(&partnersim::output::report::escape(spec.label)),
             "{m} label not in the answer"
         );
         assert!(
@@ -420,7 +423,7 @@ fn every_watched_metric_is_in_its_groups_report() {
         if !dir.is_dir() {
             continue;
         }
-        let Some(lesson) = partnersim::lesson::read(&dir).unwrap() else {
+        let Some(lesson) = partnersim::serve::lesson::read(&dir).unwrap() else {
             continue;
         };
         let files = process::toml_files(&dir);
@@ -443,12 +446,15 @@ fn every_watched_metric_is_in_its_groups_report() {
         assert!(!lesson.watch.is_empty());
         for m in &lesson.watch {
             let spec = partnersim::metrics::spec(m).unwrap();
-            let label = partnersim::report::escape(spec.label);
-            let said = answer
-                .split("<dl")
-                .next()
-                .unwrap()
-                .contains(&partnersim::report::escape(&spec.label_in_sentence()));
+            let label = partnersim::output::report::escape(spec.label);
+            let said =
+                answer
+                    .split("<dl")
+                    .next()
+                    .unwrap()
+                    .contains(&partnersim::output::report::escape(
+                        &spec.label_in_sentence(),
+                    ));
             assert!(
                 said,
                 "{}: the answer's sentences do not speak of {m}",
@@ -607,7 +613,7 @@ fn first_screen_names_every_regime_with_a_verdict_per_metric() {
 
 #[test]
 fn the_title_agrees_with_the_number_of_regimes() {
-    use partnersim::report::default_title;
+    use partnersim::output::report::default_title;
     assert_eq!(
         default_title(1, "baseline"),
         "partnersim: 1 funding regime against baseline"
@@ -682,7 +688,7 @@ fn posterior_intervals_lead_the_first_screen_and_the_forest_plot() {
     );
     let answer = section(&html, "answer");
     assert!(
-        answer.contains(partnersim::compare::POSTERIOR_LABEL),
+        answer.contains(partnersim::studies::compare::POSTERIOR_LABEL),
         "{answer}"
     );
     assert!(answer.contains("95% over the posterior"), "{answer}");

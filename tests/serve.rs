@@ -1,9 +1,9 @@
 //! `partnersim serve`: the answers of its API (in process, no network), and the server itself
 //! over HTTP (the binary on a free port).
 
+use partnersim::input::scenario::Scenario;
 use partnersim::metrics::metric_index;
 use partnersim::model::Model;
-use partnersim::scenario::Scenario;
 use partnersim::serve::App;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -258,7 +258,7 @@ fn lessons_describe_every_group_and_its_levers() {
         let dir = root()
             .join("scenarios/classroom")
             .join(l["slug"].as_str().unwrap());
-        let about = partnersim::lesson::read(&dir).unwrap().unwrap();
+        let about = partnersim::serve::lesson::read(&dir).unwrap().unwrap();
         assert_eq!(l["question"], about.question.as_str());
         assert_eq!(l["baseline"], about.baseline.as_deref().unwrap());
         assert_eq!(
@@ -420,9 +420,9 @@ fn the_assumption_note_is_the_pages_answer_checked_against_the_top_assumptions()
         .iter()
         .map(|a| a.as_str().unwrap())
         .collect();
-    assert!(!tried.is_empty() && tried.len() <= partnersim::assumptions::TOP.len());
+    assert!(!tried.is_empty() && tried.len() <= partnersim::studies::assumptions::TOP.len());
     for a in &tried {
-        assert!(partnersim::assumptions::TOP.contains(a), "{a}");
+        assert!(partnersim::studies::assumptions::TOP.contains(a), "{a}");
     }
     assert!(
         ["holds", "vanishes", "reverses", "unclear"].contains(&n["status"].as_str().unwrap()),

@@ -2,9 +2,9 @@
 //! questions"): one warm-up per replication, every regime forked from its state at month 0.
 
 use assert_cmd::Command;
+use partnersim::input::scenario::Scenario;
 use partnersim::metrics::{MonthRecord, METRICS};
 use partnersim::model::{Config, Model};
-use partnersim::scenario::Scenario;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};

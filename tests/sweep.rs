@@ -2,7 +2,7 @@
 //! errors, and a tiny real-model sweep that must be byte-identical at 1 and 2 threads.
 
 use partnersim::commands::{self, sweep::Args as SweepArgs};
-use partnersim::sweep::{self, Estimate, SweepOutcome, SweepSpec, TestModel};
+use partnersim::studies::sweep::{self, Estimate, SweepOutcome, SweepSpec, TestModel};
 use std::path::Path;
 
 fn spec(text: &str, dir: &Path) -> SweepSpec {
@@ -213,7 +213,7 @@ fn morris_with_chosen_trajectories_ranks_and_records_the_choice() {
     let o = run(&s, &d.path().join("b"), 1);
     assert_eq!(o.design.n, 20 * 7);
     // the design run is the chosen one, and it spreads more than the first 20 drawn
-    use partnersim::sweep::design::{morris_spread, morris_unit};
+    use partnersim::studies::sweep::design::{morris_spread, morris_unit};
     let unit = o.design.unit.as_ref().unwrap();
     assert!(morris_spread(unit, 6) > morris_spread(&morris_unit(20, 6, 6, 5), 6));
     let ms = index(&o, "mu_star");

@@ -2,9 +2,9 @@
 //! the values `--set` and a design accept. About 5 s.
 
 use partnersim::commands::{self, sweep::Args as SweepArgs};
-use partnersim::run::{self, RunOptions};
-use partnersim::scenario::Scenario;
-use partnersim::sweep::SweepSpec;
+use partnersim::input::scenario::Scenario;
+use partnersim::studies::run::{self, RunOptions};
+use partnersim::studies::sweep::SweepSpec;
 use std::path::{Path, PathBuf};
 
 fn root() -> PathBuf {

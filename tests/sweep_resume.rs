@@ -2,7 +2,7 @@
 //! give (or protect) exactly the outputs of a straight run; sweep files never make the parser panic.
 
 use assert_cmd::Command;
-use partnersim::sweep::SweepSpec;
+use partnersim::studies::sweep::SweepSpec;
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -505,7 +505,7 @@ fn check_accepted(s: &SweepSpec) {
     }
     assert!(s.points() >= 1);
     if s.points() <= 5000 {
-        let design = partnersim::sweep::design::build(s, s.seed);
+        let design = partnersim::studies::sweep::design::build(s, s.seed);
         assert_eq!(design.n, s.points());
         for pt in 0..design.n {
             for (v, p) in design.point(pt).iter().zip(&s.parameters) {

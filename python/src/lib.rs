@@ -7,15 +7,15 @@
 //! checks for Ctrl-C every 50 ms and, on KeyboardInterrupt, asks the job core to stop (its chunk
 //! boundary) and raises.
 
-use partnersim::compare::{self, CompareStatus};
-use partnersim::evaluate::{self, EvalOptions};
+use partnersim::studies::compare::{self, CompareStatus};
+use partnersim::studies::evaluate::{self, EvalOptions};
 use partnersim::job::exec::Status;
 use partnersim::job::interrupt::INTERRUPTED;
 use partnersim::job::threads::Threads;
 use partnersim::metrics::METRICS;
 use partnersim::params::{registry, Kind, RawValue};
-use partnersim::run::{self, RunOptions};
-use partnersim::scenario::Scenario;
+use partnersim::studies::run::{self, RunOptions};
+use partnersim::input::scenario::Scenario;
 use pyo3::exceptions::{PyKeyboardInterrupt, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString};

@@ -1,6 +1,6 @@
-//! `partnersim bench`: engine throughput and scaling ([`crate::bench`]).
+//! `partnersim bench`: engine throughput and scaling ([`crate::studies::bench`]).
 
-use crate::scenario::Scenario;
+use crate::input::scenario::Scenario;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -19,6 +19,6 @@ pub fn execute(a: &Args, out: &mut dyn Write) -> anyhow::Result<super::shared::O
         Some(f) => Scenario::load(f)?,
         None => Scenario::default(),
     };
-    out.write_all(crate::bench::bench(&s, a.reps)?.as_bytes())?;
+    out.write_all(crate::studies::bench::bench(&s, a.reps)?.as_bytes())?;
     Ok(super::shared::Outcome::Done)
 }

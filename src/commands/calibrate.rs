@@ -1,10 +1,10 @@
 //! `partnersim calibrate`: fits parameters to sourced figures by ABC-SMC (see
-//! [`crate::calibrate`]).
+//! [`crate::studies::calibrate`]).
 
 use super::shared::{interrupted, Context, JobArgs, Outcome};
-use crate::calibrate::{self, CalibrateOptions, CalibrationSpec, CalibrationStatus};
 use crate::job::manifest::Clock;
 use crate::job::threads::Threads;
+use crate::studies::calibrate::{self, CalibrateOptions, CalibrationSpec, CalibrationStatus};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -16,7 +16,7 @@ pub struct Args {
     /// output directory (default `output/calibration/<name>/`)
     pub out: Option<PathBuf>,
     /// `--ship FILE`: also write the posterior as one self-describing file
-    /// ([`crate::posterior::shipped_text`])
+    /// ([`crate::studies::posterior::shipped_text`])
     pub ship: Option<PathBuf>,
     /// seed, threads, quiet, resume, force
     pub job: JobArgs,
@@ -74,8 +74,8 @@ pub fn execute(a: &Args, ctx: &Context, out: &mut dyn Write) -> anyhow::Result<O
             Some((_, rest)) => format!("partnersim {rest}"),
             None => ctx.command_line.clone(),
         };
-        let text = crate::posterior::shipped_text(&dir, scenario, &regenerate)?;
-        crate::export::write_atomic(file, text.as_bytes())
+        let text = crate::studies::posterior::shipped_text(&dir, scenario, &regenerate)?;
+        crate::output::export::write_atomic(file, text.as_bytes())
             .map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", file.display()))?;
         eprintln!("shipped posterior -> {}", file.display());
     }

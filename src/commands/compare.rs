@@ -4,10 +4,10 @@
 use super::group::{group_info, GroupInfo};
 use super::run::{check_plots_writable, RunFlags, HEADLINE};
 use super::shared::{interrupted, Context, Outcome};
-use crate::compare::{self, CompareStatus};
 use crate::error::BadInput;
-use crate::posterior::Posterior;
-use crate::scenario::Scenario;
+use crate::input::scenario::Scenario;
+use crate::studies::compare::{self, CompareStatus};
+use crate::studies::posterior::Posterior;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -31,7 +31,7 @@ pub struct Args {
     /// `--start present|steady` (default: the group's `start`, else present)
     pub start: Option<String>,
     /// `--assumptions none|top|all` (default top)
-    pub assumptions: crate::assumptions::Depth,
+    pub assumptions: crate::studies::assumptions::Depth,
 }
 
 /// The scenario files among `files`: `.toml` files; the rest (a group's `about.md`) are named on
@@ -96,10 +96,10 @@ pub fn execute(a: &Args, ctx: &Context, out: &mut dyn Write) -> anyhow::Result<O
         .clone()
         .or_else(|| group.as_ref().and_then(|g| g.baseline.clone()));
     let start = match &a.start {
-        Some(s) => crate::compare::start::Start::parse(s, "--start")?,
+        Some(s) => crate::studies::compare::start::Start::parse(s, "--start")?,
         None => group.as_ref().and_then(|g| g.start).unwrap_or_default(),
     };
-    let request = crate::assumptions::Request {
+    let request = crate::studies::assumptions::Request {
         depth: a.assumptions,
         metrics: HEADLINE.iter().map(|m| m.to_string()).collect(),
         candidates: None,
@@ -166,7 +166,7 @@ pub fn execute(a: &Args, ctx: &Context, out: &mut dyn Write) -> anyhow::Result<O
     );
     out.write_all(comparison.table(&HEADLINE).as_bytes())?;
     if let Some(an) = &comparison.assumptions {
-        out.write_all(crate::assumptions::text(an).as_bytes())?;
+        out.write_all(crate::studies::assumptions::text(an).as_bytes())?;
     }
     Ok(Outcome::Done)
 }
@@ -259,7 +259,7 @@ pub fn posterior_plan(
     Ok((
         at_mean,
         compare::PosteriorPlan {
-            posterior_sha256: crate::calibrate::spec::hex(&Sha256::digest(&bytes)),
+            posterior_sha256: crate::studies::calibrate::spec::hex(&Sha256::digest(&bytes)),
             draws,
             regimes: scenarios.len(),
             configs,

@@ -3,13 +3,13 @@
 
 use super::shared::{interrupted, Context, JobArgs, Outcome};
 use crate::error::BadInput;
-use crate::explore::run::lhs_states;
-use crate::explore::states::States;
-use crate::explore::ExploreOutcome;
-use crate::explore::{ExploreOptions, ExploreSpec, ExploreStatus};
 use crate::job::shard::Shard;
 use crate::job::threads::Threads;
-use crate::posterior::Posterior;
+use crate::studies::explore::run::lhs_states;
+use crate::studies::explore::states::States;
+use crate::studies::explore::ExploreOutcome;
+use crate::studies::explore::{ExploreOptions, ExploreSpec, ExploreStatus};
+use crate::studies::posterior::Posterior;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -45,8 +45,8 @@ pub fn default_out(file: &Path) -> PathBuf {
 /// Draws a finished exploration's plots and `report.html`, prints its headline on `out` and a
 /// summary on stderr.
 pub fn report(o: &ExploreOutcome, dir: &Path, out: &mut dyn Write) -> anyhow::Result<()> {
-    let plots = crate::explore::plots::draw_all(o, dir)?;
-    crate::explore::report::write_report(o, dir)?;
+    let plots = crate::studies::explore::plots::draw_all(o, dir)?;
+    crate::studies::explore::report::write_report(o, dir)?;
     eprintln!(
         "explore done ({} states x {} regimes x {} replications, {:.1} s), {} plots, report.html -> {}",
         o.states.n,
@@ -131,7 +131,7 @@ pub fn execute(a: &Args, ctx: &Context, out: &mut dyn Write) -> anyhow::Result<O
     let threads = Threads::new(a.job.threads)?;
     let mut spec = ExploreSpec::load(&a.file)?;
     if let Some(s) = &a.start {
-        spec.start = crate::compare::start::Start::parse(s, "--start")?;
+        spec.start = crate::studies::compare::start::Start::parse(s, "--start")?;
     }
     let dir = a.out.clone().unwrap_or_else(|| default_out(&a.file));
     let seed = a.job.seed.unwrap_or(spec.seed);
@@ -156,7 +156,7 @@ pub fn execute(a: &Args, ctx: &Context, out: &mut dyn Write) -> anyhow::Result<O
         }
         states = with_posterior(&spec, states, file, seed)?;
     }
-    match crate::explore::run(&spec, &states, &dir, seed, &opts)? {
+    match crate::studies::explore::run(&spec, &states, &dir, seed, &opts)? {
         ExploreStatus::Finished(o) => {
             report(&o, &dir, out)?;
             Ok(Outcome::Done)

@@ -26,13 +26,13 @@ pub struct GroupInfo {
     pub watch: Vec<String>,
     /// the start named by a `<!-- start: present|steady -->` line, if any
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start: Option<crate::compare::start::Start>,
+    pub start: Option<crate::studies::compare::start::Start>,
 }
 
 impl GroupInfo {
     /// Saves the group beside a comparison.
     pub fn save(&self, dir: &Path) -> anyhow::Result<()> {
-        crate::export::write_json(&dir.join(GROUP_FILE), self)
+        crate::output::export::write_json(&dir.join(GROUP_FILE), self)
     }
 
     /// The group saved beside a comparison, if any.
@@ -41,7 +41,7 @@ impl GroupInfo {
         if !p.exists() {
             return Ok(None);
         }
-        crate::export::read_json(&p).map(Some)
+        crate::output::export::read_json(&p).map(Some)
     }
 }
 
@@ -53,7 +53,7 @@ pub fn group_info(files: &[PathBuf]) -> Option<GroupInfo> {
     if files.iter().any(|f| f.parent() != Some(dir)) {
         return None;
     }
-    let lesson = crate::lesson::read(dir).unwrap_or_else(|e| {
+    let lesson = crate::serve::lesson::read(dir).unwrap_or_else(|e| {
         eprintln!("partnersim: {e}; the report leaves the group's text out");
         None
     })?;

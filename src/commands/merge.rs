@@ -3,7 +3,7 @@
 use super::shared::{Context, Outcome};
 use crate::error::BadInput;
 use crate::job::exec::shard_kind;
-use crate::sweep::plots::PlotSpec;
+use crate::studies::sweep::plots::PlotSpec;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -26,7 +26,7 @@ pub fn execute(a: &Args, ctx: &Context, out: &mut dyn Write) -> anyhow::Result<O
         .ok_or_else(|| BadInput::err("merge needs at least one shard directory"))?;
     match shard_kind(first)?.as_str() {
         "run" => {
-            let o = crate::run::merge(&a.dirs, &a.out, a.force, &ctx.command_line)?;
+            let o = crate::studies::run::merge(&a.dirs, &a.out, a.force, &ctx.command_line)?;
             let plots = super::plot::run_plots(&a.out)?;
             eprintln!(
                 "merged {} shards ({} replications), {} plots -> {}  [{}]",
@@ -38,7 +38,8 @@ pub fn execute(a: &Args, ctx: &Context, out: &mut dyn Write) -> anyhow::Result<O
             );
         }
         "sweep" => {
-            let (o, spec) = crate::sweep::merge(&a.dirs, &a.out, a.force, &ctx.command_line)?;
+            let (o, spec) =
+                crate::studies::sweep::merge(&a.dirs, &a.out, a.force, &ctx.command_line)?;
             super::plot::draw_sweep(&PlotSpec::from_spec(&spec), &o, &a.out)?;
             eprintln!(
                 "merged {} sweep shards ({} points x {} replications) -> {}",
@@ -50,7 +51,7 @@ pub fn execute(a: &Args, ctx: &Context, out: &mut dyn Write) -> anyhow::Result<O
             out.write_all(o.ranking(3).as_bytes())?;
         }
         "explore" => {
-            let o = crate::explore::merge(&a.dirs, &a.out, a.force, &ctx.command_line)?;
+            let o = crate::studies::explore::merge(&a.dirs, &a.out, a.force, &ctx.command_line)?;
             eprintln!("merged {} explore shards", a.dirs.len());
             super::explore::report(&o, &a.out, out)?;
         }

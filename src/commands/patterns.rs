@@ -30,10 +30,10 @@ pub fn execute(a: &Args, out: &mut dyn Write) -> anyhow::Result<Outcome> {
         )));
     }
     let pool = Threads::new(a.threads)?.pool()?;
-    let rows = pool.install(|| crate::patterns::measure(&a.scenarios, a.reps, a.seed))?;
+    let rows = pool.install(|| crate::studies::patterns::measure(&a.scenarios, a.reps, a.seed))?;
     match a.format {
         TableFormat::Markdown => {
-            out.write_all(crate::patterns::markdown(&rows, a.reps, a.seed).as_bytes())?
+            out.write_all(crate::studies::patterns::markdown(&rows, a.reps, a.seed).as_bytes())?
         }
         TableFormat::Csv => {
             let mut w = csv::Writer::from_writer(Vec::new());

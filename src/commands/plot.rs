@@ -6,7 +6,7 @@ use super::group::GroupInfo;
 use super::shared::Outcome;
 use crate::error::BadInput;
 use crate::job::outdir;
-use crate::sweep::plots::{render_all, PlotSpec};
+use crate::studies::sweep::plots::{render_all, PlotSpec};
 use anyhow::Result;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -20,9 +20,9 @@ pub struct Args {
 
 /// Plots of one run directory, and the partnership map when the run wrote `partnerships.json`.
 pub fn run_plots(dir: &Path) -> Result<Vec<PathBuf>> {
-    crate::export::ensure_writable(&dir.join("plots"))?;
-    let mut files = crate::plot::run_plots(dir)?;
-    files.extend(crate::plot::partnership_map::partnership_map(dir)?);
+    crate::output::export::ensure_writable(&dir.join("plots"))?;
+    let mut files = crate::output::plot::run_plots(dir)?;
+    files.extend(crate::output::plot::partnership_map::partnership_map(dir)?);
     Ok(files)
 }
 
@@ -34,33 +34,35 @@ pub fn run_plots(dir: &Path) -> Result<Vec<PathBuf>> {
 /// its own files, and the list of files is in the order of a drawing one after the other.
 pub fn comparison(dir: &Path, group: Option<&GroupInfo>) -> Result<Vec<PathBuf>> {
     use rayon::prelude::*;
-    crate::export::ensure_writable(&dir.join("plots"))?;
-    let data = crate::plot::data::read_comparison_dir(dir)?;
+    crate::output::export::ensure_writable(&dir.join("plots"))?;
+    let data = crate::output::plot::data::read_comparison_dir(dir)?;
     let man = &data.manifest;
     let (runs, across) = rayon::join(
         || {
             data.runs
                 .par_iter()
                 .map(|run| {
-                    crate::export::ensure_writable(&run.dir.join("plots"))?;
+                    crate::output::export::ensure_writable(&run.dir.join("plots"))?;
                     // a run's own plots are captioned with the name its manifest gives it, as
                     // `partnersim plot` of the run directory would
                     let own = run_name(run);
                     let mut files = if own == run.name {
-                        crate::plot::run_plots_from(run)?
+                        crate::output::plot::run_plots_from(run)?
                     } else {
-                        crate::plot::run_plots(&run.dir)?
+                        crate::output::plot::run_plots(&run.dir)?
                     };
-                    files.extend(crate::plot::partnership_map::partnership_map(&run.dir)?);
+                    files.extend(crate::output::plot::partnership_map::partnership_map(
+                        &run.dir,
+                    )?);
                     Ok(files)
                 })
                 .collect::<Result<Vec<Vec<PathBuf>>>>()
         },
-        || crate::plot::comparison_plots_from(&data),
+        || crate::output::plot::comparison_plots_from(&data),
     );
     let mut files: Vec<PathBuf> = runs?.into_iter().flatten().collect();
     files.extend(across?);
-    files.extend(crate::assumptions::tornado_plots(dir)?);
+    files.extend(crate::studies::assumptions::tornado_plots(dir)?);
     let baseline = &man.baseline;
     let others: Vec<&str> = man
         .scenarios
@@ -69,14 +71,14 @@ pub fn comparison(dir: &Path, group: Option<&GroupInfo>) -> Result<Vec<PathBuf>>
         .filter(|n| n != baseline)
         .collect();
     let input = match group {
-        Some(g) => crate::report::ReportInput {
+        Some(g) => crate::output::report::ReportInput {
             title: g.title.clone(),
             question: g.question.clone(),
             explanation: (!g.explanation.is_empty()).then(|| g.explanation.clone()),
             headline: g.watch.clone(),
         },
-        None => crate::report::ReportInput {
-            title: crate::report::default_title(others.len(), baseline),
+        None => crate::output::report::ReportInput {
+            title: crate::output::report::default_title(others.len(), baseline),
             question: format!(
                 "What changes for immigrant-serving organizations, their staff and the newcomers they serve if the funding regime of `{baseline}` is replaced by {}? Each scenario runs on the same random events as the baseline (common random numbers), so differences are paired replication by replication.",
                 if others.len() <= 4 {
@@ -89,13 +91,13 @@ pub fn comparison(dir: &Path, group: Option<&GroupInfo>) -> Result<Vec<PathBuf>>
             headline: Vec::new(),
         },
     };
-    files.push(crate::report::write_report_from(&data, &input)?);
+    files.push(crate::output::report::write_report_from(&data, &input)?);
     Ok(files)
 }
 
 /// The name `read_run` gives a run directory on its own (its manifest's scenario name, else the
 /// directory's name).
-fn run_name(run: &crate::plot::data::RunData) -> String {
+fn run_name(run: &crate::output::plot::data::RunData) -> String {
     run.manifest
         .as_ref()
         .map(|m| m.details.identity.scenario_name.clone())
@@ -109,7 +111,7 @@ fn run_name(run: &crate::plot::data::RunData) -> String {
 
 /// Plots of a sweep directory, from its files alone.
 pub fn sweep(dir: &Path) -> Result<Vec<PathBuf>> {
-    let (details, outcome) = crate::sweep::output::read(dir)?;
+    let (details, outcome) = crate::studies::sweep::output::read(dir)?;
     let spec = PlotSpec::from_details(&details)?;
     draw_sweep(&spec, &outcome, dir)
 }
@@ -117,11 +119,11 @@ pub fn sweep(dir: &Path) -> Result<Vec<PathBuf>> {
 /// Draws a sweep's plots into `dir/plots`.
 pub fn draw_sweep(
     spec: &PlotSpec,
-    outcome: &crate::sweep::SweepOutcome,
+    outcome: &crate::studies::sweep::SweepOutcome,
     dir: &Path,
 ) -> Result<Vec<PathBuf>> {
     let plots = dir.join("plots");
-    crate::export::ensure_writable(&plots)?;
+    crate::output::export::ensure_writable(&plots)?;
     Ok(render_all(spec, outcome, &plots)?
         .into_iter()
         .map(|f| plots.join(f))
@@ -136,21 +138,21 @@ pub fn replot(dir: &Path) -> Result<Vec<PathBuf>> {
         "compare" => comparison(dir, GroupInfo::load(dir)?.as_ref()),
         "sweep" => sweep(dir),
         "explore" => {
-            let o = crate::explore::run::reload(dir)?;
+            let o = crate::studies::explore::run::reload(dir)?;
             let plots = dir.join("plots");
-            crate::export::ensure_writable(&plots)?;
-            let mut files: Vec<PathBuf> = crate::explore::plots::draw_all(&o, dir)?
+            crate::output::export::ensure_writable(&plots)?;
+            let mut files: Vec<PathBuf> = crate::studies::explore::plots::draw_all(&o, dir)?
                 .into_iter()
                 .map(|f| plots.join(f))
                 .collect();
-            files.push(crate::explore::report::write_report(&o, dir)?);
+            files.push(crate::studies::explore::report::write_report(&o, dir)?);
             Ok(files)
         }
-        crate::calibrate::KIND => {
-            let c = crate::calibrate::output::reload(dir)?;
+        crate::studies::calibrate::KIND => {
+            let c = crate::studies::calibrate::output::reload(dir)?;
             let plots = dir.join("plots");
-            crate::export::ensure_writable(&plots)?;
-            crate::calibrate::plots::draw_from(
+            crate::output::export::ensure_writable(&plots)?;
+            crate::studies::calibrate::plots::draw_from(
                 &c.spec,
                 &c.population,
                 &c.weights,

@@ -1,14 +1,14 @@
 //! `partnersim run`: one scenario, N replications, into a run directory.
 
 use super::shared::{interrupted, Context, Outcome};
-use crate::compare::dir_name;
+use crate::input::scenario::Scenario;
 use crate::job::exec::Status;
 use crate::job::shard::Shard;
 use crate::job::threads::Threads;
 use crate::metrics::{is_share, metric_index, MonthRecord};
-use crate::run::{self, RunOptions};
-use crate::scenario::Scenario;
 use crate::stats::metric_ci95;
+use crate::studies::compare::dir_name;
+use crate::studies::run::{self, RunOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -108,7 +108,7 @@ pub fn headline(summaries: &[MonthRecord]) -> String {
 pub fn check_plots_writable(dir: &Path) -> anyhow::Result<()> {
     let plots = dir.join("plots");
     if plots.exists() {
-        crate::export::ensure_writable(&plots)?;
+        crate::output::export::ensure_writable(&plots)?;
     }
     Ok(())
 }

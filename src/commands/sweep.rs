@@ -3,8 +3,8 @@
 use super::shared::{interrupted, Context, JobArgs, Outcome};
 use crate::job::shard::Shard;
 use crate::job::threads::Threads;
-use crate::sweep::plots::PlotSpec;
-use crate::sweep::{Method, SweepOptions, SweepSpec, SweepStatus};
+use crate::studies::sweep::plots::PlotSpec;
+use crate::studies::sweep::{Method, SweepOptions, SweepSpec, SweepStatus};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -62,7 +62,7 @@ pub fn execute(a: &Args, ctx: &Context, out: &mut dyn Write) -> anyhow::Result<O
         command: ctx.command_line.clone(),
         ..SweepOptions::new(threads)
     };
-    match crate::sweep::run(&spec, &dir, seed, &opts)? {
+    match crate::studies::sweep::run(&spec, &dir, seed, &opts)? {
         SweepStatus::Finished(o) => {
             super::plot::draw_sweep(&PlotSpec::from_spec(&spec), &o, &dir)?;
             eprintln!(

@@ -1,9 +1,9 @@
 //! `partnersim validate`: check a scenario file and print it fully resolved, or with `--diff`
 //! only what it changes from the defaults and where each change is written.
 
+use crate::input::scenario::Scenario;
 use crate::input::tomlfile::{self, Source};
 use crate::params::registry;
-use crate::scenario::Scenario;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};

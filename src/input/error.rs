@@ -130,7 +130,7 @@ pub enum InputError {
         msg: String,
     },
     /// Values that are each in range but contradict each other
-    /// ([`crate::scenario::Scenario::check_consistency`]).
+    /// ([`crate::input::scenario::Scenario::check_consistency`]).
     #[error("{file}: {msg}")]
     Inconsistent {
         /// file, `file:line:col`, `file:row` or "scenario"

@@ -11,9 +11,9 @@
 //!   refused with file:row; cells located by row and column).
 //! - [`keys`]: the tables of keys that generate the key references in the docs.
 //!
-//! The file kinds read through it: scenario files (`crate::scenario`), sweep files and their
-//! design CSVs (`crate::sweep::spec`), explore files (`crate::explore::spec`), calibration files
-//! (`crate::calibrate::spec`), posterior CSVs (`crate::posterior`) and the classroom page's
+//! The file kinds read through it: scenario files (`crate::input::scenario`), sweep files and their
+//! design CSVs (`crate::studies::sweep::spec`), explore files (`crate::studies::explore::spec`), calibration files
+//! (`crate::studies::calibrate::spec`), posterior CSVs (`crate::studies::posterior`) and the classroom page's
 //! levers (`crate::serve::levers`). A new file kind parses with [`Reader`] (TOML) or
 //! [`csv::Table`] (CSV) and returns [`InputError`]: it needs no entry in the exit-code mapping.
 
@@ -21,6 +21,7 @@ pub mod csv;
 pub mod error;
 pub mod keys;
 pub mod reader;
+pub mod scenario;
 pub mod tomlfile;
 
 pub use error::InputError;

@@ -98,7 +98,7 @@ impl<'a> Reader<'a> {
 
     /// A finite number (an integer or float literal).
     pub fn number(&self, key: &str, v: &Sv<'_>, allowed: &str) -> Result<f64, InputError> {
-        let x = match crate::scenario::raw_of(v.get_ref()) {
+        let x = match crate::input::scenario::raw_of(v.get_ref()) {
             Some(RawValue::Int(i)) => i as f64,
             Some(RawValue::Float(f)) => f,
             _ => {
@@ -135,7 +135,7 @@ impl<'a> Reader<'a> {
     /// A whole number from `lo` to `hi`.
     pub fn integer(&self, key: &str, v: &Sv<'_>, lo: i64, hi: i64) -> Result<i64, InputError> {
         let allowed = format!("a whole number from {lo} to {hi}");
-        match crate::scenario::raw_of(v.get_ref()) {
+        match crate::input::scenario::raw_of(v.get_ref()) {
             Some(RawValue::Int(i)) if (lo..=hi).contains(&i) => Ok(i),
             Some(RawValue::Int(_)) => Err(self.bad(key, v, "out of range", allowed)),
             // an integer literal too large for i64

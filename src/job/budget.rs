@@ -76,7 +76,7 @@ impl Estimate {
 }
 
 /// ISO-months of one run of a scenario: (warm-up + reported months) × ISOs.
-pub fn iso_months_per_run(s: &crate::scenario::Scenario) -> f64 {
+pub fn iso_months_per_run(s: &crate::input::scenario::Scenario) -> f64 {
     use crate::params::id::simulation::{duration_months, isos, warmup_months};
     let v = |p: crate::params::Id| s.values.0[p.index];
     (v(duration_months) + v(warmup_months)).max(1.0) * v(isos).max(1.0)

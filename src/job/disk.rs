@@ -30,9 +30,9 @@ pub fn not_writable(path: &Path) -> Option<String> {
     let mut s: libc::statvfs = unsafe { std::mem::zeroed() };
     // SAFETY: `c` is a valid NUL-terminated path and `s` a valid out-pointer.
     if unsafe { libc::statvfs(c.as_ptr(), &mut s) } == 0 && s.f_flag & libc::ST_RDONLY != 0 {
-        return Some(crate::export::io_cause(&std::io::Error::from_raw_os_error(
-            libc::EROFS,
-        )));
+        return Some(crate::output::export::io_cause(
+            &std::io::Error::from_raw_os_error(libc::EROFS),
+        ));
     }
     // SAFETY: `c` is a valid NUL-terminated path.
     if unsafe { libc::access(c.as_ptr(), libc::W_OK) } != 0 {
@@ -41,7 +41,7 @@ pub fn not_writable(path: &Path) -> Option<String> {
             e.raw_os_error(),
             Some(libc::EACCES | libc::EROFS | libc::EPERM)
         ) {
-            return Some(crate::export::io_cause(&e));
+            return Some(crate::output::export::io_cause(&e));
         }
     }
     None

@@ -283,7 +283,7 @@ impl<J: Job> Execution<'_, J> {
         let n = job.items();
         let pool = opts.threads.pool()?;
         let digest = jf.digest();
-        let progress = crate::progress::bar(range.end - range.start, &opts.label, opts.quiet);
+        let progress = crate::job::progress::bar(range.end - range.start, &opts.label, opts.quiet);
         let reuse = reuse.then_some((dir, &digest));
         let mut ready: Option<Ready> = None;
         let mut spare: Vec<f64> = Vec::new();
@@ -325,7 +325,7 @@ impl<J: Job> Execution<'_, J> {
                 inputs: opts.inputs.clone(),
             };
             let text = serde_json::to_string_pretty(&rec)? + "\n";
-            crate::export::write_atomic(&dir.join(SHARD_FILE), text.as_bytes())?;
+            crate::output::export::write_atomic(&dir.join(SHARD_FILE), text.as_bytes())?;
             outdir::unlock(dir);
             return Ok(Status::ShardDone {
                 shard,
@@ -406,7 +406,7 @@ impl<I: Identity> Merge<I> {
                 )));
             }
             let p = d.join(SHARD_FILE);
-            let rec: ShardRecord<I> = crate::export::read_json(&p)?;
+            let rec: ShardRecord<I> = crate::output::export::read_json(&p)?;
             shards.push((d.clone(), rec));
         }
         let first = &shards[0].1;

@@ -121,7 +121,7 @@ impl<D: Serialize + DeserializeOwned> Manifest<D> {
         }
         let text = serde_json::to_string_pretty(self)? + "\n";
         let p = dir.join(super::outdir::MANIFEST);
-        crate::export::write_atomic(&p, text.as_bytes())?;
+        crate::output::export::write_atomic(&p, text.as_bytes())?;
         super::outdir::remove_chunks(dir)?;
         super::outdir::unlock(dir);
         Ok(())
@@ -130,7 +130,7 @@ impl<D: Serialize + DeserializeOwned> Manifest<D> {
     /// Reads the manifest of `dir`; refuses one of a newer schema than this build reads.
     pub fn read(dir: &Path) -> anyhow::Result<Self> {
         let p = dir.join(super::outdir::MANIFEST);
-        let m: Self = crate::export::read_json(&p)?;
+        let m: Self = crate::output::export::read_json(&p)?;
         if m.schema_version > SCHEMA_VERSION {
             return Err(crate::error::BadInput::err(format!(
                 "{}: written by partnersim {} with output schema {}; this partnersim ({}) reads schema {SCHEMA_VERSION} and older: use a newer partnersim",

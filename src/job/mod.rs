@@ -173,3 +173,4 @@ pub trait Job: Sync {
     /// depend on the item alone.
     fn eval_item(&self, item: u64, record: &mut [f64]) -> anyhow::Result<()>;
 }
+pub mod progress;

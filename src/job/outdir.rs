@@ -402,7 +402,7 @@ pub fn claim(dir: &Path) -> Result<(), OutputDirError> {
     } else {
         std::fs::create_dir_all(dir).map_err(io(dir))?;
     }
-    crate::export::write_atomic(
+    crate::output::export::write_atomic(
         &dir.join(MARKER),
         b"written by partnersim; safe to delete with this directory\n",
     )
@@ -508,7 +508,7 @@ pub fn prepare<I: Identity>(
         }
     }
     let text = serde_json::to_string_pretty(job).map_err(|e| io(dir)(e.into()))?;
-    crate::export::write_atomic(&dir.join(JOB_FILE), text.as_bytes()).map_err(io(dir))?;
+    crate::output::export::write_atomic(&dir.join(JOB_FILE), text.as_bytes()).map_err(io(dir))?;
     Ok(Prepared {
         reuse_chunks: reuse,
     })

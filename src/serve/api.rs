@@ -17,10 +17,10 @@
 //! first replication (a view of individual ISOs: staff, reserves and closure by month), at most
 //! [`MAX_TRACE_ISOS`] ISOs and [`MAX_TRACE_POINTS`] points each.
 
+use crate::input::scenario::Scenario;
 use crate::job::budget::Budget;
 use crate::metrics::{self, MonthRecord};
-use crate::report::{verdict, Verdict};
-use crate::scenario::Scenario;
+use crate::output::report::{verdict, Verdict};
 use crate::stats::{mean_ci95, paired};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -106,10 +106,10 @@ pub const BUDGET: Budget = Budget {
 };
 
 /// Checks the work of a run: `reps` x ISOs x simulated months (a warm-up included, when the
-/// model has one) within [`BUDGET`], as [`crate::run::estimate`] counts it for `run`.
+/// model has one) within [`BUDGET`], as [`crate::studies::run::estimate`] counts it for `run`.
 pub fn check_work(s: &Scenario, reps: u64) -> Result<(), String> {
     BUDGET
-        .check_fixed(&crate::run::estimate("this request", s, reps))
+        .check_fixed(&crate::studies::run::estimate("this request", s, reps))
         .map_err(|e| e.to_string())
 }
 
@@ -300,7 +300,7 @@ pub fn response(
             .iter()
             .map(|(k, v)| (k.clone(), value_text(v)))
             .collect(),
-        interval: crate::plot::INTERVAL_NOTE,
+        interval: crate::output::plot::INTERVAL_NOTE,
         engine_seconds,
         months: run.months.clone(),
         metrics: chart.to_vec(),

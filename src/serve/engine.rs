@@ -5,7 +5,7 @@
 //! run here and a run on the command line with the same seed and replications give the same
 //! numbers, and two scenarios run with the same seed are paired (common random numbers).
 //!
-//! With the present start (the page's default, [`crate::compare::start`]), a lesson's baseline warms up
+//! With the present start (the page's default, [`crate::studies::compare::start`]), a lesson's baseline warms up
 //! once: [`warm_up`] keeps replication `i`'s state at reported month 0, and [`run_arm_from`]
 //! continues a clone of it under the scenario's rules, as `compare --start present` does. The
 //! warmed-up states are kept between slider moves in [`Presents`] (bounded by
@@ -14,7 +14,7 @@
 use crate::metrics::{MonthRecord, N_METRICS};
 use crate::model::trace::{trace_rest, IsoTrace};
 use crate::model::{Config, Model, ReplicationOutput};
-use crate::plot::data::quantile;
+use crate::output::plot::data::quantile;
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -316,7 +316,7 @@ mod tests {
     use std::sync::atomic::AtomicUsize;
 
     fn small() -> Config {
-        let mut s = crate::scenario::Scenario::default();
+        let mut s = crate::input::scenario::Scenario::default();
         s.set_value("simulation.isos", 6.0).unwrap();
         s.set_value("simulation.duration_months", 24.0).unwrap();
         s.config()
@@ -421,7 +421,7 @@ mod tests {
     #[test]
     fn a_run_from_the_present_is_the_compare_fork() {
         let cfg = small();
-        let mut other = crate::scenario::Scenario::default();
+        let mut other = crate::input::scenario::Scenario::default();
         other.set_value("simulation.isos", 6.0).unwrap();
         other.set_value("simulation.duration_months", 24.0).unwrap();
         other
@@ -439,10 +439,16 @@ mod tests {
         assert_eq!(a.summaries.len(), 3);
         for (r, s) in a.summaries.iter().enumerate() {
             let mut direct = None;
-            crate::compare::start::fork_replication(&cfg, &[&other], 7, r as u64, |_, o| {
-                direct = Some(o.summary);
-                Ok(())
-            })
+            crate::studies::compare::start::fork_replication(
+                &cfg,
+                &[&other],
+                7,
+                r as u64,
+                |_, o| {
+                    direct = Some(o.summary);
+                    Ok(())
+                },
+            )
             .unwrap();
             assert_eq!(s.map(f64::to_bits), direct.unwrap().map(f64::to_bits));
         }
@@ -464,7 +470,7 @@ mod tests {
         );
         assert_eq!(straight.trace, b.trace);
         // a fixed parameter cannot be switched
-        let mut fixed = crate::scenario::Scenario::default();
+        let mut fixed = crate::input::scenario::Scenario::default();
         fixed.set_value("simulation.isos", 6.0).unwrap();
         fixed.set_value("simulation.duration_months", 24.0).unwrap();
         fixed.set_value("iso.credit_line_months", 2.0).unwrap();

@@ -2,10 +2,10 @@
 //! `--levers`) and checked against the parameter registry: each lever sets one or more
 //! parameter paths to one value.
 
+use crate::input::scenario::Scenario;
 use crate::input::tomlfile::{self, closest, did_you_mean, Source};
 use crate::input::{InputError, Reader};
 use crate::params::{self, Kind};
-use crate::scenario::Scenario;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 use toml::Spanned;

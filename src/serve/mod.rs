@@ -33,9 +33,9 @@ pub mod levers;
 pub mod robustness;
 
 use crate::error::BadInput;
-use crate::lesson::Lesson;
+use crate::input::scenario::Scenario;
 use crate::metrics::{self, Better};
-use crate::scenario::Scenario;
+use crate::serve::lesson::Lesson;
 use engine::{ArmStats, Cache, Generations};
 use levers::Levers;
 use serde::Serialize;
@@ -202,7 +202,7 @@ struct LessonsJson<'a> {
 }
 
 fn load_lesson(dir: &Path, levers: &Levers) -> Result<Option<LessonData>, BadInput> {
-    let Some(lesson) = crate::lesson::read(dir).map_err(|e| BadInput(e.to_string()))? else {
+    let Some(lesson) = crate::serve::lesson::read(dir).map_err(|e| BadInput(e.to_string()))? else {
         return Ok(None);
     };
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -393,7 +393,7 @@ impl App {
                             }
                         }
                         let (title, description) =
-                            crate::lesson::scenario_title(&s.name, &s.description);
+                            crate::serve::lesson::scenario_title(&s.name, &s.description);
                         ScenarioJson {
                             name: s.name.clone(),
                             title,
@@ -408,7 +408,7 @@ impl App {
         let doc = LessonsJson {
             reps: self.reps,
             seed: self.seed,
-            interval: crate::plot::INTERVAL_NOTE,
+            interval: crate::output::plot::INTERVAL_NOTE,
             levers: &self.levers.levers,
             metrics,
             lessons,
@@ -646,7 +646,7 @@ impl App {
         }
         let from_present = matches!(
             l.lesson.start.unwrap_or_default(),
-            crate::compare::start::Start::Present
+            crate::studies::compare::start::Start::Present
         );
         // a newer run of the same page stops the check (the page asks again later)
         let watched = p
@@ -715,8 +715,8 @@ impl App {
         // the present start (unless the lesson says `start: steady`): every run continues from
         // the lesson baseline's warmed-up states
         let from = match l.lesson.start.unwrap_or_default() {
-            crate::compare::start::Start::Present => Some(&l.scenarios[0]),
-            crate::compare::start::Start::Steady => None,
+            crate::studies::compare::start::Start::Present => Some(&l.scenarios[0]),
+            crate::studies::compare::start::Start::Steady => None,
         };
         let base = match self.arm(&l.scenarios[0], from, reps, &cancelled) {
             Ok(Some(b)) => b,
@@ -1026,3 +1026,4 @@ mod tests {
         assert!(!is_json(None));
     }
 }
+pub mod lesson;

@@ -1,8 +1,8 @@
-//! The classroom page's light form of "what would change this answer" ([`crate::assumptions`]):
+//! The classroom page's light form of "what would change this answer" ([`crate::studies::assumptions`]):
 //! a lesson scenario's effect on one metric against the lesson's baseline, re-estimated with
-//! each of the ledger's top assumptions ([`crate::assumptions::TOP`]) at the low and at the
+//! each of the ledger's top assumptions ([`crate::studies::assumptions::TOP`]) at the low and at the
 //! high end of its plausible range, one at a time, on the same random numbers; the sentence is
-//! [`crate::assumptions::judge`]'s, so the page and `compare` say the same thing in the same
+//! [`crate::studies::assumptions::judge`]'s, so the page and `compare` say the same thing in the same
 //! words. There is no joint stage here (a page answers in seconds, not minutes).
 //!
 //! Every variant starts as the lesson's arms do: from the present of the baseline with the
@@ -11,10 +11,10 @@
 //! change during a run.
 
 use super::engine;
-use crate::assumptions::{judge, Depth, Request, Swing};
+use crate::input::scenario::Scenario;
 use crate::params::{registry, Grounds};
-use crate::scenario::Scenario;
 use crate::stats::{paired, Paired};
+use crate::studies::assumptions::{judge, Depth, Request, Swing};
 use serde::Serialize;
 
 /// What the assumptions do to one answer of the page.
@@ -228,7 +228,7 @@ mod tests {
             .expect("not cancelled");
         assert_eq!(n.status, "unclear");
         assert_eq!(n.effect, 0.0);
-        assert_eq!(n.assumptions.len(), crate::assumptions::TOP.len());
+        assert_eq!(n.assumptions.len(), crate::studies::assumptions::TOP.len());
         assert_eq!(n.runs, 2 * 6 * (1 + 2 * n.assumptions.len() as u64));
     }
 
@@ -254,7 +254,10 @@ mod tests {
             .assumptions
             .iter()
             .any(|p| p == "funders.federal.decision_delay_months"));
-        assert_eq!(n.assumptions.len(), crate::assumptions::TOP.len() - 1);
+        assert_eq!(
+            n.assumptions.len(),
+            crate::studies::assumptions::TOP.len() - 1
+        );
         assert!(!n.sentence.is_empty());
     }
 

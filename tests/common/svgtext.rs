@@ -35,7 +35,7 @@ impl TextBox {
 
 /// Width of `text` at plotters font size `size` in the embedded font.
 pub fn text_width(text: &str, size: f64) -> f64 {
-    partnersim::plot::init_fonts();
+    partnersim::output::plot::init_fonts();
     ("sans-serif", size)
         .into_font()
         .box_size(text)

@@ -8,10 +8,10 @@
 //! only its finiteness is checked here.
 
 use crate::util::{config, idx, load, load_with, root, SEED};
+use partnersim::input::scenario::Scenario;
 use partnersim::metrics::{is_share, metric_index, MonthRecord, METRICS, REQUIRED};
 use partnersim::model::{Config, Model};
 use partnersim::params::{registry, Kind, FUNDERS};
-use partnersim::scenario::Scenario;
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
 

@@ -2,8 +2,8 @@
 //! says from its month on.
 
 use crate::util::{idx, load, SEED};
+use partnersim::input::scenario::Scenario;
 use partnersim::model::Model;
-use partnersim::scenario::Scenario;
 
 /// The baseline with extra TOML appended (events), read as a file next to the shipped ones.
 fn baseline_plus(extra: &str) -> Scenario {

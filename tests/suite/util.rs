@@ -3,9 +3,9 @@
 
 #![allow(dead_code)]
 
+use partnersim::input::scenario::Scenario;
 use partnersim::metrics::{metric_index, MonthRecord, METRICS};
 use partnersim::model::{Config, Model};
-use partnersim::scenario::Scenario;
 use partnersim::stats::{paired, Paired};
 use std::path::{Path, PathBuf};
 
