@@ -18,9 +18,9 @@ use crate::input::scenario::Scenario;
 use crate::job::exec::Status;
 use crate::job::{Differences, Identity};
 use crate::metrics::metric_index;
-use crate::output::plot::data::ComparisonRow;
 use crate::params::{registry, Grounds};
 use crate::stats::paired;
+use crate::studies::compare::results::ComparisonRow;
 use crate::studies::compare::start::Start;
 use crate::studies::run::RunOptions;
 use anyhow::Result;
@@ -682,7 +682,7 @@ fn clear_sign(low: f64, high: f64) -> i8 {
 
 fn num(v: f64) -> String {
     let d = crate::stats::decimals(v.abs()).max(if v.abs() < 0.01 { 4 } else { 0 });
-    crate::output::report::signed(v, d)
+    crate::output::report::numbers::signed(v, d)
 }
 
 /// Whether an effect at the defaults `d` holds across the swings (sorted, largest first) and the

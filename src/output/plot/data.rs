@@ -342,7 +342,7 @@ pub fn read_comparison(path: &Path) -> anyhow::Result<Vec<ComparisonRow>> {
         let f = |k: usize| rec.get(idx[k]).map(num).unwrap_or(f64::NAN);
         let posterior = post.as_ref().map(|c| {
             let g = |k: usize| rec.get(c[k]).map(num).unwrap_or(f64::NAN);
-            crate::studies::compare::PosteriorEffect {
+            crate::studies::compare::results::PosteriorEffect {
                 diff_mean: g(0),
                 low: g(1),
                 high: g(2),

@@ -16,7 +16,7 @@
 //! parameters held fixed.
 
 mod answer;
-mod numbers;
+pub mod numbers;
 
 pub use answer::{clear, verdict, Verdict};
 pub use numbers::{diff_ci, fixed, fmt_num, percent, signed};
