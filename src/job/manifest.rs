@@ -88,6 +88,20 @@ pub struct Provenance {
     pub merged_from: Vec<String>,
 }
 
+impl Provenance {
+    /// A job computed here (merged from nothing): `computed` of its `items` by this invocation
+    /// of `command` on `threads` workers.
+    pub fn computed(command: &str, threads: usize, items: u64, computed: u64) -> Provenance {
+        Provenance {
+            command: command.to_string(),
+            threads,
+            items,
+            items_computed: computed,
+            merged_from: Vec::new(),
+        }
+    }
+}
+
 impl<D: Serialize + DeserializeOwned> Manifest<D> {
     /// A manifest finished now.
     pub fn new(kind: &str, p: Provenance, clock: Clock, files: Vec<String>, details: D) -> Self {
@@ -204,13 +218,7 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let m = Manifest::new(
             "run",
-            Provenance {
-                command: "partnersim run x.toml".into(),
-                threads: 2,
-                items: 8,
-                items_computed: 8,
-                merged_from: Vec::new(),
-            },
+            Provenance::computed("partnersim run x.toml", 2, 8, 8),
             Clock::start(),
             vec!["summary.csv".into()],
             Details {

@@ -158,16 +158,7 @@ pub fn check(
         }
         if let [e0, e1] = ends[..] {
             tried.push(reg[i].path.clone());
-            swings.push(Swing {
-                parameter: reg[i].path.clone(),
-                grounds: reg[i].grounds_text(),
-                low: reg[i].value_text(low),
-                high: reg[i].value_text(high),
-                at_low: e0.diff_mean,
-                at_high: e1.diff_mean,
-                at_low_ci: (e0.diff_ci95_low, e0.diff_ci95_high),
-                at_high_ci: (e1.diff_ci95_low, e1.diff_ci95_high),
-            });
+            swings.push(Swing::between(&reg[i], (low, high), &e0, &e1));
         }
     }
     swings.sort_by(|a, b| {
@@ -194,11 +185,20 @@ pub fn check(
 mod tests {
     use super::*;
 
-    fn pool() -> rayon::ThreadPool {
-        rayon::ThreadPoolBuilder::new()
+    /// `check` of `regime` against `base` on survival, at seed 7 with `reps` replications on two
+    /// threads.
+    fn note(base: &Scenario, regime: &Scenario, reps: u64, stop: bool) -> Option<Note> {
+        let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(2)
             .build()
-            .expect("pool")
+            .expect("pool");
+        let runs = Runs {
+            seed: 7,
+            reps,
+            pool: &pool,
+            cancelled: &|| stop,
+        };
+        check(base, regime, true, "survival_rate", &runs).expect("runs")
     }
 
     fn small() -> Scenario {
@@ -216,16 +216,7 @@ mod tests {
     #[test]
     fn the_baseline_against_itself_is_unclear_under_every_assumption() {
         let b = small();
-        let pool = pool();
-        let runs = Runs {
-            seed: 7,
-            reps: 6,
-            pool: &pool,
-            cancelled: &|| false,
-        };
-        let n = check(&b, &b, true, "survival_rate", &runs)
-            .expect("runs")
-            .expect("not cancelled");
+        let n = note(&b, &b, 6, false).expect("not cancelled");
         assert_eq!(n.status, "unclear");
         assert_eq!(n.effect, 0.0);
         assert_eq!(n.assumptions.len(), crate::studies::assumptions::TOP.len());
@@ -240,16 +231,7 @@ mod tests {
         let mut r = b.clone();
         r.set_value("funders.federal.decision_delay_months", 2.0)
             .expect("delay");
-        let pool = pool();
-        let runs = Runs {
-            seed: 7,
-            reps: 6,
-            pool: &pool,
-            cancelled: &|| false,
-        };
-        let n = check(&b, &r, true, "survival_rate", &runs)
-            .expect("runs")
-            .expect("not cancelled");
+        let n = note(&b, &r, 6, false).expect("not cancelled");
         assert!(!n
             .assumptions
             .iter()
@@ -265,16 +247,6 @@ mod tests {
     #[test]
     fn a_cancelled_check_gives_no_note() {
         let b = small();
-        let pool = pool();
-        let runs = Runs {
-            seed: 7,
-            reps: 4,
-            pool: &pool,
-            cancelled: &|| true,
-        };
-        assert_eq!(
-            check(&b, &b, true, "survival_rate", &runs).expect("ok"),
-            None
-        );
+        assert_eq!(note(&b, &b, 4, true), None);
     }
 }

@@ -170,6 +170,26 @@ pub struct Swing {
 }
 
 impl Swing {
+    /// The swing of `spec`'s assumption over `range` (its low and high ends): the effect `e0`
+    /// with the assumption at the low end, `e1` at the high end.
+    pub fn between(
+        spec: &crate::params::ParamSpec,
+        range: (f64, f64),
+        e0: &crate::stats::Paired,
+        e1: &crate::stats::Paired,
+    ) -> Swing {
+        Swing {
+            parameter: spec.path.clone(),
+            grounds: spec.grounds_text(),
+            low: spec.value_text(range.0),
+            high: spec.value_text(range.1),
+            at_low: e0.diff_mean,
+            at_high: e1.diff_mean,
+            at_low_ci: (e0.diff_ci95_low, e0.diff_ci95_high),
+            at_high_ci: (e1.diff_ci95_low, e1.diff_ci95_high),
+        }
+    }
+
     /// `at_high - at_low`.
     pub fn swing(&self) -> f64 {
         self.at_high - self.at_low
@@ -507,16 +527,7 @@ pub fn analyse(
                     ci_high: e.diff_ci95_high,
                 });
             }
-            swings[o][m].push(Swing {
-                parameter: reg[i].path.clone(),
-                grounds: reg[i].grounds_text(),
-                low: reg[i].value_text(low),
-                high: reg[i].value_text(high),
-                at_low: e0.diff_mean,
-                at_high: e1.diff_mean,
-                at_low_ci: (e0.diff_ci95_low, e0.diff_ci95_high),
-                at_high_ci: (e1.diff_ci95_low, e1.diff_ci95_high),
-            });
+            swings[o][m].push(Swing::between(&reg[i], (low, high), &e0, &e1));
         }
     }
     // stage 2: per regime, the assumptions with the largest swings (relative to the largest on

@@ -156,13 +156,7 @@ pub fn write(
     if dir.join("plots").is_dir() {
         files.push("plots/".into());
     }
-    let provenance = Provenance {
-        command: command.into(),
-        threads: r.threads,
-        items: r.evaluations,
-        items_computed: r.computed,
-        merged_from: Vec::new(),
-    };
+    let provenance = Provenance::computed(command, r.threads, r.evaluations, r.computed);
     Manifest::new(KIND, provenance, clock, files, details.clone()).write_last(dir)?;
     Ok(details)
 }

@@ -403,13 +403,12 @@ pub fn compare_with(
     files.extend(scenarios.iter().map(|s| format!("{}/", dir_name(&s.name))));
     Manifest::new(
         "compare",
-        Provenance {
-            command: opts.command.clone(),
-            threads: opts.threads.count(),
-            items: opts.reps * scenarios.len() as u64,
-            items_computed: computed,
-            merged_from: Vec::new(),
-        },
+        Provenance::computed(
+            &opts.command,
+            opts.threads.count(),
+            opts.reps * scenarios.len() as u64,
+            computed,
+        ),
         clock,
         files,
         identity,

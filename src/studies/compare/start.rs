@@ -381,13 +381,7 @@ pub fn compare_present(
         };
         Manifest::new(
             RunJob::KIND,
-            Provenance {
-                command: opts.command.clone(),
-                threads,
-                items: opts.reps,
-                items_computed: computed,
-                merged_from: Vec::new(),
-            },
+            Provenance::computed(&opts.command, threads, opts.reps, computed),
             clock,
             files,
             details,

@@ -91,13 +91,8 @@ pub fn run(
     };
     match status {
         Status::Complete { computed, threads } if opts.shard.is_none() => {
-            let provenance = Provenance {
-                command: opts.command.clone(),
-                threads,
-                items: states.n as u64,
-                items_computed: computed,
-                merged_from: Vec::new(),
-            };
+            let provenance =
+                Provenance::computed(&opts.command, threads, states.n as u64, computed);
             let o = finish(&job, table, out, provenance, clock)?;
             Ok(ExploreStatus::Finished(Box::new(o)))
         }

@@ -172,13 +172,7 @@ pub fn run(scenario: &Scenario, opts: &RunOptions, dir: &Path) -> Result<RunOutc
         &job,
         agg,
         dir,
-        Provenance {
-            command: opts.command.clone(),
-            threads,
-            items: opts.reps,
-            items_computed: computed,
-            merged_from: Vec::new(),
-        },
+        Provenance::computed(&opts.command, threads, opts.reps, computed),
         clock,
     )?;
     outcome.wall_seconds = clock.seconds();

@@ -79,13 +79,8 @@ pub fn run(spec: &SweepSpec, out: &Path, seed: u64, opts: &SweepOptions) -> Resu
     };
     match (status, results) {
         (Status::Complete { computed, threads }, Some(results)) => {
-            let provenance = Provenance {
-                command: opts.command.clone(),
-                threads,
-                items: design.n as u64,
-                items_computed: computed,
-                merged_from: Vec::new(),
-            };
+            let provenance =
+                Provenance::computed(&opts.command, threads, design.n as u64, computed);
             let o = finish(spec, &job, results, out, provenance, clock)?;
             Ok(SweepStatus::Finished(Box::new(o)))
         }

@@ -105,34 +105,26 @@ fn parameter(
     };
     let path = ctx.string("path", pathv, "a parameter path (`partnersim params`)")?;
     let (pl, pc) = ctx.at(pathv.span());
-    let index = if analytic {
-        if !inputs.contains(&path) {
-            return Err(InputError::UnknownParameter {
-                file: file.into(),
-                line: pl,
-                col: pc,
-                key: "path".into(),
-                path,
-                hint: format!("; the inputs of this model are {}", inputs.join(", ")),
-            });
-        }
-        None
+    // an unknown path: the model's inputs for a test model, else the registry's closest path
+    let (index, unknown) = if analytic {
+        let hint = format!("; the inputs of this model are {}", inputs.join(", "));
+        (None, (!inputs.contains(&path)).then_some(hint))
     } else {
         match params::index_of(&path) {
-            Some(i) => Some(i),
-            None => {
-                let h = did_you_mean(params::suggest(&path));
-                return Err(InputError::UnknownParameter {
-                    file: file.into(),
-                    line: pl,
-                    col: pc,
-                    key: "path".into(),
-                    path,
-                    hint: h,
-                });
-            }
+            Some(i) => (Some(i), None),
+            None => (None, Some(did_you_mean(params::suggest(&path)))),
         }
     };
+    if let Some(hint) = unknown {
+        return Err(InputError::UnknownParameter {
+            file: file.into(),
+            line: pl,
+            col: pc,
+            key: "path".into(),
+            path,
+            hint,
+        });
+    }
     if earlier.iter().any(|p| p.path == path) {
         return Err(ctx.bad(
             "path",
