@@ -285,6 +285,10 @@ metrics! {
         => "Need waiting for service: family class", Lower, Amount, Detail;
     WaitingNeedRefugee: "waiting_need_hours_refugee", "hours", Mean, "Unmet need of refugees: their need hours waiting for service at the end of the month."
         => "Need waiting for service: refugees", Lower, Amount, Detail;
+    RecommendationsOverturnedShare: "recommendations_overturned_share", "share", Total, "ISO applicants at calls and intakes whose award (funded or refused) the funder's decision authority made differently from what the officer's ranking alone would have, of ISO applicants (ODD 7.30; summary: over the run)."
+        => "Officer recommendations overturned", Neither, Points, Detail;
+    AuthorityDelayMonths: "authority_delay_months", "months", Total, "Months the decision authority's review (a returned file, an overturned recommendation) added to the decisions on ISO applications made this month, per decision (ODD 7.30; included in decision_delay_months; summary: over the run)."
+        => "Delay added by the decision authority", Lower, Amount, Detail;
 }
 
 /// Number of metrics in a record.

@@ -1160,6 +1160,22 @@ parameters! {
             "Weight the funder puts on the share of revenue an applicant raises itself.",
             "assumption: foundations favour organizations that raise other money",
             [asm(0.0, 1.0, "No figure exists; none to half the foundation's weight."), asm(0.0, 1.0, "No figure exists; none to half the foundation's weight."), asm(0.0, 1.0, "No figure exists; none to half the foundation's weight."), asm(1.0, 4.0, "No figure exists; half to twice the default.")];
+        authority_weight: f64, Float, "weight 0-1", [0.5, 0.5, 0.5, 0.5], [0.0, 1.0], changeable,
+            "Weight the funder's decision authority (a manager or minister's office, a foundation's board) gives the program officer's recommendation: the part of the score that rests on the officer's relationship (trust) counts only this much (1 = the officer decides, ODD 7.30).",
+            "assumption (MLH 5.3, ISO#10: officers are intermediaries who \"don't have power...to make changes\")",
+            [asm(0.25, 1.0, "MLH 5.3 says officers do not decide but not how far their superiors follow them; from a quarter to the officer deciding."); 4];
+        authority_risk_weight: f64, Float, "score units", [0.25, 0.25, 0.25, 0.25], [0.0, 100.0], changeable,
+            "Score the decision authority takes off an applicant per unit of financial risk above the operating ISOs' mean (risk: the share of the reserve target its cash does not cover, 1 when overdrawn); 0 = a neutral view of risk.",
+            "assumption (Transfer Payments policy: funders manage the risk of recipients; MLH 5.1: officials answer for accountability)",
+            [asm(0.0, 0.5, "No figure exists; none to the weight of half a unit of measured performance."); 4];
+        authority_error_share: f64, Float, "share", [0.3, 0.3, 0.3, 0.3], [0.0, 1.0], changeable,
+            "Share of the files prepared by an officer who does not know the file (knowledge 0) that the decision authority returns for correction (scaled by 1 - knowledge).",
+            "assumption (MLH 5.3, ISO#18: officers are trained to manage contracts, not to evaluate social-service staffing models)",
+            [asm(0.0, 0.6, "MLH 5.3 gives the direction; none to twice the default."); 4];
+        authority_review_months: u32, Int, "months", [0.0, 1.0, 1.0, 1.0], [0.0, 24.0], changeable,
+            "Months the decision authority adds to a decision whose file it returns or whose recommendation it overturns (0 = its review never delays a decision).",
+            "federal 0: the 2019 call decided eight months before agreements started (QP note 2019), so a second review fits inside that lead time; others: assumption (the CFP 2024 results came 9 weeks late, KM4S 2025)",
+            [asm(0.0, 2.0, "Sector review 2026: a review adds weeks to two months (KM4S 2025: 9 weeks late); 0 while decisions precede the start."), asm(0.0, 2.0, "No figure exists; none to two months."), asm(0.0, 2.0, "No figure exists; none to two months."), asm(0.0, 2.0, "No figure exists; none to two months.")];
     } with {
         /// the funder's name ([`FUNDERS`] order)
         name: &'static str,

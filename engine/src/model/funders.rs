@@ -2,12 +2,13 @@
 //! payments, decisions and payments, and the other providers their awards to alternative
 //! applicants fund (ODD §7.3–§7.9).
 
+use super::authority::{award_for, sort_descending};
 use super::config::{Config, FunderCfg};
 use super::newcomers::{NeedPools, Served};
 use super::{
     iso_donation_share, iso_perf, ratio, rng, round_half_up, CallCycle, Inflows, Model, Quotient,
-    Record, ALTERNATIVE_DONATION_SHARE, ALTERNATIVE_PERF_SD, DAYS_PER_MONTH, MIN_AWARD_SHARE, NF,
-    OTHER_SLOTS, SOURCES,
+    Record, ALTERNATIVE_DONATION_SHARE, ALTERNATIVE_PERF_SD, DAYS_PER_MONTH, NF, OTHER_SLOTS,
+    SOURCES,
 };
 use std::sync::Arc;
 
@@ -117,6 +118,12 @@ impl Model<'_> {
         }
         self.perf_means = self.perf_means();
         let perf_mean = self.perf_mean(f);
+        // the decision authority terminates, on its decision score (§7.30)
+        let risk_mean = if super::authority::reranks(fc) {
+            self.mean_financial_risk()
+        } else {
+            0.0
+        };
         self.order.clear();
         let mut total = 0.0;
         for i in 0..self.isos.len() {
@@ -125,6 +132,7 @@ impl Model<'_> {
             if self.isos[i].alive && (r.has_contract || (r.pending && r.award > 0.0)) {
                 total += commitment(r);
                 let s = self.score(i, f, perf_mean);
+                let s = self.decision_score(s, i, f, risk_mean);
                 self.order.push((s, i));
             }
         }
@@ -317,8 +325,9 @@ impl Model<'_> {
         let (ask_sum, n_isos) = self.applications(&cfg, f);
         let alt_ask = ratio(ask_sum, n_isos);
         self.alternative_applications(fc, f, n_isos, alive);
-        self.order
-            .sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        // officers recommend, the decision authority decides (§7.30)
+        let reranked = self.authority_review(&cfg, f, available, alt_ask);
+        sort_descending(&mut self.order);
         let mut remaining = available;
         let mut approved = 0.0;
         let applicants = self.order.len() as f64;
@@ -331,11 +340,7 @@ impl Model<'_> {
             } else {
                 self.ask(&cfg, idx, f)
             };
-            let award = if ask > 0.0 && remaining >= MIN_AWARD_SHARE * ask {
-                ask.min(remaining)
-            } else {
-                0.0
-            };
+            let award = award_for(ask, remaining);
             remaining -= award;
             if award > 0.0 {
                 approved += 1.0;
@@ -343,7 +348,8 @@ impl Model<'_> {
             if idx >= n {
                 self.fund_other_providers(fc, f, award);
             } else {
-                self.decide(fc, idx, f, award);
+                let overturned = reranked && (award > 0.0) != self.authority.recommended[idx];
+                self.decide(fc, idx, f, award, overturned);
             }
         }
         // money put to a decision: the monthly value of every agreement awarded
@@ -355,7 +361,7 @@ impl Model<'_> {
     /// agreement's value grown by the markup for each year it ran; a first application for its
     /// catchment's share of the budget, plus the markup.
     #[inline]
-    fn ask(&self, cfg: &Config, i: usize, f: usize) -> f64 {
+    pub(super) fn ask(&self, cfg: &Config, i: usize, f: usize) -> f64 {
         let markup = 1.0 + cfg.iso.ask_markup_share;
         let r = &self.rels[i][f];
         if r.has_contract {
@@ -426,11 +432,27 @@ impl Model<'_> {
         fu.other_total += award;
     }
 
-    /// ODD §7.6: funder `f` decides ISO `i`'s application (`award`, 0 = refused); the decision
-    /// is announced after the funder's delay and the officer's (§7.7). A renewal's new period
+    /// ODD §7.6: funder `f` decides ISO `i`'s application (`award`, 0 = refused; `overturned`:
+    /// not what the officer's ranking alone gave); the decision is announced after the funder's
+    /// delay, the officer's and the decision authority's (§7.7, §7.30). A renewal's new period
     /// follows the old one without a break.
-    fn decide(&mut self, fc: &FunderCfg, i: usize, f: usize, award: f64) {
+    fn decide(&mut self, fc: &FunderCfg, i: usize, f: usize, award: f64, overturned: bool) {
         let t = self.t;
+        // a first application meets an officer new to the file (below)
+        let knowledge = if self.rels[i][f].has_contract {
+            self.rels[i][f].knowledge
+        } else {
+            fc.new_officer_knowledge_share
+        };
+        let own = self.authority_delay(fc, i, f, knowledge, overturned);
+        self.facts.overturned.add(Quotient {
+            num: f64::from(u8::from(overturned)),
+            den: 1.0,
+        });
+        self.facts.authority_delay.add(Quotient {
+            num: f64::from(own),
+            den: 1.0,
+        });
         let next_call = self.funders[f].next_call;
         let r = &mut self.rels[i][f];
         if !r.has_contract {
@@ -448,7 +470,8 @@ impl Model<'_> {
             };
         }
         let delay = fc.decision_delay_months
-            + round_half_up(fc.officer_decision_delay_months * (1.0 - r.knowledge));
+            + round_half_up(fc.officer_decision_delay_months * (1.0 - r.knowledge))
+            + own;
         r.pending = true;
         r.award = award;
         r.applied = t;

@@ -40,6 +40,7 @@
 // Loops over funders index several parallel per-funder arrays at once.
 #![allow(clippy::needless_range_loop)]
 
+mod authority;
 pub mod config;
 pub mod fork;
 mod funders;
@@ -319,6 +320,10 @@ struct Totals {
     delays: Quotient,
     approvals: Quotient,
     fundraising: Quotient,
+    /// ISO applicants whose award the decision authority overturned, of ISO applicants; months
+    /// the authority's review added, of decisions on ISO applications (§7.30)
+    overturned: Quotient,
+    authority_delay: Quotient,
     /// per funder: payments to ISOs of the clients attributed to it, and money decided of its
     /// budget-months
     cost_per_client: [Quotient; NF],
@@ -349,6 +354,10 @@ struct MonthFacts {
     decided: [f64; NF],
     /// step 4: applicants approved, of all applicants
     approvals: Quotient,
+    /// step 4: ISO applicants whose award the decision authority overturned, of ISO applicants;
+    /// months its review added, of decisions on ISO applications (§7.30)
+    overturned: Quotient,
+    authority_delay: Quotient,
     /// step 5: late first payments of agreement years; months from call to announcement,
     /// summed over the decisions announced, of decisions
     late_events: f64,
@@ -428,6 +437,8 @@ pub struct Model<'a> {
     pub rels: Vec<[Rel; NF]>,
     /// local partnerships
     partners: Partnerships,
+    /// the funders' decision authorities' stream key and scratch (§7.30)
+    authority: authority::Authority,
     surge_left: u32,
     /// arrivals multiplier and months left of a timeline arrivals event
     arrivals_event: (f64, u32),
@@ -685,6 +696,7 @@ impl<'a> Model<'a> {
             isos,
             rels,
             partners: Partnerships::new(cfg, seed, replication, n),
+            authority: authority::Authority::new(seed, replication, n),
             surge_left: 0,
             arrivals_event: (1.0, 0),
             closures: 0,

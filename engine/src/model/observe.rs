@@ -256,6 +256,8 @@ impl Model<'_> {
         rec[M::LatePayments as usize] = f.late_events;
         rec[M::DecisionDelayMonths as usize] = f.delays.value();
         rec[M::CallApprovalShare as usize] = f.approvals.value();
+        rec[M::RecommendationsOverturnedShare as usize] = f.overturned.value();
+        rec[M::AuthorityDelayMonths as usize] = f.authority_delay.value();
         let (years, late, late_61_90) = self.government_agreement_years();
         rec[M::GovAgreementYears as usize] = years;
         rec[M::LatePaymentShare as usize] = ratio(late, years);
@@ -270,6 +272,8 @@ impl Model<'_> {
         tot.fundraising.add(f.fundraising);
         tot.delays.add(f.delays);
         tot.approvals.add(f.approvals);
+        tot.overturned.add(f.overturned);
+        tot.authority_delay.add(f.authority_delay);
     }
 
     /// Government agreement years (federal, provincial, municipal) that started this month, how
@@ -389,6 +393,8 @@ impl Model<'_> {
         summary[M::GovRevenueShare as usize] = tot.gov_revenue.value();
         summary[M::DecisionDelayMonths as usize] = tot.delays.value();
         summary[M::CallApprovalShare as usize] = tot.approvals.value();
+        summary[M::RecommendationsOverturnedShare as usize] = tot.overturned.value();
+        summary[M::AuthorityDelayMonths as usize] = tot.authority_delay.value();
         summary[M::FundraisingCostRatio as usize] = tot.fundraising.value();
         let funder_totals = [
             (M::FederalCostPerClient, M::FederalReallocatedShare),

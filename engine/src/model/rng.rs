@@ -29,6 +29,9 @@ pub const fn entity_alternatives(f: usize) -> u64 {
 }
 /// Entity id of the local-partnership submodel (formation, champions, cohesion noise).
 pub const ENTITY_PARTNERSHIPS: u64 = 12;
+/// Entity id of the funders' decision authorities (returned files, a counter-based stream read
+/// at positions fixed by month, funder and ISO; ODD §7.30).
+pub const ENTITY_AUTHORITY: u64 = 7;
 /// Entity id of ISO `i`'s monthly stream.
 pub const fn entity_iso(i: usize) -> u64 {
     16 + 2 * i as u64
