@@ -112,8 +112,36 @@ fn calgary_lip_summary_matches_the_golden_file() {
 /// change, and is never re-blessed unless the rest of the model changes too.
 #[test]
 fn baseline_with_the_money_mechanisms_off_matches_the_model_before_them() {
-    check_as("baseline_money_off", "baseline", MONEY_OFF);
+    let sets: Vec<&str> = MONEY_OFF.iter().chain(AUTHORITY_OFF).copied().collect();
+    check_as("baseline_money_off", "baseline", &sets);
 }
+
+/// The decision authorities of issue #25 (ODD §7.30) switched off (every authority follows
+/// its officer's recommendation with weight 1, takes a neutral view of risk and adds no review
+/// months) give the numbers of the model before them, to the last bit:
+/// `baseline_authority_off.summary.csv` is the baseline's golden file from before the change
+/// (with the two metrics the change added, both 0), and is never re-blessed unless the rest of
+/// the model changes too.
+#[test]
+fn baseline_with_the_authorities_off_matches_the_model_before_them() {
+    check_as("baseline_authority_off", "baseline", AUTHORITY_OFF);
+}
+
+/// The overrides that let program officers decide, as before the decision authorities.
+const AUTHORITY_OFF: &[&str] = &[
+    "funders.federal.authority_weight=1",
+    "funders.provincial.authority_weight=1",
+    "funders.municipal.authority_weight=1",
+    "funders.foundation.authority_weight=1",
+    "funders.federal.authority_risk_weight=0",
+    "funders.provincial.authority_risk_weight=0",
+    "funders.municipal.authority_risk_weight=0",
+    "funders.foundation.authority_risk_weight=0",
+    "funders.federal.authority_review_months=0",
+    "funders.provincial.authority_review_months=0",
+    "funders.municipal.authority_review_months=0",
+    "funders.foundation.authority_review_months=0",
+];
 
 /// The overrides that switch the money mechanisms of revision 3 off and restore the earlier
 /// defaults they replaced.
