@@ -98,6 +98,69 @@ fn pattern4_officer_rotation_lowers_trust_and_slows_decisions() {
     }
 }
 
+/// Pattern 4 through the decision authority (ODD §7.30): officers new to a file make errors the
+/// authority returns the file for, so faster rotation adds the authority's review months to
+/// decisions and stable officers take them away. Ablation: with no review months the authority
+/// delays nothing, and rotation moves its delay by nothing.
+#[test]
+fn pattern4_authority_returns_the_files_of_new_officers() {
+    let base = load("baseline");
+    let fast = Arms::run(&load("fast_rotation"), &base, R);
+    fast.expect("authority_delay_months", Dir::Up);
+    let stable = Arms::run(&load("stable_officers"), &base, R);
+    stable.expect("authority_delay_months", Dir::Down);
+
+    let off = [
+        "funders.federal.authority_review_months=0",
+        "funders.provincial.authority_review_months=0",
+        "funders.municipal.authority_review_months=0",
+        "funders.foundation.authority_review_months=0",
+    ];
+    let a = Arms::run(
+        &load_with("fast_rotation", &off),
+        &load_with("baseline", &off),
+        R,
+    );
+    let p = a.paired("authority_delay_months");
+    assert!(
+        p.mean == 0.0 && p.baseline_mean == 0.0 && p.diff_mean == 0.0,
+        "without review months rotation still moved the authority's delay: {p:?}"
+    );
+}
+
+/// The decision authority overturns officers' recommendations (ODD §7.30) because it weighs
+/// trust less than they do and reads financial risk: an authority that follows its officers
+/// fully (weight 1) overturns fewer, and one that also takes a neutral view of risk none at all.
+#[test]
+fn authorities_overturn_recommendations_by_their_own_view() {
+    let weight_one = [
+        "funders.federal.authority_weight=1",
+        "funders.provincial.authority_weight=1",
+        "funders.municipal.authority_weight=1",
+        "funders.foundation.authority_weight=1",
+    ];
+    let base = load("baseline");
+    let follows = load_with("baseline", &weight_one);
+    let a = Arms::run(&follows, &base, R);
+    a.expect("recommendations_overturned_share", Dir::Down);
+
+    let mut neutral = weight_one.to_vec();
+    neutral.extend([
+        "funders.federal.authority_risk_weight=0",
+        "funders.provincial.authority_risk_weight=0",
+        "funders.municipal.authority_risk_weight=0",
+        "funders.foundation.authority_risk_weight=0",
+    ]);
+    let officers_decide = load_with("baseline", &neutral);
+    let k = idx("recommendations_overturned_share");
+    for row in crate::util::summaries(&officers_decide, 20) {
+        assert_eq!(
+            row[k], 0.0,
+            "an authority that follows its officers overturned them"
+        );
+    }
+}
+
 /// Pattern 5a: ISOs that value independence choose more fundraising, depend less on their
 /// largest funder, and pay for it: a higher cost per dollar raised and more staff time.
 /// Whether they survive cuts better is measured and reported in ODD 1.2, not asserted: at
