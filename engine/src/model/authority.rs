@@ -180,3 +180,55 @@ impl Model<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{Config, Model};
+
+    #[test]
+    fn only_files_with_errors_or_overturned_wait_for_review() {
+        let mut cfg = Config::default();
+        cfg.simulation.isos = 12;
+        cfg.funders[1].authority_review_months = 2;
+        cfg.funders[1].authority_error_share = 1.0;
+        let mut m = Model::new(&cfg, 5, 0);
+        let fc = cfg.funders[1].clone();
+        let mut returned_half = 0;
+        for t in 0..50 {
+            m.t = t;
+            for i in 0..12 {
+                // an officer who knows the file makes no errors; one who does not, always
+                assert_eq!(m.authority_delay(&fc, i, 1, 1.0, false), 0);
+                assert_eq!(m.authority_delay(&fc, i, 1, 0.0, false), 2);
+                assert_eq!(m.authority_delay(&fc, i, 1, 1.0, true), 2);
+                returned_half += usize::from(m.authority_delay(&fc, i, 1, 0.5, false) > 0);
+            }
+        }
+        // half the files of an officer at half knowledge: 600 draws, well inside 250..350
+        assert!((250..350).contains(&returned_half), "{returned_half}");
+        let mut off = fc.clone();
+        off.authority_review_months = 0;
+        assert_eq!(m.authority_delay(&off, 0, 1, 0.0, true), 0);
+    }
+
+    #[test]
+    fn an_authority_that_follows_its_officers_scores_as_they_do() {
+        let mut cfg = Config::default();
+        cfg.simulation.isos = 8;
+        for fc in cfg.funders.iter_mut() {
+            fc.authority_weight = 1.0;
+            fc.authority_risk_weight = 0.0;
+        }
+        let m = Model::new(&cfg, 5, 0);
+        for i in 0..8 {
+            assert_eq!(m.decision_score(1.234, i, 2, 0.4), 1.234);
+        }
+        // an authority that weighs trust less scores a trusted ISO lower
+        let mut cfg = cfg.clone();
+        cfg.funders[2].authority_weight = 0.5;
+        let m = Model::new(&cfg, 5, 0);
+        let trust = m.rels[0][2].trust;
+        let want = 1.234 - 0.5 * cfg.funders[2].call_trust_weight * trust;
+        assert_eq!(m.decision_score(1.234, 0, 2, 0.4), want);
+    }
+}

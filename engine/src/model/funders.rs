@@ -702,7 +702,9 @@ mod tests {
     use crate::model::{Config, Model};
 
     /// A small region whose federal agreement runs `contract_months`, paid on time, with no
-    /// policy shocks; the other funders hold nothing back.
+    /// policy shocks; the other funders hold nothing back. The federal decision authority
+    /// follows its officers with a neutral view of risk (§7.30), so who holds an agreement
+    /// does not turn on an ISO's cash: these tests are about the agreement's calendar.
     fn quiet(contract_months: u32, holdback: f64) -> Config {
         let mut cfg = Config::default();
         cfg.simulation.duration_months = 60;
@@ -716,6 +718,8 @@ mod tests {
         }
         cfg.funders[0].contract_months = contract_months;
         cfg.funders[0].holdback_share = holdback;
+        cfg.funders[0].authority_weight = 1.0;
+        cfg.funders[0].authority_risk_weight = 0.0;
         cfg.funders[0].final_report_months = 4;
         cfg
     }
