@@ -687,6 +687,12 @@ fn event_toml(e: &TimelineEntry) -> String {
                 params::fmt_num(*factor)
             ));
         }
+        EventKind::Receptivity { change } => {
+            out.push_str(&format!(
+                "receptivity_change = {}\n",
+                params::fmt_num(*change)
+            ));
+        }
         EventKind::Set(sets) => {
             out.push_str("[events.set]\n");
             for &(k, v) in sets {
@@ -699,7 +705,7 @@ fn event_toml(e: &TimelineEntry) -> String {
 }
 
 /// Keys an `[[events]]` table may have.
-const EVENT_KEYS: [&str; 8] = [
+const EVENT_KEYS: [&str; 9] = [
     "month",
     "label",
     "arrivals_factor",
@@ -707,6 +713,7 @@ const EVENT_KEYS: [&str; 8] = [
     "funder",
     "budget_factor",
     "terminate",
+    "receptivity_change",
     "set",
 ];
 
@@ -818,14 +825,29 @@ fn parse_events(ctx: &Source<'_>, table: &DeTable<'_>) -> Result<Vec<TimelineEnt
         };
         let arrivals = number("arrivals_factor", 0.0, 100.0, false, "multiplier")?;
         let budget = number("budget_factor", 0.0, 100.0, false, "multiplier")?;
+        let receptivity = number("receptivity_change", -1.0, 1.0, false, "index 0-1")?;
         let has_set = t.get("set").is_some();
-        let kinds =
-            usize::from(arrivals.is_some()) + usize::from(budget.is_some()) + usize::from(has_set);
+        let kinds = usize::from(arrivals.is_some())
+            + usize::from(budget.is_some())
+            + usize::from(receptivity.is_some())
+            + usize::from(has_set);
         if kinds != 1 {
             return Err(ctx
-                .syntax(item.span(), "an [[events]] table needs exactly one of `arrivals_factor` (with `duration_months`), `budget_factor` (with `funder`) or `set` (a table of parameters)"));
+                .syntax(item.span(), "an [[events]] table needs exactly one of `arrivals_factor` (with `duration_months`), `budget_factor` (with `funder`), `receptivity_change` (a shift of the host community's baseline receptivity, -1 to 1) or `set` (a table of parameters)"));
         }
-        let (kind, generated) = if let Some(factor) = arrivals {
+        let (kind, generated) = if let Some(change) = receptivity {
+            if let Some(k) = ["duration_months", "funder", "terminate"]
+                .into_iter()
+                .find(|k| t.get(*k).is_some())
+            {
+                return Err(ctx.syntax(item.span(), format!("`receptivity_change` takes no `{k}`: it shifts the host community's baseline receptivity from its month on (write a second event to shift it back)")));
+            }
+            let sign = if change >= 0.0 { "+" } else { "" };
+            (
+                EventKind::Receptivity { change },
+                format!("receptivity {sign}{}", params::fmt_num(change)),
+            )
+        } else if let Some(factor) = arrivals {
             let months =
                 number("duration_months", 1.0, 1200.0, true, "months")?.ok_or_else(|| {
                     ctx.syntax(item.span(), "`arrivals_factor` needs `duration_months`")
