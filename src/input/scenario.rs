@@ -966,9 +966,14 @@ mod tests {
 
     #[test]
     fn events_are_read_and_checked() {
-        let text = "[simulation]\nduration_months = 60\n\n[[events]]\nmonth = 36\nlabel = \"federal core\"\n[events.set]\n\"funders.federal.core_share\" = 0.3\nfunders.federal.contract_months = 36\n\n[[events]]\nmonth = 12\narrivals_factor = 0.5\nduration_months = 6\n\n[[events]]\nmonth = 24\nfunder = \"provincial\"\nbudget_factor = 0.8\nterminate = true\n";
+        let text = "[simulation]\nduration_months = 60\n\n[[events]]\nmonth = 36\nlabel = \"federal core\"\n[events.set]\n\"funders.federal.core_share\" = 0.3\nfunders.federal.contract_months = 36\n\n[[events]]\nmonth = 12\narrivals_factor = 0.5\nduration_months = 6\n\n[[events]]\nmonth = 24\nfunder = \"provincial\"\nbudget_factor = 0.8\nterminate = true\n\n[[events]]\nmonth = 48\nreceptivity_change = -0.25\n";
         let s = Scenario::from_str("x.toml", text).unwrap();
-        assert_eq!(s.timeline.len(), 3);
+        assert_eq!(s.timeline.len(), 4);
+        assert_eq!(
+            s.timeline[3].event.kind,
+            EventKind::Receptivity { change: -0.25 }
+        );
+        assert_eq!(s.timeline[3].label, "receptivity -0.25");
         assert_eq!(s.timeline[0].label, "federal core");
         assert_eq!(
             s.timeline[1].event.kind,
@@ -993,7 +998,7 @@ mod tests {
         let cfg = s.config();
         assert_eq!(
             cfg.timeline.iter().map(|e| e.month).collect::<Vec<_>>(),
-            [12, 24, 36]
+            [12, 24, 36, 48]
         );
         // events change the hash and appear in the resolved file, which reads back the same
         assert_ne!(
@@ -1052,6 +1057,21 @@ mod tests {
                 "[[events]]\nmonth = 3\n[events.set]\n\"funders.federal.core_share\" = 3\n",
                 "x.toml:4:32",
                 "0 to 1",
+            ),
+            (
+                "[[events]]\nmonth = 3\nreceptivity_change = 1.5\n",
+                "x.toml:3:22",
+                "-1 to 1",
+            ),
+            (
+                "[[events]]\nmonth = 3\nreceptivity_change = -0.2\nduration_months = 6\n",
+                "x.toml:1:1",
+                "takes no `duration_months`",
+            ),
+            (
+                "[[events]]\nmonth = 3\nreceptivity_change = -0.2\narrivals_factor = 2\nduration_months = 6\n",
+                "x.toml:1:1",
+                "exactly one of",
             ),
         ];
         for (text, at, what) in cases {

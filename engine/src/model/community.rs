@@ -132,8 +132,8 @@ impl Model<'_> {
         };
         let (arrivals, unmet) = (self.facts.arrivals, self.facts.unmet_need);
         self.community.update(cc, arrivals, unmet, work);
-        let step = cc.integration_weight * self.community.receptivity
-            / self.cohorts.len().max(1) as f64;
+        let step =
+            cc.integration_weight * self.community.receptivity / self.cohorts.len().max(1) as f64;
         for co in self.cohorts.iter_mut() {
             co.host += step;
         }

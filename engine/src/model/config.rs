@@ -6,8 +6,8 @@
 //! them together with the few fields derived from several parameters.
 
 pub use crate::params::{
-    BrinkerhoffCfg, CallCycle, CommunityCfg, FunderCfg, IsoCfg, Measure, NewcomersCfg, PartnershipCfg,
-    ReportingCfg, ServiceCfg, SimulationCfg, TrustCfg, CATEGORIES, NCAT,
+    BrinkerhoffCfg, CallCycle, CommunityCfg, FunderCfg, IsoCfg, Measure, NewcomersCfg,
+    PartnershipCfg, ReportingCfg, ServiceCfg, SimulationCfg, TrustCfg, CATEGORIES, NCAT,
 };
 use crate::params::{Sections, Values, FUNDERS};
 
