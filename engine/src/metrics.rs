@@ -289,6 +289,10 @@ metrics! {
         => "Officer recommendations overturned", Neither, Points, Detail;
     AuthorityDelayMonths: "authority_delay_months", "months", Total, "Months the decision authority's review (a returned file, an overturned recommendation) added to the decisions on ISO applications made this month, per decision (ODD 7.30; included in decision_delay_months; summary: over the run)."
         => "Delay added by the decision authority", Lower, Amount, Detail;
+    Receptivity: "receptivity", "index 0-1", Mean, "The host community's receptivity at the end of the month (ODD 7.32): how far employers, public institutions and neighbours move towards newcomers, the host side of integration."
+        => "Host community's receptivity", Higher, Index, Detail;
+    CommunityWork: "community_work", "organizations", Mean, "Host organizations (employers and public institutions) engaged by operating local partnerships this month: non-ISO organizations at their tables, weighted by cohesion and alignment / 4 (ODD 7.32); 0 when partnerships are off."
+        => "Host organizations engaged by partnerships", Neither, Amount, Detail;
 }
 
 /// Number of metrics in a record.
@@ -339,6 +343,7 @@ pub fn is_share(i: usize) -> bool {
     n.ends_with("_share")
         || n == "survival_rate"
         || n == "integration_index"
+        || n == "receptivity"
         || n == "trust_mean"
         || n == "revenue_hhi"
         || n == "productivity_mean"

@@ -990,6 +990,36 @@ parameters! {
             "assumption",
             asm(0.15, 0.6, "No figure exists; half to twice the default.");
     }
+    section community: CommunityCfg "The host community's receptivity (MLH 6: integration as a two-way street)." {
+        initial_receptivity: f64, Float, "index 0-1", 0.5, [0.0, 1.0], fixed_during_run,
+            "Receptivity of the host community (how far it moves towards newcomers: employers, public institutions, neighbours) at the start of the warm-up, and its baseline level until a timeline event shifts it.",
+            "assumption (MLH 6: government views integration as a two-way street, the host culture also moving towards the immigrants; no measure on a 0-1 scale)",
+            asm(0.3, 0.7, "No measure of a region's receptivity on a 0-1 scale exists; a band around the midpoint.");
+        adjust_months: f64, Float, "months", 24.0, [1.0, 600.0], changeable,
+            "Time constant of receptivity: each month it closes 1 / adjust_months of the gap to the level its drivers support.",
+            "assumption (attitudes of a host community change over years, not months)",
+            asm(12.0, 60.0, "No figure exists; one to five years.");
+        integration_weight: f64, Float, "integration-scale units", 0.5, [0.0, 10.0], changeable,
+            "Weight of the host community's receptivity, beside service received, in a cohort's long-term integration: a cohort that lived its whole followed period in a fully receptive community gains as much as from integration_hours_scale x weight effective service hours per person (0: integration depends on service alone, the model before this mechanism).",
+            "assumption (MLH 6: integration is a two-way street; the direction is the source's, the size is not)",
+            asm(0.25, 1.0, "MLH give the direction but no size; from a quarter to a whole integration scale of service.");
+        visibility_weight: f64, Float, "index per unit rise", 1.0, [0.0, 100.0], changeable,
+            "Fall of the receptivity target per unit of relative rise of arrivals above the level the community is familiar with, times the share of the month's new need left unmet (0: visibility has no effect).",
+            "assumption (a fast rise of newcomers without service is visible and can lower receptivity; familiarity raises it back)",
+            asm(0.5, 2.0, "No figure exists; half to twice the default.");
+        familiarity_months: f64, Float, "months", 36.0, [1.0, 600.0], changeable,
+            "Time constant of the arrivals level the host community is familiar with: a higher level of arrivals is no longer a rise after about this long.",
+            "assumption (familiarity with newcomers grows over years)",
+            asm(12.0, 60.0, "No figure exists; one to five years.");
+        community_work_weight: f64, Float, "index 0-1", 0.3, [0.0, 1.0], changeable,
+            "Rise of the receptivity target that local partnerships' work with employers and public institutions can bring at most (0: partnerships' community work has no effect).",
+            "GA (Brandon's partnership brought in health, education, housing, employment, policing organizations, the chamber of commerce and employers; partnerships create warm and welcoming communities); size assumption",
+            asm(0.15, 0.6, "GA give the direction but no size; half to twice the default.");
+        community_work_half_orgs: f64, Float, "organizations", 4.0, [0.01, 1000.0], changeable,
+            "Host organizations engaged (non-ISO organizations at operating partnerships' tables, weighted by cohesion and alignment / 4) at which community work brings half of community_work_weight.",
+            "assumption",
+            asm(2.0, 8.0, "No figure exists; half to twice the default.");
+    }
     per_funder funders: FunderCfg "One funder's regime." {
         enabled: bool, Bool, "switch", [1.0, 1.0, 1.0, 1.0], [0.0, 1.0], fixed_during_run,
             "Whether this funder exists in the scenario.",
@@ -1655,7 +1685,7 @@ mod tests {
             assert!(fixed(&format!("funders.{f}.budget_lag_months")));
             assert!(!fixed(&format!("funders.{f}.contract_months")));
         }
-        assert_eq!(reg.iter().filter(|s| s.fixed_during_run).count(), 29);
+        assert_eq!(reg.iter().filter(|s| s.fixed_during_run).count(), 30);
     }
 
     #[test]

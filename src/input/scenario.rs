@@ -687,6 +687,12 @@ fn event_toml(e: &TimelineEntry) -> String {
                 params::fmt_num(*factor)
             ));
         }
+        EventKind::Receptivity { change } => {
+            out.push_str(&format!(
+                "receptivity_change = {}\n",
+                params::fmt_num(*change)
+            ));
+        }
         EventKind::Set(sets) => {
             out.push_str("[events.set]\n");
             for &(k, v) in sets {
@@ -699,7 +705,7 @@ fn event_toml(e: &TimelineEntry) -> String {
 }
 
 /// Keys an `[[events]]` table may have.
-const EVENT_KEYS: [&str; 8] = [
+const EVENT_KEYS: [&str; 9] = [
     "month",
     "label",
     "arrivals_factor",
@@ -707,6 +713,7 @@ const EVENT_KEYS: [&str; 8] = [
     "funder",
     "budget_factor",
     "terminate",
+    "receptivity_change",
     "set",
 ];
 
@@ -818,14 +825,29 @@ fn parse_events(ctx: &Source<'_>, table: &DeTable<'_>) -> Result<Vec<TimelineEnt
         };
         let arrivals = number("arrivals_factor", 0.0, 100.0, false, "multiplier")?;
         let budget = number("budget_factor", 0.0, 100.0, false, "multiplier")?;
+        let receptivity = number("receptivity_change", -1.0, 1.0, false, "index 0-1")?;
         let has_set = t.get("set").is_some();
-        let kinds =
-            usize::from(arrivals.is_some()) + usize::from(budget.is_some()) + usize::from(has_set);
+        let kinds = usize::from(arrivals.is_some())
+            + usize::from(budget.is_some())
+            + usize::from(receptivity.is_some())
+            + usize::from(has_set);
         if kinds != 1 {
             return Err(ctx
-                .syntax(item.span(), "an [[events]] table needs exactly one of `arrivals_factor` (with `duration_months`), `budget_factor` (with `funder`) or `set` (a table of parameters)"));
+                .syntax(item.span(), "an [[events]] table needs exactly one of `arrivals_factor` (with `duration_months`), `budget_factor` (with `funder`), `receptivity_change` (a shift of the host community's baseline receptivity, -1 to 1) or `set` (a table of parameters)"));
         }
-        let (kind, generated) = if let Some(factor) = arrivals {
+        let (kind, generated) = if let Some(change) = receptivity {
+            if let Some(k) = ["duration_months", "funder", "terminate"]
+                .into_iter()
+                .find(|k| t.get(*k).is_some())
+            {
+                return Err(ctx.syntax(item.span(), format!("`receptivity_change` takes no `{k}`: it shifts the host community's baseline receptivity from its month on (write a second event to shift it back)")));
+            }
+            let sign = if change >= 0.0 { "+" } else { "" };
+            (
+                EventKind::Receptivity { change },
+                format!("receptivity {sign}{}", params::fmt_num(change)),
+            )
+        } else if let Some(factor) = arrivals {
             let months =
                 number("duration_months", 1.0, 1200.0, true, "months")?.ok_or_else(|| {
                     ctx.syntax(item.span(), "`arrivals_factor` needs `duration_months`")
@@ -944,9 +966,14 @@ mod tests {
 
     #[test]
     fn events_are_read_and_checked() {
-        let text = "[simulation]\nduration_months = 60\n\n[[events]]\nmonth = 36\nlabel = \"federal core\"\n[events.set]\n\"funders.federal.core_share\" = 0.3\nfunders.federal.contract_months = 36\n\n[[events]]\nmonth = 12\narrivals_factor = 0.5\nduration_months = 6\n\n[[events]]\nmonth = 24\nfunder = \"provincial\"\nbudget_factor = 0.8\nterminate = true\n";
+        let text = "[simulation]\nduration_months = 60\n\n[[events]]\nmonth = 36\nlabel = \"federal core\"\n[events.set]\n\"funders.federal.core_share\" = 0.3\nfunders.federal.contract_months = 36\n\n[[events]]\nmonth = 12\narrivals_factor = 0.5\nduration_months = 6\n\n[[events]]\nmonth = 24\nfunder = \"provincial\"\nbudget_factor = 0.8\nterminate = true\n\n[[events]]\nmonth = 48\nreceptivity_change = -0.25\n";
         let s = Scenario::from_str("x.toml", text).unwrap();
-        assert_eq!(s.timeline.len(), 3);
+        assert_eq!(s.timeline.len(), 4);
+        assert_eq!(
+            s.timeline[3].event.kind,
+            EventKind::Receptivity { change: -0.25 }
+        );
+        assert_eq!(s.timeline[3].label, "receptivity -0.25");
         assert_eq!(s.timeline[0].label, "federal core");
         assert_eq!(
             s.timeline[1].event.kind,
@@ -971,7 +998,7 @@ mod tests {
         let cfg = s.config();
         assert_eq!(
             cfg.timeline.iter().map(|e| e.month).collect::<Vec<_>>(),
-            [12, 24, 36]
+            [12, 24, 36, 48]
         );
         // events change the hash and appear in the resolved file, which reads back the same
         assert_ne!(
@@ -1030,6 +1057,21 @@ mod tests {
                 "[[events]]\nmonth = 3\n[events.set]\n\"funders.federal.core_share\" = 3\n",
                 "x.toml:4:32",
                 "0 to 1",
+            ),
+            (
+                "[[events]]\nmonth = 3\nreceptivity_change = 1.5\n",
+                "x.toml:3:22",
+                "-1 to 1",
+            ),
+            (
+                "[[events]]\nmonth = 3\nreceptivity_change = -0.2\nduration_months = 6\n",
+                "x.toml:1:1",
+                "takes no `duration_months`",
+            ),
+            (
+                "[[events]]\nmonth = 3\nreceptivity_change = -0.2\narrivals_factor = 2\nduration_months = 6\n",
+                "x.toml:1:1",
+                "exactly one of",
             ),
         ];
         for (text, at, what) in cases {

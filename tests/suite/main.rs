@@ -3,6 +3,7 @@
 
 mod categories;
 mod cli;
+mod community;
 mod conventions;
 mod integration;
 mod invariants;

@@ -23,7 +23,8 @@
 //! 8. ISOs raise donations, pay costs and interest along the month's cash path, are reimbursed
 //!    for eligible costs and return unexpended advances at each funder's fiscal-year end, miss
 //!    payroll or close; staff quit and gain experience;
-//! 9. trust and organization identity update; mutuality is recomputed;
+//! 9. trust and organization identity update; mutuality is recomputed; (9b) the host
+//!    community's receptivity moves and reaches every followed cohort ([`community`]);
 //! 10. the month is observed ([`observe`]): metrics are recorded from the warm-up's end on.
 //!
 //! The model never reads files or prints. Example:
@@ -41,6 +42,7 @@
 #![allow(clippy::needless_range_loop)]
 
 mod authority;
+pub mod community;
 pub mod config;
 pub mod fork;
 mod funders;
@@ -439,6 +441,8 @@ pub struct Model<'a> {
     partners: Partnerships,
     /// the funders' decision authorities' stream key and scratch (§7.30)
     authority: authority::Authority,
+    /// the host community (§7.32)
+    community: community::Community,
     surge_left: u32,
     /// arrivals multiplier and months left of a timeline arrivals event
     arrivals_event: (f64, u32),
@@ -685,18 +689,21 @@ impl<'a> Model<'a> {
             } else {
                 0
             };
+        let mut cohorts = Cohorts::new(&cfg.newcomers, a0);
+        community::initial_host(cfg, &mut cohorts);
         let mut m = Model {
             cfg: std::sync::Arc::new(cfg.clone()),
             _borrow: std::marker::PhantomData,
             t: 0,
             warmup,
             streams: Streams::new(seed, replication, n),
-            cohorts: Cohorts::new(&cfg.newcomers, a0),
+            cohorts,
             funders,
             isos,
             rels,
             partners: Partnerships::new(cfg, seed, replication, n),
             authority: authority::Authority::new(seed, replication, n),
+            community: community::Community::new(&cfg.community, a0),
             surge_left: 0,
             arrivals_event: (1.0, 0),
             closures: 0,
@@ -828,8 +835,9 @@ impl<'a> Model<'a> {
         self.finances_and_staff();
         self.partnership_month_end(self.facts.unmet_need);
 
-        // 9. Trust, identity, mutuality.
+        // 9. Trust, identity, mutuality; 9b. the host community.
         self.relationships();
+        self.community_stage();
 
         // 10. Observation.
         if self.reporting() || self.cfg.simulation.record_warmup {

@@ -31,6 +31,10 @@ pub struct Cohort {
     pub effective: f64,
     /// effective service hours received after the eligibility window (long-term integration)
     pub effective_late: f64,
+    /// the host community's side of its integration (§7.32): the receptivity it lived in,
+    /// times `community.integration_weight`, summed over its months and divided by
+    /// `need_duration_months`
+    pub host: f64,
 }
 
 impl Default for Cohort {
@@ -43,6 +47,7 @@ impl Default for Cohort {
             waiting: [0.0; NCAT],
             effective: 0.0,
             effective_late: 0.0,
+            host: 0.0,
         }
     }
 }
@@ -172,6 +177,13 @@ impl Cohorts {
     /// Cohort of a given age in months (0 = arrived this month).
     pub fn at(&self, age: usize) -> &Cohort {
         &self.ring[self.idx(age)]
+    }
+
+    /// Cohort of a given age in months, to change (the host community's side of integration,
+    /// §7.32).
+    pub fn at_mut(&mut self, age: usize) -> &mut Cohort {
+        let i = self.idx(age);
+        &mut self.ring[i]
     }
 
     /// Persons currently followed.
@@ -312,6 +324,12 @@ impl Cohorts {
         self.exit_integration
     }
 
+    /// Every followed cohort, in ring order (the host community's receptivity reaches them
+    /// all, §7.32).
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut Cohort> {
+        self.ring.iter_mut()
+    }
+
     /// Need hours waiting.
     pub fn waiting(&self) -> f64 {
         self.waiting_by_category().iter().sum()
@@ -376,14 +394,16 @@ impl NeedProfile {
 
 /// Long-term integration of a cohort that has been followed for its whole need: saturating in
 /// the effective hours it received per person, with hours after the eligibility window
-/// weighted by `long_term_service_weight` (integration is a long-term process, MLH 6.1, 6.3).
+/// weighted by `long_term_service_weight` (integration is a long-term process, MLH 6.1, 6.3),
+/// plus the host community's side, `host` (a two-way street, MLH 6; §7.32; 0 when
+/// `community.integration_weight` is 0, which leaves the service-only index unchanged).
 pub fn long_term_integration(co: &Cohort, c: &NewcomersCfg) -> f64 {
     let users = co.users_total();
     if users <= 0.0 {
         return 0.0;
     }
     let hours = co.effective + c.long_term_service_weight * co.effective_late;
-    1.0 - (-hours / (users * c.integration_hours_scale)).exp()
+    1.0 - (-(hours / (users * c.integration_hours_scale) + co.host)).exp()
 }
 
 /// One ISO's service offer for the month.

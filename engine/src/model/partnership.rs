@@ -226,6 +226,18 @@ impl Partnership {
         ["regional", sectors, partners, types, self.alignment_name()]
     }
 
+    /// Its work this month with the host community's employers and public institutions
+    /// (§7.32): the non-ISO organizations at its table, weighted by cohesion and by alignment / 4
+    /// (a consultative table does a quarter of a collaborative one's joint work); 0 once
+    /// dissolved.
+    pub fn community_work(&self) -> f64 {
+        if !self.alive() {
+            return 0.0;
+        }
+        let orgs: u32 = self.other_orgs.iter().sum();
+        self.cohesion * f64::from(self.alignment) / 4.0 * f64::from(orgs)
+    }
+
     /// Mean cohesion over the months it operated.
     pub fn cohesion_mean(&self) -> f64 {
         if self.months > 0 {

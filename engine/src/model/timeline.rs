@@ -1,6 +1,6 @@
 //! Scenario timelines: events at given reported months — arrivals multiplied for a while
-//! (surges and drops), a funder's budget cut or raised, and any regime parameter changed from
-//! a month on (ODD §7.26). Events are checked when a scenario is read
+//! (surges and drops), a funder's budget cut or raised, the host community's receptivity
+//! shifted, and any regime parameter changed from a month on (ODD §7.26). Events are checked when a scenario is read
 //! (`crate::scenario`); here they are applied at the start of their month.
 
 use super::Model;
@@ -27,6 +27,12 @@ pub enum EventKind {
         factor: f64,
         /// end contracts above the new budget at once
         terminate: bool,
+    },
+    /// The host community's baseline receptivity shifts by `change` (within 0-1) from this
+    /// month on; receptivity follows at its own pace (§7.32).
+    Receptivity {
+        /// shift of the baseline (index 0-1; negative: less receptive)
+        change: f64,
     },
     /// Parameters (registry index, value) change from this month on.
     Set(Vec<(usize, f64)>),
@@ -71,6 +77,7 @@ impl Model<'_> {
                         fu.budget *= factor;
                     }
                 }
+                EventKind::Receptivity { change } => self.community.shift(change),
                 EventKind::Set(sets) => self.set_values(&sets),
             }
         }
