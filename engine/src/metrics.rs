@@ -285,6 +285,12 @@ metrics! {
         => "Need waiting for service: family class", Lower, Amount, Detail;
     WaitingNeedRefugee: "waiting_need_hours_refugee", "hours", Mean, "Unmet need of refugees: their need hours waiting for service at the end of the month."
         => "Need waiting for service: refugees", Lower, Amount, Detail;
+    UmbrellaMembershipShare: "umbrella_membership_share", "share of operating ISOs", Mean, "Operating ISOs that are members of the sector's umbrella body (0 when sector.umbrella_enabled is off; ODD 7.31)."
+        => "ISOs in the umbrella body", Neither, Points, Detail;
+    SectorVoice: "sector_voice", "index 0-1", Mean, "Influence of the sector's common voice: members' share of newcomers x unity of their service models x policy-staff factor (ODD 7.31); softens government policy-shock cuts."
+        => "Sector's common voice", Higher, Index, Detail;
+    UmbrellaMemberHours: "umbrella_member_hours", "hours per month", Mean, "Staff hours members of the umbrella body spend on it (meetings, consultations, campaigns), in administration (ODD 7.31)."
+        => "Staff time given to the umbrella body", Neither, Amount, Detail;
 }
 
 /// Number of metrics in a record.
@@ -336,6 +342,7 @@ pub fn is_share(i: usize) -> bool {
         || n == "survival_rate"
         || n == "integration_index"
         || n == "trust_mean"
+        || n == "sector_voice"
         || n == "revenue_hhi"
         || n == "productivity_mean"
 }

@@ -7,7 +7,7 @@
 
 pub use crate::params::{
     BrinkerhoffCfg, CallCycle, FunderCfg, IsoCfg, Measure, NewcomersCfg, PartnershipCfg,
-    ReportingCfg, ServiceCfg, SimulationCfg, TrustCfg, CATEGORIES, NCAT,
+    ReportingCfg, SectorCfg, ServiceCfg, SimulationCfg, TrustCfg, CATEGORIES, NCAT,
 };
 use crate::params::{Sections, Values, FUNDERS};
 
@@ -43,6 +43,7 @@ pub struct Config {
     pub brinkerhoff: BrinkerhoffCfg,
     pub reporting: ReportingCfg,
     pub partnerships: PartnershipCfg,
+    pub sector: SectorCfg,
     pub funders: [FunderCfg; 4],
     /// the values this configuration was read from (timeline events change them)
     pub values: Values,
@@ -68,6 +69,7 @@ impl Config {
             brinkerhoff,
             reporting,
             partnerships,
+            sector,
             funders,
         } = Sections::read(v);
         let mut c = Config {
@@ -79,6 +81,7 @@ impl Config {
             brinkerhoff,
             reporting,
             partnerships,
+            sector,
             funders,
             values: v.clone(),
             timeline: Vec::new(),

@@ -75,6 +75,7 @@ impl Model<'_> {
             self.add_facts_to_totals();
         }
         self.partnership_metrics(&mut rec);
+        self.sector_metrics(&mut rec);
         self.check_invariants(&rec);
         rec
     }
