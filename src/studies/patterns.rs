@@ -197,7 +197,12 @@ pub const EFFECTS: &[Effect] = &[
         "no_partnership",
         "partnership_meeting_share",
     ),
-    e(9, "sector_voice", "funding_cuts", "umbrella_membership_share"),
+    e(
+        9,
+        "sector_voice",
+        "funding_cuts",
+        "umbrella_membership_share",
+    ),
     e(9, "sector_voice", "funding_cuts", "sector_voice"),
     rel(9, "sector_voice", "funding_cuts", "revenue_federal"),
     e(9, "sector_voice", "funding_cuts", "unmet_need_share"),

@@ -252,7 +252,11 @@ fn pattern9_members_are_the_mission_driven_and_the_rest_free_ride() {
         }
         let u = m.umbrella();
         for (i, iso) in m.isos.iter().enumerate().filter(|(_, x)| x.alive) {
-            let side = if u.member[i] { &mut members } else { &mut others };
+            let side = if u.member[i] {
+                &mut members
+            } else {
+                &mut others
+            };
             side.0 += iso.mission;
             side.1 += 1.0;
         }
