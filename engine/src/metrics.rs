@@ -293,6 +293,12 @@ metrics! {
         => "Host community's receptivity", Higher, Index, Detail;
     CommunityWork: "community_work", "organizations", Mean, "Host organizations (employers and public institutions) engaged by operating local partnerships this month: non-ISO organizations at their tables, weighted by cohesion and alignment / 4 (ODD 7.32); 0 when partnerships are off."
         => "Host organizations engaged by partnerships", Neither, Amount, Detail;
+    UmbrellaMembershipShare: "umbrella_membership_share", "share of operating ISOs", Mean, "Operating ISOs that are members of the sector's umbrella body (0 when sector.umbrella_enabled is off; ODD 7.31)."
+        => "ISOs in the umbrella body", Neither, Points, Detail;
+    SectorVoice: "sector_voice", "index 0-1", Mean, "Influence of the sector's common voice: members' share of newcomers x unity of their service models x policy-staff factor (ODD 7.31); softens government policy-shock cuts."
+        => "Sector's common voice", Higher, Index, Detail;
+    UmbrellaMemberHours: "umbrella_member_hours", "hours per month", Mean, "Staff hours members of the umbrella body spend on it (meetings, consultations, campaigns), in administration (ODD 7.31)."
+        => "Staff time given to the umbrella body", Neither, Amount, Detail;
 }
 
 /// Number of metrics in a record.
@@ -345,6 +351,7 @@ pub fn is_share(i: usize) -> bool {
         || n == "integration_index"
         || n == "receptivity"
         || n == "trust_mean"
+        || n == "sector_voice"
         || n == "revenue_hhi"
         || n == "productivity_mean"
 }

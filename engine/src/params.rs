@@ -1020,6 +1020,36 @@ parameters! {
             "assumption",
             asm(2.0, 8.0, "No figure exists; half to twice the default.");
     }
+    section sector: SectorCfg "A sector with a voice: an umbrella body of ISOs (MLH 6)." {
+        umbrella_enabled: bool, Bool, "switch", 0.0, [0.0, 1.0], changeable,
+            "An umbrella body of the region's ISOs exists: each April every operating ISO decides to join or stay; its influence softens government policy-shock cuts (off: the submodel does nothing, no ISO is a member and cuts are as drawn).",
+            "MLH 6 (umbrella associations such as OCASI, 'a collective voice for the immigrant serving sector'; the sector still lacks a common voice)",
+            fixed("a regime switch: scenarios set it");
+        dues_share: f64, Float, "share of revenue", 0.0005, [0.0, 0.1], changeable,
+            "Membership dues per month as a share of a member's monthly revenue (contracted plus donations and fees), set each April; paid from unrestricted money, not an eligible cost.",
+            "assumption (range 0.0002-0.002): umbrella bodies scale fees to members' budgets; no fee schedule in the sources",
+            asm(0.0002, 0.002, "Fees scaled to budgets; no schedule in the sources: from a fiftieth to a fifth of a percent of revenue.");
+        member_hours_per_month: f64, Float, "hours per member-month", 4.0, [0.0, 744.0], changeable,
+            "Staff hours a month membership takes from each member (meetings, consultations, surveys, campaigns): administrative work that leaves frontline time when it overflows administrative capacity.",
+            "assumption (range 2-12): a half-day meeting a month plus consultations; no figure",
+            asm(2.0, 12.0, "No figure exists; from two hours to a day and a half a month.");
+        selective_benefit_hours: f64, Float, "hours per member-month", 4.0, [0.0, 744.0], changeable,
+            "Value to a member, in staff hours a month, of what only members get (policy briefings, training, information), at a fully staffed body: it scales with the body's policy staff factor.",
+            "assumption (range 0-8): selective benefits that only members receive; no figure",
+            asm(0.0, 8.0, "No figure exists; from none (a pure public good) to a day a month.");
+        grant_policy_staff: f64, Float, "staff (FTE)", 1.0, [0.0, 1000.0], changeable,
+            "Policy staff of the umbrella body a funder grant pays whatever the dues; the dues pay the rest (dues income / the cost of a staff member).",
+            "assumption (range 0-3): umbrella bodies receive government project funding (MLH: OCASI); no figure for policy positions",
+            asm(0.0, 3.0, "No figure exists; from none to three funded positions.");
+        policy_staff_half: f64, Float, "staff (FTE)", 2.0, [0.01, 1000.0], changeable,
+            "Policy staff at which the staff factor of influence, staff / (staff + policy_staff_half), is one half.",
+            "assumption (range 1-4)",
+            asm(1.0, 4.0, "No figure exists; half to twice the default.");
+        cut_softening_share: f64, Float, "share", 0.3, [0.0, 1.0], changeable,
+            "Share of a government funder's policy-shock cut that a voice of full influence (1) averts: the cut applied is shock_cut_share * (1 - cut_softening_share * influence) (0: the voice changes no cut).",
+            "assumption (range 0-0.5): the 2010-11 and 2026-27 federal cuts went through despite the sector's campaigns (MLH: the sector lacks a common voice), while refugee services were protected in 2026 (IRCC 2026 amendments)",
+            asm(0.0, 0.5, "Federal cuts went through despite the sector's campaigns; from none to half of a cut averted.");
+    }
     per_funder funders: FunderCfg "One funder's regime." {
         enabled: bool, Bool, "switch", [1.0, 1.0, 1.0, 1.0], [0.0, 1.0], fixed_during_run,
             "Whether this funder exists in the scenario.",

@@ -82,7 +82,7 @@ pub const ODD_MARKERS: (&str, &str) = (
 /// One quoted effect: `metric` of `scenario` minus `baseline`.
 #[derive(Debug, Clone, Copy)]
 pub struct Effect {
-    /// pattern number of ODD §1.2 (1–8)
+    /// pattern number of ODD §1.2 (1–9)
     pub pattern: u8,
     /// scenario file stem under `scenarios/`
     pub scenario: &'static str,
@@ -197,6 +197,19 @@ pub const EFFECTS: &[Effect] = &[
         "no_partnership",
         "partnership_meeting_share",
     ),
+    e(
+        9,
+        "sector_voice",
+        "funding_cuts",
+        "umbrella_membership_share",
+    ),
+    e(9, "sector_voice", "funding_cuts", "sector_voice"),
+    rel(9, "sector_voice", "funding_cuts", "revenue_federal"),
+    e(9, "sector_voice", "funding_cuts", "unmet_need_share"),
+    e(9, "sector_voice", "funding_cuts", "layoffs_annual"),
+    e(9, "sector_voice", "funding_cuts", "admin_share"),
+    e(9, "sector_voice", "funding_cuts", "umbrella_member_hours"),
+    e(9, "sector_voice", "funding_cuts", "survival_rate"),
 ];
 
 /// One measured effect.
@@ -308,7 +321,7 @@ mod tests {
     fn every_effect_names_a_metric() {
         for e in EFFECTS {
             assert!(metric_index(e.metric).is_some(), "{}", e.metric);
-            assert!((1..=8).contains(&e.pattern));
+            assert!((1..=9).contains(&e.pattern));
         }
     }
 }

@@ -5,7 +5,8 @@
 //! indices); a pattern holds when the 95% confidence interval of the mean paired
 //! difference excludes zero in the expected direction. No test asserts a value.
 
-use crate::util::{idx, load, load_with, Arms, Dir, SEED};
+use crate::util::{idx, load, load_with, summaries, Arms, Dir, SEED};
+use partnersim::metrics::METRICS;
 use partnersim::model::Model;
 
 /// Replications per arm: enough to be clear of noise, few enough for seconds.
@@ -258,6 +259,81 @@ fn pattern7_ablation_scores_without_performance_leave_depth_alone() {
     assert!(
         on.diff_ci95_low > 0.0,
         "with performance in the scores, depth should rise"
+    );
+}
+
+/// Pattern 9 (a sector with a voice, ODD §7.31): under frequent government cuts, an umbrella
+/// body of ISOs gains members and a voice, the cuts bite less (more federal revenue, less unmet
+/// need), and members pay in staff hours. Whether fewer ISOs close or fewer staff are laid off,
+/// and how far members' hours raise the administrative share, are measured and reported in ODD
+/// §1.2, not asserted: at the defaults none is clear of noise (a few hours a member a month
+/// against thousands of staff hours).
+#[test]
+fn pattern9_a_common_voice_softens_cuts_at_members_cost() {
+    let a = Arms::run(&load("sector_voice"), &load("funding_cuts"), R);
+    a.expect("umbrella_membership_share", Dir::Up);
+    a.expect("sector_voice", Dir::Up);
+    a.expect("revenue_federal", Dir::Up);
+    a.expect("unmet_need_share", Dir::Down);
+    a.expect("umbrella_member_hours", Dir::Up);
+}
+
+/// Pattern 9, ablation: without an umbrella body, or with one whose voice softens no cut, every
+/// summary is what it is without a voice. (A voice that softens nothing is worth no ISO's dues:
+/// nobody joins at the defaults.)
+#[test]
+fn pattern9_ablation_a_voice_that_softens_nothing_changes_nothing() {
+    let cuts = summaries(&load("funding_cuts"), 30);
+    for off in [
+        "sector.umbrella_enabled=false",
+        "sector.cut_softening_share=0",
+    ] {
+        let rows = summaries(&load_with("sector_voice", &[off]), 30);
+        for (r, (x, y)) in rows.iter().zip(&cuts).enumerate() {
+            for (m, (a, b)) in x.iter().zip(y).enumerate() {
+                assert!(
+                    a.to_bits() == b.to_bits(),
+                    "{off}: replication {r}: {} = {a} against {b} without a voice",
+                    METRICS[m].name
+                );
+            }
+        }
+    }
+}
+
+/// Pattern 9, free-riding: the voice helps every ISO, member or not, so membership stays partial,
+/// and the members are the ISOs that weigh the sector's newcomers (their mission) most.
+#[test]
+fn pattern9_members_are_the_mission_driven_and_the_rest_free_ride() {
+    let cfg = load("sector_voice").config();
+    let (mut members, mut others) = ((0.0, 0.0), (0.0, 0.0));
+    for rep in 0..8 {
+        let mut m = Model::new(&cfg, SEED, rep);
+        // to the first April after the warm-up's end, when the decisions have just been made
+        for _ in 0..=cfg.simulation.warmup_months {
+            m.step();
+        }
+        let u = m.umbrella();
+        for (i, iso) in m.isos.iter().enumerate().filter(|(_, x)| x.alive) {
+            let side = if u.member[i] {
+                &mut members
+            } else {
+                &mut others
+            };
+            side.0 += iso.mission;
+            side.1 += 1.0;
+        }
+    }
+    assert!(
+        members.1 > 0.0 && others.1 > 0.0,
+        "membership should be partial: {} members, {} outside",
+        members.1,
+        others.1
+    );
+    let (mm, mo) = (members.0 / members.1, others.0 / others.1);
+    assert!(
+        mm > mo,
+        "members' mean mission weight {mm} should exceed the free riders' {mo}"
     );
 }
 

@@ -7,7 +7,7 @@
 
 pub use crate::params::{
     BrinkerhoffCfg, CallCycle, CommunityCfg, FunderCfg, IsoCfg, Measure, NewcomersCfg,
-    PartnershipCfg, ReportingCfg, ServiceCfg, SimulationCfg, TrustCfg, CATEGORIES, NCAT,
+    PartnershipCfg, ReportingCfg, SectorCfg, ServiceCfg, SimulationCfg, TrustCfg, CATEGORIES, NCAT,
 };
 use crate::params::{Sections, Values, FUNDERS};
 
@@ -44,6 +44,7 @@ pub struct Config {
     pub reporting: ReportingCfg,
     pub partnerships: PartnershipCfg,
     pub community: CommunityCfg,
+    pub sector: SectorCfg,
     pub funders: [FunderCfg; 4],
     /// the values this configuration was read from (timeline events change them)
     pub values: Values,
@@ -70,6 +71,7 @@ impl Config {
             reporting,
             partnerships,
             community,
+            sector,
             funders,
         } = Sections::read(v);
         let mut c = Config {
@@ -82,6 +84,7 @@ impl Config {
             reporting,
             partnerships,
             community,
+            sector,
             funders,
             values: v.clone(),
             timeline: Vec::new(),

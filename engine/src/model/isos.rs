@@ -827,6 +827,8 @@ impl Model<'_> {
         let coordinated_in = &ps.coordinated[..n_isos];
         let meetings = &ps.meeting[..n_isos];
         let reporting_saved = &mut ps.reporting_saved[..n_isos];
+        // hours membership of the umbrella body takes (§7.31; 0 for non-members)
+        let umbrella_hours = &self.sector.hours[..n_isos];
         for i in 0..n_isos {
             if !isos[i].alive {
                 offers[i] = Offer::default();
@@ -860,8 +862,13 @@ impl Model<'_> {
             );
             let fundraising = iso.effort * staff_hours;
             let management = ic.management_hours_per_staff_month * nf;
-            let work =
-                d.reporting + d.explanation + fundraising + management + proposals[i] + meetings[i];
+            let work = d.reporting
+                + d.explanation
+                + fundraising
+                + management
+                + proposals[i]
+                + meetings[i]
+                + umbrella_hours[i];
             let overflow = (work - admin_cap).max(0.0);
             let front = (front_cap - overflow).max(0.0);
             let effectiveness = self::service_model(&cfg, iso, &o);
@@ -927,6 +934,8 @@ impl Model<'_> {
         let served_eligible = &self.served_eligible[..n_isos];
         let (revenues, inflows) = (&mut self.revenue[..n_isos], &mut self.inflows[..n_isos]);
         let ledger = &mut self.ledger[..n_isos];
+        // umbrella dues (§7.31; 0 for non-members), paid from unrestricted money
+        let dues = &self.sector.dues[..n_isos];
         for i in 0..n_isos {
             if !isos[i].alive {
                 continue;
@@ -936,7 +945,9 @@ impl Model<'_> {
             let donations = realised_donations(&isos[i], w.staff, d.donations);
             revenues[i][SOURCES - 1] = donations;
             let revenue: f64 = revenues[i].iter().sum();
-            let cost = f64::from(w.staff) * cost_per_staff + ic.fundraising_cost_share * donations;
+            let cost = f64::from(w.staff) * cost_per_staff
+                + ic.fundraising_cost_share * donations
+                + dues[i];
             let (clawback, insecurity) =
                 reimburse_eligible_costs(ic, k, &mut all_rels[i], &revenues[i], w, t, fy_end);
             let iso = &mut isos[i];

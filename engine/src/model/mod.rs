@@ -12,6 +12,10 @@
 //!    3b. local partnerships (when `partnerships.enabled`) lose or find champions, update
 //!    cohesion and alignment, dissolve, form or take new members, and set the month's
 //!    per-member effects used in steps 4 and 6 ([`partnership`]);
+//!
+//!    3c. the umbrella body (when `sector.umbrella_enabled`): each April ISOs join or stay;
+//!    every month its influence is set, which softens government cuts in step 2 of the next
+//!    month ([`sector`]);
 //! 4. calls and intakes: sector-wide calls and rolling renewals of agreements that end this
 //!    month, first applications at annual intakes; late-payment draws at each funder's
 //!    fiscal-year start and at each agreement's start;
@@ -51,6 +55,7 @@ pub mod newcomers;
 mod observe;
 pub mod partnership;
 pub mod rng;
+pub mod sector;
 pub mod timeline;
 pub mod trace;
 
@@ -443,6 +448,8 @@ pub struct Model<'a> {
     authority: authority::Authority,
     /// the host community (§7.32)
     community: community::Community,
+    /// the umbrella body of the sector (ODD §7.31)
+    sector: sector::Umbrella,
     surge_left: u32,
     /// arrivals multiplier and months left of a timeline arrivals event
     arrivals_event: (f64, u32),
@@ -704,6 +711,7 @@ impl<'a> Model<'a> {
             partners: Partnerships::new(cfg, seed, replication, n),
             authority: authority::Authority::new(seed, replication, n),
             community: community::Community::new(&cfg.community, a0),
+            sector: sector::Umbrella::new(n),
             surge_left: 0,
             arrivals_event: (1.0, 0),
             closures: 0,
@@ -806,14 +814,16 @@ impl<'a> Model<'a> {
             self.update_budget(f, arrivals);
             self.expire_other_providers(f);
             if shock[f] {
-                let cut = cfg.funders[f].shock_cut_share;
+                // a common voice softens government cuts (§7.31; 1 without one)
+                let cut = cfg.funders[f].shock_cut_share * self.cut_softening(f);
                 self.cut_budget(f, 1.0 - cut, true);
             }
         }
 
-        // 3. Officers rotate and learn; 3b. local partnerships.
+        // 3. Officers rotate and learn; 3b. local partnerships; 3c. the umbrella body.
         self.officers();
         self.partnerships_stage();
+        self.sector_stage();
 
         // 4. Calls, intakes and late-payment draws; 5. decisions and payments.
         self.calls_and_intakes();

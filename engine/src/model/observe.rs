@@ -76,6 +76,7 @@ impl Model<'_> {
         }
         self.partnership_metrics(&mut rec);
         self.community_metrics(&mut rec);
+        self.sector_metrics(&mut rec);
         self.check_invariants(&rec);
         rec
     }
