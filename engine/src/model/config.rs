@@ -6,8 +6,8 @@
 //! them together with the few fields derived from several parameters.
 
 pub use crate::params::{
-    BrinkerhoffCfg, CallCycle, FunderCfg, IsoCfg, Measure, NewcomersCfg, PartnershipCfg,
-    ReportingCfg, ServiceCfg, SimulationCfg, TrustCfg, CATEGORIES, NCAT,
+    BrinkerhoffCfg, CallCycle, DependenceCfg, FunderCfg, IsoCfg, Measure, NewcomersCfg,
+    PartnershipCfg, ReportingCfg, ServiceCfg, SimulationCfg, TrustCfg, CATEGORIES, NCAT,
 };
 use crate::params::{Sections, Values, FUNDERS};
 
@@ -43,6 +43,7 @@ pub struct Config {
     pub brinkerhoff: BrinkerhoffCfg,
     pub reporting: ReportingCfg,
     pub partnerships: PartnershipCfg,
+    pub dependence: DependenceCfg,
     pub funders: [FunderCfg; 4],
     /// the values this configuration was read from (timeline events change them)
     pub values: Values,
@@ -68,6 +69,7 @@ impl Config {
             brinkerhoff,
             reporting,
             partnerships,
+            dependence,
             funders,
         } = Sections::read(v);
         let mut c = Config {
@@ -79,6 +81,7 @@ impl Config {
             brinkerhoff,
             reporting,
             partnerships,
+            dependence,
             funders,
             values: v.clone(),
             timeline: Vec::new(),

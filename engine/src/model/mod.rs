@@ -19,7 +19,9 @@
 //! 6. ISOs plan staff (layoffs, hiring) and spend hours on administration and service ([`isos`]);
 //! 7. service hours meet newcomers' need; (7b) members of a partnership refer part of their
 //!    catchments' unmet need to members with hours left; (7c) other providers funded by awards
-//!    to alternative applicants serve the need that remains;
+//!    to alternative applicants serve the need that remains; (7d) each funder is attributed its
+//!    share of the need left unserved and, above a threshold, places emergency contracts
+//!    ([`dependence`]);
 //! 8. ISOs raise donations, pay costs and interest along the month's cash path, are reimbursed
 //!    for eligible costs and return unexpended advances at each funder's fiscal-year end, miss
 //!    payroll or close; staff quit and gain experience;
@@ -41,6 +43,7 @@
 #![allow(clippy::needless_range_loop)]
 
 pub mod config;
+mod dependence;
 pub mod fork;
 mod funders;
 mod isos;
@@ -428,6 +431,8 @@ pub struct Model<'a> {
     pub rels: Vec<[Rel; NF]>,
     /// local partnerships
     partners: Partnerships,
+    /// the funders' dependence ledgers (§7.29)
+    dep: dependence::Dependence,
     surge_left: u32,
     /// arrivals multiplier and months left of a timeline arrivals event
     arrivals_event: (f64, u32),
@@ -685,6 +690,7 @@ impl<'a> Model<'a> {
             isos,
             rels,
             partners: Partnerships::new(cfg, seed, replication, n),
+            dep: dependence::Dependence::new(seed, replication),
             surge_left: 0,
             arrivals_event: (1.0, 0),
             closures: 0,
@@ -811,6 +817,8 @@ impl<'a> Model<'a> {
         }
         self.facts.other_hours = self.other_provider_service(pools, &mut served);
         self.serve_cohorts(pools, served);
+        // 7d. funders bear the need left unserved and may place emergency contracts.
+        self.dependence_month(self.facts.unmet_need, pools, served);
 
         // 8. Costs, cash, closure, quits.
         self.finances_and_staff();
