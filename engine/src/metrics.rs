@@ -299,6 +299,22 @@ metrics! {
         => "Sector's common voice", Higher, Index, Detail;
     UmbrellaMemberHours: "umbrella_member_hours", "hours per month", Mean, "Staff hours members of the umbrella body spend on it (meetings, consultations, campaigns), in administration (ODD 7.31)."
         => "Staff time given to the umbrella body", Neither, Amount, Detail;
+    FederalUnservedHours: "federal_unserved_hours", "hours per month", Mean, "Need hours the region left unserved this month attributed to the federal funder: its share of the funders' budgets times the unmet share of the month's new need times that need (ODD 7.29)."
+        => "Federal unserved need", Lower, Amount, Detail;
+    FederalEmergencySpend: "federal_emergency_spend", "CAD per month", Mean, "Money per month the federal funder pays for emergency contracts in force (placed without a call when unmet need is above its threshold), price premium included (ODD 7.29)."
+        => "Federal emergency spending", Lower, Amount, Detail;
+    ProvincialUnservedHours: "provincial_unserved_hours", "hours per month", Mean, "Need hours the region left unserved this month attributed to the provincial funder: its share of the funders' budgets times the unmet share of the month's new need times that need (ODD 7.29)."
+        => "Provincial unserved need", Lower, Amount, Detail;
+    ProvincialEmergencySpend: "provincial_emergency_spend", "CAD per month", Mean, "Money per month the provincial funder pays for emergency contracts in force (placed without a call when unmet need is above its threshold), price premium included (ODD 7.29)."
+        => "Provincial emergency spending", Lower, Amount, Detail;
+    MunicipalUnservedHours: "municipal_unserved_hours", "hours per month", Mean, "Need hours the region left unserved this month attributed to the municipal funder: its share of the funders' budgets times the unmet share of the month's new need times that need (ODD 7.29)."
+        => "Municipal unserved need", Lower, Amount, Detail;
+    MunicipalEmergencySpend: "municipal_emergency_spend", "CAD per month", Mean, "Money per month the municipal funder pays for emergency contracts in force (placed without a call when unmet need is above its threshold), price premium included (ODD 7.29)."
+        => "Municipal emergency spending", Lower, Amount, Detail;
+    FoundationUnservedHours: "foundation_unserved_hours", "hours per month", Mean, "Need hours the region left unserved this month attributed to the foundation funder: its share of the funders' budgets times the unmet share of the month's new need times that need (ODD 7.29)."
+        => "Foundation unserved need", Lower, Amount, Detail;
+    FoundationEmergencySpend: "foundation_emergency_spend", "CAD per month", Mean, "Money per month the foundation funder pays for emergency contracts in force (placed without a call when unmet need is above its threshold), price premium included (ODD 7.29)."
+        => "Foundation emergency spending", Lower, Amount, Detail;
 }
 
 /// Number of metrics in a record.

@@ -1050,6 +1050,36 @@ parameters! {
             "assumption (range 0-0.5): the 2010-11 and 2026-27 federal cuts went through despite the sector's campaigns (MLH: the sector lacks a common voice), while refugee services were protected in 2026 (IRCC 2026 amendments)",
             asm(0.0, 0.5, "Federal cuts went through despite the sector's campaigns; from none to half of a cut averted.");
     }
+    section dependence: DependenceCfg "Dependence both ways: finite alternatives, unserved need borne by funders, emergency contracts (MLH 6)." {
+        enabled: bool, Bool, "switch", 1.0, [0.0, 1.0], changeable,
+            "Alternatives are finite and of varying quality and funders answer unserved need with emergency contracts (off: the rule of revision 3, alternatives without a capacity limit at the fixed quality alternative_quality_share, no emergency contracts; unserved need is still recorded).",
+            "MLH 6: neither sector can provide these services without the other",
+            fixed("an ablation switch: off restores revision 3's unlimited alternatives");
+        alternative_capacity_share: f64, Float, "share of the funder's budget basis", 0.25, [0.0, 100.0], changeable,
+            "Money per month the region's other providers can absorb from one funder (awards to alternative applicants and emergency contracts together), as a share of the funder's budget before policy shocks and timeline events (budget_per_newcomer times the arrivals it follows); awards beyond it cannot be placed.",
+            "assumption (sector review 3.10: 821 applicants for 552 approvals in the IRCC 2019 call, about half as many unfunded applicants as funded ones, assumed smaller than the funded)",
+            asm(0.1, 0.5, "Sector review 2026 3.10: 0.49 unfunded applicants per funded one in the 2019 call; at a half to a whole of a funded applicant's size.");
+        alternative_quality_sd: f64, Float, "score units", 0.2, [0.0, 10.0], changeable,
+            "Spread (sd) of the service quality of a funded alternative around the funder's alternative_quality_share, drawn when the award is made and unseen by the funder at the call; the quality is kept within 0 and 1.",
+            "assumption (the spread of alternatives' measured performance, ALTERNATIVE_PERF_SD)",
+            asm(0.1, 0.4, "No figure exists; half to twice the spread of measured performance.");
+        notice_months: f64, Float, "months", 3.0, [1.0, 120.0], changeable,
+            "Time constant with which a funder's sense of the region's unmet need follows the month's unmet share.",
+            "assumption",
+            asm(1.0, 6.0, "No figure exists; a month to two quarters.");
+        emergency_threshold_share: f64, Float, "share", 0.1, [0.0, 1.0], changeable,
+            "Unmet share of the month's new need, as the funder senses it, above which it places emergency contracts.",
+            "assumption (MLH 5.1: growing waiting lists)",
+            asm(0.05, 0.2, "No figure exists; from about the baseline's unmet share to four times it.");
+        emergency_premium_share: f64, Float, "share", 0.25, [0.0, 5.0], changeable,
+            "Price premium of an emergency contract over a competed award: money paid per hour bought, above the cost of a frontline hour.",
+            "assumption (contracts placed without a call, at short notice)",
+            asm(0.1, 0.5, "No figure exists; sole-source and surge contracting cost more than competed awards.");
+        emergency_months: u32, Int, "months", 3.0, [1.0, 24.0], changeable,
+            "Months an emergency contract runs.",
+            "assumption",
+            asm(1.0, 6.0, "No figure exists; a month to two quarters.");
+    }
     per_funder funders: FunderCfg "One funder's regime." {
         enabled: bool, Bool, "switch", [1.0, 1.0, 1.0, 1.0], [0.0, 1.0], fixed_during_run,
             "Whether this funder exists in the scenario.",

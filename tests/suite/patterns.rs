@@ -5,7 +5,7 @@
 //! indices); a pattern holds when the 95% confidence interval of the mean paired
 //! difference excludes zero in the expected direction. No test asserts a value.
 
-use crate::util::{idx, load, load_with, summaries, Arms, Dir, SEED};
+use crate::util::{column, idx, load, load_with, summaries, Arms, Dir, SEED};
 use partnersim::metrics::METRICS;
 use partnersim::model::Model;
 
@@ -175,11 +175,13 @@ fn pattern5_diversification_lowers_dependence_at_a_cost() {
     a.expect("admin_share", Dir::Up);
 }
 
-/// Pattern 5b (asymmetry): a funder with many alternatives takes money from the ISOs at no
-/// cost to itself: the ISOs' revenue from it and their approval rate fall, its service goes
-/// to other providers, and what it pays per client counted does not rise.
+/// Pattern 5b (asymmetry, and dependence both ways since revision 4, ODD §7.29): a funder with
+/// many alternatives takes money from the ISOs (their revenue from it and their approval rate
+/// fall, its service goes to other providers, and what it pays per client counted falls), but
+/// no longer at no cost to itself: the need left unserved that it answers for and the
+/// emergency contracts it pays for both rise.
 #[test]
-fn pattern5_funder_with_many_alternatives_cuts_isos_at_no_cost_to_itself() {
+fn pattern5_funder_with_many_alternatives_cuts_isos_and_bears_unserved_need() {
     let base = load("baseline");
     let mut many = load_with("baseline", &["funders.federal.alternatives=60"]);
     many.name = "federal_60_alternatives".into();
@@ -188,6 +190,44 @@ fn pattern5_funder_with_many_alternatives_cuts_isos_at_no_cost_to_itself() {
     a.expect("call_approval_share", Dir::Up.opposite());
     a.expect("other_provider_hours", Dir::Up);
     a.expect("federal_cost_per_client", Dir::Down);
+    a.expect("federal_unserved_hours", Dir::Up);
+    a.expect("federal_emergency_spend", Dir::Up);
+}
+
+/// Pattern 5b, ablation of §7.29: with revision 3's alternatives (no capacity limit, the fixed
+/// quality `alternative_quality_share`, no emergency contracts) the same sixty alternatives
+/// take more of the ISOs' federal money than finite alternatives can absorb, and the funder
+/// places no emergency contract in either arm. The effect on `revenue_federal` is compared
+/// replication by replication (a difference of paired differences).
+#[test]
+fn pattern5_ablation_unlimited_alternatives_take_more_and_buy_no_emergency() {
+    let arms = |sets: &[&str]| {
+        let base = load_with("baseline", sets);
+        let mut with = sets.to_vec();
+        with.push("funders.federal.alternatives=60");
+        let mut many = load_with("baseline", &with);
+        many.name = format!("federal_60_alternatives{}", sets.join("+"));
+        Arms::run(&many, &base, R)
+    };
+    let finite = arms(&[]);
+    let unlimited = arms(&["dependence.enabled=false"]);
+    let effect = |a: &Arms| -> Vec<f64> {
+        let (x, y) = (column(&a.a, "revenue_federal"), column(&a.b, "revenue_federal"));
+        x.iter().zip(&y).map(|(x, y)| x - y).collect()
+    };
+    let p = partnersim::stats::paired(&effect(&finite), &effect(&unlimited));
+    assert!(
+        p.diff_ci95_low > 0.0,
+        "finite alternatives should take less federal money from the ISOs: effect {:.0} vs {:.0} \
+         (difference 95% CI {:.0}..{:.0})",
+        p.mean,
+        p.baseline_mean,
+        p.diff_ci95_low,
+        p.diff_ci95_high
+    );
+    for rows in [&unlimited.a, &unlimited.b] {
+        assert!(column(rows, "federal_emergency_spend").iter().all(|&x| x == 0.0));
+    }
 }
 
 /// Pattern 5, ablation: alternatives that cannot outrank an ISO (the funder ranks on trust

@@ -6,8 +6,9 @@
 //! them together with the few fields derived from several parameters.
 
 pub use crate::params::{
-    BrinkerhoffCfg, CallCycle, CommunityCfg, FunderCfg, IsoCfg, Measure, NewcomersCfg,
-    PartnershipCfg, ReportingCfg, SectorCfg, ServiceCfg, SimulationCfg, TrustCfg, CATEGORIES, NCAT,
+    BrinkerhoffCfg, CallCycle, CommunityCfg, DependenceCfg, FunderCfg, IsoCfg, Measure,
+    NewcomersCfg, PartnershipCfg, ReportingCfg, SectorCfg, ServiceCfg, SimulationCfg, TrustCfg,
+    CATEGORIES, NCAT,
 };
 use crate::params::{Sections, Values, FUNDERS};
 
@@ -45,6 +46,7 @@ pub struct Config {
     pub partnerships: PartnershipCfg,
     pub community: CommunityCfg,
     pub sector: SectorCfg,
+    pub dependence: DependenceCfg,
     pub funders: [FunderCfg; 4],
     /// the values this configuration was read from (timeline events change them)
     pub values: Values,
@@ -72,6 +74,7 @@ impl Config {
             partnerships,
             community,
             sector,
+            dependence,
             funders,
         } = Sections::read(v);
         let mut c = Config {
@@ -85,6 +88,7 @@ impl Config {
             partnerships,
             community,
             sector,
+            dependence,
             funders,
             values: v.clone(),
             timeline: Vec::new(),

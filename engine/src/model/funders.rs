@@ -29,7 +29,7 @@ pub(super) fn close_holdback(r: &mut super::Rel, t: u32, final_report_months: u3
 
 /// A decision's commitment: the award if it is pending, else the agreement's value.
 #[inline]
-fn commitment(r: &super::Rel) -> f64 {
+pub(super) fn commitment(r: &super::Rel) -> f64 {
     if r.pending {
         r.award
     } else if r.has_contract {
@@ -71,6 +71,7 @@ impl Model<'_> {
         if fu.other_total < 1e-9 {
             fu.other_total = fu.other_total.max(0.0);
         }
+        self.dep.expire(f, slot);
     }
 
     /// A cut (or raise) of funder `f`'s budget by `factor`: a policy shock (§7.4), or a
@@ -93,6 +94,7 @@ impl Model<'_> {
         }
         fu.other_total *= factor;
         let budget = fu.budget - fu.other_total;
+        self.dep.scale(f, factor);
         // Amendments: every commitment loses `amend · cut` of its unprotected part; the staff
         // that money paid for are laid off at the ISO's cost (§7.4, §7.18).
         let fc = &self.cfg.funders[f];
@@ -265,7 +267,11 @@ impl Model<'_> {
             }
             let mut next_end = i32::MAX;
             // who decides now, and what the rest are committed to
-            let (mut committed, mut alive) = (self.funders[f].other_total, 0.0);
+            // emergency contracts (§7.29) are a bridge, not a commitment the call must respect
+            let (mut committed, mut alive) = (
+                self.funders[f].other_total - self.funder_emergency_spend(f),
+                0.0,
+            );
             self.applicants.clear();
             for i in 0..self.isos.len() {
                 if !self.isos[i].alive {
@@ -340,13 +346,19 @@ impl Model<'_> {
             } else {
                 self.ask(&cfg, idx, f)
             };
-            let award = award_for(ask, remaining);
+            // an alternative's award is placed only within its providers' room (§7.29)
+            let room = if idx >= n {
+                remaining.min(self.alternative_room(f))
+            } else {
+                remaining
+            };
+            let award = award_for(ask, room);
             remaining -= award;
             if award > 0.0 {
                 approved += 1.0;
             }
             if idx >= n {
-                self.fund_other_providers(fc, f, award);
+                self.fund_other_providers(fc, f, usize::MAX - idx, award);
             } else {
                 let overturned = reranked && (award > 0.0) != self.authority.recommended[idx];
                 self.decide(fc, idx, f, award, overturned);
@@ -416,9 +428,9 @@ impl Model<'_> {
         }
     }
 
-    /// ODD §7.6, §7.27: an alternative's `award` from funder `f` funds other providers for one
-    /// agreement term.
-    fn fund_other_providers(&mut self, fc: &FunderCfg, f: usize, award: f64) {
+    /// ODD §7.6, §7.27: the `award` of funder `f` to its alternative number `k` of the month
+    /// funds other providers for one agreement term, at a drawn quality (§7.29).
+    fn fund_other_providers(&mut self, fc: &FunderCfg, f: usize, k: usize, award: f64) {
         if award <= 0.0 {
             return;
         }
@@ -428,8 +440,10 @@ impl Model<'_> {
         } else {
             self.t + fc.contract_months
         };
-        fu.other[end as usize % OTHER_SLOTS] += award;
+        let slot = end as usize % OTHER_SLOTS;
+        fu.other[slot] += award;
         fu.other_total += award;
+        self.place_alternative(f, k, slot, award);
     }
 
     /// ODD §7.6: funder `f` decides ISO `i`'s application (`award`, 0 = refused; `overturned`:
@@ -666,8 +680,9 @@ impl Model<'_> {
         let (mut restricted, mut free) = (0.0, 0.0);
         for f in 0..NF {
             let fc = &cfg.funders[f];
-            let money = self.funders[f].other_total * (1.0 - fc.alternative_leakage_share);
-            let h = money * hours_per_dollar * fc.alternative_quality_share.min(1.0);
+            // money times the quality it buys (§7.29), less what leaks out of the region
+            let money = self.other_service_money(f) * (1.0 - fc.alternative_leakage_share);
+            let h = money * hours_per_dollar;
             if fc.eligibility_restricted {
                 restricted += h * (1.0 - fc.core_share);
                 free += h * fc.core_share;

@@ -23,7 +23,9 @@
 //! 6. ISOs plan staff (layoffs, hiring) and spend hours on administration and service ([`isos`]);
 //! 7. service hours meet newcomers' need; (7b) members of a partnership refer part of their
 //!    catchments' unmet need to members with hours left; (7c) other providers funded by awards
-//!    to alternative applicants serve the need that remains;
+//!    to alternative applicants serve the need that remains; (7d) each funder is attributed its
+//!    share of the need left unserved and, above a threshold, places emergency contracts
+//!    ([`dependence`]);
 //! 8. ISOs raise donations, pay costs and interest along the month's cash path, are reimbursed
 //!    for eligible costs and return unexpended advances at each funder's fiscal-year end, miss
 //!    payroll or close; staff quit and gain experience;
@@ -48,6 +50,7 @@
 mod authority;
 pub mod community;
 pub mod config;
+mod dependence;
 pub mod fork;
 mod funders;
 mod isos;
@@ -450,6 +453,8 @@ pub struct Model<'a> {
     community: community::Community,
     /// the umbrella body of the sector (ODD §7.31)
     sector: sector::Umbrella,
+    /// the funders' dependence ledgers (§7.29)
+    dep: dependence::Dependence,
     surge_left: u32,
     /// arrivals multiplier and months left of a timeline arrivals event
     arrivals_event: (f64, u32),
@@ -712,6 +717,7 @@ impl<'a> Model<'a> {
             authority: authority::Authority::new(seed, replication, n),
             community: community::Community::new(&cfg.community, a0),
             sector: sector::Umbrella::new(n),
+            dep: dependence::Dependence::new(seed, replication),
             surge_left: 0,
             arrivals_event: (1.0, 0),
             closures: 0,
@@ -840,6 +846,8 @@ impl<'a> Model<'a> {
         }
         self.facts.other_hours = self.other_provider_service(pools, &mut served);
         self.serve_cohorts(pools, served);
+        // 7d. funders bear the need left unserved and may place emergency contracts.
+        self.dependence_month(self.facts.unmet_need, pools, served);
 
         // 8. Costs, cash, closure, quits.
         self.finances_and_staff();

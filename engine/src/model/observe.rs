@@ -77,6 +77,7 @@ impl Model<'_> {
         self.partnership_metrics(&mut rec);
         self.community_metrics(&mut rec);
         self.sector_metrics(&mut rec);
+        self.dependence_metrics(&mut rec);
         self.check_invariants(&rec);
         rec
     }
@@ -233,6 +234,20 @@ impl Model<'_> {
                 tot.reallocated[fi].num += f.decided[fi];
                 tot.reallocated[fi].den += budget;
             }
+        }
+    }
+
+    /// ODD §7.29 monthly metrics: each funder's unserved need and emergency spending.
+    fn dependence_metrics(&self, rec: &mut MonthRecord) {
+        const DEP: [(M, M); NF] = [
+            (M::FederalUnservedHours, M::FederalEmergencySpend),
+            (M::ProvincialUnservedHours, M::ProvincialEmergencySpend),
+            (M::MunicipalUnservedHours, M::MunicipalEmergencySpend),
+            (M::FoundationUnservedHours, M::FoundationEmergencySpend),
+        ];
+        for (f, (unserved, spend)) in DEP.into_iter().enumerate() {
+            rec[unserved as usize] = self.funder_unserved(f);
+            rec[spend as usize] = self.funder_emergency_spend(f);
         }
     }
 

@@ -27,6 +27,9 @@ pub const fn entity_funder(f: usize) -> u64 {
 pub const fn entity_alternatives(f: usize) -> u64 {
     8 + f as u64
 }
+/// Entity id of the dependence submodel (§7.29: the quality of funded alternatives and of
+/// emergency contracts), a counter-based stream read at month-fixed positions.
+pub const ENTITY_DEPENDENCE: u64 = 6;
 /// Entity id of the local-partnership submodel (formation, champions, cohesion noise).
 pub const ENTITY_PARTNERSHIPS: u64 = 12;
 /// Entity id of the funders' decision authorities (returned files, a counter-based stream read
