@@ -29,6 +29,9 @@ pub const fn entity_alternatives(f: usize) -> u64 {
 }
 /// Entity id of the local-partnership submodel (formation, champions, cohesion noise).
 pub const ENTITY_PARTNERSHIPS: u64 = 12;
+/// Entity id of Garcea and Ashton's further partnership factors (ODD §7.33): preconceptions,
+/// directors' self-interest and fee-for-service businesses; a counter-based stream.
+pub const ENTITY_GA_FACTORS: u64 = 15;
 /// Entity id of ISO `i`'s monthly stream.
 pub const fn entity_iso(i: usize) -> u64 {
     16 + 2 * i as u64
