@@ -51,6 +51,8 @@ pub struct Business {
     pub hours_sold: f64,
     /// consecutive months whose margin fell short of the overhead hours' value
     pub short_months: u32,
+    /// it closed for lack of margin (not with its partnership)
+    pub failed: bool,
 }
 
 impl Business {
@@ -74,6 +76,8 @@ pub struct GaState {
     pub businesses_before: u32,
     /// margin businesses earned for members this month (CAD)
     pub earned_month: f64,
+    /// margin businesses earned for members since month 0 (CAD)
+    pub earned_total: f64,
 }
 
 impl GaState {
@@ -95,10 +99,16 @@ impl GaState {
         }
     }
 
+    /// The draw (-1 to 1) behind the self-interest of ISO `i`'s director in partnership `k`,
+    /// whatever `self_interest_spread` (for measuring selection).
+    pub fn self_interest_draw(&self, k: usize, i: usize) -> f64 {
+        let n = SELF_BLOCK + ((k as u64) << 20) + i as u64;
+        2.0 * rng::word_uniform(rng::counter_word(self.key, n)) - 1.0
+    }
+
     /// The private gain (positive) or loss the director of ISO `i` expects from partnership `k`.
     pub fn self_interest(&self, pc: &PartnershipCfg, k: usize, i: usize) -> f64 {
-        let n = SELF_BLOCK + ((k as u64) << 20) + i as u64;
-        pc.self_interest_spread * (2.0 * rng::word_uniform(rng::counter_word(self.key, n)) - 1.0)
+        pc.self_interest_spread * self.self_interest_draw(k, i)
     }
 
     /// ISO `i`'s disposition towards partnership `k`: weighted preconception plus its
@@ -242,6 +252,7 @@ impl Partnerships {
         }
         if b.short_months >= pc.spinoff_failure_months {
             b.ended = Some(t);
+            b.failed = true;
         }
         let share = earned / p.members.len() as f64;
         for &i in &p.members {
@@ -249,6 +260,7 @@ impl Partnerships {
         }
         p.benefit_month += earned / wage.max(1e-9);
         self.ga.earned_month += earned;
+        self.ga.earned_total += earned;
     }
 
     /// ODD §7.33 step 8: a mature partnership `k` without an open business spins one off when
@@ -315,6 +327,11 @@ impl Model<'_> {
                 ps.ga_learn(&cfg.partnerships, k);
             }
         }
+    }
+
+    /// Preconceptions, self-interest draws and business counts (ODD §7.33).
+    pub fn partnership_ga(&self) -> &GaState {
+        &self.partners.ga
     }
 
     /// ODD §7.33 metrics of a reported month.
