@@ -34,6 +34,7 @@ fn mean_ci(d: &[f64]) -> (f64, f64, f64) {
 struct Rep {
     list: Vec<Partnership>,
     prior0: Vec<f64>,
+    prior_end: Vec<f64>,
     /// self-interest draw of each (partnership, ever-member)
     member_draws: Vec<f64>,
     businesses: u32,
@@ -68,6 +69,7 @@ fn reps(cfg: &Config) -> Vec<Rep> {
                 .collect();
             Rep {
                 prior0: ga.prior0.clone(),
+                prior_end: ga.prior.clone(),
                 member_draws,
                 businesses: ga.businesses,
                 earned: ga.earned_total,
@@ -139,6 +141,20 @@ fn report(name: &str, reps: &[Rep]) {
     eprintln!("{name}:");
     eprintln!("  joins, mania half - phobia half: {g:.3} [{gl:.3}, {gh:.3}]");
     eprintln!("  members' self-interest draw: {d:.3} [{dl:.3}, {dh:.3}]");
+    let shift: Vec<f64> = reps
+        .iter()
+        .map(|r| {
+            let n = r.prior0.len().max(1) as f64;
+            r.prior_end
+                .iter()
+                .zip(&r.prior0)
+                .map(|(a, b)| a - b)
+                .sum::<f64>()
+                / n
+        })
+        .collect();
+    let (p, pl, ph) = mean_ci(&shift);
+    eprintln!("  mean preconception, end - start: {p:.3} [{pl:.3}, {ph:.3}]");
     for formal in [false, true] {
         let (n, life, diss, dep) = kind(reps, formal);
         eprintln!(
@@ -315,4 +331,34 @@ fn mature_partnerships_spin_off_businesses_that_fail_only_with_uncertain_demand(
         "certain demand above overhead: none fails"
     );
     assert!(none.iter().all(|r| r.businesses == 0 && r.earned == 0.0));
+}
+
+/// Pattern 8 (unmet need lower with partnerships than without) with and without the GA
+/// factors, printed: informal partnerships that members leave deliver less coordination.
+#[test]
+fn measure_pattern_8_with_and_without_ga_factors() {
+    use partnersim::metrics::metric_index;
+    let k = metric_index("unmet_need_share").expect("metric");
+    let run = |cfg: &Config| -> Vec<f64> {
+        (0..R)
+            .map(|r| Model::new(cfg, SEED, r).run().summary[k])
+            .collect()
+    };
+    let control = run(&scenario_with("no_partnership", &[]));
+    let off = [
+        ("partnerships.preconception_weight", 0.0),
+        ("partnerships.self_interest_spread", 0.0),
+        ("partnerships.spinoff_rate_per_year", 0.0),
+        ("partnerships.formal_setup_hours", 0.0),
+    ];
+    for name in ["calgary_lip", "brandon_informal"] {
+        for (label, pairs) in [("with GA factors", &off[..0]), ("without", &off[..])] {
+            let x = run(&scenario_with(name, pairs));
+            let d: Vec<f64> = x.iter().zip(&control).map(|(a, b)| a - b).collect();
+            let (m, lo, hi) = mean_ci(&d);
+            eprintln!(
+                "{name} {label}: unmet_need_share - no_partnership {m:.6} [{lo:.6}, {hi:.6}]"
+            );
+        }
+    }
 }
