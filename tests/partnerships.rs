@@ -530,7 +530,8 @@ fn pattern_8_partnerships_reduce_unmet_need_and_cost_meeting_time() {
     // Printed, not asserted: with GA's further factors (ODD §7.33) informal members leave
     // when their disposition turns and Brandon's informal partnerships last half as long, so
     // the reduction (-0.0053, CI -0.0075..-0.0030 without them) halves to -0.0023 (CI
-    // -0.0048..0.0001) and is no longer distinguishable from 0 at 40 replications. The
+    // -0.0048..0.0001) and is no longer distinguishable from 0 at 40 replications (at 100,
+    // ODD §1.2's table: -0.0037, CI -0.0050..-0.0024, before -0.0064). The
     // same holds of the mechanism itself (full against no coordination benefits, ablation).
     let (mean, _, _) = paired(&brandon, &control, "unmet_need_share");
     assert!(mean < 0.0, "Brandon: unmet need lower on average");
