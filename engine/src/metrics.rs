@@ -219,6 +219,10 @@ metrics! {
         => "Hours served through referrals", Higher, Amount, Detail;
     ReportingHoursSaved: "reporting_hours_saved", "hours per month", Mean, "Reporting hours members save through reporting coordinated within their partnership."
         => "Reporting hours saved by coordination", Higher, Amount, Detail;
+    PartnershipSpinoffs: "partnership_spinoffs", "businesses", Last, "Fee-for-service businesses partnerships spun off since the first reported month, cumulative (summary: at the end)."
+        => "Partnership businesses spun off", Neither, Amount, Detail;
+    EarnedRevenue: "partnership_earned_revenue", "CAD per month", Mean, "Margin partnerships' fee-for-service businesses earned for their members this month (negative: a loss), paid into members' cash."
+        => "Earned revenue of partnership businesses", Neither, Amount, Detail;
     InterestCost: "interest_cost", "CAD per month", Mean, "Interest ISOs pay on overdrawn lines of credit (the cost of bridging late payments)."
         => "Interest paid on credit lines", Lower, Amount, Detail;
     ProgramMoneyReturned: "program_money_returned", "CAD per month", Mean, "Program advances not matched by eligible costs, recovered by funders at their fiscal-year ends."

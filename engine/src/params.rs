@@ -989,6 +989,66 @@ parameters! {
             "Share of proposal hours members save by writing joint proposals (alignment at least operational).",
             "assumption",
             asm(0.15, 0.6, "No figure exists; half to twice the default.");
+        preconception_mean: f64, Float, "net benefit per meeting hour", 0.0, [-1.0, 1.0], changeable,
+            "Centre of the ISOs' preconceptions of partnerships at month 0 (expected net benefit per meeting hour, -1 to 1): a prior held before any evidence, which experience then updates (ODD 7.33).",
+            "GA (preconceptions: positions taken on preconceived costs, benefits and risks, not evidence); assumption",
+            asm(-0.25, 0.25, "GA names the factor but no distribution; neutral centre, a band either side.");
+        preconception_spread: f64, Float, "net benefit per meeting hour", 0.5, [0.0, 1.0], changeable,
+            "Half-width of the uniform spread of ISOs' preconceptions around preconception_mean, from partnership phobia (low) to partnership mania (high); 0: every ISO holds the same prior.",
+            "GA (\"partnership mania\" and \"partnership phobia\"); assumption",
+            asm(0.25, 1.0, "GA: some leaders suffer from mania, others from phobia; no spread. Half to twice the default.");
+        preconception_weight: f64, Float, "willingness per unit of prior", 0.25, [0.0, 1.0], changeable,
+            "Weight of an ISO's preconception in its disposition towards a partnership, which adds to its willingness to join and decides whether it stays (0: preconceptions play no part).",
+            "GA (preconceptions are a major creation factor); assumption",
+            asm(0.1, 0.5, "No figure exists; from a tenth to half of the willingness scale.");
+        preconception_learning_per_month: f64, Float, "share per month", 0.05, [0.0, 1.0], changeable,
+            "Share of the gap to the realized net benefit of its partnership (benefit hours less meeting hours per meeting hour) an ISO's preconception closes per month as a member (exponential smoothing: evidence slowly replaces the prior).",
+            "GA (preconceptions are held without examining evidence); assumption",
+            asm(0.02, 0.1, "No figure exists; half to twice the default (a prior half-replaced in 7 to 35 months).");
+        self_interest_spread: f64, Float, "willingness", 0.1, [0.0, 1.0], changeable,
+            "Half-width of the uniform spread of the private gain or loss (workload, visibility, loss of control) the director at the table expects from one partnership, drawn per ISO and partnership (0: no personal self-interest).",
+            "GA (personal self-interest: leaders' own pecuniary interests in the creation, operation and termination of partnerships); assumption",
+            asm(0.05, 0.2, "GA names the factor but gives no size; half to twice the default.");
+        exit_disposition: f64, Float, "willingness", 0.1, [0.0, 1.0], changeable,
+            "An ISO whose disposition towards a partnership (weighted preconception plus its director's self-interest) falls below minus this value does not join it, and leaves it: an informal member in any month, a formal member when its written agreement comes up for renewal.",
+            "GA (positions supporting or opposing partnerships; termination); assumption",
+            asm(0.05, 0.2, "No figure exists; half to twice the default.");
+        agreement_months: u32, Int, "months", 36.0, [1.0, 240.0], changeable,
+            "Term of a formal partnership's written agreement: its members are committed for the term and may leave only when it comes up for renewal.",
+            "GA (formal partnerships: written agreements, roles and structures); term assumption (LIP agreements of 3 to 5 years: IRCC 2019 call, KM4S 2025)",
+            asm(24.0, 60.0, "Agreement terms of two to five years.");
+        formal_setup_hours: f64, Float, "hours per member", 40.0, [0.0, 744.0], changeable,
+            "One-off hours each member spends setting up a formal partnership (written agreement, terms of reference, governance structures) in its first month, less the share a funded secretariat takes over; expected over the agreement term when deciding to join.",
+            "GA (formal partnerships: agreements, structures and documents); assumption",
+            asm(20.0, 80.0, "No figure exists; half to twice the default (about a week of a director's time).");
+        spinoff_rate_per_year: f64, Float, "per year", 0.2, [0.0, 12.0], changeable,
+            "Rate (Poisson), times its members' mean capacity, at which a mature partnership (operational or above, cohesive above alignment_up_cohesion, at least spinoff_min_age_months old) without a business spins off a fee-for-service business (0: never).",
+            "GA (Brandon: a new fee-for-service interpretation business); rate assumption",
+            asm(0.1, 0.4, "GA reports one such business and no rate; half to twice the default.");
+        spinoff_min_age_months: u32, Int, "months", 24.0, [0.0, 240.0], changeable,
+            "Age a partnership must reach before it may spin off a fee-for-service business.",
+            "GA (Brandon: the business came after years of increasing institutionalization); assumption",
+            asm(12.0, 48.0, "No figure exists; half to twice the default.");
+        spinoff_demand_hours: f64, Float, "hours per month", 80.0, [0.0, 10000.0], changeable,
+            "Mean monthly hours of fee-for-service work (interpretation) the business sells.",
+            "GA (Brandon interpretation business); assumption",
+            asm(40.0, 160.0, "No figure exists; half to twice the default.");
+        spinoff_demand_cv: f64, Float, "share", 0.5, [0.0, 1.7], changeable,
+            "Coefficient of variation of the business's monthly demand (a uniform draw, truncated at 0): demand uncertainty.",
+            "assumption",
+            asm(0.25, 1.0, "No figure exists; half to twice the default.");
+        spinoff_margin_share: f64, Float, "share", 0.25, [0.0, 5.0], changeable,
+            "Fee over the hourly wage of the staff who do the work (interpreters paid from the fees): the margin earned per hour sold, as a share of the wage.",
+            "assumption (fee-for-service pricing at cost plus a margin)",
+            asm(0.1, 0.5, "No figure exists; half to twice the default.");
+        spinoff_overhead_hours: f64, Float, "hours per month", 12.0, [0.0, 744.0], changeable,
+            "Staff hours the members spend running the business each month (booking, billing, quality), shared among members as administration.",
+            "assumption",
+            asm(6.0, 24.0, "No figure exists; half to twice the default.");
+        spinoff_failure_months: u32, Int, "months", 3.0, [1.0, 120.0], changeable,
+            "Consecutive months in which the margin earned is below the value of the overhead hours after which the business closes.",
+            "assumption",
+            asm(2.0, 6.0, "No figure exists; a band around a quarter.");
     }
     section community: CommunityCfg "The host community's receptivity (MLH 6: integration as a two-way street)." {
         initial_receptivity: f64, Float, "index 0-1", 0.5, [0.0, 1.0], fixed_during_run,

@@ -51,6 +51,8 @@
 //! uniforms per month ([`Partnerships::draws_per_month`]) and nothing when the
 //! submodel is off, so other streams never shift.
 
+pub mod ga;
+
 use super::config::{Config, IsoCfg, PartnershipCfg};
 use super::newcomers::{refer, Alloc, Served};
 use super::{rate_prob, ratio, rng, Iso, IsoMonth, Model};
@@ -170,6 +172,15 @@ pub struct Partnership {
     pub member_months: f64,
     /// meeting hours per member this month
     pub meeting_per_member: f64,
+    /// month (model clock) a formal partnership's written agreement comes up for renewal:
+    /// members may leave only then (0: informal; ODD §7.33)
+    pub bound_until: u32,
+    /// members that left because of their disposition, cumulative (ODD §7.33)
+    pub departures: u32,
+    /// its fee-for-service business, the latest if several (ODD §7.33)
+    pub business: Option<ga::Business>,
+    /// fee-for-service businesses it spun off
+    pub businesses: u32,
     benefit_month: f64,
     meeting_month: f64,
 }
@@ -391,6 +402,8 @@ pub struct Partnerships {
     /// joiners of a convening (scratch)
     joiners: Vec<usize>,
     allocs: Vec<Alloc>,
+    /// preconceptions, self-interest and businesses (ODD §7.33)
+    pub ga: ga::GaState,
     rng: rng::Stream,
     u: Vec<f64>,
 }
@@ -422,6 +435,7 @@ impl Partnerships {
             risk: vec![0.0; n],
             joiners: Vec::with_capacity(n),
             allocs: vec![Alloc::default(); n],
+            ga: ga::GaState::new(cfg, seed, replication, n),
             rng: rng::Stream(rng::stream(seed, replication, rng::ENTITY_PARTNERSHIPS)),
             u: Vec::with_capacity(Self::draws_per_month(n)),
         }
@@ -438,6 +452,7 @@ impl Partnerships {
     pub fn start_reporting(&mut self) {
         self.formed_before = self.list.len();
         self.meeting_total = 0.0;
+        self.ga_start_reporting();
     }
 
     /// Partnerships operating now.
@@ -496,6 +511,7 @@ impl Partnerships {
             champion: matches!(convener, Convener::Champion | Convener::Parent),
             formed_month: t,
             alignment_changed: t,
+            bound_until: Self::ga_bound_until(pc, formal, t),
             ..Partnership::default()
         });
     }
@@ -685,6 +701,7 @@ impl Partnerships {
             let base = m.u_slot + 3 * slot;
             let (ua, ub, uc) = (self.u[base], self.u[base + 1], self.u[base + 2]);
             slot += 1;
+            self.ga_departures(pc, m, k);
             let (trust, capacity) = self.members_familiarity_and_capacity(k);
             let p = &mut self.list[k];
             p.renew_leadership(pc, m, ua);
@@ -756,13 +773,15 @@ impl Partnerships {
             return false;
         }
         self.convenings[Convener::Parent as usize] += 1;
-        let hours = meeting_hours(pc, true, m.sub_alignment, false);
+        let hours = ga::expected_hours(pc, true, m.sub_alignment, false);
+        let id = self.list.len();
         self.joiners.clear();
         for &i in &self.list[k].members {
             if self.sub_of[i].is_some() {
                 continue;
             }
             let will = willingness(pc, self.creation_factors(m, i, self.capacity[i], hours));
+            let will = self.ga_willingness(pc, id, i, will);
             if self.u[U_ISO + i] < pc.convene_share * will {
                 self.joiners.push(i);
             }
@@ -802,18 +821,20 @@ impl Partnerships {
         }
     }
 
-    /// ISO `i`'s willingness to join a partnership with meeting hours `hours` whose others
-    /// provide the share `provided` of the work (ODD §7.25, willingness).
+    /// ISO `i`'s willingness to join partnership `k` (or the one about to form with id `k`)
+    /// with meeting hours `hours` whose others provide the share `provided` of the work (ODD
+    /// §7.25, willingness), with its disposition (ODD §7.33).
     fn willingness_of(
         &self,
         pc: &PartnershipCfg,
         m: &PartnershipMonth,
-        i: usize,
+        (k, i): (usize, usize),
         provided: f64,
         hours: f64,
     ) -> f64 {
         let capacity = resources(provided, self.capacity[i]);
-        willingness(pc, self.creation_factors(m, i, capacity, hours))
+        let w = willingness(pc, self.creation_factors(m, i, capacity, hours));
+        self.ga_willingness(pc, k, i, w)
     }
 
     /// Whether ISO `i` is free: it operates and belongs to no main partnership (ODD §7.25).
@@ -857,10 +878,15 @@ impl Partnerships {
             .rposition(|p| p.alive() && p.convener == Convener::Funder);
         let alignment = existing.map_or(m.funded_alignment, |k| self.list[k].alignment);
         let provided = provided_share(pc, true);
-        let hours = meeting_hours(pc, true, alignment, true);
+        let hours = if existing.is_some() {
+            meeting_hours(pc, true, alignment, true)
+        } else {
+            ga::expected_hours(pc, true, alignment, true)
+        };
+        let k = existing.unwrap_or(self.list.len());
         for i in 0..isos.len() {
             if self.free(isos, i)
-                && self.u[U_ISO + i] < self.willingness_of(pc, m, i, provided, hours)
+                && self.u[U_ISO + i] < self.willingness_of(pc, m, (k, i), provided, hours)
             {
                 self.joiners.push(i);
             }
@@ -903,7 +929,8 @@ impl Partnerships {
                 self.familiarity[i] +=
                     pc.facilitation_familiarity_share * (1.0 - self.familiarity[i]);
             }
-            if u < pc.convene_share * self.willingness_of(pc, m, i, 0.0, hours) {
+            let k = self.list.len();
+            if u < pc.convene_share * self.willingness_of(pc, m, (k, i), 0.0, hours) {
                 self.joiners.push(i);
             }
         }
@@ -932,7 +959,8 @@ impl Partnerships {
             for i in 0..isos.len() {
                 if self.free(isos, i)
                     && self.u[U_ISO + i]
-                        < pc.open_join_share_per_month * self.willingness_of(pc, m, i, 0.0, hours)
+                        < pc.open_join_share_per_month
+                            * self.willingness_of(pc, m, (k, i), 0.0, hours)
                 {
                     self.join(k, i);
                 }
@@ -943,14 +971,15 @@ impl Partnerships {
     /// ODD §7.25 effects on members (end of step 3b). An ISO in a main and a sub-partnership
     /// spends both partnerships' meeting hours and gets each coordination effect once, from its
     /// most aligned partnership (its main one on ties), to which its savings are credited.
-    fn set_member_effects(&mut self, pc: &PartnershipCfg) {
+    fn set_member_effects(&mut self, pc: &PartnershipCfg, t: u32) {
         self.clear_member_effects();
         for k in 0..self.list.len() {
             let p = &mut self.list[k];
             if !p.alive() {
                 continue;
             }
-            let m = meeting_hours(pc, p.formal, p.alignment, p.secretariat);
+            let m =
+                meeting_hours(pc, p.formal, p.alignment, p.secretariat) + ga::extra_hours(pc, p, t);
             let a = p.alignment;
             let rank = 2 * a + u8::from(!p.is_sub());
             for &i in &p.members {
@@ -991,7 +1020,7 @@ impl Model<'_> {
         let alive_n = ps.operate(pc, &month);
         ps.build_familiarity(pc);
         ps.convene(pc, &month, alive_n, &self.isos);
-        ps.set_member_effects(pc);
+        ps.set_member_effects(pc, month.t);
     }
 
     /// Step 7b: referrals within each operating partnership, in formation order, after every
@@ -1052,6 +1081,7 @@ impl Model<'_> {
                 }
             }
         }
+        self.ga_month_end();
     }
 
     /// The partnership metrics of a reported month. Writes nothing when switched off.
@@ -1094,6 +1124,7 @@ impl Model<'_> {
         };
         rec[M::ReferralHours as usize] = ps.referral_month;
         rec[M::ReportingHoursSaved as usize] = ps.saved_month;
+        self.ga_metrics(rec);
     }
 
     /// Every partnership formed so far (dissolved ones included), in formation order.

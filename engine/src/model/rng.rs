@@ -35,6 +35,9 @@ pub const ENTITY_PARTNERSHIPS: u64 = 12;
 /// Entity id of the funders' decision authorities (returned files, a counter-based stream read
 /// at positions fixed by month, funder and ISO; ODD §7.30).
 pub const ENTITY_AUTHORITY: u64 = 7;
+/// Entity id of Garcea and Ashton's further partnership factors (ODD §7.33): preconceptions,
+/// directors' self-interest and fee-for-service businesses; a counter-based stream.
+pub const ENTITY_GA_FACTORS: u64 = 15;
 /// Entity id of ISO `i`'s monthly stream.
 pub const fn entity_iso(i: usize) -> u64 {
     16 + 2 * i as u64
