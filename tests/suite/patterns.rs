@@ -212,7 +212,10 @@ fn pattern5_ablation_unlimited_alternatives_take_more_and_buy_no_emergency() {
     let finite = arms(&[]);
     let unlimited = arms(&["dependence.enabled=false"]);
     let effect = |a: &Arms| -> Vec<f64> {
-        let (x, y) = (column(&a.a, "revenue_federal"), column(&a.b, "revenue_federal"));
+        let (x, y) = (
+            column(&a.a, "revenue_federal"),
+            column(&a.b, "revenue_federal"),
+        );
         x.iter().zip(&y).map(|(x, y)| x - y).collect()
     };
     let p = partnersim::stats::paired(&effect(&finite), &effect(&unlimited));
@@ -226,7 +229,9 @@ fn pattern5_ablation_unlimited_alternatives_take_more_and_buy_no_emergency() {
         p.diff_ci95_high
     );
     for rows in [&unlimited.a, &unlimited.b] {
-        assert!(column(rows, "federal_emergency_spend").iter().all(|&x| x == 0.0));
+        assert!(column(rows, "federal_emergency_spend")
+            .iter()
+            .all(|&x| x == 0.0));
     }
 }
 

@@ -267,3 +267,69 @@ impl Model<'_> {
         l.emergency_total += money;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{Config, Model, NF};
+
+    /// A small region over `months` months after a year's warm-up.
+    fn small(months: u32) -> Config {
+        let mut cfg = Config::default();
+        cfg.simulation.isos = 8;
+        cfg.simulation.warmup_months = 12;
+        cfg.simulation.duration_months = months;
+        cfg
+    }
+
+    /// Steps `cfg` through its warm-up and run; returns per funder the sums over the months of
+    /// (other providers' commitments, unserved hours, emergency spending).
+    fn ledger(cfg: &Config) -> [(f64, f64, f64); NF] {
+        let mut m = Model::new(cfg, 7, 0);
+        let mut out = [(0.0, 0.0, 0.0); NF];
+        for _ in 0..cfg.simulation.warmup_months + cfg.simulation.duration_months {
+            m.step();
+            for (f, o) in out.iter_mut().enumerate() {
+                o.0 += m.funders[f].other_total;
+                o.1 += m.funder_unserved(f);
+                o.2 += m.funder_emergency_spend(f);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn other_providers_without_capacity_take_nothing() {
+        let mut cfg = small(36);
+        cfg.funders[0].alternatives = 60;
+        let open = ledger(&cfg);
+        assert!(open[0].0 > 0.0, "sixty alternatives win some federal money");
+        cfg.dependence.alternative_capacity_share = 0.0;
+        for (f, l) in ledger(&cfg).iter().enumerate() {
+            assert_eq!(
+                l.0, 0.0,
+                "funder {f} placed money with providers that have no room"
+            );
+        }
+    }
+
+    #[test]
+    fn need_beyond_the_sector_is_borne_by_funders_and_bought_at_a_premium() {
+        // need far beyond what the budgets buy
+        let mut cfg = small(24);
+        cfg.newcomers.need_hours_per_client *= 4.0;
+        let on = ledger(&cfg);
+        cfg.dependence.enabled = false;
+        let off = ledger(&cfg);
+        for f in 0..NF {
+            assert!(
+                on[f].1 > 0.0 && off[f].1 > 0.0,
+                "funder {f} bears unserved need"
+            );
+            assert_eq!(
+                off[f].2, 0.0,
+                "no emergency contracts when the mechanism is off"
+            );
+        }
+        assert!(on[0].2 > 0.0, "the federal funder buys emergency contracts");
+    }
+}
