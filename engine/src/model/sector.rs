@@ -254,7 +254,13 @@ impl Model<'_> {
         let mut candidates = Vec::with_capacity(n);
         for i in 0..n {
             let iso = &self.isos[i];
-            let revenue = self.work[i].contracted + iso.donations;
+            // the monthly value of its agreements in force, plus last month's donations and fees
+            let agreements: f64 = self.rels[i]
+                .iter()
+                .filter(|r| r.has_contract)
+                .map(|r| r.monthly)
+                .sum();
+            let revenue = agreements + iso.donations;
             candidates.push(Candidate {
                 catchment: iso.catchment,
                 deep_share: iso.deep_share,
