@@ -1086,7 +1086,7 @@ parameters! {
             "MLH 6 (umbrella associations such as OCASI, 'a collective voice for the immigrant serving sector'; the sector still lacks a common voice)",
             fixed("a regime switch: scenarios set it");
         dues_share: f64, Float, "share of revenue", 0.0005, [0.0, 0.1], changeable,
-            "Membership dues per month as a share of a member's monthly revenue (contracted plus donations and fees), set each April; paid from unrestricted money, not an eligible cost.",
+            "Membership dues per month as a share of a member's monthly revenue (its agreements in force plus last month's donations and fees), set each April; paid from unrestricted money, not an eligible cost.",
             "assumption (range 0.0002-0.002): umbrella bodies scale fees to members' budgets; no fee schedule in the sources",
             asm(0.0002, 0.002, "Fees scaled to budgets; no schedule in the sources: from a fiftieth to a fifth of a percent of revenue.");
         member_hours_per_month: f64, Float, "hours per member-month", 4.0, [0.0, 744.0], changeable,

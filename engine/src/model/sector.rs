@@ -254,7 +254,13 @@ impl Model<'_> {
         let mut candidates = Vec::with_capacity(n);
         for i in 0..n {
             let iso = &self.isos[i];
-            let revenue = self.work[i].contracted + iso.donations;
+            // the monthly value of its agreements in force, plus last month's donations and fees
+            let agreements: f64 = self.rels[i]
+                .iter()
+                .filter(|r| r.has_contract)
+                .map(|r| r.monthly)
+                .sum();
+            let revenue = agreements + iso.donations;
             candidates.push(Candidate {
                 catchment: iso.catchment,
                 deep_share: iso.deep_share,
@@ -352,6 +358,33 @@ mod tests {
             dues: 70.0,
             exposure: 2800.0,
         }
+    }
+
+    /// The voice softens government cuts only, and falls silent when the body is switched off.
+    #[test]
+    fn the_voice_softens_government_cuts_and_falls_silent_when_off() {
+        let mut cfg = Config::default();
+        cfg.simulation.isos = 12;
+        cfg.simulation.warmup_months = 0;
+        cfg.simulation.duration_months = 14;
+        cfg.sector.umbrella_enabled = true;
+        let mut m = Model::new(&cfg, 7, 0);
+        // month 0 is April: the first decisions
+        m.step();
+        let v = m.sector_voice();
+        assert!(v > 0.0 && v <= 1.0, "voice {v}");
+        assert!(m.umbrella().member.iter().any(|&x| x));
+        let softened = 1.0 - cfg.sector.cut_softening_share * v;
+        assert!((m.cut_softening(0) - softened).abs() < 1e-12);
+        assert_eq!(m.cut_softening(NF - 1), 1.0, "the foundation's cuts stand");
+        let mut off = (*m.cfg).clone();
+        off.sector.umbrella_enabled = false;
+        m.reconfigure(std::sync::Arc::new(off));
+        m.step();
+        assert_eq!(m.sector_voice(), 0.0);
+        assert!(m.umbrella().member.iter().all(|&x| !x));
+        assert!(m.umbrella().dues.iter().all(|&d| d == 0.0));
+        assert_eq!(m.cut_softening(0), 1.0);
     }
 
     #[test]
