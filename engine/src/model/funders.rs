@@ -285,9 +285,10 @@ impl Model<'_> {
             }
             // renewals decided now end a full term from now; first applications set their end
             // when they are decided (and lower this bound then)
-            self.funders[f].next_renewal = next_end.min(t + fc.contract_months as i32);
+            let months = self.funders[f].terms().contract_months as i32;
+            self.funders[f].next_renewal = next_end.min(t + months);
             if call {
-                self.funders[f].next_call = t + fc.contract_months as i32;
+                self.funders[f].next_call = t + months;
             }
             if !self.applicants.is_empty() {
                 if !perf_ready {
@@ -420,7 +421,7 @@ impl Model<'_> {
         let end = if fc.call_cycle == CallCycle::SectorWide {
             fu.next_call as u32
         } else {
-            self.t + fc.contract_months
+            self.t + fu.terms().contract_months
         };
         fu.other[end as usize % OTHER_SLOTS] += award;
         fu.other_total += award;
@@ -432,6 +433,7 @@ impl Model<'_> {
     fn decide(&mut self, fc: &FunderCfg, i: usize, f: usize, award: f64) {
         let t = self.t;
         let next_call = self.funders[f].next_call;
+        let months = self.funders[f].terms().contract_months;
         let r = &mut self.rels[i][f];
         if !r.has_contract {
             // a first application: a new file, handled by an officer who does not know it yet
@@ -444,7 +446,7 @@ impl Model<'_> {
             r.end_month = if fc.call_cycle == CallCycle::SectorWide {
                 next_call
             } else {
-                (t + fc.contract_months) as i32
+                (t + months) as i32
             };
         }
         let delay = fc.decision_delay_months
@@ -541,6 +543,7 @@ impl Model<'_> {
         let t = self.t;
         let tf = f64::from(t);
         let next_call = self.funders[f].next_call;
+        let offered = self.funders[f].terms();
         let r = &mut self.rels[i][f];
         if !(r.pending && t >= r.decision_month) {
             return None;
@@ -559,13 +562,15 @@ impl Model<'_> {
                 r.next_year = r.period_start + 12;
                 r.end_month = match fc.call_cycle {
                     CallCycle::SectorWide => next_call,
-                    CallCycle::Rolling => (t + fc.contract_months) as i32,
+                    CallCycle::Rolling => (t + offered.contract_months) as i32,
                 };
                 let fu = &mut self.funders[f];
                 fu.next_renewal = fu.next_renewal.min(r.end_month);
             }
             r.has_contract = true;
             r.monthly = r.award;
+            // the agreement (or its renewal) is signed on the terms offered now (§7.28)
+            r.signed = offered;
             r.release_at = tf + r.late_days / DAYS_PER_MONTH;
         } else {
             if r.has_contract {
@@ -646,8 +651,9 @@ impl Model<'_> {
             let money = self.funders[f].other_total * (1.0 - fc.alternative_leakage_share);
             let h = money * hours_per_dollar * fc.alternative_quality_share.min(1.0);
             if fc.eligibility_restricted {
-                restricted += h * (1.0 - fc.core_share);
-                free += h * fc.core_share;
+                let core = self.funders[f].terms().core_share;
+                restricted += h * (1.0 - core);
+                free += h * core;
             } else {
                 free += h;
             }
