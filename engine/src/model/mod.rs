@@ -265,6 +265,8 @@ pub struct Funder {
     pub other_total: f64,
     /// the terms offered for agreements signed now (§7.28; read through [`Funder::terms`])
     offered: terms::Terms,
+    /// where the funder stands inside its mandate (§7.28)
+    stance: terms::Stance,
 }
 
 /// Result of one replication.
@@ -549,6 +551,7 @@ fn initial_funders(cfg: &Config, a0: f64) -> Vec<Funder> {
                 other: vec![0.0; OTHER_SLOTS],
                 other_total: 0.0,
                 offered: terms::Mandate::of(fc).preferred,
+                stance: terms::Stance::default(),
             }
         })
         .collect()

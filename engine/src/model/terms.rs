@@ -72,49 +72,60 @@ impl Mandate {
         }
     }
 
-    /// `t` held inside the mandate.
-    pub fn clamp(&self, t: Terms) -> Terms {
+    /// The terms at `stance`: contract months `12 · extra_years` above the preferred (at most
+    /// the mandate's longest), core share and reporting scale `reach` of the way from the
+    /// preferred terms to the mandate's bound.
+    pub fn terms(&self, stance: Stance) -> Terms {
         let (p, s) = (self.preferred, self.sectorward);
+        let months = p
+            .contract_months
+            .saturating_add(stance.extra_years.saturating_mul(CONTRACT_STEP_MONTHS));
         Terms {
-            contract_months: t
-                .contract_months
-                .clamp(p.contract_months, s.contract_months),
-            core_share: t.core_share.clamp(p.core_share, s.core_share),
-            reporting_scale: t
-                .reporting_scale
-                .clamp(s.reporting_scale, p.reporting_scale),
+            contract_months: months.min(s.contract_months),
+            core_share: p.core_share + stance.reach * (s.core_share - p.core_share),
+            reporting_scale: p.reporting_scale
+                + stance.reach * (s.reporting_scale - p.reporting_scale),
         }
     }
 
-    /// One year's move from `t`: toward the sector (`toward_sector`) or back toward the
-    /// preferred terms, by `step` of the mandate's width (contract months by a whole year).
-    pub fn step(&self, t: Terms, toward_sector: bool, step: f64) -> Terms {
+    /// Whole years the contract length may rise above the preferred one.
+    fn max_extra_years(&self) -> u32 {
         let (p, s) = (self.preferred, self.sectorward);
-        let core = step * (s.core_share - p.core_share);
-        let rep = step * (p.reporting_scale - s.reporting_scale);
-        let moved = if toward_sector {
-            Terms {
-                contract_months: t.contract_months.saturating_add(if step > 0.0 {
-                    CONTRACT_STEP_MONTHS
-                } else {
-                    0
-                }),
-                core_share: t.core_share + core,
-                reporting_scale: t.reporting_scale - rep,
+        (s.contract_months - p.contract_months).div_ceil(CONTRACT_STEP_MONTHS)
+    }
+
+    /// One year's move from `stance`: toward the sector (`toward_sector`) or back toward the
+    /// preferred terms, by `step` of the mandate's width (contract months by a whole year, when
+    /// `step` is positive).
+    pub fn step(&self, stance: Stance, toward_sector: bool, step: f64) -> Stance {
+        let years = u32::from(step > 0.0);
+        let max_years = self.max_extra_years();
+        let stance = Stance {
+            extra_years: stance.extra_years.min(max_years),
+            reach: stance.reach.clamp(0.0, 1.0),
+        };
+        if toward_sector {
+            Stance {
+                extra_years: (stance.extra_years + years).min(max_years),
+                reach: (stance.reach + step).min(1.0),
             }
         } else {
-            Terms {
-                contract_months: t.contract_months.saturating_sub(if step > 0.0 {
-                    CONTRACT_STEP_MONTHS
-                } else {
-                    0
-                }),
-                core_share: t.core_share - core,
-                reporting_scale: t.reporting_scale + rep,
+            Stance {
+                extra_years: stance.extra_years.saturating_sub(years),
+                reach: (stance.reach - step).max(0.0),
             }
-        };
-        self.clamp(moved)
+        }
     }
+}
+
+/// Where a funder stands inside its mandate: whole years added to its preferred contract
+/// length, and how far (0-1) its core share and reporting have moved toward the mandate's bound.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Stance {
+    /// years added to the preferred contract length
+    pub extra_years: u32,
+    /// share of the way from the preferred core share and reporting to the mandate's bound
+    pub reach: f64,
 }
 
 /// The pressure a funder `fc` reads from the region's ledger: weighted unmet share of new need
@@ -192,6 +203,7 @@ impl Model<'_> {
             let mandate = Mandate::of(fc);
             let fu = &mut self.funders[f];
             if !fc.terms_chosen {
+                fu.stance = Stance::default();
                 fu.offered = mandate.preferred;
                 let t = fu.offered;
                 for rels in self.rels.iter_mut() {
@@ -199,14 +211,13 @@ impl Model<'_> {
                 }
                 continue;
             }
-            let mut t = mandate.clamp(fu.offered);
             if cal == fc.fiscal_year_start && fc.enabled {
                 let p = pressure(fc, unmet, closed);
                 if p != 0.0 {
-                    t = mandate.step(t, p > 0.0, fc.terms_step_share);
+                    fu.stance = mandate.step(fu.stance, p > 0.0, fc.terms_step_share);
                 }
             }
-            fu.offered = t;
+            fu.offered = mandate.terms(fu.stance);
         }
     }
 
@@ -240,30 +251,35 @@ mod tests {
         fc.terms_reporting_scale_min = 1.0;
         let m = Mandate::of(fc);
         assert_eq!(m.preferred, m.sectorward);
-        assert_eq!(m.step(m.preferred, true, 1.0), m.preferred);
+        let up = m.step(Stance::default(), true, 1.0);
+        assert_eq!(m.terms(up), m.preferred);
         fc.terms_chosen = false;
         fc.terms_contract_months_max = 120;
         let m = Mandate::of(fc);
-        assert_eq!(m.step(m.preferred, true, 1.0), m.preferred);
+        assert_eq!(m.terms(m.step(up, true, 1.0)), m.preferred);
     }
 
     #[test]
     fn steps_move_toward_the_sector_and_back_inside_the_mandate() {
         let cfg = Config::default();
         let m = Mandate::of(&cfg.funders[2]);
-        let up = m.step(m.preferred, true, 0.5);
+        let s0 = Stance::default();
+        assert_eq!(m.terms(s0), m.preferred);
+        let up = m.terms(m.step(s0, true, 0.3));
         assert!(up.contract_months > m.preferred.contract_months);
         assert!(up.core_share > m.preferred.core_share);
         assert!(up.reporting_scale < m.preferred.reporting_scale);
-        let mut t = up;
+        let mut s = s0;
         for _ in 0..10 {
-            t = m.step(t, true, 0.5);
+            s = m.step(s, true, 0.3);
         }
-        assert_eq!(t, m.sectorward);
+        assert_eq!(m.terms(s), m.sectorward);
         for _ in 0..10 {
-            t = m.step(t, false, 0.5);
+            s = m.step(s, false, 0.3);
         }
-        assert_eq!(t, m.preferred);
+        assert_eq!(m.terms(s), m.preferred);
+        // no step: no move
+        assert_eq!(m.step(s0, true, 0.0), s0);
     }
 
     #[test]
