@@ -9,5 +9,6 @@ mod invariants;
 mod monotone;
 mod patterns;
 mod safety;
+mod terms;
 mod timeline;
 mod util;
