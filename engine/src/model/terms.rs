@@ -239,7 +239,7 @@ impl super::Funder {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Config;
+    use crate::model::{Config, Model};
 
     #[test]
     fn a_mandate_whose_bounds_coincide_fixes_the_terms() {
@@ -280,6 +280,48 @@ mod tests {
         assert_eq!(m.terms(s), m.preferred);
         // no step: no move
         assert_eq!(m.step(s0, true, 0.0), s0);
+    }
+
+    #[test]
+    fn an_agreement_keeps_the_terms_it_was_signed_under() {
+        let mut cfg = Config::default();
+        cfg.simulation.isos = 20;
+        cfg.simulation.warmup_months = 24;
+        cfg.simulation.duration_months = 96;
+        // any unmet need at all presses the provincial and municipal funders
+        for f in [1, 2] {
+            cfg.funders[f].terms_unserved_weight = 100.0;
+        }
+        let mut m = Model::new(&cfg, 7, 0);
+        let (mut kept_older, mut signed_changes) = (0, 0);
+        for _ in 0..120 {
+            let before: Vec<[(bool, Terms); NF]> = m
+                .rels
+                .iter()
+                .map(|r| std::array::from_fn(|f| (r[f].pending, r[f].signed)))
+                .collect();
+            m.step();
+            for f in [1, 2] {
+                let offered = m.funders[f].terms();
+                for (i, r) in m.rels.iter().enumerate() {
+                    let (was_pending, was) = before[i][f];
+                    if r[f].signed != was {
+                        // signed terms change only when a pending decision is announced, on
+                        // the terms offered then
+                        assert!(was_pending && !r[f].pending, "ISO {i}, funder {f}");
+                        assert_eq!(r[f].signed, offered);
+                        signed_changes += 1;
+                    }
+                    if m.isos[i].alive && r[f].has_contract && r[f].signed != offered {
+                        kept_older += 1;
+                    }
+                }
+            }
+        }
+        let pref = Mandate::of(&cfg.funders[1]).preferred;
+        assert_ne!(m.funders[1].terms(), pref, "the terms moved");
+        assert!(signed_changes > 0);
+        assert!(kept_older > 0, "agreements signed earlier keep their terms");
     }
 
     #[test]
