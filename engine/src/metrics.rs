@@ -319,6 +319,30 @@ metrics! {
         => "Foundation unserved need", Lower, Amount, Detail;
     FoundationEmergencySpend: "foundation_emergency_spend", "CAD per month", Mean, "Money per month the foundation funder pays for emergency contracts in force (placed without a call when unmet need is above its threshold), price premium included (ODD 7.29)."
         => "Foundation emergency spending", Lower, Amount, Detail;
+    FederalOfferedContractMonths: "federal_offered_contract_months", "months", Mean, "Length of the agreements the federal funder offers this month (ODD 7.28: chosen at its fiscal-year start within its mandate; summary: mean over months)."
+        => "Federal contract length offered", Higher, Amount, Detail;
+    FederalOfferedCoreShare: "federal_offered_core_share", "share", Mean, "Core (unrestricted) share of the agreements the federal funder offers this month (ODD 7.28; summary: mean over months)."
+        => "Federal core share offered", Higher, Points, Detail;
+    FederalOfferedReportingScale: "federal_offered_reporting_scale", "share", Mean, "Reporting the federal funder asks of the agreements it offers this month, as a share of its configured reporting (ODD 7.28; summary: mean over months)."
+        => "Federal reporting asked", Lower, Amount, Detail;
+    ProvincialOfferedContractMonths: "provincial_offered_contract_months", "months", Mean, "Length of the agreements the provincial funder offers this month (ODD 7.28: chosen at its fiscal-year start within its mandate; summary: mean over months)."
+        => "Provincial contract length offered", Higher, Amount, Detail;
+    ProvincialOfferedCoreShare: "provincial_offered_core_share", "share", Mean, "Core (unrestricted) share of the agreements the provincial funder offers this month (ODD 7.28; summary: mean over months)."
+        => "Provincial core share offered", Higher, Points, Detail;
+    ProvincialOfferedReportingScale: "provincial_offered_reporting_scale", "share", Mean, "Reporting the provincial funder asks of the agreements it offers this month, as a share of its configured reporting (ODD 7.28; summary: mean over months)."
+        => "Provincial reporting asked", Lower, Amount, Detail;
+    MunicipalOfferedContractMonths: "municipal_offered_contract_months", "months", Mean, "Length of the agreements the municipal funder offers this month (ODD 7.28: chosen at its fiscal-year start within its mandate; summary: mean over months)."
+        => "Municipal contract length offered", Higher, Amount, Detail;
+    MunicipalOfferedCoreShare: "municipal_offered_core_share", "share", Mean, "Core (unrestricted) share of the agreements the municipal funder offers this month (ODD 7.28; summary: mean over months)."
+        => "Municipal core share offered", Higher, Points, Detail;
+    MunicipalOfferedReportingScale: "municipal_offered_reporting_scale", "share", Mean, "Reporting the municipal funder asks of the agreements it offers this month, as a share of its configured reporting (ODD 7.28; summary: mean over months)."
+        => "Municipal reporting asked", Lower, Amount, Detail;
+    FoundationOfferedContractMonths: "foundation_offered_contract_months", "months", Mean, "Length of the agreements the foundation funder offers this month (ODD 7.28: chosen at its fiscal-year start within its mandate; summary: mean over months)."
+        => "Foundation contract length offered", Higher, Amount, Detail;
+    FoundationOfferedCoreShare: "foundation_offered_core_share", "share", Mean, "Core (unrestricted) share of the agreements the foundation funder offers this month (ODD 7.28; summary: mean over months)."
+        => "Foundation core share offered", Higher, Points, Detail;
+    FoundationOfferedReportingScale: "foundation_offered_reporting_scale", "share", Mean, "Reporting the foundation funder asks of the agreements it offers this month, as a share of its configured reporting (ODD 7.28; summary: mean over months)."
+        => "Foundation reporting asked", Lower, Amount, Detail;
 }
 
 /// Number of metrics in a record.

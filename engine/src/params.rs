@@ -1326,6 +1326,38 @@ parameters! {
             "Months the decision authority adds to a decision whose file it returns or whose recommendation it overturns (0 = its review never delays a decision).",
             "federal 0: the 2019 call decided eight months before agreements started (QP note 2019), so a second review fits inside that lead time; others: assumption (the CFP 2024 results came 9 weeks late, KM4S 2025)",
             [asm(0.0, 2.0, "Sector review 2026: a review adds weeks to two months (KM4S 2025: 9 weeks late); 0 while decisions precede the start."), asm(0.0, 2.0, "No figure exists; none to two months."), asm(0.0, 2.0, "No figure exists; none to two months."), asm(0.0, 2.0, "No figure exists; none to two months.")];
+        terms_chosen: bool, Bool, "switch", [0.0, 1.0, 1.0, 1.0], [0.0, 1.0], changeable,
+            "Whether the funder chooses the terms it offers (contract months, core share, reporting scale) each fiscal-year start within its mandate (ODD 7.28); off: its terms are the scenario's contract_months, core_share and reporting as set, and agreements in force follow them.",
+            "federal off: the IRCC 2019 call fixed five-year, program-specific terms for the period; others on: MLH 5.1 (officials choose annual, program-specific terms for accountability and the flexibility to change partners)",
+            [fixed("a regime switch: the 2019 call fixed the federal terms"), fixed("a regime switch (MLH 5.1)"), fixed("a regime switch (MLH 5.1)"), fixed("a regime switch (MLH 5.1)")];
+        terms_contract_months_max: u32, Int, "months", [60.0, 36.0, 36.0, 36.0], [1.0, 120.0], changeable,
+            "Longest agreement the funder's mandate allows it to offer (its preferred length is contract_months; a maximum below it fixes the length). Chosen lengths move in whole years.",
+            "federal: IRCC 2019 call, five years; provincial: Ontario agreements of one to three years; municipal, foundation: grants of one to three years (sector review 2026, 3.8)",
+            [src("IRCC 2019 call"), asm(24.0, 36.0, "Ontario agreements of one to three years (sector review 2026, 3.8)."), asm(12.0, 36.0, "Municipal grants of one to three years; no figure."), asm(12.0, 36.0, "Foundation grants of one to three years (sector review 2026, 3.8).")];
+        terms_core_share_max: f64, Float, "share", [0.0, 0.2, 0.4, 0.5], [0.0, 1.0], changeable,
+            "Largest core (unrestricted) share of an agreement the funder's mandate allows (its preferred share is core_share; a maximum at or below it fixes the share).",
+            "federal: program-specific (MLH 5.1); others: the top of core_share's plausible range (sector review 2026, 3.9)",
+            [src("MLH"), asm(0.0, 0.2, "No figure exists; the top of core_share's range."), asm(0.2, 0.4, "No figure exists; the top of core_share's range."), asm(0.4, 0.6, "Sector review 2026: foundation core 0.2-0.5; around the top of that range.")];
+        terms_reporting_scale_min: f64, Float, "share", [1.0, 0.5, 0.5, 0.5], [0.0, 1.0], changeable,
+            "Lightest reporting the funder's mandate allows, as a share of its preferred reporting (fixed reporting, report preparation and per-client data entry or outcome measurement, and the formal reports it reads); 1 fixes its reporting.",
+            "assumption (range 0.5-1): MLH 7 (consistent, lighter reporting proposed); federal 1 (the 2019 call's reporting)",
+            [src("IRCC 2019 call"), asm(0.5, 1.0, "MLH 7 proposes lighter reporting; from half to none lighter."), asm(0.5, 1.0, "MLH 7 proposes lighter reporting; from half to none lighter."), asm(0.5, 1.0, "MLH 7 proposes lighter reporting; from half to none lighter.")];
+        terms_unserved_weight: f64, Float, "weight", [1.0, 1.0, 1.0, 1.0], [0.0, 100.0], changeable,
+            "Weight the funder puts, when it chooses its terms, on the share of the region's new need left unmet over the past twelve months (0 = unserved newcomers do not move its terms).",
+            "assumption (range 0.5-2): MLH 5.1 (funders weigh accountability against what the sector cannot do)",
+            [asm(0.5, 2.0, "No figure exists; half to twice the default."); 4];
+        terms_closure_weight: f64, Float, "weight", [1.0, 1.0, 1.0, 1.0], [0.0, 100.0], changeable,
+            "Weight the funder puts, when it chooses its terms, on the share of ISOs that closed over the past twelve months (0 = closures do not move its terms).",
+            "assumption (range 0.5-2): MLH 5.1 (ISO #19: the government cannot do the work these agencies do)",
+            [asm(0.5, 2.0, "No figure exists; half to twice the default."); 4];
+        terms_tolerance_share: f64, Float, "share", [0.1, 0.1, 0.1, 0.1], [0.0, 10.0], changeable,
+            "The value the funder puts on short, restricted, closely reported terms (accountability and the flexibility to change partners), in units of the weighted pressure: terms move toward the sector when pressure exceeds it, back toward the preferred terms when it falls below.",
+            "assumption (range 0.05-0.3): MLH 5.1 (officials value annual, program-specific contracts for accountability and the flexibility to change partners)",
+            [asm(0.05, 0.3, "No figure exists; from about the present unmet share to a third of need unmet."); 4];
+        terms_step_share: f64, Float, "share per year", [0.5, 0.5, 0.5, 0.5], [0.0, 1.0], changeable,
+            "Share of the mandate's width (core share, reporting scale) a funder moves its terms in one fiscal year; contract lengths move by twelve months (0 = terms never move).",
+            "assumption (range 0.25-1): policy changes take one to four budget cycles",
+            [asm(0.25, 1.0, "No figure exists; one to four fiscal years to cross the mandate."); 4];
     } with {
         /// the funder's name ([`FUNDERS`] order)
         name: &'static str,

@@ -10,5 +10,6 @@ mod invariants;
 mod monotone;
 mod patterns;
 mod safety;
+mod terms;
 mod timeline;
 mod util;

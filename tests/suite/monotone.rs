@@ -158,13 +158,20 @@ fn survival_rises_with_insolvency_grace() {
 /// with the authorities and +0.043 (+0.035..+0.051) with officers deciding. Hence 200
 /// replications here.
 fn survival_rises_with_core_share() {
+    // the lever is the core share every agreement carries: funders do not choose their terms
+    // (ODD 7.28), else `core_share` is only the share a funder prefers and returns to
     monotone_reps(
         "annual_2010s",
         "funders.*.core_share",
         &[0.0, 0.3, 0.6, 0.9],
         "survival_rate",
         Dir::Up,
-        &[],
+        &[
+            "funders.federal.terms_chosen=false",
+            "funders.provincial.terms_chosen=false",
+            "funders.municipal.terms_chosen=false",
+            "funders.foundation.terms_chosen=false",
+        ],
         200,
     );
 }

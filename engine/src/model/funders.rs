@@ -299,9 +299,10 @@ impl Model<'_> {
             }
             // renewals decided now end a full term from now; first applications set their end
             // when they are decided (and lower this bound then)
-            self.funders[f].next_renewal = next_end.min(t + fc.contract_months as i32);
+            let months = self.funders[f].terms().contract_months as i32;
+            self.funders[f].next_renewal = next_end.min(t + months);
             if call {
-                self.funders[f].next_call = t + fc.contract_months as i32;
+                self.funders[f].next_call = t + months;
             }
             if !self.applicants.is_empty() {
                 if !perf_ready {
@@ -438,7 +439,7 @@ impl Model<'_> {
         let end = if fc.call_cycle == CallCycle::SectorWide {
             fu.next_call as u32
         } else {
-            self.t + fc.contract_months
+            self.t + fu.terms().contract_months
         };
         let slot = end as usize % OTHER_SLOTS;
         fu.other[slot] += award;
@@ -468,6 +469,7 @@ impl Model<'_> {
             den: 1.0,
         });
         let next_call = self.funders[f].next_call;
+        let months = self.funders[f].terms().contract_months;
         let r = &mut self.rels[i][f];
         if !r.has_contract {
             // a first application: a new file, handled by an officer who does not know it yet
@@ -480,7 +482,7 @@ impl Model<'_> {
             r.end_month = if fc.call_cycle == CallCycle::SectorWide {
                 next_call
             } else {
-                (t + fc.contract_months) as i32
+                (t + months) as i32
             };
         }
         let delay = fc.decision_delay_months
@@ -578,6 +580,7 @@ impl Model<'_> {
         let t = self.t;
         let tf = f64::from(t);
         let next_call = self.funders[f].next_call;
+        let offered = self.funders[f].terms();
         let r = &mut self.rels[i][f];
         if !(r.pending && t >= r.decision_month) {
             return None;
@@ -596,13 +599,15 @@ impl Model<'_> {
                 r.next_year = r.period_start + 12;
                 r.end_month = match fc.call_cycle {
                     CallCycle::SectorWide => next_call,
-                    CallCycle::Rolling => (t + fc.contract_months) as i32,
+                    CallCycle::Rolling => (t + offered.contract_months) as i32,
                 };
                 let fu = &mut self.funders[f];
                 fu.next_renewal = fu.next_renewal.min(r.end_month);
             }
             r.has_contract = true;
             r.monthly = r.award;
+            // the agreement (or its renewal) is signed on the terms offered now (§7.28)
+            r.signed = offered;
             r.release_at = tf + r.late_days / DAYS_PER_MONTH;
         } else {
             if r.has_contract {
@@ -684,8 +689,9 @@ impl Model<'_> {
             let money = self.other_service_money(f) * (1.0 - fc.alternative_leakage_share);
             let h = money * hours_per_dollar;
             if fc.eligibility_restricted {
-                restricted += h * (1.0 - fc.core_share);
-                free += h * fc.core_share;
+                let core = self.funders[f].terms().core_share;
+                restricted += h * (1.0 - core);
+                free += h * core;
             } else {
                 free += h;
             }

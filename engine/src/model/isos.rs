@@ -52,8 +52,6 @@ pub struct IsoMonth {
 pub(super) struct FunderTerm {
     /// fixed reporting hours per contract-month, after micromanagement: [alone, coordinated]
     fixed_reporting: [f64; 2],
-    /// share of a contract that is program (restricted) money
-    pub(super) program_share: f64,
     /// eligible cost per dollar of wages: 1 + the indirect rate
     eligible_factor: f64,
     /// micromanagement, capped at 1
@@ -85,7 +83,6 @@ impl FunderTerms {
                     fixed * (1.0 + fc.micromanagement_share),
                     fixed * saving * (1.0 + fc.micromanagement_share),
                 ],
-                program_share: 1.0 - fc.core_share,
                 eligible_factor: 1.0 + fc.indirect_rate_share,
                 micromanagement: fc.micromanagement_share.min(1.0),
                 trust_build: cfg.trust.build_per_month * fc.contact_share,
@@ -373,7 +370,6 @@ struct ContractBasis {
 #[inline]
 fn contract_basis(
     cfg: &crate::model::Config,
-    k: &FunderTerms,
     rels: &[super::Rel; NF],
     o: &OperationTerms,
 ) -> ContractBasis {
@@ -382,7 +378,7 @@ fn contract_basis(
     for (f, r) in rels.iter().enumerate() {
         if r.has_contract {
             b.contracted += r.monthly;
-            let m = k.0[f].program_share * r.monthly;
+            let m = (1.0 - r.signed.core_share) * r.monthly;
             b.program += m;
             b.indirect += m * cfg.funders[f].indirect_rate_share;
         }
@@ -516,9 +512,11 @@ fn contract_demands(
             continue;
         }
         let (fc, kf) = (&cfg.funders[f], &k.0[f]);
+        // the reporting the agreement was signed under scales all of it (§7.28)
+        let scale = r.signed.reporting_scale;
         let mut h = kf.fixed_reporting[coordinated];
         if in_partnership && !cfg.reporting.coordinated {
-            *reporting_saved += kf.fixed_reporting[0] - h;
+            *reporting_saved += scale * (kf.fixed_reporting[0] - h);
         }
         h += match fc.measure {
             Measure::Output => {
@@ -532,12 +530,12 @@ fn contract_demands(
             }
             Measure::Outcome => fc.outcome_measurement_hours_per_month,
         };
-        d.reporting += h;
+        d.reporting += scale * h;
         d.explanation += fc.explanation_hours_per_month * (1.0 - r.knowledge);
         if basis > 0.0 {
             let share = r.monthly / basis;
             d.shares[f] = share;
-            let program = share * kf.program_share;
+            let program = share * (1.0 - r.signed.core_share);
             if fc.eligibility_restricted {
                 d.restricted += program;
             }
@@ -657,11 +655,12 @@ fn reimburse_eligible_costs(
     let mut insecurity = 0.0;
     for (f, r) in rels.iter_mut().enumerate() {
         let kf = &k.0[f];
-        r.advance += kf.program_share * revenue[f];
+        let program_share = 1.0 - r.signed.core_share;
+        r.advance += program_share * revenue[f];
         if r.has_contract {
             // eligible costs charged: the agreement's share of wages plus its indirect rate, at
             // most its program money
-            r.advance -= kf.program_share * r.monthly * (per_program * kf.eligible_factor).min(1.0);
+            r.advance -= program_share * r.monthly * (per_program * kf.eligible_factor).min(1.0);
             if r.pending || r.end_month - t as i32 <= horizon_months {
                 insecurity += r.monthly;
             }
@@ -836,7 +835,7 @@ impl Model<'_> {
                 continue;
             }
             let rels = &all_rels[i];
-            let basis = contract_basis(&cfg, k, rels, &o);
+            let basis = contract_basis(&cfg, rels, &o);
             let iso = &mut isos[i];
             if o.april {
                 plan_the_year(&cfg, iso, draws[i].year, &works[i].shares);

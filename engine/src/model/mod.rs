@@ -59,6 +59,7 @@ mod observe;
 pub mod partnership;
 pub mod rng;
 pub mod sector;
+pub mod terms;
 pub mod timeline;
 pub mod trace;
 
@@ -166,6 +167,8 @@ pub struct Rel {
     pub trust: f64,
     /// mutuality (0-1), last computed
     pub mutuality: f64,
+    /// the terms the agreement was signed under (§7.28)
+    pub signed: terms::Terms,
 }
 
 /// One immigrant-serving organization.
@@ -271,6 +274,10 @@ pub struct Funder {
     other: Vec<f64>,
     /// sum of `other`
     pub other_total: f64,
+    /// the terms offered for agreements signed now (§7.28; read through [`Funder::terms`])
+    offered: terms::Terms,
+    /// where the funder stands inside its mandate (§7.28)
+    stance: terms::Stance,
 }
 
 /// Result of one replication.
@@ -479,6 +486,8 @@ pub struct Model<'a> {
     order: Vec<(f64, usize)>,
     work: Vec<isos::IsoMonth>,
     terms: isos::FunderTerms,
+    /// the region's ledger of the past year that funders read when they choose terms (§7.28)
+    terms_ledger: terms::Ledger,
     reserve_scratch: Vec<f64>,
     ledger: Vec<(f64, f64, f64)>,
     months: Vec<MonthRecord>,
@@ -568,6 +577,8 @@ fn initial_funders(cfg: &Config, a0: f64) -> Vec<Funder> {
                 next_renewal: i32::MIN,
                 other: vec![0.0; OTHER_SLOTS],
                 other_total: 0.0,
+                offered: terms::Mandate::of(fc).preferred,
+                stance: terms::Stance::default(),
             }
         })
         .collect()
@@ -632,6 +643,7 @@ fn initial_agreements(
                 CallCycle::Rolling => -((u[6 + f] * f64::from(cm)) as i32).min(cm - 1),
             };
             rel.end_month = rel.period_start + cm;
+            rel.signed = funders[f].terms();
             // the first anniversary after the start
             rel.next_year = rel.period_start + 12 * ((12 - rel.period_start) / 12);
             contracted += rel.monthly;
@@ -738,6 +750,7 @@ impl<'a> Model<'a> {
             order: Vec::with_capacity(n + 64),
             work: vec![isos::IsoMonth::default(); n],
             terms: isos::FunderTerms::new(cfg),
+            terms_ledger: terms::Ledger::new(n),
             reserve_scratch: Vec::with_capacity(n),
             ledger: Vec::new(),
             months: Vec::with_capacity(months_cap),
@@ -825,6 +838,8 @@ impl<'a> Model<'a> {
                 self.cut_budget(f, 1.0 - cut, true);
             }
         }
+        // 2b. Funders choose the terms they offer (at their fiscal-year start).
+        self.choose_terms();
 
         // 3. Officers rotate and learn; 3b. local partnerships; 3c. the umbrella body.
         self.officers();
@@ -851,6 +866,7 @@ impl<'a> Model<'a> {
 
         // 8. Costs, cash, closure, quits.
         self.finances_and_staff();
+        self.record_terms_ledger();
         self.partnership_month_end(self.facts.unmet_need);
 
         // 9. Trust, identity, mutuality; 9b. the host community.

@@ -31,6 +31,31 @@ struct IsoSums {
     revenue: [f64; SOURCES],
 }
 
+/// The terms each funder offers (§7.28), in funder order: contract months, core share,
+/// reporting scale.
+const OFFERED_METRICS: [[M; 3]; NF] = [
+    [
+        M::FederalOfferedContractMonths,
+        M::FederalOfferedCoreShare,
+        M::FederalOfferedReportingScale,
+    ],
+    [
+        M::ProvincialOfferedContractMonths,
+        M::ProvincialOfferedCoreShare,
+        M::ProvincialOfferedReportingScale,
+    ],
+    [
+        M::MunicipalOfferedContractMonths,
+        M::MunicipalOfferedCoreShare,
+        M::MunicipalOfferedReportingScale,
+    ],
+    [
+        M::FoundationOfferedContractMonths,
+        M::FoundationOfferedCoreShare,
+        M::FoundationOfferedReportingScale,
+    ],
+];
+
 /// Metrics each funder reports, in funder order: cost per client, oversight hours, share of
 /// the budget re-decided, reports received.
 const FUNDER_METRICS: [[M; 4]; NF] = [
@@ -195,6 +220,7 @@ impl Model<'_> {
     /// totals in reported months).
     fn record_funders(&mut self, rec: &mut MonthRecord, s: &IsoSums) {
         let mut files = [0.0f64; NF];
+        let mut report_files = [0.0f64; NF];
         let mut clients_of = [0.0f64; NF];
         for (iso, rels) in self.isos.iter().zip(&self.rels) {
             if !iso.alive {
@@ -208,6 +234,7 @@ impl Model<'_> {
             for (fi, r) in rels.iter().enumerate() {
                 if r.has_contract {
                     files[fi] += 1.0;
+                    report_files[fi] += r.signed.reporting_scale;
                     clients_of[fi] += iso.clients_last * ratio(r.monthly, contracted);
                 }
             }
@@ -216,7 +243,7 @@ impl Model<'_> {
         let f = &self.facts;
         for fi in 0..NF {
             let fc = &self.cfg.funders[fi];
-            let reports = files[fi] * fc.reports_per_year / 12.0;
+            let reports = report_files[fi] * fc.reports_per_year / 12.0;
             let oversight =
                 files[fi] * fc.oversight_hours_per_file_month * (1.0 + fc.micromanagement_share)
                     + reports * fc.review_hours_per_report
@@ -227,6 +254,11 @@ impl Model<'_> {
             rec[hours as usize] = oversight;
             rec[realloc as usize] = 12.0 * ratio(f.decided[fi], budget);
             rec[reps as usize] = reports;
+            let offered = self.funders[fi].terms();
+            let [months, core, scale] = OFFERED_METRICS[fi];
+            rec[months as usize] = f64::from(offered.contract_months);
+            rec[core as usize] = offered.core_share;
+            rec[scale as usize] = offered.reporting_scale;
             if reporting {
                 let tot = &mut self.totals;
                 tot.cost_per_client[fi].num += s.revenue[fi];

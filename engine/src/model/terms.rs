@@ -1,0 +1,341 @@
+//! Funder terms (ODD §7.28): each funder chooses, at the start of its fiscal year, the terms it
+//! offers for agreements signed in the coming year (contract months, core share, reporting
+//! scale) within a mandate set by the scenario, by weighing what the past twelve months cost
+//! the region (new need left unmet, ISOs closed) against the value it puts on short,
+//! restricted, closely reported terms (MLH 5.1: accountability and the flexibility to change
+//! partners). An agreement keeps the terms it was signed under.
+//!
+//! A deterministic rule: no random draws.
+
+use super::config::FunderCfg;
+use super::{Model, NF};
+
+/// Months a chosen contract length moves in one fiscal year (whole years keep sector-wide calls
+/// in the fiscal-year start month).
+pub const CONTRACT_STEP_MONTHS: u32 = 12;
+
+/// Months of the region's ledger a funder looks back on when it chooses its terms.
+pub const LEDGER_MONTHS: usize = 12;
+
+/// The terms of an agreement: what a funder offers, and what an agreement was signed under.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Terms {
+    /// length of an agreement (months)
+    pub contract_months: u32,
+    /// share of an agreement that is core (unrestricted) money
+    pub core_share: f64,
+    /// reporting asked, as a share of the funder's configured reporting (1 = as configured)
+    pub reporting_scale: f64,
+}
+
+impl Default for Terms {
+    fn default() -> Self {
+        Terms {
+            contract_months: 12,
+            core_share: 0.0,
+            reporting_scale: 1.0,
+        }
+    }
+}
+
+/// A funder's mandate: the preferred terms (the scenario's `contract_months`, `core_share` and
+/// full reporting) and how far toward the sector it may go.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Mandate {
+    /// the terms the funder prefers (where it returns when pressure is low)
+    pub preferred: Terms,
+    /// the terms furthest toward the sector it may offer (longest, most core, lightest)
+    pub sectorward: Terms,
+}
+
+impl Mandate {
+    /// The mandate of a funder configured as `fc`: bounds that coincide with the preferred terms
+    /// (or `terms_chosen` off) fix a term.
+    pub fn of(fc: &FunderCfg) -> Mandate {
+        let preferred = Terms {
+            contract_months: fc.contract_months,
+            core_share: fc.core_share,
+            reporting_scale: 1.0,
+        };
+        let sectorward = if fc.terms_chosen {
+            Terms {
+                contract_months: fc.contract_months.max(fc.terms_contract_months_max),
+                core_share: fc.core_share.max(fc.terms_core_share_max),
+                reporting_scale: fc.terms_reporting_scale_min.min(1.0),
+            }
+        } else {
+            preferred
+        };
+        Mandate {
+            preferred,
+            sectorward,
+        }
+    }
+
+    /// The terms at `stance`: contract months `12 · extra_years` above the preferred (at most
+    /// the mandate's longest), core share and reporting scale `reach` of the way from the
+    /// preferred terms to the mandate's bound.
+    pub fn terms(&self, stance: Stance) -> Terms {
+        let (p, s) = (self.preferred, self.sectorward);
+        let months = p
+            .contract_months
+            .saturating_add(stance.extra_years.saturating_mul(CONTRACT_STEP_MONTHS));
+        Terms {
+            contract_months: months.min(s.contract_months),
+            core_share: p.core_share + stance.reach * (s.core_share - p.core_share),
+            reporting_scale: p.reporting_scale
+                + stance.reach * (s.reporting_scale - p.reporting_scale),
+        }
+    }
+
+    /// Whole years the contract length may rise above the preferred one.
+    fn max_extra_years(&self) -> u32 {
+        let (p, s) = (self.preferred, self.sectorward);
+        (s.contract_months - p.contract_months).div_ceil(CONTRACT_STEP_MONTHS)
+    }
+
+    /// One year's move from `stance`: toward the sector (`toward_sector`) or back toward the
+    /// preferred terms, by `step` of the mandate's width (contract months by a whole year, when
+    /// `step` is positive).
+    pub fn step(&self, stance: Stance, toward_sector: bool, step: f64) -> Stance {
+        let years = u32::from(step > 0.0);
+        let max_years = self.max_extra_years();
+        let stance = Stance {
+            extra_years: stance.extra_years.min(max_years),
+            reach: stance.reach.clamp(0.0, 1.0),
+        };
+        if toward_sector {
+            Stance {
+                extra_years: (stance.extra_years + years).min(max_years),
+                reach: (stance.reach + step).min(1.0),
+            }
+        } else {
+            Stance {
+                extra_years: stance.extra_years.saturating_sub(years),
+                reach: (stance.reach - step).max(0.0),
+            }
+        }
+    }
+}
+
+/// Where a funder stands inside its mandate: whole years added to its preferred contract
+/// length, and how far (0-1) its core share and reporting have moved toward the mandate's bound.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Stance {
+    /// years added to the preferred contract length
+    pub extra_years: u32,
+    /// share of the way from the preferred core share and reporting to the mandate's bound
+    pub reach: f64,
+}
+
+/// The pressure a funder `fc` reads from the region's ledger: weighted unmet share of new need
+/// and share of ISOs closed over the past twelve months, less the value it puts on its
+/// preferred terms (`terms_tolerance_share`). Positive: terms move toward the sector.
+pub fn pressure(fc: &FunderCfg, unmet_share: f64, closure_share: f64) -> f64 {
+    fc.terms_unserved_weight * unmet_share + fc.terms_closure_weight * closure_share
+        - fc.terms_tolerance_share
+}
+
+/// The region's ledger of the last [`LEDGER_MONTHS`] months that funders read: the unmet share of
+/// each month's new need, and the ISOs that closed in each month.
+#[derive(Debug, Clone)]
+pub struct Ledger {
+    unmet: [f64; LEDGER_MONTHS],
+    closed: [f64; LEDGER_MONTHS],
+    /// months recorded
+    months: usize,
+    pos: usize,
+    /// ISOs operating at the end of the last month recorded
+    operating: f64,
+}
+
+impl Ledger {
+    /// An empty ledger for a region that starts with `operating` ISOs.
+    pub fn new(operating: usize) -> Ledger {
+        Ledger {
+            unmet: [0.0; LEDGER_MONTHS],
+            closed: [0.0; LEDGER_MONTHS],
+            months: 0,
+            pos: 0,
+            operating: operating as f64,
+        }
+    }
+
+    /// Records a month: the unmet share of its new need, and the ISOs operating at its end.
+    pub fn record(&mut self, unmet_share: f64, operating: usize) {
+        let now = operating as f64;
+        self.unmet[self.pos] = unmet_share;
+        self.closed[self.pos] = (self.operating - now).max(0.0);
+        self.operating = now;
+        self.pos = (self.pos + 1) % LEDGER_MONTHS;
+        self.months += 1;
+    }
+
+    /// Mean unmet share of new need over the months recorded (at most the last twelve).
+    pub fn unmet_share(&self) -> f64 {
+        let n = self.months.min(LEDGER_MONTHS);
+        super::ratio(self.unmet.iter().sum(), n as f64)
+    }
+
+    /// ISOs closed in the months recorded (at most the last twelve), as a share of those
+    /// operating before them.
+    pub fn closure_share(&self) -> f64 {
+        let closed: f64 = self.closed.iter().sum();
+        super::ratio(closed, self.operating + closed)
+    }
+}
+
+impl Model<'_> {
+    /// Step 2b (ODD §7.28): at each funder's fiscal-year start, a funder that chooses its terms
+    /// moves them one step within its mandate, toward the sector when the past year's pressure
+    /// exceeds the value it puts on its preferred terms, back when it falls below. Every month,
+    /// the offered terms are held inside the mandate in force (a timeline event may change it);
+    /// a funder that does not choose offers its configured terms, and its agreements in force
+    /// follow them (as a policy change amends them).
+    pub(super) fn choose_terms(&mut self) {
+        let cal = self.calendar();
+        let (unmet, closed) = (
+            self.terms_ledger.unmet_share(),
+            self.terms_ledger.closure_share(),
+        );
+        for f in 0..NF {
+            let fc = &self.cfg.funders[f];
+            let mandate = Mandate::of(fc);
+            let fu = &mut self.funders[f];
+            if !fc.terms_chosen {
+                fu.stance = Stance::default();
+                fu.offered = mandate.preferred;
+                let t = fu.offered;
+                for rels in self.rels.iter_mut() {
+                    rels[f].signed = t;
+                }
+                continue;
+            }
+            if cal == fc.fiscal_year_start && fc.enabled {
+                let p = pressure(fc, unmet, closed);
+                if p != 0.0 {
+                    fu.stance = mandate.step(fu.stance, p > 0.0, fc.terms_step_share);
+                }
+            }
+            fu.offered = mandate.terms(fu.stance);
+        }
+    }
+
+    /// Step 8, last (ODD §7.28): the month's unmet share of new need and the ISOs operating
+    /// enter the region's ledger.
+    pub(super) fn record_terms_ledger(&mut self) {
+        let operating = self.isos.iter().filter(|x| x.alive).count();
+        self.terms_ledger.record(self.facts.unmet_need, operating);
+    }
+}
+
+impl super::Funder {
+    /// The terms the funder offers for agreements signed now (ODD §7.28).
+    pub fn terms(&self) -> Terms {
+        self.offered
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Config, Model};
+
+    #[test]
+    fn a_mandate_whose_bounds_coincide_fixes_the_terms() {
+        let mut cfg = Config::default();
+        let fc = &mut cfg.funders[1];
+        fc.terms_chosen = true;
+        fc.terms_contract_months_max = 1;
+        fc.terms_core_share_max = 0.0;
+        fc.terms_reporting_scale_min = 1.0;
+        let m = Mandate::of(fc);
+        assert_eq!(m.preferred, m.sectorward);
+        let up = m.step(Stance::default(), true, 1.0);
+        assert_eq!(m.terms(up), m.preferred);
+        fc.terms_chosen = false;
+        fc.terms_contract_months_max = 120;
+        let m = Mandate::of(fc);
+        assert_eq!(m.terms(m.step(up, true, 1.0)), m.preferred);
+    }
+
+    #[test]
+    fn steps_move_toward_the_sector_and_back_inside_the_mandate() {
+        let cfg = Config::default();
+        let m = Mandate::of(&cfg.funders[2]);
+        let s0 = Stance::default();
+        assert_eq!(m.terms(s0), m.preferred);
+        let up = m.terms(m.step(s0, true, 0.3));
+        assert!(up.contract_months > m.preferred.contract_months);
+        assert!(up.core_share > m.preferred.core_share);
+        assert!(up.reporting_scale < m.preferred.reporting_scale);
+        let mut s = s0;
+        for _ in 0..10 {
+            s = m.step(s, true, 0.3);
+        }
+        assert_eq!(m.terms(s), m.sectorward);
+        for _ in 0..10 {
+            s = m.step(s, false, 0.3);
+        }
+        assert_eq!(m.terms(s), m.preferred);
+        // no step: no move
+        assert_eq!(m.step(s0, true, 0.0), s0);
+    }
+
+    #[test]
+    fn an_agreement_keeps_the_terms_it_was_signed_under() {
+        let mut cfg = Config::default();
+        cfg.simulation.isos = 20;
+        cfg.simulation.warmup_months = 24;
+        cfg.simulation.duration_months = 96;
+        // any unmet need at all presses the provincial and municipal funders
+        for f in [1, 2] {
+            cfg.funders[f].terms_unserved_weight = 100.0;
+        }
+        let mut m = Model::new(&cfg, 7, 0);
+        let (mut kept_older, mut signed_changes) = (0, 0);
+        for _ in 0..120 {
+            let before: Vec<[(bool, Terms); NF]> = m
+                .rels
+                .iter()
+                .map(|r| std::array::from_fn(|f| (r[f].pending, r[f].signed)))
+                .collect();
+            m.step();
+            for f in [1, 2] {
+                let offered = m.funders[f].terms();
+                for (i, r) in m.rels.iter().enumerate() {
+                    let (was_pending, was) = before[i][f];
+                    if r[f].signed != was {
+                        // signed terms change only when a pending decision is announced, on
+                        // the terms offered then
+                        assert!(was_pending && !r[f].pending, "ISO {i}, funder {f}");
+                        assert_eq!(r[f].signed, offered);
+                        signed_changes += 1;
+                    }
+                    if m.isos[i].alive && r[f].has_contract && r[f].signed != offered {
+                        kept_older += 1;
+                    }
+                }
+            }
+        }
+        let pref = Mandate::of(&cfg.funders[1]).preferred;
+        assert_ne!(m.funders[1].terms(), pref, "the terms moved");
+        assert!(signed_changes > 0);
+        assert!(kept_older > 0, "agreements signed earlier keep their terms");
+    }
+
+    #[test]
+    fn the_ledger_reads_the_past_year() {
+        let mut l = Ledger::new(10);
+        assert_eq!(l.closure_share(), 0.0);
+        l.record(0.2, 10);
+        l.record(0.4, 9);
+        assert!((l.unmet_share() - 0.3).abs() < 1e-12);
+        assert!((l.closure_share() - 0.1).abs() < 1e-12);
+        for _ in 0..12 {
+            l.record(0.0, 9);
+        }
+        assert_eq!(l.unmet_share(), 0.0);
+        assert_eq!(l.closure_share(), 0.0);
+    }
+}

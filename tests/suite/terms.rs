@@ -1,0 +1,115 @@
+//! Funder terms (ODD §7.28): when the sector's failures cost a funder more, the terms it offers
+//! move toward the sector (longer agreements, more core money, lighter reporting) within its
+//! mandate, and back when they stop costing it; a fixed mandate keeps them still.
+
+use crate::util::{column, load, load_with, Arms, Dir, SEED};
+use partnersim::model::timeline::{Event, EventKind};
+use partnersim::model::Model;
+use partnersim::params::index_of;
+
+/// Replications of each arm.
+const REPS: u64 = 30;
+
+/// The offered terms of the funders that choose theirs in the baseline, with the direction
+/// that is toward the sector.
+const OFFERED: [(&str, Dir); 6] = [
+    ("provincial_offered_contract_months", Dir::Up),
+    ("provincial_offered_core_share", Dir::Up),
+    ("provincial_offered_reporting_scale", Dir::Down),
+    ("municipal_offered_contract_months", Dir::Up),
+    ("municipal_offered_core_share", Dir::Up),
+    ("municipal_offered_reporting_scale", Dir::Down),
+];
+
+/// Overrides that fix every funder's terms (the ablation).
+const FIXED: [&str; 4] = [
+    "funders.federal.terms_chosen=false",
+    "funders.provincial.terms_chosen=false",
+    "funders.municipal.terms_chosen=false",
+    "funders.foundation.terms_chosen=false",
+];
+
+#[test]
+fn costly_failures_move_terms_toward_the_sector_and_a_fixed_mandate_keeps_them() {
+    // frequent policy shocks leave more need unmet and close ISOs: the funders' ledgers read
+    // a costlier year more often
+    let arms = Arms::run(&load("funding_cuts"), &load("baseline"), REPS);
+    arms.expect("unmet_need_share", Dir::Up);
+    for (metric, dir) in OFFERED {
+        arms.expect(metric, dir);
+    }
+    // ablation: with every mandate fixed, the terms offered are the configured ones in both
+    let fixed = Arms::run(
+        &load_with("funding_cuts", &FIXED),
+        &load_with("baseline", &FIXED),
+        REPS,
+    );
+    for (metric, _) in OFFERED {
+        let (a, b) = (column(&fixed.a, metric), column(&fixed.b, metric));
+        assert_eq!(a, b, "{metric} moved under a fixed mandate");
+        let first = a[0];
+        assert!(
+            a.iter().all(|&x| (x - first).abs() < 1e-9),
+            "{metric} differs between replications under a fixed mandate: {a:?}"
+        );
+    }
+}
+
+#[test]
+fn terms_return_to_the_preferred_when_failures_stop_costing_the_funder() {
+    // from reported month 60 the provincial and municipal funders put no weight on unmet need
+    // or closures: only the value they put on their preferred terms is left
+    let s = load("funding_cuts");
+    let mut cfg = s.config();
+    let sets: Vec<(usize, f64)> = ["provincial", "municipal"]
+        .iter()
+        .flat_map(|f| {
+            ["terms_unserved_weight", "terms_closure_weight"].map(|p| {
+                let path = format!("funders.{f}.{p}");
+                (index_of(&path).expect("registered"), 0.0)
+            })
+        })
+        .collect();
+    cfg.timeline.push(Event {
+        month: 60,
+        kind: EventKind::Set(sets),
+    });
+    let metrics = [
+        "provincial_offered_contract_months",
+        "provincial_offered_core_share",
+        "provincial_offered_reporting_scale",
+        "municipal_offered_contract_months",
+        "municipal_offered_core_share",
+        "municipal_offered_reporting_scale",
+    ];
+    let idx: Vec<usize> = metrics.iter().map(|m| crate::util::idx(m)).collect();
+    let (mut moved_before, mut months_after) = (0, 0);
+    let preferred = [24.0, 0.0, 1.0, 12.0, 0.2, 1.0];
+    for r in 0..REPS {
+        let out = Model::new(&cfg, SEED, r).run();
+        // before the switch, the terms moved away from the preferred in some month
+        if out.months[..60].iter().any(|rec| {
+            idx.iter()
+                .zip(preferred)
+                .any(|(&j, p)| (rec[j] - p).abs() > 1e-9)
+        }) {
+            moved_before += 1;
+        }
+        // three fiscal years after it, they are the preferred again in every month
+        for (m, rec) in out.months.iter().enumerate().skip(60 + 36) {
+            for ((&j, p), name) in idx.iter().zip(preferred).zip(metrics) {
+                assert!(
+                    (rec[j] - p).abs() < 1e-9,
+                    "replication {r}, month {m}: {name} = {} (preferred {p})",
+                    rec[j]
+                );
+            }
+            months_after += 1;
+        }
+    }
+    assert!(months_after > 0);
+    assert!(
+        moved_before * 3 >= REPS,
+        "terms moved before the switch in only {moved_before} of {REPS} replications"
+    );
+}
