@@ -1,7 +1,8 @@
 //! Scenario timelines: events at given reported months — arrivals multiplied for a while
 //! (surges and drops), a funder's budget cut or raised, the host community's receptivity
-//! shifted, and any regime parameter changed from a month on (ODD §7.26). Events are checked when a scenario is read
-//! (`crate::scenario`); here they are applied at the start of their month.
+//! shifted, and any regime parameter changed from a month on (ODD §7.26). Events are checked
+//! when a scenario is read (`crate::scenario`); here they are applied at the start of their
+//! month.
 
 use super::Model;
 use crate::params::{registry, Values};
