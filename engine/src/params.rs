@@ -1354,6 +1354,14 @@ parameters! {
             "The value the funder puts on short, restricted, closely reported terms (accountability and the flexibility to change partners), in units of the weighted pressure: terms move toward the sector when pressure exceeds it, back toward the preferred terms when it falls below.",
             "assumption (range 0.05-0.3): MLH 5.1 (officials value annual, program-specific contracts for accountability and the flexibility to change partners)",
             [asm(0.05, 0.3, "No figure exists; from about the present unmet share to a third of need unmet."); 4];
+        terms_voice_weight: f64, Float, "weight", [0.2, 0.2, 0.2, 0.2], [0.0, 100.0], changeable,
+            "Weight the funder puts, when it chooses its terms, on the sector's voice (the umbrella body's influence, 0-1, ODD 7.31; 0 when there is no umbrella body): a full voice adds this much to the pressure (0 = the sector's voice does not reach the choice of terms).",
+            "assumption (range 0-0.5): MLH 6 (the sector lacks a common voice to press its case); a full voice adds up to five times the default tolerance",
+            [asm(0.0, 0.5, "No figure exists; from no weight to five times the tolerance."); 4];
+        terms_emergency_weight: f64, Float, "weight", [1.0, 1.0, 1.0, 1.0], [0.0, 100.0], changeable,
+            "Weight the funder puts, when it chooses its terms, on what its emergency contracts in force cost it, as a share of its monthly budget (ODD 7.29; 0 = emergency spending does not move its terms).",
+            "assumption (range 0.5-2): MLH 5.2, 6 (government cannot deliver settlement without the sector); the same weight as unmet need and closures",
+            [asm(0.5, 2.0, "No figure exists; half to twice the default."); 4];
         terms_step_share: f64, Float, "share per year", [0.5, 0.5, 0.5, 0.5], [0.0, 1.0], changeable,
             "Share of the mandate's width (core share, reporting scale) a funder moves its terms in one fiscal year; contract lengths move by twelve months (0 = terms never move).",
             "assumption (range 0.25-1): policy changes take one to four budget cycles",

@@ -113,3 +113,71 @@ fn terms_return_to_the_preferred_when_failures_stop_costing_the_funder() {
         "terms moved before the switch in only {moved_before} of {REPS} replications"
     );
 }
+
+/// `funders.<f>.<key>=<value>` for the provincial and municipal funders (those that choose their
+/// terms in the baseline).
+fn both_choosers(key: &str, value: &str) -> Vec<String> {
+    ["provincial", "municipal"]
+        .iter()
+        .map(|f| format!("funders.{f}.{key}={value}"))
+        .collect()
+}
+
+#[test]
+fn a_sector_with_a_voice_moves_terms_toward_itself_and_without_an_umbrella_body_the_weight_is_idle()
+{
+    // the umbrella body speaks in the funders' choice of terms (ODD 7.28, 7.31): with its
+    // weight the same cuts move the offered terms further toward the sector than without
+    let mute = both_choosers("terms_voice_weight", "0");
+    let mute: Vec<&str> = mute.iter().map(String::as_str).collect();
+    let arms = Arms::run(
+        &load("sector_voice"),
+        &load_with("sector_voice", &mute),
+        REPS,
+    );
+    arms.expect("provincial_offered_contract_months", Dir::Up);
+    arms.expect("municipal_offered_core_share", Dir::Up);
+    // ablation: without an umbrella body there is no voice, and the weight changes nothing
+    let mut off = mute.clone();
+    off.push("sector.umbrella_enabled=false");
+    let quiet = Arms::run(
+        &load_with("sector_voice", &["sector.umbrella_enabled=false"]),
+        &load_with("sector_voice", &off),
+        REPS,
+    );
+    for (metric, _) in OFFERED {
+        assert_eq!(
+            column(&quiet.a, metric),
+            column(&quiet.b, metric),
+            "{metric} moved with the voice's weight but no umbrella body"
+        );
+    }
+}
+
+#[test]
+fn emergency_spending_moves_terms_toward_the_sector_and_off_it_does_nothing() {
+    // what the funder pays for emergency contracts (ODD 7.29) is part of the cost it weighs
+    let blind = both_choosers("terms_emergency_weight", "0");
+    let blind: Vec<&str> = blind.iter().map(String::as_str).collect();
+    let arms = Arms::run(
+        &load("funding_cuts"),
+        &load_with("funding_cuts", &blind),
+        REPS,
+    );
+    arms.expect("provincial_offered_contract_months", Dir::Up);
+    // ablation: without emergency contracts (dependence off) the weight changes nothing
+    let mut off = blind.clone();
+    off.push("dependence.enabled=false");
+    let none = Arms::run(
+        &load_with("funding_cuts", &["dependence.enabled=false"]),
+        &load_with("funding_cuts", &off),
+        REPS,
+    );
+    for (metric, _) in OFFERED {
+        assert_eq!(
+            column(&none.a, metric),
+            column(&none.b, metric),
+            "{metric} moved with the emergency weight but no emergency contracts"
+        );
+    }
+}

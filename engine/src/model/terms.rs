@@ -128,11 +128,28 @@ pub struct Stance {
     pub reach: f64,
 }
 
-/// The pressure a funder `fc` reads from the region's ledger: weighted unmet share of new need
-/// and share of ISOs closed over the past twelve months, less the value it puts on its
-/// preferred terms (`terms_tolerance_share`). Positive: terms move toward the sector.
-pub fn pressure(fc: &FunderCfg, unmet_share: f64, closure_share: f64) -> f64 {
-    fc.terms_unserved_weight * unmet_share + fc.terms_closure_weight * closure_share
+/// What a funder reads when it chooses its terms (ODD §7.28): the region's ledger of the past
+/// twelve months, its own emergency spending and the sector's voice.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Signals {
+    /// mean unmet share of new need over the past twelve months
+    pub unmet_share: f64,
+    /// share of ISOs that closed over the past twelve months
+    pub closure_share: f64,
+    /// its emergency contracts in force, per month, as a share of its monthly budget (§7.29)
+    pub emergency_share: f64,
+    /// the umbrella body's influence, 0-1 (§7.31; 0 without one)
+    pub voice: f64,
+}
+
+/// The pressure a funder `fc` reads from its [`Signals`]: weighted unmet share of new need,
+/// share of ISOs closed, emergency spending and the sector's voice, less the value it puts on
+/// its preferred terms (`terms_tolerance_share`). Positive: terms move toward the sector.
+pub fn pressure(fc: &FunderCfg, s: Signals) -> f64 {
+    fc.terms_unserved_weight * s.unmet_share
+        + fc.terms_closure_weight * s.closure_share
+        + fc.terms_emergency_weight * s.emergency_share
+        + fc.terms_voice_weight * s.voice
         - fc.terms_tolerance_share
 }
 
@@ -198,25 +215,38 @@ impl Model<'_> {
             self.terms_ledger.unmet_share(),
             self.terms_ledger.closure_share(),
         );
+        let voice = self.sector_voice();
+        let cfg = std::sync::Arc::clone(&self.cfg);
         for f in 0..NF {
-            let fc = &self.cfg.funders[f];
+            let fc = &cfg.funders[f];
             let mandate = Mandate::of(fc);
-            let fu = &mut self.funders[f];
             if !fc.terms_chosen {
+                let t = mandate.preferred;
+                let fu = &mut self.funders[f];
                 fu.stance = Stance::default();
-                fu.offered = mandate.preferred;
-                let t = fu.offered;
+                fu.offered = t;
                 for rels in self.rels.iter_mut() {
                     rels[f].signed = t;
                 }
                 continue;
             }
             if cal == fc.fiscal_year_start && fc.enabled {
-                let p = pressure(fc, unmet, closed);
+                let signals = Signals {
+                    unmet_share: unmet,
+                    closure_share: closed,
+                    emergency_share: super::ratio(
+                        self.funder_emergency_spend(f),
+                        self.funders[f].budget,
+                    ),
+                    voice,
+                };
+                let p = pressure(fc, signals);
                 if p != 0.0 {
+                    let fu = &mut self.funders[f];
                     fu.stance = mandate.step(fu.stance, p > 0.0, fc.terms_step_share);
                 }
             }
+            let fu = &mut self.funders[f];
             fu.offered = mandate.terms(fu.stance);
         }
     }
