@@ -117,28 +117,38 @@ fn calgary_lip_summary_matches_the_golden_file() {
 
 /// The money side of revision 3 switched off (closure after the fourth consecutive missed
 /// payroll, no wind-down costs, no board check, no holdback, cuts by termination only, rare
-/// and recovering as before) gives the numbers of the model before it, to
-/// the last bit: `baseline_money_off.summary.csv` is the baseline's golden file from before the
-/// change, and is never re-blessed unless the rest of the model changes too.
+/// and recovering as before), with revision 4's mechanisms off as well, gives the numbers of
+/// the model before revision 3, to the last bit: `baseline_money_off.summary.csv` is the
+/// baseline's golden file from before revision 3 (the metrics added since are left out of the
+/// comparison), and is never re-blessed unless the rest of the model changes too.
 #[test]
 fn baseline_with_the_money_mechanisms_off_matches_the_model_before_them() {
-    let sets: Vec<&str> = MONEY_OFF.iter().chain(AUTHORITY_OFF).copied().collect();
-    check_as("baseline_money_off", "baseline", &sets);
+    let sets: Vec<&str> = MONEY_OFF.iter().chain(REVISION_4_OFF).copied().collect();
+    check_without("baseline_money_off", "baseline", &sets, REVISION_4_METRICS);
 }
 
-/// The decision authorities of issue #25 (ODD §7.30) switched off (every authority follows
-/// its officer's recommendation with weight 1, takes a neutral view of risk and adds no review
-/// months) give the numbers of the model before them, to the last bit:
-/// `baseline_authority_off.summary.csv` is the baseline's golden file from before the change
-/// (with the two metrics the change added, both 0), and is never re-blessed unless the rest of
-/// the model changes too.
+/// Revision 4's mechanisms (issue #25) switched off — decision authorities that follow their
+/// officers (ODD §7.30), funders that do not choose their terms (§7.28), unlimited alternatives
+/// and no emergency contracts (§7.29), no host-community term in integration (§7.32), no
+/// preconceptions, self-interest, formal setup or businesses in partnerships (§7.33); the
+/// umbrella body (§7.31) is off by default — give the numbers of revision 3, to the last bit,
+/// in the baseline and in a regime with local partnerships: `*_rev3.summary.csv` are those
+/// scenarios' golden files from before revision 4 (its new metrics are left out of the
+/// comparison), and are never re-blessed unless the rest of the model changes too.
 #[test]
-fn baseline_with_the_authorities_off_matches_the_model_before_them() {
-    check_as("baseline_authority_off", "baseline", AUTHORITY_OFF);
+fn revision_4_switched_off_matches_revision_3() {
+    for scenario in ["baseline", "calgary_lip"] {
+        check_without(
+            &format!("{scenario}_rev3"),
+            scenario,
+            REVISION_4_OFF,
+            REVISION_4_METRICS,
+        );
+    }
 }
 
-/// The overrides that let program officers decide, as before the decision authorities.
-const AUTHORITY_OFF: &[&str] = &[
+/// The overrides that switch every mechanism of revision 4 off.
+const REVISION_4_OFF: &[&str] = &[
     "funders.federal.authority_weight=1",
     "funders.provincial.authority_weight=1",
     "funders.municipal.authority_weight=1",
@@ -151,6 +161,50 @@ const AUTHORITY_OFF: &[&str] = &[
     "funders.provincial.authority_review_months=0",
     "funders.municipal.authority_review_months=0",
     "funders.foundation.authority_review_months=0",
+    "funders.federal.terms_chosen=false",
+    "funders.provincial.terms_chosen=false",
+    "funders.municipal.terms_chosen=false",
+    "funders.foundation.terms_chosen=false",
+    "dependence.enabled=false",
+    "community.integration_weight=0",
+    "sector.umbrella_enabled=false",
+    "partnerships.preconception_weight=0",
+    "partnerships.self_interest_spread=0",
+    "partnerships.formal_setup_hours=0",
+    "partnerships.spinoff_rate_per_year=0",
+];
+
+/// The metrics revision 4 added (not in the golden files from before it).
+const REVISION_4_METRICS: &[&str] = &[
+    "partnership_spinoffs",
+    "partnership_earned_revenue",
+    "recommendations_overturned_share",
+    "authority_delay_months",
+    "receptivity",
+    "community_work",
+    "umbrella_membership_share",
+    "sector_voice",
+    "umbrella_member_hours",
+    "federal_unserved_hours",
+    "federal_emergency_spend",
+    "provincial_unserved_hours",
+    "provincial_emergency_spend",
+    "municipal_unserved_hours",
+    "municipal_emergency_spend",
+    "foundation_unserved_hours",
+    "foundation_emergency_spend",
+    "federal_offered_contract_months",
+    "federal_offered_core_share",
+    "federal_offered_reporting_scale",
+    "provincial_offered_contract_months",
+    "provincial_offered_core_share",
+    "provincial_offered_reporting_scale",
+    "municipal_offered_contract_months",
+    "municipal_offered_core_share",
+    "municipal_offered_reporting_scale",
+    "foundation_offered_contract_months",
+    "foundation_offered_core_share",
+    "foundation_offered_reporting_scale",
 ];
 
 /// The overrides that switch the money mechanisms of revision 3 off and restore the earlier
@@ -173,24 +227,6 @@ const MONEY_OFF: &[&str] = &[
     "funders.municipal.shock_amend_share=0",
     "funders.foundation.shock_amend_share=0",
 ];
-
-/// The host community's side of integration (ODD §7.32) switched off
-/// (`community.integration_weight=0`) gives the numbers of the model before it, to the last bit,
-/// in the baseline and in a regime with local partnerships (whose community work still moves
-/// receptivity): `*_community_off.summary.csv` are those scenarios' golden files from before the
-/// change, without the two metrics it added; they are never re-blessed unless the rest of the
-/// model changes too.
-#[test]
-fn integration_weight_zero_matches_the_model_before_the_host_community() {
-    for scenario in ["baseline", "calgary_lip"] {
-        check_without(
-            &format!("{scenario}_community_off"),
-            scenario,
-            &["community.integration_weight=0"],
-            &["receptivity", "community_work"],
-        );
-    }
-}
 
 #[test]
 fn the_comparison_tolerates_only_the_last_bits() {
