@@ -26,7 +26,7 @@ use super::{
 };
 use crate::metrics::{MonthRecord, M};
 use crate::model::config::{Config, IsoCfg, PartnershipCfg};
-use crate::model::{rate_prob, rng, Model};
+use crate::model::{rate_prob, rng, Iso, Model};
 
 /// Counter-stream positions: word `i` is ISO `i`'s prior at month 0.
 const PRIOR_BLOCK: u64 = 0;
@@ -197,26 +197,28 @@ impl Partnerships {
         if p.formal && m.t < p.bound_until {
             return;
         }
-        let leaving: Vec<usize> = p
-            .members
-            .iter()
-            .copied()
-            .filter(|&i| self.ga.disposition(pc, k, i) < -pc.exit_disposition)
-            .collect();
-        let p = &mut self.list[k];
-        if p.formal {
-            p.bound_until = m.t + pc.agreement_months;
-        }
-        p.members.retain(|i| !leaving.contains(i));
-        p.departures += leaving.len() as u32;
-        let of = if p.is_sub() {
+        let formal = p.formal;
+        let sub = p.is_sub();
+        // members leave in place (no list is built: a month without growth allocates nothing)
+        let (ga, list) = (&self.ga, &mut self.list);
+        let of = if sub {
             &mut self.sub_of
         } else {
             &mut self.member_of
         };
-        for i in leaving {
-            of[i] = None;
+        let p = &mut list[k];
+        if formal {
+            p.bound_until = m.t + pc.agreement_months;
         }
+        let before = p.members.len();
+        p.members.retain(|&i| {
+            let leaves = ga.disposition(pc, k, i) < -pc.exit_disposition;
+            if leaves {
+                of[i] = None;
+            }
+            !leaves
+        });
+        p.departures += (before - p.members.len()) as u32;
     }
 
     /// ODD §7.33 at the first reported month: the business count restarts.
@@ -225,9 +227,9 @@ impl Partnerships {
     }
 
     /// ODD §7.33 step 8 (end of `partnership_month_end`): partnership `k`'s business sells its
-    /// month's demand, pays its margin into members' cash (`cash`), counts it as benefit hours,
+    /// month's demand, pays its margin into members' cash, counts it as benefit hours,
     /// and closes after `spinoff_failure_months` short months or with its partnership.
-    fn ga_business_month(&mut self, cfg: &Config, t: u32, k: usize, cash: &mut [f64]) {
+    fn ga_business_month(&mut self, cfg: &Config, t: u32, k: usize, isos: &mut [Iso]) {
         let pc = &cfg.partnerships;
         let wage = wage_per_hour(&cfg.iso);
         let u = self.ga.business_uniform(t, k, 1);
@@ -256,7 +258,7 @@ impl Partnerships {
         }
         let share = earned / p.members.len() as f64;
         for &i in &p.members {
-            cash[i] += share;
+            isos[i].cash += share;
         }
         p.benefit_month += earned / wage.max(1e-9);
         self.ga.earned_month += earned;
@@ -312,14 +314,10 @@ impl Model<'_> {
         let t = self.t;
         let ps = &mut self.partners;
         ps.ga.earned_month = 0.0;
-        let mut cash: Vec<f64> = self.isos.iter().map(|x| x.cash).collect();
         for k in 0..ps.list.len() {
             if ps.list[k].business.as_ref().is_some_and(Business::open) {
-                ps.ga_business_month(&cfg, t, k, &mut cash);
+                ps.ga_business_month(&cfg, t, k, &mut self.isos);
             }
-        }
-        for (iso, c) in self.isos.iter_mut().zip(cash) {
-            iso.cash = c;
         }
         for k in 0..ps.list.len() {
             if ps.list[k].alive() {
