@@ -289,8 +289,10 @@ fn informal_ones_are_fragile_formal_ones_last() {
         assert!(nf_i > nf_f, "{name}: informal ones form more often");
         assert!(diss_i > diss_f, "{name}: formal ones last");
         assert!(dep_i > dep_f, "{name}: formal members are held");
+        // the factors raise informal partnerships' dissolution rate more than formal ones'
+        // (a difference of rates: formal rates are near 0, so their ratio is unstable)
         assert!(
-            diss_i / diss_f.max(1e-9) > off_i / off_f.max(1e-9),
+            diss_i - off_i > diss_f - off_f,
             "{name}: the factors widen the gap between kinds"
         );
         assert_eq!((off_dep_i, off_dep_f), (0.0, 0.0), "{name}: nobody leaves");

@@ -471,12 +471,17 @@ fn coordinated_reporting_lowers_members_reporting_hours() {
 
 #[test]
 fn meeting_hours_appear_in_admin_share() {
-    // consultative only, no referrals: the partnership's only effect is meeting time
+    // consultative only, no referrals, none of GA's further factors (ODD 7.33: no businesses,
+    // whose margins go to members' cash, and no departures): the partnership's only effect is
+    // meeting time
     let cfg = cfg_with(&[
         ON,
         ("partnerships.max_alignment", 0.0),
         ("partnerships.initial_alignment", 0.0),
         ("partnerships.referral_share", 0.0),
+        ("partnerships.spinoff_rate_per_year", 0.0),
+        ("partnerships.preconception_weight", 0.0),
+        ("partnerships.self_interest_spread", 0.0),
     ]);
     let on = runs(&cfg);
     let off = runs(&cfg_with(&[]));

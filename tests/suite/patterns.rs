@@ -236,13 +236,17 @@ fn pattern5_ablation_unlimited_alternatives_take_more_and_buy_no_emergency() {
 }
 
 /// Pattern 5, ablation: alternatives that cannot outrank an ISO (the funder ranks on trust
-/// alone, without noise, and alternatives carry no trust) leave the ISOs' revenue unchanged
-/// however many there are: the asymmetry is the alternatives' power to take the money.
+/// alone, without noise, its decision authority follows that ranking with no view of risk of
+/// its own (ODD §7.30: its risk view could put a risky ISO below an alternative), and
+/// alternatives carry no trust) leave the ISOs' revenue unchanged however many there are: the
+/// asymmetry is the alternatives' power to take the money.
 #[test]
 fn pattern5_ablation_alternatives_that_cannot_win_take_nothing() {
     let off = [
         "funders.federal.call_performance_weight=0",
         "funders.federal.call_noise_sd=0",
+        "funders.federal.authority_weight=1",
+        "funders.federal.authority_risk_weight=0",
     ];
     let base = load_with("baseline", &off);
     let mut sets = off.to_vec();

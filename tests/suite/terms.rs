@@ -64,7 +64,13 @@ fn terms_return_to_the_preferred_when_failures_stop_costing_the_funder() {
     let sets: Vec<(usize, f64)> = ["provincial", "municipal"]
         .iter()
         .flat_map(|f| {
-            ["terms_unserved_weight", "terms_closure_weight"].map(|p| {
+            [
+                "terms_unserved_weight",
+                "terms_closure_weight",
+                "terms_emergency_weight",
+                "terms_voice_weight",
+            ]
+            .map(|p| {
                 let path = format!("funders.{f}.{p}");
                 (index_of(&path).expect("registered"), 0.0)
             })
