@@ -205,6 +205,10 @@ const REVISION_4_METRICS: &[&str] = &[
     "foundation_offered_contract_months",
     "foundation_offered_core_share",
     "foundation_offered_reporting_scale",
+    "federal_offered_late_payment_probability",
+    "provincial_offered_late_payment_probability",
+    "municipal_offered_late_payment_probability",
+    "foundation_offered_late_payment_probability",
 ];
 
 /// The overrides that switch the money mechanisms of revision 3 off and restore the earlier

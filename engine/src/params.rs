@@ -1342,6 +1342,10 @@ parameters! {
             "Lightest reporting the funder's mandate allows, as a share of its preferred reporting (fixed reporting, report preparation and per-client data entry or outcome measurement, and the formal reports it reads); 1 fixes its reporting.",
             "assumption (range 0.5-1): MLH 7 (consistent, lighter reporting proposed); federal 1 (the 2019 call's reporting)",
             [src("IRCC 2019 call"), asm(0.5, 1.0, "MLH 7 proposes lighter reporting; from half to none lighter."), asm(0.5, 1.0, "MLH 7 proposes lighter reporting; from half to none lighter."), asm(0.5, 1.0, "MLH 7 proposes lighter reporting; from half to none lighter.")];
+        terms_late_payment_probability_min: f64, Float, "probability per contract-year", [0.35, 0.1, 0.1, 0.05], [0.0, 1.0], changeable,
+            "Lowest late-payment probability the funder's mandate lets it reach by paying promptly (its preferred practice is late_payment_probability; a minimum at or above it fixes the practice): payment practice moves with core share and reporting, the same share of the way.",
+            "federal: as late_payment_probability (its terms are fixed by the 2019 call); others: assumption (MLH 5.1: late payment is the funder's practice, ISO#19)",
+            [src("IRCC 2019 call"), asm(0.05, 0.35, "No figure exists; from prompt payment to the present practice."), asm(0.05, 0.35, "No figure exists; from prompt payment to the present practice."), asm(0.0, 0.1, "No figure exists; from always on time to the present practice.")];
         terms_unserved_weight: f64, Float, "weight", [1.0, 1.0, 1.0, 1.0], [0.0, 100.0], changeable,
             "Weight the funder puts, when it chooses its terms, on the share of the region's new need left unmet over the past twelve months (0 = unserved newcomers do not move its terms).",
             "assumption (range 0.5-2): MLH 5.1 (funders weigh accountability against what the sector cannot do)",

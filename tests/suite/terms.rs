@@ -12,13 +12,15 @@ const REPS: u64 = 30;
 
 /// The offered terms of the funders that choose theirs in the baseline, with the direction
 /// that is toward the sector.
-const OFFERED: [(&str, Dir); 6] = [
+const OFFERED: [(&str, Dir); 8] = [
     ("provincial_offered_contract_months", Dir::Up),
     ("provincial_offered_core_share", Dir::Up),
     ("provincial_offered_reporting_scale", Dir::Down),
+    ("provincial_offered_late_payment_probability", Dir::Down),
     ("municipal_offered_contract_months", Dir::Up),
     ("municipal_offered_core_share", Dir::Up),
     ("municipal_offered_reporting_scale", Dir::Down),
+    ("municipal_offered_late_payment_probability", Dir::Down),
 ];
 
 /// Overrides that fix every funder's terms (the ablation).
@@ -87,10 +89,12 @@ fn terms_return_to_the_preferred_when_failures_stop_costing_the_funder() {
         "municipal_offered_contract_months",
         "municipal_offered_core_share",
         "municipal_offered_reporting_scale",
+        "provincial_offered_late_payment_probability",
+        "municipal_offered_late_payment_probability",
     ];
     let idx: Vec<usize> = metrics.iter().map(|m| crate::util::idx(m)).collect();
     let (mut moved_before, mut months_after) = (0, 0);
-    let preferred = [24.0, 0.0, 1.0, 12.0, 0.2, 1.0];
+    let preferred = [24.0, 0.0, 1.0, 12.0, 0.2, 1.0, 0.35, 0.35];
     for r in 0..REPS {
         let out = Model::new(&cfg, SEED, r).run();
         // before the switch, the terms moved away from the preferred in some month

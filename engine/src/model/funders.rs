@@ -551,7 +551,8 @@ impl Model<'_> {
             close_holdback(r, t, fc.final_report_months);
         }
         r.late_days = 0.0;
-        if e.late >= fc.late_payment_probability {
+        // the funder's payment practice now (ODD §7.28: a term it may choose)
+        if e.late >= self.funders[f].terms().late_payment_probability {
             return false;
         }
         let u = e.late_days;

@@ -32,27 +32,31 @@ struct IsoSums {
 }
 
 /// The terms each funder offers (§7.28), in funder order: contract months, core share,
-/// reporting scale.
-const OFFERED_METRICS: [[M; 3]; NF] = [
+/// reporting scale, late-payment practice.
+const OFFERED_METRICS: [[M; 4]; NF] = [
     [
         M::FederalOfferedContractMonths,
         M::FederalOfferedCoreShare,
         M::FederalOfferedReportingScale,
+        M::FederalOfferedLatePayment,
     ],
     [
         M::ProvincialOfferedContractMonths,
         M::ProvincialOfferedCoreShare,
         M::ProvincialOfferedReportingScale,
+        M::ProvincialOfferedLatePayment,
     ],
     [
         M::MunicipalOfferedContractMonths,
         M::MunicipalOfferedCoreShare,
         M::MunicipalOfferedReportingScale,
+        M::MunicipalOfferedLatePayment,
     ],
     [
         M::FoundationOfferedContractMonths,
         M::FoundationOfferedCoreShare,
         M::FoundationOfferedReportingScale,
+        M::FoundationOfferedLatePayment,
     ],
 ];
 
@@ -255,10 +259,11 @@ impl Model<'_> {
             rec[realloc as usize] = 12.0 * ratio(f.decided[fi], budget);
             rec[reps as usize] = reports;
             let offered = self.funders[fi].terms();
-            let [months, core, scale] = OFFERED_METRICS[fi];
+            let [months, core, scale, late] = OFFERED_METRICS[fi];
             rec[months as usize] = f64::from(offered.contract_months);
             rec[core as usize] = offered.core_share;
             rec[scale as usize] = offered.reporting_scale;
+            rec[late as usize] = offered.late_payment_probability;
             if reporting {
                 let tot = &mut self.totals;
                 tot.cost_per_client[fi].num += s.revenue[fi];

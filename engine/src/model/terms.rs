@@ -26,6 +26,8 @@ pub struct Terms {
     pub core_share: f64,
     /// reporting asked, as a share of the funder's configured reporting (1 = as configured)
     pub reporting_scale: f64,
+    /// payment practice: the probability that an agreement year's first payment comes late
+    pub late_payment_probability: f64,
 }
 
 impl Default for Terms {
@@ -34,6 +36,7 @@ impl Default for Terms {
             contract_months: 12,
             core_share: 0.0,
             reporting_scale: 1.0,
+            late_payment_probability: 0.0,
         }
     }
 }
@@ -56,12 +59,16 @@ impl Mandate {
             contract_months: fc.contract_months,
             core_share: fc.core_share,
             reporting_scale: 1.0,
+            late_payment_probability: fc.late_payment_probability,
         };
         let sectorward = if fc.terms_chosen {
             Terms {
                 contract_months: fc.contract_months.max(fc.terms_contract_months_max),
                 core_share: fc.core_share.max(fc.terms_core_share_max),
                 reporting_scale: fc.terms_reporting_scale_min.min(1.0),
+                late_payment_probability: fc
+                    .late_payment_probability
+                    .min(fc.terms_late_payment_probability_min),
             }
         } else {
             preferred
@@ -85,6 +92,8 @@ impl Mandate {
             core_share: p.core_share + stance.reach * (s.core_share - p.core_share),
             reporting_scale: p.reporting_scale
                 + stance.reach * (s.reporting_scale - p.reporting_scale),
+            late_payment_probability: p.late_payment_probability
+                + stance.reach * (s.late_payment_probability - p.late_payment_probability),
         }
     }
 
