@@ -325,7 +325,7 @@ metrics! {
         => "Federal core share offered", Higher, Points, Detail;
     FederalOfferedReportingScale: "federal_offered_reporting_scale", "share", Mean, "Reporting the federal funder asks of the agreements it offers this month, as a share of its configured reporting (ODD 7.28; summary: mean over months)."
         => "Federal reporting asked", Lower, Amount, Detail;
-    FederalOfferedLatePayment: "federal_offered_late_payment_probability", "probability per contract-year", Mean, "Probability that the first payment of an agreement year of the federal funder comes late under the payment practice it follows this month (ODD 7.28; summary: mean over months)."
+    FederalOfferedLatePayment: "federal_offered_late_payment_probability", "share", Mean, "Probability that the first payment of an agreement year of the federal funder comes late under the payment practice it follows this month (ODD 7.28; summary: mean over months)."
         => "Federal late-payment practice", Lower, Points, Detail;
     ProvincialOfferedContractMonths: "provincial_offered_contract_months", "months", Mean, "Length of the agreements the provincial funder offers this month (ODD 7.28: chosen at its fiscal-year start within its mandate; summary: mean over months)."
         => "Provincial contract length offered", Higher, Amount, Detail;
@@ -333,7 +333,7 @@ metrics! {
         => "Provincial core share offered", Higher, Points, Detail;
     ProvincialOfferedReportingScale: "provincial_offered_reporting_scale", "share", Mean, "Reporting the provincial funder asks of the agreements it offers this month, as a share of its configured reporting (ODD 7.28; summary: mean over months)."
         => "Provincial reporting asked", Lower, Amount, Detail;
-    ProvincialOfferedLatePayment: "provincial_offered_late_payment_probability", "probability per contract-year", Mean, "Probability that the first payment of an agreement year of the provincial funder comes late under the payment practice it follows this month (ODD 7.28; summary: mean over months)."
+    ProvincialOfferedLatePayment: "provincial_offered_late_payment_probability", "share", Mean, "Probability that the first payment of an agreement year of the provincial funder comes late under the payment practice it follows this month (ODD 7.28; summary: mean over months)."
         => "Provincial late-payment practice", Lower, Points, Detail;
     MunicipalOfferedContractMonths: "municipal_offered_contract_months", "months", Mean, "Length of the agreements the municipal funder offers this month (ODD 7.28: chosen at its fiscal-year start within its mandate; summary: mean over months)."
         => "Municipal contract length offered", Higher, Amount, Detail;
@@ -341,7 +341,7 @@ metrics! {
         => "Municipal core share offered", Higher, Points, Detail;
     MunicipalOfferedReportingScale: "municipal_offered_reporting_scale", "share", Mean, "Reporting the municipal funder asks of the agreements it offers this month, as a share of its configured reporting (ODD 7.28; summary: mean over months)."
         => "Municipal reporting asked", Lower, Amount, Detail;
-    MunicipalOfferedLatePayment: "municipal_offered_late_payment_probability", "probability per contract-year", Mean, "Probability that the first payment of an agreement year of the municipal funder comes late under the payment practice it follows this month (ODD 7.28; summary: mean over months)."
+    MunicipalOfferedLatePayment: "municipal_offered_late_payment_probability", "share", Mean, "Probability that the first payment of an agreement year of the municipal funder comes late under the payment practice it follows this month (ODD 7.28; summary: mean over months)."
         => "Municipal late-payment practice", Lower, Points, Detail;
     FoundationOfferedContractMonths: "foundation_offered_contract_months", "months", Mean, "Length of the agreements the foundation funder offers this month (ODD 7.28: chosen at its fiscal-year start within its mandate; summary: mean over months)."
         => "Foundation contract length offered", Higher, Amount, Detail;
@@ -349,7 +349,7 @@ metrics! {
         => "Foundation core share offered", Higher, Points, Detail;
     FoundationOfferedReportingScale: "foundation_offered_reporting_scale", "share", Mean, "Reporting the foundation funder asks of the agreements it offers this month, as a share of its configured reporting (ODD 7.28; summary: mean over months)."
         => "Foundation reporting asked", Lower, Amount, Detail;
-    FoundationOfferedLatePayment: "foundation_offered_late_payment_probability", "probability per contract-year", Mean, "Probability that the first payment of an agreement year of the foundation funder comes late under the payment practice it follows this month (ODD 7.28; summary: mean over months)."
+    FoundationOfferedLatePayment: "foundation_offered_late_payment_probability", "share", Mean, "Probability that the first payment of an agreement year of the foundation funder comes late under the payment practice it follows this month (ODD 7.28; summary: mean over months)."
         => "Foundation late-payment practice", Lower, Points, Detail;
 }
 

@@ -288,6 +288,7 @@ mod tests {
         fc.terms_contract_months_max = 1;
         fc.terms_core_share_max = 0.0;
         fc.terms_reporting_scale_min = 1.0;
+        fc.terms_late_payment_probability_min = 1.0;
         let m = Mandate::of(fc);
         assert_eq!(m.preferred, m.sectorward);
         let up = m.step(Stance::default(), true, 1.0);
