@@ -16,16 +16,9 @@ const UNREAD: &str = "partnerships.convene_share";
 /// Revision 4's mechanisms (issue #25) off: this file tests the assumption stage's logic on
 /// a regime whose effect is clear at 20 replications, which the model of revision 3 gives
 /// (with them on, the same regime's survival gain is +0.080, 95% CI -0.005..+0.165, at 20).
-const REVISION_4_OFF: &str =
-    "funders.federal.authority_weight=1,funders.provincial.authority_weight=1,\
-funders.municipal.authority_weight=1,funders.foundation.authority_weight=1,\
-funders.federal.authority_risk_weight=0,funders.provincial.authority_risk_weight=0,\
-funders.municipal.authority_risk_weight=0,funders.foundation.authority_risk_weight=0,\
-funders.federal.authority_review_months=0,funders.provincial.authority_review_months=0,\
-funders.municipal.authority_review_months=0,funders.foundation.authority_review_months=0,\
-funders.federal.terms_chosen=false,funders.provincial.terms_chosen=false,\
-funders.municipal.terms_chosen=false,funders.foundation.terms_chosen=false,\
-dependence.enabled=false,community.integration_weight=0";
+#[path = "common/revision4.rs"]
+mod revision4;
+use revision4::REVISION_4_OFF;
 
 /// The annual era (whose federal renewals are decided a month late), and a regime whose survival
 /// effect rests on the federal decision delay:
@@ -37,7 +30,10 @@ fn scenarios() -> Vec<Scenario> {
     let annual = Scenario::load(&root.join("scenarios/annual_2010s.toml")).unwrap();
     let base = partnersim::studies::compare::variant(
         &annual,
-        &format!("annual_late:funders.federal.decision_delay_months=3,{REVISION_4_OFF}"),
+        &format!(
+            "annual_late:funders.federal.decision_delay_months=3,{}",
+            REVISION_4_OFF.join(",")
+        ),
     )
     .unwrap();
     let regime = partnersim::studies::compare::variant(

@@ -18,6 +18,10 @@ use std::path::{Path, PathBuf};
 /// The command that regenerates the golden files.
 const BLESS: &str = "PARTNERSIM_BLESS=1 cargo test --release --test golden";
 
+#[path = "common/revision4.rs"]
+mod revision4;
+use revision4::REVISION_4_OFF;
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -146,33 +150,6 @@ fn revision_4_switched_off_matches_revision_3() {
         );
     }
 }
-
-/// The overrides that switch every mechanism of revision 4 off.
-const REVISION_4_OFF: &[&str] = &[
-    "funders.federal.authority_weight=1",
-    "funders.provincial.authority_weight=1",
-    "funders.municipal.authority_weight=1",
-    "funders.foundation.authority_weight=1",
-    "funders.federal.authority_risk_weight=0",
-    "funders.provincial.authority_risk_weight=0",
-    "funders.municipal.authority_risk_weight=0",
-    "funders.foundation.authority_risk_weight=0",
-    "funders.federal.authority_review_months=0",
-    "funders.provincial.authority_review_months=0",
-    "funders.municipal.authority_review_months=0",
-    "funders.foundation.authority_review_months=0",
-    "funders.federal.terms_chosen=false",
-    "funders.provincial.terms_chosen=false",
-    "funders.municipal.terms_chosen=false",
-    "funders.foundation.terms_chosen=false",
-    "dependence.enabled=false",
-    "community.integration_weight=0",
-    "sector.umbrella_enabled=false",
-    "partnerships.preconception_weight=0",
-    "partnerships.self_interest_spread=0",
-    "partnerships.formal_setup_hours=0",
-    "partnerships.spinoff_rate_per_year=0",
-];
 
 /// The metrics revision 4 added (not in the golden files from before it).
 const REVISION_4_METRICS: &[&str] = &[
