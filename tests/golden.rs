@@ -151,6 +151,30 @@ fn revision_4_switched_off_matches_revision_3() {
     }
 }
 
+/// Funders blind to their own costs (ODD §7.28: `terms_oversight_weight` and
+/// `terms_cost_per_client_weight` 0 for every funder) give the numbers of the model before
+/// funders weighed oversight cost and cost per client, to the last bit, in the baseline and in a
+/// regime with local partnerships: `*_costs_off.summary.csv` are those scenarios' golden files
+/// from before (re-blessed only when the rest of the model changes too).
+#[test]
+fn funders_blind_to_their_own_costs_match_the_model_before_them() {
+    for scenario in ["baseline", "calgary_lip"] {
+        check_as(&format!("{scenario}_costs_off"), scenario, COSTS_OFF);
+    }
+}
+
+/// The overrides that switch off the funders' own costs in their choice of terms (§7.28).
+const COSTS_OFF: &[&str] = &[
+    "funders.federal.terms_oversight_weight=0",
+    "funders.provincial.terms_oversight_weight=0",
+    "funders.municipal.terms_oversight_weight=0",
+    "funders.foundation.terms_oversight_weight=0",
+    "funders.federal.terms_cost_per_client_weight=0",
+    "funders.provincial.terms_cost_per_client_weight=0",
+    "funders.municipal.terms_cost_per_client_weight=0",
+    "funders.foundation.terms_cost_per_client_weight=0",
+];
+
 /// The metrics revision 4 added (not in the golden files from before it).
 const REVISION_4_METRICS: &[&str] = &[
     "partnership_spinoffs",

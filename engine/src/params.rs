@@ -1366,6 +1366,18 @@ parameters! {
             "Weight the funder puts, when it chooses its terms, on what its emergency contracts in force cost it, as a share of its monthly budget (ODD 7.29; 0 = emergency spending does not move its terms).",
             "assumption (range 0.5-2): MLH 5.2, 6 (government cannot deliver settlement without the sector); the same weight as unmet need and closures",
             [asm(0.5, 2.0, "No figure exists; half to twice the default."); 4];
+        terms_oversight_hour_cost: f64, Float, "CAD per hour", [70.0, 70.0, 70.0, 70.0], [0.0, 10000.0], changeable,
+            "Loaded cost of one hour of the funder's staff time (program officers and those above them: salary, benefits, overhead), at which the funder values its oversight hours when it chooses its terms (ODD 7.28).",
+            "assumption (range 45-100): no figure in the sources; a program officer's salary of about $75-95k a year with benefits and overhead over about 1,650 working hours is about $60-75 an hour, against an ISO staff hour of about $43 (wage_per_staff_month x (1 + nonstaff_overhead_share) / hours_per_staff_month)",
+            [asm(45.0, 100.0, "No figure in the sources: about an ISO staff hour's cost ($43) to about twice the default salary-based estimate's low end."); 4];
+        terms_oversight_weight: f64, Float, "weight", [1.0, 1.0, 1.0, 1.0], [0.0, 100.0], changeable,
+            "Weight the funder puts, when it chooses its terms, on what its own oversight of the past twelve months cost it (its oversight hours, as in <funder>_oversight_hours, at terms_oversight_hour_cost), as a share of its budget over the same months (0 = oversight cost does not move its terms; ODD 7.28).",
+            "assumption (range 0.5-2): MLH 5.1 (officials weigh the administrative cost of annual, closely reported contracts); money as a share of budget, the same footing as terms_emergency_weight",
+            [asm(0.5, 2.0, "No figure exists; half to twice the default."); 4];
+        terms_cost_per_client_weight: f64, Float, "weight", [1.0, 1.0, 1.0, 1.0], [0.0, 100.0], changeable,
+            "Weight the funder puts, when it chooses its terms, on what its last move did to its cost per client: the relative change of its cost per client from the fiscal year before its last move to the year after it, signed against the move (a sector-ward move followed by a lower cost per client presses further toward the sector, one followed by a higher cost presses back; 0 = cost per client does not move its terms; ODD 7.28).",
+            "assumption (range 0-2): MLH 5.1 (officials answer for cost per client); at a fixed number of clients a relative change of cost per client is the same relative change of the money paid to ISOs, so weight 1 puts it on the footing of the money shares (terms_emergency_weight, terms_oversight_weight)",
+            [asm(0.0, 2.0, "No figure exists; from not weighing it to twice the footing of money."); 4];
         terms_step_share: f64, Float, "share per year", [0.5, 0.5, 0.5, 0.5], [0.0, 1.0], changeable,
             "Share of the mandate's width (core share, reporting scale) a funder moves its terms in one fiscal year; contract lengths move by twelve months (0 = terms never move).",
             "assumption (range 0.25-1): policy changes take one to four budget cycles",

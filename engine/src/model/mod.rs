@@ -393,6 +393,9 @@ struct MonthFacts {
     interest: f64,
     returned: f64,
     fundraising: Quotient,
+    /// step 8, last: each funder's oversight hours, reports received, money paid to ISOs and
+    /// clients reached (§7.24, §7.28)
+    funder_months: [terms::FunderMonth; NF],
 }
 
 /// The random streams of one replication (ODD §4.13, §5 step 1): the environment's and each
@@ -488,6 +491,8 @@ pub struct Model<'a> {
     terms: isos::FunderTerms,
     /// the region's ledger of the past year that funders read when they choose terms (§7.28)
     terms_ledger: terms::Ledger,
+    /// each funder's own ledger of the past year (oversight, cost per client; §7.28)
+    cost_ledgers: [terms::CostLedger; NF],
     reserve_scratch: Vec<f64>,
     ledger: Vec<(f64, f64, f64)>,
     months: Vec<MonthRecord>,
@@ -751,6 +756,7 @@ impl<'a> Model<'a> {
             work: vec![isos::IsoMonth::default(); n],
             terms: isos::FunderTerms::new(cfg),
             terms_ledger: terms::Ledger::new(n),
+            cost_ledgers: Default::default(),
             reserve_scratch: Vec::with_capacity(n),
             ledger: Vec::new(),
             months: Vec::with_capacity(months_cap),

@@ -222,42 +222,22 @@ impl Model<'_> {
     /// ODD §7.24 monthly metrics of the funders: what they pay per client, the hours they
     /// spend, how much of their budget they re-decide, the reports they receive (with their run
     /// totals in reported months).
+    /// The oversight hours, reports, money and clients are those the funders' ledgers recorded
+    /// at the end of step 8 (§7.28: `funder_months`), so the metrics and the funders' choice of
+    /// terms read the same numbers.
     fn record_funders(&mut self, rec: &mut MonthRecord, s: &IsoSums) {
-        let mut files = [0.0f64; NF];
-        let mut report_files = [0.0f64; NF];
-        let mut clients_of = [0.0f64; NF];
-        for (iso, rels) in self.isos.iter().zip(&self.rels) {
-            if !iso.alive {
-                continue;
-            }
-            let contracted: f64 = rels
-                .iter()
-                .filter(|r| r.has_contract)
-                .map(|r| r.monthly)
-                .sum();
-            for (fi, r) in rels.iter().enumerate() {
-                if r.has_contract {
-                    files[fi] += 1.0;
-                    report_files[fi] += r.signed.reporting_scale;
-                    clients_of[fi] += iso.clients_last * ratio(r.monthly, contracted);
-                }
-            }
-        }
         let reporting = self.reporting();
         let f = &self.facts;
         for fi in 0..NF {
-            let fc = &self.cfg.funders[fi];
-            let reports = report_files[fi] * fc.reports_per_year / 12.0;
-            let oversight =
-                files[fi] * fc.oversight_hours_per_file_month * (1.0 + fc.micromanagement_share)
-                    + reports * fc.review_hours_per_report
-                    + f.proposals[fi] * fc.review_hours_per_proposal;
+            let month = f.funder_months[fi];
+            let clients = month.clients;
+            debug_assert_eq!(month.paid.to_bits(), s.revenue[fi].to_bits());
             let budget = self.funders[fi].budget;
             let [cpc, hours, realloc, reps] = FUNDER_METRICS[fi];
-            rec[cpc as usize] = ratio(s.revenue[fi], clients_of[fi]);
-            rec[hours as usize] = oversight;
+            rec[cpc as usize] = ratio(s.revenue[fi], clients);
+            rec[hours as usize] = month.oversight_hours;
             rec[realloc as usize] = 12.0 * ratio(f.decided[fi], budget);
-            rec[reps as usize] = reports;
+            rec[reps as usize] = month.reports;
             let offered = self.funders[fi].terms();
             let [months, core, scale, late] = OFFERED_METRICS[fi];
             rec[months as usize] = f64::from(offered.contract_months);
@@ -267,7 +247,7 @@ impl Model<'_> {
             if reporting {
                 let tot = &mut self.totals;
                 tot.cost_per_client[fi].num += s.revenue[fi];
-                tot.cost_per_client[fi].den += clients_of[fi];
+                tot.cost_per_client[fi].den += clients;
                 tot.reallocated[fi].num += f.decided[fi];
                 tot.reallocated[fi].den += budget;
             }

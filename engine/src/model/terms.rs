@@ -1,9 +1,10 @@
 //! Funder terms (ODD §7.28): each funder chooses, at the start of its fiscal year, the terms it
 //! offers for agreements signed in the coming year (contract months, core share, reporting
 //! scale) within a mandate set by the scenario, by weighing what the past twelve months cost
-//! the region (new need left unmet, ISOs closed) against the value it puts on short,
-//! restricted, closely reported terms (MLH 5.1: accountability and the flexibility to change
-//! partners). An agreement keeps the terms it was signed under.
+//! the region (new need left unmet, ISOs closed) and the funder itself (emergency contracts,
+//! its own oversight hours, and what its last move did to its cost per client) against the
+//! value it puts on short, restricted, closely reported terms (MLH 5.1: accountability and the
+//! flexibility to change partners). An agreement keeps the terms it was signed under.
 //!
 //! A deterministic rule: no random draws.
 
@@ -149,17 +150,188 @@ pub struct Signals {
     pub emergency_share: f64,
     /// the umbrella body's influence, 0-1 (§7.31; 0 without one)
     pub voice: f64,
+    /// its oversight hours of the past twelve months at `terms_oversight_hour_cost`, as a
+    /// share of its budget over the same months ([`CostLedger::oversight_share`])
+    pub oversight_share: f64,
+    /// what its last move did to its cost per client, signed against the move
+    /// ([`CostLedger::cpc_signal`]; 0 without a move or a defined change)
+    pub cpc_signal: f64,
 }
 
 /// The pressure a funder `fc` reads from its [`Signals`]: weighted unmet share of new need,
-/// share of ISOs closed, emergency spending and the sector's voice, less the value it puts on
-/// its preferred terms (`terms_tolerance_share`). Positive: terms move toward the sector.
+/// share of ISOs closed, emergency spending, the sector's voice, oversight cost and the
+/// cost-per-client signal, less the value it puts on its preferred terms
+/// (`terms_tolerance_share`). Positive: terms move toward the sector.
 pub fn pressure(fc: &FunderCfg, s: Signals) -> f64 {
     fc.terms_unserved_weight * s.unmet_share
         + fc.terms_closure_weight * s.closure_share
         + fc.terms_emergency_weight * s.emergency_share
         + fc.terms_voice_weight * s.voice
+        + fc.terms_oversight_weight * s.oversight_share
+        + fc.terms_cost_per_client_weight * s.cpc_signal
         - fc.terms_tolerance_share
+}
+
+/// What a funder's ledger holds of one month (ODD §7.24, §7.28): the hours its staff spent on
+/// oversight, the formal reports it received, the money it paid the ISOs and the clients that
+/// money reached. The `<funder>_oversight_hours`, `_reports` and `_cost_per_client` metrics and
+/// the funder's [`CostLedger`] read the same numbers.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct FunderMonth {
+    /// oversight hours: files carried, reports reviewed, proposals reviewed
+    pub oversight_hours: f64,
+    /// formal reports received
+    pub reports: f64,
+    /// money paid to ISOs (closed ones included: their last payments)
+    pub paid: f64,
+    /// clients of operating ISOs attributed to the funder (by its share of their contracts)
+    pub clients: f64,
+}
+
+/// A funder's oversight hours in a month (ODD §7.24): `files` agreements in force carried at
+/// `oversight_hours_per_file_month · (1 + micromanagement_share)`, `reports` formal reports
+/// reviewed and `proposals` proposals reviewed.
+pub fn oversight_hours(fc: &FunderCfg, files: f64, reports: f64, proposals: f64) -> f64 {
+    files * fc.oversight_hours_per_file_month * (1.0 + fc.micromanagement_share)
+        + reports * fc.review_hours_per_report
+        + proposals * fc.review_hours_per_proposal
+}
+
+/// How a funder's trials of its terms went (ODD §7.28; counts over a run, for measurement: the
+/// model does not read them).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Trials {
+    /// choices made with a defined cost-per-client signal (a move the year before, and a cost
+    /// per client in both years)
+    pub evaluated: u32,
+    /// of those, the ones that followed a move toward the sector
+    pub after_sectorward: u32,
+    /// of these, the ones after which cost per client fell
+    pub sectorward_cpc_fell: u32,
+    /// sum of the relative changes of cost per client after moves toward the sector
+    pub sectorward_change: f64,
+    /// sum of the relative changes of cost per client after moves back
+    pub backward_change: f64,
+    /// choices that moved against the last move
+    pub reversed: u32,
+    /// choices whose direction (up, back or none) the cost-per-client term changed
+    pub decided_by_cpc: u32,
+    /// choices that reversed the last move and would not have without the cost-per-client term
+    pub reversed_by_cpc: u32,
+}
+
+/// A funder's own ledger (ODD §7.28): the last [`LEDGER_MONTHS`] months of its oversight hours,
+/// budget, money paid to ISOs and clients reached; its cost per client over the fiscal year
+/// before its last choice; and the direction of its last move.
+#[derive(Debug, Clone, Default)]
+pub struct CostLedger {
+    hours: [f64; LEDGER_MONTHS],
+    budget: [f64; LEDGER_MONTHS],
+    paid: [f64; LEDGER_MONTHS],
+    clients: [f64; LEDGER_MONTHS],
+    /// months recorded
+    months: usize,
+    pos: usize,
+    /// cost per client over the year before the last choice (0: undefined)
+    cpc_before: f64,
+    /// the last choice's move: +1 toward the sector, −1 back, 0 none
+    last_move: i8,
+    /// how the funder's trials went (measurement only)
+    trials: Trials,
+}
+
+impl CostLedger {
+    /// Records a month of the funder: what it spent of its own (`m`) and its budget.
+    pub fn record(&mut self, m: FunderMonth, budget: f64) {
+        let p = self.pos;
+        self.hours[p] = m.oversight_hours;
+        self.budget[p] = budget;
+        self.paid[p] = m.paid;
+        self.clients[p] = m.clients;
+        self.pos = (p + 1) % LEDGER_MONTHS;
+        self.months += 1;
+    }
+
+    /// Oversight hours of the months recorded (at most the last twelve) valued at `hour_cost`,
+    /// as a share of the budget over the same months (0 without a budget).
+    pub fn oversight_share(&self, hour_cost: f64) -> f64 {
+        let hours: f64 = self.hours.iter().sum();
+        super::ratio(hour_cost * hours, self.budget.iter().sum())
+    }
+
+    /// Money paid to ISOs per client reached over the last twelve months (0 = undefined: fewer
+    /// than twelve months recorded, or no clients).
+    pub fn cost_per_client(&self) -> f64 {
+        if self.months < LEDGER_MONTHS {
+            return 0.0;
+        }
+        super::ratio(self.paid.iter().sum(), self.clients.iter().sum())
+    }
+
+    /// The cost-per-client signal: `−last_move · (cpc_now − cpc_before) / cpc_before`, 0 when
+    /// the last choice did not move or either cost per client is undefined. Positive: the last
+    /// move lowered cost per client if it went toward the sector (continue), or raised it if it
+    /// went back (return toward the sector).
+    pub fn cpc_signal(&self) -> f64 {
+        let (now, before) = (self.cost_per_client(), self.cpc_before);
+        if self.last_move == 0 || now <= 0.0 || before <= 0.0 {
+            return 0.0;
+        }
+        -f64::from(self.last_move) * (now - before) / before
+    }
+
+    /// The relative change of cost per client since the last choice (0 when undefined).
+    fn cpc_change(&self) -> f64 {
+        let (now, before) = (self.cost_per_client(), self.cpc_before);
+        if now <= 0.0 || before <= 0.0 {
+            0.0
+        } else {
+            (now - before) / before
+        }
+    }
+
+    /// Closes a fiscal year at a choice of pressure `p`, of which `cpc_term` came from the
+    /// cost-per-client signal, that moved the terms by `moved` (+1, −1 or 0): the year's cost
+    /// per client becomes the one the next choice compares with, and the trial is counted.
+    pub fn close_year(&mut self, p: f64, cpc_term: f64, moved: i8) {
+        let sign = |x: f64| i8::from(x > 0.0) - i8::from(x < 0.0);
+        let defined = self.cost_per_client() > 0.0 && self.cpc_before > 0.0;
+        let change = self.cpc_change();
+        let t = &mut self.trials;
+        if self.last_move != 0 && defined {
+            t.evaluated += 1;
+            if self.last_move > 0 {
+                t.after_sectorward += 1;
+                t.sectorward_cpc_fell += u32::from(change < 0.0);
+                t.sectorward_change += change;
+            } else {
+                t.backward_change += change;
+            }
+        }
+        // the direction the pressure would have given without the cost-per-client term
+        let without = p - cpc_term;
+        if sign(p) != sign(without) {
+            t.decided_by_cpc += 1;
+        }
+        if moved != 0 && moved == -self.last_move {
+            t.reversed += 1;
+            if sign(without) != moved {
+                t.reversed_by_cpc += 1;
+            }
+        }
+        self.cpc_before = self.cost_per_client();
+        self.last_move = moved;
+    }
+
+    /// Forgets the last move (terms not chosen: the funder made no trial).
+    pub fn forget_move(&mut self) {
+        self.last_move = 0;
+    }
+
+    /// How the funder's trials went so far.
+    pub fn trials(&self) -> Trials {
+        self.trials
+    }
 }
 
 /// The region's ledger of the last [`LEDGER_MONTHS`] months that funders read: the unmet share of
@@ -231,6 +403,7 @@ impl Model<'_> {
             let mandate = Mandate::of(fc);
             if !fc.terms_chosen {
                 let t = mandate.preferred;
+                self.cost_ledgers[f].forget_move();
                 let fu = &mut self.funders[f];
                 fu.stance = Stance::default();
                 fu.offered = t;
@@ -240,6 +413,7 @@ impl Model<'_> {
                 continue;
             }
             if cal == fc.fiscal_year_start && fc.enabled {
+                let costs = &self.cost_ledgers[f];
                 let signals = Signals {
                     unmet_share: unmet,
                     closure_share: closed,
@@ -248,12 +422,22 @@ impl Model<'_> {
                         self.funders[f].budget,
                     ),
                     voice,
+                    oversight_share: costs.oversight_share(fc.terms_oversight_hour_cost),
+                    cpc_signal: costs.cpc_signal(),
                 };
                 let p = pressure(fc, signals);
+                let fu = &mut self.funders[f];
+                let before = fu.stance;
                 if p != 0.0 {
-                    let fu = &mut self.funders[f];
                     fu.stance = mandate.step(fu.stance, p > 0.0, fc.terms_step_share);
                 }
+                let moved = match (fu.stance == before, p > 0.0) {
+                    (true, _) => 0,
+                    (false, true) => 1,
+                    (false, false) => -1,
+                };
+                let cpc_term = fc.terms_cost_per_client_weight * signals.cpc_signal;
+                self.cost_ledgers[f].close_year(p, cpc_term, moved);
             }
             let fu = &mut self.funders[f];
             fu.offered = mandate.terms(fu.stance);
@@ -261,10 +445,58 @@ impl Model<'_> {
     }
 
     /// Step 8, last (ODD §7.28): the month's unmet share of new need and the ISOs operating
-    /// enter the region's ledger.
+    /// enter the region's ledger; each funder's oversight hours, budget, money paid to ISOs and
+    /// clients reached enter its own (and the month's facts, for the funder metrics of §7.24).
     pub(super) fn record_terms_ledger(&mut self) {
         let operating = self.isos.iter().filter(|x| x.alive).count();
         self.terms_ledger.record(self.facts.unmet_need, operating);
+        let months = self.funder_months();
+        for (f, m) in months.iter().enumerate() {
+            self.cost_ledgers[f].record(*m, self.funders[f].budget);
+        }
+        self.facts.funder_months = months;
+    }
+
+    /// Each funder's month (ODD §7.24, §7.28): agreements in force and the reports they owe
+    /// (scaled by the reporting each was signed under), proposals reviewed, money paid to ISOs
+    /// and the clients of operating ISOs attributed to the funder by its share of their
+    /// contracted money.
+    fn funder_months(&self) -> [FunderMonth; NF] {
+        let mut files = [0.0f64; NF];
+        let mut report_files = [0.0f64; NF];
+        let mut months = [FunderMonth::default(); NF];
+        for (i, (iso, rels)) in self.isos.iter().zip(&self.rels).enumerate() {
+            for (m, r) in months.iter_mut().zip(self.revenue[i].iter()) {
+                m.paid += r;
+            }
+            if !iso.alive {
+                continue;
+            }
+            let contracted: f64 = rels
+                .iter()
+                .filter(|r| r.has_contract)
+                .map(|r| r.monthly)
+                .sum();
+            for (fi, r) in rels.iter().enumerate() {
+                if r.has_contract {
+                    files[fi] += 1.0;
+                    report_files[fi] += r.signed.reporting_scale;
+                    months[fi].clients += iso.clients_last * super::ratio(r.monthly, contracted);
+                }
+            }
+        }
+        for (fi, m) in months.iter_mut().enumerate() {
+            let fc = &self.cfg.funders[fi];
+            m.reports = report_files[fi] * fc.reports_per_year / 12.0;
+            m.oversight_hours =
+                oversight_hours(fc, files[fi], m.reports, self.facts.proposals[fi]);
+        }
+        months
+    }
+
+    /// How funder `f`'s trials of its terms went so far (ODD §7.28; measurement only).
+    pub fn cost_trials(&self, f: usize) -> Trials {
+        self.cost_ledgers[f].trials()
     }
 }
 
