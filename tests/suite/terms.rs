@@ -10,6 +10,13 @@ use partnersim::params::index_of;
 /// Replications of each arm.
 const REPS: u64 = 30;
 
+/// Replications of each arm for the effects of a funder's own costs, smaller than those of the
+/// region's failures: the emergency weight's effect on the provincial contract length was at
+/// the edge of 30 replications' interval already before the funders weighed oversight (diff
+/// +0.16 months, 95% CI +0.01..+0.31 at seed 20240611), and a third more of the reports to read
+/// adds some 38 oversight hours a month to the provincial funder's 138.
+const COST_REPS: u64 = 100;
+
 /// The offered terms of the funders that choose theirs in the baseline, with the direction
 /// that is toward the sector.
 const OFFERED: [(&str, Dir); 8] = [
@@ -59,8 +66,9 @@ fn costly_failures_move_terms_toward_the_sector_and_a_fixed_mandate_keeps_them()
 
 #[test]
 fn terms_return_to_the_preferred_when_failures_stop_costing_the_funder() {
-    // from reported month 60 the provincial and municipal funders put no weight on unmet need
-    // or closures: only the value they put on their preferred terms is left
+    // from reported month 60 the provincial and municipal funders put no weight on unmet need,
+    // closures, emergency spending, the sector's voice or their own costs: only the value they
+    // put on their preferred terms is left
     let s = load("funding_cuts");
     let mut cfg = s.config();
     let sets: Vec<(usize, f64)> = ["provincial", "municipal"]
@@ -71,6 +79,8 @@ fn terms_return_to_the_preferred_when_failures_stop_costing_the_funder() {
                 "terms_closure_weight",
                 "terms_emergency_weight",
                 "terms_voice_weight",
+                "terms_oversight_weight",
+                "terms_cost_per_client_weight",
             ]
             .map(|p| {
                 let path = format!("funders.{f}.{p}");
@@ -172,7 +182,7 @@ fn emergency_spending_moves_terms_toward_the_sector_and_off_it_does_nothing() {
     let arms = Arms::run(
         &load("funding_cuts"),
         &load_with("funding_cuts", &blind),
-        REPS,
+        COST_REPS,
     );
     arms.expect("provincial_offered_contract_months", Dir::Up);
     // ablation: without emergency contracts (dependence off) the weight changes nothing
@@ -189,5 +199,45 @@ fn emergency_spending_moves_terms_toward_the_sector_and_off_it_does_nothing() {
             column(&none.b, metric),
             "{metric} moved with the emergency weight but no emergency contracts"
         );
+    }
+}
+
+/// The provincial funder's offered terms, with the direction that is toward the sector.
+const PROVINCIAL_OFFERED: [(&str, Dir); 4] = [
+    ("provincial_offered_contract_months", Dir::Up),
+    ("provincial_offered_core_share", Dir::Up),
+    ("provincial_offered_reporting_scale", Dir::Down),
+    ("provincial_offered_late_payment_probability", Dir::Down),
+];
+
+#[test]
+fn heavier_oversight_moves_a_funders_terms_toward_the_sector_and_unweighed_it_does_nothing() {
+    // oversight is the funder's own cost (ODD 7.28): three times the hours per file, or per
+    // report read, make the provincial funder's oversight dearer, and longer, lighter terms
+    // (fewer proposals and reports to review) are how it saves on it
+    for heavy in [
+        "funders.provincial.oversight_hours_per_file_month=9",
+        "funders.provincial.review_hours_per_report=12",
+    ] {
+        let arms = Arms::run(&load_with("baseline", &[heavy]), &load("baseline"), COST_REPS);
+        arms.expect("provincial_oversight_hours", Dir::Up);
+        for (metric, dir) in PROVINCIAL_OFFERED {
+            arms.expect(metric, dir);
+        }
+        // ablation: a funder that does not weigh its oversight cost offers the same terms
+        // whatever its oversight hours (bit for bit)
+        let blind = "funders.provincial.terms_oversight_weight=0";
+        let unweighed = Arms::run(
+            &load_with("baseline", &[heavy, blind]),
+            &load_with("baseline", &[blind]),
+            REPS,
+        );
+        for (metric, _) in OFFERED {
+            assert_eq!(
+                column(&unweighed.a, metric),
+                column(&unweighed.b, metric),
+                "{metric} moved with {heavy} but no weight on oversight cost"
+            );
+        }
     }
 }

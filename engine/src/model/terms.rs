@@ -596,6 +596,83 @@ mod tests {
         assert!(kept_older > 0, "agreements signed earlier keep their terms");
     }
 
+    /// A year of months paying `paid` for one client each, with `hours` of oversight and a
+    /// budget of 1000.
+    fn year(l: &mut CostLedger, paid: f64, hours: f64) {
+        for _ in 0..LEDGER_MONTHS {
+            let m = FunderMonth {
+                oversight_hours: hours,
+                reports: 0.0,
+                paid,
+                clients: 1.0,
+            };
+            l.record(m, 1000.0);
+        }
+    }
+
+    #[test]
+    fn the_cost_per_client_signal_continues_what_lowered_it_and_reverses_what_raised_it() {
+        let mut l = CostLedger::default();
+        // fewer than twelve months: undefined
+        l.record(FunderMonth::default(), 1000.0);
+        assert_eq!(l.cost_per_client(), 0.0);
+        year(&mut l, 100.0, 10.0);
+        // no move yet: no signal
+        assert_eq!(l.cpc_signal(), 0.0);
+        l.close_year(0.5, 0.0, 1);
+        // a sector-ward move, then a cheaper year: continue toward the sector
+        year(&mut l, 90.0, 10.0);
+        assert!((l.cpc_signal() - 0.1).abs() < 1e-12);
+        l.close_year(0.5, 0.1, 1);
+        // another sector-ward move, then a dearer year: pull back
+        year(&mut l, 99.0, 10.0);
+        assert!((l.cpc_signal() + 0.1).abs() < 1e-12);
+        l.close_year(-0.2, -0.1, -1);
+        // a move back, then a cheaper year: keep going back
+        let mut cheaper = l.clone();
+        year(&mut cheaper, 90.0, 10.0);
+        assert!(cheaper.cpc_signal() < 0.0);
+        // a move back, then a dearer year: return toward the sector
+        year(&mut l, 108.9, 10.0);
+        assert!((l.cpc_signal() - 0.1).abs() < 1e-12);
+        // the signal turns a negative pressure positive: a reversal decided by it
+        l.close_year(0.05, 0.1, 1);
+        year(&mut l, 100.0, 10.0);
+        assert!(l.cpc_signal() > 0.0);
+        // no move: no signal, whatever cost per client does next
+        l.close_year(0.0, 0.0, 0);
+        year(&mut l, 50.0, 10.0);
+        assert_eq!(l.cpc_signal(), 0.0);
+        let t = l.trials();
+        // choices 2-5 had a move the year before and a cost per client in both years; 2, 3
+        // and 5 followed sector-ward moves, after 2 and 5 cost per client fell
+        assert_eq!((t.evaluated, t.after_sectorward, t.sectorward_cpc_fell), (4, 3, 2));
+        // choice 3 reversed a sector-ward move and would have without the signal
+        // (-0.2 - (-0.1) < 0); choice 4 reversed a move back only because of it
+        assert_eq!((t.reversed, t.reversed_by_cpc), (2, 1));
+        assert_eq!(t.decided_by_cpc, 1);
+    }
+
+    #[test]
+    fn oversight_cost_is_a_share_of_the_budget_over_the_same_months() {
+        let mut l = CostLedger::default();
+        year(&mut l, 100.0, 10.0);
+        // 10 hours at 50 a month over a budget of 1000 a month
+        assert!((l.oversight_share(50.0) - 0.5).abs() < 1e-12);
+        assert_eq!(l.oversight_share(0.0), 0.0);
+        // heavier oversight, a larger share; no budget, no share
+        year(&mut l, 100.0, 30.0);
+        assert!((l.oversight_share(50.0) - 1.5).abs() < 1e-12);
+        assert_eq!(CostLedger::default().oversight_share(50.0), 0.0);
+        let cfg = Config::default();
+        let fc = &cfg.funders[1];
+        let h = oversight_hours(fc, 2.0, 1.0, 3.0);
+        let want = 2.0 * fc.oversight_hours_per_file_month * (1.0 + fc.micromanagement_share)
+            + fc.review_hours_per_report
+            + 3.0 * fc.review_hours_per_proposal;
+        assert!((h - want).abs() < 1e-12);
+    }
+
     #[test]
     fn the_ledger_reads_the_past_year() {
         let mut l = Ledger::new(10);
