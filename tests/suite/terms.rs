@@ -219,7 +219,11 @@ fn heavier_oversight_moves_a_funders_terms_toward_the_sector_and_unweighed_it_do
         "funders.provincial.oversight_hours_per_file_month=9",
         "funders.provincial.review_hours_per_report=12",
     ] {
-        let arms = Arms::run(&load_with("baseline", &[heavy]), &load("baseline"), COST_REPS);
+        let arms = Arms::run(
+            &load_with("baseline", &[heavy]),
+            &load("baseline"),
+            COST_REPS,
+        );
         arms.expect("provincial_oversight_hours", Dir::Up);
         for (metric, dir) in PROVINCIAL_OFFERED {
             arms.expect(metric, dir);

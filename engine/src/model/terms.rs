@@ -488,8 +488,7 @@ impl Model<'_> {
         for (fi, m) in months.iter_mut().enumerate() {
             let fc = &self.cfg.funders[fi];
             m.reports = report_files[fi] * fc.reports_per_year / 12.0;
-            m.oversight_hours =
-                oversight_hours(fc, files[fi], m.reports, self.facts.proposals[fi]);
+            m.oversight_hours = oversight_hours(fc, files[fi], m.reports, self.facts.proposals[fi]);
         }
         months
     }
@@ -646,7 +645,10 @@ mod tests {
         let t = l.trials();
         // choices 2-5 had a move the year before and a cost per client in both years; 2, 3
         // and 5 followed sector-ward moves, after 2 and 5 cost per client fell
-        assert_eq!((t.evaluated, t.after_sectorward, t.sectorward_cpc_fell), (4, 3, 2));
+        assert_eq!(
+            (t.evaluated, t.after_sectorward, t.sectorward_cpc_fell),
+            (4, 3, 2)
+        );
         // choice 3 reversed a sector-ward move and would have without the signal
         // (-0.2 - (-0.1) < 0); choice 4 reversed a move back only because of it
         assert_eq!((t.reversed, t.reversed_by_cpc), (2, 1));
