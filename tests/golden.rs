@@ -155,6 +155,8 @@ fn revision_4_switched_off_matches_revision_3() {
 const REVISION_4_METRICS: &[&str] = &[
     "partnership_spinoffs",
     "partnership_earned_revenue",
+    "partnership_convenings",
+    "partnerships_formed_formal",
     "recommendations_overturned_share",
     "authority_delay_months",
     "receptivity",
