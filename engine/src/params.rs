@@ -890,18 +890,18 @@ parameters! {
             "Non-ISO organizations per sector at the table.", "assumption",
             asm(1.0, 3.0, "No figure exists.");
         champion_rate_per_year: f64, Float, "champions per year", 1.0, [0.0, 12.0], changeable,
-            "Rate (Poisson) at which a local champion convenes a new informal partnership; also the rate at which a partnership without a champion finds one.",
+            "Rate (Poisson) at which a local champion convenes ISOs outside any partnership into a new one (whose group chooses its kind, ODD 7.25; informal when the kind is not chosen); also the rate at which a partnership without a champion finds one.",
             "GA (champions and leaders: advocates for the creation of a partnership); assumption, independent of the kind the groups choose",
             asm(0.5, 2.0, "GA names champions but gives no rate; half to twice the default.");
         champion_loss_per_year: f64, Float, "per year", 0.3, [0.0, 12.0], changeable,
             "Rate (Poisson) at which a partnership's champion leaves.", "assumption",
             asm(0.15, 0.6, "No figure exists; half to twice the default.");
         call_interval_months: u32, Int, "months", 0.0, [0.0, 120.0], changeable,
-            "Months between a funder's calls for a Local Immigration Partnership, in model months that are multiples of it counted from the first reported month, warm-up included (0: no calls). At a call, ISOs outside any partnership are invited: those willing form a formal partnership with a secretariat the funder pays until the next call, or join the funded one operating, whose funding is renewed.",
+            "Months between a funder's calls for a Local Immigration Partnership, in model months that are multiples of it counted from the first reported month, warm-up included (0: no calls). At a call, ISOs outside any partnership are invited: they join the funded partnership operating, whose funding is renewed; else an informal partnership may formalise to take the funding, or those willing form a partnership, with a secretariat the funder pays until the next call if their group chooses the formal terms (ODD 7.25).",
             "GA (Calgary LIP: formed through the federal call for proposals, funded secretariat); interval: the federal programme's call cycle, a programme fact independent of partnerships (IRCC national calls: 2019 for five-year agreements, 2024 for three-year ones, KM4S 2025; calgary_lip uses 36)",
             fixed("a regime setting: scenarios set it (0: no calls; 36 to 60 months in the federal programme)");
         facilitator_rate_per_year: f64, Float, "convenings per year", 0.0, [0.0, 12.0], changeable,
-            "Rate (Poisson) at which a facilitator without money (a university research institute) convenes ISOs outside any partnership into an informal one (0: no facilitator).",
+            "Rate (Poisson) at which a facilitator without money (a university research institute) convenes ISOs outside any partnership into a new one (whose group chooses its kind, ODD 7.25; informal when the kind is not chosen) (0: no facilitator).",
             "GA (Brandon: the Rural Development Institute's facilitative role in the early formation stage); rate assumption (range 0.25-1 per year: GA reports one institute facilitating, no rate; brandon_informal uses 0.5), independent of the kind the groups choose",
             fixed("a regime setting: scenarios set it (0: no facilitator)");
         facilitation_familiarity_share: f64, Float, "share", 0.3, [0.0, 1.0], changeable,
