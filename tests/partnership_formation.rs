@@ -199,6 +199,31 @@ fn measure_formation_by_kind() {
     }
 }
 
+/// Whether call groups take the formal terms depends on assumptions with ranges: printed at
+/// the ends of the ranges that favour formality (ODD §6.2), never asserted.
+#[test]
+fn measure_call_choice_within_assumption_ranges() {
+    for pairs in [
+        &[][..],
+        &[("partnerships.secretariat_meeting_saving_share", 0.75)][..],
+        &[("partnerships.meeting_hours_formal", 5.0)][..],
+        &[("partnerships.formal_setup_hours", 20.0)][..],
+        &[("partnerships.agreement_months", 24.0)][..],
+        &[
+            ("partnerships.preconception_weight", 0.0),
+            ("partnerships.self_interest_spread", 0.0),
+        ][..],
+    ] {
+        let rs = reps(&scenario_with("calgary_lip", pairs));
+        let (f, i) = call_shares(&rs);
+        let g = mean_ci(&rs.iter().map(Rep::gap).collect::<Vec<_>>());
+        eprintln!(
+            "calgary_lip {pairs:?}: per call convening formal {f:.3}, informal {i:.3}; gap per convening {:.3} [{:.3}, {:.3}]",
+            g.0, g.1, g.2
+        );
+    }
+}
+
 /// Per call convening (a call while no funded partnership operates): the share of groups that
 /// formed a formal and an informal partnership.
 fn call_shares(reps: &[Rep]) -> (f64, f64) {
