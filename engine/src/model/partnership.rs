@@ -7,17 +7,19 @@
 //! alignment of functions (consultative < contributory < operational <
 //! collaborative, GA Table 1 typology 5), a cohesion state and an age.
 //!
-//! How a partnership forms decides its kind (GA: partnerships are generally informal,
-//! "few, if any" formal; the exceptions are those a government funds):
+//! Who convenes a partnership, and what the convening offers, shapes its kind (GA:
+//! partnerships are generally informal, "few, if any" formal; the exceptions are those a
+//! government funds). With `partnerships.kind_chosen` the group a convening gathers
+//! chooses formal or informal ([`formation`]); without, the convener decides:
 //!
-//! - a **champion** convenes an informal partnership (GA: champions and leaders);
+//! - a **champion** convenes (GA: champions and leaders): informal without the choice;
 //! - a **funder's call** (the federal Local Immigration Partnership programme, GA's
-//!   Calgary case) invites the region's ISOs and pays a secretariat for what forms, which
-//!   is formal by construction; the funding is a reason to join (GA: capacity includes
-//!   resources other partners provide);
+//!   Calgary case) invites the region's ISOs and pays a secretariat for a formal
+//!   partnership; the funding is a reason to join (GA: capacity includes resources other
+//!   partners provide); an informal partnership may formalise at a call to take it;
 //! - a **facilitator** without money (a university research institute, GA's Brandon case)
 //!   brings prospective partners together, which raises their familiarity, and leads the
-//!   informal partnership it convenes through its first months;
+//!   partnership it convenes through its first months;
 //! - an informal partnership that has become operational or collaborative and cohesive may
 //!   spawn a formal **sub-partnership** among some of its members (Brandon).
 //!
@@ -84,15 +86,16 @@ const UNIVERSITY: usize = 5;
 const CONTRIBUTORY: u8 = 2;
 const OPERATIONAL: u8 = 3;
 
-/// Who convened a partnership, which decides its kind.
+/// Who convened a partnership (which decides its kind when `partnerships.kind_chosen` is off).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Convener {
-    /// a local champion: informal
+    /// a local champion (informal when the kind is not chosen)
     #[default]
     Champion,
-    /// a funder's call: formal, with a funded secretariat
+    /// a funder's call (formal with a funded secretariat when the kind is not chosen)
     Funder,
-    /// a facilitator without money (a university research institute): informal
+    /// a facilitator without money (a university research institute; informal when the kind
+    /// is not chosen)
     Facilitator,
     /// an informal partnership, among some of its members: a formal sub-partnership
     Parent,
