@@ -264,8 +264,7 @@ fn informal_partnerships_form_more_often_per_convening() {
 /// secretariat, fewer groups choose formal than when formality costs no more than informality
 /// (no setup, equal meetings, no binding term); then every call's group takes the money, the
 /// informal-over-formal difference per call convening is gone (reversed), and the gap per
-/// convening over all convenings shrinks (paired replications). Champions' and facilitators'
-/// groups, offered no money, stay informal in both: formality buys them nothing.
+/// convening over all convenings shrinks (paired replications).
 #[test]
 fn the_difference_at_calls_goes_when_formality_costs_no_more() {
     let with_costs = reps(&scenario_with("calgary_lip", &[]));
@@ -297,9 +296,17 @@ fn the_difference_at_calls_goes_when_formality_costs_no_more() {
     );
     eprintln!("gap per convening, costs - no costs: {d:?}");
     assert!(d.1 > 0.0, "{d:?}");
-    // champions' groups formalise in neither: without money formality buys nothing
-    for r in with_costs.iter().chain(&no_costs) {
-        assert_eq!(r.formed(true, Some(Convener::Champion)), 0.0);
+}
+
+/// Without a funder anywhere (`brandon_informal`: no calls), a written agreement buys a group
+/// nothing, so no main partnership forms formal, whether formality costs more or not
+/// (sub-partnerships are formal by definition and are not counted).
+#[test]
+fn without_money_no_group_formalises() {
+    for pairs in [&[][..], NO_FORMAL_COST] {
+        for r in reps(&scenario_with("brandon_informal", pairs)) {
+            assert_eq!(r.formed(true, None), 0.0);
+        }
     }
 }
 

@@ -598,6 +598,8 @@ struct PartnershipMonth {
     t: u32,
     /// the funder makes its call this month
     call_now: bool,
+    /// months to the funder's next call after this month (0: no calls)
+    months_to_call: u32,
     /// recognition of need: the perceived unmet need against `need_recognition_share`, at most 1
     need: f64,
     /// the highest alignment, and the alignment at formation of an informal (a champion's or a
@@ -620,6 +622,12 @@ impl PartnershipMonth {
             t,
             call_now: interval > 0
                 && (i64::from(t) - i64::from(warmup)).rem_euclid(i64::from(interval)) == 0,
+            months_to_call: if interval > 0 {
+                let since = (i64::from(t) - i64::from(warmup)).rem_euclid(i64::from(interval));
+                (i64::from(interval) - since) as u32
+            } else {
+                0
+            },
             need: (need_ema / pc.need_recognition_share.max(1e-9)).min(1.0),
             max_alignment,
             informal_alignment: pc.initial_alignment.clamp(1, max_alignment),
@@ -927,6 +935,7 @@ impl Partnerships {
                     approach_share: 1.0,
                     informal_alignment: m.informal_alignment,
                     formal_alignment: alignment,
+                    funded_share: 1.0,
                 };
                 self.convene_chosen(pc, m, isos, offer, other_orgs);
             }
@@ -980,6 +989,7 @@ impl Partnerships {
                 approach_share: pc.convene_share,
                 informal_alignment: m.informal_alignment,
                 formal_alignment: m.informal_alignment,
+                funded_share: self.expected_funded_share(pc, m),
             };
             self.convene_chosen(pc, m, isos, offer, other_orgs);
             return;
@@ -1408,9 +1418,7 @@ mod tests {
             }
             assert_eq!(p.is_sub(), p.convener == Convener::Parent);
             if p.secretariat {
-                assert!(p.formal && p.funded_until > 0);
-                let funder = p.convener == Convener::Funder || p.formalised_month.is_some();
-                assert!(funder);
+                assert!(p.formal && p.funded_until > 0 && !p.is_sub());
             }
         }
         assert!(ps.alive().count() <= MAX_ALIVE);

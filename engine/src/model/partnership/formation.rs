@@ -28,6 +28,10 @@ pub(super) struct Offer {
     pub informal_alignment: u8,
     /// alignment at formation if formal
     pub formal_alignment: u8,
+    /// share of the agreement term a formal partnership can expect the call's secretariat: 1
+    /// at a call; between calls, the part of the term after the next call when no funded
+    /// partnership operates, else 0
+    pub funded_share: f64,
 }
 
 /// The value (willingness units) a member with disposition `d` puts on the freedom to leave a
@@ -46,18 +50,27 @@ pub fn chooses_formal(w: impl Iterator<Item = (f64, f64)>) -> bool {
 
 impl Partnerships {
     /// ISO `i`'s willingness to join partnership `k` if it is formal at alignment `a`, with the
-    /// call's secretariat (`funded`) or without: its expected hours with the setup, the
-    /// resources a secretariat provides, its disposition, less the freedom it gives up.
+    /// call's secretariat expected over the share `funded` of the agreement term (1: funded
+    /// from formation): its expected hours with the setup, the resources a secretariat
+    /// provides, its disposition, less the freedom it gives up.
     fn formal_willingness(
         &self,
         pc: &PartnershipCfg,
         m: &PartnershipMonth,
         (k, i): (usize, usize),
-        funded: bool,
+        funded: f64,
         a: u8,
     ) -> f64 {
-        let q = provided_share(pc, funded);
-        let hours = ga::expected_hours(pc, true, a, funded);
+        let (q, hours) = if funded >= 1.0 {
+            (
+                provided_share(pc, true),
+                ga::expected_hours(pc, true, a, true),
+            )
+        } else {
+            let q = funded.max(0.0) * provided_share(pc, true);
+            let setup = ga::expected_setup_hours(pc, 0.0);
+            (q, meeting_hours(pc, true, a, false) * (1.0 - q) + setup)
+        };
         let w = self.willingness_of(pc, m, (k, i), q, hours);
         (w - freedom_value(pc, self.ga.disposition(pc, k, i))).max(0.0)
     }
@@ -71,6 +84,18 @@ impl Partnerships {
         a: u8,
     ) -> f64 {
         self.willingness_of(pc, m, (k, i), 0.0, meeting_hours(pc, false, a, false))
+    }
+
+    /// Share of the agreement term a formal partnership a champion or facilitator convenes in
+    /// this month can expect a call's secretariat (ODD §7.25): with calls and no funded
+    /// partnership operating, the part of the term after the next call; else 0.
+    pub(super) fn expected_funded_share(&self, pc: &PartnershipCfg, m: &PartnershipMonth) -> f64 {
+        let funded_exists = self.list.iter().any(|p| p.alive() && p.funded_until > 0);
+        if m.months_to_call == 0 || funded_exists {
+            return 0.0;
+        }
+        let term = pc.agreement_months.max(1);
+        f64::from(term.saturating_sub(m.months_to_call)) / f64::from(term)
     }
 
     /// ODD §7.25 creation with the kind chosen: the convening `offer` approaches each free ISO
@@ -87,7 +112,7 @@ impl Partnerships {
         other_orgs: [u32; 6],
     ) {
         let facilitated = offer.convener == Convener::Facilitator;
-        let funded = offer.convener == Convener::Funder;
+        let funded = offer.funded_share;
         let share = offer.approach_share;
         let k = self.list.len();
         for i in 0..isos.len() {
@@ -129,7 +154,8 @@ impl Partnerships {
     }
 
     /// ODD §7.25 at a call with no funded partnership operating: the most cohesive operating
-    /// informal main partnership (the earliest formed on ties) weighs formalising, at its
+    /// unfunded main partnership (the earliest formed on ties) takes the call's secretariat if
+    /// it is formal; if informal, it weighs formalising, at its
     /// alignment or contributory if higher, with the call's secretariat, against staying as it
     /// is; its members choose as a convening's group does. If it formalises it becomes formal,
     /// funded until the next call, closed, and its members are bound for the agreement term
@@ -143,15 +169,27 @@ impl Partnerships {
             .list
             .iter()
             .enumerate()
-            .filter(|(_, p)| p.alive() && !p.formal && !p.is_sub())
+            .filter(|(_, p)| p.alive() && p.funded_until == 0 && !p.is_sub())
             .max_by(|a, b| a.1.cohesion.total_cmp(&b.1.cohesion).then(b.0.cmp(&a.0)))
             .map(|(k, _)| k)?;
         let a_inf = self.list[k].alignment;
         let a_for = a_inf.max(m.funded_alignment);
+        if self.list[k].formal {
+            // it already meets the call's terms: it takes the secretariat
+            let p = &mut self.list[k];
+            p.secretariat = true;
+            p.funded_until = m.t + pc.call_interval_months;
+            if a_for != p.alignment {
+                p.alignment = a_for;
+                p.alignment_changed = m.t;
+                p.alignment_max_reached = p.alignment_max_reached.max(a_for);
+            }
+            return Some(k);
+        }
         let formal = chooses_formal(self.list[k].members.iter().map(|&i| {
             (
                 self.informal_willingness(pc, m, (k, i), a_inf),
-                self.formal_willingness(pc, m, (k, i), true, a_for),
+                self.formal_willingness(pc, m, (k, i), 1.0, a_for),
             )
         }));
         if !formal {
