@@ -179,6 +179,8 @@ const COSTS_OFF: &[&str] = &[
 const REVISION_4_METRICS: &[&str] = &[
     "partnership_spinoffs",
     "partnership_earned_revenue",
+    "partnership_convenings",
+    "partnerships_formed_formal",
     "recommendations_overturned_share",
     "authority_delay_months",
     "receptivity",

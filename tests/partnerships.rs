@@ -141,11 +141,14 @@ fn formation_responds_to_champions_and_recognition_of_need() {
 
 #[test]
 fn a_funders_call_forms_a_formal_funded_partnership() {
-    // No champion: only the funder's call convenes. Calls every 36 months.
+    // No champion: only the funder's call convenes. Calls every 36 months. The call's terms
+    // are taken (the kind follows the convener): whether a group accepts them is
+    // tests/partnership_formation.rs.
     let cfg = cfg_with(&[
         ON,
         ("partnerships.champion_rate_per_year", 0.0),
         ("partnerships.call_interval_months", 36.0),
+        ("partnerships.kind_chosen", 0.0),
     ]);
     let outs = runs(&cfg);
     let ps = all(&outs);
@@ -193,16 +196,20 @@ fn secretariat_lowers_meeting_cost_and_is_a_resource_for_cohesion() {
     let cohesion = |ps: &[&Partnership]| {
         ps.iter().map(|p| p.cohesion_mean()).sum::<f64>() / ps.len().max(1) as f64
     };
+    // The call's terms are taken (the kind follows the convener), so that both arms have
+    // funded partnerships to compare.
     let base = [
         ON,
         ("partnerships.champion_rate_per_year", 0.0),
         ("partnerships.call_interval_months", 36.0),
+        ("partnerships.kind_chosen", 0.0),
     ];
     let with = runs(&cfg_with(&base));
     let without = runs(&cfg_with(&[
         base[0],
         base[1],
         base[2],
+        base[3],
         ("partnerships.secretariat_meeting_saving_share", 0.0),
     ]));
     let (fw, fo) = (by(&with, Convener::Funder), by(&without, Convener::Funder));

@@ -223,6 +223,10 @@ metrics! {
         => "Partnership businesses spun off", Neither, Amount, Detail;
     EarnedRevenue: "partnership_earned_revenue", "CAD per month", Mean, "Margin partnerships' fee-for-service businesses earned for their members this month (negative: a loss), paid into members' cash."
         => "Earned revenue of partnership businesses", Neither, Amount, Detail;
+    PartnershipConvenings: "partnership_convenings", "convenings", Last, "Convenings of a new main partnership since the first reported month, cumulative: a champion's, a facilitator's, and a funder's call while no funded partnership operates (summary: at the end)."
+        => "Partnership convenings", Neither, Amount, Detail;
+    PartnershipsFormedFormal: "partnerships_formed_formal", "partnerships", Last, "Formal partnerships formed since the first reported month (sub-partnerships included) and informal ones formalised at a funder's call, cumulative (summary: at the end)."
+        => "Formal partnerships formed", Neither, Amount, Detail;
     InterestCost: "interest_cost", "CAD per month", Mean, "Interest ISOs pay on overdrawn lines of credit (the cost of bridging late payments)."
         => "Interest paid on credit lines", Lower, Amount, Detail;
     ProgramMoneyReturned: "program_money_returned", "CAD per month", Mean, "Program advances not matched by eligible costs, recovered by funders at their fiscal-year ends."

@@ -890,19 +890,19 @@ parameters! {
             "Non-ISO organizations per sector at the table.", "assumption",
             asm(1.0, 3.0, "No figure exists.");
         champion_rate_per_year: f64, Float, "champions per year", 1.0, [0.0, 12.0], changeable,
-            "Rate (Poisson) at which a local champion convenes a new informal partnership; also the rate at which a partnership without a champion finds one.",
-            "GA (champions and leaders); assumption",
+            "Rate (Poisson) at which a local champion convenes ISOs outside any partnership into a new one (whose group chooses its kind, ODD 7.25; informal when the kind is not chosen); also the rate at which a partnership without a champion finds one.",
+            "GA (champions and leaders: advocates for the creation of a partnership); assumption, independent of the kind the groups choose",
             asm(0.5, 2.0, "GA names champions but gives no rate; half to twice the default.");
         champion_loss_per_year: f64, Float, "per year", 0.3, [0.0, 12.0], changeable,
             "Rate (Poisson) at which a partnership's champion leaves.", "assumption",
             asm(0.15, 0.6, "No figure exists; half to twice the default.");
         call_interval_months: u32, Int, "months", 0.0, [0.0, 120.0], changeable,
-            "Months between a funder's calls for a Local Immigration Partnership, in model months that are multiples of it counted from the first reported month, warm-up included (0: no calls). At a call, ISOs outside any partnership are invited: those willing form a formal partnership with a secretariat the funder pays until the next call, or join the funded one operating, whose funding is renewed.",
-            "GA (Calgary LIP: formed through the federal call for proposals, funded secretariat); interval assumption (agreements of 3 to 5 years: IRCC 2019 call, KM4S 2025)",
-            fixed("a regime setting: scenarios set it (0: no calls)");
+            "Months between a funder's calls for a Local Immigration Partnership, in model months that are multiples of it counted from the first reported month, warm-up included (0: no calls). At a call, ISOs outside any partnership are invited: they join the funded partnership operating, whose funding is renewed; else an informal partnership may formalise to take the funding, or those willing form a partnership, with a secretariat the funder pays until the next call if their group chooses the formal terms (ODD 7.25).",
+            "GA (Calgary LIP: formed through the federal call for proposals, funded secretariat); interval: the federal programme's call cycle, a programme fact independent of partnerships (IRCC national calls: 2019 for five-year agreements, 2024 for three-year ones, KM4S 2025; calgary_lip uses 36)",
+            fixed("a regime setting: scenarios set it (0: no calls; 36 to 60 months in the federal programme)");
         facilitator_rate_per_year: f64, Float, "convenings per year", 0.0, [0.0, 12.0], changeable,
-            "Rate (Poisson) at which a facilitator without money (a university research institute) convenes ISOs outside any partnership into an informal one (0: no facilitator).",
-            "GA (Brandon: the Rural Development Institute's facilitative role); rate assumption",
+            "Rate (Poisson) at which a facilitator without money (a university research institute) convenes ISOs outside any partnership into a new one (whose group chooses its kind, ODD 7.25; informal when the kind is not chosen) (0: no facilitator).",
+            "GA (Brandon: the Rural Development Institute's facilitative role in the early formation stage); rate assumption (range 0.25-1 per year: GA reports one institute facilitating, no rate; brandon_informal uses 0.5), independent of the kind the groups choose",
             fixed("a regime setting: scenarios set it (0: no facilitator)");
         facilitation_familiarity_share: f64, Float, "share", 0.3, [0.0, 1.0], changeable,
             "Share of the gap to full familiarity each ISO a facilitator approaches closes when prospective partners are brought together to share information (before they decide to join).",
@@ -1021,6 +1021,10 @@ parameters! {
             "One-off hours each member spends setting up a formal partnership (written agreement, terms of reference, governance structures) in its first month, less the share a funded secretariat takes over; expected over the agreement term when deciding to join.",
             "GA (formal partnerships: agreements, structures and documents); assumption",
             asm(20.0, 80.0, "No figure exists; half to twice the default (about a week of a director's time).");
+        kind_chosen: bool, Bool, "switch", 1.0, [0.0, 1.0], changeable,
+            "The group a convening gathers chooses its partnership's kind: formal (written agreement, setup hours, heavier meetings, members bound for the agreement term, the funder's secretariat when a call offers it) when its members' willingness summed over the group is higher for it than for informal, else informal; at a call with no funded partnership operating, the most cohesive informal partnership first chooses whether to formalise and take the funding (ODD 7.25, 7.33). Off: the convener decides the kind (a call formal, a champion or facilitator informal).",
+            "GA (partnerships are established formally or informally, through written or unwritten agreements; generally informally, the exceptions being those a government funds; Brandon: more formal partnerships only with a special effort and federal support)",
+            fixed("a model switch: the kind is chosen by the group or follows the convener");
         spinoff_rate_per_year: f64, Float, "per year", 0.2, [0.0, 12.0], changeable,
             "Rate (Poisson), times its members' mean capacity, at which a mature partnership (operational or above, cohesive above alignment_up_cohesion, at least spinoff_min_age_months old) without a business spins off a fee-for-service business (0: never).",
             "GA (Brandon: a new fee-for-service interpretation business); rate assumption",

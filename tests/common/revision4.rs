@@ -34,4 +34,5 @@ pub const REVISION_4_OFF: &[&str] = &[
     "partnerships.self_interest_spread=0",
     "partnerships.formal_setup_hours=0",
     "partnerships.spinoff_rate_per_year=0",
+    "partnerships.kind_chosen=false",
 ];

@@ -7,17 +7,19 @@
 //! alignment of functions (consultative < contributory < operational <
 //! collaborative, GA Table 1 typology 5), a cohesion state and an age.
 //!
-//! How a partnership forms decides its kind (GA: partnerships are generally informal,
-//! "few, if any" formal; the exceptions are those a government funds):
+//! Who convenes a partnership, and what the convening offers, shapes its kind (GA:
+//! partnerships are generally informal, "few, if any" formal; the exceptions are those a
+//! government funds). With `partnerships.kind_chosen` the group a convening gathers
+//! chooses formal or informal ([`formation`]); without, the convener decides:
 //!
-//! - a **champion** convenes an informal partnership (GA: champions and leaders);
+//! - a **champion** convenes (GA: champions and leaders): informal without the choice;
 //! - a **funder's call** (the federal Local Immigration Partnership programme, GA's
-//!   Calgary case) invites the region's ISOs and pays a secretariat for what forms, which
-//!   is formal by construction; the funding is a reason to join (GA: capacity includes
-//!   resources other partners provide);
+//!   Calgary case) invites the region's ISOs and pays a secretariat for a formal
+//!   partnership; the funding is a reason to join (GA: capacity includes resources other
+//!   partners provide); an informal partnership may formalise at a call to take it;
 //! - a **facilitator** without money (a university research institute, GA's Brandon case)
 //!   brings prospective partners together, which raises their familiarity, and leads the
-//!   informal partnership it convenes through its first months;
+//!   partnership it convenes through its first months;
 //! - an informal partnership that has become operational or collaborative and cohesive may
 //!   spawn a formal **sub-partnership** among some of its members (Brandon).
 //!
@@ -51,6 +53,7 @@
 //! uniforms per month ([`Partnerships::draws_per_month`]) and nothing when the
 //! submodel is off, so other streams never shift.
 
+pub mod formation;
 pub mod ga;
 
 use super::config::{Config, IsoCfg, PartnershipCfg};
@@ -83,15 +86,16 @@ const UNIVERSITY: usize = 5;
 const CONTRIBUTORY: u8 = 2;
 const OPERATIONAL: u8 = 3;
 
-/// Who convened a partnership, which decides its kind.
+/// Who convened a partnership (which decides its kind when `partnerships.kind_chosen` is off).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Convener {
-    /// a local champion: informal
+    /// a local champion (informal when the kind is not chosen)
     #[default]
     Champion,
-    /// a funder's call: formal, with a funded secretariat
+    /// a funder's call (formal with a funded secretariat when the kind is not chosen)
     Funder,
-    /// a facilitator without money (a university research institute): informal
+    /// a facilitator without money (a university research institute; informal when the kind
+    /// is not chosen)
     Facilitator,
     /// an informal partnership, among some of its members: a formal sub-partnership
     Parent,
@@ -172,6 +176,12 @@ pub struct Partnership {
     pub member_months: f64,
     /// meeting hours per member this month
     pub meeting_per_member: f64,
+    /// month (model clock) it became formal (its formation month, or the call at which it
+    /// formalised; meaningless while informal): its members spend the setup hours then
+    pub formal_since: u32,
+    /// month (model clock) an informal partnership formalised at a funder's call, if it did
+    /// (ODD §7.25)
+    pub formalised_month: Option<u32>,
     /// month (model clock) a formal partnership's written agreement comes up for renewal:
     /// members may leave only then (0: informal; ODD §7.33)
     pub bound_until: u32,
@@ -389,6 +399,17 @@ pub struct Partnerships {
     pub meeting_total: f64,
     /// partnerships formed before the first reported month
     pub formed_before: usize,
+    /// formal partnerships formed (sub-partnerships included) and informal ones formalised at a
+    /// call, since month 0 (ODD §7.25)
+    pub formal_formed: u32,
+    /// informal partnerships formalised at a funder's call since month 0 (ODD §7.25)
+    pub formalised: u32,
+    /// at the first reported month: `convenings` and `formal_formed` then
+    pub convenings_before: [u32; 4],
+    formal_formed_before: u32,
+    /// per ISO: its willingness to join the partnership being convened as informal and as
+    /// formal (scratch, ODD §7.25 choice of kind)
+    kind_willingness: Vec<(f64, f64)>,
     /// reporting hours members saved this month
     saved_month: f64,
     /// members' meeting hours this month
@@ -428,6 +449,11 @@ impl Partnerships {
             referral_month: 0.0,
             meeting_total: 0.0,
             formed_before: 0,
+            formal_formed: 0,
+            formalised: 0,
+            convenings_before: [0; 4],
+            formal_formed_before: 0,
+            kind_willingness: vec![(0.0, 0.0); n],
             saved_month: 0.0,
             meeting_month: 0.0,
             lead: vec![(0, 0); n],
@@ -451,6 +477,8 @@ impl Partnerships {
     /// At the first reported month: formation counts and meeting totals restart.
     pub fn start_reporting(&mut self) {
         self.formed_before = self.list.len();
+        self.convenings_before = self.convenings;
+        self.formal_formed_before = self.formal_formed;
         self.meeting_total = 0.0;
         self.ga_start_reporting();
     }
@@ -465,18 +493,18 @@ impl Partnerships {
         &mut self.allocs
     }
 
-    /// A new partnership of the month's joiners; sets their membership.
+    /// A new partnership of the month's joiners, of the kind `formal`; sets their membership. A
+    /// formal one a funder's call convened has the secretariat the call funds.
     fn form(
         &mut self,
         pc: &PartnershipCfg,
         t: u32,
-        convener: Convener,
+        (convener, formal): (Convener, bool),
         parent: Option<usize>,
         alignment: u8,
         other_orgs: [u32; 6],
     ) {
         let id = self.list.len();
-        let formal = matches!(convener, Convener::Funder | Convener::Parent);
         for &i in &self.joiners {
             if parent.is_some() {
                 self.sub_of[i] = Some(id);
@@ -484,7 +512,10 @@ impl Partnerships {
                 self.member_of[i] = Some(id);
             }
         }
-        let funded = convener == Convener::Funder;
+        let funded = formal && convener == Convener::Funder;
+        if formal {
+            self.formal_formed += 1;
+        }
         self.list.push(Partnership {
             id,
             convener,
@@ -510,6 +541,7 @@ impl Partnerships {
             cohesion: pc.initial_cohesion,
             champion: matches!(convener, Convener::Champion | Convener::Parent),
             formed_month: t,
+            formal_since: t,
             alignment_changed: t,
             bound_until: Self::ga_bound_until(pc, formal, t),
             ..Partnership::default()
@@ -566,6 +598,8 @@ struct PartnershipMonth {
     t: u32,
     /// the funder makes its call this month
     call_now: bool,
+    /// months to the funder's next call after this month (0: no calls)
+    months_to_call: u32,
     /// recognition of need: the perceived unmet need against `need_recognition_share`, at most 1
     need: f64,
     /// the highest alignment, and the alignment at formation of an informal (a champion's or a
@@ -588,6 +622,12 @@ impl PartnershipMonth {
             t,
             call_now: interval > 0
                 && (i64::from(t) - i64::from(warmup)).rem_euclid(i64::from(interval)) == 0,
+            months_to_call: if interval > 0 {
+                let since = (i64::from(t) - i64::from(warmup)).rem_euclid(i64::from(interval));
+                (i64::from(interval) - since) as u32
+            } else {
+                0
+            },
             need: (need_ema / pc.need_recognition_share.max(1e-9)).min(1.0),
             max_alignment,
             informal_alignment: pc.initial_alignment.clamp(1, max_alignment),
@@ -603,7 +643,7 @@ impl Partnership {
     /// (renewed at each call), and a champion leaves (uniform `ua` below `p_loss`) or is found
     /// (below `p_gain`).
     fn renew_leadership(&mut self, pc: &PartnershipCfg, m: &PartnershipMonth, ua: f64) {
-        if self.convener == Convener::Funder {
+        if self.funded_until > 0 {
             if m.call_now {
                 self.funded_until = m.t + pc.call_interval_months;
             }
@@ -789,7 +829,14 @@ impl Partnerships {
         if self.joiners.len() < 2 {
             return false;
         }
-        self.form(pc, m.t, Convener::Parent, Some(k), m.sub_alignment, [0; 6]);
+        self.form(
+            pc,
+            m.t,
+            (Convener::Parent, true),
+            Some(k),
+            m.sub_alignment,
+            [0; 6],
+        );
         true
     }
 
@@ -872,11 +919,28 @@ impl Partnerships {
         isos: &[Iso],
         other_orgs: [u32; 6],
     ) {
-        let existing = self
+        let mut existing = self
             .list
             .iter()
-            .rposition(|p| p.alive() && p.convener == Convener::Funder);
+            .rposition(|p| p.alive() && p.funded_until > 0);
+        if existing.is_none() && pc.kind_chosen {
+            existing = self.formalise_at_call(pc, m);
+        }
         let alignment = existing.map_or(m.funded_alignment, |k| self.list[k].alignment);
+        if existing.is_none() && pc.kind_chosen {
+            self.convenings[Convener::Funder as usize] += 1;
+            if alive_n < MAX_ALIVE {
+                let offer = formation::Offer {
+                    convener: Convener::Funder,
+                    approach_share: 1.0,
+                    informal_alignment: m.informal_alignment,
+                    formal_alignment: alignment,
+                    funded_share: 1.0,
+                };
+                self.convene_chosen(pc, m, isos, offer, other_orgs);
+            }
+            return;
+        }
         let provided = provided_share(pc, true);
         let hours = if existing.is_some() {
             meeting_hours(pc, true, alignment, true)
@@ -899,7 +963,8 @@ impl Partnerships {
         } else {
             self.convenings[Convener::Funder as usize] += 1;
             if self.joiners.len() >= 2 && alive_n < MAX_ALIVE {
-                self.form(pc, m.t, Convener::Funder, None, alignment, other_orgs);
+                let kind = (Convener::Funder, true);
+                self.form(pc, m.t, kind, None, alignment, other_orgs);
             }
         }
     }
@@ -918,6 +983,17 @@ impl Partnerships {
     ) {
         let facilitated = convener == Convener::Facilitator;
         self.convenings[convener as usize] += 1;
+        if pc.kind_chosen {
+            let offer = formation::Offer {
+                convener,
+                approach_share: pc.convene_share,
+                informal_alignment: m.informal_alignment,
+                formal_alignment: m.informal_alignment,
+                funded_share: self.expected_funded_share(pc, m),
+            };
+            self.convene_chosen(pc, m, isos, offer, other_orgs);
+            return;
+        }
         let hours = meeting_hours(pc, false, m.informal_alignment, false);
         for i in 0..isos.len() {
             let u = self.u[U_ISO + i];
@@ -940,7 +1016,7 @@ impl Partnerships {
                 orgs[UNIVERSITY] = orgs[UNIVERSITY].max(1);
             }
             let alignment = m.informal_alignment;
-            self.form(pc, m.t, convener, None, alignment, orgs);
+            self.form(pc, m.t, (convener, false), None, alignment, orgs);
         }
     }
 
@@ -1124,6 +1200,11 @@ impl Model<'_> {
         };
         rec[M::ReferralHours as usize] = ps.referral_month;
         rec[M::ReportingHoursSaved as usize] = ps.saved_month;
+        let main_convenings = |c: &[u32; 4]| c[0] + c[1] + c[2];
+        rec[M::PartnershipConvenings as usize] =
+            f64::from(main_convenings(&ps.convenings) - main_convenings(&ps.convenings_before));
+        rec[M::PartnershipsFormedFormal as usize] =
+            f64::from(ps.formal_formed - ps.formal_formed_before);
         self.ga_metrics(rec);
     }
 
@@ -1304,7 +1385,7 @@ mod tests {
 
     /// Membership invariants: `member_of` and `sub_of` agree with the partnerships' member
     /// lists (ISOs that closed this month leave at the next stage), and a partnership's kind
-    /// follows from its convener.
+    /// follows from its convener (when the kind is not chosen) or is consistent with it.
     fn check_membership(m: &Model) {
         let ps = &m.partners;
         for i in 0..m.isos.len() {
@@ -1326,13 +1407,18 @@ mod tests {
                 };
                 assert_eq!(of, Some(k));
             }
-            assert_eq!(
-                p.formal,
-                matches!(p.convener, Convener::Funder | Convener::Parent)
-            );
+            if m.cfg.partnerships.kind_chosen {
+                assert!(!p.is_sub() || p.formal);
+                assert!(p.formalised_month.is_none() || (p.formal && p.funded_until > 0));
+            } else {
+                assert_eq!(
+                    p.formal,
+                    matches!(p.convener, Convener::Funder | Convener::Parent)
+                );
+            }
             assert_eq!(p.is_sub(), p.convener == Convener::Parent);
             if p.secretariat {
-                assert_eq!(p.convener, Convener::Funder);
+                assert!(p.formal && p.funded_until > 0 && !p.is_sub());
             }
         }
         assert!(ps.alive().count() <= MAX_ALIVE);
@@ -1340,11 +1426,18 @@ mod tests {
 
     #[test]
     fn conveners_decide_the_kind_and_draws_are_fixed() {
+        for chosen in [0.0, 1.0] {
+            conveners_and_draws(chosen);
+        }
+    }
+
+    fn conveners_and_draws(kind_chosen: f64) {
         let cfg = enabled(&[
             ("partnerships.call_interval_months", 24.0),
             ("partnerships.facilitator_rate_per_year", 1.0),
             ("partnerships.initial_alignment", 2.0),
             ("partnerships.sub_rate_per_year", 4.0),
+            ("partnerships.kind_chosen", kind_chosen),
         ]);
         let n = cfg.simulation.isos;
         let mut kinds = [0usize; 4];
@@ -1365,7 +1458,9 @@ mod tests {
                 kinds[p.convener as usize] += 1;
                 if let Some(k) = p.parent {
                     let parent = &m.partnerships()[k];
-                    assert!(!parent.formal && k < p.id);
+                    let informal_then = !parent.formal
+                        || parent.formalised_month.is_some_and(|f| f > p.formed_month);
+                    assert!(informal_then && k < p.id);
                     assert!(p
                         .ever_members
                         .iter()
@@ -1379,12 +1474,57 @@ mod tests {
         );
     }
 
+    /// The first call's group (month 0) over a few replications: how many formed formal and
+    /// informal partnerships.
+    fn first_call_kinds(pairs: &[(&str, f64)]) -> (usize, usize) {
+        let mut all = vec![
+            ("partnerships.call_interval_months", 60.0),
+            ("partnerships.champion_rate_per_year", 0.0),
+        ];
+        all.extend_from_slice(pairs);
+        let cfg = enabled(&all);
+        let (mut formal, mut informal) = (0, 0);
+        for r in 0..8 {
+            let mut m = Model::new(&cfg, 11, r);
+            m.step();
+            check_membership(&m);
+            for p in m.partnerships() {
+                assert_eq!(p.convener, Convener::Funder);
+                assert_eq!(p.secretariat, p.formal);
+                if p.formal {
+                    formal += 1;
+                } else {
+                    informal += 1;
+                }
+            }
+        }
+        (formal, informal)
+    }
+
+    #[test]
+    fn a_calls_group_takes_the_money_when_formality_is_cheap_and_declines_when_dear() {
+        // formality costs nothing beyond informality: the secretariat's money decides
+        let cheap = first_call_kinds(&[
+            ("partnerships.meeting_hours_formal", 4.0),
+            ("partnerships.formal_setup_hours", 0.0),
+            ("partnerships.agreement_months", 1.0),
+        ]);
+        assert!(cheap.0 > 0 && cheap.1 == 0, "{cheap:?}");
+        // a formal agreement costs more hours than the secretariat saves
+        let dear = first_call_kinds(&[
+            ("partnerships.meeting_hours_formal", 40.0),
+            ("partnerships.formal_setup_hours", 200.0),
+        ]);
+        assert!(dear.0 == 0 && dear.1 > 0, "{dear:?}");
+    }
+
     #[test]
     fn calls_fund_a_secretariat_until_the_next_call() {
         // Calls every 60 months from the first reported month (120): months 0, 60, 120, ...
         let cfg = enabled(&[
             ("partnerships.call_interval_months", 60.0),
             ("partnerships.champion_rate_per_year", 0.0),
+            ("partnerships.kind_chosen", 0.0),
         ]);
         let mut m = Model::new(&cfg, 3, 0);
         m.step();

@@ -154,7 +154,7 @@ pub fn expected_hours(pc: &PartnershipCfg, formal: bool, a: u8, secretariat: boo
 /// Hours per member a partnership costs this month beyond its meetings: a formal one's setup
 /// in its formation month, and its business's overhead shared among members.
 pub fn extra_hours(pc: &PartnershipCfg, p: &Partnership, t: u32) -> f64 {
-    let setup = if p.formal && p.formed_month == t {
+    let setup = if p.formal && p.formal_since == t {
         pc.formal_setup_hours * (1.0 - provided_share(pc, p.secretariat))
     } else {
         0.0
