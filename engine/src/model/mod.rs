@@ -951,6 +951,10 @@ impl<'a> Model<'a> {
             .filter(|(iso, _)| iso.alive)
             .map(|(iso, &h)| ratio(h, iso.depth))
             .sum();
+        // reach is read only by the unique clients of the next twelve months: warm-up months
+        // further back than that need not keep it (the same records, less work)
+        let track = self.t + 12 >= self.warmup || self.cfg.simulation.record_warmup;
+        self.cohorts.track_reach(track);
         self.cohorts
             .serve(&self.cfg.newcomers, pools, served, clients, self.t);
         let served_hours = served.eligible + served.beyond;
