@@ -580,12 +580,13 @@ impl Model<'_> {
         let fc = &cfg.funders[f];
         let t = self.t;
         let tf = f64::from(t);
+        if !(self.rels[i][f].pending && t >= self.rels[i][f].decision_month) {
+            return None;
+        }
+        // read only for a decision announced now (most months announce none)
         let next_call = self.funders[f].next_call;
         let offered = self.funders[f].terms();
         let r = &mut self.rels[i][f];
-        if !(r.pending && t >= r.decision_month) {
-            return None;
-        }
         r.pending = false;
         let delay = f64::from(t - r.applied);
         if r.award > 0.0 {
