@@ -250,6 +250,7 @@ impl Model<'_> {
         }
         let mut approvals = (0.0, 0.0);
         let mut perf_ready = false;
+        self.authority.risk_mean = None;
         for f in 0..NF {
             let fc = &cfg.funders[f];
             if !fc.enabled {

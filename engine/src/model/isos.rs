@@ -2,8 +2,8 @@
 //! books and lose staff (step 8), and update trust and identity (step 9) (ODD §7.10–§7.23).
 
 use super::{
-    donations_per_staff, ratio, rng, ClosureCause, Inflows, Iso, Measure, Model,
-    MonthFacts, Totals, DONATION_NOISE_SD, NF, PERF_SMOOTHING, SOURCES,
+    donations_per_staff, ratio, rng, ClosureCause, Inflows, Iso, Measure, Model, MonthFacts,
+    Totals, DONATION_NOISE_SD, NF, PERF_SMOOTHING, SOURCES,
 };
 use crate::model::config::IsoCfg;
 use crate::model::newcomers::Offer;
