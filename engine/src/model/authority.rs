@@ -29,6 +29,9 @@ pub(super) struct Authority {
     officer_order: Vec<(f64, usize)>,
     /// per ISO: the officer's ranking alone would fund its application at this intake
     pub recommended: Vec<bool>,
+    /// the month's mean financial risk, once an intake has needed it (what it reads does not
+    /// change during step 4; cleared at the step's start)
+    pub risk_mean: Option<f64>,
 }
 
 impl Authority {
@@ -38,6 +41,7 @@ impl Authority {
             key: rng::counter_key(seed, replication, rng::ENTITY_AUTHORITY),
             officer_order: Vec::with_capacity(n + 64),
             recommended: vec![false; n],
+            risk_mean: None,
         }
     }
 }
@@ -145,7 +149,15 @@ impl Model<'_> {
         }
         self.authority.officer_order = officer_order;
         self.authority.recommended = recommended;
-        let risk_mean = self.mean_financial_risk();
+        // cash, missed payrolls and costs do not change between intakes of the month
+        let risk_mean = match self.authority.risk_mean {
+            Some(r) => r,
+            None => {
+                let r = self.mean_financial_risk();
+                self.authority.risk_mean = Some(r);
+                r
+            }
+        };
         for k in 0..self.order.len() {
             let (s, idx) = self.order[k];
             if idx < n {

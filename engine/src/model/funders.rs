@@ -250,6 +250,7 @@ impl Model<'_> {
         }
         let mut approvals = (0.0, 0.0);
         let mut perf_ready = false;
+        self.authority.risk_mean = None;
         for f in 0..NF {
             let fc = &cfg.funders[f];
             if !fc.enabled {
@@ -580,12 +581,13 @@ impl Model<'_> {
         let fc = &cfg.funders[f];
         let t = self.t;
         let tf = f64::from(t);
+        if !(self.rels[i][f].pending && t >= self.rels[i][f].decision_month) {
+            return None;
+        }
+        // read only for a decision announced now (most months announce none)
         let next_call = self.funders[f].next_call;
         let offered = self.funders[f].terms();
         let r = &mut self.rels[i][f];
-        if !(r.pending && t >= r.decision_month) {
-            return None;
-        }
         r.pending = false;
         let delay = f64::from(t - r.applied);
         if r.award > 0.0 {

@@ -2,8 +2,8 @@
 //! books and lose staff (step 8), and update trust and identity (step 9) (ODD §7.10–§7.23).
 
 use super::{
-    donations_per_staff, monthly_prob, ratio, rng, ClosureCause, Inflows, Iso, Measure, Model,
-    MonthFacts, Totals, DONATION_NOISE_SD, NF, PERF_SMOOTHING, SOURCES,
+    donations_per_staff, ratio, rng, ClosureCause, Inflows, Iso, Measure, Model, MonthFacts,
+    Totals, DONATION_NOISE_SD, NF, PERF_SMOOTHING, SOURCES,
 };
 use crate::model::config::IsoCfg;
 use crate::model::newcomers::Offer;
@@ -908,7 +908,7 @@ impl Model<'_> {
         let t = self.t;
         let cal = self.calendar();
         let cost_per_staff = ic.wage_per_staff_month * (1.0 + ic.nonstaff_overhead_share);
-        let base_quit = monthly_prob(ic.quit_rate_per_year);
+        let base_quit = self.rates.quit;
         let monthly_interest = ic.credit_interest_rate_per_year / 12.0;
         // funders whose fiscal year ends this month recover unexpended program advances
         let fy_end: [bool; NF] =

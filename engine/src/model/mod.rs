@@ -489,6 +489,8 @@ pub struct Model<'a> {
     order: Vec<(f64, usize)>,
     work: Vec<isos::IsoMonth>,
     terms: isos::FunderTerms,
+    /// monthly probabilities of the configuration in force
+    rates: Rates,
     /// the region's ledger of the past year that funders read when they choose terms (§7.28)
     terms_ledger: terms::Ledger,
     /// each funder's own ledger of the past year (oversight, cost per client; §7.28)
@@ -496,6 +498,28 @@ pub struct Model<'a> {
     reserve_scratch: Vec<f64>,
     ledger: Vec<(f64, f64, f64)>,
     months: Vec<MonthRecord>,
+}
+
+/// Monthly probabilities the configuration implies, computed when it is set (at the start and
+/// at a timeline event or a switch that changes it) instead of every month.
+#[derive(Debug, Clone, Copy)]
+struct Rates {
+    /// each funder's monthly probability of a policy shock (§7.4)
+    shock: [f64; NF],
+    /// monthly probability that an arrival surge starts
+    surge: f64,
+    /// an ISO's base monthly quit probability (§7.19)
+    quit: f64,
+}
+
+impl Rates {
+    fn new(cfg: &Config) -> Rates {
+        Rates {
+            shock: std::array::from_fn(|f| rate_prob(cfg.funders[f].shock_probability_per_year)),
+            surge: rate_prob(cfg.newcomers.surge_probability_per_year),
+            quit: monthly_prob(cfg.iso.quit_rate_per_year),
+        }
+    }
 }
 
 /// `num / den`, or 0 when `den` is not positive (shares and means of empty sets).
@@ -755,6 +779,7 @@ impl<'a> Model<'a> {
             order: Vec::with_capacity(n + 64),
             work: vec![isos::IsoMonth::default(); n],
             terms: isos::FunderTerms::new(cfg),
+            rates: Rates::new(cfg),
             terms_ledger: terms::Ledger::new(n),
             cost_ledgers: Default::default(),
             reserve_scratch: Vec::with_capacity(n),
@@ -801,6 +826,7 @@ impl<'a> Model<'a> {
     fn reconfigure(&mut self, cfg: std::sync::Arc<Config>) {
         self.cfg = cfg;
         self.terms = isos::FunderTerms::new(&self.cfg);
+        self.rates = Rates::new(&self.cfg);
     }
 
     /// Runs the warm-up and every reported month, and returns the time series and summary.
@@ -919,9 +945,9 @@ impl<'a> Model<'a> {
             });
         }
         let funders = &self.cfg.funders;
-        let shock: [bool; NF] = std::array::from_fn(|f| {
-            funders[f].enabled && fdraws[f].shock < rate_prob(funders[f].shock_probability_per_year)
-        });
+        let p = &self.rates.shock;
+        let shock: [bool; NF] =
+            std::array::from_fn(|f| funders[f].enabled && fdraws[f].shock < p[f]);
         (env, shock)
     }
 
@@ -957,6 +983,10 @@ impl<'a> Model<'a> {
             .filter(|(iso, _)| iso.alive)
             .map(|(iso, &h)| ratio(h, iso.depth))
             .sum();
+        // reach is read only by the unique clients of the next twelve months: warm-up months
+        // further back than that need not keep it (the same records, less work)
+        let track = self.t + 12 >= self.warmup || self.cfg.simulation.record_warmup;
+        self.cohorts.track_reach(track);
         self.cohorts
             .serve(&self.cfg.newcomers, pools, served, clients, self.t);
         let served_hours = served.eligible + served.beyond;
@@ -972,7 +1002,7 @@ impl<'a> Model<'a> {
 
     fn arrivals(&mut self, env: &EnvDraws) -> f64 {
         let c = &self.cfg.newcomers;
-        if self.surge_left == 0 && env.surge < rate_prob(c.surge_probability_per_year) {
+        if self.surge_left == 0 && env.surge < self.rates.surge {
             self.surge_left = c.surge_duration_months;
         }
         let surge = if self.surge_left > 0 {

@@ -86,6 +86,10 @@ pub struct Cohorts {
     pub abandoned_total: f64,
     /// long-term integration of the cohort that left the followed window this month
     pub exit_integration: f64,
+    /// the need profile last used, with the parameters it was computed from
+    profile: Option<((u64, u32), NeedProfile)>,
+    /// [`Cohorts::serve`] keeps each cohort's reach ([`Cohorts::track_reach`])
+    reach_tracked: bool,
 }
 
 /// What the month's need looks like before service.
@@ -156,6 +160,8 @@ impl Cohorts {
             served_total: 0.0,
             abandoned_total: 0.0,
             exit_integration: 0.0,
+            profile: None,
+            reach_tracked: true,
         }
     }
 
@@ -206,31 +212,61 @@ impl Cohorts {
             ..Cohort::default()
         };
         self.persons_in += arrivals;
-        let profile = NeedProfile::new(c);
+        let profile = self.profile(c);
         let keep = 1.0 - c.abandonment_share_per_month;
+        let lose = 1.0 - keep;
+        let need_per_client = c.need_hours_per_client;
         let windows: [usize; NCAT] = std::array::from_fn(|k| c.window(k));
         let mut pools = NeedPools::default();
-        let mut i = self.head;
+        // the run totals are added to in the same order as before, in locals (a store to the
+        // ring cannot change them)
+        let (mut abandoned, mut need_total) = (self.abandoned_total, self.need_total);
         let mut w = profile.first;
+        let d = self.ring.len();
+        let mut i = self.head;
         for age in 0..d {
             let co = &mut self.ring[i];
             i = if i == 0 { d - 1 } else { i - 1 };
             for k in 0..NCAT {
-                let lost = co.waiting[k] * (1.0 - keep);
-                self.abandoned_total += lost;
-                let new = co.users[k] * c.need_hours_per_client * w;
-                self.need_total += new;
+                let lost = co.waiting[k] * lose;
+                abandoned += lost;
+                let new = co.users[k] * need_per_client * w;
+                need_total += new;
                 pools.new_need += new;
-                co.waiting[k] = co.waiting[k] * keep + new;
+                let waiting = co.waiting[k] * keep + new;
+                co.waiting[k] = waiting;
                 if age < windows[k] {
-                    pools.eligible += co.waiting[k];
+                    pools.eligible += waiting;
                 } else {
-                    pools.beyond += co.waiting[k];
+                    pools.beyond += waiting;
                 }
             }
             w *= profile.ratio;
         }
+        self.abandoned_total = abandoned;
+        self.need_total = need_total;
         pools
+    }
+
+    /// The need profile of `c`, computed again only when its parameters change (a timeline
+    /// event may change them).
+    fn profile(&mut self, c: &NewcomersCfg) -> NeedProfile {
+        let key = (c.need_halflife_months.to_bits(), c.need_duration_months);
+        match self.profile {
+            Some((k, p)) if k == key => p,
+            _ => {
+                let p = NeedProfile::new(c);
+                self.profile = Some((key, p));
+                p
+            }
+        }
+    }
+
+    /// Whether [`Cohorts::serve`] keeps the month's reach of each cohort for
+    /// [`Cohorts::unique_clients`] (default: yes). Reach older than twelve months is never
+    /// read, so a model may skip it in warm-up months that no recorded month looks back to.
+    pub fn track_reach(&mut self, on: bool) {
+        self.reach_tracked = on;
     }
 
     /// Applies the month's service: `served_*` hours leave the waiting stocks in proportion,
@@ -249,7 +285,6 @@ impl Cohorts {
         clients: f64,
         month: u32,
     ) {
-        let d = self.ring.len();
         let slot = (month % 12) as usize;
         let hours = served.eligible + served.beyond;
         let per_hour = if hours > 0.0 { clients / hours } else { 0.0 };
@@ -274,6 +309,9 @@ impl Cohorts {
         } else {
             0.0
         };
+        let track = self.reach_tracked;
+        let mut served_total = self.served_total;
+        let d = self.ring.len();
         let mut i = self.head;
         for age in 0..d {
             let co = &mut self.ring[i];
@@ -289,15 +327,18 @@ impl Cohorts {
                     s
                 };
                 co.waiting[k] -= s;
-                self.served_total += s;
-                let reach = if co.users[k] > 0.0 {
-                    (s * per_hour / co.users[k]).min(1.0)
-                } else {
-                    0.0
-                };
-                co.missed[k][slot] = 1.0 - reach;
+                served_total += s;
+                if track {
+                    let reach = if co.users[k] > 0.0 {
+                        (s * per_hour / co.users[k]).min(1.0)
+                    } else {
+                        0.0
+                    };
+                    co.missed[k][slot] = 1.0 - reach;
+                }
             }
         }
+        self.served_total = served_total;
     }
 
     /// Clients reached at least once in the last twelve months (unique clients in a year, as
