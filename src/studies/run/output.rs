@@ -56,7 +56,7 @@ impl Aggregator {
             mean: vec![0.0; months * N_METRICS],
             m2: vec![0.0; months * N_METRICS],
             sketches: (0..months * N_METRICS)
-                .map(|_| QuantileSketch::new(SKETCH_K))
+                .map(|_| QuantileSketch::expecting(SKETCH_K, id.runs.reps))
                 .collect(),
             summaries: Vec::with_capacity(id.runs.reps.min(MAX_REPS) as usize),
             replications: CsvStream::create(dir.join("replications.csv"), &header)?,
