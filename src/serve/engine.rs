@@ -177,7 +177,11 @@ fn reduce(
                 for t in 0..months {
                     column.clear();
                     column.extend(outs.iter().map(|o| o.0[t][j]).filter(|v| v.is_finite()));
-                    column.sort_unstable_by(f64::total_cmp);
+                    // a column already in order (every value the same, as for a mechanism the
+                    // lesson switches off) is not sorted again: sorting leaves it as it is
+                    if !column.is_sorted_by(|a, b| a.total_cmp(b).is_le()) {
+                        column.sort_unstable_by(f64::total_cmp);
+                    }
                     for (k, p) in QUANTILES.iter().enumerate() {
                         q[k].push(quantile(&column, *p));
                     }
