@@ -498,7 +498,14 @@ mod tests {
 
     #[test]
     fn a_sketch_expecting_its_count_gives_the_same_quantiles_in_the_room_it_needs() {
-        for (n, expected) in [(5u64, 5u64), (40, 40), (200, 200), (201, 201), (700, 200), (9, 0)] {
+        for (n, expected) in [
+            (5u64, 5u64),
+            (40, 40),
+            (200, 200),
+            (201, 201),
+            (700, 200),
+            (9, 0),
+        ] {
             let mut plain = QuantileSketch::new(16);
             let mut sized = QuantileSketch::expecting(16, expected);
             for i in 0..n {
