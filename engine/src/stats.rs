@@ -67,6 +67,9 @@ pub struct QuantileSketch {
     /// same as if they had been pushed), and a series that never changes (a metric of a
     /// mechanism the scenario switches off) costs nothing
     constant: Option<(i64, u64)>,
+    /// room level 0 takes when its first value arrives (0: it grows as a `Vec` grows); see
+    /// [`QuantileSketch::expecting`]
+    room: usize,
 }
 
 impl QuantileSketch {
@@ -81,8 +84,20 @@ impl QuantileSketch {
             caps: Vec::new(),
             unsettled: false,
             constant: None,
+            room: 0,
         };
         s.set_capacities();
+        s
+    }
+
+    /// A sketch that is exact up to `k` values and expects about `n`: level 0 takes room for
+    /// `min(n, k + 1)` keys at once when its first value arrives, instead of growing by doubling
+    /// (a copy at every doubling, and up to twice the room it needs). The values are the same as
+    /// [`QuantileSketch::new`]'s; a sketch whose values are all one (which keeps no keys) takes
+    /// no room.
+    pub fn expecting(k: usize, n: u64) -> Self {
+        let mut s = QuantileSketch::new(k);
+        s.room = usize::try_from(n).unwrap_or(usize::MAX).min(s.k + 1);
         s
     }
 
@@ -126,6 +141,9 @@ impl QuantileSketch {
     /// Adds one value, as its key, to the levels.
     fn push_key(&mut self, key: i64) {
         self.n += 1;
+        if self.room > 0 {
+            self.levels[0].reserve_exact(std::mem::take(&mut self.room));
+        }
         self.levels[0].push(key);
         // Fast path: while no level is over capacity, a push can overflow only level 0 (with a
         // single level its capacity is k). Any compaction makes the next push check every level,
@@ -476,6 +494,49 @@ mod tests {
         }
         let held: usize = big.levels.iter().map(Vec::len).sum();
         assert!(held < 64 * 4, "sketch holds {held} values");
+    }
+
+    #[test]
+    fn a_sketch_expecting_its_count_gives_the_same_quantiles_in_the_room_it_needs() {
+        for (n, expected) in [
+            (5u64, 5u64),
+            (40, 40),
+            (200, 200),
+            (201, 201),
+            (700, 200),
+            (9, 0),
+        ] {
+            let mut plain = QuantileSketch::new(16);
+            let mut sized = QuantileSketch::expecting(16, expected);
+            for i in 0..n {
+                // a repeated value first (the constant prefix is replayed), then a permutation
+                let x = if i < 3 { 1.0 } else { ((i * 37) % n) as f64 };
+                plain.push(x);
+                sized.push(x);
+            }
+            let qs = [0.0, 0.05, 0.25, 0.5, 0.75, 0.95, 1.0];
+            let (a, b) = (plain.quantiles(&qs), sized.quantiles(&qs));
+            assert_eq!(a.map_bits(), b.map_bits(), "n {n}, expecting {expected}");
+            assert_eq!(plain.count(), sized.count());
+            if n <= 16 && expected >= n {
+                // below the exact limit the levels hold every key, in exactly the room expected
+                assert_eq!(sized.levels[0].capacity() as u64, expected.min(17));
+            }
+        }
+        // all one value: no room taken
+        let mut constant = QuantileSketch::expecting(200, 200);
+        (0..200).for_each(|_| constant.push(2.5));
+        assert_eq!(constant.levels[0].capacity(), 0);
+        assert_eq!(constant.quantile(0.5), 2.5);
+    }
+
+    trait MapBits {
+        fn map_bits(&self) -> Vec<u64>;
+    }
+    impl MapBits for Vec<f64> {
+        fn map_bits(&self) -> Vec<u64> {
+            self.iter().map(|x| x.to_bits()).collect()
+        }
     }
 
     #[test]

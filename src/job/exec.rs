@@ -308,7 +308,8 @@ impl<J: Job> Execution<'_, J> {
         }
         let last = ready.take();
         count_saved(&last, &mut computed, &mut saved);
-        flush(last, dir, &digest, record_len, &mut sink)?;
+        // on the job's threads, like every other flush (a sink may work in parallel)
+        pool.install(|| flush(last, dir, &digest, record_len, &mut sink))?;
         progress.finish_and_clear();
         let total = range.end - range.start;
         if stopped && saved < total {

@@ -263,15 +263,17 @@ fn column(s: &[MonthRecord], j: usize) -> Vec<f64> {
     s.iter().map(|r| r[j]).collect()
 }
 
+/// Metric `j` of an arm: its bands (empty when the arm did not reduce it; the server reduces
+/// every metric a request charts, [`ArmStats::has`]) and its summary estimate.
 fn series(a: &ArmStats, j: usize) -> Series {
     let (mean, _, low, high) = mean_ci95(&column(&a.summaries, j));
-    let q = &a.quantiles[j];
+    let [p05, p25, p50, p75, p95] = a.quantiles.get(j).cloned().flatten().unwrap_or_default();
     Series {
-        p05: q[0].clone(),
-        p25: q[1].clone(),
-        p50: q[2].clone(),
-        p75: q[3].clone(),
-        p95: q[4].clone(),
+        p05,
+        p25,
+        p50,
+        p75,
+        p95,
         summary: Estimate { mean, low, high },
     }
 }

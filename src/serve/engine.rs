@@ -28,8 +28,9 @@ pub const QUANTILES: [f64; 5] = [0.05, 0.25, 0.5, 0.75, 0.95];
 pub struct ArmStats {
     /// months 1..=M
     pub months: Vec<u32>,
-    /// per metric (catalogue order), per quantile of [`QUANTILES`], one value a month
-    pub quantiles: Vec<[Vec<f64>; 5]>,
+    /// per metric (catalogue order), per quantile of [`QUANTILES`], one value a month; `None`
+    /// for a metric the run was not asked to chart ([`ArmStats::has`])
+    pub quantiles: Vec<Option<[Vec<f64>; 5]>>,
     /// per replication, in replication order, the summary record
     pub summaries: Vec<MonthRecord>,
     /// wall time of the computation
@@ -37,6 +38,15 @@ pub struct ArmStats {
     /// replication 0's ISOs month by month (all of them), for the view of individual
     /// organizations: traced while the replication runs, so the view costs no run of its own
     pub trace: IsoTrace,
+}
+
+impl ArmStats {
+    /// Whether the quantiles of every metric of `wanted` (catalogue indices) were reduced.
+    pub fn has(&self, wanted: &[usize]) -> bool {
+        wanted
+            .iter()
+            .all(|&j| self.quantiles.get(j).is_some_and(Option::is_some))
+    }
 }
 
 /// Replication `r` from `m` (a new model, or a state forked at month 0): replication 0 traced.
@@ -49,12 +59,14 @@ fn finish_replication(m: Model<'_>, r: usize) -> (ReplicationOutput, Option<IsoT
     }
 }
 
-/// Runs replications `0..reps` of `cfg` under `seed` on `pool`; `None` as soon as `cancelled`
-/// says so (it is asked before every replication).
+/// Runs replications `0..reps` of `cfg` under `seed` on `pool` and reduces the metrics of
+/// `wanted` (catalogue indices) to quantiles; `None` as soon as `cancelled` says so (it is asked
+/// before every replication).
 pub fn run_arm(
     cfg: &Config,
     seed: u64,
     reps: u64,
+    wanted: &[usize],
     pool: &rayon::ThreadPool,
     cancelled: &(dyn Fn() -> bool + Sync),
 ) -> Option<ArmStats> {
@@ -70,7 +82,7 @@ pub fn run_arm(
             })
             .collect()
     });
-    reduce(outs, start, pool, cancelled)
+    reduce(outs, start, wanted, pool, cancelled)
 }
 
 /// The present of a baseline: replication `i`'s state at reported month 0, for `i` in order.
@@ -105,12 +117,14 @@ pub fn warm_up(
 }
 
 /// Runs the first `reps` replications of `cfg` from `present` (its baseline's states): each a
-/// clone of the state with `cfg`'s rules switched on at month 0. `Err` names the parameters when
-/// `cfg` changes one that cannot change during a run; `Ok(None)` when cancelled.
+/// clone of the state with `cfg`'s rules switched on at month 0, the metrics of `wanted` reduced
+/// to quantiles. `Err` names the parameters when `cfg` changes one that cannot change during a
+/// run; `Ok(None)` when cancelled.
 pub fn run_arm_from(
     present: &[Model<'static>],
     cfg: &Config,
     reps: u64,
+    wanted: &[usize],
     pool: &rayon::ThreadPool,
     cancelled: &(dyn Fn() -> bool + Sync),
 ) -> Result<Option<ArmStats>, String> {
@@ -138,14 +152,15 @@ pub fn run_arm_from(
             None => done.push(None),
         }
     }
-    Ok(reduce(done, start, pool, cancelled))
+    Ok(reduce(done, start, wanted, pool, cancelled))
 }
 
-/// Per-month quantiles and per-replication summaries of finished replications (in replication
-/// order); `None` if any was cancelled.
+/// Per-month quantiles of the metrics of `wanted` and per-replication summaries of finished
+/// replications (in replication order); `None` if any was cancelled.
 fn reduce(
     outs: Vec<Option<(ReplicationOutput, Option<IsoTrace>)>>,
     start: Instant,
+    wanted: &[usize],
     pool: &rayon::ThreadPool,
     cancelled: &(dyn Fn() -> bool + Sync),
 ) -> Option<ArmStats> {
@@ -165,24 +180,31 @@ fn reduce(
         .collect();
     let trace = trace?;
     let months = outs.iter().map(|o| o.0.len()).min().unwrap_or(0);
-    // one metric per task on the run's pool (the reduction was serial, about a tenth of a move's
-    // wall time on two cores); each column is sorted alone, so the values do not depend on the
+    // only the metrics asked for (a page charts a few of the hundred or so); one metric per task
+    // on the run's pool; each column is sorted alone, so the values do not depend on the
     // threads, and an unstable sort under the total order gives the same column as a stable one
-    let quantiles: Vec<[Vec<f64>; 5]> = pool.install(|| {
+    let quantiles: Vec<Option<[Vec<f64>; 5]>> = pool.install(|| {
         (0..N_METRICS)
             .into_par_iter()
             .map(|j| {
+                if !wanted.contains(&j) {
+                    return None;
+                }
                 let mut q: [Vec<f64>; 5] = std::array::from_fn(|_| Vec::with_capacity(months));
                 let mut column = Vec::with_capacity(outs.len());
                 for t in 0..months {
                     column.clear();
                     column.extend(outs.iter().map(|o| o.0[t][j]).filter(|v| v.is_finite()));
-                    column.sort_unstable_by(f64::total_cmp);
+                    // a column already in order (every value the same, as for a mechanism the
+                    // lesson switches off) is not sorted again: sorting leaves it as it is
+                    if !column.is_sorted_by(|a, b| a.total_cmp(b).is_le()) {
+                        column.sort_unstable_by(f64::total_cmp);
+                    }
                     for (k, p) in QUANTILES.iter().enumerate() {
                         q[k].push(quantile(&column, *p));
                     }
                 }
-                q
+                Some(q)
             })
             .collect()
     });
@@ -244,8 +266,9 @@ pub struct Cache {
     entries: Vec<((String, u64, u64), Arc<ArmStats>)>,
 }
 
-/// Entries a cache keeps (about 0.35 MB each at 120 months and 40 ISOs, of which 58 kB is
-/// replication 0's trace).
+/// Entries a cache keeps (at most about 0.35 MB each at 120 months, 64 replications and 40 ISOs
+/// with every metric reduced, of which 58 kB is replication 0's trace; a page's run reduces its
+/// charts only, 4.8 kB per metric, so about 0.15 MB).
 pub const CACHE_ENTRIES: usize = 32;
 
 impl Cache {
@@ -334,8 +357,11 @@ mod tests {
                 .num_threads(threads)
                 .build()
                 .unwrap();
-            let a = run_arm(&cfg, 3, 9, &pool, &|| false).unwrap();
+            let all: Vec<usize> = (0..N_METRICS).collect();
+            let a = run_arm(&cfg, 3, 9, &all, &pool, &|| false).unwrap();
+            assert!(a.has(&all));
             for (j, q) in a.quantiles.iter().enumerate() {
+                let q = q.as_ref().unwrap();
                 for t in 0..24 {
                     let mut column: Vec<f64> = runs
                         .iter()
@@ -360,8 +386,11 @@ mod tests {
             .num_threads(2)
             .build()
             .unwrap();
-        let a = run_arm(&cfg, 7, 5, &pool, &|| false).unwrap();
+        let a = run_arm(&cfg, 7, 5, &[0, 3], &pool, &|| false).unwrap();
         assert_eq!(a.months.len(), 24);
+        // only the metrics asked for are reduced
+        assert!(a.has(&[0, 3]) && a.has(&[3]) && !a.has(&[1]));
+        assert_eq!(a.quantiles.iter().flatten().count(), 2);
         for (r, s) in a.summaries.iter().enumerate() {
             let direct = Model::new(&cfg, 7, r as u64).run().summary;
             assert!(s
@@ -370,7 +399,7 @@ mod tests {
                 .all(|(x, y)| x.to_bits() == y.to_bits()));
         }
         // quantiles are ordered
-        for q in &a.quantiles {
+        for q in a.quantiles.iter().flatten() {
             for t in 0..24 {
                 let v: Vec<f64> = q.iter().map(|s| s[t]).collect();
                 assert!(v.windows(2).all(|w| w[0] <= w[1] || w[0].is_nan()), "{v:?}");
@@ -395,7 +424,7 @@ mod tests {
             }
             stop
         };
-        assert!(run_arm(&cfg, 7, 50, &pool, &cancelled).is_none());
+        assert!(run_arm(&cfg, 7, 50, &[0], &pool, &cancelled).is_none());
         assert_eq!(
             ran.load(Ordering::SeqCst),
             3,
@@ -433,7 +462,7 @@ mod tests {
             .build()
             .unwrap();
         let present = warm_up(&cfg, 7, 4, &pool, &|| false).unwrap();
-        let a = run_arm_from(&present, &other, 3, &pool, &|| false)
+        let a = run_arm_from(&present, &other, 3, &[0], &pool, &|| false)
             .unwrap()
             .unwrap();
         assert_eq!(a.summaries.len(), 3);
@@ -453,10 +482,10 @@ mod tests {
             assert_eq!(s.map(f64::to_bits), direct.unwrap().map(f64::to_bits));
         }
         // the baseline from its present is its straight run
-        let b = run_arm_from(&present, &cfg, 4, &pool, &|| false)
+        let b = run_arm_from(&present, &cfg, 4, &[0], &pool, &|| false)
             .unwrap()
             .unwrap();
-        let straight = run_arm(&cfg, 7, 4, &pool, &|| false).unwrap();
+        let straight = run_arm(&cfg, 7, 4, &[0], &pool, &|| false).unwrap();
         assert_eq!(b.summaries, straight.summaries);
         // the view of individual organizations is replication 0 from the present: the trace of
         // the forked state, which for the baseline is the trace of its straight run
@@ -474,7 +503,7 @@ mod tests {
         fixed.set_value("simulation.isos", 6.0).unwrap();
         fixed.set_value("simulation.duration_months", 24.0).unwrap();
         fixed.set_value("iso.credit_line_months", 2.0).unwrap();
-        let e = run_arm_from(&present, &fixed.config(), 2, &pool, &|| false).unwrap_err();
+        let e = run_arm_from(&present, &fixed.config(), 2, &[0], &pool, &|| false).unwrap_err();
         assert!(e.contains("iso.credit_line_months"), "{e}");
         // the store keeps the newest and stays bounded
         let mut p = Presents::default();
@@ -499,7 +528,7 @@ mod tests {
             .num_threads(1)
             .build()
             .unwrap();
-        let a = Arc::new(run_arm(&cfg, 1, 2, &pool, &|| false).unwrap());
+        let a = Arc::new(run_arm(&cfg, 1, 2, &[0], &pool, &|| false).unwrap());
         let mut c = Cache::default();
         for k in 0..(CACHE_ENTRIES as u64 + 1) {
             c.put(("h".into(), k, 2), a.clone());

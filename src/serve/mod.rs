@@ -463,6 +463,7 @@ impl App {
         s: &Scenario,
         base: Option<&Scenario>,
         reps: u64,
+        wanted: &[usize],
         cancelled: &(dyn Fn() -> bool + Sync),
     ) -> Result<Option<(Arc<ArmStats>, f64)>, String> {
         let base =
@@ -475,13 +476,21 @@ impl App {
             ),
             None => (s.content_hash(), self.seed, reps),
         };
-        if let Some(hit) = self.cache.lock().ok().and_then(|mut c| c.get(&key)) {
+        // a kept run serves a request whose charts it reduced (a page asks for its lesson's
+        // charts every time); for other charts it is run again, reducing them
+        if let Some(hit) = self
+            .cache
+            .lock()
+            .ok()
+            .and_then(|mut c| c.get(&key))
+            .filter(|a| a.has(wanted))
+        {
             return Ok(Some((hit, 0.0)));
         }
         let cfg = s.config();
         let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match base {
             None => Ok(engine::run_arm(
-                &cfg, self.seed, reps, &self.pool, cancelled,
+                &cfg, self.seed, reps, wanted, &self.pool, cancelled,
             )),
             Some(b) => {
                 let pkey = (b.content_hash(), self.seed);
@@ -505,7 +514,7 @@ impl App {
                         p
                     }
                 };
-                engine::run_arm_from(&present, &cfg, reps, &self.pool, cancelled)
+                engine::run_arm_from(&present, &cfg, reps, wanted, &self.pool, cancelled)
             }
         }))
         .map_err(|p| {
@@ -718,12 +727,16 @@ impl App {
             crate::studies::compare::start::Start::Present => Some(&l.scenarios[0]),
             crate::studies::compare::start::Start::Steady => None,
         };
-        let base = match self.arm(&l.scenarios[0], from, reps, &cancelled) {
+        let wanted: Vec<usize> = chart
+            .iter()
+            .filter_map(|m| metrics::metric_index(m))
+            .collect();
+        let base = match self.arm(&l.scenarios[0], from, reps, &wanted, &cancelled) {
             Ok(Some(b)) => b,
             Ok(None) => return superseded(),
             Err(e) => return Reply::error(500, &e),
         };
-        let run = match self.arm(&scenario, from, reps, &cancelled) {
+        let run = match self.arm(&scenario, from, reps, &wanted, &cancelled) {
             Ok(Some(r)) => r,
             Ok(None) => return superseded(),
             Err(e) => return Reply::error(500, &e),

@@ -66,8 +66,17 @@ impl Runs<'_> {
         let from = present
             .filter(|_| crate::model::fork::fixed_changes(&base.values, &s.values).is_empty());
         let stats = match from {
-            Some(p) => engine::run_arm_from(p, &s.config(), self.reps, self.pool, self.cancelled)?,
-            None => engine::run_arm(&s.config(), self.seed, self.reps, self.pool, self.cancelled),
+            Some(p) => {
+                engine::run_arm_from(p, &s.config(), self.reps, &[], self.pool, self.cancelled)?
+            }
+            None => engine::run_arm(
+                &s.config(),
+                self.seed,
+                self.reps,
+                &[],
+                self.pool,
+                self.cancelled,
+            ),
         };
         Ok(stats.map(|a| a.summaries.iter().map(|r| r[j]).collect()))
     }

@@ -337,16 +337,17 @@ pub fn compare_present(
     }
     let rl = job.regime_len();
     let all = job.record_len();
-    let mut buf: Vec<f64> = Vec::new();
+    // each regime's aggregator reads its part of the chunk's records in place, the regimes on
+    // the comparison's threads (an aggregator takes its replications in order, as before)
     let status = execution.run(Some(&mut |items, v: &[f64]| {
-        for (k, agg) in aggs.iter_mut().enumerate() {
-            buf.clear();
-            for rec in v.chunks_exact(all) {
-                buf.extend_from_slice(&rec[k * rl..(k + 1) * rl]);
-            }
-            agg.push(items.clone(), &buf)?;
-        }
-        Ok(())
+        use rayon::prelude::*;
+        aggs.par_iter_mut().enumerate().try_for_each(|(k, agg)| {
+            let records: Vec<&[f64]> = v
+                .chunks_exact(all)
+                .map(|rec| &rec[k * rl..(k + 1) * rl])
+                .collect();
+            agg.push_records(items.clone(), &records)
+        })
     }))?;
     let (computed, threads) = match status {
         Status::Complete { computed, threads } => (computed, threads),

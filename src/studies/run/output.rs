@@ -56,7 +56,7 @@ impl Aggregator {
             mean: vec![0.0; months * N_METRICS],
             m2: vec![0.0; months * N_METRICS],
             sketches: (0..months * N_METRICS)
-                .map(|_| QuantileSketch::new(SKETCH_K))
+                .map(|_| QuantileSketch::expecting(SKETCH_K, id.runs.reps))
                 .collect(),
             summaries: Vec::with_capacity(id.runs.reps.min(MAX_REPS) as usize),
             replications: CsvStream::create(dir.join("replications.csv"), &header)?,
@@ -66,9 +66,21 @@ impl Aggregator {
 
     /// Takes the records of replications `items` (consecutive, in order).
     pub fn push(&mut self, items: Range<u64>, values: &[f64]) -> Result<()> {
-        let rl = (self.record_months + 1) * N_METRICS;
-        let records: Vec<&[f64]> = values.chunks_exact(rl).collect();
-        for (rep, r) in items.zip(&records) {
+        let records: Vec<&[f64]> = values.chunks_exact(self.record_len()).collect();
+        self.push_records(items, &records)
+    }
+
+    /// Values in one replication's record: its summary, then each month.
+    pub fn record_len(&self) -> usize {
+        (self.record_months + 1) * N_METRICS
+    }
+
+    /// Takes the records of replications `items` (consecutive, in order), one slice of
+    /// [`Aggregator::record_len`] values each, wherever they lie (a present-start comparison's
+    /// records hold every regime's side by side: each regime's aggregator reads its part of
+    /// them in place).
+    pub fn push_records(&mut self, items: Range<u64>, records: &[&[f64]]) -> Result<()> {
+        for (rep, r) in items.zip(records) {
             let mut summary = [0.0; N_METRICS];
             summary.copy_from_slice(&r[..N_METRICS]);
             self.line.clear();
