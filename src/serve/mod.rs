@@ -973,6 +973,16 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
         .local_addr()
         .map_err(|e| BadInput(format!("the server has no address: {e}")))?;
     let loopback = addr.ip().is_loopback();
+    // Ctrl-C sets a flag; this thread sees it and wakes the listener
+    std::thread::spawn(move || loop {
+        if crate::job::interrupt::interrupted() {
+            http::wake(addr);
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    });
+    // the address is announced once the server's own threads are all running (a client that
+    // counts them, as the hardening tests do, sees the whole set)
     let url = format!("http://{addr}/");
     println!("partnersim serve: {url} (Ctrl-C to stop)");
     use std::io::Write;
@@ -990,14 +1000,6 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
         loopback,
         port: addr.port(),
         runs: RunTurns::default(),
-    });
-    // Ctrl-C sets a flag; this thread sees it and wakes the listener
-    std::thread::spawn(move || loop {
-        if crate::job::interrupt::interrupted() {
-            http::wake(addr);
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(100));
     });
     server.run(site, &crate::job::interrupt::interrupted);
     eprintln!("partnersim serve: stopped");
