@@ -34,10 +34,13 @@ pub fn save_sized<F: Figure>(
 ) -> anyhow::Result<Vec<PathBuf>> {
     let png = dir.join(format!("{stem}.png"));
     render_atomic(&png, |tmp| {
-        let root = super::Png::new(tmp, size).into_drawing_area();
-        fig.draw(&root)?;
-        root.present()?;
-        Ok(())
+        let mut buf = super::png::buffer(size);
+        {
+            let root = super::Png::with_buffer(&mut buf, size).into_drawing_area();
+            fig.draw(&root)?;
+            root.present()?;
+        }
+        super::png::encode(tmp, &buf, size)
     })?;
     let svg = dir.join(format!("{stem}.svg"));
     render_atomic(&svg, |tmp| {
