@@ -224,3 +224,52 @@ impl DrawingBackend for Png<'_> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use plotters::prelude::*;
+
+    /// A band, a line and text on white: what plots are made of.
+    fn draw<DB: DrawingBackend>(root: DrawingArea<DB, plotters::coord::Shift>) {
+        root.fill(&WHITE).unwrap();
+        root.draw(&Polygon::new(
+            vec![(10, 100), (80, 20), (150, 90), (120, 140)],
+            RGBColor(0, 114, 178).mix(0.3).filled(),
+        ))
+        .unwrap();
+        root.draw(&PathElement::new(vec![(0, 0), (159, 119)], BLACK))
+            .unwrap();
+        root.draw(&Text::new("200.0, ok", (20, 40), ("sans-serif", 13)))
+            .unwrap();
+        root.present().unwrap();
+    }
+
+    fn decode(path: &std::path::Path) -> Vec<u8> {
+        let dec = png::Decoder::new(std::fs::File::open(path).unwrap());
+        let mut reader = dec.read_info().unwrap();
+        let mut buf = vec![0; reader.output_buffer_size()];
+        let info = reader.next_frame(&mut buf).unwrap();
+        assert_eq!(info.color_type, png::ColorType::Rgb);
+        buf.truncate(info.buffer_size());
+        buf
+    }
+
+    #[test]
+    fn fast_encoding_keeps_the_pixels_of_the_file_backend() {
+        super::super::init_fonts();
+        let d = tempfile::tempdir().unwrap();
+        let size = (160, 120);
+        // plotters' own file backend (its `image` encoder), text drawn as `Png` draws it
+        let old = d.path().join("old.png");
+        draw(Png(BitMapBackend::new(&old, size)).into_drawing_area());
+        let mut buf = buffer(size);
+        draw(Png::with_buffer(&mut buf, size).into_drawing_area());
+        let new = d.path().join("new.png");
+        encode(&new, &buf, size).unwrap();
+        let pixels = decode(&old);
+        assert!(pixels.iter().any(|&b| b != 255), "something was drawn");
+        assert_eq!(pixels, decode(&new));
+        assert_eq!(pixels, buf);
+    }
+}
