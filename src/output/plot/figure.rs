@@ -19,39 +19,55 @@ pub trait Figure {
         DB::ErrorType: 'static;
 }
 
-/// Renders `fig` to `dir/stem.png` and `dir/stem.svg` (both at [`SIZE`], atomically); returns
-/// the two paths.
-pub fn save<F: Figure>(fig: &F, dir: &Path, stem: &str) -> anyhow::Result<Vec<PathBuf>> {
+/// Renders `fig` to `dir/stem.png` and `dir/stem.svg` (both at [`SIZE`], atomically, in
+/// parallel); returns the two paths.
+pub fn save<F: Figure + Sync>(fig: &F, dir: &Path, stem: &str) -> anyhow::Result<Vec<PathBuf>> {
     save_sized(fig, dir, stem, SIZE)
 }
 
 /// [`save`] at another pixel size.
-pub fn save_sized<F: Figure>(
+pub fn save_sized<F: Figure + Sync>(
     fig: &F,
     dir: &Path,
     stem: &str,
     size: (u32, u32),
 ) -> anyhow::Result<Vec<PathBuf>> {
     let png = dir.join(format!("{stem}.png"));
-    render_atomic(&png, |tmp| {
-        let root = super::Png::new(tmp, size).into_drawing_area();
-        fig.draw(&root)?;
-        root.present()?;
-        Ok(())
-    })?;
     let svg = dir.join(format!("{stem}.svg"));
-    render_atomic(&svg, |tmp| {
-        let root = SVGBackend::new(tmp, size).into_drawing_area();
-        fig.draw(&root)?;
-        root.present()?;
-        Ok(())
-    })?;
+    // the two files are independent: drawn in parallel (on the current rayon pool)
+    let (drawn_png, drawn_svg) = rayon::join(
+        || {
+            render_atomic(&png, |tmp| {
+                let mut buf = super::png::buffer(size);
+                {
+                    let root = super::Png::with_buffer(&mut buf, size).into_drawing_area();
+                    fig.draw(&root)?;
+                    root.present()?;
+                }
+                super::png::encode(tmp, &buf, size)
+            })
+        },
+        || {
+            render_atomic(&svg, |tmp| {
+                let root = SVGBackend::new(tmp, size).into_drawing_area();
+                fig.draw(&root)?;
+                root.present()?;
+                Ok(())
+            })
+        },
+    );
+    drawn_png?;
+    drawn_svg?;
     Ok(vec![png, svg])
 }
 
 /// [`save`], returning the file names (`stem.png`, `stem.svg`) rather than the paths: what a
 /// study's manifest lists under `plots/`.
-pub fn save_names<F: Figure>(fig: &F, dir: &Path, stem: &str) -> anyhow::Result<Vec<String>> {
+pub fn save_names<F: Figure + Sync>(
+    fig: &F,
+    dir: &Path,
+    stem: &str,
+) -> anyhow::Result<Vec<String>> {
     Ok(save(fig, dir, stem)?
         .iter()
         .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))

@@ -647,13 +647,23 @@ pub fn comparison_plots_from(data: &ComparisonData) -> anyhow::Result<Vec<PathBu
     let out = data.dir.join("plots");
     let base_name = data.manifest.baseline.clone();
     let runs = display_order(data);
-    let mut files = common_plots(&runs, Some(&base_name), &out)?;
-    if runs.len() < 2 {
-        return Ok(files);
-    }
-    for (stem, title, metrics) in FOREST_GROUPS {
-        files.extend(forest(data, title, &metrics, &out, stem, false)?);
-    }
+    // the plots across scenarios and the forest plots are independent files: drawn in parallel
+    // (on the current rayon pool), listed in the order of drawing one after the other
+    let (common, forests) = rayon::join(
+        || common_plots(&runs, Some(&base_name), &out),
+        || {
+            use rayon::prelude::*;
+            if runs.len() < 2 {
+                return Ok(Vec::new());
+            }
+            FOREST_GROUPS
+                .par_iter()
+                .map(|(stem, title, metrics)| forest(data, title, metrics, &out, stem, false))
+                .collect::<anyhow::Result<Vec<Vec<PathBuf>>>>()
+        },
+    );
+    let mut files = common?;
+    files.extend(forests?.into_iter().flatten());
     Ok(files)
 }
 
