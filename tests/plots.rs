@@ -457,6 +457,22 @@ fn partnership_map_is_hubs_and_members_not_a_tangle() {
     ]);
     let v: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("partnerships.json")).unwrap()).unwrap();
+    // every partnership says when it formalised at a call (null if it never did): only a formal
+    // one did, after it formed and before it dissolved
+    for p in v["partnerships"].as_array().unwrap() {
+        let op = &p["operation"];
+        assert!(
+            op.get("formalised_month").is_some(),
+            "no formalised_month: {op}"
+        );
+        if let Some(f) = op["formalised_month"].as_i64() {
+            assert_eq!(p["formal"].as_bool(), Some(true), "{p}");
+            assert!(f >= op["formed_month"].as_i64().unwrap(), "{op}");
+            if let Some(d) = op["dissolved_month"].as_i64() {
+                assert!(f <= d, "{op}");
+            }
+        }
+    }
     let operating: Vec<&serde_json::Value> = v["partnerships"]
         .as_array()
         .unwrap()

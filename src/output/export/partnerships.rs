@@ -80,6 +80,8 @@ pub fn partnerships_json(
                     "operating": p.alive(),
                     "formed_month": reported(p.formed_month),
                     "dissolved_month": p.dissolved_month.map(reported),
+                    // an informal partnership that formalised at a funder's call (§7.33)
+                    "formalised_month": p.formalised_month.map(reported),
                     "age_months": p.months,
                     "alignment_level": p.alignment,
                     "alignment_max_reached": p.alignment_max_reached,
