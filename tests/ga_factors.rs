@@ -8,8 +8,9 @@ use partnersim::model::partnership::Partnership;
 use partnersim::model::{Config, Model};
 use std::path::Path;
 
-const R: u64 = 40;
-const SEED: u64 = 42;
+#[path = "common/sample.rs"]
+mod sample;
+use sample::{mean_ci, R, SEED};
 
 /// A shipped scenario with some values changed.
 fn scenario_with(name: &str, pairs: &[(&str, f64)]) -> Config {
@@ -19,15 +20,6 @@ fn scenario_with(name: &str, pairs: &[(&str, f64)]) -> Config {
         s.set_value(p, *x).unwrap();
     }
     s.config()
-}
-
-/// Mean and 95% CI (t, 39 df) of per-replication values.
-fn mean_ci(d: &[f64]) -> (f64, f64, f64) {
-    let n = d.len() as f64;
-    let mean = d.iter().sum::<f64>() / n;
-    let var = d.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1.0);
-    let half = 2.023 * (var / n).sqrt();
-    (mean, mean - half, mean + half)
 }
 
 /// What one replication leaves behind (stepped to its end).

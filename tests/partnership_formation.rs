@@ -12,8 +12,9 @@ use partnersim::model::partnership::{Convener, Partnership};
 use partnersim::model::{Config, Model};
 use std::path::Path;
 
-const R: u64 = 40;
-const SEED: u64 = 42;
+#[path = "common/sample.rs"]
+mod sample;
+use sample::{mean_ci, R, SEED};
 
 /// Formality costs no more than informality: no setup, formal meetings as long as informal
 /// ones, no binding term (members of a formal partnership may leave every month).
@@ -34,15 +35,6 @@ fn scenario_with(name: &str, pairs: &[(&str, f64)]) -> Config {
     // the ablation's formal meetings equal the scenario's informal ones
     assert_eq!(cfg.partnerships.meeting_hours_informal, 4.0);
     cfg
-}
-
-/// Mean and 95% CI (t, 39 df) of per-replication values.
-fn mean_ci(d: &[f64]) -> (f64, f64, f64) {
-    let n = d.len() as f64;
-    let mean = d.iter().sum::<f64>() / n;
-    let var = d.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1.0);
-    let half = 2.023 * (var / n).sqrt();
-    (mean, mean - half, mean + half)
 }
 
 /// What one replication leaves behind.

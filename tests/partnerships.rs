@@ -13,8 +13,9 @@ use partnersim::model::partnership::{Convener, Partnership};
 use partnersim::model::{Config, Model, ReplicationOutput};
 use std::path::Path;
 
-const R: u64 = 40;
-const SEED: u64 = 42;
+#[path = "common/sample.rs"]
+mod sample;
+use sample::{mean_ci, R, SEED};
 
 fn cfg_with(pairs: &[(&str, f64)]) -> Config {
     let mut s = Scenario::from_str("test.toml", "name = \"test\"\n").unwrap();
@@ -44,15 +45,6 @@ fn runs(cfg: &Config) -> Vec<ReplicationOutput> {
 
 fn m(name: &str) -> usize {
     metric_index(name).unwrap_or_else(|| panic!("metric {name}"))
-}
-
-/// Mean and 95% CI (t, 39 df) of paired differences.
-fn mean_ci(d: &[f64]) -> (f64, f64, f64) {
-    let n = d.len() as f64;
-    let mean = d.iter().sum::<f64>() / n;
-    let var = d.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1.0);
-    let half = 2.023 * (var / n).sqrt();
-    (mean, mean - half, mean + half)
 }
 
 /// Mean and 95% CI of the paired differences a - b of one summary metric.
