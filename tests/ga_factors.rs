@@ -3,24 +3,15 @@
 //! common random numbers, and disappears under its ablation. Numbers are printed
 //! (`cargo test --release --test ga_factors -- --nocapture`), never asserted as values.
 
-use partnersim::input::scenario::Scenario;
 use partnersim::model::partnership::Partnership;
 use partnersim::model::{Config, Model};
-use std::path::Path;
 
 #[path = "common/sample.rs"]
 mod sample;
 use sample::{mean_ci, R, SEED};
-
-/// A shipped scenario with some values changed.
-fn scenario_with(name: &str, pairs: &[(&str, f64)]) -> Config {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("scenarios/{name}.toml"));
-    let mut s = Scenario::load(&p).unwrap();
-    for (p, x) in pairs {
-        s.set_value(p, *x).unwrap();
-    }
-    s.config()
-}
+#[path = "common/scenarios.rs"]
+mod scenarios;
+use scenarios::scenario_with;
 
 /// What one replication leaves behind (stepped to its end).
 struct Rep {

@@ -7,14 +7,14 @@
 //! (`cargo test --release --test partnership_formation -- --nocapture`), never asserted as
 //! values.
 
-use partnersim::input::scenario::Scenario;
 use partnersim::model::partnership::{Convener, Partnership};
 use partnersim::model::{Config, Model};
-use std::path::Path;
 
 #[path = "common/sample.rs"]
 mod sample;
 use sample::{mean_ci, R, SEED};
+#[path = "common/scenarios.rs"]
+mod scenarios;
 
 /// Formality costs no more than informality: no setup, formal meetings as long as informal
 /// ones, no binding term (members of a formal partnership may leave every month).
@@ -24,14 +24,10 @@ const NO_FORMAL_COST: &[(&str, f64)] = &[
     ("partnerships.agreement_months", 1.0),
 ];
 
-/// A shipped scenario with some values changed.
+/// A shipped scenario with some values changed ([`scenarios::scenario_with`]), checked to keep
+/// informal meetings of 4 hours, the length [`NO_FORMAL_COST`] gives formal ones.
 fn scenario_with(name: &str, pairs: &[(&str, f64)]) -> Config {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("scenarios/{name}.toml"));
-    let mut s = Scenario::load(&p).unwrap();
-    for (p, x) in pairs {
-        s.set_value(p, *x).unwrap();
-    }
-    let cfg = s.config();
+    let cfg = scenarios::scenario_with(name, pairs);
     // the ablation's formal meetings equal the scenario's informal ones
     assert_eq!(cfg.partnerships.meeting_hours_informal, 4.0);
     cfg

@@ -11,11 +11,13 @@ use partnersim::metrics::{metric_index, N_METRICS};
 use partnersim::model::newcomers::{allocate_into, refer, Alloc, NeedPools, Offer};
 use partnersim::model::partnership::{Convener, Partnership};
 use partnersim::model::{Config, Model, ReplicationOutput};
-use std::path::Path;
 
 #[path = "common/sample.rs"]
 mod sample;
 use sample::{mean_ci, R, SEED};
+#[path = "common/scenarios.rs"]
+mod scenarios;
+use scenarios::{scenario, scenario_with};
 
 fn cfg_with(pairs: &[(&str, f64)]) -> Config {
     let mut s = Scenario::from_str("test.toml", "name = \"test\"\n").unwrap();
@@ -23,20 +25,6 @@ fn cfg_with(pairs: &[(&str, f64)]) -> Config {
         s.set_value(p, *x).unwrap();
     }
     s.config()
-}
-
-/// A shipped scenario with some values changed.
-fn scenario_with(name: &str, pairs: &[(&str, f64)]) -> Config {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("scenarios/{name}.toml"));
-    let mut s = Scenario::load(&p).unwrap();
-    for (p, x) in pairs {
-        s.set_value(p, *x).unwrap();
-    }
-    s.config()
-}
-
-fn scenario(name: &str) -> Config {
-    scenario_with(name, &[])
 }
 
 fn runs(cfg: &Config) -> Vec<ReplicationOutput> {
