@@ -8,7 +8,7 @@ use partnersim::model::{Config, Model};
 
 #[path = "common/sample.rs"]
 mod sample;
-use sample::{mean_ci, R, SEED};
+use sample::{mean_ci, replication_at_end, R, SEED};
 #[path = "common/scenarios.rs"]
 mod scenarios;
 use scenarios::scenario_with;
@@ -27,13 +27,9 @@ struct Rep {
 }
 
 fn reps(cfg: &Config) -> Vec<Rep> {
-    let months = cfg.simulation.warmup_months + cfg.simulation.duration_months;
     (0..R)
         .map(|r| {
-            let mut model = Model::new(cfg, SEED, r);
-            for _ in 0..months {
-                model.step();
-            }
+            let model = replication_at_end(cfg, r);
             let ga = model.partnership_ga();
             let list = model.partnerships().to_vec();
             let member_draws = list

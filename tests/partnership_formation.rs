@@ -8,11 +8,11 @@
 //! values.
 
 use partnersim::model::partnership::{Convener, Partnership};
-use partnersim::model::{Config, Model};
+use partnersim::model::Config;
 
 #[path = "common/sample.rs"]
 mod sample;
-use sample::{mean_ci, R, SEED};
+use sample::{mean_ci, replication_at_end, R};
 #[path = "common/scenarios.rs"]
 mod scenarios;
 
@@ -75,10 +75,7 @@ fn reps(cfg: &Config) -> Vec<Rep> {
     let months = cfg.simulation.warmup_months + cfg.simulation.duration_months;
     (0..R)
         .map(|r| {
-            let mut model = Model::new(cfg, SEED, r);
-            for _ in 0..months {
-                model.step();
-            }
+            let model = replication_at_end(cfg, r);
             Rep {
                 list: model.partnerships().to_vec(),
                 convenings: model.partnership_convenings(),

@@ -14,7 +14,7 @@ use partnersim::model::{Config, Model, ReplicationOutput};
 
 #[path = "common/sample.rs"]
 mod sample;
-use sample::{mean_ci, R, SEED};
+use sample::{mean_ci, replication_at_end, R, SEED};
 #[path = "common/scenarios.rs"]
 mod scenarios;
 use scenarios::{scenario, scenario_with};
@@ -585,13 +585,9 @@ fn pattern_8_ablation_without_coordination_benefits_no_reduction_of_unmet_need()
 
 /// Per replication, stepped to the end: every partnership and the convenings by convener.
 fn stepped(cfg: &Config) -> Vec<(Vec<Partnership>, [u32; 4])> {
-    let months = cfg.simulation.warmup_months + cfg.simulation.duration_months;
     (0..R)
         .map(|r| {
-            let mut model = Model::new(cfg, SEED, r);
-            for _ in 0..months {
-                model.step();
-            }
+            let model = replication_at_end(cfg, r);
             (
                 model.partnerships().to_vec(),
                 model.partnership_convenings(),

@@ -3,6 +3,8 @@
 //! numbers), and the mean with its 95% confidence interval of a per-replication quantity or of
 //! its paired differences.
 
+use partnersim::model::{Config, Model};
+
 /// Replications per arm.
 pub const R: u64 = 40;
 
@@ -18,4 +20,13 @@ pub fn mean_ci(d: &[f64]) -> (f64, f64, f64) {
     let var = d.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1.0);
     let half = 2.023 * (var / n).sqrt();
     (mean, mean - half, mean + half)
+}
+
+/// Replication `r` of [`SEED`] stepped through its warm-up and reported months.
+pub fn replication_at_end(cfg: &Config, r: u64) -> Model<'_> {
+    let mut model = Model::new(cfg, SEED, r);
+    for _ in 0..cfg.simulation.warmup_months + cfg.simulation.duration_months {
+        model.step();
+    }
+    model
 }
