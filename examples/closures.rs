@@ -4,22 +4,19 @@
 //! (refused or terminated) in the twelve months before.
 //!
 //! `cargo run --release --example closures -- SCENARIO.toml [REPS] [SEED] [KEY=VALUE ...]`
-use partnersim::input::scenario::Scenario;
 use partnersim::model::{ClosureCause, Model};
 
+#[path = "common/mod.rs"]
+mod common;
+
 fn main() -> anyhow::Result<()> {
-    let mut args = std::env::args().skip(1);
-    let path = args
-        .next()
-        .unwrap_or_else(|| "scenarios/baseline.toml".into());
-    let reps: u64 = args.next().map(|a| a.parse()).transpose()?.unwrap_or(200);
-    let seed: u64 = args.next().map(|a| a.parse()).transpose()?.unwrap_or(42);
-    let mut s = Scenario::load(std::path::Path::new(&path))?;
-    for a in args {
-        s.apply_override(&a)?;
-    }
+    let mut args = common::args();
+    let path = common::next_or(&mut args, "scenarios/baseline.toml");
+    let reps: u64 = common::parse_next_or(&mut args, 200)?;
+    let seed: u64 = common::parse_next_or(&mut args, 42)?;
+    let s = common::load_with_overrides(&path, args)?;
     let cfg = s.config();
-    let total = cfg.simulation.warmup_months + cfg.simulation.duration_months;
+    let total = common::total_months(&cfg);
     // [fiscal month 0..12][cause: missed payroll, board][after a loss within 12 months]
     let mut counts = [[[0u64; 2]; 2]; 12];
     let mut operating = 0u64;

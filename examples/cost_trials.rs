@@ -6,30 +6,22 @@
 //! pressure without it would not have reversed the move).
 //!
 //! `cargo run --release --example cost_trials -- SCENARIO.toml [REPS] [SEED] [KEY=VALUE ...]`
-use partnersim::input::scenario::Scenario;
 use partnersim::model::terms::Trials;
-use partnersim::model::Model;
+
+#[path = "common/mod.rs"]
+mod common;
 
 fn main() -> anyhow::Result<()> {
-    let mut args = std::env::args().skip(1);
-    let path = args
-        .next()
-        .unwrap_or_else(|| "scenarios/baseline.toml".into());
-    let reps: u64 = args.next().map(|a| a.parse()).transpose()?.unwrap_or(100);
-    let seed: u64 = args.next().map(|a| a.parse()).transpose()?.unwrap_or(42);
-    let mut s = Scenario::load(std::path::Path::new(&path))?;
-    for a in args {
-        s.apply_override(&a)?;
-    }
+    let mut args = common::args();
+    let path = common::next_or(&mut args, "scenarios/baseline.toml");
+    let reps: u64 = common::parse_next_or(&mut args, 100)?;
+    let seed: u64 = common::parse_next_or(&mut args, 42)?;
+    let s = common::load_with_overrides(&path, args)?;
     let cfg = s.config();
     let names = ["federal", "provincial", "municipal", "foundation"];
     let mut sums = [Trials::default(); 4];
     for rep in 0..reps {
-        let mut m = Model::new(&cfg, seed, rep);
-        let total = cfg.simulation.warmup_months + cfg.simulation.duration_months;
-        for _ in 0..total {
-            m.step();
-        }
+        let m = common::stepped(&cfg, seed, rep);
         for (f, sum) in sums.iter_mut().enumerate() {
             add(sum, m.cost_trials(f));
         }

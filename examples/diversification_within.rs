@@ -3,17 +3,17 @@
 //! the fundraising effort they chose then; the survival of the two halves to the end of the
 //! run is pooled over replications. `cargo run --release --example diversification_within --
 //! [SCENARIO.toml] [REPS]`.
-use partnersim::input::scenario::Scenario;
 use partnersim::model::Model;
 use rayon::prelude::*;
 
+#[path = "common/mod.rs"]
+mod common;
+
 fn main() -> anyhow::Result<()> {
-    let mut args = std::env::args().skip(1);
-    let path = args
-        .next()
-        .unwrap_or_else(|| "scenarios/funding_cuts.toml".into());
-    let reps: u64 = args.next().map(|a| a.parse()).transpose()?.unwrap_or(200);
-    let s = Scenario::load(std::path::Path::new(&path))?;
+    let mut args = common::args();
+    let path = common::next_or(&mut args, "scenarios/funding_cuts.toml");
+    let reps: u64 = common::parse_next_or(&mut args, 200)?;
+    let s = common::load(&path)?;
     let cfg = s.config();
     let per_rep: Vec<[f64; 4]> = (0..reps)
         .into_par_iter()

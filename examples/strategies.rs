@@ -1,20 +1,15 @@
 //! Prints each ISO's drawn traits and chosen strategies at the end of one replication:
 //! `cargo run --release --example strategies -- [SCENARIO.toml] [REPLICATION]`.
-use partnersim::input::scenario::Scenario;
-use partnersim::model::Model;
+
+#[path = "common/mod.rs"]
+mod common;
 
 fn main() -> anyhow::Result<()> {
-    let mut args = std::env::args().skip(1);
-    let path = args
-        .next()
-        .unwrap_or_else(|| "scenarios/baseline.toml".into());
-    let rep: u64 = args.next().map(|a| a.parse()).transpose()?.unwrap_or(0);
-    let s = Scenario::load(std::path::Path::new(&path))?;
-    let cfg = s.config();
-    let mut m = Model::new(&cfg, 42, rep);
-    for _ in 0..cfg.simulation.warmup_months + cfg.simulation.duration_months {
-        m.step();
-    }
+    let mut args = common::args();
+    let path = common::next_or(&mut args, "scenarios/baseline.toml");
+    let rep: u64 = common::parse_next_or(&mut args, 0)?;
+    let cfg = common::load(&path)?.config();
+    let m = common::stepped(&cfg, 42, rep);
     println!("  i alive mission  risk  deep  holis effort drift identity  donations/staff");
     for (i, x) in m.isos.iter().enumerate() {
         println!(

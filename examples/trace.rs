@@ -1,25 +1,22 @@
 //! Prints one ISO's month-by-month state for debugging the engine:
 //! `cargo run --release --example trace -- SCENARIO.toml REPLICATION ISO [KEY=VALUE ...]`.
 //! With ISO = -1 it prints the first ISO that closes.
-use partnersim::input::scenario::Scenario;
 use partnersim::model::Model;
 
+#[path = "common/mod.rs"]
+mod common;
+
 fn main() -> anyhow::Result<()> {
-    let mut args = std::env::args().skip(1);
-    let path = args
-        .next()
-        .unwrap_or_else(|| "scenarios/baseline.toml".into());
-    let rep: u64 = args.next().map(|a| a.parse()).transpose()?.unwrap_or(0);
-    let mut iso: i64 = args.next().map(|a| a.parse()).transpose()?.unwrap_or(-1);
-    let mut s = Scenario::load(std::path::Path::new(&path))?;
-    for a in args {
-        s.apply_override(&a)?;
-    }
+    let mut args = common::args();
+    let path = common::next_or(&mut args, "scenarios/baseline.toml");
+    let rep: u64 = common::parse_next_or(&mut args, 0)?;
+    let mut iso: i64 = common::parse_next_or(&mut args, -1)?;
+    let s = common::load_with_overrides(&path, args)?;
     let cfg = s.config();
     let seed = 20_240_611;
     if iso < 0 {
         let mut m = Model::new(&cfg, seed, rep);
-        let total = cfg.simulation.warmup_months + cfg.simulation.duration_months;
+        let total = common::total_months(&cfg);
         'outer: for _ in 0..total {
             m.step();
             for (i, x) in m.isos.iter().enumerate() {
@@ -36,7 +33,7 @@ fn main() -> anyhow::Result<()> {
     }
     let i = iso as usize;
     let mut m = Model::new(&cfg, seed, rep);
-    let total = cfg.simulation.warmup_months + cfg.simulation.duration_months;
+    let total = common::total_months(&cfg);
     println!("ISO {i}");
     for _ in 0..total {
         let month = m.month();

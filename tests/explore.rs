@@ -173,17 +173,12 @@ permutations = 19
     d
 }
 
+#[path = "common/process.rs"]
+mod process;
+
+/// `partnersim explore FILE --out OUT --quiet EXTRA...`.
 fn explore(file: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
-    Command::cargo_bin("partnersim")
-        .unwrap()
-        .arg("explore")
-        .arg(file)
-        .arg("--out")
-        .arg(out)
-        .arg("--quiet")
-        .args(extra)
-        .output()
-        .unwrap()
+    process::study("explore", file, out, extra)
 }
 
 fn stderr(o: &std::process::Output) -> String {

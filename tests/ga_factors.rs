@@ -3,32 +3,15 @@
 //! common random numbers, and disappears under its ablation. Numbers are printed
 //! (`cargo test --release --test ga_factors -- --nocapture`), never asserted as values.
 
-use partnersim::input::scenario::Scenario;
 use partnersim::model::partnership::Partnership;
 use partnersim::model::{Config, Model};
-use std::path::Path;
 
-const R: u64 = 40;
-const SEED: u64 = 42;
-
-/// A shipped scenario with some values changed.
-fn scenario_with(name: &str, pairs: &[(&str, f64)]) -> Config {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("scenarios/{name}.toml"));
-    let mut s = Scenario::load(&p).unwrap();
-    for (p, x) in pairs {
-        s.set_value(p, *x).unwrap();
-    }
-    s.config()
-}
-
-/// Mean and 95% CI (t, 39 df) of per-replication values.
-fn mean_ci(d: &[f64]) -> (f64, f64, f64) {
-    let n = d.len() as f64;
-    let mean = d.iter().sum::<f64>() / n;
-    let var = d.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1.0);
-    let half = 2.023 * (var / n).sqrt();
-    (mean, mean - half, mean + half)
-}
+#[path = "common/sample.rs"]
+mod sample;
+use sample::{mean_ci, replication_at_end, R, SEED};
+#[path = "common/scenarios.rs"]
+mod scenarios;
+use scenarios::scenario_with;
 
 /// What one replication leaves behind (stepped to its end).
 struct Rep {
@@ -44,13 +27,9 @@ struct Rep {
 }
 
 fn reps(cfg: &Config) -> Vec<Rep> {
-    let months = cfg.simulation.warmup_months + cfg.simulation.duration_months;
     (0..R)
         .map(|r| {
-            let mut model = Model::new(cfg, SEED, r);
-            for _ in 0..months {
-                model.step();
-            }
+            let model = replication_at_end(cfg, r);
             let ga = model.partnership_ga();
             let list = model.partnerships().to_vec();
             let member_draws = list

@@ -7,13 +7,14 @@
 //! (`cargo test --release --test partnership_formation -- --nocapture`), never asserted as
 //! values.
 
-use partnersim::input::scenario::Scenario;
 use partnersim::model::partnership::{Convener, Partnership};
-use partnersim::model::{Config, Model};
-use std::path::Path;
+use partnersim::model::Config;
 
-const R: u64 = 40;
-const SEED: u64 = 42;
+#[path = "common/sample.rs"]
+mod sample;
+use sample::{mean_ci, replication_at_end, R};
+#[path = "common/scenarios.rs"]
+mod scenarios;
 
 /// Formality costs no more than informality: no setup, formal meetings as long as informal
 /// ones, no binding term (members of a formal partnership may leave every month).
@@ -23,26 +24,13 @@ const NO_FORMAL_COST: &[(&str, f64)] = &[
     ("partnerships.agreement_months", 1.0),
 ];
 
-/// A shipped scenario with some values changed.
+/// A shipped scenario with some values changed ([`scenarios::scenario_with`]), checked to keep
+/// informal meetings of 4 hours, the length [`NO_FORMAL_COST`] gives formal ones.
 fn scenario_with(name: &str, pairs: &[(&str, f64)]) -> Config {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("scenarios/{name}.toml"));
-    let mut s = Scenario::load(&p).unwrap();
-    for (p, x) in pairs {
-        s.set_value(p, *x).unwrap();
-    }
-    let cfg = s.config();
+    let cfg = scenarios::scenario_with(name, pairs);
     // the ablation's formal meetings equal the scenario's informal ones
     assert_eq!(cfg.partnerships.meeting_hours_informal, 4.0);
     cfg
-}
-
-/// Mean and 95% CI (t, 39 df) of per-replication values.
-fn mean_ci(d: &[f64]) -> (f64, f64, f64) {
-    let n = d.len() as f64;
-    let mean = d.iter().sum::<f64>() / n;
-    let var = d.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1.0);
-    let half = 2.023 * (var / n).sqrt();
-    (mean, mean - half, mean + half)
 }
 
 /// What one replication leaves behind.
@@ -87,10 +75,7 @@ fn reps(cfg: &Config) -> Vec<Rep> {
     let months = cfg.simulation.warmup_months + cfg.simulation.duration_months;
     (0..R)
         .map(|r| {
-            let mut model = Model::new(cfg, SEED, r);
-            for _ in 0..months {
-                model.step();
-            }
+            let model = replication_at_end(cfg, r);
             Rep {
                 list: model.partnerships().to_vec(),
                 convenings: model.partnership_convenings(),

@@ -11,10 +11,13 @@ use partnersim::metrics::{metric_index, N_METRICS};
 use partnersim::model::newcomers::{allocate_into, refer, Alloc, NeedPools, Offer};
 use partnersim::model::partnership::{Convener, Partnership};
 use partnersim::model::{Config, Model, ReplicationOutput};
-use std::path::Path;
 
-const R: u64 = 40;
-const SEED: u64 = 42;
+#[path = "common/sample.rs"]
+mod sample;
+use sample::{mean_ci, replication_at_end, R, SEED};
+#[path = "common/scenarios.rs"]
+mod scenarios;
+use scenarios::{scenario, scenario_with};
 
 fn cfg_with(pairs: &[(&str, f64)]) -> Config {
     let mut s = Scenario::from_str("test.toml", "name = \"test\"\n").unwrap();
@@ -24,35 +27,12 @@ fn cfg_with(pairs: &[(&str, f64)]) -> Config {
     s.config()
 }
 
-/// A shipped scenario with some values changed.
-fn scenario_with(name: &str, pairs: &[(&str, f64)]) -> Config {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("scenarios/{name}.toml"));
-    let mut s = Scenario::load(&p).unwrap();
-    for (p, x) in pairs {
-        s.set_value(p, *x).unwrap();
-    }
-    s.config()
-}
-
-fn scenario(name: &str) -> Config {
-    scenario_with(name, &[])
-}
-
 fn runs(cfg: &Config) -> Vec<ReplicationOutput> {
     (0..R).map(|r| Model::new(cfg, SEED, r).run()).collect()
 }
 
 fn m(name: &str) -> usize {
     metric_index(name).unwrap_or_else(|| panic!("metric {name}"))
-}
-
-/// Mean and 95% CI (t, 39 df) of paired differences.
-fn mean_ci(d: &[f64]) -> (f64, f64, f64) {
-    let n = d.len() as f64;
-    let mean = d.iter().sum::<f64>() / n;
-    let var = d.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1.0);
-    let half = 2.023 * (var / n).sqrt();
-    (mean, mean - half, mean + half)
 }
 
 /// Mean and 95% CI of the paired differences a - b of one summary metric.
@@ -605,13 +585,9 @@ fn pattern_8_ablation_without_coordination_benefits_no_reduction_of_unmet_need()
 
 /// Per replication, stepped to the end: every partnership and the convenings by convener.
 fn stepped(cfg: &Config) -> Vec<(Vec<Partnership>, [u32; 4])> {
-    let months = cfg.simulation.warmup_months + cfg.simulation.duration_months;
     (0..R)
         .map(|r| {
-            let mut model = Model::new(cfg, SEED, r);
-            for _ in 0..months {
-                model.step();
-            }
+            let model = replication_at_end(cfg, r);
             (
                 model.partnerships().to_vec(),
                 model.partnership_convenings(),

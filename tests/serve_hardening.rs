@@ -7,51 +7,30 @@
 
 use partnersim::serve::http::LIMITS;
 use partnersim::serve::{RUNS_AT_ONCE, RUNS_WAITING};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{Shutdown, TcpStream};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// `partnersim serve` on a free port of 127.0.0.1, killed when dropped.
-struct Server {
-    child: Child,
-    addr: String,
-}
+#[path = "common/process.rs"]
+mod process;
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// `partnersim serve` on a free port of 127.0.0.1 (runs of 4 replications on 2 threads),
+/// killed when dropped ([`process::Server`]).
+struct Server {
+    inner: process::Server,
+    /// `127.0.0.1:PORT`
+    addr: String,
 }
 
 impl Server {
     fn start() -> Server {
-        let mut child = Command::new(assert_cmd::cargo::cargo_bin("partnersim"))
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .args(["serve", "--port", "0", "--reps", "4", "--threads", "2"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let addr = line
-            .split_whitespace()
-            .find_map(|w| w.strip_prefix("http://127.0.0.1:"))
-            .map(|p| format!("127.0.0.1:{}", p.trim_end_matches('/')));
-        let Some(addr) = addr else {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("partnersim serve printed no address: `{line}`");
-        };
-        Server { child, addr }
+        let inner = process::serve(&["--reps", "4", "--threads", "2"]);
+        let addr = inner.addr.clone();
+        Server { inner, addr }
     }
 
     fn pid(&self) -> u32 {
-        self.child.id()
+        self.inner.pid()
     }
 
     /// Threads of the server process now.
@@ -457,7 +436,7 @@ fn ctrl_c_exits_130() {
     assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
     let deadline = Instant::now() + Duration::from_secs(10);
     let code = loop {
-        if let Some(st) = server.child.try_wait().unwrap() {
+        if let Some(st) = server.inner.try_wait() {
             break st.code();
         }
         assert!(Instant::now() < deadline, "still running 10 s after Ctrl-C");

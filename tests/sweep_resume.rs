@@ -64,16 +64,12 @@ fn bin() -> Command {
     Command::cargo_bin("partnersim").unwrap()
 }
 
+#[path = "common/process.rs"]
+mod process;
+
+/// `partnersim sweep FILE --out OUT --quiet EXTRA...`.
 fn sweep(file: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
-    bin()
-        .arg("sweep")
-        .arg(file)
-        .arg("--out")
-        .arg(out)
-        .arg("--quiet")
-        .args(extra)
-        .output()
-        .unwrap()
+    process::study("sweep", file, out, extra)
 }
 
 fn ok(o: &std::process::Output) {

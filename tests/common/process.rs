@@ -5,7 +5,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
 use std::time::{Duration, Instant};
 
 /// The crate root.
@@ -26,6 +26,21 @@ pub fn partnersim(args: &[&str]) {
         "partnersim {args:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// Runs `partnersim COMMAND FILE --out OUT --quiet EXTRA...` (a study: `sweep`, `explore`) to
+/// its end and returns what it wrote and how it exited.
+pub fn study(command: &str, file: &Path, out: &Path, extra: &[&str]) -> Output {
+    assert_cmd::Command::cargo_bin("partnersim")
+        .unwrap()
+        .arg(command)
+        .arg(file)
+        .arg("--out")
+        .arg(out)
+        .arg("--quiet")
+        .args(extra)
+        .output()
+        .unwrap()
 }
 
 /// The `.toml` files of `dir`, as paths relative to the crate root, sorted.
@@ -97,6 +112,18 @@ impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// The server's exit status if it has exited, without waiting.
+    pub fn try_wait(&mut self) -> Option<ExitStatus> {
+        self.child.try_wait().unwrap()
     }
 }
 

@@ -9,6 +9,8 @@ mod integration;
 mod invariants;
 mod monotone;
 mod patterns;
+#[path = "../common/process.rs"]
+mod process;
 mod safety;
 mod terms;
 mod timeline;

@@ -70,16 +70,9 @@ fn sweep_file(d: &Path) -> PathBuf {
     p
 }
 
+/// `partnersim sweep FILE --out OUT --quiet EXTRA...`.
 fn sweep(file: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
-    bin()
-        .arg("sweep")
-        .arg(file)
-        .arg("--out")
-        .arg(out)
-        .arg("--quiet")
-        .args(extra)
-        .output()
-        .unwrap()
+    crate::process::study("sweep", file, out, extra)
 }
 
 fn ok(o: &std::process::Output) {
