@@ -117,6 +117,7 @@ pub fn execute(a: &Args, ctx: &Context, out: &mut dyn Write) -> anyhow::Result<O
                 a.draws.unwrap_or(20),
                 opts.seed,
                 opts.reps,
+                start,
             )?;
             scenarios = at_mean;
             Some(plan)
@@ -181,6 +182,7 @@ pub fn posterior_plan(
     draws: usize,
     seed: u64,
     reps: u64,
+    start: crate::studies::compare::start::Start,
 ) -> anyhow::Result<(Vec<Scenario>, compare::PosteriorPlan)> {
     use sha2::{Digest, Sha256};
     if draws < 2 {
@@ -193,6 +195,7 @@ pub fn posterior_plan(
         scenarios,
         reps,
         draws as u64,
+        start,
     ))?;
     let post = Posterior::read(file)?;
     if let Some(w) = post.ess_warning() {

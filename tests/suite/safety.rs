@@ -637,3 +637,26 @@ fn plot_redraws_runs_comparisons_and_sweeps_identically() {
         );
     }
 }
+
+/// From the present every regime's month-by-month statistics are held at once (one job computes
+/// all regimes of a replication), from steady states one regime's at a time: the memory budget
+/// counts them so, and refuses the present start where the steady one fits.
+#[test]
+fn the_memory_budget_counts_every_regime_held_at_once_from_the_present() {
+    let d = tmp();
+    let compare = |start: &str| {
+        bin()
+            .arg("compare")
+            .arg(scenario_path("baseline"))
+            .arg(scenario_path("multi_year_core"))
+            .arg(scenario_path("prompt_payment"))
+            .arg("--out")
+            .arg(d.path().join(start))
+            .args(["--reps", "8", "--assumptions", "none", "--quiet"])
+            .args(["--max-memory", "6MB", "--start", start])
+            .output()
+            .unwrap()
+    };
+    assert_clean_refusal(&compare("present"), &["in memory at once", "--max-memory"]);
+    ok(&compare("steady"));
+}

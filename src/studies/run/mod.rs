@@ -95,17 +95,27 @@ pub fn check_reps(reps: u64) -> Result<(), BadInput> {
 }
 
 /// What a run of `reps` replications of `scenario` asks of the work budget: its model runs,
-/// and the replications' summaries it holds in memory (with the month-by-month statistics).
+/// and what it holds in memory: the replications' summaries, the month-by-month statistics
+/// ([`stats_bytes`]) and the chunks of records in flight (the one aggregated, the one computed
+/// and a spare buffer).
 pub fn estimate(command: &str, scenario: &Scenario, reps: u64) -> Estimate {
-    let months = scenario.values.get("simulation.duration_months")
-        + scenario.values.get("simulation.warmup_months");
+    let months = scenario.values.get("simulation.duration_months");
+    let record = (N_METRICS * 8) as f64;
+    let chunks = 3.0 * (CHUNK_REPS.min(reps) as f64) * (months + 1.0) * record;
     Estimate {
         command: command.into(),
         how: format!("{reps} replications of {}", scenario.name),
         runs: reps as f64,
         iso_months_per_run: crate::job::budget::iso_months_per_run(scenario),
-        bytes: (reps as f64 + months * SKETCH_K as f64) * (N_METRICS * 8) as f64,
+        bytes: reps as f64 * record + stats_bytes(months, reps) + chunks,
     }
+}
+
+/// Bytes of one run's month-by-month statistics over `months` reported months: a quantile
+/// sketch per month and metric, exact (every value kept) up to [`SKETCH_K`] replications and of
+/// bounded size beyond.
+pub fn stats_bytes(months: f64, reps: u64) -> f64 {
+    months * (SKETCH_K as f64).min(reps as f64) * (N_METRICS * 8) as f64
 }
 
 /// Refuses runs that cannot be meant: no replications, more than [`MAX_REPS`], or more work or
