@@ -118,6 +118,7 @@ pub fn execute(a: &Args, ctx: &Context, out: &mut dyn Write) -> anyhow::Result<O
                 opts.seed,
                 opts.reps,
                 start,
+                opts.threads.count(),
             )?;
             scenarios = at_mean;
             Some(plan)
@@ -183,6 +184,7 @@ pub fn posterior_plan(
     seed: u64,
     reps: u64,
     start: crate::studies::compare::start::Start,
+    threads: usize,
 ) -> anyhow::Result<(Vec<Scenario>, compare::PosteriorPlan)> {
     use sha2::{Digest, Sha256};
     if draws < 2 {
@@ -196,6 +198,7 @@ pub fn posterior_plan(
         reps,
         draws as u64,
         start,
+        threads,
     ))?;
     let post = Posterior::read(file)?;
     if let Some(w) = post.ess_warning() {

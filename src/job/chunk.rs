@@ -154,6 +154,67 @@ pub fn read(
     std::fs::read(path(dir, items)).is_ok_and(|b| decode(&b, digest, items, record_len, out))
 }
 
+/// Reads the values `part` of every record of the chunk of `items` into `out` (resized to
+/// `count × part.len()`), seeking past the rest: the part of one consumer of records that hold
+/// several side by side (a present-start comparison's regimes). The header must be this job's
+/// chunk of `items`; the checksum, which covers whole records, is not checked here: the caller
+/// reads chunks that the job has just written or read whole and checked.
+pub fn read_part(
+    dir: &Path,
+    digest: &[u8; 32],
+    items: &Range<u64>,
+    record_len: usize,
+    part: Range<usize>,
+    out: &mut Vec<f64>,
+) -> anyhow::Result<()> {
+    use anyhow::Context;
+    use std::io::{Read, Seek, SeekFrom};
+    let p = path(dir, items);
+    let count = (items.end - items.start) as usize;
+    let mut read = || -> anyhow::Result<()> {
+        let mut f = std::fs::File::open(&p)?;
+        let mut head = [0u8; HEAD];
+        f.read_exact(&mut head)?;
+        let word = |k: usize| {
+            let at = 40 + 8 * k;
+            u64::from_le_bytes([
+                head[at],
+                head[at + 1],
+                head[at + 2],
+                head[at + 3],
+                head[at + 4],
+                head[at + 5],
+                head[at + 6],
+                head[at + 7],
+            ])
+        };
+        if &head[..8] != MAGIC
+            || &head[8..40] != digest
+            || word(0) != items.start
+            || word(1) != count as u64
+            || word(2) != record_len as u64
+            || part.end > record_len
+        {
+            anyhow::bail!("not this job's chunk of items {items:?}");
+        }
+        let mut bytes = vec![0u8; part.len() * 8];
+        out.clear();
+        out.reserve(count * part.len());
+        for k in 0..count {
+            let at = HEAD + (k * record_len + part.start) * 8;
+            f.seek(SeekFrom::Start(at as u64))?;
+            f.read_exact(&mut bytes)?;
+            out.extend(
+                bytes
+                    .chunks_exact(8)
+                    .map(|w| f64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]])),
+            );
+        }
+        Ok(())
+    };
+    read().with_context(|| format!("reading {}", p.display()))
+}
+
 /// Writes a chunk file atomically (temporary file, rename; not flushed: see the module docs).
 pub fn write(
     dir: &Path,
@@ -201,6 +262,16 @@ mod tests {
         let last = bad.len() - 3;
         bad[last] ^= 0x10;
         assert!(!decode(&bad, &d, &items, 2, &mut out));
+        // one part of every record, read from a file
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), &d, &items, 2, &values).unwrap();
+        let mut part = Vec::new();
+        read_part(dir.path(), &d, &items, 2, 1..2, &mut part).unwrap();
+        assert_eq!(part, vec![values[1], values[3], values[5]]);
+        read_part(dir.path(), &d, &items, 2, 0..2, &mut part).unwrap();
+        assert_eq!(part, values);
+        assert!(read_part(dir.path(), &[8u8; 32], &items, 2, 0..1, &mut part).is_err());
+        assert!(read_part(dir.path(), &d, &items, 3, 0..1, &mut part).is_err());
         // zeroed values of the right length, as a crash can leave them
         let mut zero = b;
         zero[HEAD..].iter_mut().for_each(|x| *x = 0);

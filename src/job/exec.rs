@@ -264,6 +264,17 @@ pub fn execute<J: Job>(
 }
 
 impl<J: Job> Execution<'_, J> {
+    /// The chunks [`Execution::run`] will hand over, in item order (a resumed job's chunks on
+    /// disk keep their own boundaries).
+    pub fn plan(&self) -> &[Range<u64>] {
+        &self.plan
+    }
+
+    /// The digest of the job's file, which every chunk of the job carries.
+    pub fn digest(&self) -> [u8; 32] {
+        self.jf.digest()
+    }
+
     /// Computes the chunks of the job's range (all items, or the shard's) in parallel, reusing
     /// valid chunks on disk where the policy allows, saving each new chunk atomically, and giving
     /// every chunk to `sink` in item order while the next one is computed. Stops between chunks

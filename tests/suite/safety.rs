@@ -638,11 +638,11 @@ fn plot_redraws_runs_comparisons_and_sweeps_identically() {
     }
 }
 
-/// From the present every regime's month-by-month statistics are held at once (one job computes
-/// all regimes of a replication), from steady states one regime's at a time: the memory budget
-/// counts them so, and refuses the present start where the steady one fits.
+/// From the present the records in flight hold every regime's runs of a replication (one job
+/// computes all regimes of it), from steady states one regime's: the memory budget counts them
+/// so, and refuses the present start where the steady one fits.
 #[test]
-fn the_memory_budget_counts_every_regime_held_at_once_from_the_present() {
+fn the_memory_budget_counts_every_regime_in_flight_from_the_present() {
     let d = tmp();
     let compare = |start: &str| {
         bin()

@@ -233,7 +233,7 @@ pub fn compare_with(
     run::check_reps(opts.reps)?;
     let extra = crate::studies::assumptions::planned_runs(scenarios, base, assumptions, opts.reps)?;
     if plan.is_none() {
-        let mut e = estimate(scenarios, opts.reps, 0, start);
+        let mut e = estimate(scenarios, opts.reps, 0, start, opts.threads.count());
         if extra > 0 {
             e.runs += extra as f64;
             e.how += &format!(" + {extra} runs for --assumptions");
@@ -676,16 +676,19 @@ fn posterior_effects(
 }
 
 /// What a comparison of `scenarios` with `reps` replications each, and `draws` posterior draws
-/// of every scenario (0 without `--posterior`), asks of the work budget: every run, and the
-/// values, configurations and summaries held at once. Each regime's month-by-month statistics
-/// are quantile sketches of bounded size ([`crate::studies::run::stats_bytes`]): from the steady start the regimes run one after another, so one
-/// regime's sketches are held at a time; from the present every regime's are held at once (one
-/// job computes all regimes of a replication), with the chunks of records in flight.
+/// of every scenario (0 without `--posterior`), on `threads` threads, asks of the work budget:
+/// every run, and the values, configurations and summaries held at once. Each regime's
+/// month-by-month statistics are quantile sketches of bounded size
+/// ([`crate::studies::run::stats_bytes`]), one regime's per thread at a time under either start.
+/// The chunks of records in flight (the one saved, the one computed and a spare buffer) hold one
+/// regime's replications from the steady start and every regime's from the present (one job
+/// computes all regimes of a replication; about 512 model runs a chunk).
 pub fn estimate(
     scenarios: &[Scenario],
     reps: u64,
     draws: u64,
     start: Start,
+    threads: usize,
 ) -> crate::job::budget::Estimate {
     use crate::studies::run::CHUNK_REPS;
     let per_run = scenarios
@@ -698,14 +701,12 @@ pub fn estimate(
         .iter()
         .map(|x| x.values.get("simulation.duration_months"))
         .fold(0.0, f64::max);
-    let sketch = crate::studies::run::stats_bytes(months, reps);
-    // records in flight: the chunk aggregated, the one computed and a spare buffer, each of
-    // about 512 model runs from the present (`PresentJob::chunk_items`), one run's chunk steady
-    let (held, chunk_runs) = match start {
-        Start::Present => (s, (512.0f64).max(s).min(CHUNK_REPS as f64 * s)),
-        Start::Steady => (1.0, CHUNK_REPS as f64),
+    let sketches = (threads as f64).min(s) * crate::studies::run::stats_bytes(months, reps);
+    let chunk_runs = match start {
+        Start::Present => (512.0f64).max(s).min(CHUNK_REPS as f64 * s).min(r * s),
+        Start::Steady => (CHUNK_REPS as f64).min(r),
     };
-    let chunks = 3.0 * chunk_runs.min(r * held) * (months + 1.0) * record;
+    let chunks = 3.0 * chunk_runs * (months + 1.0) * record;
     let how = if draws == 0 {
         format!("{s} scenarios x {reps} replications")
     } else {
@@ -716,9 +717,9 @@ pub fn estimate(
         how,
         runs: (1.0 + d) * s * r,
         iso_months_per_run: per_run,
-        // the sketches and chunks of the regimes held at once, and one scenario's summaries;
-        // every draw's values, configuration and hash
-        bytes: held * sketch
+        // the sketches of the regimes aggregated at once, the chunks in flight, and one
+        // scenario's summaries; every draw's values, configuration and hash
+        bytes: sketches
             + chunks
             + r * record
             + d * s * (r * record + std::mem::size_of::<crate::model::Config>() as f64 + 200.0),

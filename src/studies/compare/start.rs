@@ -322,33 +322,20 @@ pub fn compare_present(
     };
     let jobdir = out.join(PRESENT_DIR);
     let execution = exec::start(&job, &jobdir, &eopts)?;
-    let mut aggs = Vec::with_capacity(scenarios.len());
+    let plan = execution.plan().to_vec();
+    let digest = execution.digest();
     let mut runs = Vec::with_capacity(scenarios.len());
     for s in scenarios {
         let dir = out.join(dir_name(&s.name));
         std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-        let run = RunJob::new(s, opts.seed, opts.reps);
-        aggs.push(Aggregator::with_timeseries(
-            run.id(),
-            &dir,
-            opts.timeseries,
-        )?);
-        runs.push(run);
+        runs.push(RunJob::new(s, opts.seed, opts.reps));
     }
     let rl = job.regime_len();
     let all = job.record_len();
-    // each regime's aggregator reads its part of the chunk's records in place, the regimes on
-    // the comparison's threads (an aggregator takes its replications in order, as before)
-    let status = execution.run(Some(&mut |items, v: &[f64]| {
-        use rayon::prelude::*;
-        aggs.par_iter_mut().enumerate().try_for_each(|(k, agg)| {
-            let records: Vec<&[f64]> = v
-                .chunks_exact(all)
-                .map(|rec| &rec[k * rl..(k + 1) * rl])
-                .collect();
-            agg.push_records(items.clone(), &records)
-        })
-    }))?;
+    // first every replication's records, saved chunk by chunk; then each regime's folder from
+    // its part of the chunks, a few regimes at a time (the month-by-month statistics of the
+    // regimes aggregated at once are all that is held, not those of every regime)
+    let status = execution.run(None)?;
     let (computed, threads) = match status {
         Status::Complete { computed, threads } => (computed, threads),
         Status::Interrupted { saved, total } => {
@@ -356,10 +343,25 @@ pub fn compare_present(
         }
         Status::ShardDone { .. } => anyhow::bail!("a comparison has no shards"),
     };
-    // every regime's files (its own folder each), on the comparison's threads
-    let finish = |k: usize, agg: Aggregator| -> Result<Vec<MonthRecord>> {
+    // every regime's files (its own folder each), on the comparison's threads: its part of
+    // each chunk, in replication order, through a run's aggregator
+    let finish = |k: usize| -> Result<Vec<MonthRecord>> {
         let s = &scenarios[k];
         let dir = out.join(dir_name(&s.name));
+        let mut agg = Aggregator::with_timeseries(runs[k].id(), &dir, opts.timeseries)?;
+        let mut part = Vec::new();
+        for items in &plan {
+            crate::job::chunk::read_part(
+                &jobdir,
+                &digest,
+                items,
+                all,
+                k * rl..(k + 1) * rl,
+                &mut part,
+            )?;
+            let records: Vec<&[f64]> = part.chunks_exact(rl).collect();
+            agg.push_records(items.clone(), &records)?;
+        }
         let (summary, mut files) = crate::studies::run::write_run_files(s, agg, &dir)?;
         let cfg = &job.configs[k];
         if cfg.partnerships.enabled {
@@ -392,9 +394,9 @@ pub fn compare_present(
     };
     let summaries = opts.threads.pool()?.install(|| {
         use rayon::prelude::*;
-        aggs.into_par_iter()
-            .enumerate()
-            .map(|(k, agg)| finish(k, agg))
+        (0..scenarios.len())
+            .into_par_iter()
+            .map(finish)
             .collect::<Result<Vec<_>>>()
     })?;
     // the job's folder held its chunks only: the regimes' folders hold the results
