@@ -115,10 +115,8 @@ pub fn execute(a: &Args, ctx: &Context, out: &mut dyn Write) -> anyhow::Result<O
                 &scenarios,
                 baseline.as_deref(),
                 a.draws.unwrap_or(20),
-                opts.seed,
-                opts.reps,
+                &opts,
                 start,
-                opts.threads.count(),
             )?;
             scenarios = at_mean;
             Some(plan)
@@ -181,12 +179,11 @@ pub fn posterior_plan(
     scenarios: &[Scenario],
     baseline: Option<&str>,
     draws: usize,
-    seed: u64,
-    reps: u64,
+    opts: &crate::studies::run::RunOptions,
     start: crate::studies::compare::start::Start,
-    threads: usize,
 ) -> anyhow::Result<(Vec<Scenario>, compare::PosteriorPlan)> {
     use sha2::{Digest, Sha256};
+    let (seed, reps) = (opts.seed, opts.reps);
     if draws < 2 {
         return Err(BadInput::err(format!(
             "--draws {draws}: at least 2 (an interval over draws needs several)"
@@ -198,7 +195,7 @@ pub fn posterior_plan(
         reps,
         draws as u64,
         start,
-        threads,
+        opts.threads.count(),
     ))?;
     let post = Posterior::read(file)?;
     if let Some(w) = post.ess_warning() {
