@@ -207,13 +207,14 @@ impl Model<'_> {
         rec[M::ClientsServed as usize] = s.clients;
         rec[M::ServiceDepthHours as usize] = ratio(self.facts.service_hours, s.clients);
         rec[M::IntegrationIndex as usize] = self.cohorts.integration_index();
-        rec[M::WaitingNeedHours as usize] = self.cohorts.waiting();
+        // one pass over the cohorts for the waiting need (`Cohorts::waiting` is the same sum)
+        let waiting = self.cohorts.waiting_by_category();
+        rec[M::WaitingNeedHours as usize] = waiting.iter().sum();
         let by_cat = self.cohorts.unique_clients_by_category();
         rec[M::UniqueClients as usize] = by_cat.iter().sum();
         rec[M::UniqueClientsEconomic as usize] = by_cat[0];
         rec[M::UniqueClientsFamily as usize] = by_cat[1];
         rec[M::UniqueClientsRefugee as usize] = by_cat[2];
-        let waiting = self.cohorts.waiting_by_category();
         rec[M::WaitingNeedEconomic as usize] = waiting[0];
         rec[M::WaitingNeedFamily as usize] = waiting[1];
         rec[M::WaitingNeedRefugee as usize] = waiting[2];
