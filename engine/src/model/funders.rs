@@ -538,7 +538,8 @@ impl Model<'_> {
         let fc = &cfg.funders[f];
         let t = self.t;
         let r = &self.rels[i][f];
-        let anniversary = r.has_contract && !r.pending && r.next_year == t as i32;
+        // the anniversary test first: it is the one that rarely holds
+        let anniversary = r.next_year == t as i32 && r.has_contract && !r.pending;
         if !(anniversary || self.starting[i][f]) {
             return false;
         }

@@ -334,7 +334,8 @@ impl Model<'_> {
                         r.has_contract
                     }
                 } else {
-                    r.has_contract && !r.pending && r.next_year == t + 12 && r.period_start < t
+                    // the anniversary test first: it is the one that rarely holds
+                    r.next_year == t + 12 && r.has_contract && !r.pending && r.period_start < t
                 };
                 if !started {
                     continue;
