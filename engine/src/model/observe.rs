@@ -119,16 +119,20 @@ impl Model<'_> {
         let cost_per_staff = ic.wage_per_staff_month * (1.0 + ic.nonstaff_overhead_share);
         let mut s = IsoSums::default();
         self.reserve_scratch.clear();
-        for i in 0..self.isos.len() {
-            for (sum, r) in s.revenue.iter_mut().zip(self.revenue[i].iter()) {
+        let per_iso = self
+            .isos
+            .iter()
+            .zip(&self.work)
+            .zip(&self.rels)
+            .zip(&self.revenue);
+        for (((iso, w), rels), revenue) in per_iso {
+            for (sum, r) in s.revenue.iter_mut().zip(revenue.iter()) {
                 *sum += r;
             }
-            let iso = &self.isos[i];
             if !iso.alive {
                 continue;
             }
             s.alive += 1;
-            let w = &self.work[i];
             let mut largest = 0.0f64;
             let mut hhi = 0.0;
             for share in w.shares {
@@ -139,7 +143,7 @@ impl Model<'_> {
             s.hhi += hhi;
             // relationships in force, and those of them with high mutuality
             let (mut in_force, mut mutual) = (0u32, 0u32);
-            for r in self.rels[i].iter().filter(|r| r.has_contract) {
+            for r in rels.iter().filter(|r| r.has_contract) {
                 mutual += u32::from(r.mutuality >= threshold);
                 in_force += 1;
                 s.trust += r.trust;
@@ -321,13 +325,18 @@ impl Model<'_> {
         const GOVERNMENTS: usize = 3;
         let t = self.t as i32;
         let (mut years, mut late, mut late_61_90) = (0.0, 0.0, 0.0);
-        for (i, iso) in self.isos.iter().enumerate() {
+        let per_iso = self
+            .isos
+            .iter()
+            .zip(&self.rels)
+            .zip(self.starting.iter().zip(&self.late_event));
+        for ((iso, rels), (starting, late_event)) in per_iso {
             if !iso.alive {
                 continue;
             }
             for f in 0..GOVERNMENTS {
-                let r = &self.rels[i][f];
-                let started = if self.starting[i][f] {
+                let r = &rels[f];
+                let started = if starting[f] {
                     if r.pending {
                         r.award > 0.0
                     } else {
@@ -341,7 +350,7 @@ impl Model<'_> {
                     continue;
                 }
                 years += 1.0;
-                if self.late_event[i][f] {
+                if late_event[f] {
                     late += 1.0;
                     // a pending decision keeps its delay until it is announced; otherwise the
                     // payments are held until `release_at`
