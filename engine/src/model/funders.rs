@@ -244,10 +244,8 @@ impl Model<'_> {
         for p in self.proposals.iter_mut() {
             *p = 0.0;
         }
-        for i in 0..self.isos.len() {
-            self.late_event[i] = [false; NF];
-            self.starting[i] = [false; NF];
-        }
+        self.late_event.fill([false; NF]);
+        self.starting.fill([false; NF]);
         let mut approvals = (0.0, 0.0);
         let mut perf_ready = false;
         self.authority.risk_mean = None;
@@ -274,11 +272,11 @@ impl Model<'_> {
                 0.0,
             );
             self.applicants.clear();
-            for i in 0..self.isos.len() {
-                if !self.isos[i].alive {
+            for (i, (iso, rels)) in self.isos.iter().zip(&self.rels).enumerate() {
+                if !iso.alive {
                     continue;
                 }
-                let r = &self.rels[i][f];
+                let r = &rels[f];
                 // sector-wide: everyone at the call; rolling: renewals when the agreement ends,
                 // first applications at the annual intake
                 let apply = call
