@@ -215,7 +215,8 @@ impl Model<'_> {
             if !isos[i].alive {
                 continue;
             }
-            for (f, r) in all_rels[i].iter_mut().enumerate() {
+            for f in 0..NF {
+                let r = &mut all_rels[i][f];
                 let fc = &cfg.funders[f];
                 if !r.has_contract {
                     continue;

@@ -375,7 +375,8 @@ fn contract_basis(
 ) -> ContractBasis {
     let mut b = ContractBasis::default();
     let (t, horizon) = (o.t, o.horizon);
-    for (f, r) in rels.iter().enumerate() {
+    for f in 0..NF {
+        let r = &rels[f];
         if r.has_contract {
             b.contracted += r.monthly;
             let m = (1.0 - r.signed.core_share) * r.monthly;
@@ -507,7 +508,8 @@ fn contract_demands(
     let coordinated = usize::from(cfg.reporting.coordinated || in_partnership);
     let basis = contracted + donations_expected;
     let mut d = ContractDemands::default();
-    for (f, r) in rels.iter().enumerate() {
+    for f in 0..NF {
+        let r = &rels[f];
         if !r.has_contract {
             continue;
         }
@@ -653,7 +655,8 @@ fn reimburse_eligible_costs(
     let per_program = ratio(wages, w.program);
     let mut clawback = 0.0;
     let mut insecurity = 0.0;
-    for (f, r) in rels.iter_mut().enumerate() {
+    for f in 0..NF {
+        let r = &mut rels[f];
         let kf = &k.0[f];
         let program_share = 1.0 - r.signed.core_share;
         r.advance += program_share * revenue[f];
@@ -1025,7 +1028,8 @@ impl Model<'_> {
             let iso = &mut isos[i];
             iso.identity +=
                 cfg.brinkerhoff.identity_adjust_per_month * (w.identity_target - iso.identity);
-            for (f, r) in all_rels[i].iter_mut().enumerate() {
+            for f in 0..NF {
+                let r = &mut all_rels[i][f];
                 if !r.has_contract {
                     continue;
                 }

@@ -477,7 +477,8 @@ impl Model<'_> {
                 .filter(|r| r.has_contract)
                 .map(|r| r.monthly)
                 .sum();
-            for (fi, r) in rels.iter().enumerate() {
+            for fi in 0..NF {
+                let r = &rels[fi];
                 if r.has_contract {
                     files[fi] += 1.0;
                     report_files[fi] += r.signed.reporting_scale;
