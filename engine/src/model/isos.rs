@@ -395,7 +395,8 @@ fn contract_basis(
 
 /// ODD §7.10 and §7.14, each April: this year's donation factor from the uniform `u_year`, what
 /// the ISO learns from it, and its plan for the year from last month's revenue `shares`.
-#[inline]
+#[cold]
+#[inline(never)]
 fn plan_the_year(cfg: &crate::model::Config, iso: &mut Iso, u_year: f64, shares: &[f64; SOURCES]) {
     let sigma = cfg.iso.donation_volatility;
     let z = crate::stats::normal_quantile(u_year.max(1e-12));
@@ -794,6 +795,8 @@ fn closure_cause(
 
 /// ODD §7.18 closure of an ISO for `cause`: its staff leave with it (closure, not turnover),
 /// its catchment is emptied, and its agreements and the money still due under them end.
+#[cold]
+#[inline(never)]
 fn close(iso: &mut Iso, rels: &mut [super::Rel; NF], cause: ClosureCause) {
     iso.closed_by = Some(cause);
     iso.alive = false;
