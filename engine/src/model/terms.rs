@@ -465,8 +465,9 @@ impl Model<'_> {
         let mut files = [0.0f64; NF];
         let mut report_files = [0.0f64; NF];
         let mut months = [FunderMonth::default(); NF];
-        for (i, (iso, rels)) in self.isos.iter().zip(&self.rels).enumerate() {
-            for (m, r) in months.iter_mut().zip(self.revenue[i].iter()) {
+        let per_iso = self.isos.iter().zip(&self.rels).zip(&self.revenue);
+        for ((iso, rels), revenue) in per_iso {
+            for (m, r) in months.iter_mut().zip(revenue.iter()) {
                 m.paid += r;
             }
             if !iso.alive {
