@@ -211,24 +211,26 @@ impl Model<'_> {
         let n = self.isos.len();
         let cfg = Arc::clone(&self.cfg);
         let (isos, all_rels, draws) = (&self.isos[..n], &mut self.rels[..n], &self.draws[..n]);
+        let rotation: [f64; NF] = std::array::from_fn(|f| self.terms.0[f].rotation_probability);
+        let learning: [f64; NF] = std::array::from_fn(|f| self.terms.0[f].learning_rate);
         for i in 0..n {
             if !isos[i].alive {
                 continue;
             }
             for f in 0..NF {
                 let r = &mut all_rels[i][f];
-                let fc = &cfg.funders[f];
                 if !r.has_contract {
                     continue;
                 }
-                if draws[i].rotation[f] < self.terms.0[f].rotation_probability {
+                if draws[i].rotation[f] < rotation[f] {
+                    let fc = &cfg.funders[f];
                     r.knowledge = fc.new_officer_knowledge_share;
                     let l = r.trust * fc.trust_reset_share;
                     r.trust -= l;
                     loss += l;
                     rotations += 1.0;
                 } else {
-                    r.knowledge += (1.0 - r.knowledge) * self.terms.0[f].learning_rate;
+                    r.knowledge += (1.0 - r.knowledge) * learning[f];
                 }
             }
         }
