@@ -211,23 +211,26 @@ impl Model<'_> {
         let n = self.isos.len();
         let cfg = Arc::clone(&self.cfg);
         let (isos, all_rels, draws) = (&self.isos[..n], &mut self.rels[..n], &self.draws[..n]);
+        let rotation: [f64; NF] = std::array::from_fn(|f| self.terms.0[f].rotation_probability);
+        let learning: [f64; NF] = std::array::from_fn(|f| self.terms.0[f].learning_rate);
         for i in 0..n {
             if !isos[i].alive {
                 continue;
             }
-            for (f, r) in all_rels[i].iter_mut().enumerate() {
-                let fc = &cfg.funders[f];
+            for f in 0..NF {
+                let r = &mut all_rels[i][f];
                 if !r.has_contract {
                     continue;
                 }
-                if draws[i].rotation[f] < self.terms.0[f].rotation_probability {
+                if draws[i].rotation[f] < rotation[f] {
+                    let fc = &cfg.funders[f];
                     r.knowledge = fc.new_officer_knowledge_share;
                     let l = r.trust * fc.trust_reset_share;
                     r.trust -= l;
                     loss += l;
                     rotations += 1.0;
                 } else {
-                    r.knowledge += (1.0 - r.knowledge) * self.terms.0[f].learning_rate;
+                    r.knowledge += (1.0 - r.knowledge) * learning[f];
                 }
             }
         }
@@ -244,10 +247,8 @@ impl Model<'_> {
         for p in self.proposals.iter_mut() {
             *p = 0.0;
         }
-        for i in 0..self.isos.len() {
-            self.late_event[i] = [false; NF];
-            self.starting[i] = [false; NF];
-        }
+        self.late_event.fill([false; NF]);
+        self.starting.fill([false; NF]);
         let mut approvals = (0.0, 0.0);
         let mut perf_ready = false;
         self.authority.risk_mean = None;
@@ -274,11 +275,11 @@ impl Model<'_> {
                 0.0,
             );
             self.applicants.clear();
-            for i in 0..self.isos.len() {
-                if !self.isos[i].alive {
+            for (i, (iso, rels)) in self.isos.iter().zip(&self.rels).enumerate() {
+                if !iso.alive {
                     continue;
                 }
-                let r = &self.rels[i][f];
+                let r = &rels[f];
                 // sector-wide: everyone at the call; rolling: renewals when the agreement ends,
                 // first applications at the annual intake
                 let apply = call
@@ -513,11 +514,19 @@ impl Model<'_> {
                 continue;
             }
             for f in 0..NF {
-                if self.late_payment_draw(&cfg, i, f) {
+                // the rare events (an agreement year starts, a decision is announced) are
+                // tested here and handled out of line
+                let r = &self.rels[i][f];
+                // the anniversary test first: it is the one that rarely holds
+                let anniversary = r.next_year == self.t as i32 && r.has_contract && !r.pending;
+                if (anniversary || self.starting[i][f])
+                    && self.late_payment_draw(&cfg, i, f, anniversary)
+                {
                     late_events += 1.0;
                 }
-                if let Some(delay) = self.announce_decision(&cfg, i, f) {
-                    delay_sum += delay;
+                let r = &self.rels[i][f];
+                if r.pending && self.t >= r.decision_month {
+                    delay_sum += self.announce_decision(&cfg, i, f);
                     delay_n += 1.0;
                 }
                 self.pay_installment(&cfg.funders[f], i, f);
@@ -530,18 +539,14 @@ impl Model<'_> {
         self.facts.late_events = late_events;
     }
 
-    /// ODD §7.8 late payments: when an agreement year of ISO `i` with funder `f` starts now
-    /// (a call or intake this month, or an anniversary), the year that ends awaits its final
-    /// report and the new year's first payments may come late. Returns whether they do.
-    #[inline]
-    fn late_payment_draw(&mut self, cfg: &Config, i: usize, f: usize) -> bool {
+    /// ODD §7.8 late payments: an agreement year of ISO `i` with funder `f` starts now (a call
+    /// or intake this month, or an `anniversary`): the year that ends awaits its final report
+    /// and the new year's first payments may come late. Returns whether they do.
+    #[cold]
+    #[inline(never)]
+    fn late_payment_draw(&mut self, cfg: &Config, i: usize, f: usize, anniversary: bool) -> bool {
         let fc = &cfg.funders[f];
         let t = self.t;
-        let r = &self.rels[i][f];
-        let anniversary = r.has_contract && !r.pending && r.next_year == t as i32;
-        if !(anniversary || self.starting[i][f]) {
-            return false;
-        }
         let e = self.events(i, f);
         let r = &mut self.rels[i][f];
         if anniversary {
@@ -572,18 +577,16 @@ impl Model<'_> {
         true
     }
 
-    /// ODD §7.7 decision announcements: a decision of funder `f` on ISO `i` due this month is
-    /// announced; an award starts or renews the agreement (with back pay for a renewal), a
+    /// ODD §7.7 decision announcements: the decision of funder `f` on ISO `i`, due this month,
+    /// is announced; an award starts or renews the agreement (with back pay for a renewal), a
     /// refusal ends it (with wind-down costs, §7.18). Returns the months from the call to the
-    /// announcement, if one was made.
-    #[inline]
-    fn announce_decision(&mut self, cfg: &Config, i: usize, f: usize) -> Option<f64> {
+    /// announcement.
+    #[cold]
+    #[inline(never)]
+    fn announce_decision(&mut self, cfg: &Config, i: usize, f: usize) -> f64 {
         let fc = &cfg.funders[f];
         let t = self.t;
         let tf = f64::from(t);
-        if !(self.rels[i][f].pending && t >= self.rels[i][f].decision_month) {
-            return None;
-        }
         // read only for a decision announced now (most months announce none)
         let next_call = self.funders[f].next_call;
         let offered = self.funders[f].terms();
@@ -623,7 +626,7 @@ impl Model<'_> {
             r.release_at = tf;
         }
         r.late_days = 0.0;
-        Some(delay)
+        delay
     }
 
     /// ODD §7.9 payments: the holdback of ended agreement years once their final report is in,

@@ -375,7 +375,8 @@ fn contract_basis(
 ) -> ContractBasis {
     let mut b = ContractBasis::default();
     let (t, horizon) = (o.t, o.horizon);
-    for (f, r) in rels.iter().enumerate() {
+    for f in 0..NF {
+        let r = &rels[f];
         if r.has_contract {
             b.contracted += r.monthly;
             let m = (1.0 - r.signed.core_share) * r.monthly;
@@ -394,7 +395,8 @@ fn contract_basis(
 
 /// ODD §7.10 and §7.14, each April: this year's donation factor from the uniform `u_year`, what
 /// the ISO learns from it, and its plan for the year from last month's revenue `shares`.
-#[inline]
+#[cold]
+#[inline(never)]
 fn plan_the_year(cfg: &crate::model::Config, iso: &mut Iso, u_year: f64, shares: &[f64; SOURCES]) {
     let sigma = cfg.iso.donation_volatility;
     let z = crate::stats::normal_quantile(u_year.max(1e-12));
@@ -507,7 +509,8 @@ fn contract_demands(
     let coordinated = usize::from(cfg.reporting.coordinated || in_partnership);
     let basis = contracted + donations_expected;
     let mut d = ContractDemands::default();
-    for (f, r) in rels.iter().enumerate() {
+    for f in 0..NF {
+        let r = &rels[f];
         if !r.has_contract {
             continue;
         }
@@ -653,7 +656,8 @@ fn reimburse_eligible_costs(
     let per_program = ratio(wages, w.program);
     let mut clawback = 0.0;
     let mut insecurity = 0.0;
-    for (f, r) in rels.iter_mut().enumerate() {
+    for f in 0..NF {
+        let r = &mut rels[f];
         let kf = &k.0[f];
         let program_share = 1.0 - r.signed.core_share;
         r.advance += program_share * revenue[f];
@@ -791,6 +795,8 @@ fn closure_cause(
 
 /// ODD §7.18 closure of an ISO for `cause`: its staff leave with it (closure, not turnover),
 /// its catchment is emptied, and its agreements and the money still due under them end.
+#[cold]
+#[inline(never)]
 fn close(iso: &mut Iso, rels: &mut [super::Rel; NF], cause: ClosureCause) {
     iso.closed_by = Some(cause);
     iso.alive = false;
@@ -1025,7 +1031,8 @@ impl Model<'_> {
             let iso = &mut isos[i];
             iso.identity +=
                 cfg.brinkerhoff.identity_adjust_per_month * (w.identity_target - iso.identity);
-            for (f, r) in all_rels[i].iter_mut().enumerate() {
+            for f in 0..NF {
+                let r = &mut all_rels[i][f];
                 if !r.has_contract {
                     continue;
                 }

@@ -774,7 +774,7 @@ impl<'a> Model<'a> {
             late_event: vec![[false; NF]; n],
             starting: vec![[false; NF]; n],
             applicants: Vec::with_capacity(n),
-            draws: Vec::with_capacity(n),
+            draws: vec![IsoDraws::default(); n],
             perf_means: [0.0; 3],
             order: Vec::with_capacity(n + 64),
             work: vec![isos::IsoMonth::default(); n],
@@ -936,13 +936,13 @@ impl<'a> Model<'a> {
         let env = EnvDraws::draw(&mut st.env);
         let fdraws: [FunderDraws; NF] =
             std::array::from_fn(|f| FunderDraws::draw(&mut st.funders[f]));
-        self.draws.clear();
-        for (iso, &key) in self.isos.iter().zip(&st.iso_monthly) {
-            self.draws.push(if iso.alive {
-                IsoDraws::at(key, self.t)
+        let t = self.t;
+        for ((d, iso), &key) in self.draws.iter_mut().zip(&self.isos).zip(&st.iso_monthly) {
+            *d = if iso.alive {
+                IsoDraws::at(key, t)
             } else {
                 IsoDraws::default()
-            });
+            };
         }
         let funders = &self.cfg.funders;
         let p = &self.rates.shock;

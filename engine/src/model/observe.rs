@@ -119,16 +119,20 @@ impl Model<'_> {
         let cost_per_staff = ic.wage_per_staff_month * (1.0 + ic.nonstaff_overhead_share);
         let mut s = IsoSums::default();
         self.reserve_scratch.clear();
-        for i in 0..self.isos.len() {
-            for (sum, r) in s.revenue.iter_mut().zip(self.revenue[i].iter()) {
+        let per_iso = self
+            .isos
+            .iter()
+            .zip(&self.work)
+            .zip(&self.rels)
+            .zip(&self.revenue);
+        for (((iso, w), rels), revenue) in per_iso {
+            for (sum, r) in s.revenue.iter_mut().zip(revenue.iter()) {
                 *sum += r;
             }
-            let iso = &self.isos[i];
             if !iso.alive {
                 continue;
             }
             s.alive += 1;
-            let w = &self.work[i];
             let mut largest = 0.0f64;
             let mut hhi = 0.0;
             for share in w.shares {
@@ -139,7 +143,7 @@ impl Model<'_> {
             s.hhi += hhi;
             // relationships in force, and those of them with high mutuality
             let (mut in_force, mut mutual) = (0u32, 0u32);
-            for r in self.rels[i].iter().filter(|r| r.has_contract) {
+            for r in rels.iter().filter(|r| r.has_contract) {
                 mutual += u32::from(r.mutuality >= threshold);
                 in_force += 1;
                 s.trust += r.trust;
@@ -207,13 +211,14 @@ impl Model<'_> {
         rec[M::ClientsServed as usize] = s.clients;
         rec[M::ServiceDepthHours as usize] = ratio(self.facts.service_hours, s.clients);
         rec[M::IntegrationIndex as usize] = self.cohorts.integration_index();
-        rec[M::WaitingNeedHours as usize] = self.cohorts.waiting();
+        // one pass over the cohorts for the waiting need (`Cohorts::waiting` is the same sum)
+        let waiting = self.cohorts.waiting_by_category();
+        rec[M::WaitingNeedHours as usize] = waiting.iter().sum();
         let by_cat = self.cohorts.unique_clients_by_category();
         rec[M::UniqueClients as usize] = by_cat.iter().sum();
         rec[M::UniqueClientsEconomic as usize] = by_cat[0];
         rec[M::UniqueClientsFamily as usize] = by_cat[1];
         rec[M::UniqueClientsRefugee as usize] = by_cat[2];
-        let waiting = self.cohorts.waiting_by_category();
         rec[M::WaitingNeedEconomic as usize] = waiting[0];
         rec[M::WaitingNeedFamily as usize] = waiting[1];
         rec[M::WaitingNeedRefugee as usize] = waiting[2];
@@ -320,26 +325,32 @@ impl Model<'_> {
         const GOVERNMENTS: usize = 3;
         let t = self.t as i32;
         let (mut years, mut late, mut late_61_90) = (0.0, 0.0, 0.0);
-        for (i, iso) in self.isos.iter().enumerate() {
+        let per_iso = self
+            .isos
+            .iter()
+            .zip(&self.rels)
+            .zip(self.starting.iter().zip(&self.late_event));
+        for ((iso, rels), (starting, late_event)) in per_iso {
             if !iso.alive {
                 continue;
             }
             for f in 0..GOVERNMENTS {
-                let r = &self.rels[i][f];
-                let started = if self.starting[i][f] {
+                let r = &rels[f];
+                let started = if starting[f] {
                     if r.pending {
                         r.award > 0.0
                     } else {
                         r.has_contract
                     }
                 } else {
-                    r.has_contract && !r.pending && r.next_year == t + 12 && r.period_start < t
+                    // the anniversary test first: it is the one that rarely holds
+                    r.next_year == t + 12 && r.has_contract && !r.pending && r.period_start < t
                 };
                 if !started {
                     continue;
                 }
                 years += 1.0;
-                if self.late_event[i][f] {
+                if late_event[f] {
                     late += 1.0;
                     // a pending decision keeps its delay until it is announced; otherwise the
                     // payments are held until `release_at`

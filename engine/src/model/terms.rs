@@ -465,8 +465,9 @@ impl Model<'_> {
         let mut files = [0.0f64; NF];
         let mut report_files = [0.0f64; NF];
         let mut months = [FunderMonth::default(); NF];
-        for (i, (iso, rels)) in self.isos.iter().zip(&self.rels).enumerate() {
-            for (m, r) in months.iter_mut().zip(self.revenue[i].iter()) {
+        let per_iso = self.isos.iter().zip(&self.rels).zip(&self.revenue);
+        for ((iso, rels), revenue) in per_iso {
+            for (m, r) in months.iter_mut().zip(revenue.iter()) {
                 m.paid += r;
             }
             if !iso.alive {
@@ -477,7 +478,8 @@ impl Model<'_> {
                 .filter(|r| r.has_contract)
                 .map(|r| r.monthly)
                 .sum();
-            for (fi, r) in rels.iter().enumerate() {
+            for fi in 0..NF {
+                let r = &rels[fi];
                 if r.has_contract {
                     files[fi] += 1.0;
                     report_files[fi] += r.signed.reporting_scale;
