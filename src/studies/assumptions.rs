@@ -243,12 +243,21 @@ pub const CSV: &str = "assumptions.csv";
 /// The folder of the analysis's jobs.
 pub const DIR: &str = "assumptions";
 
-/// The configurations of one stage: `configs[k]` is run with replications `0..reps`; `base_of[k]`
-/// is the configuration whose present `k` starts from (with `--start present`).
+/// The configurations of one stage, in groups: a group is a baseline under one setting of the
+/// assumptions and every regime paired with it under that setting (one baseline for all the
+/// regimes a one-at-a-time setting moves, since it is the same configuration). A group's
+/// replication `r` is computed in one go: from the steady start each configuration runs on its
+/// own; from the present the group's baseline warms up once and every configuration of the group
+/// continues from its state (as `compare` does for its regimes).
 struct Stage {
     configs: Vec<crate::model::Config>,
     hashes: Vec<String>,
-    base_of: Vec<usize>,
+    /// group `g`: its baseline configuration first, then its regimes
+    groups: Vec<Vec<usize>>,
+    /// configuration `k` -> (its group, its place in the group)
+    place: Vec<(usize, usize)>,
+    /// a baseline configuration's content hash -> its group
+    base_group: std::collections::BTreeMap<String, usize>,
 }
 
 impl Stage {
@@ -256,11 +265,14 @@ impl Stage {
         Stage {
             configs: Vec::new(),
             hashes: Vec::new(),
-            base_of: Vec::new(),
+            groups: Vec::new(),
+            place: Vec::new(),
+            base_group: std::collections::BTreeMap::new(),
         }
     }
 
-    /// Adds the baseline and a regime under `moves`; returns their indices.
+    /// Adds a regime under `moves`, in the group of the baseline under the same `moves` (a new
+    /// group if there is none yet); returns the indices of that baseline and of the regime.
     fn pair(
         &mut self,
         base: &Scenario,
@@ -282,14 +294,35 @@ impl Stage {
             Ok(t)
         };
         let (b, r) = (with(base)?, with(regime)?);
-        let kb = self.configs.len();
-        self.hashes.push(b.content_hash());
-        self.configs.push(b.config());
-        self.base_of.push(kb);
+        let hb = b.content_hash();
+        let g = match self.base_group.get(&hb) {
+            Some(&g) => g,
+            None => {
+                let (g, kb) = (self.groups.len(), self.configs.len());
+                self.hashes.push(hb.clone());
+                self.configs.push(b.config());
+                self.place.push((g, 0));
+                self.groups.push(vec![kb]);
+                self.base_group.insert(hb, g);
+                g
+            }
+        };
+        let kr = self.configs.len();
         self.hashes.push(r.content_hash());
         self.configs.push(r.config());
-        self.base_of.push(kb);
-        Ok((kb, kb + 1))
+        self.place.push((g, self.groups[g].len()));
+        self.groups[g].push(kr);
+        Ok((self.groups[g][0], kr))
+    }
+
+    /// Configurations in the largest group: the summaries a record holds side by side.
+    fn width(&self) -> usize {
+        self.groups.iter().map(Vec::len).max().unwrap_or(1)
+    }
+
+    /// Model runs of `reps` replications of every configuration.
+    fn runs(&self, reps: u64) -> u64 {
+        self.configs.len() as u64 * reps
     }
 }
 
@@ -329,8 +362,9 @@ impl Identity for StageIdentity {
     }
 }
 
-/// Item `k * R + r`: configuration `k`, replication `r` (the same `r` for every configuration:
-/// common random numbers); its record is the replication's summary.
+/// Item `g * R + r`: group `g`, replication `r` (the same `r` for every configuration: common
+/// random numbers); its record is the replication's summary of each configuration of the group,
+/// side by side in the group's order (zeros after the last, up to the widest group).
 struct StageJob<'a> {
     stage: &'a Stage,
     id: StageIdentity,
@@ -338,32 +372,56 @@ struct StageJob<'a> {
 
 impl crate::job::Job for StageJob<'_> {
     type Identity = StageIdentity;
-    const KIND: &'static str = "assumption-variants";
-    const ITEM: &'static str = "replications";
+    const KIND: &'static str = "assumption-groups";
+    const ITEM: &'static str = "group replications";
     fn identity(&self) -> &StageIdentity {
         &self.id
     }
     fn items(&self) -> u64 {
-        self.stage.configs.len() as u64 * self.id.reps
+        self.stage.groups.len() as u64 * self.id.reps
     }
     fn record_len(&self) -> usize {
-        crate::metrics::N_METRICS
+        self.stage.width() * crate::metrics::N_METRICS
     }
     fn chunk_items(&self) -> u64 {
-        256
+        (256 / self.stage.width() as u64).max(1)
     }
     fn eval_item(&self, item: u64, record: &mut [f64]) -> Result<()> {
-        let (k, r) = ((item / self.id.reps) as usize, item % self.id.reps);
-        let base = match self.id.start {
-            Start::Steady => None,
-            Start::Present => Some(&self.stage.configs[self.stage.base_of[k]]),
-        };
-        let cfg = &self.stage.configs[k];
-        crate::studies::compare::start::summary_into(cfg, base, self.id.seed, r, record)
+        let n = crate::metrics::N_METRICS;
+        let (g, r) = ((item / self.id.reps) as usize, item % self.id.reps);
+        let members = &self.stage.groups[g];
+        let cfgs: Vec<&crate::model::Config> =
+            members.iter().map(|&k| &self.stage.configs[k]).collect();
+        match self.id.start {
+            Start::Steady => {
+                for (slot, cfg) in cfgs.iter().enumerate() {
+                    crate::studies::compare::start::summary_into(
+                        cfg,
+                        None,
+                        self.id.seed,
+                        r,
+                        &mut record[slot * n..(slot + 1) * n],
+                    )?;
+                }
+            }
+            Start::Present => crate::studies::compare::start::fork_replication(
+                cfgs[0],
+                &cfgs,
+                self.id.seed,
+                r,
+                |slot, run| {
+                    record[slot * n..(slot + 1) * n].copy_from_slice(&run.summary);
+                    Ok(())
+                },
+            )?,
+        }
+        record[members.len() * n..].fill(0.0);
+        Ok(())
     }
 }
 
-/// Runs a stage in `dir`; its summaries (`[k][r][metric]` flattened) and the runs computed, or None
+/// Runs a stage in `dir`; its records (`[g][r][slot][metric]` flattened, see [`StageJob`]) and the
+/// items computed, or None
 /// when interrupted.
 fn run_stage(
     stage: &Stage,
@@ -376,7 +434,18 @@ fn run_stage(
     use sha2::{Digest, Sha256};
     let id = StageIdentity {
         scenarios_sha256: crate::studies::calibrate::spec::hex(&Sha256::digest(
-            stage.hashes.join(",").as_bytes(),
+            stage
+                .groups
+                .iter()
+                .map(|g| {
+                    g.iter()
+                        .map(|&k| stage.hashes[k].as_str())
+                        .collect::<Vec<_>>()
+                        .join(",")
+                })
+                .collect::<Vec<_>>()
+                .join(";")
+                .as_bytes(),
         )),
         configs: stage.configs.len() as u64,
         reps,
@@ -384,8 +453,9 @@ fn run_stage(
         start,
     };
     let job = StageJob { stage, id };
-    let mut values: Vec<f64> =
-        Vec::with_capacity(stage.configs.len() * reps as usize * crate::metrics::N_METRICS);
+    let mut values: Vec<f64> = Vec::with_capacity(
+        stage.groups.len() * reps as usize * stage.width() * crate::metrics::N_METRICS,
+    );
     let mut sink = |_items: std::ops::Range<u64>, v: &[f64]| {
         values.extend_from_slice(v);
         Ok(())
@@ -408,33 +478,53 @@ fn run_stage(
 }
 
 /// The paired effect of configuration `kr` against `kb` on metric `j`.
-fn effect(values: &[f64], reps: usize, kb: usize, kr: usize, j: usize) -> crate::stats::Paired {
+fn effect(
+    stage: &Stage,
+    values: &[f64],
+    reps: usize,
+    kb: usize,
+    kr: usize,
+    j: usize,
+) -> crate::stats::Paired {
     let n = crate::metrics::N_METRICS;
-    let col =
-        |k: usize| -> Vec<f64> { (0..reps).map(|r| values[(k * reps + r) * n + j]).collect() };
+    let w = stage.width() * n;
+    let col = |k: usize| -> Vec<f64> {
+        let (g, slot) = stage.place[k];
+        (0..reps)
+            .map(|r| values[(g * reps + r) * w + slot * n + j])
+            .collect()
+    };
     paired(&col(kr), &col(kb))
 }
 
-/// What [`analyse`] cost in runs, before it runs: one-at-a-time and joint configurations times
-/// replications.
+/// What [`analyse`] costs in runs, before it runs (at most): one at a time, a baseline per
+/// setting moved for at least one regime and each regime under each of its settings; jointly,
+/// a baseline and the regime at each point for each regime with two assumptions or more to move;
+/// all times the replications.
 pub fn planned_runs(scenarios: &[Scenario], base: usize, req: &Request, reps: u64) -> Result<u64> {
     if req.depth == Depth::None && req.candidates.is_none() {
         return Ok(0);
     }
     let list = req.assumptions()?;
     let r = reps.min(MAX_REPS);
-    let mut pairs = 0u64;
-    for (s, sc) in scenarios.iter().enumerate() {
-        if s == base {
-            continue;
+    let free_of = |s: usize| -> Vec<usize> {
+        list.iter()
+            .copied()
+            .filter(|&i| scenarios[s].values.0[i] == scenarios[base].values.0[i])
+            .collect()
+    };
+    let mut runs = 0u64;
+    let mut moved = std::collections::BTreeSet::new();
+    for s in (0..scenarios.len()).filter(|&s| s != base) {
+        let free = free_of(s);
+        runs += 2 * free.len() as u64;
+        if free.len() >= 2 {
+            runs += 2 * JOINT_POINTS as u64;
         }
-        let free = list
-            .iter()
-            .filter(|&&i| sc.values.0[i] == scenarios[base].values.0[i])
-            .count() as u64;
-        pairs += 2 * free + if free > 0 { JOINT_POINTS as u64 } else { 0 };
+        moved.extend(free);
     }
-    Ok(pairs * 2 * r)
+    runs += 2 * moved.len() as u64;
+    Ok(runs * r)
 }
 
 /// Re-estimates every effect of `rows` on the request's metrics with the assumptions moved; writes
@@ -514,8 +604,8 @@ pub fn analyse(
             continue;
         };
         for (m, (name, j)) in metrics.iter().enumerate() {
-            let e0 = effect(&v1, r_n, kb0, kr0, *j);
-            let e1 = effect(&v1, r_n, kb1, kr1, *j);
+            let e0 = effect(&one, &v1, r_n, kb0, kr0, *j);
+            let e1 = effect(&one, &v1, r_n, kb1, kr1, *j);
             for (stage, v, e) in [("low", low, &e0), ("high", high, &e1)] {
                 cells.push(Cell {
                     regime: scenarios[others[o]].name.clone(),
@@ -606,7 +696,7 @@ pub fn analyse(
             let (chosen, points) = &joint_of[o];
             let mut joint_effects = Vec::new();
             for (kb, kr, setting) in points {
-                let e = effect(&v2, r_n, *kb, *kr, *j);
+                let e = effect(&joint, &v2, r_n, *kb, *kr, *j);
                 cells.push(Cell {
                     regime: scenarios[s].name.clone(),
                     metric: name.clone(),
@@ -649,7 +739,7 @@ pub fn analyse(
             all.dedup();
             all.len()
         },
-        runs: (one.configs.len() + joint.configs.len()) as u64 * reps,
+        runs: one.runs(reps) + joint.runs(reps),
         joint_points: JOINT_POINTS,
         findings,
     };
@@ -886,6 +976,86 @@ mod tests {
             at_high: hi.0,
             at_low_ci: (lo.1, lo.2),
             at_high_ci: (hi.1, hi.2),
+        }
+    }
+
+    fn tiny() -> Scenario {
+        let mut s = Scenario::default();
+        s.set_value("simulation.isos", 6.0).expect("isos");
+        s.set_value("simulation.duration_months", 24.0)
+            .expect("duration");
+        s.set_value("simulation.warmup_months", 12.0)
+            .expect("warmup");
+        s
+    }
+
+    /// Regimes under the same setting share one baseline configuration (one group), and a
+    /// group's record holds, side by side, exactly what each configuration gives alone: from the
+    /// steady start its own run, from the present its run from the group baseline's state; the
+    /// slots after the group's last are zeros.
+    #[test]
+    fn a_group_computes_what_each_configuration_gives_alone() {
+        let base = tiny();
+        let mut a = base.clone();
+        a.set_value("funders.federal.contract_months", 36.0)
+            .expect("contract");
+        let mut b = base.clone();
+        b.set_value("funders.federal.reporting_per_client_hours", 2.0)
+            .expect("reporting");
+        let delay =
+            crate::params::index_of("funders.federal.decision_delay_months").expect("delay");
+        let recovery =
+            crate::params::index_of("funders.federal.shock_recovery_months").expect("recovery");
+        let mut stage = Stage::new();
+        let (kb, ka) = stage.pair(&base, &a, &[(delay, 3.0)]).expect("a");
+        let (kb2, kbb) = stage.pair(&base, &b, &[(delay, 3.0)]).expect("b");
+        let (kc, kcb) = stage.pair(&base, &a, &[(recovery, 6.0)]).expect("c");
+        assert_eq!(
+            kb, kb2,
+            "one baseline for the regimes under the same setting"
+        );
+        assert_ne!(kb, kc);
+        assert_eq!(stage.groups, vec![vec![kb, ka, kbb], vec![kc, kcb]]);
+        assert_eq!(stage.width(), 3);
+        let n = crate::metrics::N_METRICS;
+        for start in [Start::Steady, Start::Present] {
+            let job = StageJob {
+                stage: &stage,
+                id: StageIdentity {
+                    scenarios_sha256: String::new(),
+                    configs: stage.configs.len() as u64,
+                    reps: 2,
+                    seed: 9,
+                    start,
+                },
+            };
+            for (g, members) in stage.groups.iter().enumerate() {
+                let mut record = vec![f64::NAN; 3 * n];
+                crate::job::Job::eval_item(&job, g as u64 * 2 + 1, &mut record).expect("item");
+                for (slot, &k) in members.iter().enumerate() {
+                    let base = match start {
+                        Start::Steady => None,
+                        Start::Present => Some(&stage.configs[members[0]]),
+                    };
+                    let mut alone = vec![0.0; n];
+                    crate::studies::compare::start::summary_into(
+                        &stage.configs[k],
+                        base,
+                        9,
+                        1,
+                        &mut alone,
+                    )
+                    .expect("alone");
+                    let got = &record[slot * n..(slot + 1) * n];
+                    assert!(
+                        got.iter()
+                            .zip(&alone)
+                            .all(|(x, y)| x.to_bits() == y.to_bits()),
+                        "{start:?}, group {g}, slot {slot}"
+                    );
+                }
+                assert!(record[members.len() * n..].iter().all(|&x| x == 0.0));
+            }
         }
     }
 

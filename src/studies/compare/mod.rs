@@ -562,8 +562,10 @@ impl Identity for DrawsIdentity {
     }
 }
 
-/// Item `(d * S + s) * R + r`: regime `s` under draw `d`, replication `r` (the same `r` in every
-/// regime and draw: common random numbers); its record is the replication's summary.
+/// Item `d * R + r`: replication `r` of every regime under draw `d` (the same `r` in every regime
+/// and draw: common random numbers); its record is the replication's summary of each regime, side
+/// by side in the regimes' order. From the present, the draw's baseline warms up once and every
+/// regime continues from its state.
 struct DrawsJob<'a> {
     plan: &'a PosteriorPlan,
     id: DrawsIdentity,
@@ -575,28 +577,46 @@ struct DrawsJob<'a> {
 
 impl crate::job::Job for DrawsJob<'_> {
     type Identity = DrawsIdentity;
-    const KIND: &'static str = "posterior-draws";
-    const ITEM: &'static str = "replications";
+    const KIND: &'static str = "posterior-draw-replications";
+    const ITEM: &'static str = "replications of every regime";
     fn identity(&self) -> &DrawsIdentity {
         &self.id
     }
     fn items(&self) -> u64 {
-        self.plan.configs.len() as u64 * self.id.reps
+        self.plan.draws as u64 * self.id.reps
     }
     fn record_len(&self) -> usize {
-        crate::metrics::N_METRICS
+        self.plan.regimes * crate::metrics::N_METRICS
     }
     fn chunk_items(&self) -> u64 {
-        256
+        (256 / self.plan.regimes as u64).max(1)
     }
     fn eval_item(&self, item: u64, record: &mut [f64]) -> Result<()> {
-        let (k, r) = (item / self.id.reps, item % self.id.reps);
-        let k = k as usize;
-        let base = match self.start {
-            Start::Steady => None,
-            Start::Present => Some(&self.plan.configs[k - k % self.plan.regimes + self.base]),
-        };
-        start::summary_into(&self.plan.configs[k], base, self.id.seed, r, record)
+        let n = crate::metrics::N_METRICS;
+        let (d, r) = ((item / self.id.reps) as usize, item % self.id.reps);
+        let s_n = self.plan.regimes;
+        let cfgs: Vec<&crate::model::Config> =
+            self.plan.configs[d * s_n..(d + 1) * s_n].iter().collect();
+        match self.start {
+            Start::Steady => {
+                for (s, cfg) in cfgs.iter().enumerate() {
+                    start::summary_into(
+                        cfg,
+                        None,
+                        self.id.seed,
+                        r,
+                        &mut record[s * n..(s + 1) * n],
+                    )?;
+                }
+                Ok(())
+            }
+            Start::Present => {
+                start::fork_replication(cfgs[self.base], &cfgs, self.id.seed, r, |s, run| {
+                    record[s * n..(s + 1) * n].copy_from_slice(&run.summary);
+                    Ok(())
+                })
+            }
+        }
     }
 }
 
@@ -642,13 +662,13 @@ fn posterior_effects(
         ..crate::job::exec::Options::new(opts.threads)
     };
     let computed = match crate::job::exec::execute(&job, dir, &eopts, Some(&mut sink))? {
-        Status::Complete { computed, .. } => computed,
+        Status::Complete { computed, .. } => computed * s_n as u64,
         Status::Interrupted { .. } => return Ok(None),
         Status::ShardDone { .. } => anyhow::bail!("posterior draws have no shards"),
     };
     outdir::remove_chunks(dir)?;
     outdir::unlock(dir);
-    let at = |d: usize, s: usize, r: usize, j: usize| values[((d * s_n + s) * r_n + r) * n + j];
+    let at = |d: usize, s: usize, r: usize, j: usize| values[((d * r_n + r) * s_n + s) * n + j];
     let mut effects = Vec::with_capacity(rows.len());
     // rows are (metric in catalogue order) x (other regimes in order)
     let others: Vec<usize> = (0..s_n).filter(|&s| s != base).collect();
