@@ -392,29 +392,11 @@ impl crate::job::Job for StageJob<'_> {
         let members = &self.stage.groups[g];
         let cfgs: Vec<&crate::model::Config> =
             members.iter().map(|&k| &self.stage.configs[k]).collect();
-        match self.id.start {
-            Start::Steady => {
-                for (slot, cfg) in cfgs.iter().enumerate() {
-                    crate::studies::compare::start::summary_into(
-                        cfg,
-                        None,
-                        self.id.seed,
-                        r,
-                        &mut record[slot * n..(slot + 1) * n],
-                    )?;
-                }
-            }
-            Start::Present => crate::studies::compare::start::fork_replication(
-                cfgs[0],
-                &cfgs,
-                self.id.seed,
-                r,
-                |slot, run| {
-                    record[slot * n..(slot + 1) * n].copy_from_slice(&run.summary);
-                    Ok(())
-                },
-            )?,
-        }
+        let base = match self.id.start {
+            Start::Steady => None,
+            Start::Present => Some(0),
+        };
+        crate::studies::compare::start::summaries_into(&cfgs, base, self.id.seed, r, record)?;
         record[members.len() * n..].fill(0.0);
         Ok(())
     }
@@ -1033,23 +1015,22 @@ mod tests {
                 let mut record = vec![f64::NAN; 3 * n];
                 crate::job::Job::eval_item(&job, g as u64 * 2 + 1, &mut record).expect("item");
                 for (slot, &k) in members.iter().enumerate() {
-                    let base = match start {
-                        Start::Steady => None,
-                        Start::Present => Some(&stage.configs[members[0]]),
+                    // alone: from its own warm-up, or from the group baseline's present with
+                    // no other configuration beside it
+                    let (cfgs, base) = match start {
+                        Start::Steady => (vec![&stage.configs[k]], None),
+                        Start::Present => {
+                            (vec![&stage.configs[members[0]], &stage.configs[k]], Some(0))
+                        }
                     };
-                    let mut alone = vec![0.0; n];
-                    crate::studies::compare::start::summary_into(
-                        &stage.configs[k],
-                        base,
-                        9,
-                        1,
-                        &mut alone,
-                    )
-                    .expect("alone");
+                    let mut both = vec![0.0; cfgs.len() * n];
+                    crate::studies::compare::start::summaries_into(&cfgs, base, 9, 1, &mut both)
+                        .expect("alone");
+                    let alone = &both[(cfgs.len() - 1) * n..];
                     let got = &record[slot * n..(slot + 1) * n];
                     assert!(
                         got.iter()
-                            .zip(&alone)
+                            .zip(alone)
                             .all(|(x, y)| x.to_bits() == y.to_bits()),
                         "{start:?}, group {g}, slot {slot}"
                     );

@@ -592,31 +592,15 @@ impl crate::job::Job for DrawsJob<'_> {
         (256 / self.plan.regimes as u64).max(1)
     }
     fn eval_item(&self, item: u64, record: &mut [f64]) -> Result<()> {
-        let n = crate::metrics::N_METRICS;
         let (d, r) = ((item / self.id.reps) as usize, item % self.id.reps);
         let s_n = self.plan.regimes;
         let cfgs: Vec<&crate::model::Config> =
             self.plan.configs[d * s_n..(d + 1) * s_n].iter().collect();
-        match self.start {
-            Start::Steady => {
-                for (s, cfg) in cfgs.iter().enumerate() {
-                    start::summary_into(
-                        cfg,
-                        None,
-                        self.id.seed,
-                        r,
-                        &mut record[s * n..(s + 1) * n],
-                    )?;
-                }
-                Ok(())
-            }
-            Start::Present => {
-                start::fork_replication(cfgs[self.base], &cfgs, self.id.seed, r, |s, run| {
-                    record[s * n..(s + 1) * n].copy_from_slice(&run.summary);
-                    Ok(())
-                })
-            }
-        }
+        let base = match self.start {
+            Start::Steady => None,
+            Start::Present => Some(self.base),
+        };
+        start::summaries_into(&cfgs, base, self.id.seed, r, record)
     }
 }
 

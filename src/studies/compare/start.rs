@@ -111,25 +111,32 @@ pub fn check_regimes(base: &Scenario, regimes: &[Scenario]) -> Result<(), BadInp
     )))
 }
 
-/// The summary row of replication `rep` of `cfg` into `record`: from its own warm-up (`base`
-/// None, the steady start) or from the present of `base` ([`fork_replication`]). What a job over
-/// (regime, replication) items evaluates, in a comparison's posterior draws and in the
-/// assumption runs alike.
-pub fn summary_into(
-    cfg: &Config,
-    base: Option<&Config>,
+/// The summary rows of replication `rep` of each of `cfgs`, side by side in `record` (one
+/// [`N_METRICS`] row per configuration, in order): each from its own warm-up (`base` None, the
+/// steady start) or every one from the present of `cfgs[base]` ([`fork_replication`]: one
+/// warm-up for all). What a job whose items are a replication of several configurations
+/// evaluates: a comparison's posterior draws and the assumption runs alike.
+pub fn summaries_into(
+    cfgs: &[&Config],
+    base: Option<usize>,
     seed: u64,
     rep: u64,
     record: &mut [f64],
 ) -> Result<()> {
+    let n = N_METRICS;
     match base {
-        None => record.copy_from_slice(&Model::new(cfg, seed, rep).run().summary),
-        Some(base) => fork_replication(base, &[cfg], seed, rep, |_, run| {
-            record.copy_from_slice(&run.summary);
+        None => {
+            for (k, cfg) in cfgs.iter().enumerate() {
+                record[k * n..(k + 1) * n]
+                    .copy_from_slice(&Model::new(cfg, seed, rep).run().summary);
+            }
             Ok(())
-        })?,
+        }
+        Some(b) => fork_replication(cfgs[b], cfgs, seed, rep, |k, run| {
+            record[k * n..(k + 1) * n].copy_from_slice(&run.summary);
+            Ok(())
+        }),
     }
-    Ok(())
 }
 
 /// Replication `rep` of every regime of `regimes` from the present of `base`: the baseline warms
