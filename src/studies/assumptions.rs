@@ -403,8 +403,7 @@ impl crate::job::Job for StageJob<'_> {
 }
 
 /// Runs a stage in `dir`; its records (`[g][r][slot][metric]` flattened, see [`StageJob`]) and the
-/// items computed, or None
-/// when interrupted.
+/// items computed, or None when interrupted.
 fn run_stage(
     stage: &Stage,
     reps: u64,
