@@ -105,6 +105,36 @@ pub fn encode(digest: &[u8; 32], items: &Range<u64>, record_len: usize, values: 
     b
 }
 
+/// Word `k` of a chunk's header after the magic and the digest (items start, count, record
+/// length, checksum); `u64::MAX` if the bytes are too short.
+fn head_word(bytes: &[u8], k: usize) -> u64 {
+    let at = 40 + 8 * k;
+    bytes
+        .get(at..at + 8)
+        .and_then(|w| w.try_into().ok())
+        .map_or(u64::MAX, u64::from_le_bytes)
+}
+
+/// Whether `bytes` begin with the header of the chunk of `items` of the job whose digest is
+/// `digest`, with `record_len` values per record (the checksum is not looked at).
+fn head_matches(bytes: &[u8], digest: &[u8; 32], items: &Range<u64>, record_len: usize) -> bool {
+    bytes.len() >= HEAD
+        && &bytes[..8] == MAGIC
+        && &bytes[8..40] == digest
+        && head_word(bytes, 0) == items.start
+        && head_word(bytes, 1) == items.end - items.start
+        && head_word(bytes, 2) == record_len as u64
+}
+
+/// Appends the little-endian values in `bytes` to `out`.
+fn extend_values(out: &mut Vec<f64>, bytes: &[u8]) {
+    out.extend(
+        bytes
+            .chunks_exact(8)
+            .map(|w| f64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]])),
+    );
+}
+
 /// Decodes a chunk into `out` (resized to `count × record_len`); false if the bytes are not
 /// exactly the chunk of `items` of this job, intact.
 pub fn decode(
@@ -114,33 +144,18 @@ pub fn decode(
     record_len: usize,
     out: &mut Vec<f64>,
 ) -> bool {
-    let count = items.end - items.start;
-    if bytes.len() < HEAD || &bytes[..8] != MAGIC || &bytes[8..40] != digest {
+    if !head_matches(bytes, digest, items, record_len) {
         return false;
     }
-    let word = |k: usize| {
-        let at = 40 + 8 * k;
-        bytes
-            .get(at..at + 8)
-            .and_then(|w| w.try_into().ok())
-            .map_or(u64::MAX, u64::from_le_bytes)
-    };
-    if word(0) != items.start || word(1) != count || word(2) != record_len as u64 {
-        return false;
-    }
-    let Some(n) = (count as usize).checked_mul(record_len) else {
+    let Some(n) = ((items.end - items.start) as usize).checked_mul(record_len) else {
         return false;
     };
     if bytes.len() != HEAD + n * 8 {
         return false;
     }
     out.clear();
-    out.extend(
-        bytes[HEAD..]
-            .chunks_exact(8)
-            .map(|w| f64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]])),
-    );
-    checksum(out) == word(3)
+    extend_values(out, &bytes[HEAD..]);
+    checksum(out) == head_word(bytes, 3)
 }
 
 /// Reads and checks a chunk file into `out`; false if it is absent, another job's or damaged.
@@ -175,26 +190,7 @@ pub fn read_part(
         let mut f = std::fs::File::open(&p)?;
         let mut head = [0u8; HEAD];
         f.read_exact(&mut head)?;
-        let word = |k: usize| {
-            let at = 40 + 8 * k;
-            u64::from_le_bytes([
-                head[at],
-                head[at + 1],
-                head[at + 2],
-                head[at + 3],
-                head[at + 4],
-                head[at + 5],
-                head[at + 6],
-                head[at + 7],
-            ])
-        };
-        if &head[..8] != MAGIC
-            || &head[8..40] != digest
-            || word(0) != items.start
-            || word(1) != count as u64
-            || word(2) != record_len as u64
-            || part.end > record_len
-        {
+        if !head_matches(&head, digest, items, record_len) || part.end > record_len {
             anyhow::bail!("not this job's chunk of items {items:?}");
         }
         let mut bytes = vec![0u8; part.len() * 8];
@@ -204,11 +200,7 @@ pub fn read_part(
             let at = HEAD + (k * record_len + part.start) * 8;
             f.seek(SeekFrom::Start(at as u64))?;
             f.read_exact(&mut bytes)?;
-            out.extend(
-                bytes
-                    .chunks_exact(8)
-                    .map(|w| f64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]])),
-            );
+            extend_values(out, &bytes);
         }
         Ok(())
     };
